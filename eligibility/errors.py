@@ -3,6 +3,7 @@
     EligibilityError                 root; every error the core raises on purpose
     ├── RuleSetError                 a rule file or document is invalid (load/compile time)
     │   └── (carries a list of Problem: file, path, line, column, message, suggestion)
+    ├── ExpressionError              one expression is invalid (syntax, name, type); becomes a Problem
     ├── AnswerError                  answers do not fit the questions (request time)
     │   └── (carries {question: [messages]} for every bad field at once)
     ├── EvaluationError              a rule could not be computed for these answers
@@ -53,6 +54,19 @@ class RuleSetError(EligibilityError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class ExpressionError(EligibilityError):
+    """One expression is invalid: syntax, unknown name or type mismatch, with its position."""
+
+    message: str
+    line: int = 1
+    column: int = 1
+    suggestion: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}: {self.message}"
 
 
 class AnswerError(EligibilityError):

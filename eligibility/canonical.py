@@ -1,0 +1,107 @@
+"""RuleSet → its canonical document (the file format, fully resolved) and content hash."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eligibility.model import Parameter, Question, RuleSet, Table
+from eligibility.values_io import content_hash, to_plain
+
+
+def _text(value: Any) -> Any:
+    return dict(value)
+
+
+def _question(q: Question) -> dict[str, Any]:
+    doc: dict[str, Any] = {"type": q.type, "label": _text(q.label)}
+    optional = {
+        "help": _text(q.help) if q.help else None,
+        "options": {o.value: _text(o.label) for o in q.options} or None,
+        "allow_unknown": q.allow_unknown or None,
+        "min": q.min,
+        "max": q.max,
+        "decimal_places": q.decimal_places,
+        "max_length": q.max_length,
+        "section": q.section,
+        "ask_after": list(q.ask_after) or None,
+        "checks": [{"when": c.condition, "message": _text(c.message)} for c in q.checks] or None,
+    }
+    doc.update({k: v for k, v in optional.items() if v is not None})
+    return doc
+
+
+def _rows(table: Table) -> dict[Any, Any]:
+    return {k: _rows(v) if isinstance(v, Table) else v for k, v in table.rows.items()}
+
+
+def _parameter(p: Parameter) -> dict[str, Any]:
+    doc: dict[str, Any] = {"type": p.type}
+    if p.table is None:
+        doc["value"] = p.value
+    else:
+        doc["table"] = _rows(p.table)
+        if p.table.each_additional is not None:
+            doc["each_additional"] = p.table.each_additional
+        if p.table.default is not None:
+            doc["default"] = p.table.default
+    if p.legal_reference:
+        doc["legal_reference"] = p.legal_reference
+    if p.description:
+        doc["description"] = _text(p.description)
+    return doc
+
+
+def to_document(ruleset: RuleSet, *, with_scenarios: bool = False) -> dict[str, Any]:
+    """The version as one self-contained document in the file format (JSON-safe)."""
+    doc: dict[str, Any] = {
+        "ruleset": ruleset.id,
+        "version": ruleset.version,
+        "effective_from": ruleset.effective_from,
+        "effective_to": ruleset.effective_to,
+        "default_locale": ruleset.default_locale,
+        "title": _text(ruleset.title),
+        "description": _text(ruleset.description),
+        "legal_basis": [
+            {k: v for k, v in {"reference": b.reference, "title": _text(b.title), "url": b.url}.items() if v}
+            for b in ruleset.legal_basis
+        ],
+        "sections": {s.id: {"title": _text(s.title)} for s in ruleset.sections},
+        "questions": {q.id: _question(q) for q in ruleset.questions},
+        "parameters": {p.id: _parameter(p) for p in ruleset.parameters},
+        "derived": {d.id: _derived(d.expression, d.type, d.description) for d in ruleset.derived},
+        "rules": {r.id: _rule(r) for r in ruleset.rules},
+        "goals": {
+            g.id: {"type": g.type, "value": g.expression, "label": _text(g.label), "description": _text(g.description)}
+            for g in ruleset.goals
+        },
+    }
+    if with_scenarios:
+        doc["status"] = ruleset.status
+        doc["scenarios"] = [
+            {k: v for k, v in s.__dict__.items() if v is not None} for s in ruleset.scenarios
+        ]
+    return to_plain({k: v for k, v in doc.items() if v not in (None, {}, [])})  # type: ignore[no-any-return]
+
+
+def _derived(expression: str, vtype: str | None, description: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {"value": expression}
+    if vtype:
+        doc["type"] = vtype
+    if description:
+        doc["description"] = _text(description)
+    return doc
+
+
+def _rule(rule: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {"when": rule.condition, "legal_reference": rule.legal_reference}
+    explanation = {
+        k: _text(v) for k, v in (("true", rule.explanation_true), ("false", rule.explanation_false)) if v
+    }
+    extra = {"title": rule.title, "explanation": explanation, "why": rule.why}
+    doc.update({k: (_text(v) if k != "explanation" else v) for k, v in extra.items() if v})
+    return doc
+
+
+def ruleset_hash(ruleset: RuleSet) -> str:
+    """The content hash of a version: sha256 of its canonical document (scenarios excluded)."""
+    return content_hash(to_document(ruleset))

@@ -1,0 +1,167 @@
+"""The `eligibility` command: tools for rule authors, operators and auditors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from eligibility.diff import diff_versions
+from eligibility.errors import EligibilityError, RuleSetError
+from eligibility.evaluation import Evaluation, evaluate
+from eligibility.loader import load_paths
+from eligibility.scenarios import ScenarioResult, run_scenarios
+from eligibility.values_io import to_plain
+from eligibility.versions import Catalog
+from eligibility.yaml_source import load_yaml
+
+DEFAULT_RULES = os.environ.get("ELIGIBILITY_RULES", "rules")
+
+
+@click.group()
+def main() -> None:
+    """Rules-as-code eligibility service."""
+
+
+@main.group()
+def rules() -> None:
+    """Write, check and explore rule sets."""
+
+
+def _load(paths: tuple[Path, ...]) -> Catalog:
+    try:
+        return Catalog(load_paths(list(paths)))
+    except RuleSetError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s) found", err=True)
+        sys.exit(1)
+
+
+@rules.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def lint(paths: tuple[Path, ...]) -> None:
+    """Check rule files: every problem with file, path, line and column."""
+    catalog = _load(paths)
+    count = sum(len(catalog.versions(r)) for r in catalog.ids())
+    click.echo(f"{count} version(s) of {len(catalog.ids())} rule set(s): no problems")
+
+
+@rules.command("test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--engine", type=click.Choice(["durable", "pure"]), default="durable", show_default=True)
+def test_scenarios(paths: tuple[Path, ...], engine: str) -> None:
+    """Run the scenarios of every version; a failure shows expected vs actual and the trace."""
+    catalog = _load(paths)
+    results: list[ScenarioResult] = []
+    for ruleset_id in catalog.ids():
+        for ruleset in catalog.versions(ruleset_id):
+            version = catalog.get(ruleset_id, ruleset.version)
+            results.extend(run_scenarios(version, ruleset, engine))  # type: ignore[arg-type]
+    failed = [r for r in results if not r.passed]
+    for result in failed:
+        _show_failure(result)
+    click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    sys.exit(1 if failed else 0)
+
+
+def _show_failure(result: ScenarioResult) -> None:
+    click.echo(f"FAIL {result.ruleset} {result.version}: {result.name}")
+    if result.error:
+        click.echo(f"  error: {result.error}")
+    for m in result.mismatches:
+        click.echo(f"  {m.what}: expected {json.dumps(m.expected)}, got {json.dumps(m.actual)}")
+    if result.evaluation is not None:
+        click.echo("  trace:")
+        for step in result.evaluation.trace:
+            inputs = ", ".join(f"{k}={json.dumps(v)}" for k, v in step.inputs.items())
+            click.echo(f"    {step.name} = {json.dumps(step.result)}  ({inputs})")
+
+
+@rules.command()
+@click.argument("ruleset")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Date the claim is about.")
+@click.option("--version", "version", help="A version id instead of --as-of.")
+@click.option("--answers", type=click.Path(exists=True, path_type=Path), required=True)
+@click.option("--locale", default=None)
+@click.option("--rules-dir", type=click.Path(exists=True, path_type=Path), default=DEFAULT_RULES)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def explain(
+    ruleset: str,
+    as_of: dt.datetime | None,
+    version: str | None,
+    answers: Path,
+    locale: str | None,
+    rules_dir: Path,
+    as_json: bool,
+) -> None:
+    """Evaluate answers: goals, reasons and the next questions."""
+    catalog = _load((rules_dir,))
+    day = as_of.date() if as_of else dt.date.today()
+    try:
+        target = catalog.get(ruleset, version) if version else catalog.select(ruleset, day)
+        data, _ = load_yaml(answers.read_text(encoding="utf-8"), str(answers))
+        result = evaluate(target, data or {}, as_of=day if as_of else None, locale=locale, with_trace=True)
+    except EligibilityError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    click.echo(json.dumps(_explanation(result), indent=2, ensure_ascii=False) if as_json else _text(result))
+
+
+def _explanation(result: Evaluation) -> dict[str, Any]:
+    return {
+        "ruleset": result.ruleset_id,
+        "version": result.version,
+        "status": "complete" if result.complete else "incomplete",
+        "goals": {
+            k: {"value": to_plain(g.value), "decided": g.decided, "reasons": [r.text for r in g.reasons]}
+            for k, g in result.goals.items()
+        },
+        "next_questions": [q.question.id for q in result.next_questions],
+        "ignored_answers": list(result.ignored_answers),
+    }
+
+
+def _text(result: Evaluation) -> str:
+    lines = [f"{result.ruleset_id} {result.version} (as of {result.as_of})"]
+    for goal in result.goals.values():
+        shown = json.dumps(to_plain(goal.value)) if goal.decided else "undecided"
+        lines.append(f"{goal.label or goal.id}: {shown}")
+        lines += [f"  - {r.text}  [{r.legal_reference}]" for r in goal.reasons]
+    if result.next_questions:
+        lines.append("Next questions:")
+        for q in result.next_questions:
+            why = "; ".join(w.text or "" for w in q.why)
+            lines.append(f"  {q.question.id}: {q.label}  ({why})")
+    if result.ignored_answers:
+        lines.append("Ignored answers: " + ", ".join(result.ignored_answers))
+    return "\n".join(lines)
+
+
+@rules.command()
+@click.argument("ruleset")
+@click.argument("old")
+@click.argument("new")
+@click.option("--rules-dir", type=click.Path(exists=True, path_type=Path), default=DEFAULT_RULES)
+def diff(ruleset: str, old: str, new: str, rules_dir: Path) -> None:
+    """What changed between two versions."""
+    catalog = _load((rules_dir,))
+    try:
+        before, after = catalog.get(ruleset, old).ruleset, catalog.get(ruleset, new).ruleset
+    except EligibilityError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    changes = diff_versions(before, after)
+    for change in changes:
+        click.echo(f"{change.kind:8} {change.part}.{change.id}")
+        for field, (a, b) in change.fields.items():
+            click.echo(f"           {field}: {json.dumps(a, ensure_ascii=False)} → {json.dumps(b, ensure_ascii=False)}")
+    click.echo(f"{len(changes)} change(s)")
+
+
+__all__ = ["main"]

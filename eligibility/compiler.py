@@ -1,0 +1,319 @@
+"""RuleSet → CompiledRuleSet: parse and type-check every expression, order the rule graph."""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from eligibility.canonical import ruleset_hash
+from eligibility.errors import ExpressionError, Problem, RuleSetError
+from eligibility.expressions import nodes as n
+from eligibility.expressions.interpreter import Evaluator, compile_expression
+from eligibility.expressions.parser import parse
+from eligibility.expressions.typecheck import Scope, suggest, typecheck
+from eligibility.expressions.types import TableType, Type, describe
+from eligibility.expressions.values import Known
+from eligibility.model import Location, Question, RuleSet, Table
+
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+MAX_TOTAL_NODES = 200_000  # bounds the work of one evaluation: every node runs at most once
+Kind = Literal["derived", "rule", "goal"]
+
+
+@dataclass(frozen=True)
+class Named:
+    """A derived value, rule or goal, compiled: its AST, type, closure and direct inputs."""
+
+    id: str
+    kind: Kind
+    node: n.Node
+    type: Type
+    evaluate: Evaluator
+    reads: tuple[str, ...]
+    legal_reference: str | None = None
+
+
+@dataclass(frozen=True)
+class CompiledCheck:
+    """A compiled validation of one question's answer against earlier answers."""
+
+    question: str
+    index: int
+    evaluate: Evaluator
+    reads: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CompiledRuleSet:
+    """A version ready to evaluate: every expression checked, the rule graph ordered."""
+
+    ruleset: RuleSet
+    content_hash: str
+    named: Mapping[str, Named]
+    order: tuple[str, ...]
+    constants: Mapping[str, Known]
+    tables: Mapping[str, Table]
+    questions: Mapping[str, Question]
+    question_rank: Mapping[str, int]
+    checks: tuple[CompiledCheck, ...]
+    types: Mapping[str, Type]
+    goal_ids: tuple[str, ...]
+    closures: Mapping[int, Evaluator] = field(default_factory=dict, compare=False, repr=False)
+    engine_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        """The id under which engines register this version: rule set, version and hash."""
+        return f"{self.ruleset.id}:{self.ruleset.version}:{self.content_hash[:16]}"
+
+
+def _table_type(table: Table, value_type: str) -> TableType:
+    first = next(iter(table.rows.values()), None)
+    inner: Type = _table_type(first, value_type) if isinstance(first, Table) else value_type
+    return TableType(table.key_type, inner)
+
+
+class _Compilation:
+    """The state of compiling one rule set: scope, problems and compiled pieces."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self.problems: list[Problem] = []
+        self.types: dict[str, Type] = {"as_of": "date"}
+        self.options: dict[str, tuple[str, ...]] = {}
+        self.asts: dict[str, n.Node] = {}
+        self.paths: dict[str, str] = {}
+        self.tables = {p.id: p.table for p in ruleset.parameters if p.table is not None}
+        for q in ruleset.questions:
+            self.types[q.id] = q.value_type
+            if q.type == "enum":
+                self.options[q.id] = q.option_values
+        for p in ruleset.parameters:
+            self.types[p.id] = _table_type(p.table, p.type) if p.table else p.type
+
+    def problem(self, path: str, message: str, suggestion: str | None = None, error: ExpressionError | None = None) -> None:
+        where = self._locate(path)
+        line, column = where.line, where.column
+        if error is not None and line is not None:
+            line, column = line + error.line - 1, (column or 1) + error.column - 1
+        self.problems.append(Problem(message, path, where.file or self.ruleset.source, line, column, suggestion))
+
+    def _locate(self, path: str) -> Location:
+        positions = self.ruleset.positions
+        probe = path
+        while probe and probe not in positions:
+            probe = probe.rsplit(".", 1)[0] if "." in probe else ""
+        return positions.get(probe, Location(self.ruleset.source))
+
+    def parse_all(self) -> None:
+        for kind, items, attr in (
+            ("derived", self.ruleset.derived, "expression"),
+            ("rules", self.ruleset.rules, "condition"),
+            ("goals", self.ruleset.goals, "expression"),
+        ):
+            key = "when" if kind == "rules" else "value"
+            for item in items:
+                path = f"{kind}.{item.id}.{key}"
+                self.paths[item.id] = path
+                try:
+                    self.asts[item.id] = parse(getattr(item, attr))
+                except ExpressionError as error:
+                    self.problem(path, error.message, error.suggestion, error)
+
+    def graph_order(self) -> list[str]:
+        """Topological order of named values; cycles are reported as problems."""
+        order: list[str] = []
+        state: dict[str, int] = {}
+        for root in self.asts:
+            self._visit(root, state, order)
+        return order
+
+    def _visit(self, root: str, state: dict[str, int], order: list[str]) -> None:
+        stack: list[tuple[str, list[str]]] = [(root, [])]
+        while stack:
+            name, trail = stack.pop()
+            if name == "":
+                order.append(trail[-1])
+                state[trail[-1]] = 2
+                continue
+            if state.get(name) == 2:
+                continue
+            if state.get(name) == 1:
+                cycle = trail[trail.index(name):] + [name]
+                self.problem(self.paths[name], "circular definition: " + " → ".join(cycle))
+                continue
+            state[name] = 1
+            stack.append(("", [*trail, name]))
+            for dep in reversed(n.names(self.asts[name])):
+                if dep in self.asts and state.get(dep) != 2:
+                    stack.append((dep, [*trail, name]))
+
+    def check_types(self, order: list[str]) -> dict[str, Type]:
+        declared = self._declared_types()
+        for name in order:
+            try:
+                found = typecheck(self.asts[name], Scope(self.types, self.options))
+            except ExpressionError as error:
+                self.problem(self.paths[name], error.message, error.suggestion, error)
+                self.types[name] = declared.get(name) or "boolean"
+                continue
+            wanted = declared.get(name)
+            if wanted and not _fits(found, wanted):
+                self.problem(self.paths[name], f"gives {describe(found)} but must give {describe(wanted)}")
+            self.types[name] = wanted or found
+        return self.types
+
+    def _declared_types(self) -> dict[str, str]:
+        declared: dict[str, str] = {r.id: "boolean" for r in self.ruleset.rules}
+        declared.update({g.id: g.type for g in self.ruleset.goals})
+        declared.update({d.id: d.type for d in self.ruleset.derived if d.type})
+        return declared
+
+
+def _fits(found: Type, wanted: str) -> bool:
+    if wanted == "decimal":
+        return found in ("integer", "decimal")
+    return found == wanted
+
+
+def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
+    """Compile a RuleSet, or raise RuleSetError listing every problem with its position."""
+    job = _Compilation(ruleset)
+    job.parse_all()
+    order = job.graph_order()
+    if job.problems:
+        raise RuleSetError(job.problems)
+    types = job.check_types(order)
+    total = sum(len(n.walk(a)) for a in job.asts.values())
+    if total > MAX_TOTAL_NODES:
+        job.problem("rules", f"the rule set has {total} expression parts; at most {MAX_TOTAL_NODES}")
+    checks = _compile_checks(job)
+    _check_texts(job)
+    _check_scenarios(job)
+    if job.problems:
+        raise RuleSetError(job.problems)
+    return _assemble(job, order, types, checks)
+
+
+def _assemble(job: _Compilation, order: list[str], types: dict[str, Type], checks: tuple[CompiledCheck, ...]) -> CompiledRuleSet:
+    ruleset = job.ruleset
+    references = {r.id: r.legal_reference for r in ruleset.rules}
+    kinds: dict[str, Kind] = {d.id: "derived" for d in ruleset.derived}
+    kinds.update({r.id: "rule" for r in ruleset.rules})
+    kinds.update({g.id: "goal" for g in ruleset.goals})
+    closures: dict[int, Evaluator] = {}
+    named = {
+        name: Named(
+            name,
+            kinds[name],
+            job.asts[name],
+            types[name],
+            compile_expression(job.asts[name], job.tables, closures),
+            tuple(n.names(job.asts[name])),
+            references.get(name),
+        )
+        for name in order
+    }
+    return CompiledRuleSet(
+        ruleset=ruleset,
+        content_hash=ruleset_hash(ruleset),
+        named=named,
+        order=tuple(order),
+        constants={p.id: p.value for p in ruleset.parameters if p.value is not None},
+        tables=job.tables,
+        questions={q.id: q for q in ruleset.questions},
+        question_rank=_question_rank(ruleset),
+        checks=checks,
+        types=types,
+        goal_ids=tuple(g.id for g in ruleset.goals),
+        closures=closures,
+    )
+
+
+def _compile_checks(job: _Compilation) -> tuple[CompiledCheck, ...]:
+    compiled: list[CompiledCheck] = []
+    for q in job.ruleset.questions:
+        for index, check in enumerate(q.checks):
+            path = f"questions.{q.id}.checks[{index}].when"
+            try:
+                ast = parse(check.condition)
+                found = typecheck(ast, Scope(job.types, job.options))
+            except ExpressionError as error:
+                job.problem(path, error.message, error.suggestion, error)
+                continue
+            if found != "boolean":
+                job.problem(path, f"a check must be a condition (yes/no), got {describe(found)}")
+                continue
+            reads = tuple(n.names(ast))
+            compiled.append(CompiledCheck(q.id, index, compile_expression(ast, job.tables), reads))
+    return tuple(compiled)
+
+
+def _check_texts(job: _Compilation) -> None:
+    texts: list[tuple[str, Any]] = []
+    for q in job.ruleset.questions:
+        texts += [(f"questions.{q.id}.label", q.label), (f"questions.{q.id}.help", q.help)]
+    for r in job.ruleset.rules:
+        texts += [
+            (f"rules.{r.id}.explanation.true", r.explanation_true),
+            (f"rules.{r.id}.explanation.false", r.explanation_false),
+        ]
+    for path, text in texts:
+        for value in (text or {}).values():
+            for name in PLACEHOLDER.findall(value):
+                if name not in job.types or isinstance(job.types[name], TableType):
+                    job.problem(path, f"the text quotes unknown value '{{{name}}}'", suggest(name, job.types))
+
+
+def _check_scenarios(job: _Compilation) -> None:
+    goals = {g.id for g in job.ruleset.goals}
+    questions = {q.id for q in job.ruleset.questions}
+    for i, scenario in enumerate(job.ruleset.scenarios):
+        for key in scenario.answers:
+            if key not in questions:
+                job.problem(f"scenarios[{i}].answers.{key}", f"unknown question '{key}'", suggest(key, questions))
+        for key in scenario.expect:
+            if key not in goals:
+                job.problem(f"scenarios[{i}].expect.{key}", f"unknown goal '{key}'", suggest(key, goals))
+        for key in scenario.expect_next or ():
+            if key not in questions:
+                job.problem(f"scenarios[{i}].expect_next", f"unknown question '{key}'", suggest(key, questions))
+
+
+def label_references(question: Question) -> set[str]:
+    """Names a question's label or help quotes, which must be asked before it."""
+    found: set[str] = set()
+    for text in (question.label, question.help):
+        for value in text.values():
+            found.update(PLACEHOLDER.findall(value))
+    return found
+
+
+def _question_rank(ruleset: RuleSet) -> dict[str, int]:
+    """The asking order: sections as listed, file order within, ask_after and quoted answers first."""
+    section_index = {s.id: i for i, s in enumerate(ruleset.sections)}
+    base: dict[str, tuple[int, int]] = {}
+    current = 0
+    for index, q in enumerate(ruleset.questions):
+        current = section_index.get(q.section, current) if q.section else current
+        base[q.id] = (current, index)
+    ids = set(base)
+    before = {q.id: (set(q.ask_after) | label_references(q)) & ids - {q.id} for q in ruleset.questions}
+    waiting = {qid: len(deps) for qid, deps in before.items()}
+    ready = [(base[qid], qid) for qid, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    rank: dict[str, int] = {}
+    while ready:
+        _, qid = heapq.heappop(ready)
+        rank[qid] = len(rank)
+        for other, deps in before.items():
+            if qid in deps:
+                waiting[other] -= 1
+                if waiting[other] == 0:
+                    heapq.heappush(ready, (base[other], other))
+    for qid in sorted(ids - set(rank), key=base.__getitem__):  # ask_after in a circle: file order
+        rank[qid] = len(rank)
+    return rank

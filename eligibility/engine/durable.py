@@ -1,0 +1,158 @@
+"""The durable_rules adapter: one process-wide host, one evaluation at a time, no leaks.
+
+durable_rules' stock host starts a dispatcher thread that crashes the process when
+several threads evaluate and delete states (see docs/architecture.md). This host
+never starts it; every call is serialised by one lock, every session id is fresh,
+and every session's state is deleted in `finally`. The host is rebuilt after a
+fork so gunicorn workers never share C state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from durable.engine import Host
+
+from eligibility.compiler import CompiledRuleSet
+from eligibility.engine.mapping import GoalNetwork, goal_network, rule_definitions
+from eligibility.engine.pure import compute
+from eligibility.errors import EngineError
+from eligibility.expressions.values import UNKNOWN, Failure, Value
+
+_TRUTH = {True: "T", False: "F"}
+
+
+class _QuietHost(Host):  # type: ignore[misc]
+    """A durable_rules host without the background dispatcher thread."""
+
+    def _run(self) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class DurableVersion:
+    """A version registered with durable_rules: its ruleset name, networks and dependants."""
+
+    name: str
+    networks: tuple[GoalNetwork, ...]
+    recompute: tuple[str, ...]
+
+
+class DurableRuntime:
+    """Owns the host of this process; evaluations are serialised by one lock."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pid = os.getpid()
+        self.host = _QuietHost()
+        self.registered: set[str] = set()
+        self.fired: list[tuple[str, bool | None]] = []
+        self.sessions = itertools.count()
+        self.live = 0
+
+    def action(self, goal: str, value: bool | None) -> Callable[[Any], None]:
+        """The action of one goal rule: note which outcome fired."""
+
+        def record(c: Any) -> None:
+            self.fired.append((goal, value))
+
+        return record
+
+    def register(self, compiled: CompiledRuleSet) -> DurableVersion:
+        """Register the version's rules once per process (names carry the content hash)."""
+        version: DurableVersion = compiled.engine_cache.get("durable") or _map(compiled)
+        compiled.engine_cache["durable"] = version
+        if version.name not in self.registered:
+            definitions: dict[str, Any] = {}
+            for network in version.networks:
+                definitions.update(rule_definitions(network, self.action))
+            self.host.register_rulesets({version.name: definitions})
+            self.registered.add(version.name)
+        return version
+
+    def decide(self, version: DurableVersion, events: list[dict[str, Any]]) -> dict[str, bool | None]:
+        """Post one event per goal and return the outcome that fired for each."""
+        decided: dict[str, bool | None] = {}
+        for event in events:
+            sid = f"s{next(self.sessions)}"
+            self.fired.clear()
+            self.live += 1
+            try:
+                state = self.host.post(version.name, {"sid": sid, **event})
+            finally:
+                self.host.delete_state(version.name, sid)
+                self.live -= 1
+            if isinstance(state, dict) and "exception" in state:
+                raise EngineError(f"durable_rules action failed: {state['exception']}")
+            if len(self.fired) != 1:
+                raise EngineError(f"durable_rules fired {len(self.fired)} outcomes for {event['goal']}")
+            decided[event["goal"]] = self.fired[0][1]
+        return decided
+
+
+_runtime: DurableRuntime | None = None
+_runtime_lock = threading.Lock()
+
+
+def runtime() -> DurableRuntime:
+    """The durable_rules runtime of this process (a new one after a fork)."""
+    global _runtime
+    with _runtime_lock:
+        if _runtime is None or _runtime.pid != os.getpid():
+            _runtime = DurableRuntime()
+        return _runtime
+
+
+def _map(compiled: CompiledRuleSet) -> DurableVersion:
+    goals = [g for g in compiled.goal_ids if compiled.named[g].type == "boolean"]
+    name = f"{compiled.ruleset.id}_{compiled.ruleset.version}_{compiled.content_hash[:16]}"
+    return DurableVersion(name, tuple(goal_network(compiled, g) for g in goals), _dependants(compiled, goals))
+
+
+def _dependants(compiled: CompiledRuleSet, goals: list[str]) -> tuple[str, ...]:
+    """Named values that read a boolean goal (directly or not), in evaluation order."""
+    tainted = set(goals)
+    for name in compiled.order:
+        if name not in tainted and any(r in tainted for r in compiled.named[name].reads):
+            tainted.add(name)
+    return tuple(name for name in compiled.order if name in tainted and name not in goals)
+
+
+def _atom_value(value: Value) -> str:
+    return _TRUTH.get(value, "U") if isinstance(value, bool) else "U"  # type: ignore[call-overload]
+
+
+def compute_durable(
+    compiled: CompiledRuleSet, answers: Mapping[str, Value], as_of: dt.date
+) -> dict[str, Value]:
+    """Values as the pure engine computes them, with every boolean goal decided by durable_rules."""
+    env = compute(compiled, answers, as_of)
+    rt = runtime()
+    with rt.lock:
+        version = rt.register(compiled)
+        events = [
+            {"goal": net.goal, **{key: _atom_value(evaluate(env)) for key, evaluate in net.atoms}}
+            for net in version.networks
+        ]
+        decided = rt.decide(version, events)
+    for goal, value in decided.items():
+        env[goal] = value if value is not None else _undecided(env[goal])
+    for name in version.recompute:
+        env[name] = compiled.named[name].evaluate(env)
+    return env
+
+
+def _undecided(pure_value: Value) -> Value:
+    """An undecided goal stays UNKNOWN, unless computing it failed (then the failure shows)."""
+    return pure_value if isinstance(pure_value, Failure) else UNKNOWN
+
+
+def live_sessions() -> int:
+    """Sessions currently held in durable_rules by this process (0 between evaluations)."""
+    return runtime().live

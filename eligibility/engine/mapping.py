@@ -1,0 +1,183 @@
+"""Compiled version → durable_rules ruleset definition (the logic layer as C-side conditions).
+
+Every boolean goal becomes three durable rules over one event per goal:
+`goal:T` fires when the goal is definitely true, `goal:F` when definitely false,
+and `goal:U` (lower priority) otherwise. The event carries the goal's *atoms* —
+its maximal non-logical sub-expressions (comparisons, boolean answers, calls) —
+as "T", "F" or "U". Kleene logic is encoded exactly in positive conditions:
+T(a and b) = T(a) ∧ T(b), F(a and b) = F(a) ∨ F(b), T(not a) = F(a), and
+T(if c then a else b) = (T(c) ∧ T(a)) ∨ (F(c) ∧ T(b)) ∨ (T(a) ∧ T(b)). An event
+is consumed by the first rule that matches, so exactly one action fires per goal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+from eligibility.compiler import CompiledRuleSet
+from eligibility.errors import EngineError
+from eligibility.expressions import nodes as n
+from eligibility.expressions.interpreter import Evaluator
+
+MAX_TERMS = 64  # disjunctive terms per condition (durable_rules expands `$or` into them)
+MAX_ATOMS = 240  # properties per event (durable_rules allows 253, a few are ours)
+
+Formula = Union[tuple[str, Any], bool]
+Condition = Union[dict[str, Any], None, bool]  # None: always holds; False: never holds
+
+
+@dataclass(frozen=True)
+class GoalNetwork:
+    """The atoms of one boolean goal and the conditions for its definite values."""
+
+    goal: str
+    atoms: tuple[tuple[str, Evaluator], ...]
+    when_true: Condition
+    when_false: Condition
+
+
+class _Atoms:
+    """Numbers the leaves of a goal's formula (the same node is one atom)."""
+
+    def __init__(self, compiled: CompiledRuleSet) -> None:
+        self.compiled = compiled
+        self.keys: dict[int, str] = {}
+        self.evaluators: list[tuple[str, Evaluator]] = []
+
+    def atom(self, node: n.Node) -> Formula:
+        key = self.keys.get(id(node))
+        if key is None:
+            key = f"a{len(self.keys)}"
+            self.keys[id(node)] = key
+            self.evaluators.append((key, self.compiled.closures[id(node)]))
+        return ("atom", key)
+
+
+def formula(node: n.Node, atoms: _Atoms, inline: bool, depth: int = 0) -> Formula:
+    """The logical structure of a boolean node, with constants folded."""
+    if depth > 200:
+        raise EngineError("the rule network is nested too deeply for durable_rules")
+    named = atoms.compiled.named
+    if isinstance(node, n.Literal) and isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, n.Name) and inline and node.name in named and named[node.name].type == "boolean":
+        return formula(named[node.name].node, atoms, inline, depth + 1)
+    if isinstance(node, n.Not):
+        inner = formula(node.operand, atoms, inline, depth + 1)
+        return (not inner) if isinstance(inner, bool) else ("not", inner)
+    if isinstance(node, n.And | n.Or):
+        return _junction(node, atoms, inline, depth)
+    if isinstance(node, n.If):
+        parts = [formula(p, atoms, inline, depth + 1) for p in (node.cond, node.then, node.otherwise)]
+        if isinstance(parts[0], bool):
+            return parts[1] if parts[0] else parts[2]
+        return ("if", parts)
+    return atoms.atom(node)
+
+
+def _junction(node: n.And | n.Or, atoms: _Atoms, inline: bool, depth: int) -> Formula:
+    absorbing = isinstance(node, n.Or)  # true absorbs an `or`, false an `and`
+    parts: list[Formula] = []
+    for operand in node.operands:
+        part = formula(operand, atoms, inline, depth + 1)
+        if part is absorbing:
+            return absorbing
+        if part is not (not absorbing):
+            parts.append(part)
+    if not parts:
+        return not absorbing
+    return parts[0] if len(parts) == 1 else ("or" if absorbing else "and", parts)
+
+
+def all_of(items: list[Condition]) -> Condition:
+    """Conjunction of conditions (None = always, False = never)."""
+    kept = [i for i in items if i is not None]
+    if any(i is False for i in kept):
+        return False
+    return None if not kept else kept[0] if len(kept) == 1 else {"$and": kept}
+
+
+def any_of(items: list[Condition]) -> Condition:
+    """Disjunction of conditions (None = always, False = never)."""
+    if any(i is None for i in items):
+        return None
+    kept = [i for i in items if i is not False]
+    return False if not kept else kept[0] if len(kept) == 1 else {"$or": kept}
+
+
+def holds(f: Formula, truth: bool) -> Condition:
+    """The condition under which the formula is definitely `truth` (Kleene)."""
+    if isinstance(f, bool):
+        return None if f is truth else False
+    kind, body = f
+    if kind == "atom":
+        return {body: "T" if truth else "F"}
+    if kind == "not":
+        return holds(body, not truth)
+    if kind in ("and", "or"):
+        combine = all_of if (kind == "and") == truth else any_of
+        return combine([holds(part, truth) for part in body])
+    cond, then, otherwise = body
+    branch = [holds(then, truth), holds(otherwise, truth)]
+    return any_of(
+        [all_of([holds(cond, True), branch[0]]), all_of([holds(cond, False), branch[1]]), all_of(branch)]
+    )
+
+
+def terms(condition: Condition) -> int:
+    """How many alternatives durable_rules expands a condition into."""
+    if not isinstance(condition, dict):
+        return 1
+    (key, body), = condition.items()
+    if key == "$and":
+        product = 1
+        for item in body:
+            product *= terms(item)
+        return product
+    return sum(terms(item) for item in body) if key == "$or" else 1
+
+
+def goal_network(compiled: CompiledRuleSet, goal: str) -> GoalNetwork:
+    """The network of one boolean goal: rules inlined where durable_rules can hold them."""
+    for inline in (True, False):
+        atoms = _Atoms(compiled)
+        f = formula(compiled.named[goal].node, atoms, inline)
+        when_true, when_false = holds(f, True), holds(f, False)
+        fits = max(terms(when_true), terms(when_false)) <= MAX_TERMS and len(atoms.evaluators) <= MAX_ATOMS
+        if fits:
+            return GoalNetwork(goal, tuple(atoms.evaluators), when_true, when_false)
+    raise EngineError(
+        f"goal '{goal}' is too large for durable_rules ({len(atoms.evaluators)} atoms, "
+        f"{max(terms(when_true), terms(when_false))} alternatives); evaluate it with the pure engine"
+    )
+
+
+def single_keyed(condition: Any) -> bool:
+    """True when every condition object has exactly one key (durable_rules ignores the rest)."""
+    if isinstance(condition, dict):
+        return len(condition) == 1 and all(single_keyed(v) for v in condition.values())
+    if isinstance(condition, list):
+        return all(single_keyed(item) for item in condition)
+    return True
+
+
+def rule_definitions(network: GoalNetwork, action: Any) -> dict[str, Any]:
+    """The three durable rules of one goal: definitely true, definitely false, otherwise."""
+    definitions: dict[str, Any] = {}
+    for suffix, condition, value, priority in (
+        ("T", network.when_true, True, 1),
+        ("F", network.when_false, False, 1),
+        ("U", None, None, 2),
+    ):
+        if condition is False:
+            continue
+        test = all_of([{"goal": network.goal}, condition])
+        if not single_keyed(test):
+            raise EngineError(f"internal: a condition of goal '{network.goal}' has several keys")
+        definitions[f"{network.goal}:{suffix}"] = {
+            "pri": priority,
+            "all": [{"m": test}],
+            "run": action(network.goal, value),
+        }
+    return definitions

@@ -1,0 +1,254 @@
+"""Answers → Evaluation: goals (decided or not), reasons, next questions, ignored answers, trace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal, Protocol
+
+from eligibility.answers import Answers, parse_answers
+from eligibility.compiler import CompiledRuleSet
+from eligibility.engine.pure import compute
+from eligibility.errors import AnswerError, EvaluationError
+from eligibility.expressions.values import UNKNOWN, Failure, Value, is_known
+from eligibility.model import Question, localize
+from eligibility.questions import Walk, walk
+from eligibility.texts import default_why, render
+from eligibility.values_io import to_plain
+
+EngineName = Literal["durable", "pure"]
+
+
+class Engine(Protocol):
+    """Computes every named value of a version for some answers."""
+
+    def __call__(self, compiled: CompiledRuleSet, answers: Mapping[str, Value], as_of: dt.date) -> dict[str, Value]:
+        """The environment: every question, parameter and named value."""
+        ...
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A rule that decided (or so far shapes) a goal, explained in the claimant's language."""
+
+    rule: str
+    value: bool | None
+    text: str | None
+    legal_reference: str
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    """One goal: its value when decided, and the reasons."""
+
+    id: str
+    type: str
+    value: bool | int | Decimal | str | dt.date | None
+    decided: bool
+    label: str | None
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why a question is asked: the rule it feeds and its legal reference."""
+
+    rule: str
+    legal_reference: str | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class NextQuestion:
+    """A question that can still change an undecided goal, worded for the claimant."""
+
+    question: Question
+    label: str
+    help: str | None
+    options: tuple[tuple[str, str], ...]
+    why: tuple[Why, ...]
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One named rule or value: inputs read, result, legal reference."""
+
+    name: str
+    kind: str
+    inputs: Mapping[str, Any]
+    result: Any
+    legal_reference: str | None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The outcome of evaluating answers under one version."""
+
+    ruleset_id: str
+    version: str
+    content_hash: str
+    as_of: dt.date
+    locale: str
+    answers: Mapping[str, Any]
+    goals: Mapping[str, GoalResult]
+    next_questions: tuple[NextQuestion, ...]
+    ignored_answers: tuple[str, ...]
+    engine: str
+    trace: tuple[TraceStep, ...] = field(default=())
+
+    @property
+    def complete(self) -> bool:
+        """True exactly when every goal is decided."""
+        return all(g.decided for g in self.goals.values())
+
+    @property
+    def outcome(self) -> dict[str, Any]:
+        """Goal values (None when undecided), JSON-safe."""
+        return {k: to_plain(g.value) for k, g in self.goals.items()}
+
+
+def _engine(name: EngineName) -> Engine:
+    if name == "pure":
+        return compute
+    from eligibility.engine.durable import compute_durable
+
+    return compute_durable
+
+
+def evaluate(
+    compiled: CompiledRuleSet,
+    raw_answers: Mapping[str, Any],
+    *,
+    as_of: dt.date | None = None,
+    locale: str | None = None,
+    engine: EngineName = "durable",
+    with_trace: bool = False,
+) -> Evaluation:
+    """Evaluate answers under a compiled version (three-valued; see DESIGN §3–4)."""
+    ruleset = compiled.ruleset
+    answers = parse_answers(compiled.questions, raw_answers)
+    day = as_of or ruleset.effective_from
+    env = _engine(engine)(compiled, answers.values, day)
+    _run_checks(compiled, env, answers, locale or ruleset.default_locale)
+    found = walk(compiled, env, answers.dont_know)
+    language = choose_locale(compiled, locale)
+    return Evaluation(
+        ruleset_id=ruleset.id,
+        version=ruleset.version,
+        content_hash=compiled.content_hash,
+        as_of=day,
+        locale=language,
+        answers=answers.plain(),
+        goals=_goals(compiled, env, found, language),
+        next_questions=tuple(
+            _next_question(compiled, q, found, env, language) for q in found.next_questions(compiled.question_rank)
+        ),
+        ignored_answers=tuple(sorted(set(answers.plain()) - found.used, key=compiled.question_rank.__getitem__)),
+        engine=engine,
+        trace=trace(compiled, env) if with_trace else (),
+    )
+
+
+def available_locales(compiled: CompiledRuleSet) -> set[str]:
+    """Languages the version's question labels are written in."""
+    found = {compiled.ruleset.default_locale}
+    for q in compiled.questions.values():
+        found.update(k for k in q.label if k != "*")
+    return found
+
+
+def choose_locale(compiled: CompiledRuleSet, wanted: str | None) -> str:
+    """The requested language if the version has it (or its base language), else the default."""
+    available = available_locales(compiled)
+    for candidate in (wanted, (wanted or "").split("-")[0]):
+        if candidate and candidate in available:
+            return candidate
+    return compiled.ruleset.default_locale
+
+
+def _run_checks(compiled: CompiledRuleSet, env: Mapping[str, Value], answers: Answers, locale: str) -> None:
+    errors: dict[str, list[str]] = {}
+    default = compiled.ruleset.default_locale
+    for check in compiled.checks:
+        if check.question in answers.values and check.evaluate(env) is False:
+            question = compiled.questions[check.question]
+            message = render(question.checks[check.index].message, locale, default, env)
+            errors.setdefault(check.question, []).append(message or "the answer does not fit earlier answers")
+    if errors:
+        raise AnswerError(errors)
+
+
+def _goals(compiled: CompiledRuleSet, env: Mapping[str, Value], found: Walk, locale: str) -> dict[str, GoalResult]:
+    results: dict[str, GoalResult] = {}
+    for goal in compiled.ruleset.goals:
+        value = env[goal.id]
+        if isinstance(value, Failure):
+            raise EvaluationError(goal.id, value.reason, {"goal": goal.id})
+        results[goal.id] = GoalResult(
+            id=goal.id,
+            type=goal.type,
+            value=_typed(value, goal.type) if is_known(value) else None,
+            decided=is_known(value),
+            label=localize(goal.label, locale, compiled.ruleset.default_locale),
+            reasons=tuple(_reason(compiled, r, env, locale) for r in found.reasons[goal.id]),
+        )
+    return results
+
+
+def _typed(value: Value, goal_type: str) -> bool | int | Decimal | str | dt.date:
+    if goal_type == "decimal" and isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    assert value is not UNKNOWN and not isinstance(value, Failure)
+    return value
+
+
+def _reason(compiled: CompiledRuleSet, rule_id: str, env: Mapping[str, Value], locale: str) -> Reason:
+    rule = next(r for r in compiled.ruleset.rules if r.id == rule_id)
+    value = env[rule_id]
+    text = rule.explanation_true if value is True else rule.explanation_false
+    rendered = render(text, locale, compiled.ruleset.default_locale, env)
+    if rendered is None:
+        rendered = localize(rule.title, locale, compiled.ruleset.default_locale)
+    return Reason(rule_id, value if isinstance(value, bool) else None, rendered, rule.legal_reference)
+
+
+def _next_question(compiled: CompiledRuleSet, qid: str, found: Walk, env: Mapping[str, Value], locale: str) -> NextQuestion:
+    question = compiled.questions[qid]
+    default = compiled.ruleset.default_locale
+    return NextQuestion(
+        question=question,
+        label=render(question.label, locale, default, env) or qid,
+        help=render(question.help, locale, default, env),
+        options=tuple((o.value, localize(o.label, locale, default) or o.value) for o in question.options),
+        why=tuple(_why(compiled, context, locale) for context in found.relevant[qid][1]),
+    )
+
+
+def _why(compiled: CompiledRuleSet, context: str, locale: str) -> Why:
+    default = compiled.ruleset.default_locale
+    rule = next((r for r in compiled.ruleset.rules if r.id == context), None)
+    if rule is None:
+        goal = next(g for g in compiled.ruleset.goals if g.id == context)
+        return Why(context, None, localize(goal.label, locale, default))
+    text = localize(rule.why, locale, default) or default_why(rule.legal_reference, locale)
+    return Why(rule.id, rule.legal_reference, text)
+
+
+def trace(compiled: CompiledRuleSet, env: Mapping[str, Value]) -> tuple[TraceStep, ...]:
+    """Every named value in evaluation order with the scalar inputs it read."""
+    steps = []
+    for name in compiled.order:
+        named = compiled.named[name]
+        inputs = {r: _plain(env[r]) for r in named.reads if r in env}
+        steps.append(TraceStep(name, named.kind, inputs, _plain(env[name]), named.legal_reference))
+    return tuple(steps)
+
+
+def _plain(value: Value) -> Any:
+    if value is UNKNOWN:
+        return None
+    if isinstance(value, Failure):
+        return {"error": value.reason}
+    return to_plain(value)

@@ -1,0 +1,248 @@
+"""AST → Python closures that evaluate with Kleene three-valued logic.
+
+Each node compiles once, at load time, into a closure over the per-evaluation
+environment (name → value). Strict operations (arithmetic, comparison, calls,
+lookups) give UNKNOWN when an operand is UNKNOWN; `and`, `or` and `if` decide
+whenever the known operands suffice. A Failure (division by zero, no table row)
+propagates like UNKNOWN but dominates it, so an undecided goal can report why.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from decimal import Decimal, DecimalException
+
+from eligibility.expressions import nodes as n
+from eligibility.expressions.functions import FUNCTIONS
+from eligibility.expressions.values import DECIMAL_CONTEXT, UNKNOWN, Failure, Value, same_value
+from eligibility.model import Table
+
+Env = Mapping[str, Value]
+Evaluator = Callable[[Env], Value]
+
+_COMPARE: dict[str, Callable[[object, object], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def strict(values: tuple[Value, ...] | list[Value]) -> Value | None:
+    """The Failure or UNKNOWN among strict operands (failures first), else None."""
+    found: Value | None = None
+    for value in values:
+        if isinstance(value, Failure):
+            return value
+        if value is UNKNOWN:
+            found = UNKNOWN
+    return found
+
+
+def conjunction(values: list[Value]) -> Value:
+    """Kleene `and`: false wins, then failures, then unknown."""
+    if any(v is False for v in values):
+        return False
+    pending = strict(values)
+    return True if pending is None else pending
+
+
+def disjunction(values: list[Value]) -> Value:
+    """Kleene `or`: true wins, then failures, then unknown."""
+    if any(v is True for v in values):
+        return True
+    pending = strict(values)
+    return False if pending is None else pending
+
+
+def choose(cond: Value, then: Value, otherwise: Value) -> Value:
+    """Kleene `if`: the taken branch, or the common value of both when the condition is open."""
+    if cond is True:
+        return then
+    if cond is False:
+        return otherwise
+    if strict((then, otherwise)) is None and same_value(then, otherwise):
+        return then
+    return cond if isinstance(cond, Failure) else UNKNOWN
+
+
+def arithmetic(op: str, a: int | Decimal, b: int | Decimal) -> Value:
+    """Exact arithmetic on integers and decimals; division always gives a decimal."""
+    try:
+        if op == "/":
+            if b == 0:
+                return Failure("division by zero")
+            return DECIMAL_CONTEXT.divide(Decimal(a), Decimal(b))
+        if isinstance(a, int) and isinstance(b, int):
+            return {"+": a + b, "-": a - b, "*": a * b}[op]
+        method = {"+": DECIMAL_CONTEXT.add, "-": DECIMAL_CONTEXT.subtract, "*": DECIMAL_CONTEXT.multiply}
+        return method[op](Decimal(a), Decimal(b))
+    except DecimalException as error:
+        return Failure(f"arithmetic error: {type(error).__name__}")
+
+
+def lookup(table: Table, key: Value, name: str) -> Value | Table:
+    """One row of a table, extending integer keys by `each_additional`."""
+    if key in table.rows and not isinstance(key, bool):
+        return table.rows[key]
+    if table.each_additional is not None and isinstance(key, int) and table.rows:
+        last = max(k for k in table.rows if isinstance(k, int))
+        if key > last:
+            base = table.rows[last]
+            assert isinstance(base, int | Decimal)
+            return arithmetic("+", base, (key - last) * table.each_additional)
+    if table.default is not None:
+        return table.default
+    return Failure(f"table {name} has no row for {key}")
+
+
+class Compiler:
+    """Compiles AST nodes to closures; tables are resolved once, here."""
+
+    def __init__(self, tables: Mapping[str, Table], closures: dict[int, Evaluator] | None = None) -> None:
+        self.tables = tables
+        self.closures = closures if closures is not None else {}
+
+    def compile(self, node: n.Node) -> Evaluator:
+        method: Callable[[n.Node], Evaluator] = getattr(self, f"_{type(node).__name__.lower()}")
+        closure = method(node)
+        self.closures[id(node)] = closure
+        return closure
+
+    def _literal(self, node: n.Literal) -> Evaluator:
+        value = node.value
+        return lambda env: value
+
+    def _name(self, node: n.Name) -> Evaluator:
+        name = node.name
+        return lambda env: env[name]
+
+    def _negate(self, node: n.Negate) -> Evaluator:
+        operand = self.compile(node.operand)
+
+        def run(env: Env) -> Value:
+            value = operand(env)
+            return value if strict((value,)) is not None else -value  # type: ignore[operator]
+
+        return run
+
+    def _arith(self, node: n.Arith) -> Evaluator:
+        left, right, op = self.compile(node.left), self.compile(node.right), node.op
+
+        def run(env: Env) -> Value:
+            a, b = left(env), right(env)
+            pending = strict((a, b))
+            return arithmetic(op, a, b) if pending is None else pending  # type: ignore[arg-type]
+
+        return run
+
+    def _compare(self, node: n.Compare) -> Evaluator:
+        left, right, op = self.compile(node.left), self.compile(node.right), node.op
+        test = _COMPARE.get(op)
+
+        def run(env: Env) -> Value:
+            a, b = left(env), right(env)
+            pending = strict((a, b))
+            if pending is not None:
+                return pending
+            if test is not None:
+                return test(a, b)
+            return same_value(a, b) == (op == "=")
+
+        return run
+
+    def _in(self, node: n.In) -> Evaluator:
+        needle = self.compile(node.needle)
+        items = [self.compile(i) for i in node.items]
+        negated = node.negated
+
+        def run(env: Env) -> Value:
+            value = needle(env)
+            pending = strict((value,))
+            if pending is not None:
+                return pending
+            found = disjunction(
+                [same_value(value, v) if strict((v,)) is None else v for v in (i(env) for i in items)]
+            )
+            return (not found) if negated and isinstance(found, bool) else found
+
+        return run
+
+    def _not(self, node: n.Not) -> Evaluator:
+        operand = self.compile(node.operand)
+
+        def run(env: Env) -> Value:
+            value = operand(env)
+            return (not value) if isinstance(value, bool) else value
+
+        return run
+
+    def _and(self, node: n.And) -> Evaluator:
+        operands = [self.compile(o) for o in node.operands]
+        return lambda env: conjunction([o(env) for o in operands])
+
+    def _or(self, node: n.Or) -> Evaluator:
+        operands = [self.compile(o) for o in node.operands]
+        return lambda env: disjunction([o(env) for o in operands])
+
+    def _if(self, node: n.If) -> Evaluator:
+        cond, then, otherwise = (self.compile(c) for c in (node.cond, node.then, node.otherwise))
+
+        def run(env: Env) -> Value:
+            test = cond(env)
+            if test is True:
+                return then(env)
+            if test is False:
+                return otherwise(env)
+            return choose(test, then(env), otherwise(env))
+
+        return run
+
+    def _call(self, node: n.Call) -> Evaluator:
+        impl = FUNCTIONS[node.func].impl
+        args = [self.compile(a) for a in node.args]
+
+        def run(env: Env) -> Value:
+            values = [a(env) for a in args]
+            pending = strict(values)
+            if pending is not None:
+                return pending
+            try:
+                return impl(*values)
+            except DecimalException as error:
+                return Failure(f"{node.func}(): {type(error).__name__}")
+
+        return run
+
+    def _lookup(self, node: n.Lookup) -> Evaluator:
+        keys: list[Evaluator] = []
+        target: n.Node = node
+        while isinstance(target, n.Lookup):
+            keys.insert(0, self.compile(target.key))
+            target = target.target
+        assert isinstance(target, n.Name)
+        name, table = target.name, self.tables[target.name]
+
+        def run(env: Env) -> Value:
+            row: Value | Table = table
+            for key in keys:
+                value = key(env)
+                pending = strict((value,))
+                if pending is not None:
+                    return pending
+                assert isinstance(row, Table)
+                row = lookup(row, value, name)
+                if isinstance(row, Failure):
+                    return row
+            assert not isinstance(row, Table)
+            return row
+
+        return run
+
+
+def compile_expression(
+    node: n.Node, tables: Mapping[str, Table], closures: dict[int, Evaluator] | None = None
+) -> Evaluator:
+    """Compile one type-checked AST into a closure; `closures` collects every sub-node's."""
+    return Compiler(tables, closures).compile(node)

@@ -1,0 +1,162 @@
+"""The typed AST of expressions: one frozen dataclass per construct."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from eligibility.expressions.values import Known
+
+
+@dataclass(frozen=True)
+class Node:
+    """Base of every AST node; `pos` is (line, column) inside the expression text."""
+
+    pos: tuple[int, int] = field(default=(1, 1), compare=False, kw_only=True)
+
+
+@dataclass(frozen=True)
+class Literal(Node):
+    """A constant: number, string, boolean or date."""
+
+    value: Known
+
+
+@dataclass(frozen=True)
+class Name(Node):
+    """A reference to a question, parameter, derived value, rule, goal or `as_of`."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Negate(Node):
+    """Arithmetic negation `-x`."""
+
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Arith(Node):
+    """Binary arithmetic: + - * /."""
+
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Compare(Node):
+    """A comparison: = != < <= > >=."""
+
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class In(Node):
+    """Membership `x in [a, b]` (or `not in`)."""
+
+    needle: Node
+    items: tuple[Node, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    """Logical negation."""
+
+    operand: Node
+
+
+@dataclass(frozen=True)
+class And(Node):
+    """Logical conjunction of two or more operands."""
+
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or(Node):
+    """Logical disjunction of two or more operands."""
+
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class If(Node):
+    """`if cond then a else b`."""
+
+    cond: Node
+    then: Node
+    otherwise: Node
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    """A call of an allowlisted function."""
+
+    func: str
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Lookup(Node):
+    """A table lookup `table[key]`; `target` is a Name or another Lookup."""
+
+    target: Node
+    key: Node
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct sub-expressions of a node."""
+    if isinstance(node, Negate | Not):
+        return (node.operand,)
+    if isinstance(node, Arith | Compare):
+        return (node.left, node.right)
+    if isinstance(node, In):
+        return (node.needle, *node.items)
+    if isinstance(node, And | Or):
+        return node.operands
+    if isinstance(node, If):
+        return (node.cond, node.then, node.otherwise)
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, Lookup):
+        return (node.target, node.key)
+    return ()
+
+
+def operands(node: Node) -> tuple[Node, ...]:
+    """The sub-expressions that have values (a lookup's table name has none)."""
+    if isinstance(node, Lookup) and isinstance(node.target, Name):
+        return (node.key,)
+    return children(node)
+
+
+def walk(node: Node) -> list[Node]:
+    """Every node of the tree, parents before children (iterative: no recursion limit)."""
+    out: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(reversed(children(current)))
+    return out
+
+
+def names(node: Node) -> list[str]:
+    """The names the expression reads, in order of first appearance (table names included)."""
+    seen: dict[str, None] = {}
+    for n in walk(node):
+        if isinstance(n, Name):
+            seen.setdefault(n.name, None)
+    return list(seen)
+
+
+def table_name(node: Lookup) -> str | None:
+    """The parameter a (possibly nested) lookup reads from."""
+    target: Node = node
+    while isinstance(target, Lookup):
+        target = target.target
+    return target.name if isinstance(target, Name) else None

@@ -1,0 +1,205 @@
+"""Rule files → documents (extends applied) → validated RuleSet objects."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eligibility.builder import build_ruleset
+from eligibility.errors import Problem, RuleSetError
+from eligibility.model import Location, RuleSet
+from eligibility.yaml_source import Positions, load_yaml
+
+# Parts of a version that are mappings of entries by id, merged entry by entry on `extends`.
+ENTRY_PARTS = ("sections", "questions", "parameters", "derived", "rules", "goals")
+# Parts that belong to one version only and are never inherited.
+OWN_PARTS = ("scenarios", "status", "extends", "version", "effective_from", "effective_to")
+MAX_FILE_BYTES = 2_000_000
+MAX_EXTENDS_DEPTH = 50
+
+
+@dataclass
+class Document:
+    """The data of one version file, with the positions of its values."""
+
+    data: dict[str, Any]
+    positions: Positions
+    file: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(rule set id, version id) as written in the file."""
+        return (str(self.data.get("ruleset", "")), str(self.data.get("version", "")))
+
+
+ParentLookup = Callable[[str, str], "Document | None"]
+
+
+def read_document(path: Path) -> Document:
+    """Read one version file, checking its name against the version it declares."""
+    file = str(path)
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise RuleSetError([Problem(f"the file is larger than {MAX_FILE_BYTES} bytes", "", file)])
+    data, positions = load_yaml(path.read_text(encoding="utf-8"), file)
+    if not isinstance(data, dict):
+        raise RuleSetError([Problem("a version file must be a mapping of keys", "", file, 1, 1)])
+    return Document(_normalise_ids(data), positions, file)
+
+
+def document_from_data(data: dict[str, Any], file: str = "<request>") -> Document:
+    """A document given as data (an API body or stored content), without positions."""
+    if not isinstance(data, dict):
+        raise RuleSetError([Problem("a version must be a mapping of keys", "", file)])
+    return Document(_normalise_ids(copy.deepcopy(data)), {}, file)
+
+
+def _normalise_ids(data: dict[str, Any]) -> dict[str, Any]:
+    for key in ("version", "extends"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str) and hasattr(value, "isoformat"):
+            data[key] = value.isoformat()
+    return data
+
+
+def merge(parent: Document, child: Document) -> Document:
+    """The child's document on top of its parent's: entries merged key by key, null removes."""
+    data = {k: copy.deepcopy(v) for k, v in parent.data.items() if k not in OWN_PARTS}
+    for key, value in child.data.items():
+        if key in ENTRY_PARTS and isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = _merge_entries(data[key], value)
+        else:
+            data[key] = copy.deepcopy(value)
+    positions = {**parent.positions, **child.positions}
+    return Document(data, positions, child.file)
+
+
+def _merge_entries(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(parent)
+    for entry_id, entry in child.items():
+        if entry is None:
+            merged.pop(entry_id, None)
+        elif isinstance(entry, dict) and isinstance(merged.get(entry_id), dict):
+            merged[entry_id] = {**merged[entry_id], **copy.deepcopy(entry)}
+        else:
+            merged[entry_id] = copy.deepcopy(entry)
+    return merged
+
+
+def resolve(document: Document, parents: ParentLookup) -> Document:
+    """Apply `extends` (transitively) so the document stands on its own."""
+    chain = [document]
+    seen = {document.key}
+    while (parent_id := chain[-1].data.get("extends")) is not None:
+        ruleset = chain[-1].key[0]
+        parent = parents(ruleset, str(parent_id))
+        if parent is None:
+            raise RuleSetError([_extends_problem(chain[-1], f"extends '{parent_id}', which does not exist")])
+        if parent.key in seen or len(chain) > MAX_EXTENDS_DEPTH:
+            raise RuleSetError([_extends_problem(chain[-1], f"extends '{parent_id}' in a circle")])
+        seen.add(parent.key)
+        chain.append(parent)
+    resolved = chain.pop()
+    while chain:
+        resolved = merge(resolved, chain.pop())
+    return resolved
+
+
+def _extends_problem(document: Document, message: str) -> Problem:
+    where = document.positions.get("extends", Location(document.file))
+    return Problem(message, "extends", where.file, where.line, where.column)
+
+
+def load_document(document: Document, parents: ParentLookup | None = None) -> RuleSet:
+    """Validate one document (resolving extends) into a RuleSet."""
+    resolved = resolve(document, parents or (lambda ruleset, version: None))
+    return build_ruleset(resolved.data, resolved.positions, document.file)
+
+
+def version_files(paths: Iterable[Path]) -> list[Path]:
+    """Every version file under the given files and folders, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.yaml") if not p.name.startswith(".")))
+        else:
+            found.append(path)
+    return found
+
+
+def load_paths(paths: Iterable[Path]) -> list[RuleSet]:
+    """Load every version under the paths; all problems of all files in one RuleSetError."""
+    files = version_files(paths)
+    documents, problems = _read_all(files)
+    by_key = {d.key: d for d in documents}
+    for directory in {f.parent for f in files}:
+        for sibling in version_files([directory]):
+            if sibling not in files:
+                with _collect(problems):
+                    doc = read_document(sibling)
+                    by_key.setdefault(doc.key, doc)
+    rulesets: list[RuleSet] = []
+    for document in documents:
+        with _collect(problems):
+            _check_file_name(document)
+            rulesets.append(load_document(document, lambda r, v: by_key.get((r, v))))
+    if problems:
+        raise RuleSetError(problems)
+    return rulesets
+
+
+def _read_all(files: list[Path]) -> tuple[list[Document], list[Problem]]:
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for file in files:
+        with _collect(problems):
+            documents.append(read_document(file))
+    return documents, problems
+
+
+def _check_file_name(document: Document) -> None:
+    ruleset, version = document.key
+    path = Path(document.file)
+    problems = []
+    if version and path.stem != version:
+        where = document.positions.get("version", Location(document.file))
+        problems.append(
+            Problem(
+                f"the file of version '{version}' must be named {version}.yaml",
+                "version",
+                where.file,
+                where.line,
+                where.column,
+            )
+        )
+    if ruleset and path.parent.name != ruleset:
+        where = document.positions.get("ruleset", Location(document.file))
+        problems.append(
+            Problem(
+                f"rule set '{ruleset}' must live in a folder named {ruleset}",
+                "ruleset",
+                where.file,
+                where.line,
+                where.column,
+            )
+        )
+    if problems:
+        raise RuleSetError(problems)
+
+
+class _collect:
+    """Context manager: add a RuleSetError's problems to a list and carry on."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> bool:
+        if isinstance(error, RuleSetError):
+            self.problems.extend(error.problems)
+            return True
+        return False

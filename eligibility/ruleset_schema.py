@@ -1,0 +1,256 @@
+"""Marshmallow schemas of the rule-file format: the shape of each part, in authors' words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from eligibility.expressions.typecheck import suggest
+from eligibility.model import QUESTION_TYPES, VALUE_TYPES
+
+NAME_PATTERN = re.compile(r"^[a-z_][a-z0-9_]*$")
+LOCALE_PATTERN = re.compile(r"^([a-z]{2,3}(-[A-Za-z]{2,4})?|\*)$")
+RULESET_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MAX_TEXT = 5000
+
+_MESSAGES = {"required": "is required", "null": "may not be empty"}
+
+
+def _text_field(**kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=validate.Length(max=MAX_TEXT),
+        error_messages={**_MESSAGES, "invalid": "expected a text"},
+        **kwargs,
+    )
+
+
+class LocalizedText(fields.Field[dict[str, str]]):
+    """A text per language (`{en: …, de: …}`) or one text without a language."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dict[str, str]:
+        if isinstance(value, str):
+            return {"*": value}
+        if not isinstance(value, dict) or not value:
+            raise ValidationError("expected a text, or texts by language such as {en: …, de: …}")
+        for locale, text in value.items():
+            if not isinstance(locale, str) or not LOCALE_PATTERN.match(locale):
+                raise ValidationError(f"'{locale}' is not a language code such as en or de")
+            if not isinstance(text, str) or len(text) > MAX_TEXT:
+                raise ValidationError(f"the {locale} text must be a text of at most {MAX_TEXT} characters")
+        return dict(value)
+
+
+class Expression(fields.Field[str]):
+    """An expression of the rule language (parsed and type-checked later, by the compiler)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int | Decimal):
+            return str(value)
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError("expected an expression, e.g. age >= 65")
+        return value
+
+
+class DateValue(fields.Field[dt.date]):
+    """A date written 2020-03-01 (with or without quotes)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dt.date:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValidationError(f"expected a date written YYYY-MM-DD, got '{value}'") from None
+
+
+class VersionId(fields.Field[str]):
+    """A version id: text; a date written unquoted is taken as its ISO text."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if not isinstance(value, str | int) or not str(value).strip():
+            raise ValidationError("expected a version id such as \"2020-03-01\"")
+        return str(value)
+
+
+class StrictSchema(Schema):
+    """Rejects unknown keys with a "did you mean" built from the known ones."""
+
+    class Meta:
+        unknown = RAISE
+
+    def handle_error(self, error: ValidationError, data: Any, **kwargs: Any) -> None:
+        messages = error.messages if isinstance(error.messages, dict) else {}
+        for key, problems in list(messages.items()):
+            if problems == ["Unknown field."]:
+                hint = suggest(str(key), self.fields)
+                messages[key] = [f"unknown key '{key}'" + (f" (did you mean '{hint}'?)" if hint else "")]
+        raise error
+
+
+class LegalBasisSchema(StrictSchema):
+    """One law the version rests on."""
+
+    reference = _text_field(required=True)
+    title = LocalizedText()
+    url = fields.Url(error_messages={"invalid": "expected a web address"})
+
+
+class SectionSchema(StrictSchema):
+    """A group of questions."""
+
+    title = LocalizedText(required=True)
+
+
+class CheckSchema(StrictSchema):
+    """A condition an answer must meet, given the earlier answers."""
+
+    when = Expression(required=True)
+    message = LocalizedText(required=True)
+
+
+class QuestionSchema(StrictSchema):
+    """One question: type, texts, constraints."""
+
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(QUESTION_TYPES, error="must be one of {choices}"),
+        error_messages=_MESSAGES,
+    )
+    label = LocalizedText(required=True)
+    help = LocalizedText()
+    options = fields.Dict(keys=fields.String(), values=LocalizedText())
+    allow_unknown = fields.Boolean(error_messages={"invalid": "expected true or false"})
+    min = fields.Raw()
+    max = fields.Raw()
+    decimal_places = fields.Integer(strict=True, validate=validate.Range(0, 10))
+    max_length = fields.Integer(strict=True, validate=validate.Range(1, MAX_TEXT))
+    section = fields.String()
+    ask_after = fields.List(fields.String())
+    checks = fields.List(fields.Nested(CheckSchema))
+
+    @validates_schema
+    def _options_fit_type(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("type") == "enum" and not data.get("options"):
+            raise ValidationError("an enum question needs its options", "options")
+        if data.get("options") and data.get("type") != "enum":
+            raise ValidationError("only enum questions have options", "options")
+
+
+class ParameterSchema(StrictSchema):
+    """A figure fixed by law: a single value or a table."""
+
+    type = fields.String(validate=validate.OneOf(VALUE_TYPES, error="must be one of {choices}"))
+    value = fields.Raw(allow_none=False)
+    table = fields.Dict(error_messages={"invalid": "expected rows as {key: value}"})
+    each_additional = fields.Raw()
+    default = fields.Raw()
+    legal_reference = _text_field()
+    description = LocalizedText()
+
+    @validates_schema
+    def _value_or_table(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if ("value" in data) == ("table" in data):
+            raise ValidationError("give either a value or a table", "value")
+        for key in ("each_additional", "default"):
+            if key in data and "table" not in data:
+                raise ValidationError(f"only tables have {key}", key)
+
+
+class DerivedSchema(StrictSchema):
+    """A named intermediate value."""
+
+    value = Expression(required=True)
+    type = fields.String(validate=validate.OneOf(VALUE_TYPES, error="must be one of {choices}"))
+    description = LocalizedText()
+
+
+class ExplanationSchema(StrictSchema):
+    """The reason shown when a rule holds (`true`) and when it does not (`false`)."""
+
+    true = LocalizedText()
+    false = LocalizedText()
+
+
+class RuleSchema(StrictSchema):
+    """A named legal condition."""
+
+    when = Expression(required=True)
+    legal_reference = _text_field(required=True)
+    title = LocalizedText()
+    explanation = fields.Nested(ExplanationSchema)
+    why = LocalizedText()
+
+
+class GoalSchema(StrictSchema):
+    """An outcome the service reports."""
+
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(VALUE_TYPES, error="must be one of {choices}"),
+        error_messages=_MESSAGES,
+    )
+    value = Expression(required=True)
+    label = LocalizedText()
+    description = LocalizedText()
+
+
+class ScenarioSchema(StrictSchema):
+    """A test case: answers and expected goals."""
+
+    name = _text_field(required=True)
+    answers = fields.Dict(keys=fields.String(), required=True, error_messages=_MESSAGES)
+    expect = fields.Dict(keys=fields.String(), required=True, error_messages=_MESSAGES)
+    as_of = DateValue()
+    expect_next = fields.List(fields.String())
+
+
+class VersionSchema(StrictSchema):
+    """The top level of a version file (parts by id are checked entry by entry)."""
+
+    ruleset = fields.String(
+        required=True,
+        validate=validate.Regexp(RULESET_PATTERN, error="use lower-case letters, digits, - and _"),
+        error_messages=_MESSAGES,
+    )
+    version = VersionId(required=True, error_messages=_MESSAGES)
+    extends = VersionId(allow_none=True)
+    status = fields.String(
+        validate=validate.OneOf(("draft", "published", "retired"), error="must be one of {choices}")
+    )
+    effective_from = DateValue(required=True, error_messages=_MESSAGES)
+    effective_to = DateValue(allow_none=True)
+    default_locale = fields.String(validate=validate.Regexp(LOCALE_PATTERN))
+    title = LocalizedText(required=True, error_messages=_MESSAGES)
+    description = LocalizedText()
+    legal_basis = fields.List(fields.Nested(LegalBasisSchema))
+    sections = fields.Dict(keys=fields.String())
+    questions = fields.Dict(keys=fields.String(), required=True, error_messages=_MESSAGES)
+    parameters = fields.Dict(keys=fields.String())
+    derived = fields.Dict(keys=fields.String())
+    rules = fields.Dict(keys=fields.String())
+    goals = fields.Dict(keys=fields.String(), required=True, error_messages=_MESSAGES)
+    scenarios = fields.List(fields.Raw())
+
+    @validates_schema
+    def _window(self, data: dict[str, Any], **kwargs: Any) -> None:
+        start, end = data.get("effective_from"), data.get("effective_to")
+        if start and end and end < start:
+            raise ValidationError("must not be before effective_from", "effective_to")
+
+
+ENTRY_SCHEMAS: dict[str, type[Schema]] = {
+    "sections": SectionSchema,
+    "questions": QuestionSchema,
+    "parameters": ParameterSchema,
+    "derived": DerivedSchema,
+    "rules": RuleSchema,
+    "goals": GoalSchema,
+}

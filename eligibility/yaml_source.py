@@ -1,0 +1,110 @@
+"""YAML text → plain data plus the line and column of every value, floats read as Decimal."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+
+from eligibility.errors import Problem, RuleSetError
+from eligibility.model import Location
+
+Positions = dict[str, Location]
+
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+
+
+def path_text(parts: tuple[str, ...]) -> str:
+    """A path as authors read it: `rules.quorum.when`, `scenarios[3].answers`."""
+    text = ""
+    for part in parts:
+        text += part if part.startswith("[") else (f".{part}" if text else part)
+    return text
+
+
+class _Builder:
+    """Turns a composed YAML node tree into data, recording positions by path."""
+
+    def __init__(self, loader: yaml.SafeLoader, file: str) -> None:
+        self.loader, self.file = loader, file
+        self.positions: Positions = {}
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, path: tuple[str, ...]) -> Any:
+        mark = node.start_mark
+        self.positions[path_text(path)] = Location(self.file, mark.line + 1, mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, f"[{i}]")) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple[str, ...]) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._scalar(key_node, path)
+            if isinstance(key, bool):  # `true:` / `false:` keys of explanations
+                key = "true" if key else "false"
+            if key in result:
+                mark = key_node.start_mark
+                self.problems.append(
+                    Problem(
+                        f"'{key}' is written twice",
+                        path_text(path),
+                        self.file,
+                        mark.line + 1,
+                        mark.column + 1,
+                    )
+                )
+            result[key] = self.build(value_node, (*path, str(key)))
+        return result
+
+    def _scalar(self, node: yaml.Node, path: tuple[str, ...]) -> Any:
+        if node.tag == _FLOAT_TAG:
+            try:
+                value = Decimal(str(node.value).replace("_", ""))
+            except InvalidOperation:
+                value = None
+            if value is None or not value.is_finite():
+                mark = node.start_mark
+                self.problems.append(
+                    Problem(
+                        f"'{node.value}' is not a usable number",
+                        path_text(path),
+                        self.file,
+                        mark.line + 1,
+                        mark.column + 1,
+                    )
+                )
+            return value
+        return self.loader.construct_object(node, deep=True)
+
+
+def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
+    """Parse YAML text; raise RuleSetError with the line and column of a syntax error."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        raise RuleSetError(
+            [
+                Problem(
+                    f"this is not valid YAML: {error.problem}",
+                    "",
+                    file,
+                    mark.line + 1 if mark else None,
+                    mark.column + 1 if mark else None,
+                )
+            ]
+        ) from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise RuleSetError([Problem("the file is empty", "", file, 1, 1)])
+    builder = _Builder(yaml.SafeLoader(""), file)
+    data = builder.build(root, ())
+    if builder.problems:
+        raise RuleSetError(builder.problems)
+    return data, builder.positions
