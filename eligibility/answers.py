@@ -51,7 +51,7 @@ def parse_answers(questions: Mapping[str, Question], raw: Mapping[str, Any]) -> 
                 dont_know.add(qid)
                 values[qid] = UNKNOWN
             else:
-                errors[qid] = ["this question needs an answer; \"I don't know\" is not accepted"]
+                errors[qid] = ['this question needs an answer; "I don\'t know" is not accepted']
         else:
             try:
                 values[qid] = check_answer(question, answer)
@@ -86,7 +86,9 @@ def _check_decimal(question: Question, value: Any) -> None:
     places = question.decimal_places if question.decimal_places is not None else 2
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
-        raise ConversionError(f"expected an amount with at most {places} decimal places, got {value}")
+        raise ConversionError(
+            f"expected an amount with at most {places} decimal places, got {value}"
+        )
     if len(value.as_tuple().digits) > MAX_DIGITS:
         raise ConversionError(f"expected an amount of at most {MAX_DIGITS} digits, got {value}")
     kind = "a non-negative amount" if question.min == 0 else "an amount"

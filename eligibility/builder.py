@@ -22,6 +22,7 @@ from eligibility.model import (
     Scenario,
     Section,
     Table,
+    ValueType,
 )
 from eligibility.ruleset_schema import ENTRY_SCHEMAS, NAME_PATTERN, ScenarioSchema, VersionSchema
 from eligibility.values_io import ConversionError, infer_type, to_typed
@@ -93,7 +94,9 @@ def build_ruleset(data: dict[str, Any], positions: Positions, file: str) -> Rule
     """Validate a resolved document and build its RuleSet, or raise every problem found."""
     problems = _Problems(positions, file)
     top = _load(VersionSchema, data, "", problems)
-    entries = {part: _entries(part, (top or {}).get(part) or {}, problems) for part in ENTRY_SCHEMAS}
+    entries = {
+        part: _entries(part, (top or {}).get(part) or {}, problems) for part in ENTRY_SCHEMAS
+    }
     scenarios = [
         _load(ScenarioSchema, s, f"scenarios[{i}]", problems)
         for i, s in enumerate((top or {}).get("scenarios") or [])
@@ -145,7 +148,8 @@ def _assemble(
         description=top.get("description", {}),
         default_locale=top.get("default_locale", "en"),
         legal_basis=tuple(
-            LegalBasis(b["reference"], b.get("title", {}), b.get("url")) for b in top.get("legal_basis", [])
+            LegalBasis(b["reference"], b.get("title", {}), b.get("url"))
+            for b in top.get("legal_basis", [])
         ),
         sections=tuple(Section(k, v["title"]) for k, v in entries["sections"].items()),
         questions=tuple(_question(k, v, problems) for k, v in entries["questions"].items()),
@@ -202,12 +206,16 @@ def _parameter(pid: str, spec: dict[str, Any], problems: _Problems) -> Parameter
     path = f"parameters.{pid}"
     declared = spec.get("type")
     if "value" in spec:
-        ptype = declared or infer_type(spec["value"]) or "string"
+        ptype: ValueType = declared or infer_type(spec["value"]) or "string"  # type: ignore[assignment]
         value = _convert(spec["value"], ptype, f"{path}.value", problems)
-        return Parameter(pid, ptype, value, None, spec.get("legal_reference"), spec.get("description", {}))
-    ptype = declared or _infer_table_type(spec["table"]) or "string"
+        return Parameter(
+            pid, ptype, value, None, spec.get("legal_reference"), spec.get("description", {})
+        )
+    ptype = declared or _infer_table_type(spec["table"]) or "string"  # type: ignore[assignment]
     table = _table(spec["table"], ptype, spec, f"{path}.table", problems)
-    return Parameter(pid, ptype, None, table, spec.get("legal_reference"), spec.get("description", {}))
+    return Parameter(
+        pid, ptype, None, table, spec.get("legal_reference"), spec.get("description", {})
+    )
 
 
 def _infer_table_type(rows: dict[Any, Any]) -> str | None:
@@ -236,13 +244,17 @@ def _table(rows: Any, ptype: str, spec: dict[str, Any], path: str, problems: _Pr
     step = spec.get("each_additional")
     if step is not None and not integer_keys:
         problems.add(f"{path}", "each_additional needs a table keyed by numbers")
-    step_value = _convert(step, ptype, f"{path}.each_additional", problems) if step is not None else None
+    step_value = (
+        _convert(step, ptype, f"{path}.each_additional", problems) if step is not None else None
+    )
     default = spec.get("default")
-    default_value = _convert(default, ptype, f"{path}.default", problems) if default is not None else None
+    default_value = (
+        _convert(default, ptype, f"{path}.default", problems) if default is not None else None
+    )
     return Table(
         "integer" if integer_keys else "string",
         converted,
-        step_value,  # type: ignore[arg-type]
+        step_value,
         default_value,
     )
 
@@ -290,7 +302,9 @@ def _check_references(ruleset: RuleSet, problems: _Problems) -> None:
     ):
         for item in items:
             if item.id in seen:
-                problems.add(f"{part}.{item.id}", f"'{item.id}' is already defined in {seen[item.id]}")
+                problems.add(
+                    f"{part}.{item.id}", f"'{item.id}' is already defined in {seen[item.id]}"
+                )
             seen.setdefault(item.id, part)
     _check_questions(ruleset, problems)
     eligible = next((g for g in ruleset.goals if g.id == "eligible"), None)
@@ -304,12 +318,16 @@ def _check_questions(ruleset: RuleSet, problems: _Problems) -> None:
     for q in ruleset.questions:
         if q.section is not None and q.section not in sections:
             problems.add(
-                f"questions.{q.id}.section", f"unknown section '{q.section}'", suggest(q.section, sections)
+                f"questions.{q.id}.section",
+                f"unknown section '{q.section}'",
+                suggest(q.section, sections),
             )
         for other in q.ask_after:
             if other not in questions:
                 problems.add(
-                    f"questions.{q.id}.ask_after", f"unknown question '{other}'", suggest(other, questions)
+                    f"questions.{q.id}.ask_after",
+                    f"unknown question '{other}'",
+                    suggest(other, questions),
                 )
         if q.min is not None and q.max is not None and q.min > q.max:  # type: ignore[operator]
             problems.add(f"questions.{q.id}.max", "max is smaller than min")

@@ -62,7 +62,15 @@ def to_document(ruleset: RuleSet, *, with_scenarios: bool = False) -> dict[str, 
         "title": _text(ruleset.title),
         "description": _text(ruleset.description),
         "legal_basis": [
-            {k: v for k, v in {"reference": b.reference, "title": _text(b.title), "url": b.url}.items() if v}
+            {
+                k: v
+                for k, v in {
+                    "reference": b.reference,
+                    "title": _text(b.title),
+                    "url": b.url,
+                }.items()
+                if v
+            }
             for b in ruleset.legal_basis
         ],
         "sections": {s.id: {"title": _text(s.title)} for s in ruleset.sections},
@@ -71,7 +79,12 @@ def to_document(ruleset: RuleSet, *, with_scenarios: bool = False) -> dict[str, 
         "derived": {d.id: _derived(d.expression, d.type, d.description) for d in ruleset.derived},
         "rules": {r.id: _rule(r) for r in ruleset.rules},
         "goals": {
-            g.id: {"type": g.type, "value": g.expression, "label": _text(g.label), "description": _text(g.description)}
+            g.id: {
+                "type": g.type,
+                "value": g.expression,
+                "label": _text(g.label),
+                "description": _text(g.description),
+            }
             for g in ruleset.goals
         },
     }
@@ -95,7 +108,9 @@ def _derived(expression: str, vtype: str | None, description: Any) -> dict[str, 
 def _rule(rule: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {"when": rule.condition, "legal_reference": rule.legal_reference}
     explanation = {
-        k: _text(v) for k, v in (("true", rule.explanation_true), ("false", rule.explanation_false)) if v
+        k: _text(v)
+        for k, v in (("true", rule.explanation_true), ("false", rule.explanation_false))
+        if v
     }
     extra = {"title": rule.title, "explanation": explanation, "why": rule.why}
     doc.update({k: (_text(v) if k != "explanation" else v) for k, v in extra.items() if v})

@@ -54,7 +54,9 @@ def lint(paths: tuple[Path, ...]) -> None:
 
 @rules.command("test")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--engine", type=click.Choice(["durable", "pure"]), default="durable", show_default=True)
+@click.option(
+    "--engine", type=click.Choice(["durable", "pure"]), default="durable", show_default=True
+)
 def test_scenarios(paths: tuple[Path, ...], engine: str) -> None:
     """Run the scenarios of every version; a failure shows expected vs actual and the trace."""
     catalog = _load(paths)
@@ -85,7 +87,9 @@ def _show_failure(result: ScenarioResult) -> None:
 
 @rules.command()
 @click.argument("ruleset")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Date the claim is about.")
+@click.option(
+    "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Date the claim is about."
+)
 @click.option("--version", "version", help="A version id instead of --as-of.")
 @click.option("--answers", type=click.Path(exists=True, path_type=Path), required=True)
 @click.option("--locale", default=None)
@@ -106,11 +110,15 @@ def explain(
     try:
         target = catalog.get(ruleset, version) if version else catalog.select(ruleset, day)
         data, _ = load_yaml(answers.read_text(encoding="utf-8"), str(answers))
-        result = evaluate(target, data or {}, as_of=day if as_of else None, locale=locale, with_trace=True)
+        result = evaluate(
+            target, data or {}, as_of=day if as_of else None, locale=locale, with_trace=True
+        )
     except EligibilityError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
-    click.echo(json.dumps(_explanation(result), indent=2, ensure_ascii=False) if as_json else _text(result))
+    click.echo(
+        json.dumps(_explanation(result), indent=2, ensure_ascii=False) if as_json else _text(result)
+    )
 
 
 def _explanation(result: Evaluation) -> dict[str, Any]:
@@ -119,7 +127,11 @@ def _explanation(result: Evaluation) -> dict[str, Any]:
         "version": result.version,
         "status": "complete" if result.complete else "incomplete",
         "goals": {
-            k: {"value": to_plain(g.value), "decided": g.decided, "reasons": [r.text for r in g.reasons]}
+            k: {
+                "value": to_plain(g.value),
+                "decided": g.decided,
+                "reasons": [r.text for r in g.reasons],
+            }
             for k, g in result.goals.items()
         },
         "next_questions": [q.question.id for q in result.next_questions],
@@ -160,7 +172,8 @@ def diff(ruleset: str, old: str, new: str, rules_dir: Path) -> None:
     for change in changes:
         click.echo(f"{change.kind:8} {change.part}.{change.id}")
         for field, (a, b) in change.fields.items():
-            click.echo(f"           {field}: {json.dumps(a, ensure_ascii=False)} → {json.dumps(b, ensure_ascii=False)}")
+            was, now = (json.dumps(v, ensure_ascii=False) for v in (a, b))
+            click.echo(f"           {field}: {was} → {now}")
     click.echo(f"{len(changes)} change(s)")
 
 

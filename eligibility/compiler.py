@@ -94,12 +94,20 @@ class _Compilation:
         for p in ruleset.parameters:
             self.types[p.id] = _table_type(p.table, p.type) if p.table else p.type
 
-    def problem(self, path: str, message: str, suggestion: str | None = None, error: ExpressionError | None = None) -> None:
+    def problem(
+        self,
+        path: str,
+        message: str,
+        suggestion: str | None = None,
+        error: ExpressionError | None = None,
+    ) -> None:
         where = self._locate(path)
         line, column = where.line, where.column
         if error is not None and line is not None:
             line, column = line + error.line - 1, (column or 1) + error.column - 1
-        self.problems.append(Problem(message, path, where.file or self.ruleset.source, line, column, suggestion))
+        self.problems.append(
+            Problem(message, path, where.file or self.ruleset.source, line, column, suggestion)
+        )
 
     def _locate(self, path: str) -> Location:
         positions = self.ruleset.positions
@@ -142,7 +150,7 @@ class _Compilation:
             if state.get(name) == 2:
                 continue
             if state.get(name) == 1:
-                cycle = trail[trail.index(name):] + [name]
+                cycle = trail[trail.index(name) :] + [name]
                 self.problem(self.paths[name], "circular definition: " + " → ".join(cycle))
                 continue
             state[name] = 1
@@ -162,7 +170,9 @@ class _Compilation:
                 continue
             wanted = declared.get(name)
             if wanted and not _fits(found, wanted):
-                self.problem(self.paths[name], f"gives {describe(found)} but must give {describe(wanted)}")
+                self.problem(
+                    self.paths[name], f"gives {describe(found)} but must give {describe(wanted)}"
+                )
             self.types[name] = wanted or found
         return self.types
 
@@ -189,7 +199,9 @@ def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
     types = job.check_types(order)
     total = sum(len(n.walk(a)) for a in job.asts.values())
     if total > MAX_TOTAL_NODES:
-        job.problem("rules", f"the rule set has {total} expression parts; at most {MAX_TOTAL_NODES}")
+        job.problem(
+            "rules", f"the rule set has {total} expression parts; at most {MAX_TOTAL_NODES}"
+        )
     checks = _compile_checks(job)
     _check_texts(job)
     _check_scenarios(job)
@@ -198,7 +210,9 @@ def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
     return _assemble(job, order, types, checks)
 
 
-def _assemble(job: _Compilation, order: list[str], types: dict[str, Type], checks: tuple[CompiledCheck, ...]) -> CompiledRuleSet:
+def _assemble(
+    job: _Compilation, order: list[str], types: dict[str, Type], checks: tuple[CompiledCheck, ...]
+) -> CompiledRuleSet:
     ruleset = job.ruleset
     references = {r.id: r.legal_reference for r in ruleset.rules}
     kinds: dict[str, Kind] = {d.id: "derived" for d in ruleset.derived}
@@ -265,7 +279,11 @@ def _check_texts(job: _Compilation) -> None:
         for value in (text or {}).values():
             for name in PLACEHOLDER.findall(value):
                 if name not in job.types or isinstance(job.types[name], TableType):
-                    job.problem(path, f"the text quotes unknown value '{{{name}}}'", suggest(name, job.types))
+                    job.problem(
+                        path,
+                        f"the text quotes unknown value '{{{name}}}'",
+                        suggest(name, job.types),
+                    )
 
 
 def _check_scenarios(job: _Compilation) -> None:
@@ -274,13 +292,23 @@ def _check_scenarios(job: _Compilation) -> None:
     for i, scenario in enumerate(job.ruleset.scenarios):
         for key in scenario.answers:
             if key not in questions:
-                job.problem(f"scenarios[{i}].answers.{key}", f"unknown question '{key}'", suggest(key, questions))
+                job.problem(
+                    f"scenarios[{i}].answers.{key}",
+                    f"unknown question '{key}'",
+                    suggest(key, questions),
+                )
         for key in scenario.expect:
             if key not in goals:
-                job.problem(f"scenarios[{i}].expect.{key}", f"unknown goal '{key}'", suggest(key, goals))
+                job.problem(
+                    f"scenarios[{i}].expect.{key}", f"unknown goal '{key}'", suggest(key, goals)
+                )
         for key in scenario.expect_next or ():
             if key not in questions:
-                job.problem(f"scenarios[{i}].expect_next", f"unknown question '{key}'", suggest(key, questions))
+                job.problem(
+                    f"scenarios[{i}].expect_next",
+                    f"unknown question '{key}'",
+                    suggest(key, questions),
+                )
 
 
 def label_references(question: Question) -> set[str]:
@@ -293,7 +321,7 @@ def label_references(question: Question) -> set[str]:
 
 
 def _question_rank(ruleset: RuleSet) -> dict[str, int]:
-    """The asking order: sections as listed, file order within, ask_after and quoted answers first."""
+    """Asking order: sections as listed, file order within, ask_after and quoted answers first."""
     section_index = {s.id: i for i, s in enumerate(ruleset.sections)}
     base: dict[str, tuple[int, int]] = {}
     current = 0
@@ -301,7 +329,9 @@ def _question_rank(ruleset: RuleSet) -> dict[str, int]:
         current = section_index.get(q.section, current) if q.section else current
         base[q.id] = (current, index)
     ids = set(base)
-    before = {q.id: (set(q.ask_after) | label_references(q)) & ids - {q.id} for q in ruleset.questions}
+    before = {
+        q.id: (set(q.ask_after) | label_references(q)) & ids - {q.id} for q in ruleset.questions
+    }
     waiting = {qid: len(deps) for qid, deps in before.items()}
     ready = [(base[qid], qid) for qid, count in waiting.items() if count == 0]
     heapq.heapify(ready)

@@ -33,8 +33,12 @@ def diff_versions(old: RuleSet, new: RuleSet) -> list[Change]:
             changes.append(Change(part, key, "added", {}))
         for key in [k for k in a if k in b and a[k] != b[k]]:
             fields = {f: (a[key].get(f), b[key].get(f)) for f in sorted(set(a[key]) | set(b[key]))}
-            changes.append(Change(part, key, "changed", {f: v for f, v in fields.items() if v[0] != v[1]}))
+            changes.append(
+                Change(part, key, "changed", {f: v for f, v in fields.items() if v[0] != v[1]})
+            )
     for key in ("effective_from", "effective_to"):
         if before.get(key) != after.get(key):
-            changes.append(Change("version", key, "changed", {key: (before.get(key), after.get(key))}))
+            changes.append(
+                Change("version", key, "changed", {key: (before.get(key), after.get(key))})
+            )
     return changes

@@ -1,16 +1,16 @@
 """The exception tree of the eligibility core.
 
-    EligibilityError                 root; every error the core raises on purpose
-    ├── RuleSetError                 a rule file or document is invalid (load/compile time)
-    │   └── (carries a list of Problem: file, path, line, column, message, suggestion)
-    ├── ExpressionError              one expression is invalid (syntax, name, type); becomes a Problem
-    ├── AnswerError                  answers do not fit the questions (request time)
-    │   └── (carries {question: [messages]} for every bad field at once)
-    ├── EvaluationError              a rule could not be computed for these answers
-    ├── VersionNotFound              no version with this id / none covering a date
-    │   └── RuleSetNotFound          no rule set with this id
-    ├── ImmutableVersion             a published version's content would change
-    └── EngineError                  the rule engine failed (durable_rules reported an exception)
+EligibilityError                 root; every error the core raises on purpose
+├── RuleSetError                 a rule file or document is invalid (load/compile time)
+│   └── (carries a list of Problem: file, path, line, column, message, suggestion)
+├── ExpressionError              one expression is invalid (syntax, name, type); becomes a Problem
+├── AnswerError                  answers do not fit the questions (request time)
+│   └── (carries {question: [messages]} for every bad field at once)
+├── EvaluationError              a rule could not be computed for these answers
+├── VersionNotFound              no version with this id / none covering a date
+│   └── RuleSetNotFound          no rule set with this id
+├── ImmutableVersion             a published version's content would change
+└── EngineError                  the rule engine failed (durable_rules reported an exception)
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from eligibility.answers import Answers, parse_answers
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.pure import compute
 from eligibility.errors import AnswerError, EvaluationError
-from eligibility.expressions.values import UNKNOWN, Failure, Value, is_known
+from eligibility.expressions.values import UNKNOWN, Failure, Unknown, Value, is_known
 from eligibility.model import Question, localize
 from eligibility.questions import Walk, walk
 from eligibility.texts import default_why, render
@@ -24,7 +24,9 @@ EngineName = Literal["durable", "pure"]
 class Engine(Protocol):
     """Computes every named value of a version for some answers."""
 
-    def __call__(self, compiled: CompiledRuleSet, answers: Mapping[str, Value], as_of: dt.date) -> dict[str, Value]:
+    def __call__(
+        self, compiled: CompiledRuleSet, answers: Mapping[str, Value], as_of: dt.date
+    ) -> dict[str, Value]:
         """The environment: every question, parameter and named value."""
         ...
 
@@ -143,9 +145,12 @@ def evaluate(
         answers=answers.plain(),
         goals=_goals(compiled, env, found, language),
         next_questions=tuple(
-            _next_question(compiled, q, found, env, language) for q in found.next_questions(compiled.question_rank)
+            _next_question(compiled, q, found, env, language)
+            for q in found.next_questions(compiled.question_rank)
         ),
-        ignored_answers=tuple(sorted(set(answers.plain()) - found.used, key=compiled.question_rank.__getitem__)),
+        ignored_answers=tuple(
+            sorted(set(answers.plain()) - found.used, key=compiled.question_rank.__getitem__)
+        ),
         engine=engine,
         trace=trace(compiled, env) if with_trace else (),
     )
@@ -168,19 +173,25 @@ def choose_locale(compiled: CompiledRuleSet, wanted: str | None) -> str:
     return compiled.ruleset.default_locale
 
 
-def _run_checks(compiled: CompiledRuleSet, env: Mapping[str, Value], answers: Answers, locale: str) -> None:
+def _run_checks(
+    compiled: CompiledRuleSet, env: Mapping[str, Value], answers: Answers, locale: str
+) -> None:
     errors: dict[str, list[str]] = {}
     default = compiled.ruleset.default_locale
     for check in compiled.checks:
         if check.question in answers.values and check.evaluate(env) is False:
             question = compiled.questions[check.question]
             message = render(question.checks[check.index].message, locale, default, env)
-            errors.setdefault(check.question, []).append(message or "the answer does not fit earlier answers")
+            errors.setdefault(check.question, []).append(
+                message or "the answer does not fit earlier answers"
+            )
     if errors:
         raise AnswerError(errors)
 
 
-def _goals(compiled: CompiledRuleSet, env: Mapping[str, Value], found: Walk, locale: str) -> dict[str, GoalResult]:
+def _goals(
+    compiled: CompiledRuleSet, env: Mapping[str, Value], found: Walk, locale: str
+) -> dict[str, GoalResult]:
     results: dict[str, GoalResult] = {}
     for goal in compiled.ruleset.goals:
         value = env[goal.id]
@@ -200,28 +211,36 @@ def _goals(compiled: CompiledRuleSet, env: Mapping[str, Value], found: Walk, loc
 def _typed(value: Value, goal_type: str) -> bool | int | Decimal | str | dt.date:
     if goal_type == "decimal" and isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value)
-    assert value is not UNKNOWN and not isinstance(value, Failure)
+    assert not isinstance(value, Unknown | Failure)
     return value
 
 
-def _reason(compiled: CompiledRuleSet, rule_id: str, env: Mapping[str, Value], locale: str) -> Reason:
+def _reason(
+    compiled: CompiledRuleSet, rule_id: str, env: Mapping[str, Value], locale: str
+) -> Reason:
     rule = next(r for r in compiled.ruleset.rules if r.id == rule_id)
     value = env[rule_id]
     text = rule.explanation_true if value is True else rule.explanation_false
     rendered = render(text, locale, compiled.ruleset.default_locale, env)
     if rendered is None:
         rendered = localize(rule.title, locale, compiled.ruleset.default_locale)
-    return Reason(rule_id, value if isinstance(value, bool) else None, rendered, rule.legal_reference)
+    return Reason(
+        rule_id, value if isinstance(value, bool) else None, rendered, rule.legal_reference
+    )
 
 
-def _next_question(compiled: CompiledRuleSet, qid: str, found: Walk, env: Mapping[str, Value], locale: str) -> NextQuestion:
+def _next_question(
+    compiled: CompiledRuleSet, qid: str, found: Walk, env: Mapping[str, Value], locale: str
+) -> NextQuestion:
     question = compiled.questions[qid]
     default = compiled.ruleset.default_locale
     return NextQuestion(
         question=question,
         label=render(question.label, locale, default, env) or qid,
         help=render(question.help, locale, default, env),
-        options=tuple((o.value, localize(o.label, locale, default) or o.value) for o in question.options),
+        options=tuple(
+            (o.value, localize(o.label, locale, default) or o.value) for o in question.options
+        ),
         why=tuple(_why(compiled, context, locale) for context in found.relevant[qid][1]),
     )
 

@@ -96,7 +96,9 @@ def resolve(document: Document, parents: ParentLookup) -> Document:
         ruleset = chain[-1].key[0]
         parent = parents(ruleset, str(parent_id))
         if parent is None:
-            raise RuleSetError([_extends_problem(chain[-1], f"extends '{parent_id}', which does not exist")])
+            raise RuleSetError(
+                [_extends_problem(chain[-1], f"extends '{parent_id}', which does not exist")]
+            )
         if parent.key in seen or len(chain) > MAX_EXTENDS_DEPTH:
             raise RuleSetError([_extends_problem(chain[-1], f"extends '{parent_id}' in a circle")])
         seen.add(parent.key)

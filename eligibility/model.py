@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, Union
+from typing import Literal
 
 ValueType = Literal["boolean", "integer", "decimal", "string", "date"]
 QuestionType = Literal["boolean", "integer", "decimal", "string", "enum", "date"]
 Status = Literal["draft", "published", "retired"]
-Scalar = Union[bool, int, Decimal, str, dt.date]
+Scalar = bool | int | Decimal | str | dt.date
 
 VALUE_TYPES: tuple[str, ...] = ("boolean", "integer", "decimal", "string", "date")
 QUESTION_TYPES: tuple[str, ...] = (*VALUE_TYPES, "enum")
@@ -195,7 +195,9 @@ class RuleSet:
 
     def covers(self, day: dt.date) -> bool:
         """True when `day` lies in this version's effective window."""
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
     def question(self, question_id: str) -> Question | None:
         """The question with this id, if any."""

@@ -41,7 +41,9 @@ _Item = tuple[n.Node, int, str, str]
 class _Walker:
     """Walks the goals of one evaluation; see the module docstring."""
 
-    def __init__(self, compiled: CompiledRuleSet, env: Mapping[str, Value], dont_know: frozenset[str]) -> None:
+    def __init__(
+        self, compiled: CompiledRuleSet, env: Mapping[str, Value], dont_know: frozenset[str]
+    ) -> None:
         self.compiled, self.env, self.dont_know = compiled, env, dont_know
         self.result = Walk()
         self.seen: set[tuple[str, int, str, str]] = set()
@@ -72,7 +74,9 @@ class _Walker:
             self.seen.add(key)
             self.stack.append((named.node, stage, context, goal))
 
-    def push(self, nodes: tuple[n.Node, ...] | list[n.Node], stage: int, context: str, goal: str) -> None:
+    def push(
+        self, nodes: tuple[n.Node, ...] | list[n.Node], stage: int, context: str, goal: str
+    ) -> None:
         self.stack.extend((child, stage, context, goal) for child in reversed(nodes))
 
     def step(self, node: n.Node, stage: int, context: str, goal: str) -> None:

@@ -17,13 +17,17 @@ LOCALE_PATTERN = re.compile(r"^([a-z]{2,3}(-[A-Za-z]{2,4})?|\*)$")
 RULESET_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_TEXT = 5000
 
-_MESSAGES = {"required": "is required", "null": "may not be empty"}
+_MESSAGES: dict[str, Any] = {"required": "is required", "null": "may not be empty"}
+
+
+def _messages(**extra: str) -> dict[str, Any]:
+    return {**_MESSAGES, **extra}
 
 
 def _text_field(**kwargs: Any) -> fields.String:
     return fields.String(
         validate=validate.Length(max=MAX_TEXT),
-        error_messages={**_MESSAGES, "invalid": "expected a text"},
+        error_messages=_messages(invalid="expected a text"),
         **kwargs,
     )
 
@@ -40,7 +44,9 @@ class LocalizedText(fields.Field[dict[str, str]]):
             if not isinstance(locale, str) or not LOCALE_PATTERN.match(locale):
                 raise ValidationError(f"'{locale}' is not a language code such as en or de")
             if not isinstance(text, str) or len(text) > MAX_TEXT:
-                raise ValidationError(f"the {locale} text must be a text of at most {MAX_TEXT} characters")
+                raise ValidationError(
+                    f"the {locale} text must be a text of at most {MAX_TEXT} characters"
+                )
         return dict(value)
 
 
@@ -76,7 +82,7 @@ class VersionId(fields.Field[str]):
         if isinstance(value, dt.date):
             return value.isoformat()
         if not isinstance(value, str | int) or not str(value).strip():
-            raise ValidationError("expected a version id such as \"2020-03-01\"")
+            raise ValidationError('expected a version id such as "2020-03-01"')
         return str(value)
 
 
@@ -91,7 +97,9 @@ class StrictSchema(Schema):
         for key, problems in list(messages.items()):
             if problems == ["Unknown field."]:
                 hint = suggest(str(key), self.fields)
-                messages[key] = [f"unknown key '{key}'" + (f" (did you mean '{hint}'?)" if hint else "")]
+                messages[key] = [
+                    f"unknown key '{key}'" + (f" (did you mean '{hint}'?)" if hint else "")
+                ]
         raise error
 
 
@@ -100,7 +108,7 @@ class LegalBasisSchema(StrictSchema):
 
     reference = _text_field(required=True)
     title = LocalizedText()
-    url = fields.Url(error_messages={"invalid": "expected a web address"})
+    url = fields.Url(error_messages=_messages(invalid="expected a web address"))
 
 
 class SectionSchema(StrictSchema):
@@ -127,7 +135,7 @@ class QuestionSchema(StrictSchema):
     label = LocalizedText(required=True)
     help = LocalizedText()
     options = fields.Dict(keys=fields.String(), values=LocalizedText())
-    allow_unknown = fields.Boolean(error_messages={"invalid": "expected true or false"})
+    allow_unknown = fields.Boolean(error_messages=_messages(invalid="expected true or false"))
     min = fields.Raw()
     max = fields.Raw()
     decimal_places = fields.Integer(strict=True, validate=validate.Range(0, 10))
@@ -149,7 +157,7 @@ class ParameterSchema(StrictSchema):
 
     type = fields.String(validate=validate.OneOf(VALUE_TYPES, error="must be one of {choices}"))
     value = fields.Raw(allow_none=False)
-    table = fields.Dict(error_messages={"invalid": "expected rows as {key: value}"})
+    table = fields.Dict(error_messages=_messages(invalid="expected rows as {key: value}"))
     each_additional = fields.Raw()
     default = fields.Raw()
     legal_reference = _text_field()

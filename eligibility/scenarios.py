@@ -42,12 +42,20 @@ def run_scenario(
     compiled: CompiledRuleSet, ruleset: RuleSet, scenario: Scenario, engine: EngineName = "durable"
 ) -> ScenarioResult:
     """Evaluate one scenario and compare its goals (and next questions, if pinned)."""
-    base = {"ruleset": ruleset.id, "version": ruleset.version, "name": scenario.name}
+    base: dict[str, Any] = {
+        "ruleset": ruleset.id,
+        "version": ruleset.version,
+        "name": scenario.name,
+    }
     try:
-        result = evaluate(compiled, scenario.answers, as_of=scenario.as_of, engine=engine, with_trace=True)
+        result = evaluate(
+            compiled, scenario.answers, as_of=scenario.as_of, engine=engine, with_trace=True
+        )
     except EligibilityError as error:
         return ScenarioResult(**base, error=f"{type(error).__name__}: {error}")
-    mismatches = [m for goal, want in scenario.expect.items() if (m := _compare_goal(result, goal, want))]
+    mismatches = [
+        m for goal, want in scenario.expect.items() if (m := _compare_goal(result, goal, want))
+    ]
     if scenario.expect_next is not None:
         actual = [q.question.id for q in result.next_questions]
         if actual != list(scenario.expect_next):
@@ -70,6 +78,8 @@ def _compare_goal(result: Evaluation, goal: str, want: Any) -> Mismatch | None:
     return Mismatch(goal, to_plain(expected), to_plain(got.value))
 
 
-def run_scenarios(compiled: CompiledRuleSet, ruleset: RuleSet, engine: EngineName = "durable") -> list[ScenarioResult]:
+def run_scenarios(
+    compiled: CompiledRuleSet, ruleset: RuleSet, engine: EngineName = "durable"
+) -> list[ScenarioResult]:
     """Every scenario of a version."""
     return [run_scenario(compiled, ruleset, s, engine) for s in ruleset.scenarios]

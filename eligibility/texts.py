@@ -42,7 +42,9 @@ def format_value(value: Value, locale: str) -> str:
     return str(value)
 
 
-def render(text: Text | None, locale: str, default_locale: str, env: Mapping[str, Value]) -> str | None:
+def render(
+    text: Text | None, locale: str, default_locale: str, env: Mapping[str, Value]
+) -> str | None:
     """The text in the locale, with `{name}` replaced by the value of `name`."""
     chosen = localize(text, locale, default_locale)
     if chosen is None:

@@ -30,8 +30,9 @@ def describe_value(value: object) -> str:
 
 def to_typed(value: Any, type_name: str) -> Known:
     """Convert plain data to a value of the language type, exactly (never via float)."""
-    converter = _CONVERTERS[type_name]
-    return converter(value)
+    converter: Any = _CONVERTERS[type_name]
+    result: Known = converter(value)
+    return result
 
 
 def _boolean(value: Any) -> bool:
@@ -52,7 +53,7 @@ def _integer(value: Any) -> int:
 
 def _decimal(value: Any) -> Decimal:
     if isinstance(value, bool) or isinstance(value, float):
-        raise ConversionError(f"expected an amount such as \"412.50\", got {describe_value(value)}")
+        raise ConversionError(f'expected an amount such as "412.50", got {describe_value(value)}')
     if isinstance(value, int | Decimal):
         return Decimal(value)
     if isinstance(value, str) and _DECIMAL_TEXT.match(value.strip()):
@@ -60,7 +61,7 @@ def _decimal(value: Any) -> Decimal:
             return Decimal(value.strip())
         except InvalidOperation:
             pass
-    raise ConversionError(f"expected an amount such as \"412.50\", got {describe_value(value)}")
+    raise ConversionError(f'expected an amount such as "412.50", got {describe_value(value)}')
 
 
 def _string(value: Any) -> str:

@@ -67,7 +67,9 @@ class Catalog:
             raise RuleSetNotFound(
                 f"no rule set '{ruleset_id}'" + (f"; did you mean '{hint}'?" if hint else "")
             )
-        return sorted(self._versions[ruleset_id].values(), key=lambda r: (r.effective_from, r.version))
+        return sorted(
+            self._versions[ruleset_id].values(), key=lambda r: (r.effective_from, r.version)
+        )
 
     def get(self, ruleset_id: str, version: str) -> CompiledRuleSet:
         """One version by id."""
@@ -82,9 +84,13 @@ class Catalog:
         for ruleset in reversed(self.versions(ruleset_id)):
             if ruleset.status == "published" and ruleset.covers(as_of):
                 return self._compiled[(ruleset_id, ruleset.version)]
-        raise VersionNotFound(f"no published version of '{ruleset_id}' applies on {as_of.isoformat()}")
+        raise VersionNotFound(
+            f"no published version of '{ruleset_id}' applies on {as_of.isoformat()}"
+        )
 
 
 def _overlaps(a: RuleSet, b: RuleSet) -> bool:
     far = dt.date.max
-    return a.effective_from <= (b.effective_to or far) and b.effective_from <= (a.effective_to or far)
+    return a.effective_from <= (b.effective_to or far) and b.effective_from <= (
+        a.effective_to or far
+    )

@@ -76,7 +76,9 @@ class DurableRuntime:
             self.registered.add(version.name)
         return version
 
-    def decide(self, version: DurableVersion, events: list[dict[str, Any]]) -> dict[str, bool | None]:
+    def decide(
+        self, version: DurableVersion, events: list[dict[str, Any]]
+    ) -> dict[str, bool | None]:
         """Post one event per goal and return the outcome that fired for each."""
         decided: dict[str, bool | None] = {}
         for event in events:
@@ -91,7 +93,9 @@ class DurableRuntime:
             if isinstance(state, dict) and "exception" in state:
                 raise EngineError(f"durable_rules action failed: {state['exception']}")
             if len(self.fired) != 1:
-                raise EngineError(f"durable_rules fired {len(self.fired)} outcomes for {event['goal']}")
+                raise EngineError(
+                    f"durable_rules fired {len(self.fired)} outcomes for {event['goal']}"
+                )
             decided[event["goal"]] = self.fired[0][1]
         return decided
 
@@ -112,7 +116,9 @@ def runtime() -> DurableRuntime:
 def _map(compiled: CompiledRuleSet) -> DurableVersion:
     goals = [g for g in compiled.goal_ids if compiled.named[g].type == "boolean"]
     name = f"{compiled.ruleset.id}_{compiled.ruleset.version}_{compiled.content_hash[:16]}"
-    return DurableVersion(name, tuple(goal_network(compiled, g) for g in goals), _dependants(compiled, goals))
+    return DurableVersion(
+        name, tuple(goal_network(compiled, g) for g in goals), _dependants(compiled, goals)
+    )
 
 
 def _dependants(compiled: CompiledRuleSet, goals: list[str]) -> tuple[str, ...]:
@@ -125,7 +131,7 @@ def _dependants(compiled: CompiledRuleSet, goals: list[str]) -> tuple[str, ...]:
 
 
 def _atom_value(value: Value) -> str:
-    return _TRUTH.get(value, "U") if isinstance(value, bool) else "U"  # type: ignore[call-overload]
+    return _TRUTH[value] if isinstance(value, bool) else "U"
 
 
 def compute_durable(

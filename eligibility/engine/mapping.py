@@ -13,7 +13,7 @@ is consumed by the first rule that matches, so exactly one action fires per goal
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from eligibility.compiler import CompiledRuleSet
 from eligibility.errors import EngineError
@@ -23,8 +23,8 @@ from eligibility.expressions.interpreter import Evaluator
 MAX_TERMS = 64  # disjunctive terms per condition (durable_rules expands `$or` into them)
 MAX_ATOMS = 240  # properties per event (durable_rules allows 253, a few are ours)
 
-Formula = Union[tuple[str, Any], bool]
-Condition = Union[dict[str, Any], None, bool]  # None: always holds; False: never holds
+Formula = tuple[str, Any] | bool
+Condition = dict[str, Any] | None | bool  # None: always holds; False: never holds
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,12 @@ def formula(node: n.Node, atoms: _Atoms, inline: bool, depth: int = 0) -> Formul
     named = atoms.compiled.named
     if isinstance(node, n.Literal) and isinstance(node.value, bool):
         return node.value
-    if isinstance(node, n.Name) and inline and node.name in named and named[node.name].type == "boolean":
+    if (
+        isinstance(node, n.Name)
+        and inline
+        and node.name in named
+        and named[node.name].type == "boolean"
+    ):
         return formula(named[node.name].node, atoms, inline, depth + 1)
     if isinstance(node, n.Not):
         inner = formula(node.operand, atoms, inline, depth + 1)
@@ -69,7 +74,9 @@ def formula(node: n.Node, atoms: _Atoms, inline: bool, depth: int = 0) -> Formul
     if isinstance(node, n.And | n.Or):
         return _junction(node, atoms, inline, depth)
     if isinstance(node, n.If):
-        parts = [formula(p, atoms, inline, depth + 1) for p in (node.cond, node.then, node.otherwise)]
+        parts = [
+            formula(p, atoms, inline, depth + 1) for p in (node.cond, node.then, node.otherwise)
+        ]
         if isinstance(parts[0], bool):
             return parts[1] if parts[0] else parts[2]
         return ("if", parts)
@@ -121,7 +128,11 @@ def holds(f: Formula, truth: bool) -> Condition:
     cond, then, otherwise = body
     branch = [holds(then, truth), holds(otherwise, truth)]
     return any_of(
-        [all_of([holds(cond, True), branch[0]]), all_of([holds(cond, False), branch[1]]), all_of(branch)]
+        [
+            all_of([holds(cond, True), branch[0]]),
+            all_of([holds(cond, False), branch[1]]),
+            all_of(branch),
+        ]
     )
 
 
@@ -129,7 +140,7 @@ def terms(condition: Condition) -> int:
     """How many alternatives durable_rules expands a condition into."""
     if not isinstance(condition, dict):
         return 1
-    (key, body), = condition.items()
+    ((key, body),) = condition.items()
     if key == "$and":
         product = 1
         for item in body:
@@ -144,12 +155,15 @@ def goal_network(compiled: CompiledRuleSet, goal: str) -> GoalNetwork:
         atoms = _Atoms(compiled)
         f = formula(compiled.named[goal].node, atoms, inline)
         when_true, when_false = holds(f, True), holds(f, False)
-        fits = max(terms(when_true), terms(when_false)) <= MAX_TERMS and len(atoms.evaluators) <= MAX_ATOMS
+        fits = (
+            max(terms(when_true), terms(when_false)) <= MAX_TERMS
+            and len(atoms.evaluators) <= MAX_ATOMS
+        )
         if fits:
             return GoalNetwork(goal, tuple(atoms.evaluators), when_true, when_false)
     raise EngineError(
         f"goal '{goal}' is too large for durable_rules ({len(atoms.evaluators)} atoms, "
-        f"{max(terms(when_true), terms(when_false))} alternatives); evaluate it with the pure engine"
+        f"{max(terms(when_true), terms(when_false))} alternatives); use the pure engine"
     )
 
 

@@ -102,9 +102,7 @@ FUNCTIONS: dict[str, Function] = {
     f.name: f
     for f in (
         Function("round", 1, 2, _rounding_typer("round"), _rounding(ROUND_HALF_EVEN)),
-        Function(
-            "round_half_up", 1, 2, _rounding_typer("round_half_up"), _rounding(ROUND_HALF_UP)
-        ),
+        Function("round_half_up", 1, 2, _rounding_typer("round_half_up"), _rounding(ROUND_HALF_UP)),
         Function("floor", 1, 2, _rounding_typer("floor"), _rounding(ROUND_FLOOR)),
         Function("ceil", 1, 2, _rounding_typer("ceil"), _rounding(ROUND_CEILING)),
         Function("min", 2, None, _numeric_typer("min"), min),
@@ -124,7 +122,11 @@ FUNCTIONS: dict[str, Function] = {
             "months_between", 2, 2, _date_typer("months_between", "integer", 2), _months_between
         ),
         Function(
-            "days_between", 2, 2, _date_typer("days_between", "integer", 2), lambda a, b: (b - a).days
+            "days_between",
+            2,
+            2,
+            _date_typer("days_between", "integer", 2),
+            lambda a, b: (b - a).days,
         ),
     )
 }

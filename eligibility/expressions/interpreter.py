@@ -12,6 +12,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal, DecimalException
+from typing import Any
 
 from eligibility.expressions import nodes as n
 from eligibility.expressions.functions import FUNCTIONS
@@ -21,7 +22,7 @@ from eligibility.model import Table
 Env = Mapping[str, Value]
 Evaluator = Callable[[Env], Value]
 
-_COMPARE: dict[str, Callable[[object, object], bool]] = {
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "<": operator.lt,
     "<=": operator.le,
     ">": operator.gt,
@@ -76,7 +77,11 @@ def arithmetic(op: str, a: int | Decimal, b: int | Decimal) -> Value:
             return DECIMAL_CONTEXT.divide(Decimal(a), Decimal(b))
         if isinstance(a, int) and isinstance(b, int):
             return {"+": a + b, "-": a - b, "*": a * b}[op]
-        method = {"+": DECIMAL_CONTEXT.add, "-": DECIMAL_CONTEXT.subtract, "*": DECIMAL_CONTEXT.multiply}
+        method = {
+            "+": DECIMAL_CONTEXT.add,
+            "-": DECIMAL_CONTEXT.subtract,
+            "*": DECIMAL_CONTEXT.multiply,
+        }
         return method[op](Decimal(a), Decimal(b))
     except DecimalException as error:
         return Failure(f"arithmetic error: {type(error).__name__}")
@@ -84,7 +89,7 @@ def arithmetic(op: str, a: int | Decimal, b: int | Decimal) -> Value:
 
 def lookup(table: Table, key: Value, name: str) -> Value | Table:
     """One row of a table, extending integer keys by `each_additional`."""
-    if key in table.rows and not isinstance(key, bool):
+    if isinstance(key, int | str) and not isinstance(key, bool) and key in table.rows:
         return table.rows[key]
     if table.each_additional is not None and isinstance(key, int) and table.rows:
         last = max(k for k in table.rows if isinstance(k, int))
@@ -100,7 +105,9 @@ def lookup(table: Table, key: Value, name: str) -> Value | Table:
 class Compiler:
     """Compiles AST nodes to closures; tables are resolved once, here."""
 
-    def __init__(self, tables: Mapping[str, Table], closures: dict[int, Evaluator] | None = None) -> None:
+    def __init__(
+        self, tables: Mapping[str, Table], closures: dict[int, Evaluator] | None = None
+    ) -> None:
         self.tables = tables
         self.closures = closures if closures is not None else {}
 
@@ -147,7 +154,7 @@ class Compiler:
             if pending is not None:
                 return pending
             if test is not None:
-                return test(a, b)
+                return bool(test(a, b))
             return same_value(a, b) == (op == "=")
 
         return run
@@ -163,7 +170,10 @@ class Compiler:
             if pending is not None:
                 return pending
             found = disjunction(
-                [same_value(value, v) if strict((v,)) is None else v for v in (i(env) for i in items)]
+                [
+                    same_value(value, v) if strict((v,)) is None else v
+                    for v in (i(env) for i in items)
+                ]
             )
             return (not found) if negated and isinstance(found, bool) else found
 

@@ -111,7 +111,7 @@ class _ToAst(Transformer[Token, n.Node]):
     def not_in_expr(self, meta: Any, items: list[Any]) -> n.Node:
         return n.In(items[0], tuple(items[1]), negated=True, pos=_pos(meta))
 
-    def list(self, meta: Any, items: list[Any]) -> list[n.Node]:
+    def choices(self, meta: Any, items: list[Any]) -> list[n.Node]:
         return [i for i in items if i is not None]
 
     def not_expr(self, meta: Any, items: list[n.Node]) -> n.Node:
@@ -162,7 +162,8 @@ def _syntax_error(text: str, error: UnexpectedInput) -> ExpressionError:
             f"the expression ends too early; expected {_expected(error)}", line, len(text) + 1
         )
     if isinstance(error, UnexpectedCharacters):
-        found = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        at = error.pos_in_stream or 0
+        found = text[at] if at < len(text) else ""
         return ExpressionError(f"unexpected character '{found}'", line, column)
     token = getattr(error, "token", "")
     return ExpressionError(f"unexpected '{token}'; expected {_expected(error)}", line, column)

@@ -54,7 +54,9 @@ class _Checker:
     def scalar(self, node: n.Node) -> str:
         t = self.check(node)
         if isinstance(t, TableType):
-            raise _fail(node, f"{_name_of(node)} is a table; look up a row with {_name_of(node)}[key]")
+            raise _fail(
+                node, f"{_name_of(node)} is a table; look up a row with {_name_of(node)}[key]"
+            )
         return t
 
     def expect(self, node: n.Node, wanted: str, role: str) -> None:
@@ -140,7 +142,9 @@ class _Checker:
         if function is None:
             raise _fail(node, f"unknown function '{node.func}'", suggest(node.func, FUNCTIONS))
         count = len(node.args)
-        if count < function.min_args or (function.max_args is not None and count > function.max_args):
+        if count < function.min_args or (
+            function.max_args is not None and count > function.max_args
+        ):
             raise _fail(node, f"{node.func}() cannot take {count} argument(s)")
         types = [self.scalar(arg) for arg in node.args]
         try:

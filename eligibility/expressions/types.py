@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 NUMERIC = ("integer", "decimal")
 
@@ -19,7 +18,7 @@ class TableType:
         return f"table of {self.value} by {self.key}"
 
 
-Type = Union[str, TableType]
+Type = str | TableType
 
 
 def is_numeric(t: Type) -> bool:

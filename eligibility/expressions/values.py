@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
-from typing import Final, Union
+from typing import Final
 
 
 class Unknown:
@@ -48,8 +48,8 @@ class Failure:
 UNKNOWN: Final = Unknown()
 FAILURE = Failure  # the type, re-exported for isinstance checks
 
-Known = Union[bool, int, Decimal, str, dt.date]
-Value = Union[bool, int, Decimal, str, dt.date, Unknown, Failure]
+Known = bool | int | Decimal | str | dt.date
+Value = bool | int | Decimal | str | dt.date | Unknown | Failure
 
 # One context for all money arithmetic: exact to 34 digits, banker's rounding, loud on errors.
 DECIMAL_CONTEXT: Final = Context(
