@@ -1,0 +1,202 @@
+"""The Kurzarbeitergeld interview behaves like UDO: knock-outs end it, benefit questions come last.
+
+Each test drives an interview the way a front end does: evaluate, answer the first next
+question, repeat until nothing is left to ask.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eligibility import Catalog, Evaluation, evaluate, load_paths
+
+RULES = Path(__file__).resolve().parents[2] / "rules" / "kurzarbeitergeld"
+RULESET = "kurzarbeitergeld"
+
+# One claim month per version, with the version it must select.
+CLAIM_MONTHS = {
+    "2016-01-01": dt.date(2019, 6, 1),
+    "2020-03-01": dt.date(2020, 4, 1),
+    "2020-05-29": dt.date(2020, 10, 1),
+    "2021-01-01": dt.date(2021, 2, 1),
+    "2022-01-01": dt.date(2022, 2, 1),
+    "2022-04-01": dt.date(2022, 5, 1),
+    "2022-07-01": dt.date(2022, 11, 1),
+    "2023-07-01": dt.date(2023, 9, 1),
+    "2025-01-01": dt.date(2025, 3, 1),
+    "2026-01-01": dt.date(2026, 2, 1),
+}
+NEGATIVE_BALANCES_REQUIRED = {"2016-01-01", "2023-07-01", "2025-01-01", "2026-01-01"}
+INCREASED_RATES = {"2020-05-29", "2021-01-01", "2022-01-01", "2022-04-01"}
+BENEFIT_QUESTIONS = {
+    "has_child",
+    "months_of_receipt",
+    "entitlement_start_month",
+    "net_target_pay",
+    "net_actual_pay",
+}
+
+
+def _answers(claim_month: dt.date) -> dict[str, Any]:
+    """Answers of a plain eligible case: economic loss, one third affected, 50 % pay loss."""
+    return {
+        "cause": "economic",
+        "claim_month": claim_month,
+        "notification_date": claim_month + dt.timedelta(days=4),
+        "notified_without_delay": True,
+        "employees": 30,
+        "affected_employees": 10,
+        "loss_temporary": True,
+        "loss_customary": False,
+        "leave_used": True,
+        "working_time_credits_used": True,
+        "negative_balances_used": True,
+        "employment_continued": True,
+        "employment_terminated": False,
+        "sickness_benefit": False,
+        "training_with_benefit": False,
+        "refused_cooperation": False,
+        "agency_worker": False,
+        "target_gross_pay": "3000.00",
+        "actual_gross_pay": "1500.00",
+        "has_child": False,
+        "months_of_receipt": 8,
+        "entitlement_start_month": dt.date(2020, 4, 1),
+        "net_target_pay": "1995.41",
+        "net_actual_pay": "1138.71",
+    }
+
+
+@dataclass
+class Interview:
+    """The questions asked in order, whether `eligible` was decided when each was asked."""
+
+    asked: list[str] = field(default_factory=list)
+    eligible_decided_when_asked: dict[str, bool] = field(default_factory=dict)
+    final: Evaluation | None = None
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog(load_paths([RULES]))
+
+
+def run_interview(catalog: Catalog, claim_month: dt.date, **overrides: Any) -> Interview:
+    """Answer the first next question until none is left (at most 40 rounds)."""
+    compiled = catalog.select(RULESET, claim_month)
+    script = {**_answers(claim_month), **overrides}
+    interview = Interview()
+    given: dict[str, Any] = {}
+    for _ in range(40):
+        result = evaluate(compiled, given, as_of=claim_month, locale="en")
+        if not result.next_questions:
+            assert result.complete, "no question left but goals undecided"
+            interview.final = result
+            return interview
+        question = result.next_questions[0].question.id
+        assert question not in given, f"{question} asked twice"
+        interview.asked.append(question)
+        interview.eligible_decided_when_asked[question] = result.goals["eligible"].decided
+        given[question] = script[question]
+    raise AssertionError(f"the interview did not end: {interview.asked}")
+
+
+def _reason_rules(result: Evaluation) -> set[str]:
+    return {reason.rule for reason in result.goals["eligible"].reasons}
+
+
+@pytest.mark.parametrize("version", sorted(CLAIM_MONTHS))
+def test_each_claim_month_selects_its_version(catalog: Catalog, version: str) -> None:
+    assert catalog.select(RULESET, CLAIM_MONTHS[version]).ruleset.version == version
+
+
+@pytest.mark.parametrize("version", sorted(CLAIM_MONTHS))
+def test_cause_other_ends_the_interview_at_once(catalog: Catalog, version: str) -> None:
+    interview = run_interview(catalog, CLAIM_MONTHS[version], cause="other")
+
+    assert interview.asked == ["cause"]
+    final = interview.final
+    assert final is not None
+    assert final.outcome["eligible"] is False
+    assert final.outcome["benefit_rate"] == final.outcome["benefit_amount"] == "0"
+    assert "cause_recognised" in _reason_rules(final)
+
+
+@pytest.mark.parametrize("version", sorted(CLAIM_MONTHS))
+def test_notification_after_the_claim_month_ends_the_interview(
+    catalog: Catalog, version: str
+) -> None:
+    claim_month = CLAIM_MONTHS[version]
+    next_month = (claim_month + dt.timedelta(days=31)).replace(day=1)
+
+    interview = run_interview(catalog, claim_month, notification_date=next_month)
+
+    assert interview.asked == ["cause", "claim_month", "notification_date"]
+    assert interview.final is not None
+    assert interview.final.outcome["eligible"] is False
+    assert "notified_in_time" in _reason_rules(interview.final)
+
+
+@pytest.mark.parametrize("version", sorted(CLAIM_MONTHS))
+def test_negative_balances_are_asked_only_where_the_version_requires_them(
+    catalog: Catalog, version: str
+) -> None:
+    interview = run_interview(catalog, CLAIM_MONTHS[version])
+
+    assert ("negative_balances_used" in interview.asked) == (version in NEGATIVE_BALANCES_REQUIRED)
+    assert interview.final is not None
+    assert interview.final.outcome["eligible"] is True
+
+
+@pytest.mark.parametrize("version", sorted(CLAIM_MONTHS))
+def test_benefit_questions_come_only_after_eligibility_is_decided(
+    catalog: Catalog, version: str
+) -> None:
+    interview = run_interview(catalog, CLAIM_MONTHS[version])
+
+    benefit = [q for q in interview.asked if q in BENEFIT_QUESTIONS]
+    assert benefit, "a benefit question is asked in an eligible case"
+    first = interview.asked.index(benefit[0])
+    assert not set(interview.asked[first:]) - BENEFIT_QUESTIONS
+    assert all(interview.eligible_decided_when_asked[q] for q in benefit)
+
+
+@pytest.mark.parametrize("version", sorted(CLAIM_MONTHS))
+def test_month_of_receipt_is_asked_only_where_increased_rates_exist(
+    catalog: Catalog, version: str
+) -> None:
+    interview = run_interview(catalog, CLAIM_MONTHS[version])
+
+    assert ("months_of_receipt" in interview.asked) == (version in INCREASED_RATES)
+    assert ("entitlement_start_month" in interview.asked) == (version == "2021-01-01")
+
+
+def test_an_ineligible_employee_is_never_asked_the_benefit_questions(catalog: Catalog) -> None:
+    interview = run_interview(catalog, CLAIM_MONTHS["2020-05-29"], sickness_benefit=True)
+
+    assert not set(interview.asked) & BENEFIT_QUESTIONS
+    assert interview.final is not None
+    assert interview.final.outcome["benefit_amount"] == "0"
+
+
+def test_the_affected_employees_question_quotes_the_earlier_answer(catalog: Catalog) -> None:
+    claim_month = CLAIM_MONTHS["2016-01-01"]
+    compiled = catalog.select(RULESET, claim_month)
+    given = {
+        "cause": "economic",
+        "claim_month": claim_month,
+        "notification_date": claim_month,
+        "employees": 30,
+    }
+
+    result = evaluate(compiled, given, as_of=claim_month, locale="de")
+
+    first = result.next_questions[0]
+    assert first.question.id == "affected_employees"
+    assert "Wie viele Ihrer 30 Beschäftigten" in first.label
+    assert first.why and first.why[0].legal_reference is not None
