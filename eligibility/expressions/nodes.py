@@ -128,9 +128,14 @@ def children(node: Node) -> tuple[Node, ...]:
 
 
 def operands(node: Node) -> tuple[Node, ...]:
-    """The sub-expressions that have values (a lookup's table name has none)."""
-    if isinstance(node, Lookup) and isinstance(node.target, Name):
-        return (node.key,)
+    """The sub-expressions that have values: a lookup's keys (its table and rows have none)."""
+    if isinstance(node, Lookup):
+        keys: list[Node] = []
+        target: Node = node
+        while isinstance(target, Lookup):
+            keys.insert(0, target.key)
+            target = target.target
+        return tuple(keys)
     return children(node)
 
 
