@@ -23,6 +23,29 @@ def path_text(parts: tuple[str, ...]) -> str:
     return text
 
 
+def _text_start(node: yaml.Node) -> tuple[int, int]:
+    """Where a value's text begins (0-based): after a quote, or on the first line of a block.
+
+    Expression errors are placed relative to this point, so it must be the first character
+    of the expression, not the quote or the `|` / `>` indicator before it.
+    """
+    mark = node.start_mark
+    style = getattr(node, "style", None)
+    if style in ('"', "'"):
+        return mark.line, mark.column + 1
+    buffer = mark.buffer
+    if style not in ("|", ">") or not isinstance(buffer, str):
+        return mark.line, mark.column
+    at = buffer.find("\n", mark.pointer)
+    while at != -1:  # the block's text starts on the next line, indented like its first line
+        end = buffer.find("\n", at + 1)
+        text = buffer[at + 1 : end if end != -1 else len(buffer)]
+        if text.strip(" \0\r"):
+            return mark.line + 1, len(text) - len(text.lstrip(" "))
+        at = end
+    return mark.line, mark.column
+
+
 class _Builder:
     """Turns a composed YAML node tree into data, recording positions by path."""
 
@@ -32,8 +55,8 @@ class _Builder:
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, path: tuple[str, ...]) -> Any:
-        mark = node.start_mark
-        self.positions[path_text(path)] = Location(self.file, mark.line + 1, mark.column + 1)
+        line, column = _text_start(node)
+        self.positions[path_text(path)] = Location(self.file, line + 1, column + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
