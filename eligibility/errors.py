@@ -10,12 +10,22 @@ EligibilityError                 root; every error the core raises on purpose
 ├── VersionNotFound              no version with this id / none covering a date
 │   └── RuleSetNotFound          no rule set with this id
 ├── ImmutableVersion             a published version's content would change
-└── EngineError                  the rule engine failed (durable_rules reported an exception)
+├── EngineError                  the rule engine failed (durable_rules reported an exception)
+├── StorageUnavailable           the database cannot be reached; nothing was written (503)
+├── NotFound                     no stored record of this kind with this id (decision, session, …)
+│   └── SessionExpired           an interview session was idle too long
+├── Conflict                     the request conflicts with stored state (409)
+│   └── IdempotencyConflict      an Idempotency-Key was reused with another request
+├── PreconditionFailed           an ETag (If-Match) is stale: the session changed meanwhile (412)
+├── ScenariosFailed              a version's scenarios fail, so it cannot be published
+│   └── (carries the failing ScenarioResults)
+└── InvalidCursor                a pagination cursor that this service did not issue
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class EligibilityError(Exception):
@@ -104,3 +114,52 @@ class ImmutableVersion(EligibilityError):
 
 class EngineError(EligibilityError):
     """The rule engine reported a failure while executing a rule network."""
+
+
+class StorageUnavailable(EligibilityError):
+    """The database cannot be reached; the operation was not carried out (retry later)."""
+
+
+class NotFound(EligibilityError):
+    """No stored record of this kind with this id."""
+
+    def __init__(self, kind: str, record_id: str) -> None:
+        self.kind, self.id = kind, record_id
+        super().__init__(f"no {kind} '{record_id}'")
+
+
+class SessionExpired(NotFound):
+    """An interview session was idle longer than allowed and is gone."""
+
+    def __init__(self, record_id: str) -> None:
+        super().__init__("session", record_id)
+        self.args = (f"session '{record_id}' expired after being idle",)
+
+
+class Conflict(EligibilityError):
+    """The request conflicts with the stored state (for example a retired version)."""
+
+
+class IdempotencyConflict(Conflict):
+    """An Idempotency-Key was used before with a different request."""
+
+
+class PreconditionFailed(EligibilityError):
+    """The entity tag the client holds is stale: someone changed the record meanwhile."""
+
+    def __init__(self, expected: str, current: str) -> None:
+        self.expected, self.current = expected, current
+        super().__init__(f"the record changed: you have {expected}, it is now {current}")
+
+
+class ScenariosFailed(EligibilityError):
+    """A version's scenarios do not all pass, so it is not published; carries the failures."""
+
+    def __init__(self, ruleset_id: str, version: str, failures: list[Any]) -> None:
+        self.ruleset_id, self.version, self.failures = ruleset_id, version, failures
+        names = "; ".join(getattr(f, "name", str(f)) for f in failures)
+        super().__init__(f"{ruleset_id} {version}: {len(failures)} scenario(s) failed: {names}")
+
+
+class InvalidCursor(EligibilityError):
+    """A pagination cursor that this service did not issue."""
