@@ -186,7 +186,7 @@ def _name_of(node: n.Node) -> str:
 
 
 def typecheck(node: n.Node, scope: Scope) -> Type:
-    """The type of the expression, or ExpressionError naming what does not fit."""
+    """The type of the expression (a value, never a whole table), or ExpressionError."""
     if len(n.walk(node)) > MAX_NODES:
         raise ExpressionError(f"the expression has more than {MAX_NODES} parts; split it up")
-    return _Checker(scope).check(node)
+    return _Checker(scope).scalar(node)
