@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -16,7 +16,7 @@ from eligibility.expressions.parser import parse
 from eligibility.expressions.typecheck import Scope, suggest, typecheck
 from eligibility.expressions.types import TableType, Type, describe
 from eligibility.expressions.values import Known
-from eligibility.model import Location, Question, RuleSet, Table
+from eligibility.model import Goal, Location, Question, Rule, RuleSet, Table
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 MAX_TOTAL_NODES = 200_000  # bounds the work of one evaluation: every node runs at most once
@@ -62,6 +62,13 @@ class CompiledRuleSet:
     types: Mapping[str, Type]
     goal_ids: tuple[str, ...]
     closures: Mapping[int, Evaluator] = field(default_factory=dict, compare=False, repr=False)
+    # id(node) → (questions, named values) read by a sub-tree without and/or/if/in: such a
+    # sub-tree is known exactly when all it reads is, so the relevance walk need not enter it.
+    strict_parts: Mapping[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    rules_by_id: Mapping[str, Rule] = field(default_factory=dict, compare=False, repr=False)
+    goals_by_id: Mapping[str, Goal] = field(default_factory=dict, compare=False, repr=False)
     engine_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -244,7 +251,35 @@ def _assemble(
         types=types,
         goal_ids=tuple(g.id for g in ruleset.goals),
         closures=closures,
+        strict_parts=_strict_parts(job.asts.values(), set(ruleset.question_ids), set(named)),
+        rules_by_id={r.id: r for r in ruleset.rules},
+        goals_by_id={g.id: g for g in ruleset.goals},
     )
+
+
+_BRANCHING = (n.And, n.Or, n.If, n.In)
+
+
+def _strict_parts(
+    asts: Iterable[n.Node], questions: set[str], named: set[str]
+) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """For every sub-tree free of and/or/if/in: the questions and named values it reads."""
+    parts: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for ast in asts:
+        for node in reversed(n.walk(ast)):  # children before parents
+            if isinstance(node, _BRANCHING):
+                continue
+            kids = n.operands(node)
+            if any(id(k) not in parts for k in kids):
+                continue
+            reads = [node.name] if isinstance(node, n.Name) else []
+            qs = dict.fromkeys([r for r in reads if r in questions])
+            ns = dict.fromkeys([r for r in reads if r in named])
+            for kid in kids:
+                qs.update(dict.fromkeys(parts[id(kid)][0]))
+                ns.update(dict.fromkeys(parts[id(kid)][1]))
+            parts[id(node)] = (tuple(qs), tuple(ns))
+    return parts
 
 
 def _compile_checks(job: _Compilation) -> tuple[CompiledCheck, ...]:

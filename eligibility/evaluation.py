@@ -12,6 +12,7 @@ from eligibility.answers import Answers, parse_answers
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.pure import compute
 from eligibility.errors import AnswerError, EvaluationError
+from eligibility.expressions.interpreter import Env
 from eligibility.expressions.values import UNKNOWN, Failure, Unknown, Value, is_known
 from eligibility.model import Question, localize
 from eligibility.questions import Walk, walk
@@ -174,7 +175,7 @@ def choose_locale(compiled: CompiledRuleSet, wanted: str | None) -> str:
 
 
 def _run_checks(
-    compiled: CompiledRuleSet, env: Mapping[str, Value], answers: Answers, locale: str
+    compiled: CompiledRuleSet, env: Env, answers: Answers, locale: str
 ) -> None:
     errors: dict[str, list[str]] = {}
     default = compiled.ruleset.default_locale
@@ -193,6 +194,7 @@ def _goals(
     compiled: CompiledRuleSet, env: Mapping[str, Value], found: Walk, locale: str
 ) -> dict[str, GoalResult]:
     results: dict[str, GoalResult] = {}
+    reasons: dict[str, Reason] = {}  # a rule shared by several goals is explained once
     for goal in compiled.ruleset.goals:
         value = env[goal.id]
         if isinstance(value, Failure):
@@ -203,7 +205,10 @@ def _goals(
             value=_typed(value, goal.type) if is_known(value) else None,
             decided=is_known(value),
             label=localize(goal.label, locale, compiled.ruleset.default_locale),
-            reasons=tuple(_reason(compiled, r, env, locale) for r in found.reasons[goal.id]),
+            reasons=tuple(
+                reasons.get(r) or reasons.setdefault(r, _reason(compiled, r, env, locale))
+                for r in found.reasons[goal.id]
+            ),
         )
     return results
 
@@ -218,7 +223,7 @@ def _typed(value: Value, goal_type: str) -> bool | int | Decimal | str | dt.date
 def _reason(
     compiled: CompiledRuleSet, rule_id: str, env: Mapping[str, Value], locale: str
 ) -> Reason:
-    rule = next(r for r in compiled.ruleset.rules if r.id == rule_id)
+    rule = compiled.rules_by_id[rule_id]
     value = env[rule_id]
     text = rule.explanation_true if value is True else rule.explanation_false
     rendered = render(text, locale, compiled.ruleset.default_locale, env)
@@ -247,9 +252,9 @@ def _next_question(
 
 def _why(compiled: CompiledRuleSet, context: str, locale: str) -> Why:
     default = compiled.ruleset.default_locale
-    rule = next((r for r in compiled.ruleset.rules if r.id == context), None)
+    rule = compiled.rules_by_id.get(context)
     if rule is None:
-        goal = next(g for g in compiled.ruleset.goals if g.id == context)
+        goal = compiled.goals_by_id[context]
         return Why(context, None, localize(goal.label, locale, default))
     text = localize(rule.why, locale, default) or default_why(rule.legal_reference, locale)
     return Why(rule.id, rule.legal_reference, text)

@@ -199,6 +199,11 @@ class RuleSet:
             self.effective_to is None or day <= self.effective_to
         )
 
+    @property
+    def question_ids(self) -> tuple[str, ...]:
+        """Question ids in the order written."""
+        return tuple(q.id for q in self.questions)
+
     def question(self, question_id: str) -> Question | None:
         """The question with this id, if any."""
         return next((q for q in self.questions if q.id == question_id), None)

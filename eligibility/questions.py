@@ -13,8 +13,9 @@ Answers never reached are *ignored*: they influence no goal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from eligibility.compiler import CompiledRuleSet
 from eligibility.expressions import nodes as n
@@ -34,7 +35,7 @@ class Walk:
         return sorted(self.relevant, key=lambda q: (self.relevant[q][0], rank[q]))
 
 
-# (node, stage, innermost rule or goal, goal being walked)
+# (node, stage, innermost rule or goal, named value whose expression holds the node)
 _Item = tuple[n.Node, int, str, str]
 
 
@@ -42,57 +43,65 @@ class _Walker:
     """Walks the goals of one evaluation; see the module docstring."""
 
     def __init__(
-        self, compiled: CompiledRuleSet, env: Mapping[str, Value], dont_know: frozenset[str]
+        self, compiled: CompiledRuleSet, env: Mapping[Any, Value], dont_know: frozenset[str]
     ) -> None:
         self.compiled, self.env, self.dont_know = compiled, env, dont_know
         self.result = Walk()
-        self.seen: set[tuple[str, int, str, str]] = set()
+        self.seen: set[tuple[str, int, str]] = set()
+        self.entered: dict[str, dict[str, None]] = {}  # named → named it entered (ordered)
+        self.below: dict[str, dict[str, None]] = {}  # named → rules reached below it
         self.stack: list[_Item] = []
 
     def value(self, node: n.Node) -> Value:
         if isinstance(node, n.Name):
             return self.env[node.name]
-        return self.compiled.closures[id(node)](self.env)
+        if isinstance(node, n.Literal):
+            return node.value
+        return self.env[id(node)]
 
     def run(self) -> Walk:
         for goal in self.compiled.goal_ids:
-            self.result.reasons[goal] = []
-            self.enter(goal, 0, goal, goal)
+            self.enter(goal, 0, goal, "")
             while self.stack:
                 self.step(*self.stack.pop())
+        for goal in self.compiled.goal_ids:
+            self.result.reasons[goal] = self.rules_below(goal)
         return self.result
 
-    def enter(self, name: str, stage: int, context: str, goal: str) -> None:
+    def enter(self, name: str, stage: int, context: str, owner: str) -> None:
         named = self.compiled.named[name]
-        known = is_known(self.env[name])
+        if owner:
+            self.entered.setdefault(owner, {})[name] = None
         if named.kind == "rule":
             context = name
-            if known and name not in self.result.reasons[goal]:
-                self.result.reasons[goal].append(name)
-        key = (name, stage if not known else 0, context, goal)
+        # A known value is walked only through known parts, where stage and context never
+        # matter (they only label relevant questions): walk it once.
+        known = is_known(self.env[name])
+        key = (name, 0, "") if known else (name, min(stage, 1), context)
         if key not in self.seen:
             self.seen.add(key)
-            self.stack.append((named.node, stage, context, goal))
+            self.stack.append((named.node, min(stage, 1), context, name))
 
-    def push(
-        self, nodes: tuple[n.Node, ...] | list[n.Node], stage: int, context: str, goal: str
-    ) -> None:
-        self.stack.extend((child, stage, context, goal) for child in reversed(nodes))
-
-    def step(self, node: n.Node, stage: int, context: str, goal: str) -> None:
-        if isinstance(node, n.Name):
-            self.name(node.name, stage, context, goal)
-            return
-        if isinstance(node, n.Literal):
+    def step(self, node: n.Node, stage: int, context: str, owner: str) -> None:
+        strict = self.compiled.strict_parts.get(id(node))
+        if strict is not None:
+            questions, named = strict
+            for question in questions:
+                self.question(question, stage, context)
+            for name in named:
+                self.enter(name, stage, context, owner)
             return
         value = self.value(node)
         if is_known(value):
-            self.push(self.decisive(node, value), stage, context, goal)
+            self.push(self.decisive(node, value), stage, context, owner)
         elif isinstance(node, n.If):
-            self.push([node.cond], stage, context, goal)
-            self.push([node.then, node.otherwise], stage + 1, context, goal)
+            self.push([node.cond], stage, context, owner)
+            self.push([node.then, node.otherwise], stage + 1, context, owner)
         else:
-            self.push(n.operands(node), stage, context, goal)
+            self.push(n.operands(node), stage, context, owner)
+
+    def push(self, nodes: Sequence[n.Node], stage: int, context: str, owner: str) -> None:
+        self.stack.extend((child, stage, context, owner) for child in reversed(nodes))
 
     def decisive(self, node: n.Node, value: Value) -> list[n.Node]:
         """The operands that made a known node's value what it is."""
@@ -107,22 +116,39 @@ class _Walker:
             return [node.then, node.otherwise]
         return [c for c in n.operands(node) if is_known(self.value(c))]
 
-    def name(self, name: str, stage: int, context: str, goal: str) -> None:
-        if name in self.compiled.named:
-            self.enter(name, stage, context, goal)
-        elif name in self.compiled.questions:
-            if is_known(self.env[name]) or name in self.dont_know:
-                self.result.used.add(name)
-            else:
-                self.note_relevant(name, stage, context)
-
-    def note_relevant(self, question: str, stage: int, context: str) -> None:
+    def question(self, question: str, stage: int, context: str) -> None:
+        if question in self.dont_know or is_known(self.env[question]):
+            self.result.used.add(question)
+            return
         best, contexts = self.result.relevant.get(question, (stage, []))
         if context not in contexts:
             contexts.append(context)
         self.result.relevant[question] = (min(best, stage), contexts)
 
+    def rules_below(self, goal: str) -> list[str]:
+        """Rules with a known value that the walk reached from a goal, in order."""
+        memo = self.below
+        order: list[str] = []
+        stack: list[tuple[str, bool]] = [(goal, False)]
+        while stack:  # depth-first, children before parents, each named value once
+            name, expanded = stack.pop()
+            if name in memo:
+                continue
+            children = self.entered.get(name, {})
+            if expanded:
+                found: dict[str, None] = {}
+                if self.compiled.named[name].kind == "rule" and is_known(self.env[name]):
+                    found[name] = None
+                for child in children:
+                    found.update(memo[child])
+                memo[name] = found
+                continue
+            stack.append((name, True))
+            stack.extend((child, False) for child in reversed(children) if child not in memo)
+        order.extend(memo[goal])
+        return order
 
-def walk(compiled: CompiledRuleSet, env: Mapping[str, Value], dont_know: frozenset[str]) -> Walk:
+
+def walk(compiled: CompiledRuleSet, env: Mapping[Any, Value], dont_know: frozenset[str]) -> Walk:
     """Relevant questions, used answers and reasons for every goal of one evaluation."""
     return _Walker(compiled, env, dont_know).run()

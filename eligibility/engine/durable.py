@@ -130,8 +130,13 @@ def _dependants(compiled: CompiledRuleSet, goals: list[str]) -> tuple[str, ...]:
     return tuple(name for name in compiled.order if name in tainted and name not in goals)
 
 
-def _atom_value(value: Value) -> str:
-    return _TRUTH[value] if isinstance(value, bool) else "U"
+def _event(network: GoalNetwork, env: dict[Any, Value]) -> dict[str, Any]:
+    """The goal's event: each atom as "T", "F" or "U" (values computed already are reused)."""
+    event: dict[str, Any] = {"goal": network.goal}
+    for key, node_key, evaluate in network.atoms:
+        value = env[node_key] if node_key in env else evaluate(env)
+        event[key] = _TRUTH[value] if isinstance(value, bool) else "U"
+    return event
 
 
 def compute_durable(
@@ -142,10 +147,7 @@ def compute_durable(
     rt = runtime()
     with rt.lock:
         version = rt.register(compiled)
-        events = [
-            {"goal": net.goal, **{key: _atom_value(evaluate(env)) for key, evaluate in net.atoms}}
-            for net in version.networks
-        ]
+        events = [_event(net, env) for net in version.networks]
         decided = rt.decide(version, events)
     for goal, value in decided.items():
         env[goal] = value if value is not None else _undecided(env[goal])

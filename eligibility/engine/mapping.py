@@ -32,7 +32,7 @@ class GoalNetwork:
     """The atoms of one boolean goal and the conditions for its definite values."""
 
     goal: str
-    atoms: tuple[tuple[str, Evaluator], ...]
+    atoms: tuple[tuple[str, int | str, Evaluator], ...]  # event key, environment key, closure
     when_true: Condition
     when_false: Condition
 
@@ -43,14 +43,15 @@ class _Atoms:
     def __init__(self, compiled: CompiledRuleSet) -> None:
         self.compiled = compiled
         self.keys: dict[int, str] = {}
-        self.evaluators: list[tuple[str, Evaluator]] = []
+        self.evaluators: list[tuple[str, int | str, Evaluator]] = []
 
     def atom(self, node: n.Node) -> Formula:
         key = self.keys.get(id(node))
         if key is None:
             key = f"a{len(self.keys)}"
             self.keys[id(node)] = key
-            self.evaluators.append((key, self.compiled.closures[id(node)]))
+            env_key = node.name if isinstance(node, n.Name) else id(node)
+            self.evaluators.append((key, env_key, self.compiled.closures[id(node)]))
         return ("atom", key)
 
 

@@ -19,7 +19,8 @@ from eligibility.expressions.functions import FUNCTIONS
 from eligibility.expressions.values import DECIMAL_CONTEXT, UNKNOWN, Failure, Value, same_value
 from eligibility.model import Table
 
-Env = Mapping[str, Value]
+# name → value, and id(node) → value for every evaluated sub-expression (read by the relevance walk)
+Env = dict[Any, Value]
 Evaluator = Callable[[Env], Value]
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -114,6 +115,8 @@ class Compiler:
     def compile(self, node: n.Node) -> Evaluator:
         method: Callable[[n.Node], Evaluator] = getattr(self, f"_{type(node).__name__.lower()}")
         closure = method(node)
+        if not isinstance(node, n.Literal | n.Name):
+            closure = _storing(id(node), closure)
         self.closures[id(node)] = closure
         return closure
 
@@ -165,15 +168,12 @@ class Compiler:
         negated = node.negated
 
         def run(env: Env) -> Value:
-            value = needle(env)
+            value, candidates = needle(env), [i(env) for i in items]
             pending = strict((value,))
             if pending is not None:
                 return pending
             found = disjunction(
-                [
-                    same_value(value, v) if strict((v,)) is None else v
-                    for v in (i(env) for i in items)
-                ]
+                [same_value(value, v) if strict((v,)) is None else v for v in candidates]
             )
             return (not found) if negated and isinstance(found, bool) else found
 
@@ -235,12 +235,12 @@ class Compiler:
         name, table = target.name, self.tables[target.name]
 
         def run(env: Env) -> Value:
+            values = [key(env) for key in keys]  # all of them: the relevance walk reads each
+            pending = strict(values)
+            if pending is not None:
+                return pending
             row: Value | Table = table
-            for key in keys:
-                value = key(env)
-                pending = strict((value,))
-                if pending is not None:
-                    return pending
+            for value in values:
                 assert isinstance(row, Table)
                 row = lookup(row, value, name)
                 if isinstance(row, Failure):
@@ -249,6 +249,16 @@ class Compiler:
             return row
 
         return run
+
+
+def _storing(key: int, closure: Evaluator) -> Evaluator:
+    """Wrap a closure so its value is kept in the environment under the node's id."""
+
+    def run(env: Env) -> Value:
+        value = env[key] = closure(env)
+        return value
+
+    return run
 
 
 def compile_expression(
