@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from eligibility import Catalog, Evaluation, evaluate, load_paths
+from eligibility import AnswerError, Catalog, Evaluation, evaluate, load_paths
 
 RULES = Path(__file__).resolve().parents[2] / "rules" / "kurzarbeitergeld"
 RULESET = "kurzarbeitergeld"
@@ -200,3 +200,34 @@ def test_the_affected_employees_question_quotes_the_earlier_answer(catalog: Cata
     assert first.question.id == "affected_employees"
     assert "Wie viele Ihrer 30 Beschäftigten" in first.label
     assert first.why and first.why[0].legal_reference is not None
+
+
+def test_a_full_interview_gives_the_increased_rate_and_amount(catalog: Catalog) -> None:
+    # Eighth month of receipt, 50 % pay loss: 0.80 x (1995.41 - 1138.71) = 685.36.
+    interview = run_interview(catalog, CLAIM_MONTHS["2020-05-29"])
+
+    assert interview.final is not None
+    assert interview.final.outcome == {
+        "eligible": True,
+        "benefit_rate": "0.80",
+        "benefit_amount": "685.36",
+        "max_duration_months": 12,
+    }
+
+
+@pytest.mark.parametrize(
+    ("answers", "question"),
+    [
+        ({"employees": 30, "affected_employees": 31}, "affected_employees"),
+        ({"claim_month": dt.date(2019, 6, 15)}, "claim_month"),
+    ],
+)
+def test_answers_that_contradict_the_checks_are_refused(
+    catalog: Catalog, answers: dict[str, Any], question: str
+) -> None:
+    compiled = catalog.select(RULESET, CLAIM_MONTHS["2016-01-01"])
+
+    with pytest.raises(AnswerError) as refused:
+        evaluate(compiled, answers, locale="en")
+
+    assert question in refused.value.errors
