@@ -94,9 +94,11 @@ class _Walker:
         value = self.value(node)
         if is_known(value):
             self.push(self.decisive(node, value), stage, context, owner)
-        elif isinstance(node, n.If):
+        elif isinstance(node, n.If) and not is_known(self.value(node.cond)):
             self.push([node.cond], stage, context, owner)
             self.push([node.then, node.otherwise], stage + 1, context, owner)
+        elif isinstance(node, n.If):
+            self.push(self.taken(node), stage, context, owner)
         else:
             self.push(n.operands(node), stage, context, owner)
 
@@ -108,13 +110,17 @@ class _Walker:
         if isinstance(node, n.And | n.Or) and value is (isinstance(node, n.Or)):
             return [o for o in node.operands if self.value(o) is value]
         if isinstance(node, n.If):
-            cond = self.value(node.cond)
-            if cond is True:
-                return [node.cond, node.then]
-            if cond is False:
-                return [node.cond, node.otherwise]
-            return [node.then, node.otherwise]
+            return self.taken(node)
         return [c for c in n.operands(node) if is_known(self.value(c))]
+
+    def taken(self, node: n.If) -> list[n.Node]:
+        """The condition and the branch it chose; both branches when it is open."""
+        cond = self.value(node.cond)
+        if cond is True:
+            return [node.cond, node.then]
+        if cond is False:
+            return [node.cond, node.otherwise]
+        return [node.then, node.otherwise]
 
     def question(self, question: str, stage: int, context: str) -> None:
         if question in self.dont_know or is_known(self.env[question]):
