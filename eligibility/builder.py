@@ -238,7 +238,8 @@ def _table(rows: Any, ptype: str, spec: dict[str, Any], path: str, problems: _Pr
         row_key: int | str = int(key) if integer_keys else str(key)
         row_path = f"{path}.{key}"
         if isinstance(value, dict):
-            converted[row_key] = _table(value, ptype, {}, row_path, problems)
+            inherited = {"default": spec["default"]} if "default" in spec else {}
+            converted[row_key] = _table(value, ptype, inherited, row_path, problems)
         else:
             converted[row_key] = _convert(value, ptype, row_path, problems)
     step = spec.get("each_additional")

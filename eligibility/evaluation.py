@@ -180,7 +180,8 @@ def _run_checks(
     errors: dict[str, list[str]] = {}
     default = compiled.ruleset.default_locale
     for check in compiled.checks:
-        if check.question in answers.values and check.evaluate(env) is False:
+        outcome = check.evaluate(env) if check.question in answers.values else True
+        if outcome is False or isinstance(outcome, Failure):
             question = compiled.questions[check.question]
             message = render(question.checks[check.index].message, locale, default, env)
             errors.setdefault(check.question, []).append(

@@ -32,8 +32,8 @@ def format_value(value: Value, locale: str) -> str:
     if isinstance(value, bool):
         yes, no = _YES_NO.get(locale.split("-")[0], ("yes", "no"))
         return yes if value else no
-    if isinstance(value, Decimal):
-        text = f"{value:,.2f}" if value != value.to_integral_value() else f"{value:,.0f}"
+    if isinstance(value, int | Decimal):
+        text = f"{value:,.2f}" if value != int(value) else f"{value:,.0f}"
         if locale.split("-")[0] in _COMMA_DECIMALS:
             text = text.replace(",", "_").replace(".", ",").replace("_", ".")
         return text

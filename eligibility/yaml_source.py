@@ -65,6 +65,11 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, path: tuple[str, ...]) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
+        try:
+            self.loader.flatten_mapping(node)  # YAML merge keys (`<<: *base`)
+        except yaml.MarkedYAMLError as error:
+            self._problem(path, f"this merge key cannot be used: {error.problem}", node)
+            return result
         for key_node, value_node in node.value:
             key = self._scalar(key_node, path)
             if isinstance(key, bool):  # `true:` / `false:` keys of explanations
@@ -82,6 +87,12 @@ class _Builder:
                 )
             result[key] = self.build(value_node, (*path, str(key)))
         return result
+
+    def _problem(self, path: tuple[str, ...], message: str, node: yaml.Node) -> None:
+        mark = node.start_mark
+        self.problems.append(
+            Problem(message, path_text(path), self.file, mark.line + 1, mark.column + 1)
+        )
 
     def _scalar(self, node: yaml.Node, path: tuple[str, ...]) -> Any:
         if node.tag == _FLOAT_TAG:
@@ -101,7 +112,11 @@ class _Builder:
                     )
                 )
             return value
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.MarkedYAMLError as error:
+            self._problem(path, f"this value cannot be read: {error.problem}", node)
+            return None
 
 
 def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
