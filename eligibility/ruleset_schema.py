@@ -35,6 +35,8 @@ def _text_field(**kwargs: Any) -> fields.String:
 class LocalizedText(fields.Field[dict[str, str]]):
     """A text per language (`{en: …, de: …}`) or one text without a language."""
 
+    default_error_messages = _MESSAGES
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dict[str, str]:
         if isinstance(value, str):
             return {"*": value}
@@ -52,6 +54,8 @@ class LocalizedText(fields.Field[dict[str, str]]):
 
 class Expression(fields.Field[str]):
     """An expression of the rule language (parsed and type-checked later, by the compiler)."""
+
+    default_error_messages = _MESSAGES
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         if isinstance(value, bool):
