@@ -1,0 +1,155 @@
+"""(2) The durable_rules floor: the same facts and rules, asserted with durable_rules alone.
+
+For the headline version of every rule set (and a generated 100-rule set) the project's
+durable path is measured three ways — `evaluate()` in full, `compute_durable` (pure
+values + the durable_rules decision), and the runtime's `decide` (the durable_rules
+calls as the project makes them) — and the very same events are then posted, in a
+separate process that never imports the project, to a host holding the very same
+rule definitions (`bench.durable_raw`). Ratios project / raw say how far the project
+is above what durable_rules itself costs.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from bench.corpus import AnswerSet, available, corpus
+from bench.evaluation import evaluator, headline
+from bench.harness import ROOT, Settings, measure, ratio
+
+
+def job(compiled: Any, items: list[AnswerSet], settings: Settings) -> dict[str, Any]:
+    """Plain data for `bench.durable_raw`: definitions and the events of every answer set.
+
+    The events are the ones the project posts: its runtime's `decide` is spied on while
+    `compute_durable` runs once per answer set.
+    """
+    from eligibility.answers import parse_answers
+    from eligibility.engine.durable import compute_durable, runtime
+    from eligibility.engine.mapping import rule_definitions
+
+    rt = runtime()
+    with rt.lock:
+        version = rt.register(compiled)
+    definitions: dict[str, Any] = {}
+    for network in version.networks:
+        for rule_name, rule in rule_definitions(network, lambda goal, value: None).items():
+            definitions[rule_name] = {k: v for k, v in rule.items() if k != "run"}
+    evaluations: list[list[dict[str, Any]]] = []
+    original = rt.decide
+
+    def spy(version: Any, events: list[dict[str, Any]]) -> Any:
+        evaluations.append([dict(e) for e in events])
+        return original(version, events)
+
+    rt.decide = spy  # type: ignore[method-assign]
+    try:
+        for item in items:
+            answers = parse_answers(compiled.questions, item.answers)
+            compute_durable(compiled, answers.values, item.as_of or compiled.ruleset.effective_from)
+    finally:
+        del rt.decide
+    return {
+        "name": version.name,
+        "definitions": definitions,
+        "evaluations": evaluations,
+        "settings": asdict(settings),
+    }
+
+
+def raw(payload: dict[str, Any]) -> dict[str, Any]:
+    """Run the raw measurement in a process without the project."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.durable_raw"],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def project(
+    compiled: Any, items: list[AnswerSet], payload: dict[str, Any], settings: Settings
+) -> dict[str, Any]:
+    """The project's durable path on the same answer sets, three ways."""
+    from eligibility.answers import parse_answers
+    from eligibility.engine.durable import compute_durable, runtime
+    from eligibility.engine.pure import compute
+
+    parsed = [
+        (
+            parse_answers(compiled.questions, i.answers).values,
+            i.as_of or compiled.ruleset.effective_from,
+        )
+        for i in items
+    ]
+    rt = runtime()
+    with rt.lock:
+        version = rt.register(compiled)
+
+    def decide(events: list[dict[str, Any]]) -> object:
+        with rt.lock:
+            return rt.decide(version, events)
+
+    return {
+        "evaluate": measure(evaluator(compiled, "durable"), items, settings),
+        "compute_durable": measure(
+            lambda p: compute_durable(compiled, p[0], p[1]), parsed, settings
+        ),
+        "compute_pure": measure(lambda p: compute(compiled, p[0], p[1]), parsed, settings),
+        "decide": measure(decide, payload["evaluations"], settings),
+    }
+
+
+def compare(
+    label: str, compiled: Any, items: list[AnswerSet], settings: Settings
+) -> dict[str, Any]:
+    payload = job(compiled, items, settings)
+    mine = project(compiled, items, payload, settings)
+    floor = raw(payload)
+    raw_us = floor["per_evaluation"]["us_per_call"]
+    us = {k: v["us_per_call"] for k, v in mine.items()}
+    return {
+        "label": label,
+        "answer_sets": len(items),
+        "durable_rules": {
+            "rules": floor["rules"],
+            "events_per_evaluation": floor["events_per_evaluation"],
+            "actions_per_evaluation": floor["actions_per_evaluation"],
+        },
+        "raw": floor["per_evaluation"],
+        "project": mine,
+        "ratios": {
+            "evaluate_over_raw": ratio(us["evaluate"], raw_us),
+            "compute_durable_over_raw": ratio(us["compute_durable"], raw_us),
+            "decide_over_raw": ratio(us["decide"], raw_us),
+            "durable_share_of_evaluate": ratio(
+                us["compute_durable"] - us["compute_pure"], us["evaluate"]
+            ),
+        },
+    }
+
+
+def run(settings: Settings) -> dict[str, Any]:
+    from bench import generate
+    from eligibility import compile_ruleset, document_from_data, load_document
+
+    rows = []
+    for ruleset_id in available():
+        found = corpus(ruleset_id, headline(ruleset_id))
+        if found.complete:
+            rows.append(compare(found.label, found.compiled, found.complete, settings))
+            print(f"   {found.label}: {rows[-1]['ratios']}", flush=True)
+    compiled = compile_ruleset(load_document(document_from_data(generate.document(100))))
+    items = [AnswerSet("complete", generate.answers(100))]
+    rows.append(compare("generated@100 rules", compiled, items, settings))
+    print(f"   generated@100: {rows[-1]['ratios']}", flush=True)
+    return {"rows": rows}
