@@ -1,0 +1,134 @@
+"""The HTTP API: a thin Flask layer over the eligibility core (`create_app` builds it).
+
+Nothing happens at import time; `create_app` reads the settings, loads and compiles the
+rule files, syncs them into storage and registers one blueprint per resource.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+
+from api import errors
+from api.config import Config
+from api.jsonio import ExactJSONProvider
+from api.rulebook import FileRuleBook, RuleBook, StoredRuleBook
+from api.state import EXTENSION, AppState, state
+from eligibility import services
+from eligibility.errors import StorageUnavailable
+from eligibility.loader import load_paths
+from eligibility.ports import Storage
+from eligibility.versions import Catalog
+
+log = logging.getLogger("api")
+EXPOSED_HEADERS = ["ETag", "Location", "Content-Language", "Retry-After"]
+ALLOWED_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "If-Match",
+    "Idempotency-Key",
+    "Accept-Language",
+]
+
+
+def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
+    """Build the app; `config` overrides the environment (`RULES`, `STORAGE`, `ANONYMOUS_ACCESS`…).
+
+    `STORAGE` may be a ready `Storage` (tests pass in-memory or per-test databases); without
+    it the storage at DATABASE_URL is opened (SQLite under instance/ by default).
+    """
+    settings = config if isinstance(config, Config) else Config.from_env().updated(config or {})
+    app = Flask(__name__)
+    app.json = ExactJSONProvider(app)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        PROBLEM_BASE=settings.problem_base,
+        TESTING=settings.testing,
+    )
+    errors.init_app(app)
+    errors.register_unavailable(StorageUnavailable)
+    storage = _storage(settings)
+    app.extensions[EXTENSION] = AppState(
+        settings, _rulebook(settings, storage), storage, settings.engine
+    )
+    _cors(app, settings)
+    _blueprints(app)
+    with app.app_context():
+        try:
+            _sync_rule_files()
+        except StorageUnavailable:
+            log.warning("storage unavailable at start-up; the rule files will be synced later")
+    app.before_request(_before_request)
+    return app
+
+
+def _before_request() -> None:
+    if request.endpoint != "health.healthz":
+        _sync_rule_files()
+
+
+def _storage(settings: Config) -> Storage | None:
+    given = settings.extra.get("STORAGE", ...)
+    if given is not ...:
+        found: Storage | None = given
+        return found
+    from eligibility.storage import open_storage
+
+    return open_storage(settings.database_url)
+
+
+def _rulebook(settings: Config, storage: Storage | None) -> RuleBook:
+    """Load and compile the rule files (every problem is reported at start-up); pick the source."""
+    paths = [Path(p) for p in settings.rules]
+    catalog = Catalog(load_paths(paths))
+    if storage is None:
+        return FileRuleBook(catalog)
+    return StoredRuleBook(storage)
+
+
+_sync_lock = threading.Lock()
+
+
+def _sync_rule_files() -> None:
+    """Store the rule files' versions once per process, retried while storage is down."""
+    app = state()
+    if app.synced or app.storage is None:
+        return
+    with _sync_lock:
+        if not app.synced:
+            report = services.sync_rule_files(app.storage, [Path(p) for p in app.config.rules])
+            log.info(
+                "rule files synced: %d added, %d unchanged",
+                len(report.added),
+                len(report.unchanged),
+            )
+            app.synced = True
+
+
+def _cors(app: Flask, settings: Config) -> None:
+    if not settings.cors_origins:
+        return
+    from flask_cors import CORS
+
+    CORS(
+        app,
+        origins=list(settings.cors_origins),
+        expose_headers=EXPOSED_HEADERS,
+        allow_headers=ALLOWED_HEADERS,
+        max_age=600,
+    )
+
+
+def _blueprints(app: Flask) -> None:
+    from api import docs_page, evaluations, health, openapi, rulesets
+
+    for module in (health, rulesets, evaluations, openapi, docs_page):
+        app.register_blueprint(module.bp)
+
+
+__all__ = ["Config", "create_app"]

@@ -1,0 +1,99 @@
+"""API keys: `Authorization: Bearer <key>`, one role per key, anonymous access where allowed."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+from flask import g, request
+
+from api.errors import Forbidden, Unauthorized
+from api.state import state
+from eligibility import services
+from eligibility.ports import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+ANONYMOUS_NAME = "anonymous"
+# Roles that may see (and evaluate) versions not yet published.
+DRAFT_READERS: frozenset[str] = frozenset({"author", "publisher", "auditor"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: an API key (id, name, role) or nobody."""
+
+    key_id: str | None
+    name: str
+    role: Role | None
+
+    @property
+    def anonymous(self) -> bool:
+        """True when no key was given."""
+        return self.key_id is None
+
+    @property
+    def client(self) -> str:
+        """The identity recorded with decisions and sessions."""
+        return f"key:{self.key_id}" if self.key_id else ANONYMOUS_NAME
+
+    @property
+    def sees_drafts(self) -> bool:
+        """True for roles that work on unpublished versions."""
+        return self.role in DRAFT_READERS
+
+
+ANONYMOUS = Principal(None, ANONYMOUS_NAME, None)
+
+
+def principal() -> Principal:
+    """The caller of this request (authenticated once per request)."""
+    if "principal" not in g:
+        g.principal = _authenticate()
+    found: Principal = g.principal
+    return found
+
+
+def _authenticate() -> Principal:
+    header = request.headers.get("Authorization")
+    if header is None:
+        return ANONYMOUS
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 200:
+        raise Unauthorized("send the API key as 'Authorization: Bearer <key>'")
+    store = state().storage
+    key = services.authenticate(store, token) if store is not None else None
+    if key is None:
+        raise Unauthorized("the API key is unknown or revoked")
+    return Principal(key.id, key.name, key.role)
+
+
+def require(*roles: Role, public: bool = False) -> Callable[[F], F]:
+    """Allow callers with one of `roles`; with `public`, anyone when anonymous access is on."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            check(roles, public)
+            return view(*args, **kwargs)
+
+        wrapper.roles = roles  # type: ignore[attr-defined]  # read by the OpenAPI builder
+        wrapper.public = public  # type: ignore[attr-defined]
+        return cast(F, wrapper)
+
+    return decorate
+
+
+def check(roles: tuple[Role, ...], public: bool) -> Principal:
+    """The caller, if allowed; 401 without a usable key, 403 with the wrong role."""
+    caller = principal()
+    if public and state().config.anonymous_access:
+        return caller
+    if caller.anonymous:
+        raise Unauthorized("this endpoint needs an API key")
+    if caller.role not in roles:
+        wanted = " or ".join(roles)
+        raise Forbidden(f"this endpoint needs the {wanted} role; the key has {caller.role}")
+    return caller

@@ -1,0 +1,79 @@
+"""Settings of the HTTP service, read from the environment or given to `create_app`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB
+DEFAULT_SESSION_IDLE_SECONDS = 30 * 60
+
+
+def _flag(text: str) -> bool:
+    if text.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if text.strip().lower() in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {text!r}")
+
+
+def _list(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    return (str(value),) if isinstance(value, str | os.PathLike) else tuple(str(v) for v in value)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the app factory needs; `from_env` reads the documented variables."""
+
+    database_url: str | None = None
+    rules: tuple[str, ...] = ("rules",)
+    anonymous_access: bool = True
+    cors_origins: tuple[str, ...] = ()
+    session_idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS
+    max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
+    problem_base: str = "/problems/"
+    engine: str = "durable"
+    testing: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        """Settings from DATABASE_URL, ELIGIBILITY_RULES, ANONYMOUS_ACCESS, CORS_ORIGINS, …
+
+        … SESSION_IDLE_SECONDS, MAX_CONTENT_LENGTH and ELIGIBILITY_ENGINE (durable or pure).
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        if env.get("DATABASE_URL"):
+            values["database_url"] = env["DATABASE_URL"]
+        if env.get("ELIGIBILITY_RULES"):
+            values["rules"] = _list(env["ELIGIBILITY_RULES"].replace(os.pathsep, ","))
+        if "ANONYMOUS_ACCESS" in env:
+            values["anonymous_access"] = _flag(env["ANONYMOUS_ACCESS"])
+        if "CORS_ORIGINS" in env:
+            values["cors_origins"] = _list(env["CORS_ORIGINS"])
+        if env.get("ELIGIBILITY_ENGINE"):
+            values["engine"] = env["ELIGIBILITY_ENGINE"]
+        for name in ("SESSION_IDLE_SECONDS", "MAX_CONTENT_LENGTH"):
+            if env.get(name):
+                values[name.lower()] = int(env[name])
+        return cls(**values)
+
+    def updated(self, overrides: Mapping[str, Any]) -> Config:
+        """A copy with some settings changed (lower-case or upper-case names)."""
+        known = {f.name for f in fields(self)}
+        values: dict[str, Any] = {}
+        extra = dict(self.extra)
+        for key, value in overrides.items():
+            name = key.lower()
+            if name in known:
+                values[name] = _as_tuple(value) if name in {"rules", "cors_origins"} else value
+            else:
+                extra[key] = value
+        return replace(self, **values, extra=extra)

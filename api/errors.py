@@ -1,0 +1,259 @@
+"""The one error envelope: every failure becomes `application/problem+json` (RFC 9457).
+
+Core exceptions, HTTP errors raised by Flask/Werkzeug (404, 405, 413, …) and the
+API's own `ApiError`s all pass through `handle_error`; anything unexpected becomes
+a bare 500 whose details stay in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, current_app, json, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from eligibility.errors import (
+    AnswerError,
+    EligibilityError,
+    EngineError,
+    EvaluationError,
+    ImmutableVersion,
+    RuleSetError,
+    RuleSetNotFound,
+    VersionNotFound,
+)
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("api.errors")
+
+
+class ApiError(Exception):
+    """An error the API raises on purpose, with its status, problem type and fields."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: Mapping[str, list[str]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.errors = errors
+        self.headers = dict(headers or {})
+        self.extra = extra
+
+
+class MalformedJson(ApiError):
+    """The body is not JSON (400)."""
+
+    status, slug, title = 400, "malformed-json", "Malformed JSON"
+
+
+class UnsupportedMediaType(ApiError):
+    """The body is not of an accepted media type (415)."""
+
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
+class InvalidRequest(ApiError):
+    """The body or query does not fit the request schema (422)."""
+
+    status, slug, title = 422, "invalid-request", "Invalid request"
+
+
+class NoVersionApplies(ApiError):
+    """No published version covers the requested date (422)."""
+
+    status, slug, title = 422, "no-version-applies", "No version applies on this date"
+
+
+class Unauthorized(ApiError):
+    """No valid API key (401)."""
+
+    status, slug, title = 401, "unauthorized", "Authentication required"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="eligibility"'})
+
+
+class Forbidden(ApiError):
+    """The API key lacks the role (403)."""
+
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class NotFound(ApiError):
+    """A resource of the API does not exist (404)."""
+
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Conflict(ApiError):
+    """The request conflicts with the resource's state (409)."""
+
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class PreconditionFailed(ApiError):
+    """`If-Match` names an outdated ETag (412)."""
+
+    status, slug, title = 412, "precondition-failed", "The resource has changed"
+
+
+class ServiceUnavailable(ApiError):
+    """Storage (or another dependency) cannot be reached (503)."""
+
+    status, slug, title = 503, "service-unavailable", "Service unavailable"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": "5"})
+
+
+@dataclass(frozen=True)
+class _Kind:
+    status: int
+    slug: str
+    title: str
+
+
+# Most specific first: the first matching class decides.
+_CORE: tuple[tuple[type[EligibilityError], _Kind], ...] = (
+    (AnswerError, _Kind(422, "invalid-answers", "Invalid answers")),
+    (RuleSetError, _Kind(422, "invalid-ruleset", "Invalid rule set")),
+    (RuleSetNotFound, _Kind(404, "ruleset-not-found", "Rule set not found")),
+    (VersionNotFound, _Kind(404, "version-not-found", "Version not found")),
+    (ImmutableVersion, _Kind(409, "immutable-version", "Published versions cannot change")),
+    (EvaluationError, _Kind(422, "evaluation-failed", "The rules cannot be computed")),
+    (EngineError, _Kind(500, "engine-failure", "The rule engine failed")),
+)
+_STORAGE_DOWN: list[type[BaseException]] = []
+
+
+def register_unavailable(*kinds: type[BaseException]) -> None:
+    """Treat these exceptions (storage unreachable) as 503."""
+    _STORAGE_DOWN.extend(k for k in kinds if k not in _STORAGE_DOWN)
+
+
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **members: Any,
+) -> Response:
+    """A problem+json response."""
+    body: dict[str, Any] = {
+        "type": current_app.config["PROBLEM_BASE"] + slug,
+        "title": title,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    body["instance"] = request.path
+    body.update({k: v for k, v in members.items() if v is not None})
+    response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    response.headers.update(headers or {})
+    return response
+
+
+def handle_error(error: Exception) -> Response:
+    """The one error handler, registered for every exception."""
+    if isinstance(error, ApiError):
+        return problem(
+            error.status,
+            error.slug,
+            error.title,
+            error.detail,
+            error.headers,
+            errors=error.errors,
+            **error.extra,
+        )
+    if isinstance(error, HTTPException):
+        return _http(error)
+    if isinstance(error, ValidationError):
+        return problem(422, InvalidRequest.slug, InvalidRequest.title, errors=field_errors(error))
+    if isinstance(error, EligibilityError):
+        return _core(error)
+    if isinstance(error, tuple(_STORAGE_DOWN)):
+        log.warning("storage unavailable: %s", error.__class__.__name__)
+        return handle_error(ServiceUnavailable("storage is unavailable; try again shortly"))
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return problem(500, "internal-error", "Internal server error")
+
+
+def _http(error: HTTPException) -> Response:
+    status = error.code or 500
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    slug = (error.name or "error").lower().replace(" ", "-")
+    detail = error.description if status < 500 else None
+    if status == 413:
+        detail = f"the body is larger than {current_app.config['MAX_CONTENT_LENGTH']} bytes"
+    return problem(status, slug, error.name, detail, headers)
+
+
+def _core(error: EligibilityError) -> Response:
+    kind = next((k for cls, k in _CORE if isinstance(error, cls)), None)
+    if kind is None:
+        log.error("unmapped core error %s", error.__class__.__name__)
+        return problem(500, "internal-error", "Internal server error")
+    if kind.status >= 500:
+        log.error("core failure: %s", error)
+        return problem(kind.status, kind.slug, kind.title)
+    members: dict[str, Any] = {}
+    if isinstance(error, AnswerError):
+        members["errors"] = error.errors
+    elif isinstance(error, RuleSetError):
+        members["problems"] = [_public_problem(p.to_dict()) for p in error.problems]
+        members["errors"] = _problems_by_path(error)
+    detail = "some answers do not fit the questions" if isinstance(error, AnswerError) else None
+    return problem(kind.status, kind.slug, kind.title, detail or str(error), **members)
+
+
+def _public_problem(data: dict[str, object]) -> dict[str, object]:
+    # File names of the server's rule directory are internal detail; request bodies are not.
+    data.pop("file", None)
+    return data
+
+
+def _problems_by_path(error: RuleSetError) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for p in error.problems:
+        message = p.message + (f" (did you mean '{p.suggestion}'?)" if p.suggestion else "")
+        found.setdefault(p.path or "_document", []).append(message)
+    return found
+
+
+def field_errors(error: ValidationError) -> dict[str, list[str]]:
+    """Marshmallow's nested messages flattened to {"field.sub": [messages]}."""
+    flat: dict[str, list[str]] = {}
+    _flatten(error.messages, "", flat)
+    return flat
+
+
+def _flatten(messages: Any, prefix: str, out: dict[str, list[str]]) -> None:
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            name = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
+            _flatten(value, name or "_body", out)
+    elif isinstance(messages, list | tuple):
+        for item in messages:
+            _flatten(item, prefix, out)
+    else:
+        out.setdefault(prefix or "_body", []).append(str(messages))
+
+
+def init_app(app: Flask) -> None:
+    """Register the handler for every exception, Flask's own HTTP errors included."""
+    app.config.setdefault("PROBLEM_BASE", "/problems/")
+    app.register_error_handler(Exception, handle_error)

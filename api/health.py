@@ -1,0 +1,53 @@
+"""`/healthz` (the process answers) and `/readyz` (storage reachable, rule sets compiled)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+from marshmallow import Schema, fields
+
+from api.errors import ServiceUnavailable
+from api.openapi import operation
+from api.state import state
+from eligibility.errors import StorageUnavailable
+
+bp = Blueprint("health", __name__)
+
+
+class HealthSchema(Schema):
+    """The process is alive."""
+
+    status = fields.String(required=True, metadata={"enum": ["ok"]})
+
+
+class ReadySchema(Schema):
+    """Ready to serve: storage answers and the rule sets are compiled."""
+
+    status = fields.String(required=True, metadata={"enum": ["ready"]})
+    storage = fields.String(required=True, metadata={"enum": ["ok", "not configured"]})
+    rulesets = fields.Integer(required=True)
+    versions = fields.Integer(required=True)
+
+
+@bp.get("/healthz")
+@operation(HealthSchema, tag="health")
+def healthz() -> Response:
+    """The process is alive (no dependency is checked)."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+@operation(ReadySchema, errors=(503,), tag="health")
+def readyz() -> Response:
+    """Ready for traffic: the database answers and every rule set is compiled."""
+    app = state()
+    try:
+        if app.storage is not None:
+            app.storage.ping()
+        ids = app.rulebook.ids()
+        versions = sum(len(app.rulebook.entries(i)) for i in ids)
+    except StorageUnavailable:
+        raise ServiceUnavailable("the database cannot be reached") from None
+    if not ids:
+        raise ServiceUnavailable("no rule set is loaded")
+    storage = "ok" if app.storage is not None else "not configured"
+    return jsonify(status="ready", storage=storage, rulesets=len(ids), versions=versions)

@@ -1,0 +1,187 @@
+"""The OpenAPI 3.1 document, built from the views' `@operation` records, and the docs page.
+
+Every operation lists its request and response schemas and every error it can return
+(all as `application/problem+json` with the `Problem` schema).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, Flask, Response, current_app, jsonify
+from marshmallow import Schema
+
+from api.fields import scalar_schema_properties
+from api.schemas import ProblemSchema
+
+F = TypeVar("F", bound=Callable[..., Any])
+SchemaType = type[Schema] | Schema
+API_VERSION = "1.0.0"
+_REASONS = {
+    400: "Malformed JSON",
+    401: "No valid API key",
+    403: "The API key lacks the role",
+    404: "Not found",
+    409: "Conflict with the stored state",
+    412: "The ETag in If-Match is stale",
+    413: "The body is too large",
+    415: "The body is not JSON",
+    422: "Invalid request or answers",
+    500: "Internal error (no details are given)",
+    503: "Storage unavailable",
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the OpenAPI document says about one view."""
+
+    response: SchemaType | None
+    status: int = 200
+    body: SchemaType | None = None
+    query: SchemaType | None = None
+    errors: tuple[int, ...] = ()
+    tag: str = "service"
+    localized: bool = False
+    storage: bool = False
+    headers_in: tuple[dict[str, Any], ...] = ()
+    headers_out: dict[str, dict[str, Any]] = field(default_factory=dict)
+    media_types: tuple[str, ...] = ("application/json",)
+    body_media_types: tuple[str, ...] = ("application/json",)
+    extra_responses: dict[int, str] = field(default_factory=dict)
+
+
+def operation(response: SchemaType | None, **options: Any) -> Callable[[F], F]:
+    """Record a view's schemas and statuses for the OpenAPI document."""
+
+    def decorate(view: F) -> F:
+        view.openapi = Operation(response, **options)  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def header(name: str, description: str, required: bool = False) -> dict[str, Any]:
+    """A header parameter."""
+    return {
+        "in": "header",
+        "name": name,
+        "description": description,
+        "required": required,
+        "schema": {"type": "string", "maxLength": 200},
+    }
+
+
+def _path(rule: str) -> tuple[str, list[str]]:
+    names = re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", rule)
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule), names
+
+
+def build_spec(app: Flask) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of the app's routes."""
+    plugin = MarshmallowPlugin()
+    spec = APISpec(
+        title="Eligibility rules service",
+        version=API_VERSION,
+        openapi_version="3.1.0",
+        plugins=[plugin],
+        info={"description": "Rules as code: rule sets, evaluations, interviews, decisions."},
+    )
+    assert plugin.converter is not None
+    plugin.converter.add_attribute_function(scalar_schema_properties)  # type: ignore[no-untyped-call]
+    spec.components.schema("Problem", schema=ProblemSchema)
+    spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        view = app.view_functions.get(rule.endpoint)
+        meta: Operation | None = getattr(view, "openapi", None)
+        if meta is None:
+            continue
+        path, names = _path(rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            spec.path(path=path, operations={method.lower(): _operation(view, meta, names)})
+    return spec.to_dict()
+
+
+def _operation(view: Any, meta: Operation, path_names: list[str]) -> dict[str, Any]:
+    doc = (view.__doc__ or "").strip()
+    summary, _, description = doc.partition("\n")
+    op: dict[str, Any] = {
+        "operationId": view.__name__,
+        "summary": summary.strip(),
+        "tags": [meta.tag],
+        "parameters": _parameters(meta, path_names),
+        "responses": _responses(view, meta),
+    }
+    if description.strip():
+        op["description"] = re.sub(r"\n\s+", "\n", description.strip())
+    if meta.body is not None:
+        content = {m: {"schema": meta.body} for m in meta.body_media_types}
+        op["requestBody"] = {"required": True, "content": content}
+    roles: Sequence[str] = getattr(view, "roles", ())
+    if roles:
+        op["security"] = [{"apiKey": []}] + ([{}] if getattr(view, "public", False) else [])
+        op["x-roles"] = list(roles)
+    return op
+
+
+def _parameters(meta: Operation, path_names: list[str]) -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = [
+        {"in": "path", "name": n, "required": True, "schema": {"type": "string"}}
+        for n in path_names
+    ]
+    if meta.query is not None:
+        params.append({"in": "query", "schema": meta.query})
+    if meta.localized or meta.body is not None:
+        params.append(header("Accept-Language", "Preferred languages (RFC 9110)."))
+    params.extend(meta.headers_in)
+    return params
+
+
+def _responses(view: Any, meta: Operation) -> dict[str, Any]:
+    success: dict[str, Any] = {"description": "Success"}
+    if meta.response is not None:
+        success["content"] = {m: {"schema": meta.response} for m in meta.media_types}
+    headers = dict(meta.headers_out)
+    if meta.localized:
+        headers["Content-Language"] = {"schema": {"type": "string"}, "description": "Language"}
+    if headers:
+        success["headers"] = headers
+    responses: dict[str, Any] = {str(meta.status): success}
+    for status, description in meta.extra_responses.items():
+        responses[str(status)] = {"description": description}
+    for status in sorted(_error_statuses(view, meta)):
+        responses[str(status)] = {
+            "description": _REASONS[status],
+            "content": {"application/problem+json": {"schema": "Problem"}},
+        }
+    return responses
+
+
+def _error_statuses(view: Any, meta: Operation) -> set[int]:
+    statuses = {500, *meta.errors}
+    if getattr(view, "roles", ()):
+        statuses |= {401, 403}
+    if meta.body is not None:
+        statuses |= {400, 413, 415, 422}
+    if meta.query is not None:
+        statuses.add(422)
+    if meta.storage:
+        statuses.add(503)
+    return statuses
+
+
+bp = Blueprint("openapi", __name__)
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Response:
+    """The OpenAPI 3.1 document."""
+    spec = current_app.extensions.get("openapi")
+    if spec is None:
+        spec = current_app.extensions["openapi"] = build_spec(current_app)
+    return jsonify(spec)

@@ -1,0 +1,138 @@
+"""Where the API finds rule-set versions: stored versions (with their lifecycle) or rule files.
+
+The views see one small interface, `RuleBook`; `StoredRuleBook` reads the storage
+services (drafts, publications and retirements made through the API show up at once in
+every worker), `FileRuleBook` reads a `Catalog` loaded from rule files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+from eligibility import services
+from eligibility.compiler import CompiledRuleSet
+from eligibility.errors import RuleSetNotFound
+from eligibility.model import RuleSet, Status
+from eligibility.ports import Storage
+from eligibility.versions import Catalog
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A compiled version and its lifecycle status."""
+
+    compiled: CompiledRuleSet
+    status: Status
+
+    @property
+    def ruleset(self) -> RuleSet:
+        """The authored version."""
+        return self.compiled.ruleset
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the version's canonical content."""
+        return self.compiled.content_hash
+
+    @property
+    def draft(self) -> bool:
+        """True for versions not yet published."""
+        return self.status == "draft"
+
+
+@dataclass(frozen=True)
+class RulesetEntry:
+    """A rule set with the versions the caller may see, oldest first."""
+
+    id: str
+    versions: tuple[Entry, ...]
+
+    @property
+    def latest(self) -> Entry:
+        """The newest version (its texts describe the rule set)."""
+        return self.versions[-1]
+
+
+class RuleBook(Protocol):
+    """Versions by rule set, by id and by date."""
+
+    def ids(self) -> list[str]:
+        """Rule set ids, sorted."""
+        ...
+
+    def entries(self, ruleset_id: str) -> list[Entry]:
+        """Every version of a rule set, oldest first; RuleSetNotFound if none."""
+        ...
+
+    def entry(self, ruleset_id: str, version: str) -> Entry:
+        """One version; VersionNotFound / RuleSetNotFound."""
+        ...
+
+    def select(self, ruleset_id: str, as_of: dt.date) -> Entry:
+        """The published version covering `as_of`; VersionNotFound / RuleSetNotFound."""
+        ...
+
+
+class FileRuleBook:
+    """Versions of a catalogue loaded from rule files (statuses as written in the files)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def ids(self) -> list[str]:
+        """Rule set ids, sorted."""
+        return self.catalog.ids()
+
+    def entries(self, ruleset_id: str) -> list[Entry]:
+        """Every version of a rule set, oldest first."""
+        return [
+            Entry(self.catalog.get(ruleset_id, r.version), r.status)
+            for r in self.catalog.versions(ruleset_id)
+        ]
+
+    def entry(self, ruleset_id: str, version: str) -> Entry:
+        """One version."""
+        compiled = self.catalog.get(ruleset_id, version)
+        return Entry(compiled, compiled.ruleset.status)
+
+    def select(self, ruleset_id: str, as_of: dt.date) -> Entry:
+        """The published version covering `as_of`."""
+        return Entry(self.catalog.select(ruleset_id, as_of), "published")
+
+
+class StoredRuleBook:
+    """Versions as stored (the rule files are synced into storage at start-up)."""
+
+    def __init__(self, store: Storage) -> None:
+        self.store = store
+
+    def ids(self) -> list[str]:
+        """Rule set ids, sorted."""
+        return sorted({v.ruleset_id for v in services.list_versions(self.store)})
+
+    def entries(self, ruleset_id: str) -> list[Entry]:
+        """Every version of a rule set, oldest first."""
+        stored = services.list_versions(self.store, ruleset_id)
+        if not stored:
+            raise RuleSetNotFound(f"no rule set '{ruleset_id}'")
+        return [Entry(services.compiled_version(v), v.status) for v in stored]
+
+    def entry(self, ruleset_id: str, version: str) -> Entry:
+        """One version."""
+        stored = services.get_version(self.store, ruleset_id, version)
+        return Entry(services.compiled_version(stored), stored.status)
+
+    def select(self, ruleset_id: str, as_of: dt.date) -> Entry:
+        """The published version covering `as_of`."""
+        compiled = services.select_version(self.store, ruleset_id, as_of=as_of)
+        return Entry(compiled, "published")
+
+
+def visible(entries: list[Entry], see_drafts: bool) -> list[Entry]:
+    """The versions a caller may see: drafts only for authors, publishers and auditors."""
+    return [e for e in entries if see_drafts or not e.draft]
+
+
+__all__ = ["Entry", "FileRuleBook", "RuleBook", "RulesetEntry", "StoredRuleBook"]

@@ -1,0 +1,207 @@
+"""HTTP payload schemas of rule sets and versions (texts in every language they are written in).
+
+These describe the API's view of a version; the rule-file format has its own schemas in the core.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from api.fields import Inline, Scalar, pick, text_map
+from api.schemas import LOCALE, ConstraintsSchema
+from eligibility.compiler import CompiledRuleSet
+from eligibility.evaluation import available_locales
+from eligibility.model import Table
+from eligibility.values_io import to_plain
+
+
+def table_json(table: Table | None) -> dict[str, Any] | None:
+    """A parameter table as JSON: key type, rows (nested tables inline), extension rule."""
+    if table is None:
+        return None
+    rows = {
+        str(k): table_json(v) if isinstance(v, Table) else to_plain(v)
+        for k, v in table.rows.items()
+    }
+    data: dict[str, Any] = {"key_type": table.key_type, "rows": rows}
+    if table.each_additional is not None:
+        data["each_additional"] = to_plain(table.each_additional)
+    if table.default is not None:
+        data["default"] = to_plain(table.default)
+    return data
+
+
+class OptionTextsSchema(Schema):
+    """An allowed answer with its labels."""
+
+    value = fields.String(required=True)
+    label = text_map(required=True)
+
+
+class CheckSchema(Schema):
+    """A check of an answer against earlier answers."""
+
+    condition = fields.String(required=True)
+    message = text_map(required=True)
+
+
+class QuestionSchema(Schema):
+    """A question as authored: type, constraints, texts, options, order hints."""
+
+    id = fields.String(required=True)
+    type = fields.String(required=True)
+    label = text_map(required=True)
+    help = text_map(required=True)
+    options = fields.List(fields.Nested(OptionTextsSchema), required=True)
+    allow_unknown = fields.Boolean(required=True)
+    constraints = Inline(ConstraintsSchema, required=True)
+    section = fields.String(allow_none=True)
+    ask_after = fields.List(fields.String(), required=True)
+    checks = fields.List(fields.Nested(CheckSchema), required=True)
+
+
+class ParameterSchema(Schema):
+    """A constant or table fixed by law, with its legal reference."""
+
+    id = fields.String(required=True)
+    type = fields.String(required=True)
+    value = Scalar(allow_none=True)
+    table = pick(lambda p: table_json(p.table), ["object", "null"])
+    legal_reference = fields.String(allow_none=True)
+    description = text_map(required=True)
+
+
+class DerivedSchema(Schema):
+    """A named intermediate value."""
+
+    id = fields.String(required=True)
+    expression = fields.String(required=True)
+    type = fields.String(allow_none=True)
+    description = text_map(required=True)
+
+
+class ExplanationSchema(Schema):
+    """The texts explaining each outcome of a rule."""
+
+    true = text_map(attribute="explanation_true", data_key="true", required=True)
+    false = text_map(attribute="explanation_false", data_key="false", required=True)
+
+
+class RuleSchema(Schema):
+    """A named legal condition."""
+
+    id = fields.String(required=True)
+    condition = fields.String(required=True)
+    legal_reference = fields.String(required=True)
+    title = text_map(required=True)
+    explanation = Inline(ExplanationSchema, required=True)
+    why = text_map(required=True)
+
+
+class GoalDefinitionSchema(Schema):
+    """An outcome the service reports."""
+
+    id = fields.String(required=True)
+    type = fields.String(required=True)
+    expression = fields.String(required=True)
+    label = text_map(required=True)
+    description = text_map(required=True)
+
+
+class LegalBasisSchema(Schema):
+    """A law or ordinance the version rests on."""
+
+    reference = fields.String(required=True)
+    title = text_map(required=True)
+    url = fields.String(allow_none=True)
+
+
+class SectionSchema(Schema):
+    """A group of questions."""
+
+    id = fields.String(required=True)
+    title = text_map(required=True)
+
+
+class VersionSummarySchema(Schema):
+    """A version's identity, effective window, status and content hash."""
+
+    version = fields.String(required=True, attribute="ruleset.version")
+    status = fields.String(required=True, attribute="ruleset.status")
+    effective_from = fields.Date(required=True, attribute="ruleset.effective_from")
+    effective_to = fields.Date(allow_none=True, attribute="ruleset.effective_to")
+    content_hash = fields.String(required=True)
+    extends = fields.String(allow_none=True, attribute="ruleset.extends")
+    title = text_map(required=True, attribute="ruleset.title")
+
+
+def _locales(compiled: CompiledRuleSet) -> list[str]:
+    return sorted(available_locales(compiled))
+
+
+class VersionSchema(VersionSummarySchema):
+    """One version in full: questions, parameters, derived values, rules, goals and texts."""
+
+    ruleset = fields.String(required=True, attribute="ruleset.id")
+    description = text_map(required=True, attribute="ruleset.description")
+    default_locale = fields.String(required=True, attribute="ruleset.default_locale")
+    locales = pick(_locales, "array", True, items={"type": "string"})
+    legal_basis = fields.List(
+        fields.Nested(LegalBasisSchema), required=True, attribute="ruleset.legal_basis"
+    )
+    sections = fields.List(
+        fields.Nested(SectionSchema), required=True, attribute="ruleset.sections"
+    )
+    questions = fields.List(
+        fields.Nested(QuestionSchema), required=True, attribute="ruleset.questions"
+    )
+    parameters = fields.List(
+        fields.Nested(ParameterSchema), required=True, attribute="ruleset.parameters"
+    )
+    derived = fields.List(fields.Nested(DerivedSchema), required=True, attribute="ruleset.derived")
+    rules = fields.List(fields.Nested(RuleSchema), required=True, attribute="ruleset.rules")
+    goals = fields.List(
+        fields.Nested(GoalDefinitionSchema), required=True, attribute="ruleset.goals"
+    )
+
+
+class RulesetSchema(Schema):
+    """A rule set and its versions, oldest first (texts from the newest version)."""
+
+    id = fields.String(required=True)
+    title = text_map(required=True, attribute="latest.ruleset.title")
+    description = text_map(required=True, attribute="latest.ruleset.description")
+    default_locale = fields.String(required=True, attribute="latest.ruleset.default_locale")
+    versions = fields.List(fields.Nested(VersionSummarySchema), required=True)
+
+
+class RulesetListSchema(Schema):
+    """Every rule set the caller may read."""
+
+    rulesets = fields.List(fields.Nested(RulesetSchema), required=True)
+
+
+class QuestionsQuerySchema(Schema):
+    """Query of the JSON Schema endpoint."""
+
+    locale = fields.String(
+        validate=LOCALE, metadata={"description": "Language of titles and descriptions."}
+    )
+
+
+class AnswerSchemaSchema(Schema):
+    """A JSON Schema (2020-12) of a version's answer set, with rjsf hints (`x-uiSchema`)."""
+
+    schema = fields.String(data_key="$schema", required=True)
+    id = fields.String(data_key="$id", required=True)
+    title = fields.String(required=True)
+    description = fields.String()
+    type = fields.String(required=True, metadata={"enum": ["object"]})
+    properties = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True)
+    additionalProperties = fields.Boolean(required=True)  # noqa: N815 - a JSON Schema keyword
+    x_ruleset = fields.Dict(data_key="x-ruleset", required=True)
+    x_content_hash = fields.String(data_key="x-content-hash", required=True)
+    x_locale = fields.String(data_key="x-locale", required=True)
+    x_ui_schema = fields.Dict(data_key="x-uiSchema", required=True)

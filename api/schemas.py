@@ -1,0 +1,170 @@
+"""HTTP payload schemas: evaluations, problems and the shared pieces (never the rule-file format).
+
+Response schemas dump the core's objects (`Evaluation`, `NextQuestion`, …) directly;
+decimals and dates leave as JSON strings, integers and booleans as JSON numbers and booleans.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, fields, post_dump, validate
+
+from api.fields import AnyJson, Inline, Scalar, pick
+
+ID = validate.Length(min=1, max=100)
+LOCALE = validate.Regexp(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$", error="not a language tag")
+MAX_ANSWERS = 500
+STATUSES = ["complete", "incomplete"]
+
+
+class RequestSchema(Schema):
+    """Base of request bodies: unknown fields are errors."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class ProblemSchema(Schema):
+    """An error (RFC 9457): type, title, status, detail, and `errors` by field."""
+
+    type = fields.String(required=True, metadata={"example": "/problems/invalid-answers"})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "Messages by field (question id or request field)."},
+    )
+    problems = fields.List(
+        fields.Dict(),
+        metadata={"description": "Rule-file problems: path, line, column, message, suggestion."},
+    )
+
+
+class EvaluationRequestSchema(RequestSchema):
+    """Answers to evaluate under one version: named by `version`, or the one covering `as_of`."""
+
+    ruleset = fields.String(required=True, validate=ID, metadata={"example": "snap"})
+    version = fields.String(validate=ID, metadata={"example": "2019-10-01"})
+    as_of = fields.Date(
+        metadata={"description": "Date the claim is about (default today); selects the version."}
+    )
+    answers = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=100)),
+        values=Scalar(allow_none=True),
+        load_default=dict,
+        validate=validate.Length(max=MAX_ANSWERS),
+        metadata={
+            "description": 'Answers by question id; decimals as strings ("412.50"), '
+            'dates as YYYY-MM-DD, "unknown" for "I don\'t know", null for unanswered.',
+            "example": {"household_size": 3, "earned_income_monthly": "1200.00"},
+        },
+    )
+    locale = fields.String(validate=LOCALE, metadata={"example": "de"})
+
+
+class EvaluationQuerySchema(Schema):
+    """Query of `POST /v1/evaluations`."""
+
+    trace = fields.Boolean(load_default=False, metadata={"description": "Add the trace."})
+
+
+class RulesetRefSchema(Schema):
+    """The version that produced a result."""
+
+    id = fields.String(required=True, attribute="ruleset_id")
+    version = fields.String(required=True)
+    content_hash = fields.String(required=True)
+
+
+class ReasonSchema(Schema):
+    """A rule that decided (or so far shapes) a goal."""
+
+    rule = fields.String(required=True)
+    value = fields.Boolean(allow_none=True)
+    text = fields.String(allow_none=True)
+    legal_reference = fields.String(required=True)
+
+
+class GoalSchema(Schema):
+    """A goal: its value (null while undecided) and the reasons."""
+
+    value = Scalar(allow_none=True, required=True)
+    decided = fields.Boolean(required=True)
+    type = fields.String(required=True)
+    label = fields.String(allow_none=True)
+    reasons = fields.List(fields.Nested(ReasonSchema), required=True)
+
+
+class WhySchema(Schema):
+    """Why a question is asked: the rule it feeds and its legal reference."""
+
+    rule = fields.String(required=True)
+    legal_reference = fields.String(allow_none=True)
+    text = fields.String(allow_none=True)
+
+
+class OptionSchema(Schema):
+    """An allowed answer of an enum question, labelled in the chosen language."""
+
+    value = pick(lambda o: o[0], "string", True)
+    label = pick(lambda o: o[1], "string", True)
+
+
+class ConstraintsSchema(Schema):
+    """Bounds of an answer (decimals and dates as strings); absent when unbounded."""
+
+    min = Scalar()
+    max = Scalar()
+    decimal_places = fields.Integer()
+    max_length = fields.Integer()
+
+    @post_dump
+    def _drop_empty(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        return {k: v for k, v in data.items() if v is not None}
+
+
+class NextQuestionSchema(Schema):
+    """A question that can still change an undecided goal, ready to show."""
+
+    id = fields.String(required=True, attribute="question.id")
+    type = fields.String(required=True, attribute="question.type")
+    label = fields.String(required=True)
+    help = fields.String(allow_none=True)
+    options = fields.List(fields.Nested(OptionSchema), required=True)
+    constraints = fields.Nested(ConstraintsSchema, required=True, attribute="question")
+    allow_unknown = fields.Boolean(required=True, attribute="question.allow_unknown")
+    section = fields.String(allow_none=True, attribute="question.section")
+    why = fields.List(fields.Nested(WhySchema), required=True)
+
+
+class TraceStepSchema(Schema):
+    """One named rule or value: inputs read, result, legal reference."""
+
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    inputs = fields.Dict(keys=fields.String(), values=AnyJson(), required=True)
+    result = AnyJson(required=True)
+    legal_reference = fields.String(allow_none=True)
+
+
+class EvaluationSchema(Schema):
+    """The outcome of evaluating answers: `complete` exactly when every goal is decided."""
+
+    ruleset = Inline(RulesetRefSchema, required=True)
+    as_of = fields.Date(required=True)
+    locale = fields.String(required=True)
+    status = pick(
+        lambda e: "complete" if e.complete else "incomplete", "string", True, enum=STATUSES
+    )
+    answers = fields.Dict(keys=fields.String(), values=Scalar(), required=True)
+    goals = fields.Dict(keys=fields.String(), values=fields.Nested(GoalSchema), required=True)
+    next_questions = fields.List(fields.Nested(NextQuestionSchema), required=True)
+    ignored_answers = fields.List(fields.String(), required=True)
+    trace = fields.List(
+        fields.Nested(TraceStepSchema),
+        metadata={"description": "Every named value in evaluation order (with `?trace=true`)."},
+    )
