@@ -9,7 +9,7 @@ half-written). Two adapters implement these Protocols: SQLAlchemy
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -19,6 +19,12 @@ from eligibility.model import Status
 Role = Literal["client", "author", "publisher", "auditor"]
 ROLES: tuple[Role, ...] = ("client", "author", "publisher", "auditor")
 JobStatus = Literal["pending", "running", "done", "failed"]
+Clock = Callable[[], dt.datetime]
+
+
+def utcnow() -> dt.datetime:
+    """The current time, in UTC (the default clock of storage and services)."""
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,10 @@ class VersionRepository(Protocol):
         """Versions, by rule set then effective date."""
         ...
 
+    def covering(self, ruleset_id: str, day: dt.date) -> StoredVersion | None:
+        """The published version whose effective window contains `day` (the latest start wins)."""
+        ...
+
 
 class DecisionRepository(Protocol):
     """The append-only, hash-chained decision log."""
@@ -179,6 +189,14 @@ class DecisionRepository(Protocol):
 
     def get(self, decision_id: str) -> Decision | None:
         """One decision, or None."""
+        ...
+
+    def by_idempotency_key(self, client: str, key: str) -> Decision | None:
+        """The decision a client recorded under this Idempotency-Key, or None."""
+        ...
+
+    def count(self, filters: DecisionFilter) -> int:
+        """How many decisions match."""
         ...
 
     def find(
@@ -263,11 +281,34 @@ class ReplayJobRepository(Protocol):
 class Storage(Protocol):
     """The repositories of one database."""
 
-    versions: VersionRepository
-    decisions: DecisionRepository
-    sessions: SessionRepository
-    keys: ApiKeyRepository
-    jobs: ReplayJobRepository
+    @property
+    def versions(self) -> VersionRepository:
+        """Rule-set versions."""
+        ...
+
+    @property
+    def decisions(self) -> DecisionRepository:
+        """The decision chain."""
+        ...
+
+    @property
+    def sessions(self) -> SessionRepository:
+        """Interview sessions."""
+        ...
+
+    @property
+    def keys(self) -> ApiKeyRepository:
+        """API keys."""
+        ...
+
+    @property
+    def jobs(self) -> ReplayJobRepository:
+        """Replay jobs."""
+        ...
+
+    def now(self) -> dt.datetime:
+        """The current time (UTC) by this storage's clock."""
+        ...
 
     def ping(self) -> None:
         """Raise StorageUnavailable unless the database answers."""

@@ -1,0 +1,197 @@
+"""Interview sessions: answers kept server-side, edited under ETags, expired when idle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from eligibility.compiler import CompiledRuleSet
+from eligibility.errors import Conflict, NotFound, PreconditionFailed, SessionExpired
+from eligibility.evaluation import Evaluation, evaluate
+from eligibility.ports import InterviewSession, Storage
+from eligibility.services.records import DecisionRequest, Recorded, record_evaluation
+from eligibility.services.versions import compiled_version, select_stored
+from eligibility.values_io import to_plain
+
+DEFAULT_SESSION_IDLE_SECONDS = 1800
+
+
+def create_session(
+    store: Storage,
+    ruleset_id: str,
+    *,
+    version: str | None = None,
+    as_of: dt.date | None = None,
+    locale: str | None = None,
+    answers: Mapping[str, Any] | None = None,
+    client: str | None = None,
+) -> InterviewSession:
+    """Start an interview pinned to the version named or covering `as_of` (default today)."""
+    day = as_of or (None if version else dt.date.today())
+    stored = select_stored(store, ruleset_id, version, day)
+    now = store.now()
+    session = InterviewSession(
+        id=str(uuid.uuid4()),
+        ruleset_id=ruleset_id,
+        version=stored.version,
+        content_hash=stored.content_hash,
+        as_of=day,
+        locale=locale,
+        answers={},
+        revision=1,
+        client=client,
+        created_at=now,
+        updated_at=now,
+    )
+    if answers:
+        session = replace(session, answers=_checked(compiled_version(stored), session, answers))
+    store.sessions.add(session)
+    return session
+
+
+def _compiled(store: Storage, session: InterviewSession) -> CompiledRuleSet:
+    stored = store.versions.get(session.ruleset_id, session.version)
+    if stored is None or stored.content_hash != session.content_hash:
+        stored = store.versions.by_hash(session.content_hash)
+    if stored is None:
+        raise NotFound("version", f"{session.ruleset_id} {session.version}")
+    return compiled_version(stored)
+
+
+def _checked(
+    compiled: CompiledRuleSet, session: InterviewSession, answers: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The answers, validated all at once (AnswerError), as plain data."""
+    result = evaluate(compiled, answers, as_of=session.as_of, locale=session.locale, engine="pure")
+    return to_plain(dict(result.answers))  # type: ignore[no-any-return]
+
+
+def get_session(
+    store: Storage, session_id: str, idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS
+) -> InterviewSession:
+    """One session; NotFound, or SessionExpired once idle longer than `idle_seconds`."""
+    session = store.sessions.get(session_id)
+    if session is None:
+        raise NotFound("session", session_id)
+    if store.now() - session.updated_at > dt.timedelta(seconds=idle_seconds):
+        raise SessionExpired(session_id)
+    return session
+
+
+def evaluate_session(
+    store: Storage, session: InterviewSession, locale: str | None = None
+) -> Evaluation:
+    """The session's answers evaluated under its pinned version: goals and next questions."""
+    return evaluate(
+        _compiled(store, session),
+        session.answers,
+        as_of=session.as_of,
+        locale=locale or session.locale,
+    )
+
+
+def etag_matches(expected: str | None, current: str) -> bool:
+    """True when an If-Match value (None: no header) allows changing the current state."""
+    if expected is None or expected.strip() == "*":
+        return True
+    candidates = [tag.strip().removeprefix("W/") for tag in expected.split(",")]
+    return current in candidates
+
+
+def _editable(
+    store: Storage, session_id: str, expected_etag: str | None, idle_seconds: int
+) -> InterviewSession:
+    session = get_session(store, session_id, idle_seconds)
+    if not etag_matches(expected_etag, session.etag):
+        raise PreconditionFailed(expected_etag or "", session.etag)
+    if session.decision_id is not None:
+        raise Conflict(f"session '{session_id}' was submitted as decision {session.decision_id}")
+    return session
+
+
+def _save(store: Storage, old: InterviewSession, answers: dict[str, Any]) -> InterviewSession:
+    new = replace(old, answers=answers, revision=old.revision + 1, updated_at=store.now())
+    if not store.sessions.update(new, old.revision):
+        current = store.sessions.get(old.id)
+        raise PreconditionFailed(old.etag, current.etag if current else "(deleted)")
+    return new
+
+
+def answer(
+    store: Storage,
+    session_id: str,
+    answers: Mapping[str, Any],
+    expected_etag: str | None,
+    idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS,
+) -> InterviewSession:
+    """Add or change answers (all validated; null removes one); PreconditionFailed if stale.
+
+    `expected_etag` None skips the check (no If-Match header).
+    """
+    session = _editable(store, session_id, expected_etag, idle_seconds)
+    merged = {**session.answers, **answers}
+    merged = {k: v for k, v in merged.items() if v is not None}
+    return _save(store, session, _checked(_compiled(store, session), session, merged))
+
+
+def forget_answer(
+    store: Storage,
+    session_id: str,
+    question: str,
+    expected_etag: str | None,
+    idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS,
+) -> InterviewSession:
+    """Remove one answer; PreconditionFailed if `expected_etag` is stale."""
+    session = _editable(store, session_id, expected_etag, idle_seconds)
+    if question not in session.answers:
+        return session
+    return _save(store, session, {k: v for k, v in session.answers.items() if k != question})
+
+
+def submit_session(
+    store: Storage,
+    session_id: str,
+    client: str,
+    idempotency_key: str | None = None,
+    expected_etag: str | None = None,
+    idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS,
+) -> Recorded:
+    """Record the session's answers as a decision under its pinned version (once)."""
+    session = get_session(store, session_id, idle_seconds)
+    if session.decision_id is not None:
+        decision = store.decisions.get(session.decision_id)
+        if decision is not None:
+            return Recorded(decision, None, False)
+    session = _editable(store, session_id, expected_etag, idle_seconds)
+    request = DecisionRequest(
+        session.ruleset_id, session.answers, session.version, session.as_of, session.locale
+    )
+    recorded = record_evaluation(
+        store,
+        _compiled(store, session),
+        session.answers,
+        session.as_of,
+        session.locale,
+        client,
+        request.fingerprint(),
+        idempotency_key,
+    )
+    submitted = replace(
+        session,
+        decision_id=recorded.decision.id,
+        revision=session.revision + 1,
+        updated_at=store.now(),
+    )
+    store.sessions.update(submitted, session.revision)
+    return recorded
+
+
+def expire_sessions(
+    store: Storage, idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS, now: dt.datetime | None = None
+) -> int:
+    """Delete sessions idle longer than `idle_seconds`; how many."""
+    moment = now or store.now()
+    return store.sessions.delete_idle(moment - dt.timedelta(seconds=idle_seconds))

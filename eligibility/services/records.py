@@ -1,0 +1,228 @@
+"""Decisions over storage: record (idempotent), read, list by cursor, export, verify the chain."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import datetime as dt
+import io
+import json
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from eligibility.compiler import CompiledRuleSet
+from eligibility.decisions import ChainVerification, Decision, DecisionDraft, verify_chain
+from eligibility.errors import IdempotencyConflict, InvalidCursor, NotFound
+from eligibility.evaluation import Evaluation, evaluate
+from eligibility.ports import DecisionFilter, DecisionRepository, Storage, iterate
+from eligibility.services.versions import select_version
+from eligibility.values_io import content_hash
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+ExportFormat = Literal["jsonl", "csv"]
+CSV_COLUMNS = (
+    "sequence",
+    "id",
+    "recorded_at",
+    "ruleset_id",
+    "version",
+    "content_hash",
+    "as_of",
+    "locale",
+    "client",
+    "eligible",
+    "outputs",
+    "answers",
+    "prev_hash",
+    "hash",
+)
+
+
+@dataclass(frozen=True)
+class DecisionRequest:
+    """What a client asks to decide: rule set, version or date, answers and language."""
+
+    ruleset_id: str
+    answers: Mapping[str, Any]
+    version: str | None = None
+    as_of: dt.date | None = None
+    locale: str | None = None
+
+    def fingerprint(self) -> str:
+        """sha256 of the request, to tell a retry from another request under the same key."""
+        return content_hash(
+            {
+                "ruleset": self.ruleset_id,
+                "version": self.version,
+                "as_of": self.as_of,
+                "locale": self.locale,
+                "answers": dict(self.answers),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A decision and whether this call created it (False: an idempotent retry).
+
+    `evaluation` is the fresh evaluation (next questions, labels) when created.
+    """
+
+    decision: Decision
+    evaluation: Evaluation | None
+    created: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of decisions and the cursor of the next page (None at the end)."""
+
+    items: tuple[Decision, ...]
+    next_cursor: str | None
+
+
+def record_decision(
+    store: Storage,
+    request: DecisionRequest,
+    client: str,
+    idempotency_key: str | None = None,
+) -> Recorded:
+    """Evaluate (with trace) and append the decision; returns only after the commit.
+
+    A retry with the same client and Idempotency-Key returns the stored
+    decision (created=False); the same key with another request raises
+    IdempotencyConflict.
+    """
+    fingerprint = request.fingerprint()
+    if idempotency_key is not None:
+        seen = store.decisions.by_idempotency_key(client, idempotency_key)
+        if seen is not None:
+            return _retried(seen, fingerprint)
+    day = request.as_of or (None if request.version else dt.date.today())
+    compiled = select_version(store, request.ruleset_id, request.version, day)
+    return record_evaluation(
+        store, compiled, request.answers, day, request.locale, client, fingerprint, idempotency_key
+    )
+
+
+def record_evaluation(
+    store: Storage,
+    compiled: CompiledRuleSet,
+    answers: Mapping[str, Any],
+    as_of: dt.date | None,
+    locale: str | None,
+    client: str,
+    fingerprint: str,
+    idempotency_key: str | None = None,
+) -> Recorded:
+    """Evaluate answers under a compiled version and append the decision to the chain."""
+    evaluation = evaluate(compiled, answers, as_of=as_of, locale=locale, with_trace=True)
+    draft = DecisionDraft.from_evaluation(
+        str(uuid.uuid4()), evaluation, client, fingerprint, idempotency_key
+    )
+    decision, created = store.decisions.append(draft)
+    if not created:
+        return _retried(decision, fingerprint)
+    return Recorded(decision, evaluation, True)
+
+
+def _retried(decision: Decision, fingerprint: str) -> Recorded:
+    if decision.request_hash != fingerprint:
+        raise IdempotencyConflict(
+            f"the Idempotency-Key '{decision.idempotency_key}' was used for another request"
+        )
+    return Recorded(decision, None, False)
+
+
+def get_decision(store: Storage, decision_id: str) -> Decision:
+    """One decision; NotFound otherwise."""
+    found = store.decisions.get(decision_id)
+    if found is None:
+        raise NotFound("decision", decision_id)
+    return found
+
+
+def encode_cursor(sequence: int) -> str:
+    """An opaque cursor: the page continues after this sequence number."""
+    return base64.urlsafe_b64encode(f"after:{sequence}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """The sequence number a cursor continues after; InvalidCursor if it is not ours."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, number = text.split(":")
+        if prefix == "after" and number.isdigit():
+            return int(number)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        pass
+    raise InvalidCursor(f"'{cursor}' is not a cursor of this listing")
+
+
+def list_decisions(
+    store: Storage,
+    filters: DecisionFilter,
+    cursor: str | None = None,
+    limit: int = DEFAULT_PAGE_SIZE,
+) -> Page:
+    """Decisions matching the filters, oldest first, one page after `cursor` (InvalidCursor)."""
+    size = max(1, min(limit, MAX_PAGE_SIZE))
+    after = decode_cursor(cursor) if cursor else 0
+    found = store.decisions.find(filters, after, size + 1)
+    more = len(found) > size
+    items = tuple(found[:size])
+    return Page(items, encode_cursor(items[-1].sequence) if more else None)
+
+
+def export_decisions(
+    store: Storage, export_format: ExportFormat, filters: DecisionFilter | None = None
+) -> Iterator[str]:
+    """The matching decisions as JSON lines or CSV, streamed one line (or header) at a time."""
+    decisions = iterate(store.decisions, filters or DecisionFilter())
+    if export_format == "jsonl":
+        return (json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in decisions)
+    if export_format == "csv":
+        return _csv_lines(decisions)
+    raise ValueError(f"unknown export format '{export_format}'")
+
+
+def _csv_lines(decisions: Iterator[Decision]) -> Iterator[str]:
+    yield _csv_line(CSV_COLUMNS)
+    for d in decisions:
+        row = d.to_dict()
+        row["outputs"] = json.dumps(d.outputs, ensure_ascii=False, sort_keys=True)
+        row["answers"] = json.dumps(row["answers"], ensure_ascii=False, sort_keys=True)
+        row["eligible"] = "" if d.eligible is None else str(d.eligible).lower()
+        yield _csv_line(tuple(row[c] for c in CSV_COLUMNS))
+
+
+def _csv_line(values: tuple[Any, ...]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(values)
+    return buffer.getvalue()
+
+
+def chain_records(
+    repository: DecisionRepository, until: int, batch: int = 1000
+) -> Iterator[Decision]:
+    """The chain's records up to sequence `until`, in order, read in batches."""
+    after = 0
+    while after < until and (page := repository.chain(after, batch)):
+        for record in page:
+            if record.sequence > until:
+                return
+            yield record
+        after = page[-1].sequence
+
+
+def verify_audit_chain(store: Storage) -> ChainVerification:
+    """Verify the whole decision chain: ok, or the first broken record and why.
+
+    The head is read first, so records appended meanwhile are left for the next run.
+    """
+    head = store.decisions.head()
+    return verify_chain(chain_records(store.decisions, head.sequence), head)

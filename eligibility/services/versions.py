@@ -1,0 +1,312 @@
+"""Rule-set lifecycle over storage: sync files, drafts, publish after scenarios, retire, select."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from eligibility.canonical import ruleset_hash, to_document
+from eligibility.compiler import CompiledRuleSet
+from eligibility.errors import (
+    Conflict,
+    ImmutableVersion,
+    Problem,
+    RuleSetError,
+    RuleSetNotFound,
+    ScenariosFailed,
+    VersionNotFound,
+)
+from eligibility.loader import (
+    ENTRY_PARTS,
+    Document,
+    document_from_data,
+    load_document,
+    load_paths,
+)
+from eligibility.model import RuleSet, Status
+from eligibility.ports import Storage, StoredVersion
+from eligibility.scenarios import run_scenarios
+from eligibility.versions import compiled
+from eligibility.yaml_source import load_yaml
+
+_cache: dict[str, CompiledRuleSet] = {}
+_cache_lock = threading.Lock()
+
+
+def stored_document(ruleset: RuleSet) -> dict[str, Any]:
+    """The canonical document stored for a version: content and scenarios, without status."""
+    document = to_document(ruleset, with_scenarios=True)
+    document.pop("status", None)
+    # to_document writes empty texts ({}) that the file format does not accept; they load
+    # back as the same empty defaults, so leaving them out keeps the content hash.
+    for part in ENTRY_PARTS:
+        for entry in (document.get(part) or {}).values():
+            for key in [k for k, v in entry.items() if v == {}]:
+                del entry[key]
+    return document
+
+
+def ruleset_of(stored: StoredVersion) -> RuleSet:
+    """The RuleSet a stored version holds (its content is self-contained: extends applied)."""
+    data = {**stored.content, "status": stored.status}
+    where = f"{stored.ruleset_id}/{stored.version} (stored)"
+    return load_document(document_from_data(data, where))
+
+
+def compiled_version(stored: StoredVersion) -> CompiledRuleSet:
+    """The compiled form of a stored version, from its stored content, cached by content hash."""
+    with _cache_lock:
+        found = _cache.get(stored.content_hash)
+    if found is not None:
+        return found
+    result = compiled(ruleset_of(stored))
+    if result.content_hash != stored.content_hash:
+        raise RuleSetError(
+            [
+                Problem(
+                    f"the stored content hashes to {result.content_hash}, "
+                    f"not to the recorded {stored.content_hash}: it was changed in the database",
+                    file=f"{stored.ruleset_id}/{stored.version} (stored)",
+                )
+            ]
+        )
+    with _cache_lock:
+        return _cache.setdefault(stored.content_hash, result)
+
+
+def _new_record(ruleset: RuleSet, status: Status, by: str, now: dt.datetime) -> StoredVersion:
+    published = status != "draft"
+    return StoredVersion(
+        ruleset_id=ruleset.id,
+        version=ruleset.version,
+        status=status,
+        content=stored_document(ruleset),
+        content_hash=ruleset_hash(ruleset),
+        effective_from=ruleset.effective_from,
+        effective_to=ruleset.effective_to,
+        created_at=now,
+        created_by=by,
+        source=ruleset.source,
+        published_at=now if published else None,
+        published_by=by if published else None,
+        retired_at=now if status == "retired" else None,
+        retired_by=by if status == "retired" else None,
+    )
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What a start-up sync of rule files did, as "ruleset version" names."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+
+
+def sync_rule_files(store: Storage, paths: Iterable[Path], by: str = "rules-sync") -> SyncReport:
+    """Store the versions in rule files: new ones with their status and hash; refuse changed ones.
+
+    A published (or retired) version whose file now has another content hash is
+    refused with ImmutableVersion naming the file and both hashes; then nothing
+    is stored.
+    """
+    rulesets = load_paths(list(paths))
+    plan = [(r, store.versions.get(r.id, r.version)) for r in rulesets]
+    refused = [_refusal(r, s) for r, s in plan if s and s.status != "draft"]
+    if any(refused):
+        raise ImmutableVersion("\n".join(r for r in refused if r))
+    added, updated, unchanged = [], [], []
+    for ruleset, stored in plan:
+        name = f"{ruleset.id} {ruleset.version}"
+        if stored is None:
+            _check_overlap(store, ruleset.id, ruleset.version, ruleset, ruleset.status)
+            store.versions.add(_new_record(ruleset, ruleset.status, by, store.now()))
+            added.append(name)
+        elif stored.status == "draft" and _file_differs(ruleset, stored):
+            record = _new_record(ruleset, ruleset.status, by, store.now())
+            store.versions.replace(replace(record, created_at=stored.created_at), "draft")
+            updated.append(name)
+        else:
+            unchanged.append(name)
+    return SyncReport(tuple(added), tuple(updated), tuple(unchanged))
+
+
+def _refusal(ruleset: RuleSet, stored: StoredVersion) -> str | None:
+    found = ruleset_hash(ruleset)
+    if found == stored.content_hash:
+        return None
+    return (
+        f"{ruleset.source}: {ruleset.id} {ruleset.version} is {stored.status} with content hash "
+        f"{stored.content_hash}, but the file now has content hash {found}; a published "
+        f"version never changes: give the change a new version"
+    )
+
+
+def _file_differs(ruleset: RuleSet, stored: StoredVersion) -> bool:
+    return ruleset.status != "draft" or stored.content != stored_document(ruleset)
+
+
+# --- authoring ------------------------------------------------------------------------------
+
+
+def _document(data: Mapping[str, Any] | str) -> Document:
+    if isinstance(data, str):
+        parsed, positions = load_yaml(data, "<request>")
+        if not isinstance(parsed, dict):
+            raise RuleSetError([Problem("a version must be a mapping of keys", "", "<request>")])
+        document = document_from_data(parsed)
+        return Document(document.data, positions, "<request>")
+    return document_from_data(dict(data))
+
+
+def create_draft(store: Storage, data: Mapping[str, Any] | str, author: str) -> StoredVersion:
+    """A draft version from a document (YAML/JSON text or parsed data), validated with all errors.
+
+    RuleSetError lists every problem; ImmutableVersion if this version is
+    already published or retired. An existing draft is replaced.
+    """
+
+    def parents(ruleset_id: str, version: str) -> Document | None:
+        parent = store.versions.get(ruleset_id, version)
+        return document_from_data(dict(parent.content)) if parent else None
+
+    ruleset = load_document(_document(data), parents)
+    compiled(ruleset)  # every expression checked now, never at request time
+    existing = store.versions.get(ruleset.id, ruleset.version)
+    if existing is not None and existing.status != "draft":
+        raise ImmutableVersion(
+            f"{ruleset.id} {ruleset.version} is {existing.status} and can no longer change; "
+            "give the change a new version"
+        )
+    record = replace(_new_record(ruleset, "draft", author, store.now()), source=None)
+    if existing is None:
+        store.versions.add(record)
+    else:
+        store.versions.replace(replace(record, created_at=existing.created_at), "draft")
+    return record
+
+
+def publish(store: Storage, ruleset_id: str, version: str, publisher: str) -> StoredVersion:
+    """Publish a draft after all its scenarios pass; ScenariosFailed otherwise.
+
+    Publishing an already published version is a no-op; a retired version
+    cannot be published again (Conflict).
+    """
+    stored = get_version(store, ruleset_id, version)
+    if stored.status == "published":
+        return stored
+    if stored.status == "retired":
+        raise Conflict(f"{ruleset_id} {version} is retired and cannot be published again")
+    failures = [
+        r for r in run_scenarios(compiled_version(stored), ruleset_of(stored)) if not r.passed
+    ]
+    if failures:
+        raise ScenariosFailed(ruleset_id, version, failures)
+    _check_overlap(store, ruleset_id, version, stored, "published")
+    now = store.now()
+    published = replace(stored, status="published", published_at=now, published_by=publisher)
+    store.versions.replace(published, "draft")
+    return published
+
+
+def retire(store: Storage, ruleset_id: str, version: str, by: str) -> StoredVersion:
+    """Retire a published version: no new decisions use it; replay still does."""
+    stored = get_version(store, ruleset_id, version)
+    if stored.status == "retired":
+        return stored
+    if stored.status != "published":
+        raise Conflict(f"{ruleset_id} {version} is a draft; only published versions are retired")
+    retired = replace(stored, status="retired", retired_at=store.now(), retired_by=by)
+    store.versions.replace(retired, "published")
+    return retired
+
+
+def _check_overlap(
+    store: Storage, ruleset_id: str, version: str, window: Any, status: Status
+) -> None:
+    if status != "published":
+        return
+    far = dt.date.max
+    for other in store.versions.list(ruleset_id):
+        if other.version == version or other.status != "published":
+            continue
+        if window.effective_from <= (other.effective_to or far) and other.effective_from <= (
+            window.effective_to or far
+        ):
+            raise RuleSetError(
+                [
+                    Problem(
+                        f"the effective window overlaps published version '{other.version}'",
+                        "effective_from",
+                        f"{ruleset_id}/{version}",
+                    )
+                ]
+            )
+
+
+# --- lookup ---------------------------------------------------------------------------------
+
+
+def list_versions(store: Storage, ruleset_id: str | None = None) -> list[StoredVersion]:
+    """Stored versions (any status), by rule set and effective date."""
+    found = store.versions.list(ruleset_id)
+    if ruleset_id is not None and not found:
+        raise RuleSetNotFound(f"no rule set '{ruleset_id}'")
+    return found
+
+
+def get_version(store: Storage, ruleset_id: str, version: str) -> StoredVersion:
+    """One stored version; VersionNotFound (or RuleSetNotFound) otherwise."""
+    stored = store.versions.get(ruleset_id, version)
+    if stored is None:
+        list_versions(store, ruleset_id)
+        raise VersionNotFound(f"rule set '{ruleset_id}' has no version '{version}'")
+    return stored
+
+
+def select_stored(
+    store: Storage,
+    ruleset_id: str,
+    version: str | None = None,
+    as_of: dt.date | None = None,
+    *,
+    published_only: bool = True,
+) -> StoredVersion:
+    """The stored version named, or the published one covering `as_of` (default today)."""
+    if version is not None:
+        stored = get_version(store, ruleset_id, version)
+        if published_only and stored.status != "published":
+            raise VersionNotFound(f"{ruleset_id} {version} is {stored.status}, not published")
+        return stored
+    day = as_of or dt.date.today()
+    found = store.versions.covering(ruleset_id, day)
+    if found is None:
+        list_versions(store, ruleset_id)
+        raise VersionNotFound(
+            f"no published version of '{ruleset_id}' applies on {day.isoformat()}"
+        )
+    return found
+
+
+def select_version(
+    store: Storage,
+    ruleset_id: str,
+    version: str | None = None,
+    as_of: dt.date | None = None,
+    *,
+    published_only: bool = True,
+) -> CompiledRuleSet:
+    """The version named, or the published one covering `as_of` (default today), compiled.
+
+    VersionNotFound / RuleSetNotFound when there is none.
+    """
+    return compiled_version(
+        select_stored(store, ruleset_id, version, as_of, published_only=published_only)
+    )

@@ -1,0 +1,31 @@
+"""Storage adapters behind the ports: SQLAlchemy (SQLite, PostgreSQL) and in-memory fakes."""
+
+from __future__ import annotations
+
+import os
+
+from eligibility.ports import Storage
+
+DEFAULT_DATABASE_URL = "sqlite:///instance/eligibility.db"
+
+
+def database_url(url: str | None = None) -> str:
+    """The database to use: `url`, else $DATABASE_URL, else SQLite under instance/."""
+    return url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def open_storage(url: str | None = None) -> Storage:
+    """SQL storage on `database_url(url)` (no connection is made until first use)."""
+    from eligibility.storage.sql import SqlStorage
+
+    return SqlStorage(database_url(url))
+
+
+def memory_storage() -> Storage:
+    """In-memory storage for unit tests."""
+    from eligibility.storage.memory import MemoryStorage
+
+    return MemoryStorage()
+
+
+__all__ = ["DEFAULT_DATABASE_URL", "database_url", "memory_storage", "open_storage"]

@@ -1,0 +1,215 @@
+"""In-memory fakes of the storage ports, for unit tests: same contracts, no IO."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+
+from eligibility.decisions import GENESIS, Decision, DecisionDraft
+from eligibility.errors import Conflict
+from eligibility.model import Status
+from eligibility.ports import (
+    ApiKey,
+    ChainHead,
+    Clock,
+    DecisionFilter,
+    InterviewSession,
+    ReplayJob,
+    StoredVersion,
+    utcnow,
+)
+
+
+def matches(decision: Decision, filters: DecisionFilter) -> bool:
+    """True when a decision passes every filter that is set."""
+    checks = (
+        filters.ruleset_id in (None, decision.ruleset_id),
+        filters.version in (None, decision.version),
+        filters.eligible is None or decision.eligible is filters.eligible,
+        filters.recorded_from is None or decision.recorded_at >= filters.recorded_from,
+        filters.recorded_to is None or decision.recorded_at < filters.recorded_to,
+    )
+    return all(checks)
+
+
+class MemoryVersions:
+    """Versions in a dict by (rule set, version)."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], StoredVersion] = {}
+
+    def add(self, version: StoredVersion) -> None:
+        key = (version.ruleset_id, version.version)
+        if key in self.items:
+            raise Conflict(f"{key[0]} {key[1]} is already stored")
+        self.items[key] = version
+
+    def replace(self, version: StoredVersion, expected_status: Status) -> None:
+        key = (version.ruleset_id, version.version)
+        current = self.items.get(key)
+        if current is None or current.status != expected_status:
+            found = current.status if current else "missing"
+            raise Conflict(f"{key[0]} {key[1]} is {found}, not {expected_status}")
+        self.items[key] = version
+
+    def get(self, ruleset_id: str, version: str) -> StoredVersion | None:
+        return self.items.get((ruleset_id, version))
+
+    def by_hash(self, content_hash: str) -> StoredVersion | None:
+        return next((v for v in self.items.values() if v.content_hash == content_hash), None)
+
+    def list(self, ruleset_id: str | None = None) -> list[StoredVersion]:
+        found = [v for v in self.items.values() if ruleset_id in (None, v.ruleset_id)]
+        return sorted(found, key=lambda v: (v.ruleset_id, v.effective_from, v.version))
+
+    def covering(self, ruleset_id: str, day: dt.date) -> StoredVersion | None:
+        found = [
+            v
+            for v in self.list(ruleset_id)
+            if v.status == "published"
+            and v.effective_from <= day
+            and (v.effective_to is None or day <= v.effective_to)
+        ]
+        return found[-1] if found else None
+
+
+class MemoryDecisions:
+    """The chain as a list; appends serialised by a lock like the database's chain head."""
+
+    def __init__(self, clock: Clock = utcnow) -> None:
+        self.records: list[Decision] = []
+        self.clock = clock
+        self.lock = threading.Lock()
+
+    def append(self, draft: DecisionDraft) -> tuple[Decision, bool]:
+        with self.lock:
+            if draft.idempotency_key is not None:
+                seen = self.by_idempotency_key(draft.client, draft.idempotency_key)
+                if seen is not None:
+                    return seen, False
+            head = self.head()
+            decision = draft.seal(head.sequence + 1, head.hash, self.clock())
+            self.records.append(decision)
+            return decision, True
+
+    def get(self, decision_id: str) -> Decision | None:
+        return next((d for d in self.records if d.id == decision_id), None)
+
+    def by_idempotency_key(self, client: str, key: str) -> Decision | None:
+        return next(
+            (d for d in self.records if (d.client, d.idempotency_key) == (client, key)), None
+        )
+
+    def count(self, filters: DecisionFilter) -> int:
+        return len(self.find(filters))
+
+    def find(
+        self, filters: DecisionFilter, after: int = 0, limit: int | None = None
+    ) -> list[Decision]:
+        found = [d for d in self.records if d.sequence > after and matches(d, filters)]
+        return found[:limit] if limit is not None else found
+
+    def chain(self, after: int = 0, limit: int = 1000) -> Sequence[Decision]:
+        return [d for d in self.records if d.sequence > after][:limit]
+
+    def head(self) -> ChainHead:
+        if not self.records:
+            return ChainHead(0, GENESIS)
+        return ChainHead(self.records[-1].sequence, self.records[-1].hash)
+
+
+class MemorySessions:
+    """Sessions in a dict; updates compare the revision first."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, InterviewSession] = {}
+        self.lock = threading.Lock()
+
+    def add(self, session: InterviewSession) -> None:
+        self.items[session.id] = session
+
+    def get(self, session_id: str) -> InterviewSession | None:
+        return self.items.get(session_id)
+
+    def update(self, session: InterviewSession, expected_revision: int) -> bool:
+        with self.lock:
+            current = self.items.get(session.id)
+            if current is None or current.revision != expected_revision:
+                return False
+            self.items[session.id] = session
+            return True
+
+    def delete_idle(self, before: dt.datetime) -> int:
+        idle = [k for k, s in self.items.items() if s.updated_at < before]
+        for key in idle:
+            del self.items[key]
+        return len(idle)
+
+
+class MemoryKeys:
+    """API keys in a dict by id."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, ApiKey] = {}
+
+    def add(self, key: ApiKey) -> None:
+        self.items[key.id] = key
+
+    def by_hash(self, key_hash: str) -> ApiKey | None:
+        return next((k for k in self.items.values() if k.key_hash == key_hash), None)
+
+    def get(self, key_id: str) -> ApiKey | None:
+        return self.items.get(key_id)
+
+    def list(self) -> list[ApiKey]:
+        return sorted(self.items.values(), key=lambda k: (k.created_at, k.id))
+
+    def revoke(self, key_id: str, at: dt.datetime) -> ApiKey | None:
+        key = self.items.get(key_id)
+        if key is None or key.revoked_at is not None:
+            return key
+        self.items[key_id] = replace(key, revoked_at=at)
+        return self.items[key_id]
+
+
+class MemoryJobs:
+    """Replay jobs in a dict by id."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, ReplayJob] = {}
+
+    def add(self, job: ReplayJob) -> None:
+        self.items[job.id] = job
+
+    def get(self, job_id: str) -> ReplayJob | None:
+        return self.items.get(job_id)
+
+    def save(self, job: ReplayJob) -> None:
+        self.items[job.id] = job
+
+    def list(self) -> list[ReplayJob]:
+        return sorted(self.items.values(), key=lambda j: (j.created_at, j.id), reverse=True)
+
+
+class MemoryStorage:
+    """Every repository, in memory."""
+
+    def __init__(self, clock: Clock = utcnow) -> None:
+        self.clock = clock
+        self.versions = MemoryVersions()
+        self.decisions = MemoryDecisions(clock)
+        self.sessions = MemorySessions()
+        self.keys = MemoryKeys()
+        self.jobs = MemoryJobs()
+
+    def now(self) -> dt.datetime:
+        """The current time by this storage's clock."""
+        return self.clock()
+
+    def ping(self) -> None:
+        """Always reachable."""
+
+    def close(self) -> None:
+        """Nothing to release."""

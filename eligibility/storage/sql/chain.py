@@ -1,0 +1,111 @@
+"""The decision chain in SQL: appends serialised on the chain-head row, reads in sequence order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from eligibility.decisions import Decision, DecisionDraft
+from eligibility.ports import ChainHead, Clock, DecisionFilter, utcnow
+from eligibility.storage.sql.engine import Database
+from eligibility.storage.sql.models import ChainHeadRow, DecisionRow
+
+HEAD_ID = 1
+_DECISION_FIELDS = tuple(
+    name for name in Decision.__dataclass_fields__ if name not in ("trace", "ignored_answers")
+)
+
+
+def to_row(decision: Decision) -> DecisionRow:
+    """The row of a sealed decision (plus the `eligible` column for filtering)."""
+    values: dict[str, Any] = {name: getattr(decision, name) for name in _DECISION_FIELDS}
+    return DecisionRow(
+        **values,
+        trace=[dict(step) for step in decision.trace],
+        ignored_answers=list(decision.ignored_answers),
+        eligible=decision.eligible,
+    )
+
+
+def to_decision(row: DecisionRow) -> Decision:
+    """The decision a row holds, exactly as stored (verification recomputes its hash)."""
+    values: dict[str, Any] = {name: getattr(row, name) for name in _DECISION_FIELDS}
+    return Decision(**values, trace=tuple(row.trace), ignored_answers=tuple(row.ignored_answers))
+
+
+def _filtered(query: Select[Any], filters: DecisionFilter) -> Select[Any]:
+    conditions = {
+        DecisionRow.ruleset_id: filters.ruleset_id,
+        DecisionRow.version: filters.version,
+        DecisionRow.eligible: filters.eligible,
+    }
+    for column, value in conditions.items():
+        if value is not None:
+            query = query.where(column == value)
+    if filters.recorded_from is not None:
+        query = query.where(DecisionRow.recorded_at >= filters.recorded_from)
+    if filters.recorded_to is not None:
+        query = query.where(DecisionRow.recorded_at < filters.recorded_to)
+    return query
+
+
+def _by_key(client: str, key: str) -> Select[DecisionRow]:
+    return select(DecisionRow).where(
+        DecisionRow.client == client, DecisionRow.idempotency_key == key
+    )
+
+
+class SqlDecisions:
+    """The append-only decision log with its hash chain."""
+
+    def __init__(self, db: Database, clock: Clock = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+
+    def append(self, draft: DecisionDraft) -> tuple[Decision, bool]:
+        """Lock the chain head, chain the record after it, commit; then return it."""
+        with self.db.write() as session:
+            head = session.execute(
+                select(ChainHeadRow).where(ChainHeadRow.id == HEAD_ID).with_for_update()
+            ).scalar_one()
+            if draft.idempotency_key is not None:
+                seen = session.scalars(_by_key(draft.client, draft.idempotency_key)).first()
+                if seen is not None:
+                    return to_decision(seen), False
+            decision = draft.seal(head.sequence + 1, head.hash, self.clock())
+            session.add(to_row(decision))
+            head.sequence, head.hash = decision.sequence, decision.hash
+        return decision, True
+
+    def get(self, decision_id: str) -> Decision | None:
+        with self.db.read() as session:
+            row = session.scalars(select(DecisionRow).where(DecisionRow.id == decision_id)).first()
+            return to_decision(row) if row is not None else None
+
+    def by_idempotency_key(self, client: str, key: str) -> Decision | None:
+        with self.db.read() as session:
+            row = session.scalars(_by_key(client, key)).first()
+            return to_decision(row) if row is not None else None
+
+    def count(self, filters: DecisionFilter) -> int:
+        query = _filtered(select(func.count()).select_from(DecisionRow), filters)
+        with self.db.read() as session:
+            return int(session.scalar(query) or 0)
+
+    def find(
+        self, filters: DecisionFilter, after: int = 0, limit: int | None = None
+    ) -> list[Decision]:
+        query = _filtered(select(DecisionRow).where(DecisionRow.sequence > after), filters)
+        query = query.order_by(DecisionRow.sequence).limit(limit)
+        with self.db.read() as session:
+            return [to_decision(row) for row in session.scalars(query)]
+
+    def chain(self, after: int = 0, limit: int = 1000) -> Sequence[Decision]:
+        return self.find(DecisionFilter(), after, limit)
+
+    def head(self) -> ChainHead:
+        with self.db.read() as session:
+            row = session.get_one(ChainHeadRow, HEAD_ID)
+            return ChainHead(row.sequence, row.hash)

@@ -1,0 +1,235 @@
+"""SQL repositories of versions, interview sessions, API keys and replay jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import fields
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, exc, or_, select, update
+
+from eligibility.errors import Conflict
+from eligibility.model import Status
+from eligibility.ports import (
+    ApiKey,
+    DecisionFilter,
+    InterviewSession,
+    ReplayJob,
+    ReplaySummary,
+    StoredVersion,
+)
+from eligibility.storage.sql.engine import Database
+from eligibility.storage.sql.models import ApiKeyRow, Base, ReplayJobRow, RuleVersionRow, SessionRow
+
+R = TypeVar("R")
+
+
+def _values(record: Any) -> dict[str, Any]:
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+def _record(kind: type[R], row: Base) -> R:
+    return kind(**{f.name: getattr(row, f.name) for f in fields(kind)})  # type: ignore[arg-type]
+
+
+class SqlVersions:
+    """Rule-set versions."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(self, version: StoredVersion) -> None:
+        try:
+            with self.db.write() as session:
+                session.add(RuleVersionRow(**_values(version)))
+        except exc.IntegrityError as error:
+            raise Conflict(f"{version.ruleset_id} {version.version} is already stored") from error
+
+    def replace(self, version: StoredVersion, expected_status: Status) -> None:
+        values = _values(version)
+        with self.db.write() as session:
+            done = session.execute(
+                update(RuleVersionRow)
+                .where(
+                    RuleVersionRow.ruleset_id == version.ruleset_id,
+                    RuleVersionRow.version == version.version,
+                    RuleVersionRow.status == expected_status,
+                )
+                .values(**values)
+            )
+            if done.rowcount != 1:  # type: ignore[attr-defined]
+                raise Conflict(
+                    f"{version.ruleset_id} {version.version} is no longer {expected_status}"
+                )
+
+    def get(self, ruleset_id: str, version: str) -> StoredVersion | None:
+        with self.db.read() as session:
+            row = session.get(RuleVersionRow, (ruleset_id, version))
+            return _record(StoredVersion, row) if row is not None else None
+
+    def by_hash(self, content_hash: str) -> StoredVersion | None:
+        query = select(RuleVersionRow).where(RuleVersionRow.content_hash == content_hash)
+        with self.db.read() as session:
+            row = session.scalars(query).first()
+            return _record(StoredVersion, row) if row is not None else None
+
+    def list(self, ruleset_id: str | None = None) -> list[StoredVersion]:
+        query = select(RuleVersionRow).order_by(
+            RuleVersionRow.ruleset_id, RuleVersionRow.effective_from, RuleVersionRow.version
+        )
+        if ruleset_id is not None:
+            query = query.where(RuleVersionRow.ruleset_id == ruleset_id)
+        with self.db.read() as session:
+            return [_record(StoredVersion, row) for row in session.scalars(query)]
+
+    def covering(self, ruleset_id: str, day: dt.date) -> StoredVersion | None:
+        query = (
+            select(RuleVersionRow)
+            .where(
+                RuleVersionRow.ruleset_id == ruleset_id,
+                RuleVersionRow.status == "published",
+                RuleVersionRow.effective_from <= day,
+                or_(RuleVersionRow.effective_to.is_(None), RuleVersionRow.effective_to >= day),
+            )
+            .order_by(RuleVersionRow.effective_from.desc())
+            .limit(1)
+        )
+        with self.db.read() as session:
+            row = session.scalars(query).first()
+            return _record(StoredVersion, row) if row is not None else None
+
+
+class SqlSessions:
+    """Interview sessions; an update applies only over the revision the writer read."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(self, session: InterviewSession) -> None:
+        with self.db.write() as db_session:
+            db_session.add(SessionRow(**_values(session)))
+
+    def get(self, session_id: str) -> InterviewSession | None:
+        with self.db.read() as db_session:
+            row = db_session.get(SessionRow, session_id)
+            return _record(InterviewSession, row) if row is not None else None
+
+    def update(self, session: InterviewSession, expected_revision: int) -> bool:
+        with self.db.write() as db_session:
+            done = db_session.execute(
+                update(SessionRow)
+                .where(SessionRow.id == session.id, SessionRow.revision == expected_revision)
+                .values(**_values(session))
+            )
+            return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+
+    def delete_idle(self, before: dt.datetime) -> int:
+        with self.db.write() as db_session:
+            done = db_session.execute(delete(SessionRow).where(SessionRow.updated_at < before))
+            return int(done.rowcount)  # type: ignore[attr-defined]
+
+
+class SqlKeys:
+    """API keys."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(self, key: ApiKey) -> None:
+        with self.db.write() as session:
+            session.add(ApiKeyRow(**_values(key)))
+
+    def by_hash(self, key_hash: str) -> ApiKey | None:
+        with self.db.read() as session:
+            row = session.scalars(select(ApiKeyRow).where(ApiKeyRow.key_hash == key_hash)).first()
+            return _record(ApiKey, row) if row is not None else None
+
+    def get(self, key_id: str) -> ApiKey | None:
+        with self.db.read() as session:
+            row = session.get(ApiKeyRow, key_id)
+            return _record(ApiKey, row) if row is not None else None
+
+    def list(self) -> list[ApiKey]:
+        query = select(ApiKeyRow).order_by(ApiKeyRow.created_at, ApiKeyRow.id)
+        with self.db.read() as session:
+            return [_record(ApiKey, row) for row in session.scalars(query)]
+
+    def revoke(self, key_id: str, at: dt.datetime) -> ApiKey | None:
+        with self.db.write() as session:
+            row = session.get(ApiKeyRow, key_id)
+            if row is None:
+                return None
+            if row.revoked_at is None:
+                row.revoked_at = at
+            return _record(ApiKey, row)
+
+
+def filters_to_plain(filters: DecisionFilter) -> dict[str, Any]:
+    """A decision filter as JSON-safe data."""
+    return {
+        k: (v.isoformat() if isinstance(v, dt.datetime) else v)
+        for k, v in _values(filters).items()
+        if v is not None
+    }
+
+
+def filters_from_plain(data: dict[str, Any]) -> DecisionFilter:
+    """The decision filter stored as data."""
+    dates = {
+        k: dt.datetime.fromisoformat(data[k])
+        for k in ("recorded_from", "recorded_to")
+        if data.get(k) is not None
+    }
+    return DecisionFilter(**{**data, **dates})
+
+
+def summary_from_plain(data: dict[str, Any]) -> ReplaySummary:
+    """The replay summary stored as data."""
+    return ReplaySummary(
+        total=data.get("total", 0),
+        unchanged=data.get("unchanged", 0),
+        changed=data.get("changed", 0),
+        failed=data.get("failed", 0),
+        by_goal=data.get("by_goal", {}),
+        changed_ids=tuple(data.get("changed_ids", ())),
+        failed_ids=data.get("failed_ids", {}),
+    )
+
+
+def _job_row_values(job: ReplayJob) -> dict[str, Any]:
+    values = _values(job)
+    values.update(filters=filters_to_plain(job.filters), summary=job.summary.to_dict())
+    return values
+
+
+class SqlJobs:
+    """Replay jobs."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(self, job: ReplayJob) -> None:
+        with self.db.write() as session:
+            session.add(ReplayJobRow(**_job_row_values(job)))
+
+    def get(self, job_id: str) -> ReplayJob | None:
+        with self.db.read() as session:
+            row = session.get(ReplayJobRow, job_id)
+            return _job(row) if row is not None else None
+
+    def save(self, job: ReplayJob) -> None:
+        with self.db.write() as session:
+            session.execute(
+                update(ReplayJobRow).where(ReplayJobRow.id == job.id).values(**_job_row_values(job))
+            )
+
+    def list(self) -> list[ReplayJob]:
+        query = select(ReplayJobRow).order_by(ReplayJobRow.created_at.desc(), ReplayJobRow.id)
+        with self.db.read() as session:
+            return [_job(row) for row in session.scalars(query)]
+
+
+def _job(row: ReplayJobRow) -> ReplayJob:
+    values = {f.name: getattr(row, f.name) for f in fields(ReplayJob)}
+    values.update(filters=filters_from_plain(row.filters), summary=summary_from_plain(row.summary))
+    return ReplayJob(**values)
