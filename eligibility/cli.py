@@ -189,3 +189,6 @@ def serve(host: str, port: int, workers: int) -> None:
 
 
 __all__ = ["main"]
+
+# Registers the operator commands (db, keys, audit, replay, rules publish/retire) on `main`.
+from eligibility import cli_admin  # noqa: E402, F401

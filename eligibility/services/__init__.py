@@ -5,7 +5,8 @@ first (`eligibility.storage.open_storage()` or `memory_storage()`). Errors are
 the core's (`eligibility.errors`); a database that cannot be reached raises
 `StorageUnavailable` and nothing is half-written.
 
-    versions     sync_rule_files · create_draft · publish · retire · select_version
+    versions     sync_rule_files · create_draft · publish · publish_files · retire ·
+                 select_version
     records      record_decision · get_decision · list_decisions · export_decisions ·
                  verify_audit_chain
     replaying    replay_decision · start_replay_job · run_replay_job
@@ -56,6 +57,7 @@ from eligibility.services.versions import (
     get_version,
     list_versions,
     publish,
+    publish_files,
     retire,
     select_stored,
     select_version,
@@ -92,6 +94,7 @@ __all__ = [
     "list_replay_jobs",
     "list_versions",
     "publish",
+    "publish_files",
     "record_decision",
     "replay_decision",
     "retire",

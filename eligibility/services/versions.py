@@ -216,6 +216,23 @@ def publish(store: Storage, ruleset_id: str, version: str, publisher: str) -> St
     return published
 
 
+def publish_files(store: Storage, paths: Iterable[Path], publisher: str) -> list[StoredVersion]:
+    """Publish every version in rule files (extends resolved from sibling files).
+
+    Each becomes a draft and is then published (its scenarios must pass); a
+    version already published with the same content is left as it is.
+    """
+    published = []
+    for ruleset in load_paths(list(paths)):
+        stored = store.versions.get(ruleset.id, ruleset.version)
+        if stored is None or stored.status == "draft":
+            create_draft(store, stored_document(ruleset), publisher)
+        elif (refusal := _refusal(ruleset, stored)) is not None:
+            raise ImmutableVersion(refusal)
+        published.append(publish(store, ruleset.id, ruleset.version, publisher))
+    return published
+
+
 def retire(store: Storage, ruleset_id: str, version: str, by: str) -> StoredVersion:
     """Retire a published version: no new decisions use it; replay still does."""
     stored = get_version(store, ruleset_id, version)
