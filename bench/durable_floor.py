@@ -3,23 +3,23 @@
 For the headline version of every rule set (and a generated 100-rule set) the project's
 durable path is measured three ways — `evaluate()` in full, `compute_durable` (pure
 values + the durable_rules decision), and the runtime's `decide` (the durable_rules
-calls as the project makes them) — and the very same events are then posted, in a
-separate process that never imports the project, to a host holding the very same
-rule definitions (`bench.durable_raw`). Ratios project / raw say how far the project
-is above what durable_rules itself costs.
+calls as the project makes them) — and the very same events are posted to a second
+host holding the very same rule definitions by code that knows nothing of the
+project (`bench.durable_raw`). Ratios project / raw say how far the project
+is above what durable_rules itself costs. The raw loop runs in this process but
+touches nothing of the project (see `bench.durable_raw`), so both are measured in
+turns under the same load; ratios use CPU time.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from dataclasses import asdict
 from typing import Any
 
 from bench.corpus import AnswerSet, available, corpus
+from bench.durable_raw import prepare
 from bench.evaluation import evaluator, headline
-from bench.harness import ROOT, Settings, measure, ratio
+from bench.harness import Settings, measure_many, ratio
 
 
 def job(compiled: Any, items: list[AnswerSet], settings: Settings) -> dict[str, Any]:
@@ -61,29 +61,16 @@ def job(compiled: Any, items: list[AnswerSet], settings: Settings) -> dict[str, 
     }
 
 
-def raw(payload: dict[str, Any]) -> dict[str, Any]:
-    """Run the raw measurement in a process without the project."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.durable_raw"],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-        check=True,
-    )
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
-
-
-def project(
-    compiled: Any, items: list[AnswerSet], payload: dict[str, Any], settings: Settings
+def compare(
+    label: str, compiled: Any, items: list[AnswerSet], settings: Settings
 ) -> dict[str, Any]:
-    """The project's durable path on the same answer sets, three ways."""
+    """The project's durable path three ways and the raw floor, measured in turns."""
     from eligibility.answers import parse_answers
     from eligibility.engine.durable import compute_durable, runtime
     from eligibility.engine.pure import compute
 
+    payload = job(compiled, items, settings)
+    raw_fn, info = prepare(payload)
     parsed = [
         (
             parse_answers(compiled.questions, i.answers).values,
@@ -99,40 +86,29 @@ def project(
         with rt.lock:
             return rt.decide(version, events)
 
-    return {
-        "evaluate": measure(evaluator(compiled, "durable"), items, settings),
-        "compute_durable": measure(
-            lambda p: compute_durable(compiled, p[0], p[1]), parsed, settings
-        ),
-        "compute_pure": measure(lambda p: compute(compiled, p[0], p[1]), parsed, settings),
-        "decide": measure(decide, payload["evaluations"], settings),
-    }
-
-
-def compare(
-    label: str, compiled: Any, items: list[AnswerSet], settings: Settings
-) -> dict[str, Any]:
-    payload = job(compiled, items, settings)
-    mine = project(compiled, items, payload, settings)
-    floor = raw(payload)
-    raw_us = floor["per_evaluation"]["us_per_call"]
-    us = {k: v["us_per_call"] for k, v in mine.items()}
+    timings = measure_many(
+        {
+            "raw": (raw_fn, payload["evaluations"]),
+            "decide": (decide, payload["evaluations"]),
+            "compute_durable": (lambda p: compute_durable(compiled, p[0], p[1]), parsed),
+            "compute_pure": (lambda p: compute(compiled, p[0], p[1]), parsed),
+            "evaluate": (evaluator(compiled, "durable"), items),
+        },
+        settings,
+    )
+    cpu = {k: v["cpu_us_per_call"] for k, v in timings.items()}
     return {
         "label": label,
         "answer_sets": len(items),
-        "durable_rules": {
-            "rules": floor["rules"],
-            "events_per_evaluation": floor["events_per_evaluation"],
-            "actions_per_evaluation": floor["actions_per_evaluation"],
-        },
-        "raw": floor["per_evaluation"],
-        "project": mine,
-        "ratios": {
-            "evaluate_over_raw": ratio(us["evaluate"], raw_us),
-            "compute_durable_over_raw": ratio(us["compute_durable"], raw_us),
-            "decide_over_raw": ratio(us["decide"], raw_us),
+        "durable_rules": info,
+        "raw": timings.pop("raw"),
+        "project": timings,
+        "ratios_cpu": {
+            "evaluate_over_raw": ratio(cpu["evaluate"], cpu["raw"]),
+            "compute_durable_over_raw": ratio(cpu["compute_durable"], cpu["raw"]),
+            "decide_over_raw": ratio(cpu["decide"], cpu["raw"]),
             "durable_share_of_evaluate": ratio(
-                us["compute_durable"] - us["compute_pure"], us["evaluate"]
+                cpu["compute_durable"] - cpu["compute_pure"], cpu["evaluate"]
             ),
         },
     }
@@ -147,9 +123,9 @@ def run(settings: Settings) -> dict[str, Any]:
         found = corpus(ruleset_id, headline(ruleset_id))
         if found.complete:
             rows.append(compare(found.label, found.compiled, found.complete, settings))
-            print(f"   {found.label}: {rows[-1]['ratios']}", flush=True)
+            print(f"   {found.label}: {rows[-1]['ratios_cpu']}", flush=True)
     compiled = compile_ruleset(load_document(document_from_data(generate.document(100))))
     items = [AnswerSet("complete", generate.answers(100))]
     rows.append(compare("generated@100 rules", compiled, items, settings))
-    print(f"   generated@100: {rows[-1]['ratios']}", flush=True)
+    print(f"   generated@100: {rows[-1]['ratios_cpu']}", flush=True)
     return {"rows": rows}

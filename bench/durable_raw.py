@@ -1,9 +1,10 @@
 """durable_rules with nothing of the project around it: the floor of the durable path.
 
-Run as `python -m bench.durable_raw < job.json`; prints the timings as JSON. The job
-holds plain data only: the ruleset definition (conditions as the project registers
-them, a trivial action per rule) and the events of every answer set. This module
-imports durable_rules and the harness, never `eligibility`.
+The job is plain data: the ruleset definition (the conditions the project registers,
+a trivial action per rule) and the events of every answer set. This module imports
+durable_rules and the harness, never `eligibility`; `python -m bench.durable_raw <
+job.json` times it in a process of its own, `bench.durable_floor` times it in turns
+with the project's path.
 
 Per evaluation it does what any durable_rules program deciding these goals must do:
 post each goal's event in a fresh session, let the one matching rule's action run,
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from durable.engine import Host
@@ -27,8 +29,8 @@ class _Host(Host):  # type: ignore[misc]
         return None
 
 
-def run_job(job: dict[str, Any]) -> dict[str, Any]:
-    settings = Settings(**job["settings"])
+def prepare(job: dict[str, Any]) -> tuple[Callable[[Any], None], dict[str, Any]]:
+    """A function of one evaluation's events, and what one pass over the job fires."""
     fired: list[str] = []
 
     def action(c: Any) -> None:
@@ -51,18 +53,19 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
             finally:
                 host.delete_state(name, sid)
 
-    result = measure(evaluate, job["evaluations"], settings)
-    events = sum(len(e) for e in job["evaluations"])
-    fired.clear()
-    for evaluation in job["evaluations"]:
+    evaluations = job["evaluations"]
+    for evaluation in evaluations:
         evaluate(evaluation)
-    return {
-        "per_evaluation": result,
-        "events_per_evaluation": round(events / len(job["evaluations"]), 2),
-        "actions_per_evaluation": round(len(fired) / len(job["evaluations"]), 2),
+    info = {
         "rules": len(definitions),
+        "events_per_evaluation": round(sum(map(len, evaluations)) / len(evaluations), 2),
+        "actions_per_evaluation": round(len(fired) / len(evaluations), 2),
     }
+    return evaluate, info
 
 
 if __name__ == "__main__":
-    print(json.dumps(run_job(json.load(sys.stdin))))
+    job = json.load(sys.stdin)
+    fn, info = prepare(job)
+    info["per_evaluation"] = measure(fn, job["evaluations"], Settings(**job["settings"]))
+    print(json.dumps(info))

@@ -39,10 +39,12 @@ class Settings:
         return Settings(self.repeat, self.seconds * factor, self.quick)
 
 
-def summary(samples_us: Sequence[float], calls: int) -> dict[str, Any]:
-    """Median µs per call, calls per second, and the spread of the repetitions."""
+def summary(
+    samples_us: Sequence[float], calls: int, cpu_us: Sequence[float] | None = None
+) -> dict[str, Any]:
+    """Median µs per call (wall clock and CPU), calls per second, spread of the repetitions."""
     median = statistics.median(samples_us)
-    return {
+    out: dict[str, Any] = {
         "us_per_call": round(median, 2),
         "per_second": round(1e6 / median, 1) if median else None,
         "min_us": round(min(samples_us), 2),
@@ -51,33 +53,54 @@ def summary(samples_us: Sequence[float], calls: int) -> dict[str, Any]:
         "calls_per_repetition": calls,
         "repetitions": len(samples_us),
     }
+    if cpu_us:
+        cpu = statistics.median(cpu_us)
+        out["cpu_us_per_call"] = round(cpu, 2)
+        out["cpu_per_second"] = round(1e6 / cpu, 1) if cpu else None
+        out["cpu_per_wall"] = round(sum(cpu_us) / sum(samples_us), 3)
+    return out
+
+
+Case = tuple[Callable[[Any], object], Sequence[Any]]
+
+
+def measure_many(cases: dict[str, Case], settings: Settings) -> dict[str, dict[str, Any]]:
+    """Several timings taken in turns (A, B, C, A, B, C, …) so that a change in the
+    machine's load hits all of them alike; each is the median of its repetitions.
+
+    Every repetition runs the function over the whole list of inputs as often as fills
+    about `settings.seconds`; the wall-clock and the process CPU time are both kept
+    (CPU time includes the process's other threads, e.g. a native engine's workers).
+    """
+    plans: dict[str, list[Any]] = {}
+    for name, (fn, inputs) in cases.items():
+        if not inputs:
+            raise ValueError(f"{name}: nothing to measure")
+        start = time.perf_counter()
+        for item in inputs:  # warm-up, and a first estimate of the cost
+            fn(item)
+        first = max(time.perf_counter() - start, 1e-9)
+        plans[name] = list(inputs) * max(1, math.ceil(settings.seconds / first))
+    wall: dict[str, list[float]] = {name: [] for name in cases}
+    cpu: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(settings.repeat):
+        for name, (fn, _) in cases.items():
+            sequence = plans[name]
+            gc.collect()
+            c0, t0 = time.process_time(), time.perf_counter()
+            for item in sequence:
+                fn(item)
+            t1, c1 = time.perf_counter(), time.process_time()
+            wall[name].append((t1 - t0) / len(sequence) * 1e6)
+            cpu[name].append((c1 - c0) / len(sequence) * 1e6)
+    return {name: summary(wall[name], len(plans[name]), cpu[name]) for name in cases}
 
 
 def measure(
     fn: Callable[[Any], object], inputs: Sequence[Any], settings: Settings
 ) -> dict[str, Any]:
-    """Median µs per call of `fn` over `inputs` (cycled), with CPU time per wall time."""
-    if not inputs:
-        raise ValueError("nothing to measure")
-    start = time.perf_counter()
-    for item in inputs:  # warm-up, and a first estimate of the cost
-        fn(item)
-    first = (time.perf_counter() - start) / len(inputs)
-    rounds = max(1, math.ceil(settings.seconds / max(first * len(inputs), 1e-9)))
-    sequence = list(inputs) * rounds
-    samples: list[float] = []
-    cpu = wall = 0.0
-    for _ in range(settings.repeat):
-        gc.collect()
-        c0, t0 = time.process_time(), time.perf_counter()
-        for item in sequence:
-            fn(item)
-        t1, c1 = time.perf_counter(), time.process_time()
-        samples.append((t1 - t0) / len(sequence) * 1e6)
-        cpu, wall = cpu + (c1 - c0), wall + (t1 - t0)
-    result = summary(samples, len(sequence))
-    result["cpu_per_wall"] = round(cpu / wall, 3) if wall else None
-    return result
+    """Median µs per call of `fn` over `inputs` (cycled); see `measure_many`."""
+    return measure_many({"only": (fn, inputs)}, settings)["only"]
 
 
 def time_once(fn: Callable[[], object], settings: Settings) -> dict[str, Any]:
