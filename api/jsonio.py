@@ -13,14 +13,27 @@ from marshmallow import EXCLUDE, Schema
 
 from api.errors import InvalidRequest, MalformedJson, UnsupportedMediaType
 
+MAX_EXPONENT = 100  # no amount needs more; larger ones only cost time and memory downstream
+
+
+class NumberOutOfRange(ValueError):
+    """A JSON number too large or too small to be an answer."""
+
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _decimal(text: str) -> Decimal:
+    value = Decimal(text)
+    if abs(value.adjusted()) > MAX_EXPONENT:
+        raise NumberOutOfRange(f"the number {text[:20]} is out of range")
+    return value
+
+
 def loads_exact(data: str | bytes) -> Any:
     """Parse JSON with every non-integer number as a Decimal (never a float)."""
-    return json.loads(data, parse_float=Decimal, parse_constant=_reject_constant)
+    return json.loads(data, parse_float=_decimal, parse_constant=_reject_constant)
 
 
 class ExactJSONProvider(DefaultJSONProvider):
@@ -73,6 +86,8 @@ def parse_bytes(data: bytes) -> Any:
 def _describe(error: ValueError) -> str:
     if isinstance(error, json.JSONDecodeError):
         return f"{error.msg} at line {error.lineno}, column {error.colno}"
+    if isinstance(error, NumberOutOfRange):
+        return str(error)
     if isinstance(error, UnicodeDecodeError):
         return "the body is not valid UTF-8"
     return "the body is not valid JSON"

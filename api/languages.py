@@ -12,9 +12,16 @@ def pick_locale(compiled: CompiledRuleSet, explicit: str | None = None) -> str:
     """The language to answer in; unknown languages fall back to the rule set's default."""
     if explicit:
         return choose_locale(compiled, explicit)
-    available = sorted(available_locales(compiled))
-    best = request.accept_languages.best_match(available)
-    return best or compiled.ruleset.default_locale
+    available = {a.lower(): a for a in available_locales(compiled)}
+    # Best quality first; a regional tag (de-AT) falls back to its language (de) before the
+    # next, less wanted tag is tried (RFC 4647 lookup).
+    for tag, quality in request.accept_languages:
+        if quality <= 0:
+            continue
+        for candidate in (tag.lower(), tag.lower().split("-")[0]):
+            if candidate in available:
+                return available[candidate]
+    return compiled.ruleset.default_locale
 
 
 def localized(data: object, locale: str, status: int = 200) -> Response:

@@ -10,8 +10,8 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from api.fields import Inline, Scalar, pick, text_map
+from api.rulebook import Entry
 from api.schemas import LOCALE, ConstraintsSchema
-from eligibility.compiler import CompiledRuleSet
 from eligibility.evaluation import available_locales
 from eligibility.model import Table
 from eligibility.values_io import to_plain
@@ -137,8 +137,8 @@ class VersionSummarySchema(Schema):
     title = text_map(required=True, attribute="ruleset.title")
 
 
-def _locales(compiled: CompiledRuleSet) -> list[str]:
-    return sorted(available_locales(compiled))
+def _locales(entry: Entry) -> list[str]:
+    return sorted(available_locales(entry.compiled))
 
 
 class VersionSchema(VersionSummarySchema):

@@ -1,0 +1,18 @@
+"""Helpers of the API tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def assert_problem(response: Any, status: int, slug: str | None = None) -> dict[str, Any]:
+    """The problem+json body of an error response, checked."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body: dict[str, Any] = response.get_json(force=True)
+    assert body["status"] == status
+    assert body["title"]
+    if slug is not None:
+        assert body["type"].endswith("/problems/" + slug), body["type"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    return body
