@@ -1,4 +1,4 @@
-"""The questions of a version as JSON Schema 2020-12: valid, localized, and it agrees with the API."""
+"""Questions as JSON Schema 2020-12: valid, localized, and in agreement with the API."""
 
 from __future__ import annotations
 
@@ -113,8 +113,12 @@ def test_bad_locale_parameter_is_422(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     ("ruleset", "version"),
-    [("snap", "2019-10-01"), ("snap", "2020-03-01"), ("kurzarbeitergeld", "2016-01-01"),
-     ("kurzarbeitergeld", "2026-01-01")],
+    [
+        ("snap", "2019-10-01"),
+        ("snap", "2020-03-01"),
+        ("kurzarbeitergeld", "2016-01-01"),
+        ("kurzarbeitergeld", "2026-01-01"),
+    ],
 )
 def test_example_scenarios_fit_their_schemas(
     examples: FlaskClient, examples_app: Any, ruleset: str, version: str
