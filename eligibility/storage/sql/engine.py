@@ -39,7 +39,9 @@ def create_engine_for(url: str) -> Engine:
 def _sqlite_engine(url: URL) -> Engine:
     if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=True, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+    # ?timeout=N in the URL sets how long a writer waits for the lock (pysqlite reads it).
+    connect_args = {} if "timeout" in url.query else {"timeout": SQLITE_BUSY_SECONDS}
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine

@@ -1,0 +1,51 @@
+"""Integration fixtures: every storage test runs on SQLite and on PostgreSQL.
+
+PostgreSQL is never skipped: if the server ($TEST_DATABASE_URL, default
+postgres@127.0.0.1:5432/test) cannot be reached, the tests fail. Each test gets
+its own SQLite file or PostgreSQL schema, migrated with alembic, and drops it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from eligibility.ports import Storage
+from eligibility.storage.migrate import upgrade
+from eligibility.storage.sql import SqlStorage
+from eligibility.storage.testing import BACKENDS, temporary_database
+
+from .helpers import FISHING
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database: a temp SQLite file, or a fresh PostgreSQL schema."""
+    with temporary_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def migrated_url(database_url: str) -> str:
+    """The database, migrated to the latest schema."""
+    upgrade(database_url)
+    return database_url
+
+
+@pytest.fixture
+def store(migrated_url: str) -> Iterator[SqlStorage]:
+    """SQL storage on a migrated, empty database."""
+    storage = SqlStorage(migrated_url)
+    yield storage
+    storage.close()
+
+
+@pytest.fixture
+def fishing_store(store: Storage) -> Storage:
+    """Storage holding the published fishing-licence 2024-01-01 version."""
+    from eligibility import services
+
+    services.sync_rule_files(store, [FISHING])
+    return store

@@ -1,0 +1,165 @@
+"""Decisions on storage: record after commit, idempotency, listing, export, chain verification."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from eligibility import services
+from eligibility.cli import main
+from eligibility.errors import IdempotencyConflict, InvalidCursor, NotFound, VersionNotFound
+from eligibility.ports import DecisionFilter, Storage
+from eligibility.storage.sql import SqlStorage
+
+from .helpers import DAY, decide
+
+SENIOR = {"age": 70, "resident": True}
+YOUNG_POOR = {"age": 30, "income": "900.00", "resident": True}
+YOUNG_RICH = {"age": 30, "income": "5000.00", "resident": True}
+
+
+def test_a_decision_holds_the_evaluation_and_is_read_back(fishing_store: Storage) -> None:
+    request = services.DecisionRequest("fishing-licence", SENIOR, as_of=DAY, locale="de")
+    recorded = services.record_decision(fishing_store, request, "client-1")
+    decision = recorded.decision
+    assert recorded.created and recorded.evaluation is not None
+    assert (decision.ruleset_id, decision.version, decision.as_of) == (
+        "fishing-licence",
+        "2024-01-01",
+        DAY,
+    )
+    assert decision.content_hash == recorded.evaluation.content_hash
+    assert decision.goals["eligible"] == {"value": True, "decided": True}
+    assert decision.outputs == {"reduction": "20"}  # decimals are stored as text
+    assert decision.reasons["eligible"][0]["legal_reference"].startswith("Fisheries Act")
+    assert {step["name"] for step in decision.trace} >= {"is_senior", "eligible"}
+    assert decision.locale == "de"  # the age question has a German label
+    assert decision.client == "client-1"
+    assert decision.recorded_at.tzinfo is not None
+    assert services.get_decision(fishing_store, decision.id) == decision
+
+
+def test_unknown_decision_is_not_found(fishing_store: Storage) -> None:
+    with pytest.raises(NotFound):
+        services.get_decision(fishing_store, "no-such-id")
+
+
+def test_no_version_no_decision(fishing_store: Storage) -> None:
+    request = services.DecisionRequest("fishing-licence", SENIOR, as_of=dt.date(1999, 1, 1))
+    with pytest.raises(VersionNotFound):
+        services.record_decision(fishing_store, request, "client-1")
+    assert fishing_store.decisions.head().sequence == 0
+
+
+def test_idempotency_key_returns_the_same_decision(fishing_store: Storage) -> None:
+    first = decide(fishing_store, SENIOR, key="retry-1")
+    request = services.DecisionRequest("fishing-licence", SENIOR, as_of=DAY)
+    again = services.record_decision(fishing_store, request, "client-1", "retry-1")
+    assert not again.created and again.decision == first
+    other_client = services.record_decision(fishing_store, request, "client-2", "retry-1")
+    assert other_client.created
+    changed = services.DecisionRequest("fishing-licence", YOUNG_POOR, as_of=DAY)
+    with pytest.raises(IdempotencyConflict):
+        services.record_decision(fishing_store, changed, "client-1", "retry-1")
+    assert fishing_store.decisions.head().sequence == 2
+
+
+def test_list_filters_and_cursor_pages(fishing_store: Storage) -> None:
+    made = [decide(fishing_store, a) for a in (SENIOR, YOUNG_RICH, YOUNG_POOR, YOUNG_RICH)]
+    everything = DecisionFilter()
+    first = services.list_decisions(fishing_store, everything, limit=3)
+    assert [d.id for d in first.items] == [d.id for d in made[:3]]
+    assert first.next_cursor is not None
+    second = services.list_decisions(fishing_store, everything, first.next_cursor, limit=3)
+    assert [d.id for d in second.items] == [made[3].id] and second.next_cursor is None
+    refused = services.list_decisions(fishing_store, DecisionFilter(eligible=False))
+    assert [d.id for d in refused.items] == [made[1].id, made[3].id]
+    other = services.list_decisions(fishing_store, DecisionFilter(ruleset_id="snap"))
+    assert other.items == ()
+    since = DecisionFilter(recorded_from=made[2].recorded_at, version="2024-01-01")
+    assert [d.id for d in services.list_decisions(fishing_store, since).items] == [
+        made[2].id,
+        made[3].id,
+    ]
+    until = DecisionFilter(recorded_to=made[1].recorded_at)
+    assert [d.id for d in services.list_decisions(fishing_store, until).items] == [made[0].id]
+    with pytest.raises(InvalidCursor):
+        services.list_decisions(fishing_store, everything, "not-a-cursor")
+
+
+def test_export_jsonl_and_csv(fishing_store: Storage) -> None:
+    made = [decide(fishing_store, a) for a in (SENIOR, YOUNG_RICH)]
+    lines = list(services.export_decisions(fishing_store, "jsonl"))
+    records = [json.loads(line) for line in lines]
+    assert [r["id"] for r in records] == [d.id for d in made]
+    assert records[0]["hash"] == made[0].hash and records[1]["eligible"] is False
+    rows = list(
+        csv.DictReader(io.StringIO("".join(services.export_decisions(fishing_store, "csv"))))
+    )
+    assert [r["id"] for r in rows] == [d.id for d in made]
+    assert rows[0]["eligible"] == "true" and json.loads(rows[0]["outputs"]) == {"reduction": "20"}
+
+
+def test_the_chain_links_every_record(fishing_store: Storage) -> None:
+    made = [decide(fishing_store, a) for a in (SENIOR, YOUNG_RICH, YOUNG_POOR)]
+    assert [d.sequence for d in made] == [1, 2, 3]
+    assert made[1].prev_hash == made[0].hash and made[2].prev_hash == made[1].hash
+    result = services.verify_audit_chain(fishing_store)
+    assert result.ok and result.checked == 3
+    assert str(result) == "ok (3 records)"
+
+
+def _execute(store: Storage, sql: str, **params: object) -> None:
+    assert isinstance(store, SqlStorage)
+    with store.db.engine.begin() as connection:
+        connection.execute(text(sql), params)
+
+
+def test_editing_a_stored_field_is_detected_and_named(fishing_store: Storage) -> None:
+    for answers in (SENIOR, YOUNG_RICH, YOUNG_POOR):
+        decide(fishing_store, answers)
+    _execute(fishing_store, "UPDATE decisions SET client = 'mallory' WHERE sequence = 2")
+    result = services.verify_audit_chain(fishing_store)
+    assert not result.ok and result.broken is not None
+    assert result.broken.sequence == 2 and result.broken.fields == ("client",)
+    assert "client" in str(result)
+
+
+def test_editing_answers_json_is_detected_and_named(fishing_store: Storage) -> None:
+    decide(fishing_store, SENIOR)
+    forged = json.dumps({"age": 17, "resident": True})
+    _execute(fishing_store, "UPDATE decisions SET answers = :a WHERE sequence = 1", a=forged)
+    result = services.verify_audit_chain(fishing_store)
+    assert result.broken is not None and result.broken.fields == ("answers",)
+
+
+def test_a_deleted_record_breaks_the_chain(fishing_store: Storage) -> None:
+    for answers in (SENIOR, YOUNG_RICH, YOUNG_POOR):
+        decide(fishing_store, answers)
+    _execute(fishing_store, "DELETE FROM decisions WHERE sequence = 2")
+    result = services.verify_audit_chain(fishing_store)
+    assert result.broken is not None and result.broken.sequence == 3
+    assert "records missing" in result.broken.reason
+    _execute(fishing_store, "DELETE FROM decisions WHERE sequence = 3")
+    truncated = services.verify_audit_chain(fishing_store)
+    assert truncated.broken is not None and "chain head" in truncated.broken.reason
+
+
+def test_cli_audit_verify(migrated_url: str, fishing_store: Storage) -> None:
+    decide(fishing_store, SENIOR)
+    decide(fishing_store, YOUNG_POOR)
+    runner = CliRunner()
+    good = runner.invoke(main, ["audit", "verify", "--database-url", migrated_url])
+    assert good.exit_code == 0 and good.output.strip() == "ok (2 records)"
+    _execute(
+        fishing_store, "UPDATE decisions SET as_of = :d WHERE sequence = 2", d=DAY.replace(day=2)
+    )
+    bad = runner.invoke(main, ["audit", "verify", "--database-url", migrated_url])
+    assert bad.exit_code == 1
+    assert "broken at record #2" in bad.output and "as_of" in bad.output

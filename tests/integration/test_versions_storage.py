@@ -1,0 +1,157 @@
+"""Rule-set lifecycle on storage: sync files, drafts, publish, immutability, retire, select."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from eligibility import services
+from eligibility.canonical import ruleset_hash
+from eligibility.cli import main
+from eligibility.errors import (
+    Conflict,
+    ImmutableVersion,
+    RuleSetError,
+    ScenariosFailed,
+    VersionNotFound,
+)
+from eligibility.loader import load_paths
+from eligibility.ports import Storage
+
+from .helpers import FISHING
+
+NEXT_YEAR = """
+ruleset: fishing-licence
+version: "2025-01-01"
+extends: "2024-01-01"
+effective_from: 2025-01-01
+parameters:
+  income_limit:
+    value: 1000.00
+    legal_reference: "Fisheries Act § 12 (2), as amended"
+scenarios:
+  - name: an income of 1100 no longer qualifies
+    answers: {age: 30, income: "1100.00", resident: true}
+    expect: {eligible: false}
+"""
+
+
+def test_sync_publishes_new_versions_with_their_hash(store: Storage) -> None:
+    report = services.sync_rule_files(store, [FISHING])
+    assert report.added == ("fishing-licence 2024-01-01",)
+    stored = services.get_version(store, "fishing-licence", "2024-01-01")
+    (ruleset,) = load_paths([FISHING])
+    assert stored.status == "published"
+    assert stored.content_hash == ruleset_hash(ruleset)
+    assert stored.published_at is not None and stored.published_by == "rules-sync"
+    again = services.sync_rule_files(store, [FISHING])
+    assert again.unchanged == ("fishing-licence 2024-01-01",) and not again.added
+
+
+def test_sync_refuses_a_changed_published_file_naming_file_and_hashes(
+    store: Storage, tmp_path: Path
+) -> None:
+    folder = tmp_path / "fishing-licence"
+    shutil.copytree(FISHING, folder)
+    services.sync_rule_files(store, [folder])
+    before = services.get_version(store, "fishing-licence", "2024-01-01")
+    file = folder / "2024-01-01.yaml"
+    file.write_text(file.read_text().replace("value: 1200.00", "value: 1300.00"))
+    (changed,) = load_paths([folder])
+    with pytest.raises(ImmutableVersion) as refused:
+        services.sync_rule_files(store, [folder])
+    message = str(refused.value)
+    assert str(file) in message
+    assert before.content_hash in message and ruleset_hash(changed) in message
+    assert services.get_version(store, "fishing-licence", "2024-01-01") == before
+
+
+def test_draft_from_yaml_extends_the_stored_version(fishing_store: Storage) -> None:
+    draft = services.create_draft(fishing_store, NEXT_YEAR, "author-1")
+    assert (draft.status, draft.created_by) == ("draft", "author-1")
+    assert draft.content["parameters"]["income_limit"]["value"] == "1000.00"
+    assert "is_senior" in draft.content["rules"]  # inherited
+    stored = services.get_version(fishing_store, "fishing-licence", "2025-01-01")
+    assert stored == draft
+
+
+def test_invalid_draft_reports_every_problem_with_position(fishing_store: Storage) -> None:
+    bad = NEXT_YEAR + "rules:\n  quick: {when: age > 1}\n"
+    bad += 'questions:\n  pets: {type: animal, label: {en: "Any pets?"}}\n'
+    with pytest.raises(RuleSetError) as error:
+        services.create_draft(fishing_store, bad, "author-1")
+    paths = {p.path for p in error.value.problems}
+    assert {"questions.pets.type", "rules.quick.legal_reference"} <= paths
+    assert all(p.line for p in error.value.problems)
+
+
+def test_draft_with_a_wrong_expression_is_refused(fishing_store: Storage) -> None:
+    bad = NEXT_YEAR + "derived:\n  doubled: {value: incme * 2}\n"
+    with pytest.raises(RuleSetError, match="did you mean 'income'"):
+        services.create_draft(fishing_store, bad, "author-1")
+
+
+def test_drafts_are_not_selected_until_published(fishing_store: Storage) -> None:
+    services.create_draft(fishing_store, NEXT_YEAR, "author-1")
+    with pytest.raises(VersionNotFound):
+        services.select_version(fishing_store, "fishing-licence", as_of=dt.date(2025, 3, 1))
+    with pytest.raises(VersionNotFound, match="draft"):
+        services.select_version(fishing_store, "fishing-licence", "2025-01-01")
+    published = services.publish(fishing_store, "fishing-licence", "2025-01-01", "publisher-1")
+    assert (published.status, published.published_by) == ("published", "publisher-1")
+    chosen = services.select_version(fishing_store, "fishing-licence", as_of=dt.date(2025, 3, 1))
+    assert chosen.ruleset.version == "2025-01-01"
+    older = services.select_version(fishing_store, "fishing-licence", as_of=dt.date(2024, 3, 1))
+    assert older.ruleset.version == "2024-01-01"
+
+
+def test_published_versions_are_immutable(fishing_store: Storage) -> None:
+    services.create_draft(fishing_store, NEXT_YEAR, "author-1")
+    services.publish(fishing_store, "fishing-licence", "2025-01-01", "publisher-1")
+    with pytest.raises(ImmutableVersion, match="published"):
+        services.create_draft(fishing_store, NEXT_YEAR.replace("1000.00", "900.00"), "author-1")
+    assert services.publish(fishing_store, "fishing-licence", "2025-01-01", "x").published_by == (
+        "publisher-1"
+    )
+
+
+def test_publish_refuses_failing_scenarios(fishing_store: Storage) -> None:
+    wrong = NEXT_YEAR.replace("expect: {eligible: false}", "expect: {eligible: true}")
+    services.create_draft(fishing_store, wrong, "author-1")
+    with pytest.raises(ScenariosFailed) as refused:
+        services.publish(fishing_store, "fishing-licence", "2025-01-01", "publisher-1")
+    assert refused.value.failures[0].name == "an income of 1100 no longer qualifies"
+    assert services.get_version(fishing_store, "fishing-licence", "2025-01-01").status == "draft"
+
+
+def test_publish_refuses_an_overlapping_window(fishing_store: Storage) -> None:
+    overlapping = NEXT_YEAR.replace("effective_from: 2025-01-01", "effective_from: 2024-06-01")
+    services.create_draft(fishing_store, overlapping, "author-1")
+    with pytest.raises(RuleSetError, match="overlaps"):
+        services.publish(fishing_store, "fishing-licence", "2025-01-01", "publisher-1")
+
+
+def test_retire_stops_selection_and_is_final(fishing_store: Storage) -> None:
+    retired = services.retire(fishing_store, "fishing-licence", "2024-01-01", "publisher-1")
+    assert (retired.status, retired.retired_by) == ("retired", "publisher-1")
+    with pytest.raises(VersionNotFound):
+        services.select_version(fishing_store, "fishing-licence", as_of=dt.date(2024, 3, 1))
+    with pytest.raises(Conflict):
+        services.publish(fishing_store, "fishing-licence", "2024-01-01", "publisher-1")
+
+
+def test_cli_publish_and_retire(migrated_url: str, store: Storage) -> None:
+    runner = CliRunner()
+    url = ["--database-url", migrated_url]
+    published = runner.invoke(main, ["rules", "publish", str(FISHING), *url])
+    assert published.exit_code == 0, published.output
+    assert "published fishing-licence 2024-01-01" in published.output
+    retired = runner.invoke(main, ["rules", "retire", "fishing-licence", "2024-01-01", *url])
+    assert retired.exit_code == 0, retired.output
+    assert services.get_version(store, "fishing-licence", "2024-01-01").status == "retired"
+    missing = runner.invoke(main, ["rules", "retire", "fishing-licence", "1999-01-01", *url])
+    assert missing.exit_code == 2 and "no version '1999-01-01'" in missing.output
