@@ -17,13 +17,11 @@ from flask import Flask, request
 from api import errors
 from api.config import Config
 from api.jsonio import ExactJSONProvider
-from api.rulebook import FileRuleBook, RuleBook, StoredRuleBook
+from api.rulebook import StoredRuleBook
 from api.state import EXTENSION, AppState, state
 from eligibility import services
 from eligibility.errors import StorageUnavailable
-from eligibility.loader import load_paths
 from eligibility.ports import Storage
-from eligibility.versions import Catalog
 
 log = logging.getLogger("api")
 EXPOSED_HEADERS = ["ETag", "Location", "Content-Language", "Retry-After"]
@@ -40,7 +38,9 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     """Build the app; `config` overrides the environment (`RULES`, `STORAGE`, `ANONYMOUS_ACCESS`…).
 
     `STORAGE` may be a ready `Storage` (tests pass in-memory or per-test databases); without
-    it the storage at DATABASE_URL is opened (SQLite under instance/ by default).
+    it the storage at DATABASE_URL is opened (SQLite under instance/ by default). The rule
+    files are validated and synced into storage now (a broken or changed published file
+    stops the start); if the database is down, on the first request once it is back.
     """
     settings = config if isinstance(config, Config) else Config.from_env().updated(config or {})
     app = Flask(__name__)
@@ -53,9 +53,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     errors.init_app(app)
     errors.register_unavailable(StorageUnavailable)
     storage = _storage(settings)
-    app.extensions[EXTENSION] = AppState(
-        settings, _rulebook(settings, storage), storage, settings.engine
-    )
+    app.extensions[EXTENSION] = AppState(settings, StoredRuleBook(storage), storage)
     _cors(app, settings)
     _blueprints(app)
     with app.app_context():
@@ -67,45 +65,34 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     return app
 
 
-def _before_request() -> None:
-    if request.endpoint != "health.healthz":
-        _sync_rule_files()
-
-
-def _storage(settings: Config) -> Storage | None:
-    given = settings.extra.get("STORAGE", ...)
-    if given is not ...:
-        found: Storage | None = given
-        return found
+def _storage(settings: Config) -> Storage:
+    given: Storage | None = settings.extra.get("STORAGE")
+    if given is not None:
+        return given
     from eligibility.storage import open_storage
 
     return open_storage(settings.database_url)
 
 
-def _rulebook(settings: Config, storage: Storage | None) -> RuleBook:
-    """Load and compile the rule files (every problem is reported at start-up); pick the source."""
-    paths = [Path(p) for p in settings.rules]
-    catalog = Catalog(load_paths(paths))
-    if storage is None:
-        return FileRuleBook(catalog)
-    return StoredRuleBook(storage)
-
-
 _sync_lock = threading.Lock()
 
 
+def _before_request() -> None:
+    if request.endpoint != "health.healthz":
+        _sync_rule_files()
+
+
 def _sync_rule_files() -> None:
-    """Store the rule files' versions once per process, retried while storage is down."""
+    """Store the rule files' versions once per app, retried while storage is down."""
     app = state()
-    if app.synced or app.storage is None:
+    if app.synced:
         return
     with _sync_lock:
         if not app.synced:
-            report = services.sync_rule_files(app.storage, [Path(p) for p in app.config.rules])
+            paths = [Path(p) for p in app.config.rules]
+            report = services.sync_rule_files(app.storage, paths)
             log.info(
-                "rule files synced: %d added, %d unchanged",
-                len(report.added),
-                len(report.unchanged),
+                "rule files: %d stored, %d unchanged", len(report.added), len(report.unchanged)
             )
             app.synced = True
 

@@ -63,8 +63,7 @@ def _authenticate() -> Principal:
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
         raise Unauthorized("send the API key as 'Authorization: Bearer <key>'")
-    store = state().storage
-    key = services.authenticate(store, token) if store is not None else None
+    key = services.authenticate(state().storage, token)
     if key is None:
         raise Unauthorized("the API key is unknown or revoked")
     return Principal(key.id, key.name, key.role)

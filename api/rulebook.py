@@ -1,22 +1,24 @@
 """Where the API finds rule-set versions: stored versions (with their lifecycle) or rule files.
 
 The views see one small interface, `RuleBook`; `StoredRuleBook` reads the storage
-services (drafts, publications and retirements made through the API show up at once in
-every worker), `FileRuleBook` reads a `Catalog` loaded from rule files.
+services, so drafts, publications and retirements made through the API show up at once
+in every worker (the rule files are synced into storage at start-up).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
 from eligibility import services
 from eligibility.compiler import CompiledRuleSet
 from eligibility.errors import RuleSetNotFound
+from eligibility.expressions.typecheck import suggest
 from eligibility.model import RuleSet, Status
 from eligibility.ports import Storage
-from eligibility.versions import Catalog
 
 
 @dataclass(frozen=True)
@@ -75,33 +77,6 @@ class RuleBook(Protocol):
         ...
 
 
-class FileRuleBook:
-    """Versions of a catalogue loaded from rule files (statuses as written in the files)."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-
-    def ids(self) -> list[str]:
-        """Rule set ids, sorted."""
-        return self.catalog.ids()
-
-    def entries(self, ruleset_id: str) -> list[Entry]:
-        """Every version of a rule set, oldest first."""
-        return [
-            Entry(self.catalog.get(ruleset_id, r.version), r.status)
-            for r in self.catalog.versions(ruleset_id)
-        ]
-
-    def entry(self, ruleset_id: str, version: str) -> Entry:
-        """One version."""
-        compiled = self.catalog.get(ruleset_id, version)
-        return Entry(compiled, compiled.ruleset.status)
-
-    def select(self, ruleset_id: str, as_of: dt.date) -> Entry:
-        """The published version covering `as_of`."""
-        return Entry(self.catalog.select(ruleset_id, as_of), "published")
-
-
 class StoredRuleBook:
     """Versions as stored (the rule files are synced into storage at start-up)."""
 
@@ -114,20 +89,32 @@ class StoredRuleBook:
 
     def entries(self, ruleset_id: str) -> list[Entry]:
         """Every version of a rule set, oldest first."""
-        stored = services.list_versions(self.store, ruleset_id)
-        if not stored:
-            raise RuleSetNotFound(f"no rule set '{ruleset_id}'")
+        with self._suggesting(ruleset_id):
+            stored = services.list_versions(self.store, ruleset_id)
         return [Entry(services.compiled_version(v), v.status) for v in stored]
 
     def entry(self, ruleset_id: str, version: str) -> Entry:
         """One version."""
-        stored = services.get_version(self.store, ruleset_id, version)
+        with self._suggesting(ruleset_id):
+            stored = services.get_version(self.store, ruleset_id, version)
         return Entry(services.compiled_version(stored), stored.status)
 
     def select(self, ruleset_id: str, as_of: dt.date) -> Entry:
         """The published version covering `as_of`."""
-        compiled = services.select_version(self.store, ruleset_id, as_of=as_of)
+        with self._suggesting(ruleset_id):
+            compiled = services.select_version(self.store, ruleset_id, as_of=as_of)
         return Entry(compiled, "published")
+
+    @contextmanager
+    def _suggesting(self, ruleset_id: str) -> Iterator[None]:
+        """Add "did you mean" to a RuleSetNotFound."""
+        try:
+            yield
+        except RuleSetNotFound:
+            hint = suggest(ruleset_id, self.ids())
+            if hint is None:
+                raise
+            raise RuleSetNotFound(f"no rule set '{ruleset_id}'; did you mean '{hint}'?") from None
 
 
 def visible(entries: list[Entry], see_drafts: bool) -> list[Entry]:
@@ -135,4 +122,4 @@ def visible(entries: list[Entry], see_drafts: bool) -> list[Entry]:
     return [e for e in entries if see_drafts or not e.draft]
 
 
-__all__ = ["Entry", "FileRuleBook", "RuleBook", "RulesetEntry", "StoredRuleBook"]
+__all__ = ["Entry", "RuleBook", "RulesetEntry", "StoredRuleBook"]

@@ -19,8 +19,13 @@ class AppState:
 
     config: Config
     rulebook: RuleBook
-    storage: Storage | None
-    engine: str = "durable"
+
+    @property
+    def engine(self) -> str:
+        """The evaluation engine: durable (durable_rules) or pure."""
+        return self.config.engine
+
+    storage: Storage
     synced: bool = False  # the rule files' versions are in storage
 
 

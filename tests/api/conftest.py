@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from api import create_app
+from eligibility.storage import memory_storage
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules"
@@ -25,7 +26,7 @@ def make_app() -> AppFactory:
     """Build an app over the fishing-licence rule set (or other rules) with settings changed."""
 
     def build(**settings: Any) -> Flask:
-        config: dict[str, Any] = {"RULES": [FISHING], "STORAGE": None, "TESTING": True}
+        config: dict[str, Any] = {"RULES": [FISHING], "STORAGE": memory_storage(), "TESTING": True}
         config.update(settings)
         return create_app(config)
 
@@ -41,7 +42,7 @@ def client(make_app: AppFactory) -> FlaskClient:
 @pytest.fixture(scope="session")
 def examples_app() -> Iterator[Flask]:
     """One app over SNAP, Kurzarbeitergeld and the fishing licence (read-only tests share it)."""
-    yield create_app({"RULES": EXAMPLES, "STORAGE": None, "TESTING": True})
+    yield create_app({"RULES": EXAMPLES, "STORAGE": memory_storage(), "TESTING": True})
 
 
 @pytest.fixture
