@@ -49,3 +49,11 @@ def fishing_store(store: Storage) -> Storage:
 
     services.sync_rule_files(store, [FISHING])
     return store
+
+
+@pytest.fixture
+def postgres_url(tmp_path: Path) -> Iterator[str]:
+    """A migrated PostgreSQL schema (for PostgreSQL-only behaviour: network outages)."""
+    with temporary_database("postgresql", tmp_path) as url:
+        upgrade(url)
+        yield url
