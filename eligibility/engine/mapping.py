@@ -22,6 +22,9 @@ from eligibility.expressions.interpreter import Evaluator
 
 MAX_TERMS = 64  # disjunctive terms per condition (durable_rules expands `$or` into them)
 MAX_ATOMS = 240  # properties per event (durable_rules allows 253, a few are ours)
+# `$and`/`$or` objects per rule: each takes two of the 32 expression slots durable_rules gives
+# a rule (ERR_EXPRESSION_LIMIT_EXCEEDED, error 113, when registering); comparisons take none.
+MAX_OPERATORS = 15
 
 Formula = tuple[str, Any] | bool
 Condition = dict[str, Any] | None | bool  # None: always holds; False: never holds
@@ -150,6 +153,19 @@ def terms(condition: Condition) -> int:
     return sum(terms(item) for item in body) if key == "$or" else 1
 
 
+def operators(condition: Condition) -> int:
+    """How many `$and`/`$or` objects a condition holds."""
+    if not isinstance(condition, dict):
+        return 0
+    ((key, body),) = condition.items()
+    return 1 + sum(operators(item) for item in body) if key in ("$and", "$or") else 0
+
+
+def _rule_operators(goal: str, condition: Condition) -> int:
+    """`$and`/`$or` objects of the rule `rule_definitions` builds for a condition."""
+    return operators(all_of([{"goal": goal}, condition]))
+
+
 def goal_network(compiled: CompiledRuleSet, goal: str) -> GoalNetwork:
     """The network of one boolean goal: rules inlined where durable_rules can hold them."""
     for inline in (True, False):
@@ -159,12 +175,15 @@ def goal_network(compiled: CompiledRuleSet, goal: str) -> GoalNetwork:
         fits = (
             max(terms(when_true), terms(when_false)) <= MAX_TERMS
             and len(atoms.evaluators) <= MAX_ATOMS
+            and max(_rule_operators(goal, c) for c in (when_true, when_false)) <= MAX_OPERATORS
         )
         if fits:
             return GoalNetwork(goal, tuple(atoms.evaluators), when_true, when_false)
     raise EngineError(
         f"goal '{goal}' is too large for durable_rules ({len(atoms.evaluators)} atoms, "
-        f"{max(terms(when_true), terms(when_false))} alternatives); use the pure engine"
+        f"{max(terms(when_true), terms(when_false))} alternatives, "
+        f"{max(_rule_operators(goal, c) for c in (when_true, when_false))} and/or); "
+        "use the pure engine"
     )
 
 
