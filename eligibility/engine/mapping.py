@@ -170,7 +170,12 @@ def goal_network(compiled: CompiledRuleSet, goal: str) -> GoalNetwork:
     """The network of one boolean goal: rules inlined where durable_rules can hold them."""
     for inline in (True, False):
         atoms = _Atoms(compiled)
-        f = formula(compiled.named[goal].node, atoms, inline)
+        try:
+            f = formula(compiled.named[goal].node, atoms, inline)
+        except EngineError:
+            if not inline:
+                raise
+            continue  # too deep with its rules inlined: map the goal's own expression
         when_true, when_false = holds(f, True), holds(f, False)
         fits = (
             max(terms(when_true), terms(when_false)) <= MAX_TERMS
