@@ -105,14 +105,17 @@ def measure(
 
 def time_once(fn: Callable[[], object], settings: Settings) -> dict[str, Any]:
     """Median wall time of a whole operation (e.g. load + compile), repeated."""
-    samples = []
+    samples, cpu = [], []
     for _ in range(settings.repeat):
         gc.collect()
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         fn()
-        samples.append((time.perf_counter() - t0) * 1e6)
-    out = summary(samples, 1)
+        t1, c1 = time.perf_counter(), time.process_time()
+        samples.append((t1 - t0) * 1e6)
+        cpu.append((c1 - c0) * 1e6)
+    out = summary(samples, 1, cpu)
     out["ms"] = round(out["us_per_call"] / 1000, 3)
+    out["cpu_ms"] = round(out["cpu_us_per_call"] / 1000, 3)
     return out
 
 

@@ -1,0 +1,484 @@
+"""bench/results/latest.json → docs/performance.md.
+
+Everything in the report is generated from the results, except two hand-written
+parts kept beside this module: `text/hotspots.md` (what the profiles showed and what
+changed) and `text/targets.yaml` (for each target: why it is met or missed and what
+meeting it would take). Regenerate with `python -m bench --list` … or any run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TEXT = Path(__file__).resolve().parent / "text"
+
+
+def _fmt(value: Any, digits: int | None = None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if digits is None:
+            digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def _table(head: list[str], rows: Iterable[list[Any]]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += [
+        "| " + " | ".join(_fmt(c) if not isinstance(c, str) else c for c in r) + " |" for r in rows
+    ]
+    return "\n".join(lines)
+
+
+def _section(bench: dict[str, Any] | None, render: Callable[[dict[str, Any]], str]) -> str:
+    if bench is None:
+        return "_Not measured yet._"
+    if "error" in bench:
+        return f"_The benchmark failed: {bench['error']}._"
+    if "skipped" in bench:
+        return f"_Skipped: {bench['skipped']}._"
+    when = f"_Measured {bench.get('measured_at', '?')}"
+    when += f" ({bench.get('duration_s', '?')} s"
+    settings = bench.get("settings") or {}
+    if settings:
+        when += f"; {settings.get('repeat')} repetitions"
+        when += ", quick" if settings.get("quick") else ""
+    return when + ")._\n\n" + render(bench)
+
+
+def _t(timing: dict[str, Any] | None, key: str = "cpu_per_second") -> Any:
+    return None if not timing else timing.get(key)
+
+
+# --- the sections -----------------------------------------------------------------
+
+
+def _evaluation(b: dict[str, Any]) -> str:
+    head = [
+        "rule set @ version",
+        "sets (complete / partial)",
+        "durable complete /s",
+        "µs",
+        "pure complete /s",
+        "µs",
+        "durable partial /s",
+        "µs",
+        "pure partial /s",
+        "µs",
+    ]
+    rows = []
+    for r in b["rows"]:
+        name = f"{r['ruleset']}@{r['version']}" + (" **(headline)**" if r["headline"] else "")
+        row: list[Any] = [name, f"{r['complete_sets']} / {r['partial_sets']}"]
+        for key in ("durable_complete", "pure_complete", "durable_partial", "pure_partial"):
+            row += [_t(r[key]), _t(r[key], "cpu_us_per_call")]
+        rows.append(row)
+    text = (
+        "Evaluations per second on one core (from CPU time; wall-clock figures are in the "
+        "JSON) and µs per call: `evaluate()` as the API calls it — answers parsed and "
+        "checked, goals with reasons, next questions, ignored answers, no trace.\n\n"
+        + _table(head, rows)
+    )
+    phases = b.get("phases_complete") or {}
+    if phases:
+        names = list(next(iter(phases.values())))
+        text += (
+            "\n\nWhere the time of one evaluation goes (complete answer sets, µs per call, "
+            "each stage timed alone):\n\n"
+            + _table(["stage", *phases], [[n, *(phases[v].get(n) for v in phases)] for n in names])
+        )
+    return text
+
+
+def _floor(b: dict[str, Any]) -> str:
+    head = [
+        "answer sets of",
+        "durable rules / events / actions per evaluation",
+        "raw durable_rules µs",
+        "project `decide` µs",
+        "`compute_durable` µs",
+        "`evaluate` µs",
+        "decide / raw",
+        "compute_durable / raw",
+        "evaluate / raw",
+        "durable share of evaluate",
+    ]
+    rows = []
+    for r in b["rows"]:
+        d, p, q = r["durable_rules"], r["project"], r["ratios_cpu"]
+        rows.append(
+            [
+                r["label"],
+                f"{d['rules']} / {d['events_per_evaluation']} / {d['actions_per_evaluation']}",
+                r["raw"]["cpu_us_per_call"],
+                p["decide"]["cpu_us_per_call"],
+                p["compute_durable"]["cpu_us_per_call"],
+                p["evaluate"]["cpu_us_per_call"],
+                q["decide_over_raw"],
+                q["compute_durable_over_raw"],
+                q["evaluate_over_raw"],
+                f"{q['durable_share_of_evaluate'] * 100:.0f} %"
+                if q["durable_share_of_evaluate"] is not None
+                else "–",
+            ]
+        )
+    return (
+        "The same events and the same rule definitions posted to a bare durable_rules host "
+        "(one session per goal event, post, one action fires, delete), by code that knows "
+        "nothing of the project, measured in turns with the project's path (CPU µs per "
+        "evaluation).\n\n" + _table(head, rows)
+    )
+
+
+def _zen(b: dict[str, Any]) -> str:
+    out = [f"Graph: `{b['graph']}`.\n"]
+    for r in b["rows"]:
+        v = r["verification"]
+        out.append(
+            f"**snap@{r['version']}** — {r['answer_sets']} complete answer sets; ZEN, the "
+            f"reference method and rules/snap disagree on {v['mismatch_count']} of them; ZEN "
+            f"and the reference disagree on {v['random_mismatches']} of "
+            f"{v['random_households_checked_against_reference']:,} further random households. "
+            f"ZEN's own figure for the graph alone: {r['zen_self_reported_us']:.0f} µs.\n"
+        )
+        rows = [
+            [k, t["cpu_per_second"], t["cpu_us_per_call"], t["us_per_call"], t["cpu_per_wall"]]
+            for k, t in r["timings"].items()
+        ]
+        out.append(_table(["path", "per second (CPU)", "CPU µs", "wall µs", "CPU / wall"], rows))
+        ratios = r["rate_ratio_project_over_zen"]
+        out.append(
+            "\nRate ratio project / ZEN (best ZEN path, CPU time): "
+            + ", ".join(f"{k} **{_fmt(v, 2)}**" for k, v in ratios.items())
+            + "\n"
+        )
+    return "\n".join(out)
+
+
+def _scale(b: dict[str, Any]) -> str:
+    metrics = b["metrics"]
+    good = [r for r in b["rows"] if "error" not in r]
+    head = [
+        "measure",
+        *(f"{r['rules']:,} rules" for r in good),
+        "exponent (≥100)",
+        "exponent (all)",
+    ]
+    rows = []
+    for key, label in metrics.items():
+        e = b["growth_exponents"].get(key, {})
+        unit = "ms" if key.endswith("_ms") else "MiB" if key.endswith("mib") else "µs (CPU)"
+        cpu_key = key.replace("_us", "_cpu_us") if key.endswith("_us") else key
+        rows.append(
+            [
+                f"{label}, {unit}",
+                *(r.get(cpu_key, r.get(key)) for r in good),
+                e.get("from_100"),
+                e.get("all_sizes"),
+            ]
+        )
+    shape = _table(
+        ["", *(f"{r['rules']:,} rules" for r in good)],
+        [
+            ["questions / derived values", *(f"{r['questions']} / {r['derived']}" for r in good)],
+            ["YAML bytes", *(r["yaml_bytes"] for r in good)],
+            [
+                "next questions (none answered / half)",
+                *(f"{r['next_questions_empty']} / {r['next_questions_half']}" for r in good),
+            ],
+            ["complete set decided", *(r["complete_decided"] for r in good)],
+        ],
+    )
+    errors = [f"{r['rules']} rules: {r['error']}" for r in b["rows"] if "error" in r]
+    return (
+        "Generated rule sets (`bench/generate.py`): blocks of eight leaf rules and two "
+        "combining rules, sections of about ten blocks, one goal requiring every section.\n\n"
+        + shape
+        + "\n\n"
+        + _table(head, rows)
+        + ("\n\nFailed: " + "; ".join(errors) if errors else "")
+    )
+
+
+def _http(b: dict[str, Any]) -> str:
+    out = [b.get("setup", "")]
+    rows = []
+    for r in b.get("rows", []):
+        rows.append(
+            [
+                r["target"],
+                r["load"],
+                r["connections"],
+                r["requests_per_second"],
+                r["p50_ms"],
+                r["p99_ms"],
+                r.get("errors", 0),
+            ]
+        )
+    out.append(
+        _table(
+            ["endpoint", "load", "connections", "requests/s", "p50 ms", "p99 ms", "errors"], rows
+        )
+    )
+    if "ratio_project_over_bare" in b:
+        q = _fmt(b["ratio_project_over_bare"], 2)
+        out.append(f"\nRate ratio project / bare Flask at saturation: **{q}**")
+    return "\n".join(out)
+
+
+def _replay(b: dict[str, Any]) -> str:
+    rows = [
+        [r["store"], r["mode"], r["decisions"], r["per_second"], r.get("per_second_per_core")]
+        for r in b.get("rows", [])
+    ]
+    return _table(["store", "mode", "decisions", "replayed per second", "per core"], rows)
+
+
+def _memory(b: dict[str, Any]) -> str:
+    rows = [
+        ["at start (interpreter + project imported)", b["rss_start_mib"]],
+        [
+            f"after loading and compiling all {b['versions_compiled']} versions in rules/",
+            b["rss_after_compile_mib"],
+        ],
+        [
+            "after the first evaluation of each (registered with durable_rules)",
+            b["rss_after_registering_mib"],
+        ],
+        [
+            f"baseline before {b['evaluations']:,} evaluations (after a warm-up)",
+            b["rss_baseline_mib"],
+        ],
+        [f"after {b['evaluations']:,} evaluations", b["rss_samples_mib"][-1][1]],
+        ["growth (threshold for noise)", f"{b['rss_growth_mib']} ({b['noise_threshold_mib']})"],
+        ["live durable_rules sessions afterwards", b["live_durable_sessions_after"]],
+    ]
+    samples = ", ".join(f"{n:,}: {m}" for n, m in b["rss_samples_mib"])
+    return (
+        _table(["RSS", "MiB"], rows)
+        + f"\n\nSamples (evaluations: MiB): {samples}. "
+        + f"{b['evaluations_per_second']:,.0f} evaluations per second over "
+        + f"{b['answer_sets_cycled']:,} answer sets of every version."
+    )
+
+
+# --- targets ------------------------------------------------------------------------
+
+
+def _targets(bench: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    """(key, target, measured, met) for each target of the issue."""
+    out: list[tuple[str, str, str, bool | None]] = []
+    ev = bench.get("evaluation") or {}
+    kug = [
+        r
+        for r in ev.get("rows", [])
+        if r["ruleset"] == "kurzarbeitergeld" and r["durable_complete"]
+    ]
+    if kug:
+        head = next((r for r in kug if r["headline"]), kug[-1])
+        rate = head["durable_complete"]["cpu_per_second"]
+        low = min(r["durable_complete"]["cpu_per_second"] for r in kug)
+        out.append(
+            (
+                "kug_rate",
+                "KUG complete evaluation ≥ 5,000/s per core (durable path)",
+                f"{rate:,.0f}/s ({head['version']}); slowest version {low:,.0f}/s",
+                rate >= 5000,
+            )
+        )
+    else:
+        out.append(
+            (
+                "kug_rate",
+                "KUG complete evaluation ≥ 5,000/s per core (durable path)",
+                "not measured",
+                None,
+            )
+        )
+    zen = bench.get("zen") or {}
+    zrow = next((r for r in zen.get("rows", []) if r["version"] == "2019-10-01"), None)
+    if zrow:
+        q = zrow["rate_ratio_project_over_zen"]["project_evaluate_durable"]
+        out.append(
+            (
+                "snap_vs_zen",
+                "SNAP in-process ≥ 1.0 × ZEN's rate",
+                f"{q:.2f} × (project `evaluate`, durable)",
+                q >= 1.0,
+            )
+        )
+    else:
+        out.append(("snap_vs_zen", "SNAP in-process ≥ 1.0 × ZEN's rate", "not measured", None))
+    http = bench.get("http") or {}
+    if "ratio_project_over_bare" in http:
+        r, p99 = http["ratio_project_over_bare"], http.get("p99_half_ms")
+        met = r >= 0.6 and p99 is not None and p99 < 20
+        out.append(
+            (
+                "http",
+                "HTTP ≥ 60 % of bare Flask; p99 < 20 ms at half of saturation",
+                f"{r * 100:.0f} %; p99 {p99} ms",
+                met,
+            )
+        )
+    else:
+        out.append(
+            (
+                "http",
+                "HTTP ≥ 60 % of bare Flask; p99 < 20 ms at half of saturation",
+                "not measured",
+                None,
+            )
+        )
+    scale = bench.get("scale") or {}
+    big = next(
+        (r for r in scale.get("rows", []) if r.get("rules") == 2000 and "error" not in r), None
+    )
+    if big:
+        worst = big["next_questions_empty_durable_cpu_us"] / 1000
+        half = big["next_questions_half_durable_cpu_us"] / 1000
+        out.append(
+            (
+                "next_questions_2000",
+                "next questions on the 2,000-rule set < 5 ms",
+                f"{worst:.1f} ms with no answer, {half:.1f} ms half answered",
+                max(worst, half) < 5,
+            )
+        )
+        keys = [k for k in scale["growth_exponents"] if k.endswith("_us")]
+        exps = {k: scale["growth_exponents"][k]["from_100"] for k in keys}
+        top = max((v for v in exps.values() if v is not None), default=None)
+        out.append(
+            (
+                "growth",
+                "growth exponent ≤ 1.2",
+                f"largest {top} (evaluation, next questions, walk)",
+                top is not None and top <= 1.2,
+            )
+        )
+    else:
+        out.append(
+            (
+                "next_questions_2000",
+                "next questions on the 2,000-rule set < 5 ms",
+                "not measured",
+                None,
+            )
+        )
+        out.append(("growth", "growth exponent ≤ 1.2", "not measured", None))
+    replay = bench.get("replay") or {}
+    rates = [
+        r.get("per_second_per_core") for r in replay.get("rows", []) if r.get("per_second_per_core")
+    ]
+    if rates:
+        out.append(
+            (
+                "replay",
+                "replay ≥ 2,000 decisions/s per core",
+                f"{min(rates):,.0f}–{max(rates):,.0f}/s per core",
+                min(rates) >= 2000,
+            )
+        )
+    else:
+        out.append(("replay", "replay ≥ 2,000 decisions/s per core", "not measured", None))
+    mem = bench.get("memory") or {}
+    if "grows" in mem:
+        out.append(
+            (
+                "rss",
+                f"no RSS growth over {mem['evaluations']:,} evaluations",
+                f"{mem['rss_growth_mib']:+.2f} MiB",
+                not mem["grows"],
+            )
+        )
+    else:
+        out.append(("rss", "no RSS growth over 100,000 evaluations", "not measured", None))
+    return out
+
+
+def _targets_table(bench: dict[str, Any]) -> str:
+    notes_file = TEXT / "targets.yaml"
+    notes = yaml.safe_load(notes_file.read_text()) if notes_file.exists() else {}
+    rows = []
+    for key, target, measured, met in _targets(bench):
+        verdict = "–" if met is None else "**met**" if met else "**missed**"
+        text = (notes.get(key) or {}).get("met" if met else "missed", "") if met is not None else ""
+        rows.append([target, measured, verdict, " ".join(str(text).split())])
+    return _table(["target (2-core machine)", "measured", "", "why, and what it would take"], rows)
+
+
+def render(document: dict[str, Any]) -> str:
+    bench = document.get("benchmarks", {})
+    m = document.get("machine", {})
+    hotspots = (TEXT / "hotspots.md").read_text() if (TEXT / "hotspots.md").exists() else ""
+    packages = ", ".join(f"{k} {v}" for k, v in (m.get("packages") or {}).items() if v)
+    parts = [
+        "# Performance",
+        "",
+        "<!-- Generated by `make bench` (python -m bench) from bench/results/latest.json. "
+        "Edit bench/text/hotspots.md and bench/text/targets.yaml, not this file. -->",
+        "",
+        f"Written {document.get('written_at')} on {m.get('cpus')} × {m.get('cpu')}, "
+        f"{m.get('memory_gib')} GiB, Python {m.get('python')}, {packages}; commit "
+        f"`{m.get('git_commit')}`, load average {m.get('load_average_1m')} when written.",
+        "",
+        "How it is measured: every benchmark runs in its own process, one after the other "
+        "(`python -m bench [name …]`, `--list` shows them). A timing is the median of "
+        "several repetitions (5 by default), each running over all answer sets of its kind "
+        "for about 0.4 s; timings that are compared are taken in turns (A, B, A, B, …) so a "
+        "change in the machine's load hits both, and rates per core come from the process's "
+        "CPU time, which other processes on this shared 2-core machine disturb far less than "
+        "the wall clock. Ratios are always of two numbers from the same run.",
+        "",
+        "## Targets",
+        "",
+        _targets_table(bench),
+        "",
+        "## Hot spots and changes",
+        "",
+        hotspots.strip(),
+        "",
+        "## 1. In-process evaluation",
+        "",
+        _section(bench.get("evaluation"), _evaluation),
+        "",
+        "## 2. The durable_rules floor",
+        "",
+        _section(bench.get("durable-floor"), _floor),
+        "",
+        "## 3. Peer: GoRules ZEN on SNAP",
+        "",
+        _section(bench.get("zen"), _zen),
+        "",
+        "## 4. Scale",
+        "",
+        _section(bench.get("scale"), _scale),
+        "",
+        "## 5. HTTP",
+        "",
+        _section(bench.get("http"), _http),
+        "",
+        "## 6. Replay",
+        "",
+        _section(bench.get("replay"), _replay),
+        "",
+        "## 7. Memory",
+        "",
+        _section(bench.get("memory"), _memory),
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def write_report(document: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(document))

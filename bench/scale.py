@@ -1,0 +1,147 @@
+"""(4) Scale: generated rule sets of 10, 100, 1,000 and 2,000 rules (`bench.generate`).
+
+Each size runs in a fresh process (`python -m bench.scale <n>`), so its memory is its
+own and a size that hangs durable_rules cannot stop the others. Per size:
+- load (YAML file → RuleSet) and compile (→ CompiledRuleSet), each repeated;
+- the durable_rules mapping and registration (a new host each time);
+- evaluation of the complete answer set (every rule decided, goal true), durable
+  and pure;
+- next questions: `evaluate()` with no answer (every question relevant: the worst
+  case) and with half of them, and the relevance walk alone on the empty set;
+- RSS after importing, after load + compile, after registration and evaluating.
+The growth exponent is the slope of log(time) over log(rules), fitted over the sizes
+from 100 up (at 10 rules the fixed cost of a call dominates) and over all sizes.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from bench import generate
+from bench.harness import ROOT, Settings, growth_exponent, measure_many, rss_bytes, time_once
+
+SIZES = (10, 100, 1000, 2000)
+METRICS = {
+    "load_ms": "load (YAML → RuleSet)",
+    "compile_ms": "compile",
+    "durable_register_ms": "durable_rules mapping + registration",
+    "evaluate_complete_durable_us": "evaluate, complete answers, durable",
+    "evaluate_complete_pure_us": "evaluate, complete answers, pure",
+    "next_questions_empty_durable_us": "next questions, no answers, durable",
+    "next_questions_empty_pure_us": "next questions, no answers, pure",
+    "next_questions_half_durable_us": "next questions, half answered, durable",
+    "walk_empty_us": "relevance walk alone, no answers",
+    "rss_compiled_mib": "RSS of load + compile",
+}
+
+
+def one_size(n: int, settings: Settings) -> dict[str, Any]:
+    """Everything measured for one generated rule set (run in its own process)."""
+    import yaml
+
+    from eligibility import compile_ruleset, evaluate, load_paths
+    from eligibility.answers import parse_answers
+    from eligibility.engine import durable
+    from eligibility.engine.pure import compute
+    from eligibility.questions import walk
+
+    out: dict[str, Any] = {"rules": n, **generate.counts(n)}
+    gc.collect()
+    out["rss_start_mib"] = rss_bytes() / 2**20
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "generated"
+        folder.mkdir()
+        path = folder / "2024-01-01.yaml"
+        path.write_text(yaml.safe_dump(generate.document(n), sort_keys=False, allow_unicode=True))
+        out["yaml_bytes"] = path.stat().st_size
+        (ruleset,) = load_paths([folder])
+        compiled = compile_ruleset(ruleset)
+        gc.collect()
+        out["rss_compiled_mib"] = rss_bytes() / 2**20 - out["rss_start_mib"]
+        slow = Settings(max(1, min(settings.repeat, 3 if n >= 1000 else settings.repeat)))
+        out["load_ms"] = time_once(lambda: load_paths([folder]), slow)["cpu_ms"]
+    out["compile_ms"] = time_once(lambda: compile_ruleset(ruleset), slow)["cpu_ms"]
+
+    def register() -> None:
+        compiled.engine_cache.clear()
+        durable.DurableRuntime().register(compiled)
+
+    out["durable_register_ms"] = time_once(register, slow)["cpu_ms"]
+    full, half = generate.answers(n), generate.partial(n, 0.5)
+    day = compiled.ruleset.effective_from
+    first = evaluate(compiled, full, as_of=day)
+    out["complete_decided"] = first.complete
+    out["outcome"] = first.outcome
+    empty = evaluate(compiled, {}, as_of=day)
+    out["next_questions_empty"] = len(empty.next_questions)
+    out["next_questions_half"] = len(evaluate(compiled, half, as_of=day).next_questions)
+    gc.collect()
+    out["rss_registered_mib"] = rss_bytes() / 2**20 - out["rss_start_mib"]
+    env = compute(compiled, parse_answers(compiled.questions, {}).values, day)
+
+    def call(answers: dict[str, Any], engine: str) -> Any:
+        return lambda _: evaluate(compiled, answers, as_of=day, engine=engine)  # type: ignore[arg-type]
+
+    timings = measure_many(
+        {
+            "evaluate_complete_durable_us": (call(full, "durable"), [0]),
+            "evaluate_complete_pure_us": (call(full, "pure"), [0]),
+            "next_questions_empty_durable_us": (call({}, "durable"), [0]),
+            "next_questions_empty_pure_us": (call({}, "pure"), [0]),
+            "next_questions_half_durable_us": (call(half, "durable"), [0]),
+            "walk_empty_us": (lambda _: walk(compiled, env, frozenset()), [0]),
+        },
+        settings,
+    )
+    for key, timing in timings.items():
+        out[key] = timing["us_per_call"]
+        out[key.replace("_us", "_cpu_us")] = timing["cpu_us_per_call"]
+    out["spread"] = {k: t["spread"] for k, t in timings.items()}
+    return out
+
+
+def run(settings: Settings) -> dict[str, Any]:
+    rows: list[dict[str, Any]] = []
+    for n in SIZES:
+        started = time.perf_counter()
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "bench.scale", str(n), json.dumps(asdict(settings))],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=900,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            rows.append({"rules": n, "error": "did not finish within 900 s"})
+            continue
+        if done.returncode != 0:
+            rows.append({"rules": n, "error": done.stderr.strip().splitlines()[-1:]})
+            continue
+        rows.append(json.loads(done.stdout))
+        rows[-1]["seconds"] = round(time.perf_counter() - started, 1)
+        print(f"   {n} rules: {rows[-1]['seconds']} s", flush=True)
+    good = [r for r in rows if "error" not in r]
+    exponents: dict[str, Any] = {}
+    for key in METRICS:
+        upper = [r for r in good if r["rules"] >= 100 and r.get(key)]
+        exponents[key] = {
+            "from_100": growth_exponent([r["rules"] for r in upper], [r[key] for r in upper]),
+            "all_sizes": growth_exponent(
+                [r["rules"] for r in good if r.get(key)], [r[key] for r in good if r.get(key)]
+            ),
+        }
+    return {"sizes": list(SIZES), "rows": rows, "growth_exponents": exponents, "metrics": METRICS}
+
+
+if __name__ == "__main__":
+    print(json.dumps(one_size(int(sys.argv[1]), Settings(**json.loads(sys.argv[2])))))
