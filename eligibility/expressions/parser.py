@@ -21,7 +21,8 @@ from eligibility.errors import ExpressionError
 from eligibility.expressions import nodes as n
 
 MAX_LENGTH = 4000  # characters in one expression
-MAX_DEPTH = 40  # nesting of sub-expressions
+MAX_DEPTH = 40  # nesting of sub-expressions, as authors count it (the AST)
+_MAX_TREE_DEPTH = 400  # lark's parse tree has a few pass-through levels per AST level
 
 _TOKEN_WORDS = {
     "NAME": "a name",
@@ -179,13 +180,25 @@ def parse(text: str) -> n.Node:
         tree = _parser().parse(text)
     except UnexpectedInput as error:
         raise _syntax_error(text, error) from None
-    if _tree_depth(tree) > MAX_DEPTH:
+    if _tree_depth(tree) > _MAX_TREE_DEPTH:  # before transforming, which recurses
         raise ExpressionError(f"the expression is nested more than {MAX_DEPTH} levels deep")
     if isinstance(tree, Token):  # a lone token is never produced by this grammar
         raise ExpressionError(f"unexpected '{tree}'")
     try:
-        return _ToAst().transform(tree)
+        ast = _ToAst().transform(tree)
     except VisitError as error:
         if isinstance(error.orig_exc, ExpressionError):
             raise error.orig_exc from None
         raise
+    if _ast_depth(ast) > MAX_DEPTH:
+        raise ExpressionError(f"the expression is nested more than {MAX_DEPTH} levels deep")
+    return ast
+
+
+def _ast_depth(node: n.Node) -> int:
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in n.children(current))
+    return deepest
