@@ -51,7 +51,6 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
         TESTING=settings.testing,
     )
     errors.init_app(app)
-    errors.register_unavailable(StorageUnavailable)
     storage = _storage(settings)
     app.extensions[EXTENSION] = AppState(settings, StoredRuleBook(storage), storage)
     _cors(app, settings)
@@ -112,9 +111,20 @@ def _cors(app: Flask, settings: Config) -> None:
 
 
 def _blueprints(app: Flask) -> None:
-    from api import docs_page, evaluations, health, openapi, rulesets
+    from api import (
+        audit,
+        authoring,
+        decisions,
+        docs_page,
+        evaluations,
+        health,
+        openapi,
+        rulesets,
+        sessions,
+    )
 
-    for module in (health, rulesets, evaluations, openapi, docs_page):
+    modules = (health, rulesets, authoring, evaluations, sessions, decisions, audit)
+    for module in (*modules, openapi, docs_page):
         app.register_blueprint(module.bp)
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from flask import request
+
 from api.auth import Principal, principal
 from api.errors import NoVersionApplies
 from api.languages import pick_locale
@@ -13,6 +15,7 @@ from api.rulebook import Entry, RulesetEntry, visible
 from api.state import state
 from eligibility.errors import RuleSetNotFound, VersionNotFound
 from eligibility.evaluation import Evaluation, evaluate
+from eligibility.ports import InterviewSession
 
 
 def rulesets(caller: Principal | None = None) -> list[RulesetEntry]:
@@ -56,15 +59,25 @@ def resolve(ruleset_id: str, version_id: str | None, as_of: dt.date | None) -> E
         raise NoVersionApplies(str(error), errors={"as_of": [str(error)]}) from None
 
 
-def evaluate_request(request: Mapping[str, Any], with_trace: bool = False) -> Evaluation:
+def evaluate_request(body: Mapping[str, Any], with_trace: bool = False) -> Evaluation:
     """Evaluate a request body (rule set, version or as_of, answers, locale) under its version."""
-    entry = resolve(request["ruleset"], request.get("version"), request.get("as_of"))
-    as_of = request.get("as_of") or (None if request.get("version") else dt.date.today())
+    entry = resolve(body["ruleset"], body.get("version"), body.get("as_of"))
+    as_of = body.get("as_of") or (None if body.get("version") else dt.date.today())
     return evaluate(
         entry.compiled,
-        request["answers"],
+        body["answers"],
         as_of=as_of,
-        locale=pick_locale(entry.compiled, request.get("locale")),
+        locale=pick_locale(entry.compiled, body.get("locale")),
         engine=state().engine,  # type: ignore[arg-type]
         with_trace=with_trace,
     )
+
+
+def session_locale(session: InterviewSession, explicit: str | None) -> str | None:
+    """The language for a session: `?locale=`, else Accept-Language, else the session's own."""
+    if explicit:
+        return explicit
+    if request.accept_languages:
+        entry = state().rulebook.entry(session.ruleset_id, session.version)
+        return pick_locale(entry.compiled)
+    return session.locale

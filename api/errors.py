@@ -18,14 +18,23 @@ from werkzeug.exceptions import HTTPException
 
 from eligibility.errors import (
     AnswerError,
+    Conflict,
     EligibilityError,
     EngineError,
     EvaluationError,
+    IdempotencyConflict,
     ImmutableVersion,
+    InvalidCursor,
+    NotFound,
+    PreconditionFailed,
     RuleSetError,
     RuleSetNotFound,
+    ScenariosFailed,
+    SessionExpired,
+    StorageUnavailable,
     VersionNotFound,
 )
+from eligibility.values_io import to_plain
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("api.errors")
@@ -92,24 +101,6 @@ class Forbidden(ApiError):
     status, slug, title = 403, "forbidden", "Forbidden"
 
 
-class NotFound(ApiError):
-    """A resource of the API does not exist (404)."""
-
-    status, slug, title = 404, "not-found", "Not found"
-
-
-class Conflict(ApiError):
-    """The request conflicts with the resource's state (409)."""
-
-    status, slug, title = 409, "conflict", "Conflict"
-
-
-class PreconditionFailed(ApiError):
-    """`If-Match` names an outdated ETag (412)."""
-
-    status, slug, title = 412, "precondition-failed", "The resource has changed"
-
-
 class ServiceUnavailable(ApiError):
     """Storage (or another dependency) cannot be reached (503)."""
 
@@ -128,7 +119,15 @@ class _Kind:
 
 # Most specific first: the first matching class decides.
 _CORE: tuple[tuple[type[EligibilityError], _Kind], ...] = (
+    (StorageUnavailable, _Kind(503, "service-unavailable", "Service unavailable")),
     (AnswerError, _Kind(422, "invalid-answers", "Invalid answers")),
+    (ScenariosFailed, _Kind(422, "scenarios-failed", "The version's scenarios fail")),
+    (InvalidCursor, _Kind(422, "invalid-cursor", "Invalid cursor")),
+    (SessionExpired, _Kind(404, "session-expired", "Session expired")),
+    (NotFound, _Kind(404, "not-found", "Not found")),
+    (PreconditionFailed, _Kind(412, "precondition-failed", "The resource has changed")),
+    (IdempotencyConflict, _Kind(409, "idempotency-conflict", "Idempotency-Key reused")),
+    (Conflict, _Kind(409, "conflict", "Conflict")),
     (RuleSetError, _Kind(422, "invalid-ruleset", "Invalid rule set")),
     (RuleSetNotFound, _Kind(404, "ruleset-not-found", "Rule set not found")),
     (VersionNotFound, _Kind(404, "version-not-found", "Version not found")),
@@ -136,12 +135,6 @@ _CORE: tuple[tuple[type[EligibilityError], _Kind], ...] = (
     (EvaluationError, _Kind(422, "evaluation-failed", "The rules cannot be computed")),
     (EngineError, _Kind(500, "engine-failure", "The rule engine failed")),
 )
-_STORAGE_DOWN: list[type[BaseException]] = []
-
-
-def register_unavailable(*kinds: type[BaseException]) -> None:
-    """Treat these exceptions (storage unreachable) as 503."""
-    _STORAGE_DOWN.extend(k for k in kinds if k not in _STORAGE_DOWN)
 
 
 def problem(
@@ -185,9 +178,10 @@ def handle_error(error: Exception) -> Response:
         return problem(422, InvalidRequest.slug, InvalidRequest.title, errors=field_errors(error))
     if isinstance(error, EligibilityError):
         return _core(error)
-    if isinstance(error, tuple(_STORAGE_DOWN)):
-        log.warning("storage unavailable: %s", error.__class__.__name__)
-        return handle_error(ServiceUnavailable("storage is unavailable; try again shortly"))
+    if isinstance(error, RecursionError):
+        return problem(
+            400, MalformedJson.slug, "Too deeply nested", "the body is nested too deeply"
+        )
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem(500, "internal-error", "Internal server error")
 
@@ -207,6 +201,10 @@ def _core(error: EligibilityError) -> Response:
     if kind is None:
         log.error("unmapped core error %s", error.__class__.__name__)
         return problem(500, "internal-error", "Internal server error")
+    if isinstance(error, StorageUnavailable):
+        log.warning("storage unavailable: %s", error)
+        detail = "the database cannot be reached; try again shortly"
+        return problem(503, kind.slug, kind.title, detail, {"Retry-After": "5"})
     if kind.status >= 500:
         log.error("core failure: %s", error)
         return problem(kind.status, kind.slug, kind.title)
@@ -216,14 +214,37 @@ def _core(error: EligibilityError) -> Response:
     elif isinstance(error, RuleSetError):
         members["problems"] = [_public_problem(p.to_dict()) for p in error.problems]
         members["errors"] = _problems_by_path(error)
-    detail = "some answers do not fit the questions" if isinstance(error, AnswerError) else None
-    return problem(kind.status, kind.slug, kind.title, detail or str(error), **members)
+    elif isinstance(error, ScenariosFailed):
+        members["failures"] = [_failure(f) for f in error.failures]
+    elif isinstance(error, InvalidCursor):
+        members["errors"] = {"cursor": [str(error)]}
+    return problem(kind.status, kind.slug, kind.title, _detail(error), **members)
+
+
+def _detail(error: EligibilityError) -> str:
+    if isinstance(error, AnswerError):
+        return "some answers do not fit the questions"
+    if isinstance(error, RuleSetError):
+        return f"the version has {len(error.problems)} problem(s); see `problems`"
+    return str(error)
 
 
 def _public_problem(data: dict[str, object]) -> dict[str, object]:
     # File names of the server's rule directory are internal detail; request bodies are not.
     data.pop("file", None)
     return data
+
+
+def _failure(result: Any) -> dict[str, Any]:
+    mismatches = getattr(result, "mismatches", ())
+    return {
+        "scenario": getattr(result, "name", str(result)),
+        "error": getattr(result, "error", None),
+        "mismatches": [
+            {"what": m.what, "expected": to_plain(m.expected), "actual": to_plain(m.actual)}
+            for m in mismatches
+        ],
+    }
 
 
 def _problems_by_path(error: RuleSetError) -> dict[str, list[str]]:

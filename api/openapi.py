@@ -44,6 +44,7 @@ class Operation:
     response: SchemaType | None
     status: int = 200
     body: SchemaType | None = None
+    body_required: bool = True
     query: SchemaType | None = None
     errors: tuple[int, ...] = ()
     tag: str = "service"
@@ -121,7 +122,7 @@ def _operation(view: Any, meta: Operation, path_names: list[str]) -> dict[str, A
         op["description"] = re.sub(r"\n\s+", "\n", description.strip())
     if meta.body is not None:
         content = {m: {"schema": meta.body} for m in meta.body_media_types}
-        op["requestBody"] = {"required": True, "content": content}
+        op["requestBody"] = {"required": meta.body_required, "content": content}
     roles: Sequence[str] = getattr(view, "roles", ())
     if roles:
         op["security"] = [{"apiKey": []}] + ([{}] if getattr(view, "public", False) else [])
@@ -153,7 +154,7 @@ def _responses(view: Any, meta: Operation) -> dict[str, Any]:
         success["headers"] = headers
     responses: dict[str, Any] = {str(meta.status): success}
     for status, description in meta.extra_responses.items():
-        responses[str(status)] = {"description": description}
+        responses[str(status)] = {**success, "description": description}
     for status in sorted(_error_statuses(view, meta)):
         responses[str(status)] = {
             "description": _REASONS[status],

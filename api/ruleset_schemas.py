@@ -129,7 +129,7 @@ class VersionSummarySchema(Schema):
     """A version's identity, effective window, status and content hash."""
 
     version = fields.String(required=True, attribute="ruleset.version")
-    status = fields.String(required=True, attribute="ruleset.status")
+    status = fields.String(required=True)
     effective_from = fields.Date(required=True, attribute="ruleset.effective_from")
     effective_to = fields.Date(allow_none=True, attribute="ruleset.effective_to")
     content_hash = fields.String(required=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from api import create_app
+from eligibility import services
+from eligibility.ports import ROLES
 from eligibility.storage import memory_storage
+from eligibility.storage.migrate import upgrade
+from eligibility.storage.sql import SqlStorage
+from eligibility.storage.testing import BACKENDS, temporary_database
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules"
@@ -49,3 +55,55 @@ def examples_app() -> Iterator[Flask]:
 def examples(examples_app: Flask) -> FlaskClient:
     """A client of the examples app."""
     return examples_app.test_client()
+
+
+class FakeClock:
+    """A clock the tests move forward (session expiry, decision times)."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The clock of the stored app's storage."""
+    return FakeClock()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database: a temporary SQLite file or PostgreSQL schema (never skipped)."""
+    with temporary_database(request.param, tmp_path) as url:
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture
+def stored_app(database_url: str, clock: FakeClock) -> Iterator[Flask]:
+    """An app over the fishing licence on a real database (SQLite and PostgreSQL)."""
+    storage = SqlStorage(database_url, clock=clock)
+    yield create_app({"RULES": [FISHING], "STORAGE": storage, "TESTING": True})
+    storage.close()
+
+
+@pytest.fixture
+def api(stored_app: Flask) -> FlaskClient:
+    """A client of the stored app."""
+    return stored_app.test_client()
+
+
+@pytest.fixture
+def keys(stored_app: Flask) -> dict[str, dict[str, str]]:
+    """An Authorization header for each role."""
+    store = stored_app.extensions["eligibility"].storage
+    headers = {}
+    for role in ROLES:
+        token, _ = services.create_key(store, role, f"test {role}")
+        headers[role] = {"Authorization": f"Bearer {token}"}
+    return headers

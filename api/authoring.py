@@ -1,0 +1,179 @@
+"""Rule-set versions through the API: drafts (author), publish and retire (publisher).
+
+A draft is sent as YAML (the rule-file format, problems with line and column) or JSON;
+every problem is reported at once. Published versions never change (409).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from flask import Blueprint, Response, jsonify, request, url_for
+from marshmallow import Schema, fields
+
+from api.auth import principal, require
+from api.errors import InvalidRequest, UnsupportedMediaType
+from api.jsonio import is_json_type, parse_bytes
+from api.openapi import operation
+from api.rulebook import Entry
+from api.ruleset_schemas import VersionSchema
+from api.state import state
+from eligibility import services
+from eligibility.ports import StoredVersion
+
+bp = Blueprint("authoring", __name__, url_prefix="/v1/rulesets")
+YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
+MAX_NODES = 200_000  # after expanding YAML aliases: a "billion laughs" document is refused
+MAX_DEPTH = 64
+
+
+class DraftSchema(Schema):
+    """A version document in the rule-file format (see docs/authoring.md), as JSON or YAML."""
+
+    ruleset = fields.String(required=True)
+    version = fields.String(required=True)
+    effective_from = fields.Date(required=True)
+    questions = fields.Dict(required=True)
+    goals = fields.Dict(required=True)
+
+
+def _too_big(detail: str) -> InvalidRequest:
+    return InvalidRequest(detail, errors={"_body": [detail]})
+
+
+def _expanded_size(root: yaml.Node) -> tuple[int, int]:
+    """Nodes and depth of a composed YAML document with every alias expanded (memoised)."""
+    sizes: dict[int, tuple[int, int]] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done or not children:
+            found = [sizes[id(c)] for c in children]
+            sizes[id(node)] = (
+                1 + sum(n for n, _ in found),
+                1 + max((d for _, d in found), default=0),
+            )
+            if sizes[id(node)][0] > MAX_NODES:
+                raise _too_big("the document is too large once its aliases are expanded")
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _yaml_document(text: str) -> dict[str, Any] | str:
+    """YAML text, checked to be safe to expand; the service parses it with positions."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return text  # the service reports the syntax error with its line and column
+    except RecursionError:
+        raise _too_big("the document is nested too deeply") from None
+    if root is None:
+        return text
+    if _expanded_size(root)[1] > MAX_DEPTH:
+        raise _too_big("the document is nested too deeply")
+    return text
+
+
+def _depth(data: Any) -> int:
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return deepest
+
+
+def document_body() -> dict[str, Any] | str:
+    """The version document of the request: parsed JSON, or YAML text."""
+    if request.mimetype in YAML_TYPES:
+        try:
+            text = request.get_data().decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidRequest("the body is not valid UTF-8") from None
+        return _yaml_document(text)
+    if not is_json_type(request.mimetype):
+        raise UnsupportedMediaType("send the version as application/yaml or application/json")
+    data = parse_bytes(request.get_data())
+    if not isinstance(data, dict):
+        raise InvalidRequest("a version is a JSON object", errors={"_body": ["not an object"]})
+    if _depth(data) > MAX_DEPTH:
+        raise _too_big("the document is nested too deeply")
+    return data
+
+
+def _declared_ruleset(document: dict[str, Any] | str) -> Any:
+    if isinstance(document, dict):
+        return document.get("ruleset")
+    try:
+        data = yaml.safe_load(document)
+    except yaml.YAMLError:
+        return None
+    return data.get("ruleset") if isinstance(data, dict) else None
+
+
+def _version_response(stored: StoredVersion, status: int = 200) -> Response:
+    entry = Entry(services.compiled_version(stored), stored.status)
+    response = jsonify(VersionSchema().dump(entry))
+    response.status_code = status
+    response.headers["Location"] = url_for(
+        "rulesets.get_version", ruleset_id=stored.ruleset_id, version=stored.version
+    )
+    return response
+
+
+@bp.post("/<ruleset_id>/versions")
+@operation(
+    VersionSchema,
+    status=201,
+    body=DraftSchema,
+    body_media_types=("application/yaml", "application/json"),
+    errors=(409,),
+    storage=True,
+    tag="authoring",
+    headers_out={"Location": {"schema": {"type": "string"}}},
+)
+@require("author")
+def create_draft(ruleset_id: str) -> Response:
+    """Store a draft version (YAML or JSON); 422 lists every problem with its line and column."""
+    document = document_body()
+    declared = _declared_ruleset(document)
+    if declared is not None and declared != ruleset_id:
+        message = f"the document is a version of '{declared}', not of '{ruleset_id}'"
+        raise InvalidRequest(message, errors={"ruleset": [message]})
+    stored = services.create_draft(state().storage, document, principal().client)
+    return _version_response(stored, 201)
+
+
+@bp.post("/<ruleset_id>/versions/<version>/publish")
+@operation(VersionSchema, errors=(404, 409, 422), storage=True, tag="authoring")
+@require("publisher")
+def publish(ruleset_id: str, version: str) -> Response:
+    """Publish a draft once all its scenarios pass; from then on it never changes."""
+    stored = services.publish(state().storage, ruleset_id, version, principal().client)
+    return _version_response(stored)
+
+
+@bp.post("/<ruleset_id>/versions/<version>/retire")
+@operation(VersionSchema, errors=(404, 409), storage=True, tag="authoring")
+@require("publisher")
+def retire(ruleset_id: str, version: str) -> Response:
+    """Retire a published version: no new evaluations select it; replay still uses it."""
+    stored = services.retire(state().storage, ruleset_id, version, principal().client)
+    return _version_response(stored)

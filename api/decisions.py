@@ -1,0 +1,166 @@
+"""`/v1/decisions`: record a decision (client; idempotent), read, list, export, replay (auditor)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
+
+from api import catalogue
+from api.auth import principal, require
+from api.errors import InvalidRequest
+from api.jsonio import json_body, load, query
+from api.languages import pick_locale
+from api.openapi import header, operation
+from api.record_schemas import (
+    DecisionListQuerySchema,
+    DecisionPageSchema,
+    DecisionSchema,
+    ExportQuerySchema,
+    ReplayRequestSchema,
+    ReplaySchema,
+)
+from api.schemas import EvaluationRequestSchema
+from api.state import state
+from eligibility import services
+from eligibility.ports import DecisionFilter
+from eligibility.services import DecisionRequest, Recorded
+
+bp = Blueprint("decisions", __name__, url_prefix="/v1/decisions")
+IDEMPOTENCY_KEY = header("Idempotency-Key", "Retries with the same key return the same decision.")
+MAX_KEY_LENGTH = 200
+EXPORT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv"}
+
+
+def decision_response(recorded: Recorded) -> Response:
+    """201 with the new decision, or 200 with the one an earlier identical request recorded."""
+    decision = recorded.decision
+    response = jsonify(DecisionSchema().dump(decision))
+    response.status_code = 201 if recorded.created else 200
+    response.headers["Location"] = url_for("decisions.get_decision", decision_id=decision.id)
+    response.headers["Content-Language"] = decision.locale
+    if not recorded.created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 0 < len(key) <= MAX_KEY_LENGTH:
+        message = f"expected 1 to {MAX_KEY_LENGTH} characters"
+        raise InvalidRequest("invalid Idempotency-Key", errors={"Idempotency-Key": [message]})
+    return key
+
+
+@bp.post("")
+@operation(
+    DecisionSchema,
+    status=201,
+    body=EvaluationRequestSchema,
+    errors=(404, 409),
+    storage=True,
+    tag="decisions",
+    headers_in=(IDEMPOTENCY_KEY,),
+    headers_out={"Location": {"schema": {"type": "string"}}},
+    extra_responses={200: "A retry: the decision recorded for this Idempotency-Key"},
+)
+@require("client")
+def create_decision() -> Response:
+    """Evaluate and record a decision (hash-chained); 201 with Location once it is committed."""
+    body = load(EvaluationRequestSchema(), json_body())
+    entry = catalogue.resolve(body["ruleset"], body.get("version"), body.get("as_of"))
+    decision_request = DecisionRequest(
+        body["ruleset"],
+        body["answers"],
+        body.get("version"),
+        body.get("as_of"),
+        pick_locale(entry.compiled, body.get("locale")),
+    )
+    recorded = services.record_decision(
+        state().storage, decision_request, principal().client, _idempotency_key()
+    )
+    return decision_response(recorded)
+
+
+def _filters(args: dict[str, Any]) -> DecisionFilter:
+    return DecisionFilter(
+        ruleset_id=args.get("ruleset"),
+        version=args.get("version"),
+        recorded_from=args.get("from_"),
+        recorded_to=args.get("to"),
+        eligible=args.get("eligible"),
+    )
+
+
+@bp.get("")
+@operation(
+    DecisionPageSchema,
+    query=DecisionListQuerySchema,
+    storage=True,
+    tag="decisions",
+)
+@require("auditor")
+def list_decisions() -> Response:
+    """Decisions oldest first, filtered by rule set, version, time and outcome; cursor paging."""
+    args = query(DecisionListQuerySchema())
+    page = services.list_decisions(
+        state().storage, _filters(args), args.get("cursor"), args["limit"]
+    )
+    following = None
+    if page.next_cursor is not None:
+        params: dict[str, Any] = {**request.args.to_dict(), "cursor": page.next_cursor}
+        following = url_for(".list_decisions", **params)
+    return jsonify(
+        DecisionPageSchema().dump(
+            {"items": page.items, "next_cursor": page.next_cursor, "next": following}
+        )
+    )
+
+
+@bp.get("/export")
+@operation(
+    None,
+    query=ExportQuerySchema,
+    storage=True,
+    tag="decisions",
+    media_types=tuple(EXPORT_TYPES.values()),
+)
+@require("auditor")
+def export_decisions() -> Response:
+    """Every matching decision as JSON lines or CSV, streamed."""
+    args = query(ExportQuerySchema())
+    lines = services.export_decisions(state().storage, args["format"], _filters(args))
+    first = next(lines, None)  # a database that is down fails now, as a 503, not mid-stream
+    chunks: Iterator[str] = itertools.chain([first] if first is not None else [], lines)
+    response = Response(stream_with_context(chunks), mimetype=EXPORT_TYPES[args["format"]])
+    response.headers["Content-Disposition"] = f'attachment; filename="decisions.{args["format"]}"'
+    return response
+
+
+@bp.get("/<decision_id>")
+@operation(DecisionSchema, errors=(404,), storage=True, tag="decisions")
+@require("auditor")
+def get_decision(decision_id: str) -> Response:
+    """One decision: answers, version and content hash, outcome, reasons, trace, hashes."""
+    return jsonify(DecisionSchema().dump(services.get_decision(state().storage, decision_id)))
+
+
+@bp.post("/<decision_id>/replay")
+@operation(
+    ReplaySchema,
+    body=ReplayRequestSchema,
+    body_required=False,
+    errors=(404,),
+    storage=True,
+    tag="decisions",
+)
+@require("auditor")
+def replay_decision(decision_id: str) -> Response:
+    """Replay a decision under its recorded version (or, what-if, another) and compare."""
+    what_if = load(ReplayRequestSchema(), json_body()) if request.get_data() else {}
+    result = services.replay_decision(
+        state().storage, decision_id, what_if.get("version"), what_if.get("as_of")
+    )
+    return jsonify(ReplaySchema().dump(result))

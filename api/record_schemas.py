@@ -1,0 +1,305 @@
+"""HTTP payload schemas of stored things: interview sessions, decisions, replays, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from api.fields import AnyJson, Inline, Scalar, pick
+from api.schemas import (
+    ID,
+    LOCALE,
+    MAX_ANSWERS,
+    STATUSES,
+    GoalSchema,
+    NextQuestionSchema,
+    ReasonSchema,
+    RequestSchema,
+    TraceStepSchema,
+)
+
+
+class Moment(fields.DateTime):
+    """A point in time given as a date (its start, UTC) or an ISO date-time (UTC if naive)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.datetime:
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                raise self.make_error("invalid", input=value, obj_type="datetime") from None
+            return dt.datetime.combine(day, dt.time(), dt.UTC)
+        moment: dt.datetime = super()._deserialize(value, attr, data, **kwargs)
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+class MomentEnd(Moment):
+    """Like Moment, but a date means the end of that day (the next day's start)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if isinstance(value, str) and len(value) == 10:
+            return moment + dt.timedelta(days=1)
+        return moment
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+class SessionCreateSchema(RequestSchema):
+    """Start an interview: the rule set and the version (named, or covering `as_of`)."""
+
+    ruleset = fields.String(required=True, validate=ID, metadata={"example": "snap"})
+    version = fields.String(validate=ID)
+    as_of = fields.Date()
+    locale = fields.String(validate=LOCALE)
+    answers = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=100)),
+        values=Scalar(allow_none=True),
+        load_default=dict,
+        validate=validate.Length(max=MAX_ANSWERS),
+    )
+
+
+class AnswersPatchSchema(Schema):
+    """Answers to add or change, by question id; null removes an answer (JSON merge patch)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class SessionRulesetSchema(Schema):
+    """The version a session is pinned to."""
+
+    id = fields.String(required=True, attribute="ruleset_id")
+    version = fields.String(required=True)
+    content_hash = fields.String(required=True)
+
+
+class SessionSchema(Schema):
+    """An interview: its answers, and the goals and next questions they give."""
+
+    id = fields.String(required=True, attribute="session.id")
+    ruleset = fields.Nested(SessionRulesetSchema, required=True, attribute="session")
+    as_of = fields.Date(allow_none=True, attribute="session.as_of")
+    locale = fields.String(required=True, attribute="evaluation.locale")
+    etag = fields.String(required=True, attribute="session.etag")
+    revision = fields.Integer(required=True, attribute="session.revision")
+    created_at = fields.DateTime(required=True, attribute="session.created_at")
+    updated_at = fields.DateTime(required=True, attribute="session.updated_at")
+    expires_at = fields.DateTime(required=True)
+    decision_id = fields.String(allow_none=True, attribute="session.decision_id")
+    answers = fields.Dict(
+        keys=fields.String(), values=Scalar(), required=True, attribute="session.answers"
+    )
+    status = pick(
+        lambda v: "complete" if v.evaluation.complete else "incomplete",
+        "string",
+        True,
+        enum=STATUSES,
+    )
+    goals = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(GoalSchema),
+        required=True,
+        attribute="evaluation.goals",
+    )
+    next_questions = fields.List(
+        fields.Nested(NextQuestionSchema), required=True, attribute="evaluation.next_questions"
+    )
+    ignored_answers = fields.List(
+        fields.String(), required=True, attribute="evaluation.ignored_answers"
+    )
+
+
+class SessionQuerySchema(Schema):
+    """Query of the session endpoints."""
+
+    locale = fields.String(validate=LOCALE, metadata={"description": "Language of the texts."})
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+
+class DecisionGoalSchema(Schema):
+    """A recorded goal: its value and whether it was decided."""
+
+    value = Scalar(allow_none=True, required=True)
+    decided = fields.Boolean(required=True)
+
+
+class DecisionRulesetSchema(Schema):
+    """The version a decision was made under."""
+
+    id = fields.String(required=True, attribute="ruleset_id")
+    version = fields.String(required=True)
+    content_hash = fields.String(required=True)
+
+
+class DecisionSchema(Schema):
+    """A recorded decision: answers, version and content hash, outcome, trace, chain hashes."""
+
+    id = fields.String(required=True)
+    sequence = fields.Integer(required=True)
+    recorded_at = fields.DateTime(required=True)
+    ruleset = Inline(DecisionRulesetSchema, required=True)
+    as_of = fields.Date(required=True)
+    locale = fields.String(required=True)
+    client = fields.String(required=True)
+    eligible = fields.Boolean(allow_none=True)
+    answers = fields.Dict(keys=fields.String(), values=Scalar(), required=True)
+    goals = fields.Dict(
+        keys=fields.String(), values=fields.Nested(DecisionGoalSchema), required=True
+    )
+    reasons = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.Nested(ReasonSchema)), required=True
+    )
+    trace = fields.List(fields.Nested(TraceStepSchema), required=True)
+    ignored_answers = fields.List(fields.String(), required=True)
+    idempotency_key = fields.String(allow_none=True)
+    prev_hash = fields.String(required=True)
+    hash = fields.String(required=True)
+
+
+class DecisionFilterQuerySchema(Schema):
+    """Which decisions: by rule set, version, time recorded and outcome."""
+
+    ruleset = fields.String(validate=ID)
+    version = fields.String(validate=ID)
+    from_ = Moment(data_key="from", metadata={"description": "Recorded at or after (date/time)."})
+    to = MomentEnd(
+        metadata={"description": "Recorded before this time (a date: through that day)."}
+    )
+    eligible = fields.Boolean()
+
+
+class DecisionListQuerySchema(DecisionFilterQuerySchema):
+    """Filters and paging of the decision list."""
+
+    cursor = fields.String(validate=validate.Length(max=200))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+
+
+class ExportQuerySchema(DecisionFilterQuerySchema):
+    """Format and filters of the export."""
+
+    format = fields.String(load_default="jsonl", validate=validate.OneOf(["jsonl", "csv"]))
+
+
+class DecisionPageSchema(Schema):
+    """One page of decisions, oldest first; `next_cursor` is null on the last page."""
+
+    items = fields.List(fields.Nested(DecisionSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+    next = fields.String(allow_none=True, required=True)
+
+
+# --- replay and audit -------------------------------------------------------------------------
+
+
+class WhatIfMixin(RequestSchema):
+    """Replay under another version: named (drafts too) or the one covering `as_of`."""
+
+    version = fields.String(validate=ID)
+    as_of = fields.Date()
+
+    @validates_schema
+    def _one_target(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "version" in data and "as_of" in data:
+            raise ValidationError("give version or as_of, not both", "version")
+
+
+class ReplayRequestSchema(WhatIfMixin):
+    """What to replay one decision under (nothing: its recorded version)."""
+
+
+class DifferenceSchema(Schema):
+    """One place where the replayed outcome differs."""
+
+    path = fields.String(required=True)
+    recorded = AnyJson(required=True)
+    replayed = AnyJson(required=True)
+
+
+class ReplaySchema(Schema):
+    """A decision re-evaluated: identical, or every difference."""
+
+    decision_id = fields.String(required=True)
+    ruleset = fields.String(required=True, attribute="ruleset_id")
+    recorded_version = fields.String(required=True)
+    replayed_version = fields.String(required=True)
+    replayed_content_hash = fields.String(required=True, attribute="replayed_hash")
+    as_of = fields.Date(required=True)
+    identical = fields.Boolean(required=True)
+    differences = fields.List(fields.Nested(DifferenceSchema), required=True)
+    error = fields.String(allow_none=True)
+
+
+class ReplayFiltersSchema(RequestSchema):
+    """Which of the rule set's decisions a batch replay takes."""
+
+    version = fields.String(validate=ID)
+    from_ = Moment(data_key="from")
+    to = MomentEnd()
+    eligible = fields.Boolean()
+
+
+class ReplayJobRequestSchema(WhatIfMixin):
+    """A batch replay (what-if) of a rule set's decisions."""
+
+    ruleset = fields.String(required=True, validate=ID)
+    filters = fields.Nested(ReplayFiltersSchema, load_default=dict)
+
+
+class ReplaySummarySchema(Schema):
+    """Counts of a batch replay."""
+
+    total = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+    changed = fields.Integer(required=True)
+    failed = fields.Integer(required=True)
+    by_goal = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+        required=True,
+    )
+    changed_ids = fields.List(fields.String(), required=True)
+    failed_ids = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class ReplayJobSchema(Schema):
+    """A batch replay and how far it got."""
+
+    id = fields.String(required=True)
+    ruleset = fields.String(required=True, attribute="ruleset_id")
+    target_version = fields.String(allow_none=True)
+    target_as_of = fields.Date(allow_none=True)
+    status = fields.String(
+        required=True, metadata={"enum": ["pending", "running", "done", "failed"]}
+    )
+    total = fields.Integer(required=True)
+    processed = fields.Integer(required=True)
+    summary = fields.Nested(ReplaySummarySchema, required=True)
+    created_at = fields.DateTime(required=True)
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    error = fields.String(allow_none=True)
+
+
+class BrokenRecordSchema(Schema):
+    """The first record that fails verification."""
+
+    sequence = fields.Integer(required=True)
+    id = fields.String(allow_none=True)
+    reason = fields.String(required=True)
+    fields_ = fields.List(fields.String(), data_key="fields", attribute="fields", required=True)
+
+
+class VerificationSchema(Schema):
+    """The outcome of verifying the hash chain."""
+
+    ok = fields.Boolean(required=True)
+    checked = fields.Integer(required=True)
+    broken = fields.Nested(BrokenRecordSchema, allow_none=True, required=True)
