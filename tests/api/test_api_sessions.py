@@ -1,4 +1,4 @@
-"""Interview sessions on SQLite and PostgreSQL: create, answer under ETags, forget, expire, submit."""
+"""Interview sessions on SQLite and PostgreSQL: create, answer under ETags, expire, submit."""
 
 from __future__ import annotations
 
