@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eligibility.compiler import CompiledRuleSet
+from eligibility.errors import EligibilityError
 from eligibility.evaluation import Evaluation, evaluate
 from eligibility.values_io import canonical_json, content_hash, to_plain
 
@@ -179,6 +180,14 @@ def _timestamp(value: dt.datetime) -> str:
 
 
 @dataclass(frozen=True)
+class ChainHead:
+    """The last record of the hash chain: its sequence number and hash (0 and GENESIS if none)."""
+
+    sequence: int
+    hash: str
+
+
+@dataclass(frozen=True)
 class BrokenRecord:
     """The first record that fails verification, and why."""
 
@@ -243,7 +252,7 @@ def check_record(record: Decision, expected_sequence: int, prev_hash: str) -> Br
     return None
 
 
-def verify_chain(records: Iterable[Decision], head: Any = None) -> ChainVerification:
+def verify_chain(records: Iterable[Decision], head: ChainHead | None = None) -> ChainVerification:
     """Check every record in sequence order, then that the chain ends where its head says."""
     prev_hash, sequence, checked = GENESIS, 0, 0
     for record in records:
@@ -318,8 +327,6 @@ def replay(
     decision: Decision, compiled: CompiledRuleSet, as_of: dt.date | None = None
 ) -> ReplayResult:
     """Re-evaluate a decision's answers under `compiled` and compare with what was recorded."""
-    from eligibility.errors import EligibilityError
-
     day = as_of or decision.as_of
     base = ReplayResult(
         decision.id,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from eligibility.decisions import Decision, DecisionDraft
+from eligibility.decisions import ChainHead, Decision, DecisionDraft
 from eligibility.model import Status
 
 Role = Literal["client", "author", "publisher", "auditor"]
@@ -56,14 +56,6 @@ class DecisionFilter:
     recorded_from: dt.datetime | None = None
     recorded_to: dt.datetime | None = None
     eligible: bool | None = None
-
-
-@dataclass(frozen=True)
-class ChainHead:
-    """The last record of the hash chain: its sequence number and hash (0 and GENESIS if none)."""
-
-    sequence: int
-    hash: str
 
 
 @dataclass(frozen=True)
@@ -156,7 +148,7 @@ class VersionRepository(Protocol):
     """Rule-set versions by (rule set, version) and by content hash."""
 
     def add(self, version: StoredVersion) -> None:
-        """Insert a new version; ImmutableVersion if one with this id exists and is not a draft."""
+        """Insert a new version; Conflict if one with this id is already stored."""
         ...
 
     def replace(self, version: StoredVersion, expected_status: Status) -> None:
@@ -320,10 +312,9 @@ class Storage(Protocol):
 
 
 def iterate(
-    repository: DecisionRepository, filters: DecisionFilter, batch: int = 500
+    repository: DecisionRepository, filters: DecisionFilter, batch: int = 500, after: int = 0
 ) -> Iterator[Decision]:
-    """Every matching decision in sequence order, fetched in batches (one short read each)."""
-    after = 0
+    """Matching decisions after `after`, in sequence order, fetched in batches (short reads)."""
     while page := repository.find(filters, after, batch):
         yield from page
         after = page[-1].sequence

@@ -169,15 +169,9 @@ def submit_session(
     request = DecisionRequest(
         session.ruleset_id, session.answers, session.version, session.as_of, session.locale
     )
+    compiled = _compiled(store, session)
     recorded = record_evaluation(
-        store,
-        _compiled(store, session),
-        session.answers,
-        session.as_of,
-        session.locale,
-        client,
-        request.fingerprint(),
-        idempotency_key,
+        store, compiled, request, client, request.fingerprint(), idempotency_key
     )
     submitted = replace(
         session,

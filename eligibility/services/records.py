@@ -7,10 +7,11 @@ import binascii
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import uuid
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from eligibility.compiler import CompiledRuleSet
@@ -23,6 +24,7 @@ from eligibility.values_io import content_hash
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+EXPORT_BATCH = 500
 ExportFormat = Literal["jsonl", "csv"]
 CSV_COLUMNS = (
     "sequence",
@@ -105,22 +107,22 @@ def record_decision(
     day = request.as_of or (None if request.version else dt.date.today())
     compiled = select_version(store, request.ruleset_id, request.version, day)
     return record_evaluation(
-        store, compiled, request.answers, day, request.locale, client, fingerprint, idempotency_key
+        store, compiled, replace(request, as_of=day), client, fingerprint, idempotency_key
     )
 
 
 def record_evaluation(
     store: Storage,
     compiled: CompiledRuleSet,
-    answers: Mapping[str, Any],
-    as_of: dt.date | None,
-    locale: str | None,
+    request: DecisionRequest,
     client: str,
     fingerprint: str,
     idempotency_key: str | None = None,
 ) -> Recorded:
-    """Evaluate answers under a compiled version and append the decision to the chain."""
-    evaluation = evaluate(compiled, answers, as_of=as_of, locale=locale, with_trace=True)
+    """Evaluate a request under a compiled version and append the decision to the chain."""
+    evaluation = evaluate(
+        compiled, request.answers, as_of=request.as_of, locale=request.locale, with_trace=True
+    )
     draft = DecisionDraft.from_evaluation(
         str(uuid.uuid4()), evaluation, client, fingerprint, idempotency_key
     )
@@ -181,16 +183,23 @@ def list_decisions(
 def export_decisions(
     store: Storage, export_format: ExportFormat, filters: DecisionFilter | None = None
 ) -> Iterator[str]:
-    """The matching decisions as JSON lines or CSV, streamed one line (or header) at a time."""
-    decisions = iterate(store.decisions, filters or DecisionFilter())
-    if export_format == "jsonl":
-        return (json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in decisions)
+    """The matching decisions as JSON lines or CSV, streamed one line (or header) at a time.
+
+    The first batch is read before this returns, so a database that is down
+    fails here (StorageUnavailable) rather than in the middle of the stream.
+    """
+    if export_format not in ("jsonl", "csv"):
+        raise ValueError(f"unknown export format '{export_format}'")
+    chosen = filters or DecisionFilter()
+    first = store.decisions.find(chosen, 0, EXPORT_BATCH)
+    rest = iterate(store.decisions, chosen, EXPORT_BATCH, first[-1].sequence) if first else ()
+    decisions = itertools.chain(first, rest)
     if export_format == "csv":
         return _csv_lines(decisions)
-    raise ValueError(f"unknown export format '{export_format}'")
+    return (json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in decisions)
 
 
-def _csv_lines(decisions: Iterator[Decision]) -> Iterator[str]:
+def _csv_lines(decisions: Iterable[Decision]) -> Iterator[str]:
     yield _csv_line(CSV_COLUMNS)
     for d in decisions:
         row = d.to_dict()

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from eligibility.canonical import ruleset_hash, to_document
 from eligibility.compiler import CompiledRuleSet
@@ -245,8 +245,18 @@ def retire(store: Storage, ruleset_id: str, version: str, by: str) -> StoredVers
     return retired
 
 
+class Window(Protocol):
+    """Anything with an effective window: a RuleSet or a StoredVersion."""
+
+    @property
+    def effective_from(self) -> dt.date: ...
+
+    @property
+    def effective_to(self) -> dt.date | None: ...
+
+
 def _check_overlap(
-    store: Storage, ruleset_id: str, version: str, window: Any, status: Status
+    store: Storage, ruleset_id: str, version: str, window: Window, status: Status
 ) -> None:
     if status != "published":
         return

@@ -7,12 +7,11 @@ import threading
 from collections.abc import Sequence
 from dataclasses import replace
 
-from eligibility.decisions import GENESIS, Decision, DecisionDraft
+from eligibility.decisions import GENESIS, ChainHead, Decision, DecisionDraft
 from eligibility.errors import Conflict
 from eligibility.model import Status
 from eligibility.ports import (
     ApiKey,
-    ChainHead,
     Clock,
     DecisionFilter,
     InterviewSession,

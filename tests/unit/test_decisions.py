@@ -12,13 +12,13 @@ import pytest
 from eligibility import CompiledRuleSet, evaluate
 from eligibility.decisions import (
     GENESIS,
+    ChainHead,
     Decision,
     DecisionDraft,
     differences,
     replay,
     verify_chain,
 )
-from eligibility.ports import ChainHead
 from eligibility.values_io import canonical_json
 
 T0 = dt.datetime(2024, 5, 1, 9, 30, 0, 123456, tzinfo=dt.UTC)
