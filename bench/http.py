@@ -1,0 +1,317 @@
+"""(5) HTTP: `POST /v1/evaluations` under `eligibility serve` against bare Flask.
+
+Both servers run on loopback with the project's gunicorn settings (2 sync workers,
+access log on; see `bench.bare_flask`), against a fresh SQLite database. The body is
+one complete SNAP answer set (a Utah family of three with earnings) under 2019-10-01;
+the bare endpoint returns the project's response to it as a constant.
+
+- Saturation: `wrk` (Debian package) with one thread, closed loop, at 2, 4 and 8
+  connections for a short probe; the best number of connections is then run in turns
+  on both servers; requests/s and p50/p99 are the median run's.
+- Half of saturation: `hey` (Debian package) at a fixed rate of half the measured
+  saturation of each server, p50/p99 of all its requests.
+The load generator shares the two cores with the two workers, as it would on a
+2-core host; both servers carry the same handicap. All runs are time-bounded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import corpus
+from bench.harness import ROOT, Settings
+
+BODY_SCENARIO = "UT family of three with earnings"
+PATH = "/v1/evaluations"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_ready(port: int, process: subprocess.Popen[bytes], limit: float = 90) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("server not ready in time")
+
+
+def _post(port: int, body: bytes) -> tuple[int, bytes]:
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}{PATH}",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.status, r.read()
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _ms(text: str) -> float:
+    value = float(re.sub(r"[a-z]+$", "", text))
+    unit = re.sub(r"^[0-9.]+", "", text)
+    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(port: int, connections: int, seconds: int, script: Path) -> dict[str, Any]:
+    """One closed-loop wrk run: requests/s, p50/p99 ms, errors."""
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}{PATH}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    ).stdout
+    found = {m.group(1): _ms(m.group(2)) for m in re.finditer(r"^\s+(50|99)%\s+(\S+)", out, re.M)}
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    rate = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))  # type: ignore[union-attr]
+    return {
+        "requests_per_second": rate,
+        "p50_ms": found.get("50"),
+        "p99_ms": found.get("99"),
+        "errors": errors,
+        "connections": connections,
+        "seconds": seconds,
+    }
+
+
+def hey(port: int, rate: float, seconds: int, body_file: Path) -> dict[str, Any]:
+    """A fixed-rate run with hey (4 connections sharing the rate): achieved rate, p50/p99."""
+    workers = 4
+    out = subprocess.run(
+        [
+            "hey",
+            "-z",
+            f"{seconds}s",
+            "-c",
+            str(workers),
+            "-q",
+            f"{max(rate / workers, 0.1):.2f}",
+            "-m",
+            "POST",
+            "-T",
+            "application/json",
+            "-D",
+            str(body_file),
+            "-t",
+            "10",
+            f"http://127.0.0.1:{port}{PATH}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    ).stdout
+    found = {
+        m.group(1): float(m.group(2)) * 1000
+        for m in re.finditer(r"(50|99)% in ([0-9.]+) secs", out)
+    }
+    ok = sum(int(n) for n in re.findall(r"\[200\]\s+(\d+) responses", out))
+    total = sum(int(n) for n in re.findall(r"\[\d+\]\s+(\d+) responses", out))
+    errors = (
+        total
+        - ok
+        + sum(int(n) for n in re.findall(r"^\s+\[(\d+)\]\s+Get|^\s+\[(\d+)\]\s+Post", out))
+    )
+    rate_done = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))  # type: ignore[union-attr]
+    return {
+        "requests_per_second": rate_done,
+        "target_rate": round(rate, 1),
+        "p50_ms": found.get("50"),
+        "p99_ms": found.get("99"),
+        "errors": errors,
+        "connections": workers,
+        "seconds": seconds,
+    }
+
+
+def _cpu_of_tree(pid: int) -> float:
+    try:
+        import psutil
+    except ImportError:
+        return float("nan")
+    proc = psutil.Process(pid)
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def run(settings: Settings) -> dict[str, Any]:
+    missing = [tool for tool in ("wrk", "hey") if shutil.which(tool) is None]
+    if missing:
+        return {"skipped": f"{' and '.join(missing)} not installed (apt-get install wrk hey)"}
+    try:
+        import api.server  # noqa: F401
+    except ImportError:
+        return {"skipped": "the HTTP API (api.server) is not there yet"}
+    item = next(i for i in corpus("snap", "2019-10-01").complete if i.name == BODY_SCENARIO)
+    request_body = json.dumps(
+        {"ruleset": "snap", "version": "2019-10-01", "answers": item.answers}
+    ).encode()
+    probe_s, run_s = (2, 4) if settings.quick else (5, 10)
+    repeats = 1 if settings.quick else min(settings.repeat, 3)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+            "ELIGIBILITY_RULES": str(ROOT / "rules"),
+        }
+        cli = str(Path(sys.executable).parent / "eligibility")
+        subprocess.run(
+            [cli, "db", "upgrade"],
+            env=env,
+            cwd=folder,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        body_file = folder / "body.json"
+        body_file.write_bytes(request_body)
+        script = folder / "post.lua"
+        script.write_text(
+            'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+            f"wrk.body = {json.dumps(request_body.decode())}\n"
+        )
+        servers: dict[str, tuple[int, subprocess.Popen[bytes]]] = {}
+        logs = []
+        try:
+            port = _free_port()
+            log = open(folder / "project.log", "wb")  # noqa: SIM115
+            logs.append(log)
+            proc = subprocess.Popen(
+                [cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+                env=env,
+                cwd=folder,
+                stdout=log,
+                stderr=log,
+            )
+            servers["project"] = (port, proc)
+            _wait_ready(port, proc)
+            status, response = _post(port, request_body)
+            if status != 200:
+                return {"error": f"the project answered {status}"}
+            (folder / "response.json").write_bytes(response)
+            port = _free_port()
+            log = open(folder / "bare.log", "wb")  # noqa: SIM115
+            logs.append(log)
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.bare_flask",
+                    str(port),
+                    str(folder / "response.json"),
+                ],
+                env={**env, "PYTHONPATH": str(ROOT)},
+                cwd=folder,
+                stdout=log,
+                stderr=log,
+            )
+            servers["bare"] = (port, proc)
+            _wait_ready(port, proc)
+            for port, _ in servers.values():  # warm both up
+                wrk(port, 2, 2, script)
+            probes: dict[str, dict[int, float]] = {n: {} for n in servers}
+            for connections in (2, 4, 8):
+                for name, (port, _) in servers.items():
+                    probes[name][connections] = wrk(port, connections, probe_s, script)[
+                        "requests_per_second"
+                    ]
+            best = max((2, 4, 8), key=lambda c: probes["project"][c] + probes["bare"][c])
+            saturation: dict[str, list[dict[str, Any]]] = {n: [] for n in servers}
+            for _ in range(repeats):
+                for name, (port, proc) in servers.items():
+                    cpu0, t0 = _cpu_of_tree(proc.pid), time.perf_counter()
+                    result = wrk(port, best, run_s, script)
+                    result["server_cpu_cores"] = round(
+                        (_cpu_of_tree(proc.pid) - cpu0) / (time.perf_counter() - t0), 2
+                    )
+                    saturation[name].append(result)
+            rows = []
+            sat_rate: dict[str, float] = {}
+            for name in servers:
+                runs = sorted(saturation[name], key=lambda r: r["requests_per_second"])
+                median = runs[len(runs) // 2]
+                sat_rate[name] = statistics.median(r["requests_per_second"] for r in runs)
+                rows.append(
+                    {
+                        "target": name,
+                        "load": "saturation (wrk)",
+                        **median,
+                        "requests_per_second": round(sat_rate[name], 1),
+                        "runs": [r["requests_per_second"] for r in saturation[name]],
+                    }
+                )
+            half: dict[str, dict[str, Any]] = {}
+            for name, (port, _) in servers.items():
+                half[name] = hey(port, sat_rate[name] / 2, run_s, body_file)
+                rows.append({"target": name, "load": "half of saturation (hey)", **half[name]})
+        finally:
+            for _, proc in servers.values():
+                _stop(proc)
+            for log in logs:
+                log.close()
+    return {
+        "setup": (
+            "`POST /v1/evaluations`, one complete SNAP answer set (2019-10-01), loopback, "
+            "2 sync gunicorn workers each (the settings of `eligibility serve`), SQLite; "
+            "`server_cpu_cores` is the CPU the server's processes used per second of the run."
+        ),
+        "connection_probe": probes,
+        "connections_at_saturation": best,
+        "rows": rows,
+        "ratio_project_over_bare": round(sat_rate["project"] / sat_rate["bare"], 3),
+        "p99_half_ms": half["project"]["p99_ms"],
+        "p99_half_bare_ms": half["bare"]["p99_ms"],
+    }
