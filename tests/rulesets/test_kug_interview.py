@@ -32,6 +32,11 @@ CLAIM_MONTHS = {
     "2026-01-01": dt.date(2026, 2, 1),
 }
 NEGATIVE_BALANCES_REQUIRED = {"2016-01-01", "2023-07-01", "2025-01-01", "2026-01-01"}
+# Quorum of § 96 Abs. 1 Satz 1 Nr. 4 SGB III: one third, or 10 % under the crisis rules.
+QUORUM_DENOMINATOR = {
+    version: 3 if version in {"2016-01-01", "2023-07-01", "2025-01-01", "2026-01-01"} else 10
+    for version in CLAIM_MONTHS
+}
 INCREASED_RATES = {"2020-05-29", "2021-01-01", "2022-01-01", "2022-04-01"}
 BENEFIT_QUESTIONS = {
     "has_child",
@@ -43,14 +48,18 @@ BENEFIT_QUESTIONS = {
 
 
 def _answers(claim_month: dt.date) -> dict[str, Any]:
-    """Answers of a plain eligible case: economic loss, one third affected, 50 % pay loss."""
+    """Answers of a plain eligible case: economic loss, 50 % pay loss, one third affected.
+
+    One third of 30 is 10: 9 other employees and the employee considered, who counts towards the
+    quorum because their own loss (50 %) is more than 10 %.
+    """
     return {
         "cause": "economic",
         "claim_month": claim_month,
         "notification_date": claim_month + dt.timedelta(days=4),
         "notified_without_delay": True,
         "employees": 30,
-        "affected_employees": 10,
+        "other_affected_employees": 9,
         "loss_temporary": True,
         "loss_customary": False,
         "leave_used": True,
@@ -184,7 +193,9 @@ def test_an_ineligible_employee_is_never_asked_the_benefit_questions(catalog: Ca
     assert interview.final.outcome["benefit_amount"] == "0"
 
 
-def test_the_affected_employees_question_quotes_the_earlier_answer(catalog: Catalog) -> None:
+def test_the_other_affected_employees_question_quotes_the_earlier_answer(
+    catalog: Catalog,
+) -> None:
     claim_month = CLAIM_MONTHS["2016-01-01"]
     compiled = catalog.select(RULESET, claim_month)
     given = {
@@ -197,8 +208,9 @@ def test_the_affected_employees_question_quotes_the_earlier_answer(catalog: Cata
     result = evaluate(compiled, given, as_of=claim_month, locale="de")
 
     first = result.next_questions[0]
-    assert first.question.id == "affected_employees"
+    assert first.question.id == "other_affected_employees"
     assert "Wie viele Ihrer 30 Beschäftigten" in first.label
+    assert "außer der Arbeitnehmerin oder dem Arbeitnehmer" in first.label
     assert first.why and first.why[0].legal_reference is not None
 
 
@@ -218,7 +230,8 @@ def test_a_full_interview_gives_the_increased_rate_and_amount(catalog: Catalog) 
 @pytest.mark.parametrize(
     ("answers", "question"),
     [
-        ({"employees": 30, "affected_employees": 31}, "affected_employees"),
+        # The employee considered is one of the 30: at most 29 others can be affected.
+        ({"employees": 30, "other_affected_employees": 30}, "other_affected_employees"),
         ({"claim_month": dt.date(2019, 6, 15)}, "claim_month"),
     ],
 )
@@ -231,3 +244,92 @@ def test_answers_that_contradict_the_checks_are_refused(
         evaluate(compiled, answers, locale="en")
 
     assert question in refused.value.errors
+
+
+def test_all_other_employees_may_be_affected(catalog: Catalog) -> None:
+    compiled = catalog.select(RULESET, CLAIM_MONTHS["2016-01-01"])
+
+    result = evaluate(compiled, {"employees": 30, "other_affected_employees": 29}, locale="en")
+
+    assert result.goals["eligible"].decided is False  # the cause is still open
+
+
+# The "more than 10 %" threshold of § 96 Abs. 1 Satz 1 Nr. 4 at the boundary: 30 employees, one
+# fewer other affected employees than the quorum needs, so the employee's own loss decides.
+# A loss of exactly 10 % (3000.00 -> 2700.00) does not count; one cent more does.
+
+
+def _others_one_short(version: str) -> int:
+    return 30 // QUORUM_DENOMINATOR[version] - 1
+
+
+@pytest.mark.parametrize("version", sorted(CLAIM_MONTHS))
+def test_the_employees_pay_follows_the_establishment_figures(
+    catalog: Catalog, version: str
+) -> None:
+    interview = run_interview(catalog, CLAIM_MONTHS[version])
+
+    assert interview.asked[3:7] == [
+        "employees",
+        "other_affected_employees",
+        "target_gross_pay",
+        "actual_gross_pay",
+    ]
+
+
+@pytest.mark.parametrize("version", sorted(CLAIM_MONTHS))
+def test_an_own_loss_of_exactly_10_percent_just_misses_the_quorum(
+    catalog: Catalog, version: str
+) -> None:
+    interview = run_interview(
+        catalog,
+        CLAIM_MONTHS[version],
+        other_affected_employees=_others_one_short(version),
+        actual_gross_pay="2700.00",
+    )
+
+    # A knock-out: the interview ends right after the employee's pay.
+    assert interview.asked == [
+        "cause",
+        "claim_month",
+        "notification_date",
+        "employees",
+        "other_affected_employees",
+        "target_gross_pay",
+        "actual_gross_pay",
+    ]
+    final = interview.final
+    assert final is not None
+    assert final.outcome["eligible"] is False
+    assert {"quorum_met", "employee_loss_over_10_percent"} <= _reason_rules(final)
+
+
+@pytest.mark.parametrize("version", sorted(CLAIM_MONTHS))
+def test_an_own_loss_just_above_10_percent_makes_up_the_quorum(
+    catalog: Catalog, version: str
+) -> None:
+    interview = run_interview(
+        catalog,
+        CLAIM_MONTHS[version],
+        other_affected_employees=_others_one_short(version),
+        actual_gross_pay="2699.99",
+    )
+
+    final = interview.final
+    assert final is not None
+    assert final.outcome["eligible"] is True
+    assert {"employee_loss_over_10_percent", "quorum_met_with_employee"} <= _reason_rules(final)
+    assert "quorum_met_by_others" not in _reason_rules(final)
+
+
+@pytest.mark.parametrize("version", sorted(CLAIM_MONTHS))
+def test_the_pay_is_not_asked_when_the_others_miss_the_quorum_even_with_the_employee(
+    catalog: Catalog, version: str
+) -> None:
+    interview = run_interview(
+        catalog, CLAIM_MONTHS[version], other_affected_employees=_others_one_short(version) - 1
+    )
+
+    assert interview.asked[-2:] == ["employees", "other_affected_employees"]
+    assert interview.final is not None
+    assert interview.final.outcome["eligible"] is False
