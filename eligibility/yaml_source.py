@@ -13,6 +13,7 @@ from eligibility.model import Location
 Positions = dict[str, Location]
 
 _FLOAT_TAG = "tag:yaml.org,2002:float"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 def path_text(parts: tuple[str, ...]) -> str:
@@ -65,26 +66,22 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, path: tuple[str, ...]) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
+        explicit = {id(k) for k, _ in node.value if k.tag != _MERGE_TAG}
         try:
-            self.loader.flatten_mapping(node)  # YAML merge keys (`<<: *base`)
+            # YAML merge keys (`<<: *base`): merged pairs come first, so later ones win.
+            self.loader.flatten_mapping(node)
         except yaml.MarkedYAMLError as error:
             self._problem(path, f"this merge key cannot be used: {error.problem}", node)
             return result
+        written: set[Any] = set()
         for key_node, value_node in node.value:
             key = self._scalar(key_node, path)
             if isinstance(key, bool):  # `true:` / `false:` keys of explanations
                 key = "true" if key else "false"
-            if key in result:
-                mark = key_node.start_mark
-                self.problems.append(
-                    Problem(
-                        f"'{key}' is written twice",
-                        path_text(path),
-                        self.file,
-                        mark.line + 1,
-                        mark.column + 1,
-                    )
-                )
+            if id(key_node) in explicit:
+                if key in written:
+                    self._problem(path, f"'{key}' is written twice", key_node)
+                written.add(key)
             result[key] = self.build(value_node, (*path, str(key)))
         return result
 
