@@ -57,6 +57,24 @@ class DecisionFilter:
     recorded_to: dt.datetime | None = None
     eligible: bool | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The filters that are set, as JSON-safe data."""
+        return {
+            k: v.isoformat() if isinstance(v, dt.datetime) else v
+            for k, v in self.__dict__.items()
+            if v is not None
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DecisionFilter:
+        """Filters from `to_dict` data."""
+        times = {
+            k: dt.datetime.fromisoformat(data[k])
+            for k in ("recorded_from", "recorded_to")
+            if data.get(k) is not None
+        }
+        return cls(**{**data, **times})
+
 
 @dataclass(frozen=True)
 class InterviewSession:
@@ -122,6 +140,19 @@ class ReplaySummary:
             "changed_ids": list(self.changed_ids),
             "failed_ids": dict(self.failed_ids),
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReplaySummary:
+        """A summary from `to_dict` data."""
+        return cls(
+            total=data.get("total", 0),
+            unchanged=data.get("unchanged", 0),
+            changed=data.get("changed", 0),
+            failed=data.get("failed", 0),
+            by_goal=data.get("by_goal", {}),
+            changed_ids=tuple(data.get("changed_ids", ())),
+            failed_ids=data.get("failed_ids", {}),
+        )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
@@ -257,22 +258,16 @@ def _versions_for(
     return {d.content_hash: known[d.content_hash] for d in chunk}
 
 
-class _executor:
-    """The executor to use: the caller's (left open), a new process pool, or none (inline)."""
-
-    def __init__(self, given: Executor | None, workers: int) -> None:
-        self.given, self.workers = given, workers
-        self.own: Executor | None = None
-
-    def __enter__(self) -> Executor | None:
-        if self.given is not None:
-            return self.given
-        if self.workers > 1:
-            # spawn: a forked child would inherit the parent's durable_rules C state and locks.
-            context = multiprocessing.get_context("spawn")
-            self.own = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-        return self.own
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.own is not None:
-            self.own.shutdown(cancel_futures=True)
+@contextmanager
+def _executor(given: Executor | None, workers: int) -> Iterator[Executor | None]:
+    """The caller's executor (left open), a process pool for `workers` > 1, or none (inline)."""
+    if given is not None or workers <= 1:
+        yield given
+        return
+    # spawn: a forked child would inherit the parent's durable_rules C state and locks.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)

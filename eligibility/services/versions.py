@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from eligibility.canonical import ruleset_hash, to_document
-from eligibility.compiler import CompiledRuleSet
+from eligibility.compiler import CompiledRuleSet, compile_ruleset
 from eligibility.errors import (
     Conflict,
     ImmutableVersion,
@@ -178,7 +178,7 @@ def create_draft(store: Storage, data: Mapping[str, Any] | str, author: str) -> 
         return document_from_data(dict(parent.content)) if parent else None
 
     ruleset = load_document(_document(data), parents)
-    compiled(ruleset)  # every expression checked now, never at request time
+    compile_ruleset(ruleset)  # every expression checked now (drafts are not cached)
     existing = store.versions.get(ruleset.id, ruleset.version)
     if existing is not None and existing.status != "draft":
         raise ImmutableVersion(

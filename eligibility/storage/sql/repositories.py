@@ -164,41 +164,9 @@ class SqlKeys:
             return _record(ApiKey, row)
 
 
-def filters_to_plain(filters: DecisionFilter) -> dict[str, Any]:
-    """A decision filter as JSON-safe data."""
-    return {
-        k: (v.isoformat() if isinstance(v, dt.datetime) else v)
-        for k, v in _values(filters).items()
-        if v is not None
-    }
-
-
-def filters_from_plain(data: dict[str, Any]) -> DecisionFilter:
-    """The decision filter stored as data."""
-    dates = {
-        k: dt.datetime.fromisoformat(data[k])
-        for k in ("recorded_from", "recorded_to")
-        if data.get(k) is not None
-    }
-    return DecisionFilter(**{**data, **dates})
-
-
-def summary_from_plain(data: dict[str, Any]) -> ReplaySummary:
-    """The replay summary stored as data."""
-    return ReplaySummary(
-        total=data.get("total", 0),
-        unchanged=data.get("unchanged", 0),
-        changed=data.get("changed", 0),
-        failed=data.get("failed", 0),
-        by_goal=data.get("by_goal", {}),
-        changed_ids=tuple(data.get("changed_ids", ())),
-        failed_ids=data.get("failed_ids", {}),
-    )
-
-
 def _job_row_values(job: ReplayJob) -> dict[str, Any]:
     values = _values(job)
-    values.update(filters=filters_to_plain(job.filters), summary=job.summary.to_dict())
+    values.update(filters=job.filters.to_dict(), summary=job.summary.to_dict())
     return values
 
 
@@ -231,5 +199,7 @@ class SqlJobs:
 
 def _job(row: ReplayJobRow) -> ReplayJob:
     values = {f.name: getattr(row, f.name) for f in fields(ReplayJob)}
-    values.update(filters=filters_from_plain(row.filters), summary=summary_from_plain(row.summary))
+    values.update(
+        filters=DecisionFilter.from_dict(row.filters), summary=ReplaySummary.from_dict(row.summary)
+    )
     return ReplayJob(**values)
