@@ -70,7 +70,7 @@ def compare(
     from eligibility.engine.pure import compute
 
     payload = job(compiled, items, settings)
-    raw_fn, info = prepare(payload)
+    raw_fn, raw_c, info = prepare(payload)
     parsed = [
         (
             parse_answers(compiled.questions, i.answers).values,
@@ -89,6 +89,7 @@ def compare(
     timings = measure_many(
         {
             "raw": (raw_fn, payload["evaluations"]),
+            "raw_c": (raw_c, payload["evaluations"]),
             "decide": (decide, payload["evaluations"]),
             "compute_durable": (lambda p: compute_durable(compiled, p[0], p[1]), parsed),
             "compute_pure": (lambda p: compute(compiled, p[0], p[1]), parsed),
@@ -102,11 +103,13 @@ def compare(
         "answer_sets": len(items),
         "durable_rules": info,
         "raw": timings.pop("raw"),
+        "raw_c": timings.pop("raw_c"),
         "project": timings,
         "ratios_cpu": {
             "evaluate_over_raw": ratio(cpu["evaluate"], cpu["raw"]),
             "compute_durable_over_raw": ratio(cpu["compute_durable"], cpu["raw"]),
             "decide_over_raw": ratio(cpu["decide"], cpu["raw"]),
+            "raw_over_c_engine": ratio(cpu["raw"], cpu["raw_c"]),
             "durable_share_of_evaluate": ratio(
                 cpu["compute_durable"] - cpu["compute_pure"], cpu["evaluate"]
             ),

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import durable_rules_engine as engine
 from durable.engine import Host
 
 from bench.harness import Settings, measure
@@ -29,8 +30,11 @@ class _Host(Host):  # type: ignore[misc]
         return None
 
 
-def prepare(job: dict[str, Any]) -> tuple[Callable[[Any], None], dict[str, Any]]:
-    """A function of one evaluation's events, and what one pass over the job fires."""
+def prepare(
+    job: dict[str, Any],
+) -> tuple[Callable[[Any], None], Callable[[Any], None], dict[str, Any]]:
+    """Two functions of one evaluation's events — through the host, and through the C
+    functions alone — and what one pass over the job fires."""
     fired: list[str] = []
 
     def action(c: Any) -> None:
@@ -53,19 +57,41 @@ def prepare(job: dict[str, Any]) -> tuple[Callable[[Any], None], dict[str, Any]]
             finally:
                 host.delete_state(name, sid)
 
+    handle = host.get_ruleset(name)._handle
+    c_fired: list[str] = []
+
+    def evaluate_c(events: list[dict[str, Any]]) -> None:
+        """The C engine alone: assert, take the one action, complete it, delete the state.
+
+        What the host adds around these calls (per action: a Closure, a Promise, the
+        state as JSON both ways, timestamps) is the difference to `evaluate`."""
+        for event in events:
+            counter[0] += 1
+            sid = f"c{counter[0]}"
+            try:
+                status, state = engine.assert_event(handle, json.dumps({"sid": sid, **event}))
+                started = engine.start_action_for_state(handle, state)
+                c_fired.append(next(iter(json.loads(started[1]))))
+                engine.complete_and_start_action(handle, state)
+            finally:
+                engine.delete_state(handle, sid)
+
     evaluations = job["evaluations"]
     for evaluation in evaluations:
         evaluate(evaluation)
+        evaluate_c(evaluation)
     info = {
         "rules": len(definitions),
         "events_per_evaluation": round(sum(map(len, evaluations)) / len(evaluations), 2),
         "actions_per_evaluation": round(len(fired) / len(evaluations), 2),
+        "c_actions_per_evaluation": round(len(c_fired) / len(evaluations), 2),
     }
-    return evaluate, info
+    return evaluate, evaluate_c, info
 
 
 if __name__ == "__main__":
     job = json.load(sys.stdin)
-    fn, info = prepare(job)
+    fn, fn_c, info = prepare(job)
     info["per_evaluation"] = measure(fn, job["evaluations"], Settings(**job["settings"]))
+    info["per_evaluation_c"] = measure(fn_c, job["evaluations"], Settings(**job["settings"]))
     print(json.dumps(info))

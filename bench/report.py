@@ -103,7 +103,8 @@ def _floor(b: dict[str, Any]) -> str:
     head = [
         "answer sets of",
         "durable rules / events / actions per evaluation",
-        "raw durable_rules µs",
+        "raw durable_rules µs (host)",
+        "C engine alone µs",
         "project `decide` µs",
         "`compute_durable` µs",
         "`evaluate` µs",
@@ -120,6 +121,7 @@ def _floor(b: dict[str, Any]) -> str:
                 r["label"],
                 f"{d['rules']} / {d['events_per_evaluation']} / {d['actions_per_evaluation']}",
                 r["raw"]["cpu_us_per_call"],
+                (r.get("raw_c") or {}).get("cpu_us_per_call"),
                 p["decide"]["cpu_us_per_call"],
                 p["compute_durable"]["cpu_us_per_call"],
                 p["evaluate"]["cpu_us_per_call"],
@@ -135,7 +137,10 @@ def _floor(b: dict[str, Any]) -> str:
         "The same events and the same rule definitions posted to a bare durable_rules host "
         "(one session per goal event, post, one action fires, delete), by code that knows "
         "nothing of the project, measured in turns with the project's path (CPU µs per "
-        "evaluation).\n\n" + _table(head, rows)
+        "evaluation). *C engine alone* drives durable_rules' C functions directly "
+        "(`assert_event`, `start_action_for_state`, `complete_and_start_action`, "
+        "`delete_state`): the difference to the host column is what durable_rules' Python "
+        "host adds per fired action.\n\n" + _table(head, rows)
     )
 
 
