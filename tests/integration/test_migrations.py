@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import inspect
 
 from eligibility.cli import main
+from eligibility.storage import database_url
 from eligibility.storage.migrate import current, upgrade
-from eligibility.storage.sql.engine import Database
+from eligibility.storage.sql.engine import Database, normalise_url
 from eligibility.storage.sql.models import Base
 
 
@@ -35,3 +39,16 @@ def test_cli_db_upgrade(database_url: str) -> None:
     assert result.exit_code == 0, result.output
     assert "database at revision 0001" in result.output
     assert current(database_url) == "0001"
+
+
+def test_the_default_database_is_sqlite_under_instance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert database_url() == "sqlite:///instance/eligibility.db"
+    upgrade(database_url())
+    assert (tmp_path / "instance" / "eligibility.db").is_file()
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/x")
+    assert database_url() == "postgresql://db/x" and database_url("sqlite://") == "sqlite://"
+    assert normalise_url("postgres://u@h/d").drivername == "postgresql+psycopg"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from eligibility.errors import (
 )
 from eligibility.loader import load_paths
 from eligibility.ports import Storage
+from eligibility.services.versions import stored_document
 
 from .helpers import FISHING
 
@@ -77,6 +79,15 @@ def test_draft_from_yaml_extends_the_stored_version(fishing_store: Storage) -> N
     assert "is_senior" in draft.content["rules"]  # inherited
     stored = services.get_version(fishing_store, "fishing-licence", "2025-01-01")
     assert stored == draft
+
+
+def test_draft_from_a_json_body(store: Storage) -> None:
+    (ruleset,) = load_paths([FISHING])
+    body = json.dumps(stored_document(ruleset))
+    draft = services.create_draft(store, body, "author-1")
+    assert (draft.status, draft.content_hash) == ("draft", ruleset_hash(ruleset))
+    published = services.publish(store, "fishing-licence", "2024-01-01", "publisher-1")
+    assert published.status == "published"  # the fixture's three scenarios pass
 
 
 def test_invalid_draft_reports_every_problem_with_position(fishing_store: Storage) -> None:
