@@ -1,0 +1,150 @@
+"""Health, readiness, storage outages, CORS, settings, OpenAPI document and docs page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from api_helpers import assert_problem
+from flask.testing import FlaskClient
+
+from api.config import Config
+from eligibility.storage.sql import SqlStorage
+
+DOWN = "postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=1"
+
+
+def test_healthz_and_readyz(client: FlaskClient) -> None:
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    ready = client.get("/readyz").get_json()
+    assert ready == {"status": "ready", "storage": "ok", "rulesets": 1, "versions": 1}
+
+
+def test_readyz_on_a_real_database(api: FlaskClient) -> None:
+    assert api.get("/readyz").get_json()["status"] == "ready"
+
+
+def test_storage_down_is_503_and_healthz_stays_up(make_app: Any) -> None:
+    storage = SqlStorage(DOWN)
+    try:
+        client = make_app(STORAGE=storage).test_client()
+        assert client.get("/healthz").status_code == 200
+        response = client.get("/readyz")
+        assert_problem(response, 503, "service-unavailable")
+        assert response.headers["Retry-After"]
+        body = {"ruleset": "fishing-licence", "answers": {}}
+        response = client.post("/v1/evaluations", json=body)
+        problem = assert_problem(response, 503, "service-unavailable")
+        assert "nowhere" not in response.get_data(as_text=True)
+        assert "psycopg" not in problem.get("detail", "")
+    finally:
+        storage.close()
+
+
+def test_cors_is_off_by_default(client: FlaskClient) -> None:
+    response = client.get("/v1/rulesets", headers={"Origin": "https://forms.example"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_cors_origins(make_app: Any) -> None:
+    client = make_app(CORS_ORIGINS=["https://forms.example"]).test_client()
+    allowed = client.options(
+        "/v1/evaluations",
+        headers={
+            "Origin": "https://forms.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type, Authorization",
+        },
+    )
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://forms.example"
+    assert "POST" in allowed.headers["Access-Control-Allow-Methods"]
+    response = client.get("/v1/rulesets", headers={"Origin": "https://forms.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "https://forms.example"
+    assert "Content-Language" in response.headers["Access-Control-Expose-Headers"]
+    other = client.get("/v1/rulesets", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_settings_from_the_environment() -> None:
+    config = Config.from_env(
+        {
+            "DATABASE_URL": "sqlite:///x.db",
+            "ELIGIBILITY_RULES": "rules,more",
+            "ANONYMOUS_ACCESS": "false",
+            "CORS_ORIGINS": "https://a.example, https://b.example",
+            "SESSION_IDLE_SECONDS": "60",
+            "MAX_CONTENT_LENGTH": "2048",
+            "ELIGIBILITY_ENGINE": "pure",
+        }
+    )
+    assert config.database_url == "sqlite:///x.db"
+    assert config.rules == ("rules", "more")
+    assert config.anonymous_access is False
+    assert config.cors_origins == ("https://a.example", "https://b.example")
+    assert (config.session_idle_seconds, config.max_content_length) == (60, 2048)
+    assert config.engine == "pure"
+    assert Config.from_env({}) == Config()
+    with pytest.raises(ValueError, match="true or false"):
+        Config.from_env({"ANONYMOUS_ACCESS": "maybe"})
+
+
+def test_the_pure_engine_gives_the_same_answers(make_app: Any) -> None:
+    body = {"ruleset": "fishing-licence", "as_of": "2024-06-01", "answers": {"age": 70}}
+    durable = make_app().test_client().post("/v1/evaluations", json=body).get_json()
+    pure = make_app(ENGINE="pure").test_client().post("/v1/evaluations", json=body).get_json()
+    assert durable == pure
+
+
+def test_the_openapi_document(client: FlaskClient) -> None:
+    spec = client.get("/openapi.json").get_json()
+    assert spec["openapi"] == "3.1.0"
+    paths = spec["paths"]
+    expected = {
+        "/healthz": {"get"},
+        "/readyz": {"get"},
+        "/v1/rulesets": {"get"},
+        "/v1/rulesets/{ruleset_id}": {"get"},
+        "/v1/rulesets/{ruleset_id}/versions": {"post"},
+        "/v1/rulesets/{ruleset_id}/versions/{version}": {"get"},
+        "/v1/rulesets/{ruleset_id}/versions/{version}/questions": {"get"},
+        "/v1/rulesets/{ruleset_id}/versions/{version}/publish": {"post"},
+        "/v1/rulesets/{ruleset_id}/versions/{version}/retire": {"post"},
+        "/v1/evaluations": {"post"},
+        "/v1/sessions": {"post"},
+        "/v1/sessions/{session_id}": {"get"},
+        "/v1/sessions/{session_id}/answers": {"patch"},
+        "/v1/sessions/{session_id}/answers/{question}": {"delete"},
+        "/v1/sessions/{session_id}/decision": {"post"},
+        "/v1/decisions": {"get", "post"},
+        "/v1/decisions/export": {"get"},
+        "/v1/decisions/{decision_id}": {"get"},
+        "/v1/decisions/{decision_id}/replay": {"post"},
+        "/v1/audit/verify": {"get"},
+        "/v1/replays": {"post"},
+        "/v1/replays/{job_id}": {"get"},
+    }
+    assert {p: set(ops) for p, ops in paths.items()} == expected
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    for path, operations in paths.items():
+        for method, op in operations.items():
+            assert op["summary"], (path, method)
+            errors = {s: r for s, r in op["responses"].items() if int(s) >= 400}
+            assert "500" in errors
+            for response in errors.values():
+                assert response["content"]["application/problem+json"]["schema"] == problem_ref
+    evaluation = paths["/v1/evaluations"]["post"]
+    assert {"400", "413", "415", "422", "404"} <= set(evaluation["responses"])
+    assert "Problem" in spec["components"]["schemas"]
+    assert "Evaluation" in spec["components"]["schemas"]
+    value = spec["components"]["schemas"]["Goal"]["properties"]["value"]
+    assert "string" in value["type"] and "null" in value["type"]
+
+
+def test_the_docs_page(client: FlaskClient) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "/v1/evaluations" in page
+    assert "/openapi.json" in page
+    assert "<script" not in page
