@@ -31,7 +31,8 @@ class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type h
     def load_config(self) -> None:
         """Hand the options to gunicorn."""
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # settings of newer gunicorns are skipped by older ones
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         """The app of one worker."""
@@ -65,5 +66,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
             "accesslog": "-",
             "errorlog": "-",
             "preload_app": False,
+            # One control socket per user and machine would be shared by every server started.
+            "control_socket_disable": True,
         }
     ).run()
