@@ -385,7 +385,9 @@ def _strings(version: CompiledRuleSet) -> list[str]:
     return sorted(found)
 
 
-def _answers(q: Question, near: list[int | Decimal], words: list[str], around: dt.date) -> Any:
+def _answers(
+    q: Question, near: list[int | Decimal], words: list[str], around: dt.date, dont_know: bool
+) -> st.SearchStrategy[Any]:
     known: st.SearchStrategy[Any]
     if q.type == "boolean":
         known = st.booleans()
@@ -399,7 +401,7 @@ def _answers(q: Question, near: list[int | Decimal], words: list[str], around: d
         known = _dates(q, around)
     else:
         known = st.sampled_from(words)
-    if q.allow_unknown:
+    if q.allow_unknown and dont_know:
         return st.one_of(known, known, known, st.just("unknown"))
     return known
 
@@ -414,11 +416,9 @@ def question_answers(
     """
     near, words = constants(version), _strings(version)
     around = version.ruleset.effective_from
-    found = {}
-    for qid, q in version.questions.items():
-        strategy = _answers(q, near, words, around)
-        found[qid] = strategy if dont_know else strategy.filter(lambda a: a != "unknown")
-    return found
+    return {
+        qid: _answers(q, near, words, around, dont_know) for qid, q in version.questions.items()
+    }
 
 
 @st.composite
