@@ -34,7 +34,7 @@ PROPERTIES = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 ON_EXAMPLES = settings(PROPERTIES, max_examples=120)
-ON_GENERATED = settings(PROPERTIES, max_examples=250)
+ON_GENERATED = settings(PROPERTIES, max_examples=150)
 
 Goals = dict[str, tuple[Any, bool]]
 
@@ -49,6 +49,9 @@ def asked(result: Evaluation) -> list[str]:
     return [q.question.id for q in result.next_questions]
 
 
+_ANSWERS: dict[tuple[str, bool], dict[str, st.SearchStrategy[Any]]] = {}
+
+
 @dataclasses.dataclass
 class Case:
     """A version, a claim date, and a valid answer set to start from."""
@@ -61,8 +64,10 @@ class Case:
         return pure(self.version, self.answers if answers is None else answers, self.as_of)
 
     def answer(self, data: st.DataObject, qid: str, *, dont_know: bool = True) -> Any:
-        strategy = question_answers(self.version, dont_know=dont_know)[qid]
-        return data.draw(strategy, label=f"answer to {qid}")
+        key = (self.version.content_hash, dont_know)
+        if key not in _ANSWERS:
+            _ANSWERS[key] = question_answers(self.version, dont_know=dont_know)
+        return data.draw(_ANSWERS[key][qid], label=f"answer to {qid}")
 
     def try_evaluate(self, answers: dict[str, Any]) -> Evaluation | None:
         """The evaluation, or None when a check refuses the answers (not a goal change)."""

@@ -1,0 +1,170 @@
+"""durable_rules' state is handled safely: threads, leftovers, failures and forks.
+
+The engine keeps C state per session; these tests check that evaluations from many threads
+at once all come out right, that no session survives an evaluation (even a failed one), and
+that a forked worker gets a runtime of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eligibility import CompiledRuleSet, EngineError, evaluate
+from eligibility.engine import durable
+
+from .examples import VERSION_IDS, example
+from .strategies import compile_document
+
+FISHING = Path(__file__).resolve().parents[1] / "fixtures" / "fishing-licence"
+THREADS = 8
+PER_THREAD = 60
+
+
+def session_count() -> int:
+    """How many session ids the runtime has handed out so far (uses one up)."""
+    return next(durable.runtime().sessions)
+
+
+def leftover_sessions(versions: list[CompiledRuleSet], first: int, last: int) -> list[str]:
+    """Session ids in [first, last) whose state durable_rules still holds, in any version."""
+    runtime = durable.runtime()
+    left = []
+    for version in versions:
+        name = version.engine_cache["durable"].name
+        for number in range(first, last):
+            try:
+                runtime.host.get_state(name, f"s{number}")
+            except Exception as error:  # durable_rules_engine.error 309: no such session
+                assert "309" in str(error), error
+                continue
+            left.append(f"{name}/s{number}")
+    return left
+
+
+def fishing_version() -> CompiledRuleSet:
+    from eligibility import compiled, load_paths
+
+    (ruleset,) = load_paths([FISHING])
+    return compiled(ruleset)
+
+
+def workload() -> list[tuple[CompiledRuleSet, dict[str, Any]]]:
+    """Evaluations of several versions: the fishing licence and every version in rules/."""
+    versions = [fishing_version(), *(example(v) for v in VERSION_IDS)]
+    rng = random.Random(20240101)
+    jobs: list[tuple[CompiledRuleSet, dict[str, Any]]] = []
+    for version in versions:
+        scenarios = [dict(s.answers) for s in version.ruleset.scenarios] or [{}]
+        for answers in scenarios:
+            jobs.append((version, answers))
+            if answers:  # and the same claim with one answer left out
+                dropped = rng.choice(sorted(answers))
+                jobs.append((version, {q: a for q, a in answers.items() if q != dropped}))
+    return jobs
+
+
+def outcome(version: CompiledRuleSet, answers: dict[str, Any], engine: str) -> object:
+    try:
+        result = evaluate(version, answers, engine=engine)  # type: ignore[arg-type]
+    except Exception as error:  # refused answers must be refused the same way
+        return f"{type(error).__name__}: {error}"
+    return (result.outcome, [g.decided for g in result.goals.values()], result.next_questions)
+
+
+@pytest.mark.slow
+def test_evaluations_from_eight_threads_at_once_are_all_correct() -> None:
+    jobs = workload()
+    expected = [outcome(version, answers, "pure") for version, answers in jobs]
+    versions = list({id(v): v for v, _ in jobs}.values())
+    for version in versions:  # register every version before the threads start
+        evaluate(version, {}, engine="durable")
+    start = threading.Barrier(THREADS)
+    first = session_count()
+
+    def worker(seed: int) -> list[str]:
+        rng = random.Random(seed)
+        start.wait()
+        wrong = []
+        for _ in range(PER_THREAD):
+            index = rng.randrange(len(jobs))
+            version, answers = jobs[index]
+            if outcome(version, answers, "durable") != expected[index]:
+                wrong.append(f"{version.key} {answers}")
+        return wrong
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        results = list(pool.map(worker, range(THREADS)))
+    assert [w for r in results for w in r] == []
+    assert durable.live_sessions() == 0
+    last = session_count()
+    assert last - first >= THREADS * PER_THREAD
+    assert leftover_sessions(versions, first, last) == []
+
+
+def test_no_session_state_is_left_after_an_evaluation(fishing: CompiledRuleSet) -> None:
+    evaluate(fishing, {}, engine="durable")
+    first = session_count()
+    result = evaluate(fishing, {"age": 70, "resident": True}, engine="durable")
+    last = session_count()
+    assert result.outcome == {"eligible": True, "reduction": "20"}
+    assert last - first > 1  # one session per boolean goal
+    assert durable.live_sessions() == 0
+    assert leftover_sessions([fishing], first, last) == []
+
+
+def test_an_action_that_fails_raises_engine_error_and_leaves_no_state(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A rule set of its own (unique hash), so the failing action is registered for it alone.
+    version = compile_document(
+        {
+            "ruleset": "failing-action",
+            "version": "1",
+            "effective_from": dt.date(2024, 1, 1),
+            "title": "Failing action",
+            "questions": {"ok": {"type": "boolean", "label": "OK?"}},
+            "goals": {"eligible": {"type": "boolean", "value": "ok"}},
+        }
+    )
+
+    def failing(self: durable.DurableRuntime, goal: str, value: bool | None) -> Any:
+        def run(c: Any) -> None:
+            raise RuntimeError("boom")
+
+        return run
+
+    monkeypatch.setattr(durable.DurableRuntime, "action", failing)
+    first = session_count()
+    with pytest.raises(EngineError, match="durable_rules action failed"):
+        evaluate(version, {"ok": True}, engine="durable")
+    last = session_count()
+    assert durable.live_sessions() == 0
+    assert leftover_sessions([version], first, last) == []
+
+
+def _evaluate_in_child(queue: Any) -> None:
+    parent_runtime = durable._runtime
+    version = fishing_version()
+    result = evaluate(version, {"age": 30, "income": "900.00", "resident": True})
+    queue.put((result.outcome, durable.runtime() is not parent_runtime))
+
+
+def test_a_forked_worker_builds_its_own_runtime(fishing: CompiledRuleSet) -> None:
+    evaluate(fishing, {}, engine="durable")  # the parent's runtime exists and is registered
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_evaluate_in_child, args=(queue,))
+    child.start()
+    outcome_in_child, fresh_runtime = queue.get(timeout=60)
+    child.join(timeout=60)
+    assert child.exitcode == 0
+    assert outcome_in_child == {"eligible": True, "reduction": "20"}
+    assert fresh_runtime
