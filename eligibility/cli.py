@@ -14,10 +14,10 @@ import click
 from eligibility.diff import diff_versions
 from eligibility.errors import EligibilityError, RuleSetError
 from eligibility.evaluation import Evaluation, evaluate
-from eligibility.loader import load_paths
+from eligibility.loader import load_each
 from eligibility.scenarios import ScenarioResult, run_scenarios
 from eligibility.values_io import to_plain
-from eligibility.versions import Catalog
+from eligibility.versions import Catalog, compiled
 from eligibility.yaml_source import load_yaml
 
 DEFAULT_RULES = os.environ.get("ELIGIBILITY_RULES", "rules")
@@ -34,13 +34,22 @@ def rules() -> None:
 
 
 def _load(paths: tuple[Path, ...]) -> Catalog:
+    """Load and compile every version, or print every problem of every file and exit 1."""
+    rulesets, problems = load_each(list(paths))
+    for ruleset in rulesets:  # compile each, so one bad file does not hide another's problems
+        try:
+            compiled(ruleset)
+        except RuleSetError as error:
+            problems.extend(error.problems)
     try:
-        return Catalog(load_paths(list(paths)))
+        if not problems:
+            return Catalog(rulesets)
     except RuleSetError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(error.problems)} problem(s) found", err=True)
-        sys.exit(1)
+        problems = error.problems
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{len(problems)} problem(s) found", err=True)
+    sys.exit(1)
 
 
 @rules.command()

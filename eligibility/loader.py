@@ -133,6 +133,14 @@ def version_files(paths: Iterable[Path]) -> list[Path]:
 
 def load_paths(paths: Iterable[Path]) -> list[RuleSet]:
     """Load every version under the paths; all problems of all files in one RuleSetError."""
+    rulesets, problems = load_each(paths)
+    if problems:
+        raise RuleSetError(problems)
+    return rulesets
+
+
+def load_each(paths: Iterable[Path]) -> tuple[list[RuleSet], list[Problem]]:
+    """Load every version under the paths: the versions that load, and the others' problems."""
     files = version_files(paths)
     documents, problems = _read_all(files)
     by_key = {d.key: d for d in documents}
@@ -147,9 +155,7 @@ def load_paths(paths: Iterable[Path]) -> list[RuleSet]:
         with _collect(problems):
             _check_file_name(document)
             rulesets.append(load_document(document, lambda r, v: by_key.get((r, v))))
-    if problems:
-        raise RuleSetError(problems)
-    return rulesets
+    return rulesets, problems
 
 
 def _read_all(files: list[Path]) -> tuple[list[Document], list[Problem]]:
@@ -163,7 +169,7 @@ def _read_all(files: list[Path]) -> tuple[list[Document], list[Problem]]:
 
 def _check_file_name(document: Document) -> None:
     ruleset, version = document.key
-    path = Path(document.file)
+    path = Path(document.file).absolute()  # a bare file name has no folder to check otherwise
     problems = []
     if version and path.stem != version:
         where = document.positions.get("version", Location(document.file))
