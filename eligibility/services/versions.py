@@ -30,7 +30,7 @@ from eligibility.loader import (
 from eligibility.model import RuleSet, Status
 from eligibility.ports import Storage, StoredVersion
 from eligibility.scenarios import run_scenarios
-from eligibility.versions import compiled
+from eligibility.versions import Catalog, compiled
 from eligibility.yaml_source import load_yaml
 
 _cache: dict[str, CompiledRuleSet] = {}
@@ -118,17 +118,18 @@ def sync_rule_files(store: Storage, paths: Iterable[Path], by: str = "rules-sync
     is stored.
     """
     rulesets = load_paths(list(paths))
+    Catalog(rulesets)  # compiles every version and refuses overlapping windows among the files
     plan = [(r, store.versions.get(r.id, r.version)) for r in rulesets]
     refused = [_refusal(r, s) for r, s in plan if s and s.status != "draft"]
     if any(refused):
         raise ImmutableVersion("\n".join(r for r in refused if r))
-    added, updated, unchanged = [], [], []
+    added: list[str] = []
+    updated: list[str] = []
+    unchanged: list[str] = []
     for ruleset, stored in plan:
         name = f"{ruleset.id} {ruleset.version}"
         if stored is None:
-            _check_overlap(store, ruleset.id, ruleset.version, ruleset, ruleset.status)
-            store.versions.add(_new_record(ruleset, ruleset.status, by, store.now()))
-            added.append(name)
+            (added if _add_file_version(store, ruleset, by) else unchanged).append(name)
         elif stored.status == "draft" and _file_differs(ruleset, stored):
             record = _new_record(ruleset, ruleset.status, by, store.now())
             store.versions.replace(replace(record, created_at=stored.created_at), "draft")
@@ -136,6 +137,19 @@ def sync_rule_files(store: Storage, paths: Iterable[Path], by: str = "rules-sync
         else:
             unchanged.append(name)
     return SyncReport(tuple(added), tuple(updated), tuple(unchanged))
+
+
+def _add_file_version(store: Storage, ruleset: RuleSet, by: str) -> bool:
+    """Store a file's new version; False if another process stored the same one meanwhile."""
+    _check_overlap(store, ruleset.id, ruleset.version, ruleset, ruleset.status)
+    try:
+        store.versions.add(_new_record(ruleset, ruleset.status, by, store.now()))
+    except Conflict:
+        stored = get_version(store, ruleset.id, ruleset.version)
+        if (refusal := _refusal(ruleset, stored)) is not None:
+            raise ImmutableVersion(refusal) from None
+        return False
+    return True
 
 
 def _refusal(ruleset: RuleSet, stored: StoredVersion) -> str | None:

@@ -166,3 +166,20 @@ def test_cli_publish_and_retire(migrated_url: str, store: Storage) -> None:
     assert services.get_version(store, "fishing-licence", "2024-01-01").status == "retired"
     missing = runner.invoke(main, ["rules", "retire", "fishing-licence", "1999-01-01", *url])
     assert missing.exit_code == 2 and "no version '1999-01-01'" in missing.output
+
+
+def test_processes_starting_together_sync_once(migrated_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from eligibility.storage.sql import SqlStorage
+
+    def start() -> tuple[str, ...]:
+        own = SqlStorage(migrated_url)
+        try:
+            return services.sync_rule_files(own, [FISHING]).added
+        finally:
+            own.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        added = [a for result in pool.map(lambda _: start(), range(4)) for a in result]
+    assert added == ["fishing-licence 2024-01-01"]
