@@ -94,12 +94,11 @@ def build_ruleset(data: dict[str, Any], positions: Positions, file: str) -> Rule
     """Validate a resolved document and build its RuleSet, or raise every problem found."""
     problems = _Problems(positions, file)
     top = _load(VersionSchema, data, "", problems)
-    entries = {
-        part: _entries(part, (top or {}).get(part) or {}, problems) for part in ENTRY_SCHEMAS
-    }
+    source = data if top is None else top  # entries are checked even when the top level fails
+    entries = {part: _entries(part, _part(source, part, dict), problems) for part in ENTRY_SCHEMAS}
     scenarios = [
         _load(ScenarioSchema, s, f"scenarios[{i}]", problems)
-        for i, s in enumerate((top or {}).get("scenarios") or [])
+        for i, s in enumerate(_part(source, "scenarios", list))
     ]
     if top is None or problems.items:
         raise RuleSetError(problems.items)
@@ -108,6 +107,12 @@ def build_ruleset(data: dict[str, Any], positions: Positions, file: str) -> Rule
     if problems.items:
         raise RuleSetError(problems.items)
     return ruleset
+
+
+def _part(source: dict[str, Any], key: str, kind: type[Any]) -> Any:
+    """One part of the document if it has the expected shape (else the schema reported it)."""
+    value = source.get(key)
+    return value if isinstance(value, kind) else kind()
 
 
 def _entries(part: str, raw: dict[str, Any], problems: _Problems) -> dict[str, dict[str, Any]]:
