@@ -1,0 +1,295 @@
+"""Versions by id and by date, scenarios, diffs, canonical form and hash, texts and values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from eligibility import Catalog, RuleSetError, RuleSetNotFound, VersionNotFound
+from eligibility.canonical import ruleset_hash, to_document
+from eligibility.diff import diff_versions
+from eligibility.expressions.values import UNKNOWN, Failure
+from eligibility.model import localize
+from eligibility.scenarios import run_scenario, run_scenarios
+from eligibility.texts import default_why, format_value, render
+from eligibility.values_io import (
+    ConversionError,
+    canonical_json,
+    content_hash,
+    describe_value,
+    infer_type,
+    to_plain,
+    to_typed,
+)
+
+from .support import build, document, load
+
+
+def version(number: str, start: str, end: str | None = None, **parts: Any) -> Any:
+    data = document(version=number, effective_from=start, **parts)
+    if end:
+        data["effective_to"] = end
+    return load(data)
+
+
+# ------------------------------------------------------------------------------ catalog
+
+
+def test_selection_by_date_and_by_id() -> None:
+    catalog = Catalog(
+        [
+            version("2020", "2020-01-01", "2020-12-31"),
+            version("2021", "2021-01-01"),
+            version("draft", "2022-01-01", status="draft"),
+        ]
+    )
+    assert catalog.ids() == ["unit"]
+    assert [v.version for v in catalog.versions("unit")] == ["2020", "2021", "draft"]
+    assert catalog.select("unit", dt.date(2020, 6, 1)).ruleset.version == "2020"
+    assert catalog.select("unit", dt.date(2020, 12, 31)).ruleset.version == "2020"
+    assert catalog.select("unit", dt.date(2023, 1, 1)).ruleset.version == "2021"  # drafts never
+    assert catalog.get("unit", "draft").ruleset.status == "draft"
+    with pytest.raises(VersionNotFound, match="no published version of 'unit' applies on 2019"):
+        catalog.select("unit", dt.date(2019, 12, 31))
+    with pytest.raises(VersionNotFound, match="rule set 'unit' has no version '2030'"):
+        catalog.get("unit", "2030")
+    with pytest.raises(RuleSetNotFound, match="no rule set 'unti'; did you mean 'unit'?"):
+        catalog.select("unti", dt.date(2020, 1, 1))
+    with pytest.raises(RuleSetNotFound, match="^no rule set 'xyz'$"):
+        catalog.versions("xyz")
+
+
+def test_published_windows_may_not_overlap() -> None:
+    catalog = Catalog([version("2020", "2020-01-01", "2020-12-31")])
+    with pytest.raises(RuleSetError, match="overlaps published version '2020'"):
+        catalog.add(version("2020b", "2020-06-01"))
+    catalog.add(version("2020c", "2020-06-01", status="draft"))  # drafts may
+    catalog.add(version("2020", "2020-01-01", "2020-12-31", title="Same id, new title"))
+    assert catalog.get("unit", "2020").ruleset.title == {"*": "Same id, new title"}
+
+
+# ------------------------------------------------------------------------------ scenarios
+
+
+def test_scenarios_compare_goal_by_goal() -> None:
+    compiled = build(
+        goals={
+            "eligible": {"type": "boolean", "value": "adult and resident"},
+            "amount": {"type": "decimal", "value": "if eligible then 12.50 else 0"},
+        },
+        scenarios=[
+            {
+                "name": "passes",
+                "answers": {"age": 20, "resident": True},
+                "expect": {"amount": "12.5"},
+            },
+            {
+                "name": "wrong",
+                "answers": {"age": 20, "resident": True},
+                "expect": {"eligible": False},
+            },
+            {"name": "open", "answers": {"age": 20}, "expect": {"eligible": None, "amount": "0"}},
+            {"name": "decided", "answers": {"age": 10}, "expect": {"eligible": None}},
+            {"name": "bad", "answers": {"age": 20, "resident": True}, "expect": {"amount": "x"}},
+            {"name": "refused", "answers": {"age": -1}, "expect": {}},
+            {"name": "next", "answers": {}, "expect": {}, "expect_next": ["resident"]},
+        ],
+    )
+    results = {r.name: r for r in run_scenarios(compiled, compiled.ruleset, "pure")}
+    assert results["passes"].passed and results["passes"].evaluation is not None
+    assert [(m.what, m.expected, m.actual) for m in results["wrong"].mismatches] == [
+        ("eligible", False, True)
+    ]
+    assert [(m.what, m.expected, m.actual) for m in results["open"].mismatches] == [
+        ("amount", "0", "undecided")
+    ]
+    assert [(m.what, m.expected, m.actual) for m in results["decided"].mismatches] == [
+        ("eligible", "undecided", False)
+    ]
+    (bad,) = results["bad"].mismatches
+    assert bad.actual.startswith("(expectation is not decimal: expected an amount")
+    assert results["refused"].error == "AnswerError: invalid answers: age"
+    assert not results["refused"].passed
+    (nxt,) = results["next"].mismatches
+    assert (nxt.what, nxt.expected, nxt.actual) == (
+        "next questions",
+        ["resident"],
+        ["age", "resident"],
+    )
+    scenario = compiled.ruleset.scenarios[0]
+    assert run_scenario(compiled, compiled.ruleset, scenario).passed  # durable by default
+
+
+def test_scenario_as_of() -> None:
+    compiled = build(
+        rules={
+            "adult": {"when": 'age >= 18 and as_of >= date("2024-06-01")', "legal_reference": "§"}
+        },
+        scenarios=[
+            {
+                "name": "later",
+                "as_of": "2024-07-01",
+                "answers": {"age": 20, "resident": True},
+                "expect": {"eligible": True},
+            }
+        ],
+    )
+    (result,) = run_scenarios(compiled, compiled.ruleset)
+    assert result.passed
+
+
+# ------------------------------------------------------------------------------ diff
+
+
+def test_diff_of_two_versions() -> None:
+    old = version("1", "2024-01-01", parameters={"limit": {"value": 10}})
+    new = version(
+        "2",
+        "2025-01-01",
+        parameters={"limit": {"value": 12}},
+        questions={
+            "age": document()["questions"]["age"],
+            "county": {"type": "string", "label": "?"},
+        },
+        goals={
+            "eligible": {"type": "boolean", "value": 'adult and county = "N"', "label": "Eligible"}
+        },
+    )
+    changes = {(c.part, c.id, c.kind): c.fields for c in diff_versions(old, new)}
+    assert changes[("parameters", "limit", "changed")] == {"value": (10, 12)}
+    assert ("questions", "resident", "removed") in changes
+    assert ("questions", "county", "added") in changes
+    assert changes[("goals", "eligible", "changed")] == {
+        "value": ("adult and resident", 'adult and county = "N"')
+    }
+    assert changes[("version", "effective_from", "changed")] == {
+        "effective_from": ("2024-01-01", "2025-01-01")
+    }
+    assert diff_versions(old, old) == []
+
+
+# ------------------------------------------------------------------------------ canonical form
+
+
+def test_canonical_document_and_hash() -> None:
+    ruleset = load(
+        document(
+            parameters={
+                "limit": {
+                    "value": Decimal("1200.00"),
+                    "legal_reference": "§ 1",
+                    "description": "L",
+                },
+                "fee": {"table": {1: 40}, "each_additional": -5, "default": 50},
+            },
+            scenarios=[{"name": "x", "answers": {}, "expect": {}}],
+        )
+    )
+    doc = to_document(ruleset)
+    assert doc["parameters"]["limit"] == {
+        "type": "decimal",
+        "value": "1200.00",
+        "legal_reference": "§ 1",
+        "description": {"*": "L"},
+    }
+    assert doc["parameters"]["fee"]["table"] == {"1": 40}
+    assert doc["parameters"]["fee"]["each_additional"] == -5
+    assert "scenarios" not in doc and "status" not in doc
+    assert to_document(ruleset, with_scenarios=True)["scenarios"] == [
+        {"name": "x", "answers": {}, "expect": {}}
+    ]
+    assert ruleset_hash(ruleset) == content_hash(doc)
+    # scenarios and status are not part of the content
+    again = load(document(status="draft", parameters=ruleset.document["parameters"]))
+    assert ruleset_hash(again) == ruleset_hash(ruleset)
+
+
+# ------------------------------------------------------------------------------ texts, values
+
+
+def test_localize() -> None:
+    text = {"en": "Hello", "de": "Hallo"}
+    assert localize(text, "de-AT", "en") == "Hallo"
+    assert localize(text, "fr", "en") == "Hello"
+    assert localize({"*": "Hi"}, "fr", "en") == "Hi"
+    assert localize({"es": "Hola"}, "fr", "en") == "Hola"
+    assert localize({}, "en", "en") is None
+
+
+def test_render_and_format_values() -> None:
+    env = {"n": 3, "amount": Decimal("1234.5"), "flag": True, "day": dt.date(2020, 3, 1)}
+    text = {"en": "{n} · {amount} · {flag} · {day} · {missing}", "de": "{amount} · {flag}"}
+    assert render(text, "en", "en", env) == "3 · 1,234.50 · yes · 2020-03-01 · ?"
+    assert render(text, "de", "en", env) == "1.234,50 · ja"
+    assert render(None, "en", "en", env) is None
+    assert format_value(Decimal("1200.00"), "en") == "1,200"
+    assert format_value(UNKNOWN, "en") == "?" and format_value(Failure("x"), "en") == "?"
+    assert format_value(False, "fr") == "non"
+    assert format_value("x", "en") == "x"
+    assert default_why("§ 1", "es") == "Lo preguntamos porque § 1 lo exige."
+    assert default_why("§ 1", "xx") == "We ask this because § 1 requires it."
+
+
+@pytest.mark.parametrize(
+    ("value", "type_name", "expected"),
+    [
+        (True, "boolean", True),
+        ("12", "integer", 12),
+        (Decimal("12.0"), "integer", 12),
+        ("-3", "integer", -3),
+        ("412.50", "decimal", Decimal("412.50")),
+        (" 1.5 ", "decimal", Decimal("1.5")),
+        (7, "decimal", Decimal(7)),
+        ("x", "string", "x"),
+        ("2020-03-01", "date", dt.date(2020, 3, 1)),
+        (dt.date(2020, 3, 1), "date", dt.date(2020, 3, 1)),
+    ],
+)
+def test_to_typed(value: Any, type_name: str, expected: Any) -> None:
+    result = to_typed(value, type_name)
+    assert result == expected and type(result) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "type_name"),
+    [
+        ("true", "boolean"),
+        (1, "boolean"),
+        (True, "integer"),
+        (Decimal("1.5"), "integer"),
+        ("1.0", "integer"),
+        (0.1, "decimal"),
+        (True, "decimal"),
+        ("1e3", "decimal"),
+        ("NaN", "decimal"),
+        (1, "string"),
+        ("2020-02-30", "date"),
+        (dt.datetime(2020, 1, 1), "date"),
+        (20200101, "date"),
+    ],
+)
+def test_to_typed_refuses(value: Any, type_name: str) -> None:
+    with pytest.raises(ConversionError):
+        to_typed(value, type_name)
+
+
+def test_plain_values_and_hashes() -> None:
+    assert to_plain({1: (Decimal("1.50"), dt.date(2020, 1, 1)), "a": [True, None]}) == {
+        "1": ["1.50", "2020-01-01"],
+        "a": [True, None],
+    }
+    assert canonical_json({"b": 1, "a": Decimal("0.10")}) == '{"a":"0.10","b":1}'
+    assert content_hash({"a": 1}) == content_hash({"a": 1})
+    assert content_hash({"a": 1}) != content_hash({"a": 2})
+    assert [infer_type(v) for v in (True, 1, Decimal(1), dt.date(2020, 1, 1), "x", None)] == [
+        "boolean",
+        "integer",
+        "decimal",
+        "date",
+        "string",
+        None,
+    ]
+    assert [describe_value(v) for v in ("x", True, False, 3)] == ["'x'", "true", "false", "3"]
