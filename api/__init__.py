@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
+from werkzeug.exceptions import NotFound
 
 from api import errors
 from api.config import Config
+from api.errors import InvalidRequest
 from api.jsonio import ExactJSONProvider
 from api.rulebook import StoredRuleBook
 from api.state import EXTENSION, AppState, state
@@ -77,8 +79,25 @@ _sync_lock = threading.Lock()
 
 
 def _before_request() -> None:
+    _reject_control_characters()
     if request.endpoint != "health.healthz":
         _sync_rule_files()
+
+
+def _unsafe(text: str) -> bool:
+    return any(ord(c) < 0x20 or ord(c) == 0x7F for c in text)
+
+
+def _reject_control_characters() -> None:
+    """Ids and query values never hold control characters (and databases refuse NUL)."""
+    if any(isinstance(v, str) and _unsafe(v) for v in (request.view_args or {}).values()):
+        raise NotFound("the path holds control characters")
+    bad = sorted({k for k, v in request.args.items(multi=True) if _unsafe(k) or _unsafe(v)})
+    if bad:
+        message = "control characters are not allowed"
+        raise InvalidRequest(
+            message, errors={k.encode("unicode_escape").decode(): [message] for k in bad}
+        )
 
 
 def _sync_rule_files() -> None:

@@ -14,7 +14,7 @@ from marshmallow import Schema, fields
 
 from api.auth import principal, require
 from api.errors import InvalidRequest, UnsupportedMediaType
-from api.jsonio import is_json_type, parse_bytes
+from api.jsonio import is_json_type, parse_bytes, reject_nul
 from api.openapi import operation
 from api.rulebook import Entry
 from api.ruleset_schemas import VersionSchema
@@ -119,12 +119,14 @@ def document_body() -> dict[str, Any] | str:
 
 
 def _declared_ruleset(document: dict[str, Any] | str) -> Any:
+    """The rule set a document names (YAML is read here only to look; aliases are safe now)."""
     if isinstance(document, dict):
         return document.get("ruleset")
     try:
         data = yaml.safe_load(document)
     except yaml.YAMLError:
         return None
+    reject_nul(data)
     return data.get("ruleset") if isinstance(data, dict) else None
 
 

@@ -48,8 +48,9 @@ def decision_response(recorded: Recorded) -> Response:
 
 def _idempotency_key() -> str | None:
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not 0 < len(key) <= MAX_KEY_LENGTH:
-        message = f"expected 1 to {MAX_KEY_LENGTH} characters"
+    usable = key is None or (0 < len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable())
+    if not usable:
+        message = f"expected 1 to {MAX_KEY_LENGTH} printable ASCII characters"
         raise InvalidRequest("invalid Idempotency-Key", errors={"Idempotency-Key": [message]})
     return key
 

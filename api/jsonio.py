@@ -28,6 +28,9 @@ def _decimal(text: str) -> Decimal:
     value = Decimal(text)
     if abs(value.adjusted()) > MAX_EXPONENT:
         raise NumberOutOfRange(f"the number {text[:20]} is out of range")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        value = Decimal(format(value, "f"))  # 1e3 → 1000: written back as "1000", not "1E+3"
     return value
 
 
@@ -72,15 +75,40 @@ def json_body() -> Any:
 
 
 def parse_bytes(data: bytes) -> Any:
-    """Parse a JSON body, mapping every parser failure to 400."""
+    """Parse a JSON body, mapping every parser failure to 400 (and NUL characters to 422)."""
     if not data.strip():
         raise MalformedJson("the body is empty; send a JSON object")
     try:
-        return loads_exact(data)
+        parsed = loads_exact(data)
     except RecursionError:
         raise MalformedJson("the JSON is nested too deeply") from None
     except ValueError as error:  # JSONDecodeError, UnicodeDecodeError, huge integers
         raise MalformedJson(_describe(error)) from None
+    reject_nul(parsed)
+    return parsed
+
+
+def has_nul(data: Any) -> bool:
+    """True when a text anywhere in the data (keys too) holds a NUL character."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
+def reject_nul(data: Any) -> None:
+    """422 for NUL characters: no answer or name needs one, and databases refuse them."""
+    if has_nul(data):
+        message = "texts must not contain NUL characters"
+        raise InvalidRequest(message, errors={"_body": [message]})
 
 
 def _describe(error: ValueError) -> str:

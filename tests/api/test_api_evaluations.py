@@ -167,3 +167,9 @@ def test_snap_amounts_are_strings(examples: FlaskClient) -> None:
     assert result["goals"]["eligible"]["value"] is True
     assert result["goals"]["estimated_monthly_benefit"]["value"] == "194"
     assert result["answers"]["household_size"] == 1
+
+
+def test_numbers_with_exponents_are_written_out(client: FlaskClient) -> None:
+    raw = b'{"ruleset": "fishing-licence", "as_of": "2024-03-01", "answers": {"income": 1.2e3}}'
+    body = client.post(EVALUATE, data=raw, content_type="application/json").get_json()
+    assert body["answers"]["income"] == "1200"
