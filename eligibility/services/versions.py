@@ -30,7 +30,6 @@ from eligibility.loader import (
 from eligibility.model import RuleSet, Status
 from eligibility.ports import Storage, StoredVersion
 from eligibility.scenarios import run_scenarios
-from eligibility.versions import Catalog, compiled
 from eligibility.yaml_source import load_yaml
 
 _cache: dict[str, CompiledRuleSet] = {}
@@ -63,7 +62,9 @@ def compiled_version(stored: StoredVersion) -> CompiledRuleSet:
         found = _cache.get(stored.content_hash)
     if found is not None:
         return found
-    result = compiled(ruleset_of(stored))
+    # Not versions.compiled(): its cache is shared with rule files of the same hash, and the
+    # RuleSet it returns would then name another source, status and positions.
+    result = compile_ruleset(ruleset_of(stored))
     if result.content_hash != stored.content_hash:
         raise RuleSetError(
             [
@@ -118,7 +119,11 @@ def sync_rule_files(store: Storage, paths: Iterable[Path], by: str = "rules-sync
     is stored.
     """
     rulesets = load_paths(list(paths))
-    Catalog(rulesets)  # compiles every version and refuses overlapping windows among the files
+    for ruleset in rulesets:
+        compile_ruleset(ruleset)  # every expression checked before anything is stored
+        if ruleset.status == "published":
+            same = [r for r in rulesets if r.id == ruleset.id]
+            _refuse_overlap(ruleset, same, ruleset.source)
     plan = [(r, store.versions.get(r.id, r.version)) for r in rulesets]
     refused = [_refusal(r, s) for r, s in plan if s and s.status != "draft"]
     if any(refused):
@@ -141,7 +146,8 @@ def sync_rule_files(store: Storage, paths: Iterable[Path], by: str = "rules-sync
 
 def _add_file_version(store: Storage, ruleset: RuleSet, by: str) -> bool:
     """Store a file's new version; False if another process stored the same one meanwhile."""
-    _check_overlap(store, ruleset.id, ruleset.version, ruleset, ruleset.status)
+    if ruleset.status == "published":
+        _refuse_overlap(ruleset, store.versions.list(ruleset.id), ruleset.source)
     try:
         store.versions.add(_new_record(ruleset, ruleset.status, by, store.now()))
     except Conflict:
@@ -223,7 +229,7 @@ def publish(store: Storage, ruleset_id: str, version: str, publisher: str) -> St
     ]
     if failures:
         raise ScenariosFailed(ruleset_id, version, failures)
-    _check_overlap(store, ruleset_id, version, stored, "published")
+    _refuse_overlap(stored, store.versions.list(ruleset_id), f"{ruleset_id}/{version}")
     now = store.now()
     published = replace(stored, status="published", published_at=now, published_by=publisher)
     store.versions.replace(published, "draft")
@@ -260,7 +266,13 @@ def retire(store: Storage, ruleset_id: str, version: str, by: str) -> StoredVers
 
 
 class Window(Protocol):
-    """Anything with an effective window: a RuleSet or a StoredVersion."""
+    """A version's window and status: a RuleSet or a StoredVersion."""
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
 
     @property
     def effective_from(self) -> dt.date: ...
@@ -269,27 +281,18 @@ class Window(Protocol):
     def effective_to(self) -> dt.date | None: ...
 
 
-def _check_overlap(
-    store: Storage, ruleset_id: str, version: str, window: Window, status: Status
-) -> None:
-    if status != "published":
-        return
+def _refuse_overlap(window: Window, others: Iterable[Window], where: str | None) -> None:
+    """RuleSetError if `window`, once published, would overlap another published version."""
     far = dt.date.max
-    for other in store.versions.list(ruleset_id):
-        if other.version == version or other.status != "published":
-            continue
-        if window.effective_from <= (other.effective_to or far) and other.effective_from <= (
-            window.effective_to or far
+    for other in others:
+        if (
+            other.version != window.version
+            and other.status == "published"
+            and window.effective_from <= (other.effective_to or far)
+            and other.effective_from <= (window.effective_to or far)
         ):
-            raise RuleSetError(
-                [
-                    Problem(
-                        f"the effective window overlaps published version '{other.version}'",
-                        "effective_from",
-                        f"{ruleset_id}/{version}",
-                    )
-                ]
-            )
+            message = f"the effective window overlaps published version '{other.version}'"
+            raise RuleSetError([Problem(message, "effective_from", where)])
 
 
 # --- lookup ---------------------------------------------------------------------------------

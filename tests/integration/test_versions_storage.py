@@ -183,3 +183,15 @@ def test_processes_starting_together_sync_once(migrated_url: str) -> None:
     with ThreadPoolExecutor(4) as pool:
         added = [a for result in pool.map(lambda _: start(), range(4)) for a in result]
     assert added == ["fishing-licence 2024-01-01"]
+
+
+def test_sync_refuses_overlapping_files_and_stores_nothing(store: Storage, tmp_path: Path) -> None:
+    folder = tmp_path / "fishing-licence"
+    shutil.copytree(FISHING, folder)
+    text = (folder / "2024-01-01.yaml").read_text()
+    overlapping = text.replace('version: "2024-01-01"', 'version: "2024-06-01"')
+    overlapping = overlapping.replace("effective_from: 2024-01-01", "effective_from: 2024-06-01")
+    (folder / "2024-06-01.yaml").write_text(overlapping)
+    with pytest.raises(RuleSetError, match="overlaps published version"):
+        services.sync_rule_files(store, [folder])
+    assert store.versions.list() == []
