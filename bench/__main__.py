@@ -48,6 +48,9 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--docs", type=Path, default=DOCS, help="report to (re)write")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite the report")
     parser.add_argument("--list", action="store_true", help="list the benchmarks")
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite the report from the results file"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -94,6 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         for name, (_, limit, what) in BENCHMARKS.items():
             print(f"{name:15} {what} (limit {limit} s)")
+        return 0
+    if args.report_only:
+        from bench.report import write_report
+
+        write_report(json.loads(args.out.read_text()), args.docs)
+        print(f"report:  {args.docs}")
         return 0
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:

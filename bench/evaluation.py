@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.corpus import AnswerSet, available, corpus, versions_of
-from bench.harness import Settings, measure, ratio
+from bench.harness import Settings, measure, measure_many, ratio
 
 HEADLINE = {"snap": "2019-10-01"}  # others: the newest version
 
@@ -38,7 +38,7 @@ def evaluator(compiled: Any, engine: str) -> Callable[[AnswerSet], object]:
 
 
 def phases(compiled: Any, items: list[AnswerSet], settings: Settings) -> dict[str, Any]:
-    """µs per call of each stage of one evaluation (what `evaluate` is made of)."""
+    """CPU µs per call of each stage of one evaluation (what `evaluate` is made of)."""
     from eligibility.answers import parse_answers
     from eligibility.engine.durable import compute_durable
     from eligibility.engine.pure import compute
@@ -49,24 +49,20 @@ def phases(compiled: Any, items: list[AnswerSet], settings: Settings) -> dict[st
         for i in items
     ]
     envs = [(compute(compiled, a.values, day), a.dont_know) for a, day in parsed]
-    stages: dict[str, Callable[[Any], object]] = {
-        "parse_answers": lambda i: parse_answers(compiled.questions, i.answers),
-        "compute (pure)": lambda p: compute(compiled, p[0].values, p[1]),
-        "compute_durable (pure + durable_rules)": lambda p: compute_durable(
-            compiled, p[0].values, p[1]
-        ),
-        "walk (next questions, reasons)": lambda e: walk(compiled, e[0], e[1]),
-    }
-    inputs: dict[str, list[Any]] = {
-        "parse_answers": items,
-        "compute (pure)": parsed,
-        "compute_durable (pure + durable_rules)": parsed,
-        "walk (next questions, reasons)": envs,
-    }
-    out = {name: measure(fn, inputs[name], settings)["us_per_call"] for name, fn in stages.items()}
-    out["evaluate (durable, total)"] = measure(evaluator(compiled, "durable"), items, settings)[
-        "us_per_call"
-    ]
+    timings = measure_many(
+        {
+            "parse_answers": (lambda i: parse_answers(compiled.questions, i.answers), items),
+            "compute (pure)": (lambda p: compute(compiled, p[0].values, p[1]), parsed),
+            "compute_durable (pure + durable_rules)": (
+                lambda p: compute_durable(compiled, p[0].values, p[1]),
+                parsed,
+            ),
+            "walk (next questions, reasons)": (lambda e: walk(compiled, e[0], e[1]), envs),
+            "evaluate (durable, total)": (evaluator(compiled, "durable"), items),
+        },
+        settings,
+    )
+    out = {name: t["cpu_us_per_call"] for name, t in timings.items()}
     return out
 
 

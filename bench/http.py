@@ -148,7 +148,7 @@ def hey(port: int, rate: float, seconds: int, body_file: Path) -> dict[str, Any]
         check=True,
     ).stdout
     found = {
-        m.group(1): float(m.group(2)) * 1000
+        m.group(1): round(float(m.group(2)) * 1000, 2)
         for m in re.finditer(r"(50|99)% in ([0-9.]+) secs", out)
     }
     ok = sum(int(n) for n in re.findall(r"\[200\]\s+(\d+) responses", out))
@@ -160,7 +160,7 @@ def hey(port: int, rate: float, seconds: int, body_file: Path) -> dict[str, Any]
     )
     rate_done = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))  # type: ignore[union-attr]
     return {
-        "requests_per_second": rate_done,
+        "requests_per_second": round(rate_done, 1),
         "target_rate": round(rate, 1),
         "p50_ms": found.get("50"),
         "p99_ms": found.get("99"),

@@ -92,8 +92,8 @@ def _evaluation(b: dict[str, Any]) -> str:
     if phases:
         names = list(next(iter(phases.values())))
         text += (
-            "\n\nWhere the time of one evaluation goes (complete answer sets, µs per call, "
-            "each stage timed alone):\n\n"
+            "\n\nWhere the time of one evaluation goes (complete answer sets, CPU µs per "
+            "call, each stage timed alone, in turns):\n\n"
             + _table(["stage", *phases], [[n, *(phases[v].get(n) for v in phases)] for n in names])
         )
     return text
@@ -331,7 +331,7 @@ def _targets(bench: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
             (
                 "http",
                 "HTTP ≥ 60 % of bare Flask; p99 < 20 ms at half of saturation",
-                f"{r * 100:.0f} %; p99 {p99} ms",
+                f"{r * 100:.0f} %; p99 {_fmt(p99)} ms",
                 met,
             )
         )
