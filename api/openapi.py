@@ -22,6 +22,13 @@ from api.schemas import ProblemSchema
 F = TypeVar("F", bound=Callable[..., Any])
 SchemaType = type[Schema] | Schema
 API_VERSION = "1.0.0"
+# Ids in paths: no slash, no control characters (those paths are simply not found).
+PATH_PARAMETER = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 200,
+    "pattern": r"^[^/\x00-\x1f\x7f]+$",
+}
 _REASONS = {
     400: "Malformed JSON",
     401: "No valid API key",
@@ -116,7 +123,7 @@ def _operation(view: Any, meta: Operation, path_names: list[str]) -> dict[str, A
         "summary": summary.strip(),
         "tags": [meta.tag],
         "parameters": _parameters(meta, path_names),
-        "responses": _responses(view, meta),
+        "responses": _responses(view, meta, bool(path_names)),
     }
     if description.strip():
         op["description"] = re.sub(r"\n\s+", "\n", description.strip())
@@ -132,7 +139,7 @@ def _operation(view: Any, meta: Operation, path_names: list[str]) -> dict[str, A
 
 def _parameters(meta: Operation, path_names: list[str]) -> list[dict[str, Any]]:
     params: list[dict[str, Any]] = [
-        {"in": "path", "name": n, "required": True, "schema": {"type": "string"}}
+        {"in": "path", "name": n, "required": True, "schema": dict(PATH_PARAMETER)}
         for n in path_names
     ]
     if meta.query is not None:
@@ -143,7 +150,7 @@ def _parameters(meta: Operation, path_names: list[str]) -> list[dict[str, Any]]:
     return params
 
 
-def _responses(view: Any, meta: Operation) -> dict[str, Any]:
+def _responses(view: Any, meta: Operation, has_path_parameters: bool) -> dict[str, Any]:
     success: dict[str, Any] = {"description": "Success"}
     if meta.response is not None:
         success["content"] = {m: {"schema": meta.response} for m in meta.media_types}
@@ -155,7 +162,7 @@ def _responses(view: Any, meta: Operation) -> dict[str, Any]:
     responses: dict[str, Any] = {str(meta.status): success}
     for status, description in meta.extra_responses.items():
         responses[str(status)] = {**success, "description": description}
-    for status in sorted(_error_statuses(view, meta)):
+    for status in sorted(_error_statuses(view, meta, has_path_parameters)):
         responses[str(status)] = {
             "description": _REASONS[status],
             "content": {"application/problem+json": {"schema": "Problem"}},
@@ -163,8 +170,10 @@ def _responses(view: Any, meta: Operation) -> dict[str, Any]:
     return responses
 
 
-def _error_statuses(view: Any, meta: Operation) -> set[int]:
+def _error_statuses(view: Any, meta: Operation, has_path_parameters: bool) -> set[int]:
     statuses = {500, *meta.errors}
+    if has_path_parameters:
+        statuses.add(404)
     if getattr(view, "roles", ()):
         statuses |= {401, 403}
     if meta.body is not None:
