@@ -67,6 +67,9 @@ class CompiledRuleSet:
     strict_parts: Mapping[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # Everything the relevance walk reads besides answered-ness: named values and the nodes
+    # where it chooses a path (and/or/if/in and their operands). Equal readings, equal walks.
+    walk_keys: tuple[int | str, ...] = field(default=(), compare=False, repr=False)
     rules_by_id: Mapping[str, Rule] = field(default_factory=dict, compare=False, repr=False)
     goals_by_id: Mapping[str, Goal] = field(default_factory=dict, compare=False, repr=False)
     engine_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -226,13 +229,16 @@ def _assemble(
     kinds.update({r.id: "rule" for r in ruleset.rules})
     kinds.update({g.id: "goal" for g in ruleset.goals})
     closures: dict[int, Evaluator] = {}
+    parts = _strict_parts(job.asts.values(), set(ruleset.question_ids), set(job.asts))
+    walk_keys = _walk_keys(job.asts.values(), parts, order)
+    keep = {key for key in walk_keys if isinstance(key, int)}
     named = {
         name: Named(
             name,
             kinds[name],
             job.asts[name],
             types[name],
-            compile_expression(job.asts[name], job.tables, closures),
+            compile_expression(job.asts[name], job.tables, closures, keep),
             tuple(n.names(job.asts[name])),
             references.get(name),
         )
@@ -251,13 +257,32 @@ def _assemble(
         types=types,
         goal_ids=tuple(g.id for g in ruleset.goals),
         closures=closures,
-        strict_parts=_strict_parts(job.asts.values(), set(ruleset.question_ids), set(named)),
+        strict_parts=parts,
+        walk_keys=walk_keys,
         rules_by_id={r.id: r for r in ruleset.rules},
         goals_by_id={g.id: g for g in ruleset.goals},
     )
 
 
 _BRANCHING = (n.And, n.Or, n.If, n.In)
+
+
+def _walk_keys(
+    asts: Iterable[n.Node], parts: Mapping[int, object], order: list[str]
+) -> tuple[int | str, ...]:
+    """Environment keys whose values steer the relevance walk (see CompiledRuleSet)."""
+    keys: dict[int | str, None] = dict.fromkeys(order)
+    for ast in asts:
+        for node in n.walk(ast):
+            if id(node) in parts:
+                continue
+            keys[id(node)] = None
+            for operand in n.operands(node):
+                if isinstance(operand, n.Name):
+                    keys[operand.name] = None
+                elif not isinstance(operand, n.Literal):
+                    keys[id(operand)] = None
+    return tuple(keys)
 
 
 def _strict_parts(

@@ -19,7 +19,7 @@ from typing import Any
 
 from eligibility.compiler import CompiledRuleSet
 from eligibility.expressions import nodes as n
-from eligibility.expressions.values import Value, is_known
+from eligibility.expressions.values import UNKNOWN, Failure, Value, is_known
 
 
 @dataclass
@@ -155,6 +155,35 @@ class _Walker:
         return order
 
 
+WALK_CACHE_SIZE = 4096  # distinct paths through a version's rules remembered per process
+
+
 def walk(compiled: CompiledRuleSet, env: Mapping[Any, Value], dont_know: frozenset[str]) -> Walk:
-    """Relevant questions, used answers and reasons for every goal of one evaluation."""
-    return _Walker(compiled, env, dont_know).run()
+    """Relevant questions, used answers and reasons for every goal of one evaluation.
+
+    The walk depends only on what `signature` reads, so claims that take the same path
+    through the rules (most of them, under load) share one walk, computed once.
+    """
+    key = signature(compiled, env, dont_know)
+    cache: dict[tuple[Any, ...], Walk] = compiled.engine_cache.setdefault("walks", {})
+    found = cache.get(key)
+    if found is None:
+        found = _Walker(compiled, env, dont_know).run()
+        if len(cache) >= WALK_CACHE_SIZE:
+            cache.clear()
+        cache[key] = found
+    return found
+
+
+def signature(
+    compiled: CompiledRuleSet, env: Mapping[Any, Value], dont_know: frozenset[str]
+) -> tuple[Any, ...]:
+    """What the walk reads: which questions are answered, and the steering values' classes."""
+    values = list(map(env.get, compiled.walk_keys))
+    values.extend(env[q] for q in compiled.questions)
+    # True, False and None (not computed) stay as they are; other values only known or open.
+    steering = tuple(
+        v if v is True or v is False or v is None else (v is not UNKNOWN and type(v) is not Failure)
+        for v in values
+    )
+    return (dont_know, steering)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 
 from eligibility.compiler import PLACEHOLDER
 from eligibility.expressions.values import UNKNOWN, Failure, Value
@@ -49,4 +50,16 @@ def render(
     chosen = localize(text, locale, default_locale)
     if chosen is None:
         return None
-    return PLACEHOLDER.sub(lambda m: format_value(env.get(m.group(1), UNKNOWN), locale), chosen)
+    pieces = _template(chosen)
+    if len(pieces) == 1:
+        return chosen
+    # Odd pieces are names: "a {x} b" → ("a ", "x", " b").
+    return "".join(
+        piece if i % 2 == 0 else format_value(env.get(piece, UNKNOWN), locale)
+        for i, piece in enumerate(pieces)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _template(text: str) -> tuple[str, ...]:
+    return tuple(PLACEHOLDER.split(text))

@@ -10,7 +10,7 @@ propagates like UNKNOWN but dominates it, so an undecided goal can report why.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from decimal import Decimal, DecimalException
 from typing import Any
 
@@ -107,15 +107,19 @@ class Compiler:
     """Compiles AST nodes to closures; tables are resolved once, here."""
 
     def __init__(
-        self, tables: Mapping[str, Table], closures: dict[int, Evaluator] | None = None
+        self,
+        tables: Mapping[str, Table],
+        closures: dict[int, Evaluator] | None = None,
+        keep: Container[int] = (),
     ) -> None:
         self.tables = tables
         self.closures = closures if closures is not None else {}
+        self.keep = keep
 
     def compile(self, node: n.Node) -> Evaluator:
         method: Callable[[n.Node], Evaluator] = getattr(self, f"_{type(node).__name__.lower()}")
         closure = method(node)
-        if not isinstance(node, n.Literal | n.Name):
+        if id(node) in self.keep and not isinstance(node, n.Literal | n.Name):
             closure = _storing(id(node), closure)
         self.closures[id(node)] = closure
         return closure
@@ -262,7 +266,14 @@ def _storing(key: int, closure: Evaluator) -> Evaluator:
 
 
 def compile_expression(
-    node: n.Node, tables: Mapping[str, Table], closures: dict[int, Evaluator] | None = None
+    node: n.Node,
+    tables: Mapping[str, Table],
+    closures: dict[int, Evaluator] | None = None,
+    keep: Container[int] = (),
 ) -> Evaluator:
-    """Compile one type-checked AST into a closure; `closures` collects every sub-node's."""
-    return Compiler(tables, closures).compile(node)
+    """Compile one type-checked AST into a closure; `closures` collects every sub-node's.
+
+    The values of the nodes in `keep` are also kept in the environment under `id(node)`,
+    for the relevance walk to read.
+    """
+    return Compiler(tables, closures, keep).compile(node)

@@ -22,6 +22,7 @@ from eligibility.expressions import nodes as n
 
 MAX_LENGTH = 4000  # characters in one expression
 MAX_DEPTH = 40  # nesting of sub-expressions, as authors count it (the AST)
+MAX_CHAIN = 200  # depth of the tree itself: bounds the recursion of compiling and evaluating
 _MAX_TREE_DEPTH = 400  # lark's parse tree has a few pass-through levels per AST level
 
 _TOKEN_WORDS = {
@@ -190,15 +191,24 @@ def parse(text: str) -> n.Node:
         if isinstance(error.orig_exc, ExpressionError):
             raise error.orig_exc from None
         raise
-    if _ast_depth(ast) > MAX_DEPTH:
+    nesting, chain = _ast_depth(ast)
+    if nesting > MAX_DEPTH:
         raise ExpressionError(f"the expression is nested more than {MAX_DEPTH} levels deep")
+    if chain > MAX_CHAIN:
+        raise ExpressionError(
+            f"the expression chains more than {MAX_CHAIN} terms; name parts of it as derived values"
+        )
     return ast
 
 
-def _ast_depth(node: n.Node) -> int:
-    deepest, stack = 0, [(node, 1)]
+def _ast_depth(node: n.Node) -> tuple[int, int]:
+    """Nesting as authors see it (`a + b + c` is one level) and the depth of the tree itself."""
+    deepest, longest = 0, 0
+    stack = [(node, 1, 1)]
     while stack:
-        current, depth = stack.pop()
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in n.children(current))
-    return deepest
+        current, depth, raw = stack.pop()
+        deepest, longest = max(deepest, depth), max(longest, raw)
+        for child in n.children(current):
+            flat = isinstance(current, n.Arith) and isinstance(child, n.Arith)
+            stack.append((child, depth if flat else depth + 1, raw + 1))
+    return deepest, longest
