@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 
@@ -16,3 +17,16 @@ def assert_problem(response: Any, status: int, slug: str | None = None) -> dict[
         assert body["type"].endswith("/problems/" + slug), body["type"]
     assert "Traceback" not in response.get_data(as_text=True)
     return body
+
+
+class FakeClock:
+    """A clock the tests move forward (session expiry, decision times)."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from api_helpers import FakeClock
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -55,19 +55,6 @@ def examples_app() -> Iterator[Flask]:
 def examples(examples_app: Flask) -> FlaskClient:
     """A client of the examples app."""
     return examples_app.test_client()
-
-
-class FakeClock:
-    """A clock the tests move forward (session expiry, decision times)."""
-
-    def __init__(self) -> None:
-        self.now = dt.datetime.now(dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += dt.timedelta(seconds=seconds)
 
 
 @pytest.fixture

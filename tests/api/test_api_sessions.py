@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api_helpers import assert_problem
-from conftest import FakeClock
+from api_helpers import FakeClock, assert_problem
 from flask.testing import FlaskClient
 
 SESSIONS = "/v1/sessions"
