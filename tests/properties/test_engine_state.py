@@ -157,6 +157,7 @@ def _evaluate_in_child(queue: Any) -> None:
     queue.put((result.outcome, durable.runtime() is not parent_runtime))
 
 
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_forked_worker_builds_its_own_runtime(fishing: CompiledRuleSet) -> None:
     evaluate(fishing, {}, engine="durable")  # the parent's runtime exists and is registered
     context = multiprocessing.get_context("fork")

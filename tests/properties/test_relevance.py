@@ -127,6 +127,7 @@ def check_per_goal_questions(case: Case, data: st.DataObject) -> bool:
     version = case.version
     parsed = parse_answers(version.questions, case.answers)
     env = compute(version, parsed.values, case.as_of or version.ruleset.effective_from)
+    assert not [k for k, v in env.items() if isinstance(v, float)], "a float in the values"
     result = case.evaluate()
     wanted: set[str] = set()
     for goal in version.goal_ids:
