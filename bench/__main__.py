@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import RESULTS, ROOT, Settings, machine
+from bench.harness import RESULTS, ROOT, Settings, code_state, machine
 
 # name → (module, time limit in seconds, what it measures)
 BENCHMARKS: dict[str, tuple[str, int, str]] = {
@@ -115,7 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     results = dict(previous)
     for name in names:
         print(f"== {name}: {BENCHMARKS[name][2]}", flush=True)
+        code = code_state()
         result = _run_one(name, args)
+        result["code"] = code
         result["measured_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         result["settings"] = {"repeat": args.repeat, "seconds": args.seconds, "quick": args.quick}
         results[name] = result

@@ -25,7 +25,7 @@ from bench.harness import Settings, measure_many, ratio
 def job(compiled: Any, items: list[AnswerSet], settings: Settings) -> dict[str, Any]:
     """Plain data for `bench.durable_raw`: definitions and the events of every answer set.
 
-    The events are the ones the project posts: its runtime's `decide` is spied on while
+    The events are the ones the project posts: its runtime is spied on while
     `compute_durable` runs once per answer set.
     """
     from eligibility.answers import parse_answers
@@ -40,19 +40,24 @@ def job(compiled: Any, items: list[AnswerSet], settings: Settings) -> dict[str, 
         for rule_name, rule in rule_definitions(network, lambda goal, value: None).items():
             definitions[rule_name] = {k: v for k, v in rule.items() if k != "run"}
     evaluations: list[list[dict[str, Any]]] = []
-    original = rt.decide
+    # The runtime posts one event per goal network: through `post(version, event)` where
+    # it has one, else through `decide(version, events)`. Spy on whichever exists.
+    hook = "post" if hasattr(rt, "post") else "decide"
+    original = getattr(rt, hook)
 
-    def spy(version: Any, events: list[dict[str, Any]]) -> Any:
-        evaluations.append([dict(e) for e in events])
-        return original(version, events)
+    def spy(version: Any, payload: Any) -> Any:
+        events = [payload] if hook == "post" else payload
+        evaluations[-1].extend(dict(e) for e in events)
+        return original(version, payload)
 
-    rt.decide = spy  # type: ignore[method-assign]
+    setattr(rt, hook, spy)
     try:
         for item in items:
+            evaluations.append([])
             answers = parse_answers(compiled.questions, item.answers)
             compute_durable(compiled, answers.values, item.as_of or compiled.ruleset.effective_from)
     finally:
-        del rt.decide
+        delattr(rt, hook)
     return {
         "name": version.name,
         "definitions": definitions,
@@ -83,7 +88,10 @@ def compare(
         version = rt.register(compiled)
 
     def decide(events: list[dict[str, Any]]) -> object:
+        """The project's durable_rules calls for one evaluation's events."""
         with rt.lock:
+            if hasattr(rt, "post"):
+                return [rt.post(version, event) for event in events]
             return rt.decide(version, events)
 
     timings = measure_many(

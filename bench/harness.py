@@ -173,6 +173,15 @@ def _git(*args: str) -> str | None:
     return out.stdout.strip()
 
 
+def code_state() -> dict[str, Any]:
+    """The commit measured, and the project files that differed from it (others' work)."""
+    changed = _git("status", "--porcelain", "--", "eligibility", "api", "rules") or ""
+    return {
+        "git_commit": _git("rev-parse", "--short", "HEAD"),
+        "uncommitted": sorted(line[3:] for line in changed.splitlines() if line.strip()),
+    }
+
+
 def machine() -> dict[str, Any]:
     """What the numbers were measured on."""
     load = os.getloadavg()

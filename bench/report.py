@@ -47,6 +47,13 @@ def _section(bench: dict[str, Any] | None, render: Callable[[dict[str, Any]], st
     if "skipped" in bench:
         return f"_Skipped: {bench['skipped']}._"
     when = f"_Measured {bench.get('measured_at', '?')}"
+    code = bench.get("code") or {}
+    if code.get("git_commit"):
+        when += f" at `{code['git_commit']}`"
+        if code.get("uncommitted"):
+            when += " with uncommitted changes to " + ", ".join(
+                f"`{f}`" for f in code["uncommitted"][:5]
+            )
     when += f" ({bench.get('duration_s', '?')} s"
     settings = bench.get("settings") or {}
     if settings:
@@ -105,7 +112,7 @@ def _floor(b: dict[str, Any]) -> str:
         "durable rules / events / actions per evaluation",
         "raw durable_rules µs (host)",
         "C engine alone µs",
-        "project `decide` µs",
+        "project's durable_rules calls µs",
         "`compute_durable` µs",
         "`evaluate` µs",
         "decide / raw",
