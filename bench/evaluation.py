@@ -37,6 +37,17 @@ def evaluator(compiled: Any, engine: str) -> Callable[[AnswerSet], object]:
     return run
 
 
+def cold(compiled: Any, fn: Callable[[AnswerSet], object]) -> Callable[[AnswerSet], object]:
+    """`fn` with the version's per-process caches of relevance walks emptied before each
+    call: the cost of a claim whose path through the rules has not been seen before."""
+
+    def run(item: AnswerSet) -> object:
+        compiled.engine_cache.pop("walks", None)
+        return fn(item)
+
+    return run
+
+
 def phases(compiled: Any, items: list[AnswerSet], settings: Settings) -> dict[str, Any]:
     """CPU µs per call of each stage of one evaluation (what `evaluate` is made of)."""
     from eligibility.answers import parse_answers
@@ -86,6 +97,12 @@ def run(settings: Settings) -> dict[str, Any]:
                 for kind in ("complete", "partial"):
                     sets = getattr(found, kind)
                     row[f"{engine}_{kind}"] = measure(fn, sets, settings) if sets else None
+            if found.partial:
+                row["durable_partial_cold"] = measure(
+                    cold(found.compiled, evaluator(found.compiled, "durable")),
+                    found.partial,
+                    settings,
+                )
             for kind in ("complete", "partial"):
                 d, p = row[f"durable_{kind}"], row[f"pure_{kind}"]
                 row[f"durable_over_pure_{kind}"] = ratio(

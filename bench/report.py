@@ -81,18 +81,29 @@ def _evaluation(b: dict[str, Any]) -> str:
         "µs",
         "pure partial /s",
         "µs",
+        "durable partial, walk not cached /s",
+        "µs",
     ]
     rows = []
     for r in b["rows"]:
         name = f"{r['ruleset']}@{r['version']}" + (" **(headline)**" if r["headline"] else "")
         row: list[Any] = [name, f"{r['complete_sets']} / {r['partial_sets']}"]
-        for key in ("durable_complete", "pure_complete", "durable_partial", "pure_partial"):
-            row += [_t(r[key]), _t(r[key], "cpu_us_per_call")]
+        for key in (
+            "durable_complete",
+            "pure_complete",
+            "durable_partial",
+            "pure_partial",
+            "durable_partial_cold",
+        ):
+            row += [_t(r.get(key)), _t(r.get(key), "cpu_us_per_call")]
         rows.append(row)
     text = (
         "Evaluations per second on one core (from CPU time; wall-clock figures are in the "
         "JSON) and µs per call: `evaluate()` as the API calls it — answers parsed and "
-        "checked, goals with reasons, next questions, ignored answers, no trace.\n\n"
+        "checked, goals with reasons, next questions, ignored answers, no trace. A version "
+        "keeps the relevance walks of the paths claims took through its rules (per process); "
+        "the answer sets here repeat, so most calls find their walk cached — the last "
+        "column empties that cache before every call (a claim on a path not seen before).\n\n"
         + _table(head, rows)
     )
     phases = b.get("phases_complete") or {}
@@ -364,12 +375,14 @@ def _targets(bench: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     if big:
         worst = big["next_questions_empty_durable_cpu_us"] / 1000
         half = big["next_questions_half_durable_cpu_us"] / 1000
+        half_cold = big.get("next_questions_half_durable_cold_cpu_us", half * 1000) / 1000
         out.append(
             (
                 "next_questions_2000",
                 "next questions on the 2,000-rule set < 5 ms",
-                f"{worst:.1f} ms with no answer, {half:.1f} ms half answered",
-                max(worst, half) < 5,
+                f"{worst:.1f} ms with no answer; half answered {half_cold:.1f} ms on a new "
+                f"path, {half:.1f} ms with its walk cached",
+                max(worst, half_cold) < 5,
             )
         )
         keys = [k for k in scale["growth_exponents"] if k.endswith("_us")]

@@ -38,6 +38,7 @@ METRICS = {
     "next_questions_empty_durable_us": "next questions, no answers, durable",
     "next_questions_empty_pure_us": "next questions, no answers, pure",
     "next_questions_half_durable_us": "next questions, half answered, durable",
+    "next_questions_half_durable_cold_us": "the same, no walk cached for the path",
     "walk_empty_us": "relevance walk alone, no answers",
     "rss_compiled_mib": "RSS of load + compile",
 }
@@ -87,6 +88,13 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
     out["rss_registered_mib"] = rss_bytes() / 2**20 - out["rss_start_mib"]
     env = compute(compiled, parse_answers(compiled.questions, {}).values, day)
 
+    def cold(answers: dict[str, Any]) -> Any:
+        def run(_: object) -> Any:
+            compiled.engine_cache.pop("walks", None)  # no walk remembered for this path
+            return evaluate(compiled, answers, as_of=day)
+
+        return run
+
     def call(answers: dict[str, Any], engine: str) -> Any:
         return lambda _: evaluate(compiled, answers, as_of=day, engine=engine)  # type: ignore[arg-type]
 
@@ -97,6 +105,7 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
             "next_questions_empty_durable_us": (call({}, "durable"), [0]),
             "next_questions_empty_pure_us": (call({}, "pure"), [0]),
             "next_questions_half_durable_us": (call(half, "durable"), [0]),
+            "next_questions_half_durable_cold_us": (cold(half), [0]),
             "walk_empty_us": (lambda _: walk(compiled, env, frozenset()), [0]),
         },
         settings,
