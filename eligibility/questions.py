@@ -155,6 +155,7 @@ class _Walker:
         return order
 
 
+_KNOWN, _OPEN = "known", "open"
 WALK_CACHE_SIZE = 4096  # distinct paths through a version's rules remembered per process
 
 
@@ -183,7 +184,9 @@ def signature(
     values.extend(env[q] for q in compiled.questions)
     # True, False and None (not computed) stay as they are; other values only known or open.
     steering = tuple(
-        v if v is True or v is False or v is None else (v is not UNKNOWN and type(v) is not Failure)
+        v
+        if v is True or v is False or v is None
+        else (_OPEN if v is UNKNOWN or type(v) is Failure else _KNOWN)
         for v in values
     )
     return (dont_know, steering)

@@ -20,7 +20,7 @@ from typing import Any
 from durable.engine import Host
 
 from eligibility.compiler import CompiledRuleSet
-from eligibility.engine.mapping import GoalNetwork, goal_network, rule_definitions
+from eligibility.engine.mapping import GoalNetwork, goal_networks, rule_definitions
 from eligibility.engine.pure import compute
 from eligibility.errors import EngineError
 from eligibility.expressions.values import UNKNOWN, Failure, Value
@@ -40,6 +40,7 @@ class DurableVersion:
     """A version registered with durable_rules: its ruleset name, networks and dependants."""
 
     name: str
+    goals: tuple[str, ...]
     networks: tuple[GoalNetwork, ...]
     recompute: tuple[str, ...]
 
@@ -76,28 +77,28 @@ class DurableRuntime:
             self.registered.add(version.name)
         return version
 
-    def decide(
-        self, version: DurableVersion, events: list[dict[str, Any]]
-    ) -> dict[str, bool | None]:
-        """Post one event per goal and return the outcome that fired for each."""
+    def decide(self, version: DurableVersion, env: dict[Any, Value]) -> dict[str, bool | None]:
+        """Post one event per network (parts before goals); the outcome that fired for each."""
         decided: dict[str, bool | None] = {}
-        for event in events:
-            sid = f"s{next(self.sessions)}"
-            self.fired.clear()
-            self.live += 1
-            try:
-                state = self.host.post(version.name, {"sid": sid, **event})
-            finally:
-                self.host.delete_state(version.name, sid)
-                self.live -= 1
-            if isinstance(state, dict) and "exception" in state:
-                raise EngineError(f"durable_rules action failed: {state['exception']}")
-            if len(self.fired) != 1:
-                raise EngineError(
-                    f"durable_rules fired {len(self.fired)} outcomes for {event['goal']}"
-                )
-            decided[event["goal"]] = self.fired[0][1]
+        for network in version.networks:
+            decided[network.goal] = self.post(version, _event(network, env, decided))
         return decided
+
+    def post(self, version: DurableVersion, event: dict[str, Any]) -> bool | None:
+        """Post one event in a fresh session, delete the session, return what fired."""
+        sid = f"s{next(self.sessions)}"
+        self.fired.clear()
+        self.live += 1
+        try:
+            state = self.host.post(version.name, {"sid": sid, **event})
+        finally:
+            self.host.delete_state(version.name, sid)
+            self.live -= 1
+        if isinstance(state, dict) and "exception" in state:
+            raise EngineError(f"durable_rules action failed: {state['exception']}")
+        if len(self.fired) != 1:
+            raise EngineError(f"durable_rules fired {len(self.fired)} outcomes for {event['goal']}")
+        return self.fired[0][1]
 
 
 _runtime: DurableRuntime | None = None
@@ -116,9 +117,8 @@ def runtime() -> DurableRuntime:
 def _map(compiled: CompiledRuleSet) -> DurableVersion:
     goals = [g for g in compiled.goal_ids if compiled.named[g].type == "boolean"]
     name = f"{compiled.ruleset.id}_{compiled.ruleset.version}_{compiled.content_hash[:16]}"
-    return DurableVersion(
-        name, tuple(goal_network(compiled, g) for g in goals), _dependants(compiled, goals)
-    )
+    networks = tuple(network for g in goals for network in goal_networks(compiled, g))
+    return DurableVersion(name, tuple(goals), networks, _dependants(compiled, goals))
 
 
 def _dependants(compiled: CompiledRuleSet, goals: list[str]) -> tuple[str, ...]:
@@ -130,11 +130,16 @@ def _dependants(compiled: CompiledRuleSet, goals: list[str]) -> tuple[str, ...]:
     return tuple(name for name in compiled.order if name in tainted and name not in goals)
 
 
-def _event(network: GoalNetwork, env: dict[Any, Value]) -> dict[str, Any]:
-    """The goal's event: each atom as "T", "F" or "U" (values computed already are reused)."""
+def _event(
+    network: GoalNetwork, env: dict[Any, Value], decided: Mapping[str, bool | None]
+) -> dict[str, Any]:
+    """A network's event: each atom as "T", "F" or "U" (values computed already are reused)."""
     event: dict[str, Any] = {"goal": network.goal}
     for key, node_key, evaluate in network.atoms:
-        value = env[node_key] if node_key in env else evaluate(env)
+        if evaluate is None:  # the outcome of a part posted before
+            value: Value | None = decided[node_key[1]]
+        else:
+            value = env[node_key] if node_key in env else evaluate(env)
         event[key] = _TRUTH[value] if isinstance(value, bool) else "U"
     return event
 
@@ -147,9 +152,9 @@ def compute_durable(
     rt = runtime()
     with rt.lock:
         version = rt.register(compiled)
-        events = [_event(net, env) for net in version.networks]
-        decided = rt.decide(version, events)
-    for goal, value in decided.items():
+        decided = rt.decide(version, env)
+    for goal in version.goals:
+        value = decided[goal]
         env[goal] = value if value is not None else _undecided(env[goal])
     for name in version.recompute:
         env[name] = compiled.named[name].evaluate(env)

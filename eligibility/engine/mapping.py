@@ -8,6 +8,10 @@ as "T", "F" or "U". Kleene logic is encoded exactly in positive conditions:
 T(a and b) = T(a) ∧ T(b), F(a and b) = F(a) ∨ F(b), T(not a) = F(a), and
 T(if c then a else b) = (T(c) ∧ T(a)) ∨ (F(c) ∧ T(b)) ∨ (T(a) ∧ T(b)). An event
 is consumed by the first rule that matches, so exactly one action fires per goal.
+
+A goal too large for one durable rule (durable_rules' limits on alternatives,
+operators and properties) is split: its parts become networks of their own,
+posted first, whose outcomes are atoms of the goal's event (forward chaining).
 """
 
 from __future__ import annotations
@@ -34,8 +38,9 @@ Condition = dict[str, Any] | None | bool  # None: always holds; False: never hol
 class GoalNetwork:
     """The atoms of one boolean goal and the conditions for its definite values."""
 
-    goal: str
-    atoms: tuple[tuple[str, int | str, Evaluator], ...]  # event key, environment key, closure
+    goal: str  # a goal id, or `goal.n` for a part of a goal that was split off
+    # event key, environment key (or ("net", part) for a part's outcome), closure
+    atoms: tuple[tuple[str, Any, Evaluator | None], ...]
     when_true: Condition
     when_false: Condition
 
@@ -45,8 +50,8 @@ class _Atoms:
 
     def __init__(self, compiled: CompiledRuleSet) -> None:
         self.compiled = compiled
-        self.keys: dict[int, str] = {}
-        self.evaluators: list[tuple[str, int | str, Evaluator]] = []
+        self.keys: dict[Any, str] = {}
+        self.evaluators: list[tuple[str, Any, Evaluator | None]] = []
 
     def atom(self, node: n.Node) -> Formula:
         key = self.keys.get(id(node))
@@ -56,6 +61,35 @@ class _Atoms:
             env_key = node.name if isinstance(node, n.Name) else id(node)
             self.evaluators.append((key, env_key, self.compiled.closures[id(node)]))
         return ("atom", key)
+
+    def outcome(self, part: str) -> Formula:
+        """An atom standing for the outcome of a network split off under the name `part`."""
+        key = f"a{len(self.keys)}"
+        self.keys[("net", part)] = key
+        self.evaluators.append((key, ("net", part), None))
+        return ("atom", key)
+
+    def used_in(self, f: Formula) -> tuple[tuple[str, Any, Evaluator | None], ...]:
+        """The atoms a formula reads."""
+        keys = _atom_keys(f)
+        return tuple(entry for entry in self.evaluators if entry[0] in keys)
+
+
+def _atom_keys(f: Formula) -> set[str]:
+    found: set[str] = set()
+    stack = [f]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, bool):
+            continue
+        kind, body = item
+        if kind == "atom":
+            found.add(body)
+        elif kind == "not":
+            stack.append(body)
+        else:
+            stack.extend(body)
+    return found
 
 
 def formula(node: n.Node, atoms: _Atoms, inline: bool, depth: int = 0) -> Formula:
@@ -166,30 +200,67 @@ def _rule_operators(goal: str, condition: Condition) -> int:
     return operators(all_of([{"goal": goal}, condition]))
 
 
-def goal_network(compiled: CompiledRuleSet, goal: str) -> GoalNetwork:
-    """The network of one boolean goal: rules inlined where durable_rules can hold them."""
-    for inline in (True, False):
-        atoms = _Atoms(compiled)
-        try:
-            f = formula(compiled.named[goal].node, atoms, inline)
-        except EngineError:
-            if not inline:
-                raise
-            continue  # too deep with its rules inlined: map the goal's own expression
-        when_true, when_false = holds(f, True), holds(f, False)
-        fits = (
-            max(terms(when_true), terms(when_false)) <= MAX_TERMS
-            and len(atoms.evaluators) <= MAX_ATOMS
-            and max(_rule_operators(goal, c) for c in (when_true, when_false)) <= MAX_OPERATORS
-        )
-        if fits:
-            return GoalNetwork(goal, tuple(atoms.evaluators), when_true, when_false)
-    raise EngineError(
-        f"goal '{goal}' is too large for durable_rules ({len(atoms.evaluators)} atoms, "
-        f"{max(terms(when_true), terms(when_false))} alternatives, "
-        f"{max(_rule_operators(goal, c) for c in (when_true, when_false))} and/or); "
-        "use the pure engine"
+def _fits(goal: str, f: Formula, atom_count: int) -> bool:
+    when_true, when_false = holds(f, True), holds(f, False)
+    return (
+        max(terms(when_true), terms(when_false)) <= MAX_TERMS
+        and atom_count <= MAX_ATOMS
+        and max(_rule_operators(goal, c) for c in (when_true, when_false)) <= MAX_OPERATORS
     )
+
+
+CHUNK = 8  # operands of one `and`/`or` network when a long one is split
+
+
+class _Splitter:
+    """Splits a goal's formula into networks that each fit one durable rule."""
+
+    def __init__(self, goal: str, atoms: _Atoms) -> None:
+        self.goal, self.atoms = goal, atoms
+        self.networks: list[GoalNetwork] = []
+
+    def network(self, name: str, f: Formula) -> GoalNetwork:
+        if not _fits(name, f, len(_atom_keys(f))):
+            f = self.split(name, f)
+        network = GoalNetwork(name, self.atoms.used_in(f), holds(f, True), holds(f, False))
+        self.networks.append(network)
+        return network
+
+    def split(self, name: str, f: Formula) -> Formula:
+        if isinstance(f, bool) or f[0] == "atom":
+            return f
+        kind, body = f
+        parts = [body] if kind == "not" else list(body)
+        parts = [p if isinstance(p, bool) or p[0] == "atom" else self.part(p) for p in parts]
+        if kind in ("and", "or") and len(parts) > CHUNK:
+            groups = [parts[i : i + CHUNK] for i in range(0, len(parts), CHUNK)]
+            parts = [g[0] if len(g) == 1 else self.part((kind, g)) for g in groups]
+        return (kind, parts[0]) if kind == "not" else (kind, parts)
+
+    def part(self, f: Formula) -> Formula:
+        name = f"{self.goal}.{len(self.networks) + 1}"
+        self.network(name, f)
+        return self.atoms.outcome(name)
+
+
+def goal_networks(compiled: CompiledRuleSet, goal: str) -> tuple[GoalNetwork, ...]:
+    """The networks of one boolean goal, parts first: rules inlined where they fit."""
+    atoms = _Atoms(compiled)
+    try:
+        f = formula(compiled.named[goal].node, atoms, True)
+        if not _fits(goal, f, len(atoms.evaluators)):
+            raise EngineError("does not fit inlined")
+    except EngineError:  # too deep or too large with its rules inlined: rules become atoms
+        atoms = _Atoms(compiled)
+        f = formula(compiled.named[goal].node, atoms, False)
+    splitter = _Splitter(goal, atoms)
+    splitter.network(goal, f)
+    return tuple(splitter.networks)
+
+
+def goal_network(compiled: CompiledRuleSet, goal: str) -> GoalNetwork:
+    """The network that decides the goal itself (the last of `goal_networks`)."""
+    return goal_networks(compiled, goal)[-1]
 
 
 def single_keyed(condition: Any) -> bool:

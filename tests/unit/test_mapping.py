@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from eligibility import EngineError, evaluate
+from eligibility import evaluate
 from eligibility.engine import mapping
 from eligibility.engine.mapping import (
     MAX_OPERATORS,
@@ -141,13 +141,6 @@ def test_three_rules_per_goal_and_never_for_impossible_outcomes() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=EngineError,
-    reason="a goal whose Kleene conditions need more than 15 and/or even with its rules as "
-    "atoms (six ifs here) is refused by durable_rules (32 expression slots per rule); the "
-    "mapping raises EngineError 'too large for durable_rules' instead of splitting the rule",
-)
 def test_a_goal_of_six_ifs_runs_on_durable_rules() -> None:
     wide = " and ".join(f"(if p{i % 4} then p{(i + 1) % 4} else p{(i + 2) % 4})" for i in range(6))
     version = build(
@@ -193,3 +186,21 @@ def test_goals_beyond_fifteen_and_or_run_on_durable_rules() -> None:
     )
     assert evaluate(version, {"b": True}, engine="durable").outcome == {"eligible": True}
     assert evaluate(version, {}, engine="durable").outcome == {"eligible": None}
+
+
+@pytest.mark.parametrize("junction", [" and ", " or "])
+def test_a_goal_too_large_for_one_rule_is_split_into_parts_that_agree_with_kleene(
+    junction: str,
+) -> None:
+    wide = junction.join(
+        f"(if p{i % 4} then p{(i + 1) % 4} else not p{(i + 3) % 4})" for i in range(40)
+    )
+    version = build(
+        questions=BOOLEANS, rules={}, goals={"eligible": {"type": "boolean", "value": wide}}
+    )
+    networks = mapping.goal_networks(version, "eligible")
+    assert len(networks) > 1 and networks[-1].goal == "eligible"
+    for answers in itertools.islice(itertools.product([True, False, None], repeat=4), 0, None, 7):
+        given = {f"p{i}": v for i, v in enumerate(answers) if v is not None}
+        durable = evaluate(version, given, engine="durable").outcome
+        assert durable == evaluate(version, given, engine="pure").outcome
