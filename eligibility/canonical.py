@@ -79,12 +79,14 @@ def to_document(ruleset: RuleSet, *, with_scenarios: bool = False) -> dict[str, 
         "derived": {d.id: _derived(d.expression, d.type, d.description) for d in ruleset.derived},
         "rules": {r.id: _rule(r) for r in ruleset.rules},
         "goals": {
-            g.id: {
-                "type": g.type,
-                "value": g.expression,
-                "label": _text(g.label),
-                "description": _text(g.description),
-            }
+            g.id: _present(
+                {
+                    "type": g.type,
+                    "value": g.expression,
+                    "label": _text(g.label),
+                    "description": _text(g.description),
+                }
+            )
             for g in ruleset.goals
         },
     }
@@ -93,7 +95,12 @@ def to_document(ruleset: RuleSet, *, with_scenarios: bool = False) -> dict[str, 
         doc["scenarios"] = [
             {k: v for k, v in s.__dict__.items() if v is not None} for s in ruleset.scenarios
         ]
-    return to_plain({k: v for k, v in doc.items() if v not in (None, {}, [])})  # type: ignore[no-any-return]
+    return to_plain(_present(doc))  # type: ignore[no-any-return]
+
+
+def _present(doc: dict[str, Any]) -> dict[str, Any]:
+    """The entries that say something (empty texts and lists are left out)."""
+    return {k: v for k, v in doc.items() if v not in (None, {}, [])}
 
 
 def _derived(expression: str, vtype: str | None, description: Any) -> dict[str, Any]:

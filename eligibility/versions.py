@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Iterable
 
+from eligibility.canonical import ruleset_hash
 from eligibility.compiler import CompiledRuleSet, compile_ruleset
 from eligibility.errors import Problem, RuleSetError, RuleSetNotFound, VersionNotFound
 from eligibility.expressions.typecheck import suggest
 from eligibility.model import RuleSet
 
-_compiled: dict[str, CompiledRuleSet] = {}
+_compiled: dict[tuple[str, str], CompiledRuleSet] = {}
 _compiled_lock = threading.Lock()
 
 
 def compiled(ruleset: RuleSet) -> CompiledRuleSet:
-    """The compiled form of a version, cached per process by content hash."""
-    result = compile_ruleset(ruleset)
+    """The compiled form of a version, compiled once per process per content hash.
+
+    Versions with the same content share closures and engine state; each caller still
+    gets its own RuleSet (source, status, positions) back.
+    """
+    key = (ruleset_hash(ruleset), repr(ruleset.scenarios))  # scenarios are checked on compile
     with _compiled_lock:
-        return _compiled.setdefault(result.content_hash, result)
+        found = _compiled.get(key)
+    if found is None:
+        found = compile_ruleset(ruleset)
+        with _compiled_lock:
+            found = _compiled.setdefault(key, found)
+    return found if found.ruleset is ruleset else dataclasses.replace(found, ruleset=ruleset)
 
 
 class Catalog:

@@ -21,7 +21,6 @@ from eligibility.errors import (
     VersionNotFound,
 )
 from eligibility.loader import (
-    ENTRY_PARTS,
     Document,
     document_from_data,
     load_document,
@@ -40,12 +39,6 @@ def stored_document(ruleset: RuleSet) -> dict[str, Any]:
     """The canonical document stored for a version: content and scenarios, without status."""
     document = to_document(ruleset, with_scenarios=True)
     document.pop("status", None)
-    # to_document writes empty texts ({}) that the file format does not accept; they load
-    # back as the same empty defaults, so leaving them out keeps the content hash.
-    for part in ENTRY_PARTS:
-        for entry in (document.get(part) or {}).values():
-            for key in [k for k, v in entry.items() if v == {}]:
-                del entry[key]
     return document
 
 

@@ -196,6 +196,10 @@ def test_compiling_twice_gives_the_same_hash_and_the_cache_returns_one_object() 
     ruleset = load(document())
     first, second = compile_ruleset(ruleset), compile_ruleset(ruleset)
     assert first.content_hash == second.content_hash and first is not second
-    assert compiled(ruleset) is compiled(load(document()))
+    again = load(document())
+    assert compiled(ruleset) is compiled(ruleset)
+    shared, own = compiled(ruleset), compiled(again)
+    assert own.ruleset is again and shared.ruleset is ruleset  # each caller's own source
+    assert own.closures is shared.closures and own.engine_cache is shared.engine_cache
     other = load(document(title="Another title"))
     assert compile_ruleset(other).content_hash != first.content_hash
