@@ -282,7 +282,7 @@ def ruleset_documents(draw: st.DrawFn) -> dict[str, Any]:
             "explanation": {"true": {"en": f"{name} holds"}, "false": {"en": f"{name} fails"}},
         }
         scope.boolean.append(name)
-    eligible = draw(combination(list(rules), 2))
+    eligible = draw(combination(list(rules), draw(st.integers(1, 3))))
     goal_scope = scope.copy()
     goal_scope.boolean.append("eligible")
     amount = draw(number(goal_scope, 2))
