@@ -10,7 +10,12 @@ from flask import Blueprint, Response, jsonify, url_for
 from api.auth import principal, require
 from api.jsonio import json_body, load
 from api.openapi import operation
-from api.record_schemas import ReplayJobRequestSchema, ReplayJobSchema, VerificationSchema
+from api.record_schemas import (
+    ReplayJobListSchema,
+    ReplayJobRequestSchema,
+    ReplayJobSchema,
+    VerificationSchema,
+)
 from api.state import state
 from eligibility import services
 from eligibility.ports import DecisionFilter, Storage
@@ -71,6 +76,15 @@ def start_replay() -> Response:
     response.status_code = 202
     response.headers["Location"] = url_for(".get_replay", job_id=job.id)
     return response
+
+
+@bp.get("/replays")
+@operation(ReplayJobListSchema, storage=True, tag="audit")
+@require("auditor")
+def list_replays() -> Response:
+    """Every batch replay, newest first."""
+    jobs = services.list_replay_jobs(state().storage)
+    return jsonify(ReplayJobListSchema().dump({"items": jobs}))
 
 
 @bp.get("/replays/<job_id>")

@@ -288,6 +288,12 @@ class ReplayJobSchema(Schema):
     error = fields.String(allow_none=True)
 
 
+class ReplayJobListSchema(Schema):
+    """Every batch replay, newest first."""
+
+    items = fields.List(fields.Nested(ReplayJobSchema), required=True)
+
+
 class BrokenRecordSchema(Schema):
     """The first record that fails verification."""
 

@@ -169,6 +169,8 @@ def test_batch_replay_job(api: FlaskClient, keys: Any) -> None:
     assert job["status"] == "done", job
     assert job["summary"]["unchanged"] == 1
     assert job["summary"]["changed"] == 0
+    listed = api.get("/v1/replays", headers=keys["auditor"]).get_json()["items"]
+    assert [j["id"] for j in listed] == [job["id"]]
     assert_problem(api.get("/v1/replays/nope", headers=keys["auditor"]), 404)
     bad = {"ruleset": "fishing-licence", "version": "1999"}
     assert_problem(api.post("/v1/replays", json=bad, headers=keys["auditor"]), 404)

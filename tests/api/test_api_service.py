@@ -120,7 +120,7 @@ def test_the_openapi_document(client: FlaskClient) -> None:
         "/v1/decisions/{decision_id}": {"get"},
         "/v1/decisions/{decision_id}/replay": {"post"},
         "/v1/audit/verify": {"get"},
-        "/v1/replays": {"post"},
+        "/v1/replays": {"get", "post"},
         "/v1/replays/{job_id}": {"get"},
     }
     assert {p: set(ops) for p, ops in paths.items()} == expected
