@@ -89,7 +89,7 @@ def _check_decimal(question: Question, value: Any) -> None:
         raise ConversionError(
             f"expected an amount with at most {places} decimal places, got {value}"
         )
-    if len(value.as_tuple().digits) > MAX_DIGITS:
+    if len(value.as_tuple().digits) > MAX_DIGITS or value.adjusted() >= MAX_DIGITS:
         raise ConversionError(f"expected an amount of at most {MAX_DIGITS} digits, got {value}")
     kind = "a non-negative amount" if question.min == 0 else "an amount"
     _check_bounds(question, value, kind, None, None)

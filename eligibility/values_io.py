@@ -41,7 +41,11 @@ def _boolean(value: Any) -> bool:
     raise ConversionError(f"expected true or false, got {describe_value(value)}")
 
 
+MAX_MAGNITUDE_DIGITS = 30  # no number in a rule or an answer has more digits before the point
+
+
 def _integer(value: Any) -> int:
+    _check_magnitude(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, Decimal) and value == value.to_integral_value():
@@ -51,7 +55,24 @@ def _integer(value: Any) -> int:
     raise ConversionError(f"expected a whole number, got {describe_value(value)}")
 
 
+def _check_magnitude(value: Any) -> None:
+    """Refuse absurdly large numbers before they are converted or quoted in a message."""
+    if isinstance(value, bool):
+        return
+    digits = None
+    if isinstance(value, Decimal) and value.is_finite():
+        digits = value.adjusted() + 1
+    elif isinstance(value, int):
+        digits = len(str(abs(value))) if abs(value) < 10**MAX_MAGNITUDE_DIGITS else None
+        digits = MAX_MAGNITUDE_DIGITS + 1 if digits is None else digits
+    elif isinstance(value, str):
+        digits = len(value.strip().lstrip("-").split(".")[0])
+    if digits is not None and digits > MAX_MAGNITUDE_DIGITS:
+        raise ConversionError(f"expected a number of at most {MAX_MAGNITUDE_DIGITS} digits")
+
+
 def _decimal(value: Any) -> Decimal:
+    _check_magnitude(value)
     if isinstance(value, bool) or isinstance(value, float):
         raise ConversionError(f'expected an amount such as "412.50", got {describe_value(value)}')
     if isinstance(value, int | Decimal):
@@ -110,7 +131,7 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [to_plain(v) for v in value]
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value, "f")  # never exponent notation: "1E+2" would not read back
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_helpers import FakeClock
+from tests.api.api_helpers import FakeClock
 from flask import Flask
 from flask.testing import FlaskClient
 

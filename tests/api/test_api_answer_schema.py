@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api_helpers import assert_problem
+from tests.api.api_helpers import assert_problem
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator, FormatChecker
 

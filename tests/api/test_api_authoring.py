@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from api_helpers import assert_problem
+from tests.api.api_helpers import assert_problem
 from flask.testing import FlaskClient
 
 VERSIONS = "/v1/rulesets/fishing-licence/versions"

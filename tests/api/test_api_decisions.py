@@ -8,7 +8,7 @@ import json
 import time
 from typing import Any
 
-from api_helpers import assert_problem
+from tests.api.api_helpers import assert_problem
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text

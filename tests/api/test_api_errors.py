@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import pytest
-from api_helpers import assert_problem
+from tests.api.api_helpers import assert_problem
 from flask.testing import FlaskClient
 
 from api import catalogue

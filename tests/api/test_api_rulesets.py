@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api_helpers import assert_problem
+from tests.api.api_helpers import assert_problem
 from flask.testing import FlaskClient
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api_helpers import FakeClock, assert_problem
+from tests.api.api_helpers import FakeClock, assert_problem
 from flask.testing import FlaskClient
 
 SESSIONS = "/v1/sessions"
