@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.api.api_helpers import FakeClock
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -18,6 +17,7 @@ from eligibility.storage import memory_storage
 from eligibility.storage.migrate import upgrade
 from eligibility.storage.sql import SqlStorage
 from eligibility.storage.testing import BACKENDS, temporary_database
+from tests.api.api_helpers import FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules"

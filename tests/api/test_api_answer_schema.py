@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.api.api_helpers import assert_problem
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator, FormatChecker
+
+from tests.api.api_helpers import assert_problem
 
 FISHING = "/v1/rulesets/fishing-licence/versions/2024-01-01/questions"
 

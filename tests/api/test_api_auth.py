@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.api.api_helpers import assert_problem
 from flask import Flask
 from flask.testing import FlaskClient
 
 from eligibility import services
+from tests.api.api_helpers import assert_problem
 
 EVALUATION = {"ruleset": "fishing-licence", "as_of": "2024-06-01", "answers": {"age": 70}}
 SESSION = {"ruleset": "fishing-licence", "as_of": "2024-06-01"}

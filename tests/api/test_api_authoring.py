@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 import yaml
-from tests.api.api_helpers import assert_problem
 from flask.testing import FlaskClient
+
+from tests.api.api_helpers import assert_problem
 
 VERSIONS = "/v1/rulesets/fishing-licence/versions"
 DRAFT_2025 = """\

@@ -8,10 +8,11 @@ import json
 import time
 from typing import Any
 
-from tests.api.api_helpers import assert_problem
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
+
+from tests.api.api_helpers import assert_problem
 
 DECISIONS = "/v1/decisions"
 SENIOR = {

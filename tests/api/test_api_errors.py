@@ -6,10 +6,10 @@ import logging
 from typing import Any
 
 import pytest
-from tests.api.api_helpers import assert_problem
 from flask.testing import FlaskClient
 
 from api import catalogue
+from tests.api.api_helpers import assert_problem
 
 EVALUATE = "/v1/evaluations"
 GOOD = {"ruleset": "fishing-licence", "as_of": "2024-03-01", "answers": {"age": 70}}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from tests.api.api_helpers import assert_problem
 from flask.testing import FlaskClient
+
+from tests.api.api_helpers import assert_problem
 
 
 def test_list_rule_sets(examples: FlaskClient) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.api.api_helpers import assert_problem
 from flask.testing import FlaskClient
 
 from api.config import Config
 from eligibility.storage.sql import SqlStorage
+from tests.api.api_helpers import assert_problem
 
 DOWN = "postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=1"
 

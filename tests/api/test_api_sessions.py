@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.api_helpers import FakeClock, assert_problem
 from flask.testing import FlaskClient
+
+from tests.api.api_helpers import FakeClock, assert_problem
 
 SESSIONS = "/v1/sessions"
 START = {"ruleset": "fishing-licence", "as_of": "2024-06-01"}
