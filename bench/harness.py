@@ -178,7 +178,9 @@ def code_state() -> dict[str, Any]:
     changed = _git("status", "--porcelain", "--", "eligibility", "api", "rules") or ""
     return {
         "git_commit": _git("rev-parse", "--short", "HEAD"),
-        "uncommitted": sorted(line[3:] for line in changed.splitlines() if line.strip()),
+        "uncommitted": sorted(
+            line.split(maxsplit=1)[1] for line in changed.splitlines() if line.strip()
+        ),
     }
 
 

@@ -195,6 +195,7 @@ def _scale(b: dict[str, Any]) -> str:
         *(f"{r['rules']:,} rules" for r in good),
         "exponent (≥100)",
         "exponent (all)",
+        "exponent (two largest)",
     ]
     rows = []
     for key, label in metrics.items():
@@ -207,6 +208,7 @@ def _scale(b: dict[str, Any]) -> str:
                 *(r.get(cpu_key, r.get(key)) for r in good),
                 e.get("from_100"),
                 e.get("all_sizes"),
+                e.get("largest_two"),
             ]
         )
     shape = _table(
@@ -385,15 +387,21 @@ def _targets(bench: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
                 max(worst, half_cold) < 5,
             )
         )
-        keys = [k for k in scale["growth_exponents"] if k.endswith("_us")]
-        exps = {k: scale["growth_exponents"][k]["from_100"] for k in keys}
-        top = max((v for v in exps.values() if v is not None), default=None)
+        exps = scale["growth_exponents"]
+        # the measures: load, compile, evaluation, next questions, memory (the
+        # walk alone is a part of evaluation, shown in §4 but not judged on its own)
+        keys = [k for k in exps if not k.startswith("walk") and exps[k].get("from_100")]
+        top_key = max(keys, key=lambda k: exps[k]["from_100"])
+        top = exps[top_key]["from_100"]
+        local_key = max(keys, key=lambda k: exps[k].get("largest_two") or 0)
         out.append(
             (
                 "growth",
                 "growth exponent ≤ 1.2",
-                f"largest {top} (evaluation, next questions, walk)",
-                top is not None and top <= 1.2,
+                f"largest fit over 100–2,000 rules {top} ({scale['metrics'][top_key]}); "
+                f"between 1,000 and 2,000 alone up to {exps[local_key].get('largest_two')} "
+                f"({scale['metrics'][local_key]})",
+                top <= 1.2,
             )
         )
     else:

@@ -10,7 +10,8 @@ own and a size that hangs durable_rules cannot stop the others. Per size:
   case) and with half of them, and the relevance walk alone on the empty set;
 - RSS after importing, after load + compile, after registration and evaluating.
 The growth exponent is the slope of log(time) over log(rules), fitted over the sizes
-from 100 up (at 10 rules the fixed cost of a call dominates) and over all sizes.
+from 100 up (at 10 rules the fixed cost of a call dominates), over all sizes, and
+between the two largest sizes alone (where a superlinear part shows first).
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ METRICS = {
     "next_questions_empty_pure_us": "next questions, no answers, pure",
     "next_questions_half_durable_us": "next questions, half answered, durable",
     "next_questions_half_durable_cold_us": "the same, no walk cached for the path",
-    "walk_empty_us": "relevance walk alone, no answers",
+    "walk_empty_us": "relevance walk alone, no answers (found in the version's cache)",
+    "walk_empty_cold_us": "relevance walk alone, no answers, not cached",
     "rss_compiled_mib": "RSS of load + compile",
 }
 
@@ -88,6 +90,10 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
     out["rss_registered_mib"] = rss_bytes() / 2**20 - out["rss_start_mib"]
     env = compute(compiled, parse_answers(compiled.questions, {}).values, day)
 
+    def cold_walk(_: object) -> Any:
+        compiled.engine_cache.pop("walks", None)
+        return walk(compiled, env, frozenset())
+
     def cold(answers: dict[str, Any]) -> Any:
         def run(_: object) -> Any:
             compiled.engine_cache.pop("walks", None)  # no walk remembered for this path
@@ -107,6 +113,7 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
             "next_questions_half_durable_us": (call(half, "durable"), [0]),
             "next_questions_half_durable_cold_us": (cold(half), [0]),
             "walk_empty_us": (lambda _: walk(compiled, env, frozenset()), [0]),
+            "walk_empty_cold_us": (cold_walk, [0]),
         },
         settings,
     )
@@ -147,6 +154,9 @@ def run(settings: Settings) -> dict[str, Any]:
             "from_100": growth_exponent([r["rules"] for r in upper], [r[key] for r in upper]),
             "all_sizes": growth_exponent(
                 [r["rules"] for r in good if r.get(key)], [r[key] for r in good if r.get(key)]
+            ),
+            "largest_two": growth_exponent(
+                [r["rules"] for r in upper[-2:]], [r[key] for r in upper[-2:]]
             ),
         }
     return {"sizes": list(SIZES), "rows": rows, "growth_exponents": exponents, "metrics": METRICS}
