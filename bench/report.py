@@ -235,7 +235,7 @@ def _scale(b: dict[str, Any]) -> str:
 
 
 def _http(b: dict[str, Any]) -> str:
-    out = [b.get("setup", "")]
+    out = [b.get("setup", "") + "\n"]
     rows = []
     for r in b.get("rows", []):
         rows.append(
@@ -265,7 +265,7 @@ def _replay(b: dict[str, Any]) -> str:
         [r["store"], r["mode"], r["decisions"], r["per_second"], r.get("per_second_per_core")]
         for r in b.get("rows", [])
     ]
-    return _table(["store", "mode", "decisions", "replayed per second", "per core"], rows)
+    return _table(["store", "mode", "decisions", "per second", "per core"], rows)
 
 
 def _memory(b: dict[str, Any]) -> str:
