@@ -115,6 +115,8 @@ class _Compilation:
         line, column = where.line, where.column
         if error is not None and line is not None:
             line, column = line + error.line - 1, (column or 1) + error.column - 1
+        elif error is not None:  # a document sent as data: say where inside the expression
+            message += f" (line {error.line}, column {error.column} of the expression)"
         self.problems.append(
             Problem(message, path, where.file or self.ruleset.source, line, column, suggestion)
         )
@@ -338,7 +340,13 @@ def _check_texts(job: _Compilation) -> None:
     for path, text in texts:
         for value in (text or {}).values():
             for name in PLACEHOLDER.findall(value):
-                if name not in job.types or isinstance(job.types[name], TableType):
+                if isinstance(job.types.get(name), TableType):
+                    job.problem(
+                        path,
+                        f"the text quotes the table '{{{name}}}'; quote one row "
+                        "through a derived value",
+                    )
+                elif name not in job.types:
                     job.problem(
                         path,
                         f"the text quotes unknown value '{{{name}}}'",

@@ -144,17 +144,24 @@ def load_each(paths: Iterable[Path]) -> tuple[list[RuleSet], list[Problem]]:
     files = version_files(paths)
     documents, problems = _read_all(files)
     by_key = {d.key: d for d in documents}
-    for directory in {f.parent for f in files}:
-        for sibling in version_files([directory]):
-            if sibling not in files:
-                with _collect(problems):
-                    doc = read_document(sibling)
-                    by_key.setdefault(doc.key, doc)
+
+    def parent(document: Document) -> ParentLookup:
+        """Versions read already, else the file `<version>.yaml` beside the one extending it."""
+
+        def lookup(ruleset: str, version: str) -> Document | None:
+            found = by_key.get((ruleset, version))
+            sibling = Path(document.file).parent / f"{version}.yaml"
+            if found is None and sibling.is_file():
+                found = by_key.setdefault((ruleset, version), read_document(sibling))
+            return found
+
+        return lookup
+
     rulesets: list[RuleSet] = []
     for document in documents:
         with _collect(problems):
             _check_file_name(document)
-            rulesets.append(load_document(document, lambda r, v: by_key.get((r, v))))
+            rulesets.append(load_document(document, parent(document)))
     return rulesets, problems
 
 

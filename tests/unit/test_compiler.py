@@ -86,8 +86,9 @@ def test_every_expression_problem_is_reported_with_a_suggestion() -> None:
         },
         goals={"eligible": {"type": "boolean", "value": "adult and local"}},
     )
-    assert ("rules.adult.when", "unknown name 'agee'", "age") in found
-    assert ("rules.local.when", "unknown name 'residnt'", "resident") in found
+    at = " (line 1, column 1 of the expression)"  # documents given as data have no lines
+    assert ("rules.adult.when", "unknown name 'agee'" + at, "age") in found
+    assert ("rules.local.when", "unknown name 'residnt'" + at, "resident") in found
 
 
 def test_syntax_errors_stop_before_type_checking() -> None:
@@ -122,11 +123,15 @@ def test_checks_are_conditions_over_known_names() -> None:
             "a check must be a condition (yes/no), got a whole number",
             None,
         ),
-        ("questions.x.checks[2].when", "unknown name 'xx'", "x"),
+        (
+            "questions.x.checks[2].when",
+            "unknown name 'xx' (line 1, column 1 of the expression)",
+            "x",
+        ),
         (
             "questions.x.checks[3].when",
             "the expression ends too early; expected '(', '-', 'false', 'true', a name, "
-            "a number, a text in quotes",
+            "a number, a text in quotes (line 1, column 4 of the expression)",
             None,
         ),
     ]
@@ -145,7 +150,8 @@ def test_texts_may_quote_only_values() -> None:
         },
     )
     assert ("questions.x.help", "the text quotes unknown value '{agee}'", "age") in found
-    assert ("rules.adult.explanation.false", "the text quotes unknown value '{fee}'") in [
+    table = "the text quotes the table '{fee}'; quote one row through a derived value"
+    assert ("rules.adult.explanation.false", table) in [
         (p, m) for p, m, _ in found
     ]  # a table cannot be quoted
     assert len(found) == 2
