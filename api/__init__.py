@@ -54,7 +54,8 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     )
     errors.init_app(app)
     storage = _storage(settings)
-    app.extensions[EXTENSION] = AppState(settings, StoredRuleBook(storage), storage)
+    rulebook = StoredRuleBook(storage, settings.version_cache_seconds)
+    app.extensions[EXTENSION] = AppState(settings, rulebook, storage)
     _cors(app, settings)
     _blueprints(app)
     with app.app_context():

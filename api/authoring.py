@@ -169,6 +169,7 @@ def create_draft(ruleset_id: str) -> Response:
 def publish(ruleset_id: str, version: str) -> Response:
     """Publish a draft once all its scenarios pass; from then on it never changes."""
     stored = services.publish(state().storage, ruleset_id, version, principal().client)
+    state().rulebook.forget()
     return _version_response(stored)
 
 
@@ -178,4 +179,5 @@ def publish(ruleset_id: str, version: str) -> Response:
 def retire(ruleset_id: str, version: str) -> Response:
     """Retire a published version: no new evaluations select it; replay still uses it."""
     stored = services.retire(state().storage, ruleset_id, version, principal().client)
+    state().rulebook.forget()
     return _version_response(stored)

@@ -39,6 +39,9 @@ class Config:
     max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
     problem_base: str = "/problems/"
     engine: str = "durable"
+    # How long a worker trusts its memory of which version covers a date before asking the
+    # database again (publications made through another worker show up after this delay).
+    version_cache_seconds: float = 5.0
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -46,7 +49,8 @@ class Config:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
         """Settings from DATABASE_URL, ELIGIBILITY_RULES, ANONYMOUS_ACCESS, CORS_ORIGINS, …
 
-        … SESSION_IDLE_SECONDS, MAX_CONTENT_LENGTH and ELIGIBILITY_ENGINE (durable or pure).
+        … SESSION_IDLE_SECONDS, MAX_CONTENT_LENGTH, VERSION_CACHE_SECONDS and
+        ELIGIBILITY_ENGINE (durable or pure).
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -63,6 +67,8 @@ class Config:
         for name in ("SESSION_IDLE_SECONDS", "MAX_CONTENT_LENGTH"):
             if env.get(name):
                 values[name.lower()] = int(env[name])
+        if env.get("VERSION_CACHE_SECONDS"):
+            values["version_cache_seconds"] = float(env["VERSION_CACHE_SECONDS"])
         return cls(**values)
 
     def updated(self, overrides: Mapping[str, Any]) -> Config:

@@ -8,6 +8,7 @@ in every worker (the rule files are synced into storage at start-up).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,12 +77,20 @@ class RuleBook(Protocol):
         """The published version covering `as_of`; VersionNotFound / RuleSetNotFound."""
         ...
 
+    def forget(self) -> None:
+        """Drop anything remembered about which versions are published."""
+        ...
+
 
 class StoredRuleBook:
     """Versions as stored (the rule files are synced into storage at start-up)."""
 
-    def __init__(self, store: Storage) -> None:
+    def __init__(self, store: Storage, cache_seconds: float = 0.0) -> None:
         self.store = store
+        self.cache_seconds = cache_seconds
+        # (rule set, date) → (when it expires, entry): selection by date is the hot path,
+        # and a published version's content never changes, only which dates it covers.
+        self._selected: dict[tuple[str, dt.date], tuple[float, Entry]] = {}
 
     def ids(self) -> list[str]:
         """Rule set ids, sorted."""
@@ -100,10 +109,23 @@ class StoredRuleBook:
         return Entry(services.compiled_version(stored), stored.status)
 
     def select(self, ruleset_id: str, as_of: dt.date) -> Entry:
-        """The published version covering `as_of`."""
+        """The published version covering `as_of` (remembered for `cache_seconds`)."""
+        key, now = (ruleset_id, as_of), time.monotonic()
+        remembered = self._selected.get(key)
+        if remembered is not None and remembered[0] > now:
+            return remembered[1]
         with self._suggesting(ruleset_id):
             compiled = services.select_version(self.store, ruleset_id, as_of=as_of)
-        return Entry(compiled, "published")
+        entry = Entry(compiled, "published")
+        if self.cache_seconds > 0:
+            if len(self._selected) > 10_000:
+                self._selected.clear()
+            self._selected[key] = (now + self.cache_seconds, entry)
+        return entry
+
+    def forget(self) -> None:
+        """Drop remembered selections (after a publication or retirement in this worker)."""
+        self._selected.clear()
 
     @contextmanager
     def _suggesting(self, ruleset_id: str) -> Iterator[None]:
