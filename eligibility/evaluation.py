@@ -158,11 +158,14 @@ def evaluate(
 
 
 def available_locales(compiled: CompiledRuleSet) -> set[str]:
-    """Languages the version's question labels are written in."""
-    found = {compiled.ruleset.default_locale}
-    for q in compiled.questions.values():
-        found.update(k for k in q.label if k != "*")
-    return found
+    """Languages the version's question labels are written in (worked out once per version)."""
+    known: set[str] | None = compiled.engine_cache.get("locales")
+    if known is None:
+        known = {compiled.ruleset.default_locale}
+        for q in compiled.questions.values():
+            known.update(k for k in q.label if k != "*")
+        compiled.engine_cache["locales"] = known
+    return known
 
 
 def choose_locale(compiled: CompiledRuleSet, wanted: str | None) -> str:
