@@ -14,6 +14,9 @@ from eligibility.ports import Role
 
 bp = Blueprint("evaluations", __name__, url_prefix="/v1/evaluations")
 EVALUATORS: tuple[Role, ...] = ("client", "author", "publisher")
+# The hot path: schemas are built once (they hold no per-request state).
+_QUERY, _REQUEST = EvaluationQuerySchema(), EvaluationRequestSchema()
+_RESPONSES = {True: EvaluationSchema(), False: EvaluationSchema(exclude=("trace",))}
 
 
 @bp.post("")
@@ -31,7 +34,6 @@ def create_evaluation() -> Response:
 
     `status` is `complete` exactly when every goal is decided. `?trace=true` adds the trace.
     """
-    args = query(EvaluationQuerySchema())
-    result = evaluate_request(load(EvaluationRequestSchema(), json_body()), args["trace"])
-    schema = EvaluationSchema(exclude=() if args["trace"] else ("trace",))
-    return localized(schema.dump(result), result.locale)
+    args = query(_QUERY)
+    result = evaluate_request(load(_REQUEST, json_body()), args["trace"])
+    return localized(_RESPONSES[bool(args["trace"])].dump(result), result.locale)
