@@ -96,6 +96,8 @@ class StrictSchema(Schema):
     class Meta:
         unknown = RAISE
 
+    error_messages = {"type": "expected entries written as key: value"}  # noqa: RUF012
+
     def handle_error(self, error: ValidationError, data: Any, **kwargs: Any) -> None:
         messages = error.messages if isinstance(error.messages, dict) else {}
         for key, problems in list(messages.items()):
@@ -138,15 +140,30 @@ class QuestionSchema(StrictSchema):
     )
     label = LocalizedText(required=True)
     help = LocalizedText()
-    options = fields.Dict(keys=fields.String(), values=LocalizedText())
+    options = fields.Dict(
+        keys=fields.String(),
+        values=LocalizedText(),
+        error_messages=_messages(invalid="expected entries written as key: value"),
+    )
     allow_unknown = fields.Boolean(error_messages=_messages(invalid="expected true or false"))
     min = fields.Raw()
     max = fields.Raw()
-    decimal_places = fields.Integer(strict=True, validate=validate.Range(0, 10))
-    max_length = fields.Integer(strict=True, validate=validate.Range(1, MAX_TEXT))
+    decimal_places = fields.Integer(
+        strict=True, validate=validate.Range(0, 10, error="must be a whole number from 0 to 10")
+    )
+    max_length = fields.Integer(
+        strict=True, validate=validate.Range(1, MAX_TEXT, error=f"must be from 1 to {MAX_TEXT}")
+    )
     section = fields.String()
-    ask_after = fields.List(fields.String())
-    checks = fields.List(fields.Nested(CheckSchema))
+    ask_after = fields.List(
+        fields.String(), error_messages=_messages(invalid="expected a list (lines starting with -)")
+    )
+    checks = fields.List(
+        fields.Nested(
+            CheckSchema, error_messages=_messages(type="expected entries written as key: value")
+        ),
+        error_messages=_messages(invalid="expected a list (lines starting with -)"),
+    )
 
     @validates_schema
     def _options_fit_type(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -197,7 +214,9 @@ class RuleSchema(StrictSchema):
     when = Expression(required=True)
     legal_reference = _text_field(required=True)
     title = LocalizedText()
-    explanation = fields.Nested(ExplanationSchema)
+    explanation = fields.Nested(
+        ExplanationSchema, error_messages=_messages(type="expected entries written as key: value")
+    )
     why = LocalizedText()
 
 
@@ -218,10 +237,20 @@ class ScenarioSchema(StrictSchema):
     """A test case: answers and expected goals."""
 
     name = _text_field(required=True)
-    answers = fields.Dict(keys=fields.String(), required=True, error_messages=_MESSAGES)
-    expect = fields.Dict(keys=fields.String(), required=True, error_messages=_MESSAGES)
+    answers = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        error_messages=_messages(invalid="expected entries written as key: value"),
+    )
+    expect = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        error_messages=_messages(invalid="expected entries written as key: value"),
+    )
     as_of = DateValue()
-    expect_next = fields.List(fields.String())
+    expect_next = fields.List(
+        fields.String(), error_messages=_messages(invalid="expected a list (lines starting with -)")
+    )
 
 
 class VersionSchema(StrictSchema):
@@ -239,17 +268,47 @@ class VersionSchema(StrictSchema):
     )
     effective_from = DateValue(required=True, error_messages=_MESSAGES)
     effective_to = DateValue(allow_none=True)
-    default_locale = fields.String(validate=validate.Regexp(LOCALE_PATTERN))
+    default_locale = fields.String(
+        validate=validate.Regexp(LOCALE_PATTERN, error="expected a language code such as en or de")
+    )
     title = LocalizedText(required=True, error_messages=_MESSAGES)
     description = LocalizedText()
-    legal_basis = fields.List(fields.Nested(LegalBasisSchema))
-    sections = fields.Dict(keys=fields.String())
-    questions = fields.Dict(keys=fields.String(), required=True, error_messages=_MESSAGES)
-    parameters = fields.Dict(keys=fields.String())
-    derived = fields.Dict(keys=fields.String())
-    rules = fields.Dict(keys=fields.String())
-    goals = fields.Dict(keys=fields.String(), required=True, error_messages=_MESSAGES)
-    scenarios = fields.List(fields.Raw())
+    legal_basis = fields.List(
+        fields.Nested(
+            LegalBasisSchema,
+            error_messages=_messages(type="expected entries written as key: value"),
+        ),
+        error_messages=_messages(invalid="expected a list (lines starting with -)"),
+    )
+    sections = fields.Dict(
+        keys=fields.String(),
+        error_messages=_messages(invalid="expected entries written as key: value"),
+    )
+    questions = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        error_messages=_messages(invalid="expected entries written as key: value"),
+    )
+    parameters = fields.Dict(
+        keys=fields.String(),
+        error_messages=_messages(invalid="expected entries written as key: value"),
+    )
+    derived = fields.Dict(
+        keys=fields.String(),
+        error_messages=_messages(invalid="expected entries written as key: value"),
+    )
+    rules = fields.Dict(
+        keys=fields.String(),
+        error_messages=_messages(invalid="expected entries written as key: value"),
+    )
+    goals = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        error_messages=_messages(invalid="expected entries written as key: value"),
+    )
+    scenarios = fields.List(
+        fields.Raw(), error_messages=_messages(invalid="expected a list (lines starting with -)")
+    )
 
     @validates_schema
     def _window(self, data: dict[str, Any], **kwargs: Any) -> None:

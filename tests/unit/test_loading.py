@@ -208,7 +208,7 @@ def test_parameters_values_and_tables() -> None:
             {"scenarios": [{"name": "x", "expect": {}}]},
             ("scenarios[0].answers", "is required", None),
         ),
-        ({"scenarios": [5]}, ("scenarios[0]", "Invalid input type.", None)),
+        ({"scenarios": [5]}, ("scenarios[0]", "expected entries written as key: value", None)),
     ],
 )
 def test_schema_problems(parts: dict[str, Any], expected: tuple[str, str, str | None]) -> None:
@@ -236,7 +236,7 @@ def test_schema_problems(parts: dict[str, Any], expected: tuple[str, str, str | 
         ({"type": "integer", "label": "x", "allow_unknown": "maybe"}, ("questions.x.allow", "")),
         ({"type": "integer", "label": "x", "ask_after": ["agee"]}, ("questions.x.ask_after", "")),
         ({"type": "integer", "label": "x", "section": "main"}, ("questions.x.section", "unknown")),
-        ("integer", ("questions.x", "Invalid input type.")),
+        ("integer", ("questions.x", "expected entries written as key: value")),
     ],
 )
 def test_question_problems(question: Any, expected: tuple[str, str]) -> None:
