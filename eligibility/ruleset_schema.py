@@ -24,6 +24,25 @@ def _messages(**extra: str) -> dict[str, Any]:
     return {**_MESSAGES, **extra}
 
 
+_MAPPING = "expected entries written as key: value"
+_LIST = "expected a list (lines starting with -)"
+
+
+def _mapping(**kwargs: Any) -> fields.Dict:
+    """Entries by id or by key (`key: value` lines), with an author's error message."""
+    return fields.Dict(keys=fields.String(), error_messages=_messages(invalid=_MAPPING), **kwargs)
+
+
+def _list(item: fields.Field[Any]) -> fields.List[Any]:
+    """A list (`- item` lines), with an author's error message."""
+    return fields.List(item, error_messages=_messages(invalid=_LIST))
+
+
+def _nested(schema: type[Schema]) -> fields.Nested:
+    """One nested part, with an author's error message."""
+    return fields.Nested(schema, error_messages=_messages(type=_MAPPING))
+
+
 def _text_field(**kwargs: Any) -> fields.String:
     return fields.String(
         validate=validate.Length(max=MAX_TEXT),
@@ -96,7 +115,7 @@ class StrictSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    error_messages = {"type": "expected entries written as key: value"}  # noqa: RUF012
+    error_messages = {"type": _MAPPING}  # noqa: RUF012
 
     def handle_error(self, error: ValidationError, data: Any, **kwargs: Any) -> None:
         messages = error.messages if isinstance(error.messages, dict) else {}
@@ -140,11 +159,7 @@ class QuestionSchema(StrictSchema):
     )
     label = LocalizedText(required=True)
     help = LocalizedText()
-    options = fields.Dict(
-        keys=fields.String(),
-        values=LocalizedText(),
-        error_messages=_messages(invalid="expected entries written as key: value"),
-    )
+    options = _mapping(values=LocalizedText())
     allow_unknown = fields.Boolean(error_messages=_messages(invalid="expected true or false"))
     min = fields.Raw()
     max = fields.Raw()
@@ -155,15 +170,8 @@ class QuestionSchema(StrictSchema):
         strict=True, validate=validate.Range(1, MAX_TEXT, error=f"must be from 1 to {MAX_TEXT}")
     )
     section = fields.String()
-    ask_after = fields.List(
-        fields.String(), error_messages=_messages(invalid="expected a list (lines starting with -)")
-    )
-    checks = fields.List(
-        fields.Nested(
-            CheckSchema, error_messages=_messages(type="expected entries written as key: value")
-        ),
-        error_messages=_messages(invalid="expected a list (lines starting with -)"),
-    )
+    ask_after = _list(fields.String())
+    checks = _list(_nested(CheckSchema))
 
     @validates_schema
     def _options_fit_type(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -214,9 +222,7 @@ class RuleSchema(StrictSchema):
     when = Expression(required=True)
     legal_reference = _text_field(required=True)
     title = LocalizedText()
-    explanation = fields.Nested(
-        ExplanationSchema, error_messages=_messages(type="expected entries written as key: value")
-    )
+    explanation = _nested(ExplanationSchema)
     why = LocalizedText()
 
 
@@ -237,20 +243,10 @@ class ScenarioSchema(StrictSchema):
     """A test case: answers and expected goals."""
 
     name = _text_field(required=True)
-    answers = fields.Dict(
-        keys=fields.String(),
-        required=True,
-        error_messages=_messages(invalid="expected entries written as key: value"),
-    )
-    expect = fields.Dict(
-        keys=fields.String(),
-        required=True,
-        error_messages=_messages(invalid="expected entries written as key: value"),
-    )
+    answers = _mapping(required=True)
+    expect = _mapping(required=True)
     as_of = DateValue()
-    expect_next = fields.List(
-        fields.String(), error_messages=_messages(invalid="expected a list (lines starting with -)")
-    )
+    expect_next = _list(fields.String())
 
 
 class VersionSchema(StrictSchema):
@@ -273,42 +269,14 @@ class VersionSchema(StrictSchema):
     )
     title = LocalizedText(required=True, error_messages=_MESSAGES)
     description = LocalizedText()
-    legal_basis = fields.List(
-        fields.Nested(
-            LegalBasisSchema,
-            error_messages=_messages(type="expected entries written as key: value"),
-        ),
-        error_messages=_messages(invalid="expected a list (lines starting with -)"),
-    )
-    sections = fields.Dict(
-        keys=fields.String(),
-        error_messages=_messages(invalid="expected entries written as key: value"),
-    )
-    questions = fields.Dict(
-        keys=fields.String(),
-        required=True,
-        error_messages=_messages(invalid="expected entries written as key: value"),
-    )
-    parameters = fields.Dict(
-        keys=fields.String(),
-        error_messages=_messages(invalid="expected entries written as key: value"),
-    )
-    derived = fields.Dict(
-        keys=fields.String(),
-        error_messages=_messages(invalid="expected entries written as key: value"),
-    )
-    rules = fields.Dict(
-        keys=fields.String(),
-        error_messages=_messages(invalid="expected entries written as key: value"),
-    )
-    goals = fields.Dict(
-        keys=fields.String(),
-        required=True,
-        error_messages=_messages(invalid="expected entries written as key: value"),
-    )
-    scenarios = fields.List(
-        fields.Raw(), error_messages=_messages(invalid="expected a list (lines starting with -)")
-    )
+    legal_basis = _list(_nested(LegalBasisSchema))
+    sections = _mapping()
+    questions = _mapping(required=True)
+    parameters = _mapping()
+    derived = _mapping()
+    rules = _mapping()
+    goals = _mapping(required=True)
+    scenarios = _list(fields.Raw())
 
     @validates_schema
     def _window(self, data: dict[str, Any], **kwargs: Any) -> None:
