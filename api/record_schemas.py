@@ -17,6 +17,7 @@ from api.schemas import (
     NextQuestionSchema,
     ReasonSchema,
     RequestSchema,
+    RulesetRefSchema,
     TraceStepSchema,
 )
 
@@ -130,21 +131,13 @@ class DecisionGoalSchema(Schema):
     decided = fields.Boolean(required=True)
 
 
-class DecisionRulesetSchema(Schema):
-    """The version a decision was made under."""
-
-    id = fields.String(required=True, attribute="ruleset_id")
-    version = fields.String(required=True)
-    content_hash = fields.String(required=True)
-
-
 class DecisionSchema(Schema):
     """A recorded decision: answers, version and content hash, outcome, trace, chain hashes."""
 
     id = fields.String(required=True)
     sequence = fields.Integer(required=True)
     recorded_at = fields.DateTime(required=True)
-    ruleset = Inline(DecisionRulesetSchema, required=True)
+    ruleset = Inline(RulesetRefSchema, required=True)  # the version it was made under
     as_of = fields.Date(required=True)
     locale = fields.String(required=True)
     client = fields.String(required=True)
