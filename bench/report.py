@@ -485,36 +485,21 @@ def render(document: dict[str, Any]) -> str:
         "",
         hotspots.strip(),
         "",
-        "## 1. In-process evaluation",
-        "",
-        _section(bench.get("evaluation"), _evaluation),
-        "",
-        "## 2. The durable_rules floor",
-        "",
-        _section(bench.get("durable-floor"), _floor),
-        "",
-        "## 3. Peer: GoRules ZEN on SNAP",
-        "",
-        _section(bench.get("zen"), _zen),
-        "",
-        "## 4. Scale",
-        "",
-        _section(bench.get("scale"), _scale),
-        "",
-        "## 5. HTTP",
-        "",
-        _section(bench.get("http"), _http),
-        "",
-        "## 6. Replay",
-        "",
-        _section(bench.get("replay"), _replay),
-        "",
-        "## 7. Memory",
-        "",
-        _section(bench.get("memory"), _memory),
-        "",
     ]
+    for title, key, render in SECTIONS:
+        parts += [f"## {title}", "", _section(bench.get(key), render), ""]
     return "\n".join(parts)
+
+
+SECTIONS: tuple[tuple[str, str, Any], ...] = (
+    ("1. In-process evaluation", "evaluation", _evaluation),
+    ("2. The durable_rules floor", "durable-floor", _floor),
+    ("3. Peer: GoRules ZEN on SNAP", "zen", _zen),
+    ("4. Scale", "scale", _scale),
+    ("5. HTTP", "http", _http),
+    ("6. Replay", "replay", _replay),
+    ("7. Memory", "memory", _memory),
+)
 
 
 def write_report(document: dict[str, Any], path: Path) -> None:
