@@ -23,12 +23,12 @@ run: $(STAMP)
 	$(BIN)/eligibility serve --host 127.0.0.1 --port $(PORT) --workers 2
 
 test: $(STAMP)
-	$(BIN)/ruff check eligibility api tests bench
+	$(BIN)/ruff check eligibility api cli tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=90
 
 lint: $(STAMP)
-	$(BIN)/ruff check eligibility api tests bench
+	$(BIN)/ruff check eligibility api cli tests bench
 	$(BIN)/mypy
 
 bench: $(STAMP)

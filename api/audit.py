@@ -18,7 +18,8 @@ from api.record_schemas import (
 )
 from api.state import state
 from eligibility import services
-from eligibility.ports import DecisionFilter, Storage
+from eligibility.ports import Storage
+from eligibility.records import DecisionFilter
 
 bp = Blueprint("audit", __name__, url_prefix="/v1")
 log = logging.getLogger("api.audit")

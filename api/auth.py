@@ -12,7 +12,7 @@ from flask import g, request
 from api.errors import Forbidden, Unauthorized
 from api.state import state
 from eligibility import services
-from eligibility.ports import Role
+from eligibility.records import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 ANONYMOUS_NAME = "anonymous"

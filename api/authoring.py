@@ -20,7 +20,7 @@ from api.rulebook import Entry
 from api.ruleset_schemas import VersionSchema
 from api.state import state
 from eligibility import services
-from eligibility.ports import StoredVersion
+from eligibility.records import StoredVersion
 
 bp = Blueprint("authoring", __name__, url_prefix="/v1/rulesets")
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}

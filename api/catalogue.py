@@ -15,7 +15,7 @@ from api.rulebook import Entry, RulesetEntry, visible
 from api.state import state
 from eligibility.errors import RuleSetNotFound, VersionNotFound
 from eligibility.evaluation import Evaluation, evaluate
-from eligibility.ports import InterviewSession
+from eligibility.records import InterviewSession
 
 
 def rulesets(caller: Principal | None = None) -> list[RulesetEntry]:

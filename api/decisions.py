@@ -25,7 +25,7 @@ from api.record_schemas import (
 from api.schemas import EvaluationRequestSchema
 from api.state import state
 from eligibility import services
-from eligibility.ports import DecisionFilter
+from eligibility.records import DecisionFilter
 from eligibility.services import DecisionRequest, Recorded
 
 bp = Blueprint("decisions", __name__, url_prefix="/v1/decisions")

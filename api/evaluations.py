@@ -10,7 +10,7 @@ from api.jsonio import json_body, load, query
 from api.languages import localized
 from api.openapi import operation
 from api.schemas import EvaluationQuerySchema, EvaluationRequestSchema, EvaluationSchema
-from eligibility.ports import Role
+from eligibility.records import Role
 
 bp = Blueprint("evaluations", __name__, url_prefix="/v1/evaluations")
 EVALUATORS: tuple[Role, ...] = ("client", "author", "publisher")

@@ -17,7 +17,7 @@ from api.ruleset_schemas import (
     RulesetSchema,
     VersionSchema,
 )
-from eligibility.ports import Role
+from eligibility.records import Role
 
 bp = Blueprint("rulesets", __name__, url_prefix="/v1/rulesets")
 READERS: tuple[Role, ...] = ("client", "author", "publisher", "auditor")

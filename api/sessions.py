@@ -31,7 +31,7 @@ from api.state import state
 from eligibility import services
 from eligibility.errors import NotFound
 from eligibility.evaluation import Evaluation
-from eligibility.ports import InterviewSession
+from eligibility.records import InterviewSession
 
 bp = Blueprint("sessions", __name__, url_prefix="/v1/sessions")
 IF_MATCH = header("If-Match", "The session's ETag; a stale one is refused with 412.")

@@ -53,7 +53,7 @@ def phases(compiled: Any, items: list[AnswerSet], settings: Settings) -> dict[st
     from eligibility.answers import parse_answers
     from eligibility.engine.durable import compute_durable
     from eligibility.engine.pure import compute
-    from eligibility.questions import walk
+    from eligibility.relevance import walk
 
     parsed = [
         (parse_answers(compiled.questions, i.answers), i.as_of or compiled.ruleset.effective_from)

@@ -54,7 +54,7 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
     from eligibility.answers import parse_answers
     from eligibility.engine import durable
     from eligibility.engine.pure import compute
-    from eligibility.questions import walk
+    from eligibility.relevance import walk
 
     out: dict[str, Any] = {"rules": n, **generate.counts(n)}
     gc.collect()

@@ -15,7 +15,7 @@ from eligibility.errors import AnswerError, EvaluationError
 from eligibility.expressions.interpreter import Env
 from eligibility.expressions.values import UNKNOWN, Failure, Unknown, Value, is_known
 from eligibility.model import Question, localize
-from eligibility.questions import Walk, walk
+from eligibility.relevance import Walk, walk
 from eligibility.texts import default_why, render
 from eligibility.values_io import to_plain
 

@@ -11,7 +11,8 @@ from typing import Any
 from eligibility.compiler import CompiledRuleSet
 from eligibility.errors import Conflict, NotFound, PreconditionFailed, SessionExpired
 from eligibility.evaluation import Evaluation, evaluate
-from eligibility.ports import InterviewSession, Storage
+from eligibility.ports import Storage
+from eligibility.records import InterviewSession
 from eligibility.services.records import DecisionRequest, Recorded, record_evaluation
 from eligibility.services.versions import compiled_version, select_stored
 from eligibility.values_io import to_plain

@@ -8,7 +8,8 @@ import secrets
 import uuid
 
 from eligibility.errors import NotFound
-from eligibility.ports import ROLES, ApiKey, Role, Storage
+from eligibility.ports import Storage
+from eligibility.records import ROLES, ApiKey, Role
 
 TOKEN_PREFIX = "elig_"
 

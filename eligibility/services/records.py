@@ -18,7 +18,8 @@ from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions import ChainVerification, Decision, DecisionDraft, verify_chain
 from eligibility.errors import IdempotencyConflict, InvalidCursor, NotFound
 from eligibility.evaluation import Evaluation, evaluate
-from eligibility.ports import DecisionFilter, DecisionRepository, Storage, iterate
+from eligibility.ports import DecisionRepository, Storage, iterate
+from eligibility.records import DecisionFilter
 from eligibility.services.versions import select_version
 from eligibility.values_io import content_hash
 

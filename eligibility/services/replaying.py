@@ -16,14 +16,8 @@ from typing import Any
 
 from eligibility.decisions import Decision, ReplayResult, replay
 from eligibility.errors import NotFound, VersionNotFound
-from eligibility.ports import (
-    DecisionFilter,
-    ReplayJob,
-    ReplaySummary,
-    Storage,
-    StoredVersion,
-    iterate,
-)
+from eligibility.ports import Storage, iterate
+from eligibility.records import DecisionFilter, ReplayJob, ReplaySummary, StoredVersion
 from eligibility.services.records import get_decision
 from eligibility.services.versions import compiled_version, get_version, select_stored
 

@@ -27,7 +27,8 @@ from eligibility.loader import (
     load_paths,
 )
 from eligibility.model import RuleSet, Status
-from eligibility.ports import Storage, StoredVersion
+from eligibility.ports import Storage
+from eligibility.records import StoredVersion
 from eligibility.scenarios import run_scenarios
 from eligibility.yaml_source import load_yaml
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from eligibility.decisions import GENESIS, ChainHead, Decision, DecisionDraft
 from eligibility.errors import Conflict
 from eligibility.model import Status
-from eligibility.ports import (
+from eligibility.records import (
     ApiKey,
     Clock,
     DecisionFilter,

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from api import create_app
 from eligibility import services
-from eligibility.ports import ROLES
+from eligibility.records import ROLES
 from eligibility.storage import memory_storage
 from eligibility.storage.migrate import upgrade
 from eligibility.storage.sql import SqlStorage

@@ -28,7 +28,7 @@ from schemathesis.checks import (
 
 from api import create_app
 from eligibility import services
-from eligibility.ports import ROLES
+from eligibility.records import ROLES
 from eligibility.storage.migrate import upgrade
 from eligibility.storage.sql import SqlStorage
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from cli import main
 from eligibility import services
-from eligibility.cli import main
 from eligibility.ports import Storage
 
 from .helpers import FISHING

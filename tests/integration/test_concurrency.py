@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from eligibility import services
-from eligibility.ports import DecisionFilter, Storage
+from eligibility.ports import Storage
+from eligibility.records import DecisionFilter
 from eligibility.storage.sql import SqlStorage
 
 from .helpers import decide

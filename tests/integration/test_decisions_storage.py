@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
+from cli import main
 from eligibility import services
-from eligibility.cli import main
 from eligibility.errors import IdempotencyConflict, InvalidCursor, NotFound, VersionNotFound
-from eligibility.ports import DecisionFilter, Storage
+from eligibility.ports import Storage
+from eligibility.records import DecisionFilter
 from eligibility.storage.sql import SqlStorage
 
 from .helpers import DAY, decide

@@ -12,7 +12,8 @@ from sqlalchemy.engine import make_url
 
 from eligibility import services
 from eligibility.errors import StorageUnavailable
-from eligibility.ports import Storage, utcnow
+from eligibility.ports import Storage
+from eligibility.records import utcnow
 from eligibility.storage.migrate import upgrade
 from eligibility.storage.sql import SqlStorage
 

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import inspect
 
-from eligibility.cli import main
+from cli import main
 from eligibility.storage import database_url
 from eligibility.storage.migrate import current, upgrade
 from eligibility.storage.sql.engine import Database, normalise_url

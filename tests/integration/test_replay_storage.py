@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 from click.testing import CliRunner
 
+from cli import main
 from eligibility import services
-from eligibility.cli import main
 from eligibility.decisions import Decision
 from eligibility.errors import NotFound, VersionNotFound
-from eligibility.ports import DecisionFilter, Storage
+from eligibility.ports import Storage
+from eligibility.records import DecisionFilter
 
 from .helpers import decide
 from .test_versions_storage import NEXT_YEAR

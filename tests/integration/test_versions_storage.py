@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cli import main
 from eligibility import services
 from eligibility.canonical import ruleset_hash
-from eligibility.cli import main
 from eligibility.errors import (
     Conflict,
     ImmutableVersion,

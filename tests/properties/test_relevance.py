@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from eligibility import AnswerError, CompiledRuleSet, Evaluation
 from eligibility.answers import parse_answers
 from eligibility.engine.pure import compute
-from eligibility.questions import walk
+from eligibility.relevance import walk
 
 from .examples import RULESET_IDS, claim_dates, example_answers, pure, valid_subset, versions_of
 from .strategies import answer_sets, generated_rulesets, question_answers

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from eligibility.cli import main
+from cli import main
 
 FISHING = Path(__file__).resolve().parents[1] / "fixtures" / "fishing-licence"
 INVALID = Path(__file__).parent / "invalid"

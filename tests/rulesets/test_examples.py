@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cli import main
 from eligibility import Catalog, load_paths
-from eligibility.cli import main
 from eligibility.model import RuleSet
 from eligibility.scenarios import ScenarioResult, run_scenarios
 

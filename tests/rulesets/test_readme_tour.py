@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from eligibility.cli import main
+from cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -22,7 +22,7 @@ from eligibility.errors import (
     SessionExpired,
     VersionNotFound,
 )
-from eligibility.ports import DecisionFilter
+from eligibility.records import DecisionFilter
 from eligibility.services.records import decode_cursor, encode_cursor
 from eligibility.storage.memory import MemoryStorage
 

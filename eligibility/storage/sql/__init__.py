@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import text
 
-from eligibility.ports import Clock, utcnow
+from eligibility.records import Clock, utcnow
 from eligibility.storage.sql.chain import SqlDecisions
 from eligibility.storage.sql.engine import Database
 from eligibility.storage.sql.repositories import SqlJobs, SqlKeys, SqlSessions, SqlVersions

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from eligibility.decisions import ChainHead, Decision, DecisionDraft
-from eligibility.ports import Clock, DecisionFilter, utcnow
+from eligibility.records import Clock, DecisionFilter, utcnow
 from eligibility.storage.sql.engine import Database
 from eligibility.storage.sql.models import ChainHeadRow, DecisionRow
 

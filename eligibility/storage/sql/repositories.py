@@ -10,7 +10,7 @@ from sqlalchemy import delete, exc, or_, select, update
 
 from eligibility.errors import Conflict
 from eligibility.model import Status
-from eligibility.ports import (
+from eligibility.records import (
     ApiKey,
     DecisionFilter,
     InterviewSession,

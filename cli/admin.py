@@ -1,84 +1,21 @@
-"""Operator and auditor commands: db upgrade, API keys, audit verify, replay, publish, retire."""
+"""Operator and auditor commands: db upgrade, API keys, audit verify, replay."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
+from cli.common import database_option, reported, storage
 from eligibility import services
-from eligibility.cli import main, rules
-from eligibility.errors import (
-    EligibilityError,
-    RuleSetError,
-    ScenariosFailed,
-    StorageUnavailable,
-)
-from eligibility.ports import ROLES, DecisionFilter, ReplaySummary, Storage
-from eligibility.storage import database_url, open_storage
-
-F = TypeVar("F", bound=Callable[..., Any])
-EXIT_REFUSED, EXIT_UNAVAILABLE = 2, 3
-
-
-def database_option(command: F) -> F:
-    """The --database-url option (default $DATABASE_URL, else SQLite under instance/)."""
-    return click.option(
-        "--database-url",
-        "url",
-        envvar="DATABASE_URL",
-        default=None,
-        help="SQLAlchemy URL; default $DATABASE_URL, else sqlite:///instance/eligibility.db.",
-    )(command)
-
-
-@contextmanager
-def storage(url: str | None) -> Iterator[Storage]:
-    """Open the storage; print core errors for the operator and exit non-zero."""
-    store = open_storage(url)
-    try:
-        with reported():
-            yield store
-    finally:
-        store.close()
-
-
-@contextmanager
-def reported() -> Iterator[None]:
-    """Show a core error as the operator should read it, and exit with its code."""
-    try:
-        yield
-    except StorageUnavailable as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_UNAVAILABLE)
-    except RuleSetError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        sys.exit(EXIT_REFUSED)
-    except ScenariosFailed as error:
-        click.echo(f"error: {error}", err=True)
-        for failure in error.failures:
-            for m in failure.mismatches:
-                click.echo(
-                    f"  {failure.name}: {m.what}: expected {m.expected}, got {m.actual}", err=True
-                )
-            if failure.error:
-                click.echo(f"  {failure.name}: {failure.error}", err=True)
-        sys.exit(EXIT_REFUSED)
-    except EligibilityError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_REFUSED)
-
+from eligibility.records import ROLES, DecisionFilter, ReplaySummary
+from eligibility.storage import database_url
 
 # --- db ---------------------------------------------------------------------------------------
 
 
-@main.group()
+@click.group()
 def db() -> None:
     """The database: migrations."""
 
@@ -98,7 +35,7 @@ def upgrade(url: str | None) -> None:
 # --- keys -------------------------------------------------------------------------------------
 
 
-@main.group()
+@click.group()
 def keys() -> None:
     """API keys: create (shown once), list, revoke."""
 
@@ -144,7 +81,7 @@ def revoke_key(key_id: str, url: str | None) -> None:
 # --- audit ------------------------------------------------------------------------------------
 
 
-@main.group()
+@click.group()
 def audit() -> None:
     """The decision log: verify the hash chain."""
 
@@ -162,7 +99,7 @@ def verify(url: str | None) -> None:
 # --- replay -----------------------------------------------------------------------------------
 
 
-@main.command()
+@click.command()
 @click.option(
     "--ruleset", "ruleset_id", required=True, help="The rule set whose decisions to replay."
 )
@@ -215,27 +152,3 @@ def summary_text(summary: ReplaySummary) -> str:
 
 
 # --- rules publish / retire ------------------------------------------------------------------
-
-
-@rules.command("publish")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--by", default="cli", show_default=True, help="Who publishes (audit trail).")
-@database_option
-def publish(paths: tuple[Path, ...], by: str, url: str | None) -> None:
-    """Publish the versions in rule files (their scenarios must pass; published is final)."""
-    with storage(url) as store:
-        done = services.publish_files(store, paths, by)
-    for stored in done:
-        click.echo(f"published {stored.ruleset_id} {stored.version}  {stored.content_hash}")
-
-
-@rules.command("retire")
-@click.argument("ruleset_id")
-@click.argument("version")
-@click.option("--by", default="cli", show_default=True, help="Who retires (audit trail).")
-@database_option
-def retire(ruleset_id: str, version: str, by: str, url: str | None) -> None:
-    """Retire a published version: new decisions no longer use it; replay still does."""
-    with storage(url) as store:
-        stored = services.retire(store, ruleset_id, version, by)
-    click.echo(f"retired {stored.ruleset_id} {stored.version}")

@@ -1,55 +1,27 @@
-"""The `eligibility` command: tools for rule authors, operators and auditors."""
+"""`eligibility rules …`: check, test, explain and compare rule files (for legal experts)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from cli.common import DEFAULT_RULES, _load
 from eligibility.diff import diff_versions
-from eligibility.errors import EligibilityError, RuleSetError
+from eligibility.errors import EligibilityError
 from eligibility.evaluation import Evaluation, evaluate
-from eligibility.loader import load_each
 from eligibility.scenarios import ScenarioResult, run_scenarios
 from eligibility.values_io import to_plain
-from eligibility.versions import Catalog, compiled
 from eligibility.yaml_source import load_yaml
-
-DEFAULT_RULES = os.environ.get("ELIGIBILITY_RULES", "rules")
 
 
 @click.group()
-def main() -> None:
-    """Rules-as-code eligibility service."""
-
-
-@main.group()
 def rules() -> None:
     """Write, check and explore rule sets."""
-
-
-def _load(paths: tuple[Path, ...]) -> Catalog:
-    """Load and compile every version, or print every problem of every file and exit 1."""
-    rulesets, problems = load_each(list(paths))
-    for ruleset in rulesets:  # compile each, so one bad file does not hide another's problems
-        try:
-            compiled(ruleset)
-        except RuleSetError as error:
-            problems.extend(error.problems)
-    try:
-        if not problems:
-            return Catalog(rulesets)
-    except RuleSetError as error:
-        problems = error.problems
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    click.echo(f"{len(problems)} problem(s) found", err=True)
-    sys.exit(1)
 
 
 @rules.command()
@@ -184,20 +156,3 @@ def diff(ruleset: str, old: str, new: str, rules_dir: Path) -> None:
             was, now = (json.dumps(v, ensure_ascii=False) for v in (a, b))
             click.echo(f"           {field}: {was} → {now}")
     click.echo(f"{len(changes)} change(s)")
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, workers: int) -> None:
-    """Run the HTTP API under gunicorn (settings from DATABASE_URL, ELIGIBILITY_RULES, …)."""
-    from api.server import serve as run_server  # lazy: the core never imports flask
-
-    run_server(host, port, workers)
-
-
-__all__ = ["main"]
-
-# Registers the operator commands (db, keys, audit, replay, rules publish/retire) on `main`.
-from eligibility import cli_admin  # noqa: E402, F401

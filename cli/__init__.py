@@ -1,0 +1,29 @@
+"""The `eligibility` command: tools for rule authors, publishers, operators and auditors.
+
+It sits outside the core: it calls `eligibility` (and `api.server` for `serve`), and
+nothing in the core imports it.
+"""
+
+from __future__ import annotations
+
+import click
+
+from cli import admin, publishing, serve
+from cli.rules import rules
+
+
+@click.group()
+def main() -> None:
+    """Rules-as-code eligibility service."""
+
+
+rules.add_command(publishing.publish)
+rules.add_command(publishing.retire)
+main.add_command(rules)
+main.add_command(admin.db)
+main.add_command(admin.keys)
+main.add_command(admin.audit)
+main.add_command(admin.replay)
+main.add_command(serve.serve)
+
+__all__ = ["main"]

@@ -1,0 +1,34 @@
+"""`eligibility rules publish|retire`: the lifecycle of stored versions (for publishers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli.common import database_option, storage
+from eligibility import services
+
+
+@click.command("publish")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--by", default="cli", show_default=True, help="Who publishes (audit trail).")
+@database_option
+def publish(paths: tuple[Path, ...], by: str, url: str | None) -> None:
+    """Publish the versions in rule files (their scenarios must pass; published is final)."""
+    with storage(url) as store:
+        done = services.publish_files(store, paths, by)
+    for stored in done:
+        click.echo(f"published {stored.ruleset_id} {stored.version}  {stored.content_hash}")
+
+
+@click.command("retire")
+@click.argument("ruleset_id")
+@click.argument("version")
+@click.option("--by", default="cli", show_default=True, help="Who retires (audit trail).")
+@database_option
+def retire(ruleset_id: str, version: str, by: str, url: str | None) -> None:
+    """Retire a published version: new decisions no longer use it; replay still does."""
+    with storage(url) as store:
+        stored = services.retire(store, ruleset_id, version, by)
+    click.echo(f"retired {stored.ruleset_id} {stored.version}")

@@ -1,0 +1,177 @@
+"""Evaluation → Decision: the record a decision keeps, sealed into the hash chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from eligibility.evaluation import Evaluation
+from eligibility.values_io import canonical_json, content_hash, to_plain
+
+GENESIS = "0" * 64  # the previous hash of the first record
+
+# The fields a record's hash covers, in the order they are shown; `hash` and
+# `field_digests` are derived from them and `prev_hash` is hashed in front.
+CONTENT_FIELDS = (
+    "id",
+    "sequence",
+    "ruleset_id",
+    "version",
+    "content_hash",
+    "as_of",
+    "locale",
+    "answers",
+    "goals",
+    "reasons",
+    "trace",
+    "ignored_answers",
+    "client",
+    "idempotency_key",
+    "request_hash",
+    "recorded_at",
+)
+OUTCOME_PARTS = ("goals", "reasons", "trace", "ignored_answers")
+
+
+def outcome_of(evaluation: Evaluation) -> dict[str, Any]:
+    """What a decision records of an evaluation: goals, reasons, trace, ignored answers (plain)."""
+    return {
+        "goals": {
+            k: {"value": to_plain(g.value), "decided": g.decided}
+            for k, g in evaluation.goals.items()
+        },
+        "reasons": {
+            k: [
+                {
+                    "rule": r.rule,
+                    "value": r.value,
+                    "text": r.text,
+                    "legal_reference": r.legal_reference,
+                }
+                for r in g.reasons
+            ]
+            for k, g in evaluation.goals.items()
+        },
+        "trace": [
+            {
+                "name": s.name,
+                "kind": s.kind,
+                "inputs": to_plain(dict(s.inputs)),
+                "result": to_plain(s.result),
+                "legal_reference": s.legal_reference,
+            }
+            for s in evaluation.trace
+        ],
+        "ignored_answers": list(evaluation.ignored_answers),
+    }
+
+
+@dataclass(frozen=True)
+class DecisionDraft:
+    """A decision before it joins the chain: everything but its place and hashes."""
+
+    id: str
+    ruleset_id: str
+    version: str
+    content_hash: str
+    as_of: dt.date
+    locale: str
+    answers: Mapping[str, Any]
+    goals: Mapping[str, Any]
+    reasons: Mapping[str, Any]
+    trace: tuple[Mapping[str, Any], ...]
+    ignored_answers: tuple[str, ...]
+    client: str
+    request_hash: str
+    idempotency_key: str | None = None
+
+    @classmethod
+    def from_evaluation(
+        cls,
+        decision_id: str,
+        evaluation: Evaluation,
+        client: str,
+        request_hash: str,
+        idempotency_key: str | None = None,
+    ) -> DecisionDraft:
+        """The draft of a decision recording this evaluation."""
+        outcome = outcome_of(evaluation)
+        return cls(
+            id=decision_id,
+            ruleset_id=evaluation.ruleset_id,
+            version=evaluation.version,
+            content_hash=evaluation.content_hash,
+            as_of=evaluation.as_of,
+            locale=evaluation.locale,
+            answers=to_plain(dict(evaluation.answers)),
+            goals=outcome["goals"],
+            reasons=outcome["reasons"],
+            trace=tuple(outcome["trace"]),
+            ignored_answers=tuple(outcome["ignored_answers"]),
+            client=client,
+            request_hash=request_hash,
+            idempotency_key=idempotency_key,
+        )
+
+    def seal(self, sequence: int, prev_hash: str, recorded_at: dt.datetime) -> Decision:
+        """The record at this place of the chain, with its digests and hash."""
+        unsealed = Decision(
+            **self.__dict__,
+            sequence=sequence,
+            recorded_at=recorded_at.astimezone(dt.UTC),
+            prev_hash=prev_hash,
+            hash="",
+        )
+        return replace(unsealed, hash=unsealed.computed_hash(), field_digests=unsealed.digests())
+
+
+@dataclass(frozen=True)
+class Decision(DecisionDraft):
+    """A recorded decision: a draft sealed into the chain (sequence, time, previous hash, hash)."""
+
+    sequence: int = 0
+    recorded_at: dt.datetime = dt.datetime.min.replace(tzinfo=dt.UTC)
+    prev_hash: str = GENESIS
+    hash: str = ""
+    # sha256 per content field as written: names the field a later edit touched.
+    field_digests: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def eligible(self) -> bool | None:
+        """The `eligible` goal when decided, else None."""
+        goal = self.goals.get("eligible") or {}
+        value = goal.get("value") if goal.get("decided") else None
+        return value if isinstance(value, bool) else None
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        """The values of the goals other than `eligible` (None when undecided)."""
+        return {k: g.get("value") for k, g in self.goals.items() if k != "eligible"}
+
+    def content(self) -> dict[str, Any]:
+        """The canonical content the hash covers (plain data)."""
+        data = {name: getattr(self, name) for name in CONTENT_FIELDS}
+        data["recorded_at"] = _timestamp(self.recorded_at)
+        return to_plain(data)  # type: ignore[no-any-return]
+
+    def digests(self) -> dict[str, str]:
+        """sha256 of each content field's canonical text."""
+        return {name: content_hash(value) for name, value in self.content().items()}
+
+    def computed_hash(self) -> str:
+        """sha256(previous hash + canonical content), as hex."""
+        text = self.prev_hash + canonical_json(self.content())
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole record as plain data (export, API)."""
+        data = self.content()
+        data.update(prev_hash=self.prev_hash, hash=self.hash, eligible=self.eligible)
+        return data
+
+
+def _timestamp(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")

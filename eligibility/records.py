@@ -1,0 +1,168 @@
+"""The records the core keeps: stored versions, decisions filters, sessions, keys, replay jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from eligibility.model import Status
+
+Role = Literal["client", "author", "publisher", "auditor"]
+ROLES: tuple[Role, ...] = ("client", "author", "publisher", "auditor")
+JobStatus = Literal["pending", "running", "done", "failed"]
+Clock = Callable[[], dt.datetime]
+
+
+def utcnow() -> dt.datetime:
+    """The current time, in UTC (the default clock of storage and services)."""
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A rule-set version as stored: canonical content (with scenarios), hash and lifecycle."""
+
+    ruleset_id: str
+    version: str
+    status: Status
+    content: Mapping[str, Any]
+    content_hash: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    created_at: dt.datetime
+    created_by: str
+    source: str | None = None
+    published_at: dt.datetime | None = None
+    published_by: str | None = None
+    retired_at: dt.datetime | None = None
+    retired_by: str | None = None
+
+
+@dataclass(frozen=True)
+class DecisionFilter:
+    """Which decisions to list, export or replay; None means any."""
+
+    ruleset_id: str | None = None
+    version: str | None = None
+    recorded_from: dt.datetime | None = None
+    recorded_to: dt.datetime | None = None
+    eligible: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The filters that are set, as JSON-safe data."""
+        return {
+            k: v.isoformat() if isinstance(v, dt.datetime) else v
+            for k, v in self.__dict__.items()
+            if v is not None
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DecisionFilter:
+        """Filters from `to_dict` data."""
+        times = {
+            k: dt.datetime.fromisoformat(data[k])
+            for k in ("recorded_from", "recorded_to")
+            if data.get(k) is not None
+        }
+        return cls(**{**data, **times})
+
+
+@dataclass(frozen=True)
+class InterviewSession:
+    """Answers kept server-side for one interview, pinned to one version."""
+
+    id: str
+    ruleset_id: str
+    version: str
+    content_hash: str
+    as_of: dt.date | None
+    locale: str | None
+    answers: Mapping[str, Any]
+    revision: int
+    client: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    decision_id: str | None = None
+
+    @property
+    def etag(self) -> str:
+        """The entity tag of this state of the session (changes with every edit)."""
+        return f'"{self.id[:8]}-{self.revision}"'
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """An API key: its role and name; only the sha256 of the secret is kept."""
+
+    id: str
+    name: str
+    role: Role
+    key_hash: str
+    prefix: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        """True until the key is revoked."""
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class ReplaySummary:
+    """Counts of a batch replay: unchanged, changed by goal and how, failures, and the ids."""
+
+    total: int = 0
+    unchanged: int = 0
+    changed: int = 0
+    failed: int = 0
+    by_goal: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    changed_ids: tuple[str, ...] = ()
+    failed_ids: Mapping[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as plain data (JSON-safe)."""
+        return {
+            "total": self.total,
+            "unchanged": self.unchanged,
+            "changed": self.changed,
+            "failed": self.failed,
+            "by_goal": {k: dict(v) for k, v in self.by_goal.items()},
+            "changed_ids": list(self.changed_ids),
+            "failed_ids": dict(self.failed_ids),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReplaySummary:
+        """A summary from `to_dict` data."""
+        return cls(
+            total=data.get("total", 0),
+            unchanged=data.get("unchanged", 0),
+            changed=data.get("changed", 0),
+            failed=data.get("failed", 0),
+            by_goal=data.get("by_goal", {}),
+            changed_ids=tuple(data.get("changed_ids", ())),
+            failed_ids=data.get("failed_ids", {}),
+        )
+
+
+@dataclass(frozen=True)
+class ReplayJob:
+    """A batch replay (what-if): which decisions, under which version, and how far it got."""
+
+    id: str
+    ruleset_id: str
+    filters: DecisionFilter
+    target_version: str | None
+    target_as_of: dt.date | None
+    status: JobStatus
+    total: int
+    processed: int
+    summary: ReplaySummary
+    created_at: dt.datetime
+    created_by: str
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    error: str | None = None
