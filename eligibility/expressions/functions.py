@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
+from eligibility.expressions import dates
 from eligibility.expressions import nodes as n
 from eligibility.expressions.types import Type, describe, is_numeric, unify_numeric
-from eligibility.expressions.values import DECIMAL_CONTEXT, Known
+from eligibility.expressions.values import DECIMAL_CONTEXT, Failure, Known
 
 MAX_PLACES = 10
 
 Typer = Callable[[Sequence[Type], Sequence[n.Node]], Type]
-Impl = Callable[..., Known]
+Impl = Callable[..., Known | Failure]
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,16 @@ def _date_typer(func: str, result: Type, arity: int) -> Typer:
     return typer
 
 
-def _months_between(start: dt.date, end: dt.date) -> int:
-    return (end.year - start.year) * 12 + (end.month - start.month)
+def _signature_typer(func: str, result: Type, *expected: Type) -> Typer:
+    """A function whose arguments have fixed types, e.g. add_months(a date, a whole number)."""
+    words = " and ".join(describe(t) for t in expected)
+
+    def typer(types: Sequence[Type], nodes: Sequence[n.Node]) -> Type:
+        for got, want in zip(types, expected, strict=True):
+            _require(got == want, f"{func}() needs {words}, got {describe(got)}")
+        return result
+
+    return typer
 
 
 FUNCTIONS: dict[str, Function] = {
@@ -119,7 +127,36 @@ FUNCTIONS: dict[str, Function] = {
             lambda d: d.replace(day=1),
         ),
         Function(
-            "months_between", 2, 2, _date_typer("months_between", "integer", 2), _months_between
+            "end_of_month", 1, 1, _date_typer("end_of_month", "date", 1), dates.end_of_month
+        ),
+        Function(
+            "add_months",
+            2,
+            2,
+            _signature_typer("add_months", "date", "date", "integer"),
+            dates.add_months,
+        ),
+        Function(
+            "add_days",
+            2,
+            2,
+            _signature_typer("add_days", "date", "date", "integer"),
+            dates.add_days,
+        ),
+        Function(
+            "months_between",
+            2,
+            2,
+            _date_typer("months_between", "integer", 2),
+            dates.months_between,
+        ),
+        Function("age", 2, 2, _date_typer("age", "integer", 2), dates.age),
+        Function(
+            "age_completed_on",
+            2,
+            2,
+            _signature_typer("age_completed_on", "date", "date", "integer"),
+            dates.age_completed_on,
         ),
         Function(
             "days_between",
