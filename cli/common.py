@@ -16,6 +16,7 @@ from eligibility.errors import (
     RuleSetError,
     ScenariosFailed,
     StorageUnavailable,
+    unique,
 )
 from eligibility.loader import load_each
 from eligibility.ports import Storage
@@ -89,6 +90,7 @@ def _load(paths: tuple[Path, ...]) -> Catalog:
             return Catalog(rulesets)
     except RuleSetError as error:
         problems = error.problems
+    problems = unique(problems)  # a version extending a broken one repeats its problems
     for problem in problems:
         click.echo(str(problem), err=True)
     click.echo(f"{len(problems)} problem(s) found", err=True)

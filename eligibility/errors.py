@@ -62,8 +62,13 @@ class RuleSetError(EligibilityError):
     """A rule file or rule document is invalid; carries every problem found."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = unique(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def unique(problems: list[Problem]) -> list[Problem]:
+    """Each problem once: a version that extends a broken one would repeat its problems."""
+    return list(dict.fromkeys(problems))
 
 
 @dataclass

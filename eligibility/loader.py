@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.builder import build_ruleset
-from eligibility.errors import Problem, RuleSetError
+from eligibility.errors import Problem, RuleSetError, unique
 from eligibility.model import Location, RuleSet
 from eligibility.yaml_source import Positions, load_yaml
 
@@ -144,6 +144,7 @@ def load_each(paths: Iterable[Path]) -> tuple[list[RuleSet], list[Problem]]:
     files = version_files(paths)
     documents, problems = _read_all(files)
     by_key = {d.key: d for d in documents}
+    unreadable = {str(f) for f in files} - {d.file for d in documents}
 
     def parent(document: Document) -> ParentLookup:
         """Versions read already, else the file `<version>.yaml` beside the one extending it."""
@@ -151,8 +152,15 @@ def load_each(paths: Iterable[Path]) -> tuple[list[RuleSet], list[Problem]]:
         def lookup(ruleset: str, version: str) -> Document | None:
             found = by_key.get((ruleset, version))
             sibling = Path(document.file).parent / f"{version}.yaml"
+            broken = _extends_problem(document, _BROKEN.format(version, sibling.name))
+            if found is None and str(sibling) in unreadable:  # its problems are reported once
+                raise RuleSetError([broken])
             if found is None and sibling.is_file():
-                found = by_key.setdefault((ruleset, version), read_document(sibling))
+                try:
+                    found = by_key.setdefault((ruleset, version), read_document(sibling))
+                except RuleSetError as error:
+                    unreadable.add(str(sibling))
+                    raise RuleSetError([*error.problems, broken]) from None
             return found
 
         return lookup
@@ -162,7 +170,10 @@ def load_each(paths: Iterable[Path]) -> tuple[list[RuleSet], list[Problem]]:
         with _collect(problems):
             _check_file_name(document)
             rulesets.append(load_document(document, parent(document)))
-    return rulesets, problems
+    return rulesets, unique(problems)
+
+
+_BROKEN = "extends '{0}', which cannot be used until the problems of {1} are fixed"
 
 
 def _read_all(files: list[Path]) -> tuple[list[Document], list[Problem]]:

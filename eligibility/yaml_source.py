@@ -9,11 +9,15 @@ import yaml
 
 from eligibility.errors import Problem, RuleSetError
 from eligibility.model import Location
+from eligibility.yaml_errors import explain
 
 Positions = dict[str, Location]
 
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_DATE_TAG = "tag:yaml.org,2002:timestamp"
 
 
 def path_text(parts: tuple[str, ...]) -> str:
@@ -73,6 +77,8 @@ class _Builder:
         except yaml.MarkedYAMLError as error:
             self._problem(path, f"this merge key cannot be used: {error.problem}", node)
             return result
+        if node.flow_style:
+            self._commas_in_texts(node, path)
         written: set[Any] = set()
         for key_node, value_node in node.value:
             key = self._scalar(key_node, path)
@@ -84,6 +90,27 @@ class _Builder:
                 written.add(key)
             result[key] = self.build(value_node, (*path, str(key)))
         return result
+
+    def _commas_in_texts(self, node: yaml.MappingNode, path: tuple[str, ...]) -> None:
+        """`{en: Hello, world}`: the comma ended the text and made `world` a key of its own."""
+        pairs, at = node.value, 1
+        while at < len(pairs):
+            text_key, text = pairs[at - 1]
+            if not _bare(pairs[at]) or text.tag != _STR_TAG or text.style is not None:
+                at += 1
+                continue
+            end = at
+            while end + 1 < len(pairs) and _bare(pairs[end + 1]):
+                end += 1
+            buffer = text.start_mark.buffer
+            written = str(buffer[text.start_mark.pointer : pairs[end][0].end_mark.pointer])
+            self._problem(
+                (*path, str(text_key.value)),
+                f"a comma ends a text inside {{ … }}, so '{pairs[at][0].value}' became an entry "
+                f'of its own: put the text in quotes: {text_key.value}: "{_escaped(written)}"',
+                text,
+            )
+            at = end + 2
 
     def _problem(self, path: tuple[str, ...], message: str, node: yaml.Node) -> None:
         mark = node.start_mark
@@ -112,8 +139,35 @@ class _Builder:
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as error:
-            self._problem(path, f"this value cannot be read: {error.problem}", node)
-            return None
+            self._problem(path, _unreadable(node, str(error.problem)), node)
+        except (ValueError, OverflowError):  # 2023-13-01 looks like a date to YAML, but is none
+            self._problem(path, _unreadable(node, ""), node)
+        return None
+
+
+def _bare(pair: tuple[yaml.Node, yaml.Node]) -> bool:
+    """A key written without a colon or a value inside { … } (`world` in `{en: Hello, world}`)."""
+    key, value = pair
+    return (
+        key.tag == _STR_TAG
+        and key.style is None  # type: ignore[attr-defined]
+        and value.tag == _NULL_TAG
+        and value.value == ""
+        and value.start_mark.pointer == value.end_mark.pointer
+    )
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _unreadable(node: yaml.Node, problem: str) -> str:
+    """Why a scalar cannot be turned into a value, in the author's terms."""
+    if node.tag == _DATE_TAG:
+        return f"'{node.value}' is not a date that exists: write dates as YYYY-MM-DD"
+    if node.tag.startswith("!"):
+        return "a text cannot start with '!' unless it is quoted: put the text in quotes"
+    return f"this value cannot be read: {problem or node.value}"
 
 
 def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
@@ -122,18 +176,8 @@ def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        raise RuleSetError(
-            [
-                Problem(
-                    f"this is not valid YAML: {error.problem}",
-                    "",
-                    file,
-                    mark.line + 1 if mark else None,
-                    mark.column + 1 if mark else None,
-                )
-            ]
-        ) from None
+        found = explain(error, text)
+        raise RuleSetError([Problem(found.message, "", file, found.line, found.column)]) from None
     finally:
         loader.dispose()
     if root is None:

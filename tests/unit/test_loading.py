@@ -65,7 +65,13 @@ def test_explanation_keys_true_and_false_stay_text() -> None:
 @pytest.mark.parametrize(
     ("text", "message", "line", "column"),
     [
-        ("a: [1\nb: 2\n", "this is not valid YAML", 2, 2),
+        ("a: [1\nb: 2\n", "this bracket is never closed: write ']'", 1, 4),
+        ("a: 1\n---\nb: 2\n", "not valid YAML: expected a single document", 2, 1),
+        ("a: 2023-13-01\n", "'2023-13-01' is not a date that exists", 1, 4),
+        ("a: 2023-02-29\n", "'2023-02-29' is not a date that exists", 1, 4),
+        ("a: {en: Hello, world}\n", "so 'world' became an entry of its own", 1, 9),
+        ("a: {en: Cats, dogs, mice, de: Katzen}\n", 'en: "Cats, dogs, mice"', 1, 9),
+        ("a: !x\n", "a text cannot start with '!' unless it is quoted", 1, 4),
         ("", "the file is empty", 1, 1),
         ("# only a comment\n", "the file is empty", 1, 1),
         ("a: 1\na: 2\n", "'a' is written twice", 2, 1),
