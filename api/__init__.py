@@ -19,11 +19,12 @@ from api import errors
 from api.config import Config
 from api.errors import InvalidRequest
 from api.jsonio import ExactJSONProvider
-from api.rulebook import StoredRuleBook
 from api.state import EXTENSION, AppState, state
 from eligibility import services
+from eligibility.catalogue import Catalogue, StoredSource
 from eligibility.errors import StorageUnavailable
 from eligibility.ports import Storage
+from eligibility.services import Evaluator
 
 log = logging.getLogger("api")
 EXPOSED_HEADERS = ["ETag", "Location", "Content-Language", "Retry-After"]
@@ -54,8 +55,9 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     )
     errors.init_app(app)
     storage = _storage(settings)
-    rulebook = StoredRuleBook(storage, settings.version_cache_seconds)
-    app.extensions[EXTENSION] = AppState(settings, rulebook, storage)
+    catalogue = Catalogue(StoredSource(storage), settings.version_cache_seconds)
+    evaluator = Evaluator(catalogue, settings.engine)
+    app.extensions[EXTENSION] = AppState(settings, evaluator, storage)
     _cors(app, settings)
     _blueprints(app)
     with app.app_context():

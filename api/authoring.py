@@ -16,10 +16,10 @@ from api.auth import principal, require
 from api.errors import InvalidRequest, UnsupportedMediaType
 from api.jsonio import is_json_type, parse_bytes, reject_nul
 from api.openapi import operation
-from api.rulebook import Entry
 from api.ruleset_schemas import VersionSchema
 from api.state import state
 from eligibility import services
+from eligibility.catalogue import compile_cache
 from eligibility.records import StoredVersion
 
 bp = Blueprint("authoring", __name__, url_prefix="/v1/rulesets")
@@ -39,7 +39,7 @@ class DraftSchema(Schema):
 
 
 def _too_big(detail: str) -> InvalidRequest:
-    return InvalidRequest(detail, errors={"_body": [detail]})
+    return InvalidRequest(detail, errors={"": [detail]})
 
 
 def _expanded_size(root: yaml.Node) -> tuple[int, int]:
@@ -112,7 +112,7 @@ def document_body() -> dict[str, Any] | str:
         raise UnsupportedMediaType("send the version as application/yaml or application/json")
     data = parse_bytes(request.get_data())
     if not isinstance(data, dict):
-        raise InvalidRequest("a version is a JSON object", errors={"_body": ["not an object"]})
+        raise InvalidRequest("a version is a JSON object", errors={"": ["not an object"]})
     if _depth(data) > MAX_DEPTH:
         raise _too_big("the document is nested too deeply")
     return data
@@ -131,8 +131,7 @@ def _declared_ruleset(document: dict[str, Any] | str) -> Any:
 
 
 def _version_response(stored: StoredVersion, status: int = 200) -> Response:
-    entry = Entry(services.compiled_version(stored), stored.status)
-    response = jsonify(VersionSchema().dump(entry))
+    response = jsonify(VersionSchema().dump(compile_cache().stored(stored)))
     response.status_code = status
     response.headers["Location"] = url_for(
         "rulesets.get_version", ruleset_id=stored.ruleset_id, version=stored.version
@@ -158,7 +157,7 @@ def create_draft(ruleset_id: str) -> Response:
     declared = _declared_ruleset(document)
     if declared is not None and declared != ruleset_id:
         message = f"the document is a version of '{declared}', not of '{ruleset_id}'"
-        raise InvalidRequest(message, errors={"ruleset": [message]})
+        raise InvalidRequest(message, errors={"/ruleset": [message]})
     stored = services.create_draft(state().storage, document, principal().client)
     return _version_response(stored, 201)
 
@@ -169,7 +168,7 @@ def create_draft(ruleset_id: str) -> Response:
 def publish(ruleset_id: str, version: str) -> Response:
     """Publish a draft once all its scenarios pass; from then on it never changes."""
     stored = services.publish(state().storage, ruleset_id, version, principal().client)
-    state().rulebook.forget()
+    state().catalogue.forget()
     return _version_response(stored)
 
 
@@ -179,5 +178,5 @@ def publish(ruleset_id: str, version: str) -> Response:
 def retire(ruleset_id: str, version: str) -> Response:
     """Retire a published version: no new evaluations select it; replay still uses it."""
     stored = services.retire(state().storage, ruleset_id, version, principal().client)
-    state().rulebook.forget()
+    state().catalogue.forget()
     return _version_response(stored)

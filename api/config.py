@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from eligibility.evaluation import EngineName
+
 DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB
 DEFAULT_SESSION_IDLE_SECONDS = 30 * 60
 
@@ -21,6 +23,15 @@ def _flag(text: str) -> bool:
 
 def _list(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _engine(text: str) -> EngineName:
+    name = text.strip().lower()
+    if name == "durable":
+        return "durable"
+    if name == "pure":
+        return "pure"
+    raise ValueError(f"ELIGIBILITY_ENGINE must be durable or pure, got {text!r}")
 
 
 def _as_tuple(value: Any) -> tuple[str, ...]:
@@ -38,7 +49,7 @@ class Config:
     session_idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS
     max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
     problem_base: str = "/problems/"
-    engine: str = "durable"
+    engine: EngineName = "durable"
     # How long a worker trusts its memory of which version covers a date before asking the
     # database again (publications made through another worker show up after this delay).
     version_cache_seconds: float = 5.0
@@ -63,7 +74,7 @@ class Config:
         if "CORS_ORIGINS" in env:
             values["cors_origins"] = _list(env["CORS_ORIGINS"])
         if env.get("ELIGIBILITY_ENGINE"):
-            values["engine"] = env["ELIGIBILITY_ENGINE"]
+            values["engine"] = _engine(env["ELIGIBILITY_ENGINE"])
         for name in ("SESSION_IDLE_SECONDS", "MAX_CONTENT_LENGTH"):
             if env.get(name):
                 values[name.lower()] = int(env[name])

@@ -8,11 +8,10 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
 
-from api import catalogue
 from api.auth import principal, require
 from api.errors import InvalidRequest
 from api.jsonio import json_body, load, query
-from api.languages import pick_locale
+from api.languages import wanted_locales
 from api.openapi import header, operation
 from api.record_schemas import (
     DecisionListQuerySchema,
@@ -26,7 +25,7 @@ from api.schemas import EvaluationRequestSchema
 from api.state import state
 from eligibility import services
 from eligibility.records import DecisionFilter
-from eligibility.services import DecisionRequest, Recorded
+from eligibility.services import EvaluationRequest, Recorded
 
 bp = Blueprint("decisions", __name__, url_prefix="/v1/decisions")
 IDEMPOTENCY_KEY = header("Idempotency-Key", "Retries with the same key return the same decision.")
@@ -71,16 +70,16 @@ def _idempotency_key() -> str | None:
 def create_decision() -> Response:
     """Evaluate and record a decision (hash-chained); 201 with Location once it is committed."""
     body = load(EvaluationRequestSchema(), json_body())
-    entry = catalogue.resolve(body["ruleset"], body.get("version"), body.get("as_of"))
-    decision_request = DecisionRequest(
+    decision_request = EvaluationRequest(
         body["ruleset"],
         body["answers"],
         body.get("version"),
         body.get("as_of"),
-        pick_locale(entry.compiled, body.get("locale")),
+        wanted_locales(body.get("locale")),
     )
+    app = state()
     recorded = services.record_decision(
-        state().storage, decision_request, principal().client, _idempotency_key()
+        app.storage, decision_request, principal().client, _idempotency_key(), app.evaluator
     )
     return decision_response(recorded)
 
@@ -161,7 +160,12 @@ def get_decision(decision_id: str) -> Response:
 def replay_decision(decision_id: str) -> Response:
     """Replay a decision under its recorded version (or, what-if, another) and compare."""
     what_if = load(ReplayRequestSchema(), json_body()) if request.get_data() else {}
+    app = state()
     result = services.replay_decision(
-        state().storage, decision_id, what_if.get("version"), what_if.get("as_of")
+        app.storage,
+        decision_id,
+        what_if.get("version"),
+        what_if.get("as_of"),
+        app.evaluator.engine,
     )
     return jsonify(ReplaySchema().dump(result))

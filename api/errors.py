@@ -8,11 +8,11 @@ a bare 500 whose details stay in the log.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Response, current_app, json, request
+from flask import Flask, Response, current_app, g, json, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -20,21 +20,18 @@ from eligibility.errors import (
     AnswerError,
     Conflict,
     EligibilityError,
-    EngineError,
-    EvaluationError,
-    IdempotencyConflict,
-    ImmutableVersion,
     InvalidCursor,
+    InvalidRequestError,
     NotFound,
+    NoVersionApplies,
     PreconditionFailed,
+    RuleFileError,
     RuleSetError,
-    RuleSetNotFound,
     ScenariosFailed,
-    SessionExpired,
+    ServiceError,
     StorageUnavailable,
-    VersionNotFound,
 )
-from eligibility.values_io import to_plain
+from eligibility.values_io import pointer, to_plain
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("api.errors")
@@ -80,12 +77,6 @@ class InvalidRequest(ApiError):
     status, slug, title = 422, "invalid-request", "Invalid request"
 
 
-class NoVersionApplies(ApiError):
-    """No published version covers the requested date (422)."""
-
-    status, slug, title = 422, "no-version-applies", "No version applies on this date"
-
-
 class Unauthorized(ApiError):
     """No valid API key (401)."""
 
@@ -110,30 +101,16 @@ class ServiceUnavailable(ApiError):
         super().__init__(detail, headers={"Retry-After": "5"})
 
 
-@dataclass(frozen=True)
-class _Kind:
-    status: int
-    slug: str
-    title: str
-
-
-# Most specific first: the first matching class decides.
-_CORE: tuple[tuple[type[EligibilityError], _Kind], ...] = (
-    (StorageUnavailable, _Kind(503, "service-unavailable", "Service unavailable")),
-    (AnswerError, _Kind(422, "invalid-answers", "Invalid answers")),
-    (ScenariosFailed, _Kind(422, "scenarios-failed", "The version's scenarios fail")),
-    (InvalidCursor, _Kind(422, "invalid-cursor", "Invalid cursor")),
-    (SessionExpired, _Kind(404, "session-expired", "Session expired")),
-    (NotFound, _Kind(404, "not-found", "Not found")),
-    (PreconditionFailed, _Kind(412, "precondition-failed", "The resource has changed")),
-    (IdempotencyConflict, _Kind(409, "idempotency-conflict", "Idempotency-Key reused")),
-    (Conflict, _Kind(409, "conflict", "Conflict")),
-    (RuleSetError, _Kind(422, "invalid-ruleset", "Invalid rule set")),
-    (RuleSetNotFound, _Kind(404, "ruleset-not-found", "Rule set not found")),
-    (VersionNotFound, _Kind(404, "version-not-found", "Version not found")),
-    (ImmutableVersion, _Kind(409, "immutable-version", "Published versions cannot change")),
-    (EvaluationError, _Kind(422, "evaluation-failed", "The rules cannot be computed")),
-    (EngineError, _Kind(500, "engine-failure", "The rule engine failed")),
+# The core's branches (errors.py) and the status each means over HTTP; the most specific
+# branch that matches decides. Anything else the core raises is a 500.
+_STATUS_BY_BRANCH: tuple[tuple[type[EligibilityError], int], ...] = (
+    (NotFound, 404),
+    (PreconditionFailed, 412),
+    (InvalidRequestError, 422),
+    (Conflict, 409),
+    (RuleFileError, 422),
+    (StorageUnavailable, 503),
+    (ServiceError, 500),
 )
 
 
@@ -196,29 +173,40 @@ def _http(error: HTTPException) -> Response:
     return problem(status, slug, error.name, detail, headers)
 
 
+def status_of(error: EligibilityError) -> int:
+    """The HTTP status of a core error: by its branch of the exception tree."""
+    return next((status for cls, status in _STATUS_BY_BRANCH if isinstance(error, cls)), 500)
+
+
 def _core(error: EligibilityError) -> Response:
-    kind = next((k for cls, k in _CORE if isinstance(error, cls)), None)
-    if kind is None:
-        log.error("unmapped core error %s", error.__class__.__name__)
-        return problem(500, "internal-error", "Internal server error")
+    status = status_of(error)
     if isinstance(error, StorageUnavailable):
         log.warning("storage unavailable: %s", error)
         detail = "the database cannot be reached; try again shortly"
-        return problem(503, kind.slug, kind.title, detail, {"Retry-After": "5"})
-    if kind.status >= 500:
-        log.error("core failure: %s", error)
-        return problem(kind.status, kind.slug, kind.title)
-    members: dict[str, Any] = {}
+        return problem(503, error.code, error.title, detail, {"Retry-After": "5"})
+    if status >= 500:
+        log.error("core failure: %s: %s", error.__class__.__name__, error)
+        return problem(500, error.code, error.title)
+    return problem(status, error.code, error.title, _detail(error), **_members(error))
+
+
+def _members(error: EligibilityError) -> dict[str, Any]:
+    """The structured fields of a core error, `errors` keyed by JSON Pointer or parameter."""
     if isinstance(error, AnswerError):
-        members["errors"] = error.errors
-    elif isinstance(error, RuleSetError):
-        members["problems"] = [_public_problem(p.to_dict()) for p in error.problems]
-        members["errors"] = _problems_by_path(error)
-    elif isinstance(error, ScenariosFailed):
-        members["failures"] = [_failure(f) for f in error.failures]
-    elif isinstance(error, InvalidCursor):
-        members["errors"] = {"cursor": [str(error)]}
-    return problem(kind.status, kind.slug, kind.title, _detail(error), **members)
+        at = g.get("answers_pointer", pointer("answers"))  # where the answers are in the body
+        return {"errors": {at + k: v for k, v in error.errors.items()}}
+    if isinstance(error, RuleSetError):
+        return {
+            "problems": [_public_problem(p.to_dict()) for p in error.problems],
+            "errors": _problems_by_pointer(error),
+        }
+    if isinstance(error, ScenariosFailed):
+        return {"failures": [_failure(f) for f in error.failures]}
+    if isinstance(error, InvalidCursor):
+        return {"errors": {"cursor": [str(error)]}}
+    if isinstance(error, NoVersionApplies):
+        return {"errors": {pointer(error.field): [str(error)]}}
+    return {}
 
 
 def _detail(error: EligibilityError) -> str:
@@ -247,31 +235,38 @@ def _failure(result: Any) -> dict[str, Any]:
     }
 
 
-def _problems_by_path(error: RuleSetError) -> dict[str, list[str]]:
+_PATH_PART = re.compile(r"[^.\[\]]+")
+
+
+def path_pointer(path: str) -> str:
+    """A rule-file path (`rules.adult.when`, `scenarios[0].answers.x`) as a JSON Pointer."""
+    return pointer(*_PATH_PART.findall(path))
+
+
+def _problems_by_pointer(error: RuleSetError) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for p in error.problems:
         message = p.message + (f" (did you mean '{p.suggestion}'?)" if p.suggestion else "")
-        found.setdefault(p.path or "_document", []).append(message)
+        found.setdefault(path_pointer(p.path), []).append(message)
     return found
 
 
 def field_errors(error: ValidationError) -> dict[str, list[str]]:
-    """Marshmallow's nested messages flattened to {"field.sub": [messages]}."""
+    """Marshmallow's nested messages flattened to {"/field/sub": [messages]} (JSON Pointers)."""
     flat: dict[str, list[str]] = {}
-    _flatten(error.messages, "", flat)
+    _flatten(error.messages, (), flat)
     return flat
 
 
-def _flatten(messages: Any, prefix: str, out: dict[str, list[str]]) -> None:
+def _flatten(messages: Any, at: tuple[str, ...], out: dict[str, list[str]]) -> None:
     if isinstance(messages, Mapping):
         for key, value in messages.items():
-            name = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
-            _flatten(value, name or "_body", out)
+            _flatten(value, at if key == "_schema" else (*at, str(key)), out)
     elif isinstance(messages, list | tuple):
         for item in messages:
-            _flatten(item, prefix, out)
+            _flatten(item, at, out)
     else:
-        out.setdefault(prefix or "_body", []).append(str(messages))
+        out.setdefault(pointer(*at), []).append(str(messages))
 
 
 def init_app(app: Flask) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from api.auth import require
-from api.catalogue import evaluate_request
+from api.auth import principal, require
 from api.jsonio import json_body, load, query
-from api.languages import localized
+from api.languages import localized, wanted_locales
 from api.openapi import operation
 from api.schemas import EvaluationQuerySchema, EvaluationRequestSchema, EvaluationSchema
+from api.state import state
 from eligibility.records import Role
+from eligibility.services import EvaluationRequest
 
 bp = Blueprint("evaluations", __name__, url_prefix="/v1/evaluations")
 EVALUATORS: tuple[Role, ...] = ("client", "author", "publisher")
@@ -35,5 +36,14 @@ def create_evaluation() -> Response:
     `status` is `complete` exactly when every goal is decided. `?trace=true` adds the trace.
     """
     args = query(_QUERY)
-    result = evaluate_request(load(_REQUEST, json_body()), args["trace"])
-    return localized(_RESPONSES[bool(args["trace"])].dump(result), result.locale)
+    body = load(_REQUEST, json_body())
+    request = EvaluationRequest(
+        body["ruleset"],
+        body["answers"],
+        body.get("version"),
+        body.get("as_of"),
+        wanted_locales(body.get("locale")),
+        with_trace=bool(args["trace"]),
+    )
+    result = state().evaluator.evaluate(request, drafts=principal().sees_drafts)
+    return localized(_RESPONSES[request.with_trace].dump(result), result.locale)

@@ -42,8 +42,9 @@ def readyz() -> Response:
     app = state()
     try:
         app.storage.ping()
-        ids = app.rulebook.ids()
-        versions = sum(len(app.rulebook.entries(i)) for i in ids)
+        found = app.catalogue.rulesets(drafts=True)
+        ids = [r.id for r in found]
+        versions = sum(len(r.versions) for r in found)
     except StorageUnavailable:
         raise ServiceUnavailable("the database cannot be reached") from None
     if not ids:

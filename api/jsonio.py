@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import request
 from flask.json.provider import DefaultJSONProvider
-from marshmallow import EXCLUDE, Schema
+from marshmallow import EXCLUDE, Schema, ValidationError
 
 from api.errors import InvalidRequest, MalformedJson, UnsupportedMediaType
 
@@ -108,7 +108,7 @@ def reject_nul(data: Any) -> None:
     """422 for NUL characters: no answer or name needs one, and databases refuse them."""
     if has_nul(data):
         message = "texts must not contain NUL characters"
-        raise InvalidRequest(message, errors={"_body": [message]})
+        raise InvalidRequest(message, errors={"": [message]})
 
 
 def _describe(error: ValueError) -> str:
@@ -124,10 +124,29 @@ def _describe(error: ValueError) -> str:
 def load(schema: Schema, data: Any) -> Any:
     """Load data with a schema; every bad field in one 422."""
     if not isinstance(data, dict):
-        raise InvalidRequest("the body must be a JSON object", errors={"_body": ["not an object"]})
+        raise InvalidRequest("the body must be a JSON object", errors={"": ["not an object"]})
     return schema.load(data)
 
 
 def query(schema: Schema) -> Any:
-    """The query string loaded with a schema (unknown parameters are ignored)."""
-    return schema.load(request.args.to_dict(flat=True), unknown=EXCLUDE)
+    """The query string loaded with a schema (unknown parameters are ignored).
+
+    Every bad parameter in one 422, keyed by the parameter's name.
+    """
+    try:
+        return schema.load(request.args.to_dict(flat=True), unknown=EXCLUDE)
+    except ValidationError as error:
+        raise InvalidRequest(
+            "some query parameters are invalid", errors=parameter_errors(error)
+        ) from None
+
+
+def parameter_errors(error: ValidationError) -> dict[str, list[str]]:
+    """Marshmallow's messages for query parameters, keyed by the parameter's name."""
+    messages = error.messages if isinstance(error.messages, dict) else {"": error.messages}
+    return {
+        ("" if name == "_schema" else str(name)): [
+            str(m) for m in (texts if isinstance(texts, list) else [texts])
+        ]
+        for name, texts in messages.items()
+    }

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from eligibility.compiler import CompiledRuleSet
-from eligibility.evaluation import available_locales, choose_locale
 
+def wanted_locales(explicit: str | None = None) -> tuple[str, ...]:
+    """Languages the caller wants, best first: an explicit `locale`, else Accept-Language.
 
-def pick_locale(compiled: CompiledRuleSet, explicit: str | None = None) -> str:
-    """The language to answer in; unknown languages fall back to the rule set's default."""
+    The core picks the first one a version has (RFC 4647 lookup; see `choose_locale`).
+    """
     if explicit:
-        return choose_locale(compiled, explicit)
-    available = {a.lower(): a for a in available_locales(compiled)}
-    # Best quality first; a regional tag (de-AT) falls back to its language (de) before the
-    # next, less wanted tag is tried (RFC 4647 lookup).
-    for tag, quality in request.accept_languages:
-        if quality <= 0:
-            continue
-        for candidate in (tag.lower(), tag.lower().split("-")[0]):
-            if candidate in available:
-                return available[candidate]
-    return compiled.ruleset.default_locale
+        return (explicit,)
+    return tuple(tag for tag, quality in request.accept_languages if quality > 0)
 
 
 def localized(data: object, locale: str, status: int = 200) -> Response:

@@ -10,9 +10,8 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from api.fields import Inline, Scalar, pick, text_map
-from api.rulebook import Entry
 from api.schemas import LOCALE, ConstraintsSchema
-from eligibility.evaluation import available_locales
+from eligibility.compiler import CompiledRuleSet
 from eligibility.model import Table
 from eligibility.values_io import to_plain
 
@@ -129,7 +128,7 @@ class VersionSummarySchema(Schema):
     """A version's identity, effective window, status and content hash."""
 
     version = fields.String(required=True, attribute="ruleset.version")
-    status = fields.String(required=True)
+    status = fields.String(required=True, attribute="ruleset.status")
     effective_from = fields.Date(required=True, attribute="ruleset.effective_from")
     effective_to = fields.Date(allow_none=True, attribute="ruleset.effective_to")
     content_hash = fields.String(required=True)
@@ -137,8 +136,8 @@ class VersionSummarySchema(Schema):
     title = text_map(required=True, attribute="ruleset.title")
 
 
-def _locales(entry: Entry) -> list[str]:
-    return sorted(available_locales(entry.compiled))
+def _locales(compiled: CompiledRuleSet) -> list[str]:
+    return sorted(compiled.locales)
 
 
 class VersionSchema(VersionSummarySchema):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from api import catalogue
 from api.answer_schema import answer_schema
-from api.auth import require
+from api.auth import principal, require
 from api.jsonio import query
-from api.languages import pick_locale
+from api.languages import wanted_locales
 from api.openapi import operation
 from api.ruleset_schemas import (
     AnswerSchemaSchema,
@@ -17,6 +16,8 @@ from api.ruleset_schemas import (
     RulesetSchema,
     VersionSchema,
 )
+from api.state import state
+from eligibility.evaluation import choose_locale
 from eligibility.records import Role
 
 bp = Blueprint("rulesets", __name__, url_prefix="/v1/rulesets")
@@ -28,7 +29,8 @@ READERS: tuple[Role, ...] = ("client", "author", "publisher", "auditor")
 @require(*READERS, public=True)
 def list_rulesets() -> Response:
     """Every rule set with its versions (effective windows, status, content hash)."""
-    return jsonify(RulesetListSchema().dump({"rulesets": catalogue.rulesets()}))
+    found = state().catalogue.rulesets(principal().sees_drafts)
+    return jsonify(RulesetListSchema().dump({"rulesets": found}))
 
 
 @bp.get("/<ruleset_id>")
@@ -36,7 +38,8 @@ def list_rulesets() -> Response:
 @require(*READERS, public=True)
 def get_ruleset(ruleset_id: str) -> Response:
     """One rule set and its versions, oldest first."""
-    return jsonify(RulesetSchema().dump(catalogue.ruleset(ruleset_id)))
+    found = state().catalogue.ruleset(ruleset_id, principal().sees_drafts)
+    return jsonify(RulesetSchema().dump(found))
 
 
 @bp.get("/<ruleset_id>/versions/<version>")
@@ -44,7 +47,8 @@ def get_ruleset(ruleset_id: str) -> Response:
 @require(*READERS, public=True)
 def get_version(ruleset_id: str, version: str) -> Response:
     """One version in full: questions, parameters, derived values, rules, goals and their texts."""
-    return jsonify(VersionSchema().dump(catalogue.version(ruleset_id, version)))
+    found = state().catalogue.version(ruleset_id, version, principal().sees_drafts)
+    return jsonify(VersionSchema().dump(found))
 
 
 @bp.get("/<ruleset_id>/versions/<version>/questions")
@@ -63,10 +67,10 @@ def get_questions(ruleset_id: str, version: str) -> Response:
     uiSchema and `x-why` names the rules each question feeds.
     """
     args = query(QuestionsQuerySchema())
-    entry = catalogue.version(ruleset_id, version)
-    locale = pick_locale(entry.compiled, args.get("locale"))
+    compiled = state().catalogue.version(ruleset_id, version, principal().sees_drafts)
+    locale = choose_locale(compiled, wanted_locales(args.get("locale")))
     path = url_for(".get_questions", ruleset_id=ruleset_id, version=version, locale=locale)
-    schema = answer_schema(entry.compiled, locale, request.host_url.rstrip("/") + path)
+    schema = answer_schema(compiled, locale, request.host_url.rstrip("/") + path)
     response = jsonify(schema)
     response.headers["Content-Language"] = locale
     response.vary.add("Accept-Language")

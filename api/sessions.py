@@ -11,14 +11,13 @@ import threading
 import time
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, g, request, url_for
 
-from api import catalogue
 from api.auth import principal, require
 from api.decisions import decision_response
 from api.errors import InvalidRequest
 from api.jsonio import json_body, load, query
-from api.languages import localized
+from api.languages import localized, wanted_locales
 from api.openapi import header, operation
 from api.record_schemas import (
     AnswersPatchSchema,
@@ -64,9 +63,9 @@ def _owned(session_id: str) -> InterviewSession:
 
 
 def _respond(session: InterviewSession, status: int = 200) -> Response:
-    wanted = query(SessionQuerySchema()).get("locale")
-    locale = catalogue.session_locale(session, wanted)
-    evaluation = services.evaluate_session(state().storage, session, locale)
+    wanted = wanted_locales(query(SessionQuerySchema()).get("locale"))
+    app = state()
+    evaluation = services.evaluate_session(app.storage, session, wanted, app.evaluator)
     expires = session.updated_at + dt.timedelta(seconds=_idle())
     response = localized(
         SessionSchema().dump(SessionView(session, evaluation, expires)), evaluation.locale, status
@@ -102,7 +101,6 @@ def _sweep_expired() -> None:
 def create_session() -> Response:
     """Start an interview pinned to one version (named, or covering `as_of`)."""
     body = load(SessionCreateSchema(), json_body())
-    catalogue.resolve(body["ruleset"], body.get("version"), body.get("as_of"))
     _sweep_expired()
     session = services.create_session(
         state().storage,
@@ -112,6 +110,7 @@ def create_session() -> Response:
         locale=body.get("locale"),
         answers=body["answers"],
         client=principal().client,
+        evaluator=state().evaluator,
     )
     return _respond(session, 201)
 
@@ -148,14 +147,20 @@ def get_session(session_id: str) -> Response:
 @require("client")
 def answer(session_id: str) -> Response:
     """Add or change one or more answers (null removes one); all are checked at once."""
+    g.answers_pointer = ""  # the body is the answers document itself
     answers = json_body()
     if not isinstance(answers, dict):
         raise InvalidRequest(
-            "send the answers as a JSON object", errors={"_body": ["not an object"]}
+            "send the answers as a JSON object", errors={"": ["not an object"]}
         )
     _owned(session_id)
     session = services.answer(
-        state().storage, session_id, answers, request.headers.get("If-Match"), _idle()
+        state().storage,
+        session_id,
+        answers,
+        request.headers.get("If-Match"),
+        _idle(),
+        state().evaluator,
     )
     return _respond(session)
 
@@ -202,5 +207,6 @@ def submit(session_id: str) -> Response:
         request.headers.get("Idempotency-Key"),
         request.headers.get("If-Match"),
         _idle(),
+        state().evaluator,
     )
     return decision_response(recorded)

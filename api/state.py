@@ -1,4 +1,4 @@
-"""What one app instance holds: its settings, its rule book and its storage."""
+"""What one app instance holds: its settings, its evaluator (catalogue + engine), its storage."""
 
 from __future__ import annotations
 
@@ -7,26 +7,26 @@ from dataclasses import dataclass
 from flask import current_app
 
 from api.config import Config
-from api.rulebook import RuleBook
+from eligibility.catalogue import Catalogue
 from eligibility.ports import Storage
+from eligibility.services import Evaluator
 
 EXTENSION = "eligibility"
 
 
 @dataclass
 class AppState:
-    """The app's settings, where versions come from, and where sessions, keys, decisions live."""
+    """The app's settings, how it evaluates, and where sessions, keys, decisions live."""
 
     config: Config
-    rulebook: RuleBook
-
-    @property
-    def engine(self) -> str:
-        """The evaluation engine: durable (durable_rules) or pure."""
-        return self.config.engine
-
+    evaluator: Evaluator
     storage: Storage
     synced: bool = False  # the rule files' versions are in storage
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The versions of the stored rule sets, resolved per request."""
+        return self.evaluator.catalogue
 
 
 def state() -> AppState:

@@ -42,7 +42,7 @@ def cold(compiled: Any, fn: Callable[[AnswerSet], object]) -> Callable[[AnswerSe
     call: the cost of a claim whose path through the rules has not been seen before."""
 
     def run(item: AnswerSet) -> object:
-        compiled.engine_cache.pop("walks", None)
+        compiled.walks.clear()
         return fn(item)
 
     return run

@@ -131,7 +131,7 @@ def _api_and_replay(seconds: float) -> dict[str, Any]:
             for i in (found.complete + found.partial)[:300]:
                 services.record_decision(
                     store,
-                    services.DecisionRequest("snap", i.answers, version="2019-10-01"),
+                    services.EvaluationRequest("snap", i.answers, version="2019-10-01"),
                     "bench",
                 )
 

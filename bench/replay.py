@@ -41,7 +41,7 @@ def _record(store: Any, count: int) -> tuple[int, float]:
     recorded = 0
     t0 = time.perf_counter()
     for ruleset_id, version, item in itertools.islice(itertools.cycle(items), count):
-        request = services.DecisionRequest(
+        request = services.EvaluationRequest(
             ruleset_id, item.answers, version=version, as_of=item.as_of
         )
         try:

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from eligibility.catalogue import Catalogue, compiled
 from eligibility.errors import (
     EligibilityError,
     RuleSetError,
@@ -21,7 +22,6 @@ from eligibility.errors import (
 from eligibility.loader import load_each
 from eligibility.ports import Storage
 from eligibility.storage import open_storage
-from eligibility.versions import Catalog, compiled
 
 DEFAULT_RULES = os.environ.get("ELIGIBILITY_RULES", "rules")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,8 +77,8 @@ def reported() -> Iterator[None]:
         sys.exit(EXIT_REFUSED)
 
 
-def _load(paths: tuple[Path, ...]) -> Catalog:
-    """Load and compile every version, or print every problem of every file and exit 1."""
+def _load(paths: tuple[Path, ...]) -> Catalogue:
+    """Load and compile every version (drafts too), or print every problem and exit 1."""
     rulesets, problems = load_each(list(paths))
     for ruleset in rulesets:  # compile each, so one bad file does not hide another's problems
         try:
@@ -87,7 +87,7 @@ def _load(paths: tuple[Path, ...]) -> Catalog:
             problems.extend(error.problems)
     try:
         if not problems:
-            return Catalog(rulesets)
+            return Catalogue.of(rulesets)
     except RuleSetError as error:
         problems = error.problems
     problems = unique(problems)  # a version extending a broken one repeats its problems

@@ -13,8 +13,9 @@ import click
 from cli.common import DEFAULT_RULES, _load
 from eligibility.diff import diff_versions
 from eligibility.errors import EligibilityError
-from eligibility.evaluation import Evaluation, evaluate
+from eligibility.evaluation import Evaluation
 from eligibility.scenarios import ScenarioResult, run_scenarios
+from eligibility.services import EvaluationRequest, Evaluator
 from eligibility.values_io import to_plain
 from eligibility.yaml_source import load_yaml
 
@@ -28,9 +29,9 @@ def rules() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def lint(paths: tuple[Path, ...]) -> None:
     """Check rule files: every problem with file, path, line and column."""
-    catalog = _load(paths)
-    count = sum(len(catalog.versions(r)) for r in catalog.ids())
-    click.echo(f"{count} version(s) of {len(catalog.ids())} rule set(s): no problems")
+    found = _load(paths).rulesets(drafts=True)
+    count = sum(len(r.versions) for r in found)
+    click.echo(f"{count} version(s) of {len(found)} rule set(s): no problems")
 
 
 @rules.command("test")
@@ -40,12 +41,10 @@ def lint(paths: tuple[Path, ...]) -> None:
 )
 def test_scenarios(paths: tuple[Path, ...], engine: str) -> None:
     """Run the scenarios of every version; a failure shows expected vs actual and the trace."""
-    catalog = _load(paths)
     results: list[ScenarioResult] = []
-    for ruleset_id in catalog.ids():
-        for ruleset in catalog.versions(ruleset_id):
-            version = catalog.get(ruleset_id, ruleset.version)
-            results.extend(run_scenarios(version, ruleset, engine))  # type: ignore[arg-type]
+    for found in _load(paths).rulesets(drafts=True):
+        for version in found.versions:
+            results.extend(run_scenarios(version, version.ruleset, engine))  # type: ignore[arg-type]
     failed = [r for r in results if not r.passed]
     for result in failed:
         _show_failure(result)
@@ -86,14 +85,18 @@ def explain(
     as_json: bool,
 ) -> None:
     """Evaluate answers: goals, reasons and the next questions."""
-    catalog = _load((rules_dir,))
-    day = as_of.date() if as_of else dt.date.today()
+    evaluator = Evaluator(_load((rules_dir,)))
     try:
-        target = catalog.get(ruleset, version) if version else catalog.select(ruleset, day)
         data, _ = load_yaml(answers.read_text(encoding="utf-8"), str(answers))
-        result = evaluate(
-            target, data or {}, as_of=day if as_of else None, locale=locale, with_trace=True
+        request = EvaluationRequest(
+            ruleset,
+            data or {},
+            version,
+            as_of.date() if as_of else None,
+            (locale,) if locale else (),
+            with_trace=True,
         )
+        result = evaluator.evaluate(request, drafts=True)
     except EligibilityError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
@@ -143,9 +146,10 @@ def _text(result: Evaluation) -> str:
 @click.option("--rules-dir", type=click.Path(exists=True, path_type=Path), default=DEFAULT_RULES)
 def diff(ruleset: str, old: str, new: str, rules_dir: Path) -> None:
     """What changed between two versions."""
-    catalog = _load((rules_dir,))
+    catalogue = _load((rules_dir,))
     try:
-        before, after = catalog.get(ruleset, old).ruleset, catalog.get(ruleset, new).ruleset
+        before = catalogue.version(ruleset, old, drafts=True).ruleset
+        after = catalogue.version(ruleset, new, drafts=True).ruleset
     except EligibilityError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)

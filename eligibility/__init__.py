@@ -2,12 +2,14 @@
 
 The pipeline, one module per stage:
     loader.load_paths        rule files → RuleSet (validated, `extends` applied)
-    versions.compiled        RuleSet → CompiledRuleSet (cached by content hash)
+    catalogue.compiled       RuleSet → CompiledRuleSet (compiled once per content hash)
+    Catalogue.resolve        rule set + version or date → the CompiledRuleSet that governs
     evaluation.evaluate      CompiledRuleSet + answers → Evaluation
 """
 
 from __future__ import annotations
 
+from eligibility.catalogue import Catalogue, compiled
 from eligibility.compiler import CompiledRuleSet, compile_ruleset
 from eligibility.errors import (
     AnswerError,
@@ -24,11 +26,10 @@ from eligibility.errors import (
 from eligibility.evaluation import Evaluation, GoalResult, NextQuestion, evaluate
 from eligibility.loader import document_from_data, load_document, load_paths
 from eligibility.model import RuleSet
-from eligibility.versions import Catalog, compiled
 
 __all__ = [
     "AnswerError",
-    "Catalog",
+    "Catalogue",
     "CompiledRuleSet",
     "EligibilityError",
     "EngineError",

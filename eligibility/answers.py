@@ -12,7 +12,7 @@ from eligibility.errors import AnswerError
 from eligibility.expressions.typecheck import suggest
 from eligibility.expressions.values import UNKNOWN, Value
 from eligibility.model import Question
-from eligibility.values_io import ConversionError, describe_value, to_typed
+from eligibility.values_io import ConversionError, describe_value, pointer, to_typed
 
 DONT_KNOW = "unknown"  # the answer "I don't know", for questions that allow it
 MAX_INTEGER = 10**12
@@ -43,7 +43,8 @@ def parse_answers(questions: Mapping[str, Question], raw: Mapping[str, Any]) -> 
         question = questions.get(qid)
         if question is None:
             hint = suggest(str(qid), questions)
-            errors[str(qid)] = ["unknown question" + (f"; did you mean '{hint}'?" if hint else "")]
+            message = "unknown question" + (f"; did you mean '{hint}'?" if hint else "")
+            errors[pointer(qid)] = [message]
         elif answer is None:
             continue  # null means "not answered"
         elif answer == DONT_KNOW and question.type != "string":
@@ -51,12 +52,14 @@ def parse_answers(questions: Mapping[str, Question], raw: Mapping[str, Any]) -> 
                 dont_know.add(qid)
                 values[qid] = UNKNOWN
             else:
-                errors[qid] = ['this question needs an answer; "I don\'t know" is not accepted']
+                errors[pointer(qid)] = [
+                    'this question needs an answer; "I don\'t know" is not accepted'
+                ]
         else:
             try:
                 values[qid] = check_answer(question, answer)
             except ConversionError as error:
-                errors[qid] = [str(error)]
+                errors[pointer(qid)] = [str(error)]
     if errors:
         raise AnswerError(errors)
     return Answers(values, frozenset(dont_know))

@@ -6,7 +6,7 @@ import heapq
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from eligibility.canonical import ruleset_hash
 from eligibility.errors import ExpressionError, Problem, RuleSetError
@@ -17,6 +17,9 @@ from eligibility.expressions.typecheck import Scope, suggest, typecheck
 from eligibility.expressions.types import TableType, Type, describe
 from eligibility.expressions.values import Known
 from eligibility.model import Goal, Location, Question, Rule, RuleSet, Table
+
+if TYPE_CHECKING:
+    from eligibility.relevance import Walk
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 MAX_TOTAL_NODES = 200_000  # bounds the work of one evaluation: every node runs at most once
@@ -72,7 +75,11 @@ class CompiledRuleSet:
     walk_keys: tuple[int | str, ...] = field(default=(), compare=False, repr=False)
     rules_by_id: Mapping[str, Rule] = field(default_factory=dict, compare=False, repr=False)
     goals_by_id: Mapping[str, Goal] = field(default_factory=dict, compare=False, repr=False)
-    engine_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The languages the question labels are written in (the default locale always).
+    locales: frozenset[str] = frozenset()
+    # Relevance walks by the path a claim takes through the rules (filled by relevance.walk,
+    # shared by every copy of this compiled version).
+    walks: dict[tuple[Any, ...], Walk] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -263,7 +270,22 @@ def _assemble(
         walk_keys=walk_keys,
         rules_by_id={r.id: r for r in ruleset.rules},
         goals_by_id={g.id: g for g in ruleset.goals},
+        locales=_locales(ruleset),
     )
+
+
+def _locales(ruleset: RuleSet) -> frozenset[str]:
+    """The languages the version's texts are written in, and its default."""
+    texts: list[Mapping[str, str]] = [ruleset.title]
+    for q in ruleset.questions:
+        texts += [q.label, q.help, *(c.message for c in q.checks)]
+    for r in ruleset.rules:
+        texts += [r.explanation_true, r.explanation_false, r.why]
+    texts += [g.label for g in ruleset.goals]
+    found = {ruleset.default_locale}
+    for text in texts:
+        found.update(k for k in text if k != "*")
+    return frozenset(found)
 
 
 _BRANCHING = (n.And, n.Or, n.If, n.In)

@@ -1,35 +1,43 @@
-"""The exception tree of the eligibility core.
+"""The exception tree of the eligibility core: one root, three branches.
 
-EligibilityError                 root; every error the core raises on purpose
-├── RuleSetError                 a rule file or document is invalid (load/compile time)
-│   └── (carries a list of Problem: file, path, line, column, message, suggestion)
-├── ExpressionError              one expression is invalid (syntax, name, type); becomes a Problem
-├── AnswerError                  answers do not fit the questions (request time)
-│   └── (carries {question: [messages]} for every bad field at once)
-├── EvaluationError              a rule could not be computed for these answers
-├── VersionNotFound              no version with this id / none covering a date
-│   └── RuleSetNotFound          no rule set with this id
-├── ImmutableVersion             a published version's content would change
-├── EngineError                  the rule engine failed (durable_rules reported an exception)
-├── StorageUnavailable           the database cannot be reached; nothing was written (503)
-├── NotFound                     no stored record of this kind with this id (decision, session, …)
-│   └── SessionExpired           an interview session was idle too long
-├── Conflict                     the request conflicts with stored state (409)
-│   └── IdempotencyConflict      an Idempotency-Key was reused with another request
-├── PreconditionFailed           an ETag (If-Match) is stale: the session changed meanwhile (412)
-├── ScenariosFailed              a version's scenarios fail, so it cannot be published
-│   └── (carries the failing ScenarioResults)
-└── InvalidCursor                a pagination cursor that this service did not issue
+EligibilityError                    root; every error the core raises on purpose
+├── RuleFileError                   a rule file or document is wrong (load, compile, publish)
+│   ├── RuleSetError                every problem found, each a Problem (file, path, line, …)
+│   ├── ExpressionError             one expression is invalid; becomes a Problem
+│   └── ScenariosFailed             a version's scenarios fail, so it is not published
+├── RequestError                    the request cannot be served as asked
+│   ├── InvalidRequestError         the request's content is wrong
+│   │   ├── AnswerError             answers do not fit the questions ({pointer: [messages]})
+│   │   ├── EvaluationError         a rule cannot be computed for these answers
+│   │   ├── NoVersionApplies        no published version covers the claim's date
+│   │   └── InvalidCursor           a pagination cursor this service did not issue
+│   ├── NotFound                    no such thing (stored record, rule set, version)
+│   │   ├── RuleSetNotFound         no rule set with this id
+│   │   ├── VersionNotFound         no version with this id (or not visible to the caller)
+│   │   └── SessionExpired          an interview session was idle too long
+│   ├── Conflict                    the request conflicts with the stored state
+│   │   ├── IdempotencyConflict     an Idempotency-Key was reused with another request
+│   │   └── ImmutableVersion        a published version's content would change
+│   └── PreconditionFailed          the caller's ETag is stale: the record changed meanwhile
+└── ServiceError                    the service cannot do it now; nothing was changed
+    ├── StorageUnavailable          the database cannot be reached (retry later)
+    └── EngineError                 the rule engine failed
+
+Each class has a stable `code` (the last part of the problem type) and a `title`; callers
+map branches, not leaves, to their own vocabulary (the API: 422, 404, 409, 412, 503, 500).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 
 class EligibilityError(Exception):
     """Root of every error the core raises on purpose."""
+
+    code: ClassVar[str] = "error"
+    title: ClassVar[str] = "Error"
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,16 @@ class Problem:
         return {k: v for k, v in self.__dict__.items() if v is not None and v != ""}
 
 
-class RuleSetError(EligibilityError):
+# --- rule files --------------------------------------------------------------------------------
+
+
+class RuleFileError(EligibilityError):
+    """A rule file or rule document is wrong (found when loading, compiling or publishing)."""
+
+    code, title = "invalid-ruleset", "Invalid rule set"
+
+
+class RuleSetError(RuleFileError):
     """A rule file or rule document is invalid; carries every problem found."""
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -72,7 +89,7 @@ def unique(problems: list[Problem]) -> list[Problem]:
 
 
 @dataclass
-class ExpressionError(EligibilityError):
+class ExpressionError(RuleFileError):
     """One expression is invalid: syntax, unknown name or type mismatch, with its position."""
 
     message: str
@@ -84,19 +101,51 @@ class ExpressionError(EligibilityError):
         return f"{self.line}:{self.column}: {self.message}"
 
 
-class AnswerError(EligibilityError):
-    """Answers do not fit the questions; carries every bad field at once."""
+class ScenariosFailed(RuleFileError):
+    """A version's scenarios do not all pass, so it is not published; carries the failures."""
+
+    code, title = "scenarios-failed", "The version's scenarios fail"
+
+    def __init__(self, ruleset_id: str, version: str, failures: list[Any]) -> None:
+        self.ruleset_id, self.version, self.failures = ruleset_id, version, failures
+        names = "; ".join(getattr(f, "name", str(f)) for f in failures)
+        super().__init__(f"{ruleset_id} {version}: {len(failures)} scenario(s) failed: {names}")
+
+
+# --- requests ----------------------------------------------------------------------------------
+
+
+class RequestError(EligibilityError):
+    """The request cannot be served as asked (the caller can change it and try again)."""
+
+
+class InvalidRequestError(RequestError):
+    """The content of the request is wrong."""
+
+    code, title = "invalid-request", "Invalid request"
+
+
+class AnswerError(InvalidRequestError):
+    """Answers do not fit the questions; carries every bad field at once.
+
+    Keys are JSON Pointers into the answers document (`/household_size`,
+    `/children/c2/birth_date`).
+    """
+
+    code, title = "invalid-answers", "Invalid answers"
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
         self.errors = errors
-        fields = ", ".join(sorted(errors))
-        super().__init__(f"invalid answers: {fields}")
+        found = "; ".join(f"{where}: {' '.join(errors[where])}" for where in sorted(errors))
+        super().__init__(f"invalid answers: {found}")
 
 
 @dataclass
-class EvaluationError(EligibilityError):
+class EvaluationError(InvalidRequestError):
     """A named rule or value could not be computed for these answers."""
 
+    code: ClassVar[str] = "evaluation-failed"
+    title: ClassVar[str] = "The rules cannot be computed"
     name: str
     reason: str
     details: dict[str, object] = field(default_factory=dict)
@@ -105,66 +154,103 @@ class EvaluationError(EligibilityError):
         return f"{self.name}: {self.reason}"
 
 
-class VersionNotFound(EligibilityError):
-    """No version with this id, or none whose effective window covers the date."""
+class NoVersionApplies(InvalidRequestError):
+    """No published version of the rule set covers the claim's date."""
+
+    code, title = "no-version-applies", "No version applies on this date"
+
+    def __init__(self, message: str, field_name: str = "as_of") -> None:
+        self.field = field_name
+        super().__init__(message)
 
 
-class RuleSetNotFound(VersionNotFound):
-    """No rule set with this id."""
+class InvalidCursor(InvalidRequestError):
+    """A pagination cursor that this service did not issue."""
+
+    code, title = "invalid-cursor", "Invalid cursor"
 
 
-class ImmutableVersion(EligibilityError):
-    """A published version would change: versions are immutable once published."""
-
-
-class EngineError(EligibilityError):
-    """The rule engine reported a failure while executing a rule network."""
-
-
-class StorageUnavailable(EligibilityError):
-    """The database cannot be reached; the operation was not carried out (retry later)."""
-
-
-class NotFound(EligibilityError):
+class NotFound(RequestError):
     """No stored record of this kind with this id."""
 
-    def __init__(self, kind: str, record_id: str) -> None:
+    code, title = "not-found", "Not found"
+
+    def __init__(self, kind: str, record_id: str, message: str | None = None) -> None:
         self.kind, self.id = kind, record_id
-        super().__init__(f"no {kind} '{record_id}'")
+        super().__init__(message or f"no {kind} '{record_id}'")
+
+
+class RuleSetNotFound(NotFound):
+    """No rule set with this id (the message suggests a close one)."""
+
+    code, title = "ruleset-not-found", "Rule set not found"
+
+    def __init__(self, ruleset_id: str, suggestion: str | None = None) -> None:
+        hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+        super().__init__("rule set", ruleset_id, f"no rule set '{ruleset_id}'{hint}")
+
+
+class VersionNotFound(NotFound):
+    """No version with this id, or none the caller may see."""
+
+    code, title = "version-not-found", "Version not found"
+
+    def __init__(self, ruleset_id: str, version: str, message: str | None = None) -> None:
+        text = message or f"rule set '{ruleset_id}' has no version '{version}'"
+        super().__init__("version", f"{ruleset_id} {version}", text)
 
 
 class SessionExpired(NotFound):
     """An interview session was idle longer than allowed and is gone."""
 
+    code, title = "session-expired", "Session expired"
+
     def __init__(self, record_id: str) -> None:
-        super().__init__("session", record_id)
-        self.args = (f"session '{record_id}' expired after being idle",)
+        super().__init__("session", record_id, f"session '{record_id}' expired after being idle")
 
 
-class Conflict(EligibilityError):
+class Conflict(RequestError):
     """The request conflicts with the stored state (for example a retired version)."""
+
+    code, title = "conflict", "Conflict"
 
 
 class IdempotencyConflict(Conflict):
     """An Idempotency-Key was used before with a different request."""
 
+    code, title = "idempotency-conflict", "Idempotency-Key reused"
 
-class PreconditionFailed(EligibilityError):
+
+class ImmutableVersion(Conflict):
+    """A published version would change: versions are immutable once published."""
+
+    code, title = "immutable-version", "Published versions cannot change"
+
+
+class PreconditionFailed(RequestError):
     """The entity tag the client holds is stale: someone changed the record meanwhile."""
+
+    code, title = "precondition-failed", "The resource has changed"
 
     def __init__(self, expected: str, current: str) -> None:
         self.expected, self.current = expected, current
         super().__init__(f"the record changed: you have {expected}, it is now {current}")
 
 
-class ScenariosFailed(EligibilityError):
-    """A version's scenarios do not all pass, so it is not published; carries the failures."""
-
-    def __init__(self, ruleset_id: str, version: str, failures: list[Any]) -> None:
-        self.ruleset_id, self.version, self.failures = ruleset_id, version, failures
-        names = "; ".join(getattr(f, "name", str(f)) for f in failures)
-        super().__init__(f"{ruleset_id} {version}: {len(failures)} scenario(s) failed: {names}")
+# --- the service -------------------------------------------------------------------------------
 
 
-class InvalidCursor(EligibilityError):
-    """A pagination cursor that this service did not issue."""
+class ServiceError(EligibilityError):
+    """The service cannot do this now; nothing was changed."""
+
+
+class StorageUnavailable(ServiceError):
+    """The database cannot be reached; the operation was not carried out (retry later)."""
+
+    code, title = "service-unavailable", "Service unavailable"
+
+
+class EngineError(ServiceError):
+    """The rule engine reported a failure while executing a rule network."""
+
+    code, title = "engine-failure", "The rule engine failed"

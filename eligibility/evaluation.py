@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, Protocol
@@ -17,7 +17,7 @@ from eligibility.expressions.values import UNKNOWN, Failure, Unknown, Value, is_
 from eligibility.model import Question, localize
 from eligibility.relevance import Walk, walk
 from eligibility.texts import default_why, render
-from eligibility.values_io import to_plain
+from eligibility.values_io import pointer, to_plain
 
 EngineName = Literal["durable", "pure"]
 
@@ -125,18 +125,21 @@ def evaluate(
     raw_answers: Mapping[str, Any],
     *,
     as_of: dt.date | None = None,
-    locale: str | None = None,
+    locale: str | Sequence[str] | None = None,
     engine: EngineName = "durable",
     with_trace: bool = False,
 ) -> Evaluation:
-    """Evaluate answers under a compiled version (three-valued; see DESIGN §3–4)."""
+    """Evaluate answers under a compiled version (three-valued; see DESIGN §3–4).
+
+    `locale` is a language or several, best first (see `choose_locale`).
+    """
     ruleset = compiled.ruleset
     answers = parse_answers(compiled.questions, raw_answers)
+    language = choose_locale(compiled, locale)
     day = as_of or ruleset.effective_from
     env = _engine(engine)(compiled, answers.values, day)
-    _run_checks(compiled, env, answers, locale or ruleset.default_locale)
+    _run_checks(compiled, env, answers, language)
     found = walk(compiled, env, answers.dont_know)
-    language = choose_locale(compiled, locale)
     return Evaluation(
         ruleset_id=ruleset.id,
         version=ruleset.version,
@@ -157,23 +160,19 @@ def evaluate(
     )
 
 
-def available_locales(compiled: CompiledRuleSet) -> set[str]:
-    """Languages the version's question labels are written in (worked out once per version)."""
-    known: set[str] | None = compiled.engine_cache.get("locales")
-    if known is None:
-        known = {compiled.ruleset.default_locale}
-        for q in compiled.questions.values():
-            known.update(k for k in q.label if k != "*")
-        compiled.engine_cache["locales"] = known
-    return known
+def choose_locale(compiled: CompiledRuleSet, wanted: str | Sequence[str] | None) -> str:
+    """The first wanted language the version has (or its base language), else the default.
 
-
-def choose_locale(compiled: CompiledRuleSet, wanted: str | None) -> str:
-    """The requested language if the version has it (or its base language), else the default."""
-    available = available_locales(compiled)
-    for candidate in (wanted, (wanted or "").split("-")[0]):
-        if candidate and candidate in available:
-            return candidate
+    `wanted` is one language or several, best first (an explicit choice, or the tags of an
+    Accept-Language header by quality): a regional tag (de-AT) falls back to its language
+    (de) before the next, less wanted tag is tried (RFC 4647 lookup).
+    """
+    tags = [wanted] if isinstance(wanted, str) else list(wanted or ())
+    available = {a.lower(): a for a in compiled.locales}
+    for tag in tags:
+        for candidate in (tag.lower(), tag.lower().split("-")[0]):
+            if candidate in available:
+                return available[candidate]
     return compiled.ruleset.default_locale
 
 
@@ -187,7 +186,7 @@ def _run_checks(
         if outcome is False or isinstance(outcome, Failure):
             question = compiled.questions[check.question]
             message = render(question.checks[check.index].message, locale, default, env)
-            errors.setdefault(check.question, []).append(
+            errors.setdefault(pointer(check.question), []).append(
                 message or "the answer does not fit earlier answers"
             )
     if errors:

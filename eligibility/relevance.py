@@ -166,7 +166,7 @@ def walk(compiled: CompiledRuleSet, env: Mapping[Any, Value], dont_know: frozens
     through the rules (most of them, under load) share one walk, computed once.
     """
     key = signature(compiled, env, dont_know)
-    cache: dict[tuple[Any, ...], Walk] = compiled.engine_cache.setdefault("walks", {})
+    cache = compiled.walks
     found = cache.get(key)
     if found is None:
         found = _Walker(compiled, env, dont_know).run()

@@ -145,3 +145,8 @@ def canonical_json(value: Any) -> str:
 def content_hash(value: Any) -> str:
     """sha256 of the canonical text, as hex."""
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+def pointer(*parts: str | int) -> str:
+    """A JSON Pointer (RFC 6901): pointer("answers", "a/b") is "/answers/a~1b"."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)

@@ -10,7 +10,7 @@ from typing import Any
 from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions.record import Decision, outcome_of
 from eligibility.errors import EligibilityError
-from eligibility.evaluation import evaluate
+from eligibility.evaluation import EngineName, evaluate
 from eligibility.values_io import to_plain
 
 
@@ -69,7 +69,10 @@ class ReplayResult:
 
 
 def replay(
-    decision: Decision, compiled: CompiledRuleSet, as_of: dt.date | None = None
+    decision: Decision,
+    compiled: CompiledRuleSet,
+    as_of: dt.date | None = None,
+    engine: EngineName = "durable",
 ) -> ReplayResult:
     """Re-evaluate a decision's answers under `compiled` and compare with what was recorded."""
     day = as_of or decision.as_of
@@ -83,7 +86,12 @@ def replay(
     )
     try:
         result = evaluate(
-            compiled, decision.answers, as_of=day, locale=decision.locale, with_trace=True
+            compiled,
+            decision.answers,
+            as_of=day,
+            locale=decision.locale,
+            engine=engine,
+            with_trace=True,
         )
     except EligibilityError as error:
         return replace(base, error=f"{type(error).__name__}: {error}")

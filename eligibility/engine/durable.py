@@ -52,7 +52,7 @@ class DurableRuntime:
         self.lock = threading.Lock()
         self.pid = os.getpid()
         self.host = _QuietHost()
-        self.registered: set[str] = set()
+        self.versions: dict[str, DurableVersion] = {}  # by CompiledRuleSet.key
         self.fired: list[tuple[str, bool | None]] = []
         self.sessions = itertools.count()
         self.live = 0
@@ -67,14 +67,14 @@ class DurableRuntime:
 
     def register(self, compiled: CompiledRuleSet) -> DurableVersion:
         """Register the version's rules once per process (names carry the content hash)."""
-        version: DurableVersion = compiled.engine_cache.get("durable") or _map(compiled)
-        compiled.engine_cache["durable"] = version
-        if version.name not in self.registered:
+        version = self.versions.get(compiled.key)
+        if version is None:
+            version = _map(compiled)
             definitions: dict[str, Any] = {}
             for network in version.networks:
                 definitions.update(rule_definitions(network, self.action))
             self.host.register_rulesets({version.name: definitions})
-            self.registered.add(version.name)
+            self.versions[compiled.key] = version
         return version
 
     def decide(self, version: DurableVersion, env: dict[Any, Value]) -> dict[str, bool | None]:

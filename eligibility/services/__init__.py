@@ -1,12 +1,13 @@
 """Use cases over storage: rule-set lifecycle, decisions, audit, replay, sessions and API keys.
 
 The API and the CLI call these functions; each takes the `Storage` to work on
-first (`eligibility.storage.open_storage()` or `memory_storage()`). Errors are
-the core's (`eligibility.errors`); a database that cannot be reached raises
-`StorageUnavailable` and nothing is half-written.
+first (`eligibility.storage.open_storage()` or `memory_storage()`), and those that
+evaluate take the caller's `Evaluator` (its catalogue and engine; by default one over
+the stored versions). Errors are the core's (`eligibility.errors`); a database that
+cannot be reached raises `StorageUnavailable` and nothing is half-written.
 
-    versions     sync_rule_files · create_draft · publish · publish_files · retire ·
-                 select_version
+    evaluations  Evaluator.evaluate · EvaluationRequest · stored_evaluator
+    versions     sync_rule_files · create_draft · publish · publish_files · retire
     records      record_decision · get_decision · list_decisions · export_decisions ·
                  verify_audit_chain
     replaying    replay_decision · start_replay_job · run_replay_job
@@ -17,6 +18,7 @@ the core's (`eligibility.errors`); a database that cannot be reached raises
 
 from __future__ import annotations
 
+from eligibility.services.evaluations import EvaluationRequest, Evaluator, stored_evaluator
 from eligibility.services.interviews import (
     DEFAULT_SESSION_IDLE_SECONDS,
     answer,
@@ -26,13 +28,13 @@ from eligibility.services.interviews import (
     expire_sessions,
     forget_answer,
     get_session,
+    pinned_version,
     submit_session,
 )
 from eligibility.services.keys import authenticate, create_key, list_keys, revoke_key
 from eligibility.services.records import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
-    DecisionRequest,
     ExportFormat,
     Page,
     Recorded,
@@ -52,15 +54,12 @@ from eligibility.services.replaying import (
 )
 from eligibility.services.versions import (
     SyncReport,
-    compiled_version,
     create_draft,
     get_version,
     list_versions,
     publish,
     publish_files,
     retire,
-    select_stored,
-    select_version,
     sync_rule_files,
 )
 
@@ -68,7 +67,8 @@ __all__ = [
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_SESSION_IDLE_SECONDS",
     "MAX_PAGE_SIZE",
-    "DecisionRequest",
+    "EvaluationRequest",
+    "Evaluator",
     "ExportFormat",
     "Page",
     "Progress",
@@ -76,7 +76,6 @@ __all__ = [
     "SyncReport",
     "answer",
     "authenticate",
-    "compiled_version",
     "create_draft",
     "create_key",
     "create_session",
@@ -93,6 +92,7 @@ __all__ = [
     "list_keys",
     "list_replay_jobs",
     "list_versions",
+    "pinned_version",
     "publish",
     "publish_files",
     "record_decision",
@@ -100,9 +100,8 @@ __all__ = [
     "retire",
     "revoke_key",
     "run_replay_job",
-    "select_stored",
-    "select_version",
     "start_replay_job",
+    "stored_evaluator",
     "submit_session",
     "sync_rule_files",
     "verify_audit_chain",

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from eligibility.catalogue import compile_cache
 from eligibility.compiler import CompiledRuleSet
 from eligibility.errors import Conflict, NotFound, PreconditionFailed, SessionExpired
-from eligibility.evaluation import Evaluation, evaluate
+from eligibility.evaluation import Evaluation
 from eligibility.ports import Storage
 from eligibility.records import InterviewSession
-from eligibility.services.records import DecisionRequest, Recorded, record_evaluation
-from eligibility.services.versions import compiled_version, select_stored
+from eligibility.services.evaluations import EvaluationRequest, Evaluator, stored_evaluator
+from eligibility.services.records import Recorded, append_decision
 from eligibility.values_io import to_plain
 
 DEFAULT_SESSION_IDLE_SECONDS = 1800
@@ -29,17 +30,18 @@ def create_session(
     locale: str | None = None,
     answers: Mapping[str, Any] | None = None,
     client: str | None = None,
+    evaluator: Evaluator | None = None,
 ) -> InterviewSession:
     """Start an interview pinned to the version named or covering `as_of` (default today)."""
-    day = as_of or (None if version else dt.date.today())
-    stored = select_stored(store, ruleset_id, version, day)
+    chosen = evaluator or stored_evaluator(store)
+    selection = chosen.catalogue.resolve(ruleset_id, version, as_of)
     now = store.now()
     session = InterviewSession(
         id=str(uuid.uuid4()),
         ruleset_id=ruleset_id,
-        version=stored.version,
-        content_hash=stored.content_hash,
-        as_of=day,
+        version=selection.compiled.ruleset.version,
+        content_hash=selection.compiled.content_hash,
+        as_of=selection.as_of,
         locale=locale,
         answers={},
         revision=1,
@@ -48,26 +50,36 @@ def create_session(
         updated_at=now,
     )
     if answers:
-        session = replace(session, answers=_checked(compiled_version(stored), session, answers))
+        checked = _checked(chosen, selection.compiled, session, answers)
+        session = replace(session, answers=checked)
     store.sessions.add(session)
     return session
 
 
-def _compiled(store: Storage, session: InterviewSession) -> CompiledRuleSet:
+def pinned_version(store: Storage, session: InterviewSession) -> CompiledRuleSet:
+    """The version a session is pinned to, by its content hash (even if retired since)."""
     stored = store.versions.get(session.ruleset_id, session.version)
     if stored is None or stored.content_hash != session.content_hash:
         stored = store.versions.by_hash(session.content_hash)
     if stored is None:
         raise NotFound("version", f"{session.ruleset_id} {session.version}")
-    return compiled_version(stored)
+    return compile_cache().stored(stored)
 
 
 def _checked(
-    compiled: CompiledRuleSet, session: InterviewSession, answers: Mapping[str, Any]
+    evaluator: Evaluator,
+    compiled: CompiledRuleSet,
+    session: InterviewSession,
+    answers: Mapping[str, Any],
 ) -> dict[str, Any]:
     """The answers, validated all at once (AnswerError), as plain data."""
-    result = evaluate(compiled, answers, as_of=session.as_of, locale=session.locale, engine="pure")
+    locales = (session.locale,) if session.locale else ()
+    result = evaluator.evaluate_under(compiled, answers, _as_of(session, compiled), locales)
     return to_plain(dict(result.answers))  # type: ignore[no-any-return]
+
+
+def _as_of(session: InterviewSession, compiled: CompiledRuleSet) -> dt.date:
+    return session.as_of or compiled.ruleset.effective_from
 
 
 def get_session(
@@ -83,15 +95,19 @@ def get_session(
 
 
 def evaluate_session(
-    store: Storage, session: InterviewSession, locale: str | None = None
+    store: Storage,
+    session: InterviewSession,
+    locales: Sequence[str] = (),
+    evaluator: Evaluator | None = None,
 ) -> Evaluation:
-    """The session's answers evaluated under its pinned version: goals and next questions."""
-    return evaluate(
-        _compiled(store, session),
-        session.answers,
-        as_of=session.as_of,
-        locale=locale or session.locale,
-    )
+    """The session's answers evaluated under its pinned version: goals and next questions.
+
+    `locales` are the languages wanted now, best first; else the session's own.
+    """
+    chosen = evaluator or stored_evaluator(store)
+    compiled = pinned_version(store, session)
+    wanted = tuple(locales) or ((session.locale,) if session.locale else ())
+    return chosen.evaluate_under(compiled, session.answers, _as_of(session, compiled), wanted)
 
 
 def etag_matches(expected: str | None, current: str) -> bool:
@@ -127,6 +143,7 @@ def answer(
     answers: Mapping[str, Any],
     expected_etag: str | None,
     idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS,
+    evaluator: Evaluator | None = None,
 ) -> InterviewSession:
     """Add or change answers (all validated; null removes one); PreconditionFailed if stale.
 
@@ -135,7 +152,9 @@ def answer(
     session = _editable(store, session_id, expected_etag, idle_seconds)
     merged = {**session.answers, **answers}
     merged = {k: v for k, v in merged.items() if v is not None}
-    return _save(store, session, _checked(_compiled(store, session), session, merged))
+    chosen = evaluator or stored_evaluator(store)
+    checked = _checked(chosen, pinned_version(store, session), session, merged)
+    return _save(store, session, checked)
 
 
 def forget_answer(
@@ -159,6 +178,7 @@ def submit_session(
     idempotency_key: str | None = None,
     expected_etag: str | None = None,
     idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS,
+    evaluator: Evaluator | None = None,
 ) -> Recorded:
     """Record the session's answers as a decision under its pinned version (once)."""
     session = get_session(store, session_id, idle_seconds)
@@ -167,13 +187,17 @@ def submit_session(
         if decision is not None:
             return Recorded(decision, None, False)
     session = _editable(store, session_id, expected_etag, idle_seconds)
-    request = DecisionRequest(
-        session.ruleset_id, session.answers, session.version, session.as_of, session.locale
+    compiled = pinned_version(store, session)
+    locales = (session.locale,) if session.locale else ()
+    chosen = evaluator or stored_evaluator(store)
+    evaluation = chosen.evaluate_under(
+        compiled, session.answers, _as_of(session, compiled), locales, with_trace=True
     )
-    compiled = _compiled(store, session)
-    recorded = record_evaluation(
-        store, compiled, request, client, request.fingerprint(), idempotency_key
+    request = EvaluationRequest(
+        session.ruleset_id, session.answers, session.version, session.as_of, locales
     )
+    fingerprint = request.fingerprint(evaluation.locale)
+    recorded = append_decision(store, evaluation, client, fingerprint, idempotency_key)
     submitted = replace(
         session,
         decision_id=recorded.decision.id,

@@ -5,23 +5,20 @@ from __future__ import annotations
 import base64
 import binascii
 import csv
-import datetime as dt
 import io
 import itertools
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions import ChainVerification, Decision, DecisionDraft, verify_chain
-from eligibility.errors import IdempotencyConflict, InvalidCursor, NotFound
-from eligibility.evaluation import Evaluation, evaluate
+from eligibility.errors import Conflict, IdempotencyConflict, InvalidCursor, NotFound
+from eligibility.evaluation import Evaluation
 from eligibility.ports import DecisionRepository, Storage, iterate
 from eligibility.records import DecisionFilter
-from eligibility.services.versions import select_version
-from eligibility.values_io import content_hash
+from eligibility.services.evaluations import EvaluationRequest, Evaluator, stored_evaluator
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -46,29 +43,6 @@ CSV_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class DecisionRequest:
-    """What a client asks to decide: rule set, version or date, answers and language."""
-
-    ruleset_id: str
-    answers: Mapping[str, Any]
-    version: str | None = None
-    as_of: dt.date | None = None
-    locale: str | None = None
-
-    def fingerprint(self) -> str:
-        """sha256 of the request, to tell a retry from another request under the same key."""
-        return content_hash(
-            {
-                "ruleset": self.ruleset_id,
-                "version": self.version,
-                "as_of": self.as_of,
-                "locale": self.locale,
-                "answers": dict(self.answers),
-            }
-        )
-
-
-@dataclass(frozen=True)
 class Recorded:
     """A decision and whether this call created it (False: an idempotent retry).
 
@@ -90,40 +64,41 @@ class Page:
 
 def record_decision(
     store: Storage,
-    request: DecisionRequest,
+    request: EvaluationRequest,
     client: str,
     idempotency_key: str | None = None,
+    evaluator: Evaluator | None = None,
 ) -> Recorded:
     """Evaluate (with trace) and append the decision; returns only after the commit.
 
     A retry with the same client and Idempotency-Key returns the stored
     decision (created=False); the same key with another request raises
-    IdempotencyConflict.
+    IdempotencyConflict. New decisions are never made under a retired version.
     """
-    fingerprint = request.fingerprint()
+    chosen = evaluator or stored_evaluator(store)
+    selection = chosen.catalogue.resolve(request.ruleset_id, request.version, request.as_of)
+    fingerprint = request.fingerprint(chosen.locale(selection.compiled, request.locales))
     if idempotency_key is not None:
         seen = store.decisions.by_idempotency_key(client, idempotency_key)
         if seen is not None:
             return _retried(seen, fingerprint)
-    day = request.as_of or (None if request.version else dt.date.today())
-    compiled = select_version(store, request.ruleset_id, request.version, day)
-    return record_evaluation(
-        store, compiled, replace(request, as_of=day), client, fingerprint, idempotency_key
+    ruleset = selection.compiled.ruleset
+    if ruleset.status == "retired":
+        raise Conflict(f"{ruleset.id} {ruleset.version} is retired: no new decisions use it")
+    evaluation = chosen.evaluate_under(
+        selection.compiled, request.answers, selection.as_of, request.locales, with_trace=True
     )
+    return append_decision(store, evaluation, client, fingerprint, idempotency_key)
 
 
-def record_evaluation(
+def append_decision(
     store: Storage,
-    compiled: CompiledRuleSet,
-    request: DecisionRequest,
+    evaluation: Evaluation,
     client: str,
     fingerprint: str,
     idempotency_key: str | None = None,
 ) -> Recorded:
-    """Evaluate a request under a compiled version and append the decision to the chain."""
-    evaluation = evaluate(
-        compiled, request.answers, as_of=request.as_of, locale=request.locale, with_trace=True
-    )
+    """Append an evaluation (made with its trace) to the chain as a decision."""
     draft = DecisionDraft.from_evaluation(
         str(uuid.uuid4()), evaluation, client, fingerprint, idempotency_key
     )

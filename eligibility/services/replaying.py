@@ -14,12 +14,14 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
 
+from eligibility.catalogue import compile_cache
 from eligibility.decisions import Decision, ReplayResult, replay
-from eligibility.errors import NotFound, VersionNotFound
+from eligibility.errors import NotFound, NoVersionApplies, VersionNotFound
+from eligibility.evaluation import EngineName
 from eligibility.ports import Storage, iterate
 from eligibility.records import DecisionFilter, ReplayJob, ReplaySummary, StoredVersion
 from eligibility.services.records import get_decision
-from eligibility.services.versions import compiled_version, get_version, select_stored
+from eligibility.services.versions import get_version, list_versions
 
 Progress = Callable[[int, int], None]  # (processed, total)
 CHUNK = 100
@@ -32,8 +34,10 @@ def recorded_version(store: Storage, decision: Decision) -> StoredVersion:
         stored = store.versions.by_hash(decision.content_hash)
     if stored is None:
         raise VersionNotFound(
+            decision.ruleset_id,
+            decision.version,
             f"no stored version has content hash {decision.content_hash} "
-            f"({decision.ruleset_id} {decision.version})"
+            f"({decision.ruleset_id} {decision.version})",
         )
     return stored
 
@@ -46,11 +50,22 @@ def _target(
         return None
     if version is not None:
         return get_version(store, ruleset_id, version)
-    return select_stored(store, ruleset_id, as_of=as_of)
+    assert as_of is not None
+    covering = store.versions.covering(ruleset_id, as_of)
+    if covering is None:
+        list_versions(store, ruleset_id)  # RuleSetNotFound first, when it is that
+        raise NoVersionApplies(
+            f"no published version of '{ruleset_id}' applies on {as_of.isoformat()}"
+        )
+    return covering
 
 
 def replay_decision(
-    store: Storage, decision_id: str, version: str | None = None, as_of: dt.date | None = None
+    store: Storage,
+    decision_id: str,
+    version: str | None = None,
+    as_of: dt.date | None = None,
+    engine: EngineName = "durable",
 ) -> ReplayResult:
     """Replay one decision under its recorded version (by content hash) or, what-if, another.
 
@@ -61,7 +76,7 @@ def replay_decision(
     target = _target(store, decision.ruleset_id, version, as_of) or recorded_version(
         store, decision
     )
-    return replay(decision, compiled_version(target), as_of=as_of)
+    return replay(decision, compile_cache().stored(target), as_of=as_of, engine=engine)
 
 
 # --- batch ------------------------------------------------------------------------------------
@@ -169,7 +184,7 @@ def replay_chunk(
     results = []
     for decision in decisions:
         chosen = target or versions[decision.content_hash]
-        results.append(replay(decision, compiled_version(chosen), as_of=as_of))
+        results.append(replay(decision, compile_cache().stored(chosen), as_of=as_of))
     return results
 
 

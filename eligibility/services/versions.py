@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from eligibility.canonical import ruleset_hash, to_document
-from eligibility.compiler import CompiledRuleSet, compile_ruleset
+from eligibility.catalogue import compile_cache, refuse_overlap, stored_ruleset
+from eligibility.compiler import compile_ruleset
 from eligibility.errors import (
     Conflict,
     ImmutableVersion,
@@ -32,45 +32,12 @@ from eligibility.records import StoredVersion
 from eligibility.scenarios import run_scenarios
 from eligibility.yaml_source import load_yaml
 
-_cache: dict[str, CompiledRuleSet] = {}
-_cache_lock = threading.Lock()
-
 
 def stored_document(ruleset: RuleSet) -> dict[str, Any]:
     """The canonical document stored for a version: content and scenarios, without status."""
     document = to_document(ruleset, with_scenarios=True)
     document.pop("status", None)
     return document
-
-
-def ruleset_of(stored: StoredVersion) -> RuleSet:
-    """The RuleSet a stored version holds (its content is self-contained: extends applied)."""
-    data = {**stored.content, "status": stored.status}
-    where = f"{stored.ruleset_id}/{stored.version} (stored)"
-    return load_document(document_from_data(data, where))
-
-
-def compiled_version(stored: StoredVersion) -> CompiledRuleSet:
-    """The compiled form of a stored version, from its stored content, cached by content hash."""
-    with _cache_lock:
-        found = _cache.get(stored.content_hash)
-    if found is not None:
-        return found
-    # Not versions.compiled(): its cache is shared with rule files of the same hash, and the
-    # RuleSet it returns would then name another source, status and positions.
-    result = compile_ruleset(ruleset_of(stored))
-    if result.content_hash != stored.content_hash:
-        raise RuleSetError(
-            [
-                Problem(
-                    f"the stored content hashes to {result.content_hash}, "
-                    f"not to the recorded {stored.content_hash}: it was changed in the database",
-                    file=f"{stored.ruleset_id}/{stored.version} (stored)",
-                )
-            ]
-        )
-    with _cache_lock:
-        return _cache.setdefault(stored.content_hash, result)
 
 
 def _new_record(ruleset: RuleSet, status: Status, by: str, now: dt.datetime) -> StoredVersion:
@@ -117,7 +84,7 @@ def sync_rule_files(store: Storage, paths: Iterable[Path], by: str = "rules-sync
         compile_ruleset(ruleset)  # every expression checked before anything is stored
         if ruleset.status == "published":
             same = [r for r in rulesets if r.id == ruleset.id]
-            _refuse_overlap(ruleset, same, ruleset.source)
+            refuse_overlap(ruleset, same, ruleset.source)
     plan = [(r, store.versions.get(r.id, r.version)) for r in rulesets]
     refused = [_refusal(r, s) for r, s in plan if s and s.status != "draft"]
     if any(refused):
@@ -141,7 +108,7 @@ def sync_rule_files(store: Storage, paths: Iterable[Path], by: str = "rules-sync
 def _add_file_version(store: Storage, ruleset: RuleSet, by: str) -> bool:
     """Store a file's new version; False if another process stored the same one meanwhile."""
     if ruleset.status == "published":
-        _refuse_overlap(ruleset, store.versions.list(ruleset.id), ruleset.source)
+        refuse_overlap(ruleset, store.versions.list(ruleset.id), ruleset.source)
     try:
         store.versions.add(_new_record(ruleset, ruleset.status, by, store.now()))
     except Conflict:
@@ -218,12 +185,11 @@ def publish(store: Storage, ruleset_id: str, version: str, publisher: str) -> St
         return stored
     if stored.status == "retired":
         raise Conflict(f"{ruleset_id} {version} is retired and cannot be published again")
-    failures = [
-        r for r in run_scenarios(compiled_version(stored), ruleset_of(stored)) if not r.passed
-    ]
+    results = run_scenarios(compile_cache().stored(stored), stored_ruleset(stored))
+    failures = [r for r in results if not r.passed]
     if failures:
         raise ScenariosFailed(ruleset_id, version, failures)
-    _refuse_overlap(stored, store.versions.list(ruleset_id), f"{ruleset_id}/{version}")
+    refuse_overlap(stored, store.versions.list(ruleset_id), f"{ruleset_id}/{version}")
     now = store.now()
     published = replace(stored, status="published", published_at=now, published_by=publisher)
     store.versions.replace(published, "draft")
@@ -259,36 +225,6 @@ def retire(store: Storage, ruleset_id: str, version: str, by: str) -> StoredVers
     return retired
 
 
-class Window(Protocol):
-    """A version's window and status: a RuleSet or a StoredVersion."""
-
-    @property
-    def version(self) -> str: ...
-
-    @property
-    def status(self) -> str: ...
-
-    @property
-    def effective_from(self) -> dt.date: ...
-
-    @property
-    def effective_to(self) -> dt.date | None: ...
-
-
-def _refuse_overlap(window: Window, others: Iterable[Window], where: str | None) -> None:
-    """RuleSetError if `window`, once published, would overlap another published version."""
-    far = dt.date.max
-    for other in others:
-        if (
-            other.version != window.version
-            and other.status == "published"
-            and window.effective_from <= (other.effective_to or far)
-            and other.effective_from <= (window.effective_to or far)
-        ):
-            message = f"the effective window overlaps published version '{other.version}'"
-            raise RuleSetError([Problem(message, "effective_from", where)])
-
-
 # --- lookup ---------------------------------------------------------------------------------
 
 
@@ -296,7 +232,7 @@ def list_versions(store: Storage, ruleset_id: str | None = None) -> list[StoredV
     """Stored versions (any status), by rule set and effective date."""
     found = store.versions.list(ruleset_id)
     if ruleset_id is not None and not found:
-        raise RuleSetNotFound(f"no rule set '{ruleset_id}'")
+        raise RuleSetNotFound(ruleset_id)
     return found
 
 
@@ -305,46 +241,5 @@ def get_version(store: Storage, ruleset_id: str, version: str) -> StoredVersion:
     stored = store.versions.get(ruleset_id, version)
     if stored is None:
         list_versions(store, ruleset_id)
-        raise VersionNotFound(f"rule set '{ruleset_id}' has no version '{version}'")
+        raise VersionNotFound(ruleset_id, version)
     return stored
-
-
-def select_stored(
-    store: Storage,
-    ruleset_id: str,
-    version: str | None = None,
-    as_of: dt.date | None = None,
-    *,
-    published_only: bool = True,
-) -> StoredVersion:
-    """The stored version named, or the published one covering `as_of` (default today)."""
-    if version is not None:
-        stored = get_version(store, ruleset_id, version)
-        if published_only and stored.status != "published":
-            raise VersionNotFound(f"{ruleset_id} {version} is {stored.status}, not published")
-        return stored
-    day = as_of or dt.date.today()
-    found = store.versions.covering(ruleset_id, day)
-    if found is None:
-        list_versions(store, ruleset_id)
-        raise VersionNotFound(
-            f"no published version of '{ruleset_id}' applies on {day.isoformat()}"
-        )
-    return found
-
-
-def select_version(
-    store: Storage,
-    ruleset_id: str,
-    version: str | None = None,
-    as_of: dt.date | None = None,
-    *,
-    published_only: bool = True,
-) -> CompiledRuleSet:
-    """The version named, or the published one covering `as_of` (default today), compiled.
-
-    VersionNotFound / RuleSetNotFound when there is none.
-    """
-    return compiled_version(
-        select_stored(store, ruleset_id, version, as_of, published_only=published_only)
-    )

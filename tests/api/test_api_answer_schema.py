@@ -128,8 +128,8 @@ def test_example_scenarios_fit_their_schemas(
 
     url = f"/v1/rulesets/{ruleset}/versions/{version}/questions"
     check = validator(schema_of(examples, url))
-    entry = examples_app.extensions["eligibility"].rulebook.entry(ruleset, version)
-    for scenario in entry.ruleset.scenarios:
+    compiled = examples_app.extensions["eligibility"].catalogue.version(ruleset, version)
+    for scenario in compiled.ruleset.scenarios:
         check.validate(to_plain(dict(scenario.answers)))
 
 

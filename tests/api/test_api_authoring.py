@@ -82,8 +82,8 @@ def test_every_problem_is_reported_with_its_line(api: FlaskClient, keys: Any) ->
     assert len(body["problems"]) >= 2
     assert all("line" in p and "column" in p for p in body["problems"])
     assert "file" not in body["problems"][0]
-    assert "did you mean 'age'" in body["errors"]["rules.is_senior.when"][0]
-    assert "derived.monthly_income_rounded.value" in body["errors"]
+    assert "did you mean 'age'" in body["errors"]["/rules/is_senior/when"][0]
+    assert "/derived/monthly_income_rounded/value" in body["errors"]
 
 
 def test_yaml_syntax_errors_have_a_line(api: FlaskClient, keys: Any) -> None:
@@ -127,7 +127,7 @@ def test_retire(api: FlaskClient, keys: Any) -> None:
 def test_the_document_must_be_of_this_rule_set(api: FlaskClient, keys: Any) -> None:
     other = DRAFT_2025.replace("ruleset: fishing-licence", "ruleset: snap")
     body = assert_problem(post_draft(api, keys, other), 422, "invalid-request")
-    assert "snap" in body["errors"]["ruleset"][0]
+    assert "snap" in body["errors"]["/ruleset"][0]
 
 
 @pytest.mark.parametrize(

@@ -133,7 +133,7 @@ def test_replay_a_decision(api: FlaskClient, keys: Any) -> None:
     what_if = api.post(url, json={"as_of": "2024-12-31"}, headers=keys["auditor"]).get_json()
     assert what_if["identical"] is True
     outside = api.post(url, json={"as_of": "2025-06-01"}, headers=keys["auditor"])
-    assert_problem(outside, 404)
+    assert_problem(outside, 422, "no-version-applies")  # as for evaluations and decisions
     both = {"as_of": "2024-12-31", "version": "2024-01-01"}
     assert_problem(api.post(url, json=both, headers=keys["auditor"]), 422)
     assert_problem(api.post(f"{DECISIONS}/nope/replay", headers=keys["auditor"]), 404)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from api import catalogue
+from eligibility.services import Evaluator
 from tests.api.api_helpers import assert_problem
 
 EVALUATE = "/v1/evaluations"
@@ -70,16 +70,17 @@ def test_every_invalid_answer_is_listed(client: FlaskClient) -> None:
     answers = {"age": -3, "income": "-3", "resident": "yes", "agee": 1}
     response = client.post(EVALUATE, json={**GOOD, "answers": answers})
     body = assert_problem(response, 422, "invalid-answers")
-    assert body["errors"]["income"] == ["expected a non-negative amount of at least 0, got -3"]
-    assert body["errors"]["age"] == ["expected a whole number of at least 0, got -3"]
-    assert body["errors"]["resident"] == ["expected true or false, got 'yes'"]
-    assert "did you mean 'age'" in body["errors"]["agee"][0]
+    errors = body["errors"]
+    assert errors["/answers/income"] == ["expected a non-negative amount of at least 0, got -3"]
+    assert body["errors"]["/answers/age"] == ["expected a whole number of at least 0, got -3"]
+    assert body["errors"]["/answers/resident"] == ["expected true or false, got 'yes'"]
+    assert "did you mean 'age'" in body["errors"]["/answers/agee"][0]
 
 
 def test_request_fields_are_checked_together(client: FlaskClient) -> None:
     body = {"ruleset": "", "as_of": "yesterday", "answers": [], "colour": "red"}
     problem = assert_problem(client.post(EVALUATE, json=body), 422, "invalid-request")
-    assert set(problem["errors"]) == {"ruleset", "as_of", "answers", "colour"}
+    assert set(problem["errors"]) == {"/ruleset", "/as_of", "/answers", "/colour"}
 
 
 @pytest.mark.parametrize("body", ["[]", '"text"', "3", "null"])
@@ -102,7 +103,7 @@ def test_unknown_version_is_404(client: FlaskClient) -> None:
 def test_no_version_covering_the_date_is_422(client: FlaskClient) -> None:
     response = client.post(EVALUATE, json={**GOOD, "as_of": "2030-01-01"})
     body = assert_problem(response, 422, "no-version-applies")
-    assert "2030-01-01" in body["errors"]["as_of"][0]
+    assert "2030-01-01" in body["errors"]["/as_of"][0]
 
 
 def test_unexpected_errors_are_500_without_details(
@@ -111,7 +112,7 @@ def test_unexpected_errors_are_500_without_details(
     def explode(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("secret connection string postgres://u:p@db")
 
-    monkeypatch.setattr(catalogue, "evaluate", explode)
+    monkeypatch.setattr(Evaluator, "evaluate", explode)
     with caplog.at_level(logging.ERROR):
         response = client.post(EVALUATE, json=GOOD)
     body = assert_problem(response, 500, "internal-error")

@@ -60,11 +60,11 @@ def test_fishing_licence_walk_stops_early(client: FlaskClient) -> None:
 
 
 def _scenarios(app: Flask, ruleset_id: str) -> list[tuple[str, Scenario]]:
-    book = app.extensions["eligibility"].rulebook
+    catalogue = app.extensions["eligibility"].catalogue
     return [
-        (entry.ruleset.version, scenario)
-        for entry in book.entries(ruleset_id)
-        for scenario in entry.ruleset.scenarios
+        (compiled.ruleset.version, scenario)
+        for compiled in catalogue.ruleset(ruleset_id).versions
+        for scenario in compiled.ruleset.scenarios
     ]
 
 

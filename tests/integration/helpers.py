@@ -19,5 +19,5 @@ def decide(
     store: Storage, answers: dict[str, Any], client: str = "client-1", key: str | None = None
 ) -> Decision:
     """Record one fishing-licence decision as of DAY."""
-    request = services.DecisionRequest("fishing-licence", answers, as_of=DAY)
+    request = services.EvaluationRequest("fishing-licence", answers, as_of=DAY)
     return services.record_decision(store, request, client, key).decision

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from cli import main
 from eligibility import services
-from eligibility.errors import IdempotencyConflict, InvalidCursor, NotFound, VersionNotFound
+from eligibility.errors import IdempotencyConflict, InvalidCursor, NotFound, NoVersionApplies
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter
 from eligibility.storage.sql import SqlStorage
@@ -26,7 +26,7 @@ YOUNG_RICH = {"age": 30, "income": "5000.00", "resident": True}
 
 
 def test_a_decision_holds_the_evaluation_and_is_read_back(fishing_store: Storage) -> None:
-    request = services.DecisionRequest("fishing-licence", SENIOR, as_of=DAY, locale="de")
+    request = services.EvaluationRequest("fishing-licence", SENIOR, as_of=DAY, locales=("de",))
     recorded = services.record_decision(fishing_store, request, "client-1")
     decision = recorded.decision
     assert recorded.created and recorded.evaluation is not None
@@ -52,20 +52,20 @@ def test_unknown_decision_is_not_found(fishing_store: Storage) -> None:
 
 
 def test_no_version_no_decision(fishing_store: Storage) -> None:
-    request = services.DecisionRequest("fishing-licence", SENIOR, as_of=dt.date(1999, 1, 1))
-    with pytest.raises(VersionNotFound):
+    request = services.EvaluationRequest("fishing-licence", SENIOR, as_of=dt.date(1999, 1, 1))
+    with pytest.raises(NoVersionApplies):
         services.record_decision(fishing_store, request, "client-1")
     assert fishing_store.decisions.head().sequence == 0
 
 
 def test_idempotency_key_returns_the_same_decision(fishing_store: Storage) -> None:
     first = decide(fishing_store, SENIOR, key="retry-1")
-    request = services.DecisionRequest("fishing-licence", SENIOR, as_of=DAY)
+    request = services.EvaluationRequest("fishing-licence", SENIOR, as_of=DAY)
     again = services.record_decision(fishing_store, request, "client-1", "retry-1")
     assert not again.created and again.decision == first
     other_client = services.record_decision(fishing_store, request, "client-2", "retry-1")
     assert other_client.created
-    changed = services.DecisionRequest("fishing-licence", YOUNG_POOR, as_of=DAY)
+    changed = services.EvaluationRequest("fishing-licence", YOUNG_POOR, as_of=DAY)
     with pytest.raises(IdempotencyConflict):
         services.record_decision(fishing_store, changed, "client-1", "retry-1")
     assert fishing_store.decisions.head().sequence == 2

@@ -28,7 +28,7 @@ def test_session_answers_under_etags(fishing_store: Storage) -> None:
     assert [q.question.id for q in evaluation.next_questions] == ["resident"]
     with pytest.raises(AnswerError) as bad:
         services.answer(fishing_store, session.id, {"age": -4, "pets": 2}, None)
-    assert set(bad.value.errors) == {"age", "pets"}
+    assert set(bad.value.errors) == {"/age", "/pets"}
     assert services.get_session(fishing_store, session.id) == second
     forgotten = services.forget_answer(fishing_store, session.id, "income", second.etag)
     assert forgotten.answers == {"age": 30}

@@ -13,9 +13,11 @@ from click.testing import CliRunner
 from cli import main
 from eligibility import services
 from eligibility.canonical import ruleset_hash
+from eligibility.catalogue import Catalogue, StoredSource
 from eligibility.errors import (
     Conflict,
     ImmutableVersion,
+    NoVersionApplies,
     RuleSetError,
     ScenariosFailed,
     VersionNotFound,
@@ -108,15 +110,17 @@ def test_draft_with_a_wrong_expression_is_refused(fishing_store: Storage) -> Non
 
 def test_drafts_are_not_selected_until_published(fishing_store: Storage) -> None:
     services.create_draft(fishing_store, NEXT_YEAR, "author-1")
-    with pytest.raises(VersionNotFound):
-        services.select_version(fishing_store, "fishing-licence", as_of=dt.date(2025, 3, 1))
-    with pytest.raises(VersionNotFound, match="draft"):
-        services.select_version(fishing_store, "fishing-licence", "2025-01-01")
+    catalogue = Catalogue(StoredSource(fishing_store))
+    with pytest.raises(NoVersionApplies):
+        catalogue.covering("fishing-licence", dt.date(2025, 3, 1))
+    with pytest.raises(VersionNotFound, match="no version '2025-01-01'"):
+        catalogue.version("fishing-licence", "2025-01-01")
+    assert catalogue.version("fishing-licence", "2025-01-01", drafts=True).ruleset.status == "draft"
     published = services.publish(fishing_store, "fishing-licence", "2025-01-01", "publisher-1")
     assert (published.status, published.published_by) == ("published", "publisher-1")
-    chosen = services.select_version(fishing_store, "fishing-licence", as_of=dt.date(2025, 3, 1))
+    chosen = catalogue.covering("fishing-licence", dt.date(2025, 3, 1))
     assert chosen.ruleset.version == "2025-01-01"
-    older = services.select_version(fishing_store, "fishing-licence", as_of=dt.date(2024, 3, 1))
+    older = catalogue.covering("fishing-licence", dt.date(2024, 3, 1))
     assert older.ruleset.version == "2024-01-01"
 
 
@@ -149,8 +153,8 @@ def test_publish_refuses_an_overlapping_window(fishing_store: Storage) -> None:
 def test_retire_stops_selection_and_is_final(fishing_store: Storage) -> None:
     retired = services.retire(fishing_store, "fishing-licence", "2024-01-01", "publisher-1")
     assert (retired.status, retired.retired_by) == ("retired", "publisher-1")
-    with pytest.raises(VersionNotFound):
-        services.select_version(fishing_store, "fishing-licence", as_of=dt.date(2024, 3, 1))
+    with pytest.raises(NoVersionApplies):
+        Catalogue(StoredSource(fishing_store)).covering("fishing-licence", dt.date(2024, 3, 1))
     with pytest.raises(Conflict):
         services.publish(fishing_store, "fishing-licence", "2024-01-01", "publisher-1")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from eligibility import AnswerError, Catalog, CompiledRuleSet, Evaluation, evaluate, load_paths
+from eligibility import AnswerError, Catalogue, CompiledRuleSet, Evaluation, evaluate, load_paths
 
 from .strategies import question_answers, some_of
 
@@ -19,15 +19,15 @@ RULESET_IDS = sorted({v.split("/")[0] for v in VERSION_IDS})
 
 
 @functools.cache
-def catalog() -> Catalog:
+def catalogue() -> Catalogue:
     """Every rule set in rules/, loaded and compiled."""
-    return Catalog(load_paths([RULES]))
+    return Catalogue.of(load_paths([RULES]))
 
 
 def example(version_id: str) -> CompiledRuleSet:
     """One version of rules/ by "ruleset/version"."""
     ruleset, version = version_id.split("/")
-    return catalog().get(ruleset, version)
+    return catalogue().version(ruleset, version, drafts=True)
 
 
 def versions_of(ruleset_id: str) -> st.SearchStrategy[CompiledRuleSet]:
@@ -65,8 +65,8 @@ def example_answers(version: CompiledRuleSet) -> st.SearchStrategy[dict[str, Any
 def scenario_answers(version: CompiledRuleSet) -> list[dict[str, Any]]:
     """The answers of every scenario of the rule set, restricted to this version's questions."""
     found = []
-    for ruleset in catalog().versions(version.ruleset.id):
-        for scenario in ruleset.scenarios:
+    for other in catalogue().ruleset(version.ruleset.id, drafts=True).versions:
+        for scenario in other.ruleset.scenarios:
             answers = {q: a for q, a in scenario.answers.items() if q in version.questions}
             if answers not in found:
                 found.append(answers)
@@ -95,7 +95,7 @@ def valid_subset(
         try:
             evaluate(version, answers, as_of=as_of, engine="pure")
         except AnswerError as error:
-            answers = {q: a for q, a in answers.items() if q not in error.errors}
+            answers = {q: a for q, a in answers.items() if "/" + q not in error.errors}
             continue
         return answers
     raise AssertionError("refused answers never settled")

@@ -38,7 +38,7 @@ def leftover_sessions(versions: list[CompiledRuleSet], first: int, last: int) ->
     runtime = durable.runtime()
     left = []
     for version in versions:
-        name = version.engine_cache["durable"].name
+        name = runtime.versions[version.key].name
         for number in range(first, last):
             try:
                 runtime.host.get_state(name, f"s{number}")

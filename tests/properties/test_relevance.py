@@ -131,7 +131,7 @@ def check_per_goal_questions(case: Case, data: st.DataObject) -> bool:
     result = case.evaluate()
     wanted: set[str] = set()
     for goal in version.goal_ids:
-        alone = dataclasses.replace(version, goal_ids=(goal,), engine_cache={})  # no cached walk
+        alone = dataclasses.replace(version, goal_ids=(goal,), walks={})  # no cached walk
         relevant = set(walk(alone, env, parsed.dont_know).relevant)
         if result.goals[goal].decided:
             assert not relevant, f"decided goal {goal} still asks {sorted(relevant)}"

@@ -142,7 +142,10 @@ def test_scenario_with_refused_answers_shows_the_error(rules_dir: Path) -> None:
     file.write_text(text.replace("answers: {age: 70,", "answers: {age: 170,"), encoding="utf-8")
     result = run("rules", "test", str(rules_dir))
     assert result.exit_code == 1
-    assert "  error: AnswerError: invalid answers: age" in result.output
+    assert (
+        "  error: AnswerError: invalid answers: /age: expected a whole number of at most 130, "
+        "got 170" in result.output
+    )
 
 
 def test_scenario_pinning_next_questions(rules_dir: Path) -> None:
@@ -227,7 +230,7 @@ def test_explain_reports_errors_with_exit_code_2(rules_dir: Path, tmp_path: Path
         (["fishing-licenc", "--as-of", "2024-06-01"], "did you mean 'fishing-licence'?"),
         (["fishing-licence", "--as-of", "2023-06-01"], "no published version"),
         (["fishing-licence", "--version", "1999"], "has no version '1999'"),
-        (["fishing-licence", "--as-of", "2024-06-01"], "invalid answers: age"),
+        (["fishing-licence", "--as-of", "2024-06-01"], "invalid answers: /age"),
     ):
         result = CliRunner().invoke(
             main,

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from eligibility import Catalog, load_paths
+from eligibility import Catalogue, load_paths
 from eligibility.model import RuleSet
 from eligibility.scenarios import ScenarioResult, run_scenarios
 
@@ -29,9 +29,9 @@ VERSIONS = sorted(f"{p.parent.name}/{p.stem}" for f in FOLDERS for p in f.glob("
 
 
 @functools.cache
-def catalog(folder: Path) -> Catalog:
+def catalogue(folder: Path) -> Catalogue:
     """One rule set's folder, loaded and compiled."""
-    return Catalog(load_paths([folder]))
+    return Catalogue.of(load_paths([folder]))
 
 
 def folder_of(version_id: str) -> Path:
@@ -40,7 +40,7 @@ def folder_of(version_id: str) -> Path:
 
 def ruleset(version_id: str) -> RuleSet:
     name, version = version_id.split("/")
-    return catalog(folder_of(version_id)).get(name, version).ruleset
+    return catalogue(folder_of(version_id)).version(name, version, drafts=True).ruleset
 
 
 def describe(result: ScenarioResult) -> str:
@@ -68,7 +68,7 @@ def test_version_is_where_its_name_says(version_id: str) -> None:
 @pytest.mark.parametrize("engine", ["durable", "pure"])
 def test_every_scenario_passes(version_id: str, engine: str) -> None:
     name, version = version_id.split("/")
-    compiled = catalog(folder_of(version_id)).get(name, version)
+    compiled = catalogue(folder_of(version_id)).version(name, version, drafts=True)
     results = run_scenarios(compiled, compiled.ruleset, engine)  # type: ignore[arg-type]
     failed = [describe(r) for r in results if not r.passed]
     assert not failed, "\n".join(failed)
@@ -77,7 +77,7 @@ def test_every_scenario_passes(version_id: str, engine: str) -> None:
 @pytest.mark.parametrize("version_id", VERSIONS)
 def test_scenarios_give_the_same_results_on_both_engines(version_id: str) -> None:
     name, version = version_id.split("/")
-    compiled = catalog(folder_of(version_id)).get(name, version)
+    compiled = catalogue(folder_of(version_id)).version(name, version, drafts=True)
     durable = run_scenarios(compiled, compiled.ruleset, "durable")
     pure = run_scenarios(compiled, compiled.ruleset, "pure")
     for a, b in zip(durable, pure, strict=True):
@@ -88,18 +88,18 @@ def test_scenarios_give_the_same_results_on_both_engines(version_id: str) -> Non
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
 def test_published_windows_do_not_overlap_and_select_by_date(folder: Path) -> None:
-    found = catalog(folder)
-    for ruleset_id in found.ids():
-        for version in found.versions(ruleset_id):
+    found = catalogue(folder)
+    for ruleset in found.rulesets(drafts=True):
+        for version in (v.ruleset for v in ruleset.versions):
             if version.status == "published":
-                chosen = found.select(ruleset_id, version.effective_from)
+                chosen = found.covering(ruleset.id, version.effective_from)
                 assert chosen.ruleset.version == version.version
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
 def test_amounts_are_exact_decimals(folder: Path) -> None:
-    for ruleset_id in catalog(folder).ids():
-        for version in catalog(folder).versions(ruleset_id):
+    for ruleset in catalogue(folder).rulesets(drafts=True):
+        for version in (v.ruleset for v in ruleset.versions):
             for parameter in version.parameters:
                 assert not isinstance(parameter.value, float)
                 if parameter.type == "decimal" and parameter.value is not None:

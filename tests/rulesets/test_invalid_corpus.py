@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from eligibility import Catalog, Problem, RuleSetError, load_paths
+from eligibility import Catalogue, Problem, RuleSetError, load_paths
 
 INVALID = Path(__file__).parent / "invalid"
 FILES = sorted(INVALID.glob("*.yaml"))
@@ -60,7 +60,7 @@ def problems_of(file: Path, folder: Path) -> list[Problem]:
     target.parent.mkdir()
     shutil.copy(file, target)
     try:
-        Catalog(load_paths([target]))
+        Catalogue.of(load_paths([target]))
     except RuleSetError as error:
         return error.problems
     return []

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from eligibility import AnswerError, Catalog, Evaluation, evaluate, load_paths
+from eligibility import AnswerError, Catalogue, Evaluation, evaluate, load_paths
 
 RULES = Path(__file__).resolve().parents[2] / "rules" / "snap"
 RULESET = "snap"
@@ -85,15 +85,18 @@ class Interview:
 
 
 @pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog(load_paths([RULES]))
+def catalogue() -> Catalogue:
+    return Catalogue.of(load_paths([RULES]))
 
 
 def run_interview(
-    catalog: Catalog, script: dict[str, Any], as_of: dt.date = BEFORE_EMERGENCY, locale: str = "en"
+    catalogue: Catalogue,
+    script: dict[str, Any],
+    as_of: dt.date = BEFORE_EMERGENCY,
+    locale: str = "en",
 ) -> Interview:
     """Answer the first next question from `script` until none is left (at most 20 rounds)."""
-    compiled = catalog.select(RULESET, as_of)
+    compiled = catalogue.covering(RULESET, as_of)
     interview = Interview()
     given: dict[str, Any] = {}
     for _ in range(20):
@@ -119,15 +122,15 @@ def _reason_rules(result: Evaluation) -> set[str]:
 
 @pytest.mark.parametrize("script", [UT_FAMILY, IL_ELDERLY, VT_FAMILY], ids=["UT", "IL", "VT"])
 def test_state_size_and_elderly_member_are_asked_first(
-    catalog: Catalog, script: dict[str, Any]
+    catalogue: Catalogue, script: dict[str, Any]
 ) -> None:
-    interview = run_interview(catalog, script)
+    interview = run_interview(catalogue, script)
 
     assert interview.asked[:3] == FIRST_QUESTIONS
 
 
-def test_a_complete_interview_reaches_the_hand_computed_benefit(catalog: Catalog) -> None:
-    interview = run_interview(catalog, UT_FAMILY)
+def test_a_complete_interview_reaches_the_hand_computed_benefit(catalogue: Catalogue) -> None:
+    interview = run_interview(catalogue, UT_FAMILY)
 
     assert interview.outcome["eligible"] is True
     assert benefit(interview) == 332
@@ -137,15 +140,17 @@ def test_a_complete_interview_reaches_the_hand_computed_benefit(catalog: Catalog
 
 @pytest.mark.parametrize("script", [UT_FAMILY, VT_FAMILY], ids=["UT", "VT"])
 def test_medical_expenses_are_not_asked_without_an_elderly_or_disabled_member(
-    catalog: Catalog, script: dict[str, Any]
+    catalogue: Catalogue, script: dict[str, Any]
 ) -> None:
-    interview = run_interview(catalog, script)
+    interview = run_interview(catalogue, script)
 
     assert "medical_expenses_monthly" not in interview.asked
 
 
-def test_medical_expenses_are_asked_with_an_elderly_or_disabled_member(catalog: Catalog) -> None:
-    interview = run_interview(catalog, IL_ELDERLY)
+def test_medical_expenses_are_asked_with_an_elderly_or_disabled_member(
+    catalogue: Catalogue,
+) -> None:
+    interview = run_interview(catalogue, IL_ELDERLY)
 
     assert "medical_expenses_monthly" in interview.asked
     assert benefit(interview) == 131
@@ -157,15 +162,15 @@ def test_medical_expenses_are_asked_with_an_elderly_or_disabled_member(catalog: 
     ids=["UT", "IL", "VT"],
 )
 def test_assets_are_asked_only_where_the_state_has_an_asset_limit(
-    catalog: Catalog, script: dict[str, Any], asks_assets: bool
+    catalogue: Catalogue, script: dict[str, Any], asks_assets: bool
 ) -> None:
-    interview = run_interview(catalog, script)
+    interview = run_interview(catalogue, script)
 
     assert ("assets" in interview.asked) is asks_assets
 
 
-def test_assets_come_right_after_income_in_utah(catalog: Catalog) -> None:
-    interview = run_interview(catalog, UT_FAMILY)
+def test_assets_come_right_after_income_in_utah(catalogue: Catalogue) -> None:
+    interview = run_interview(catalogue, UT_FAMILY)
 
     assert interview.asked[3:6] == [
         "earned_income_monthly",
@@ -174,11 +179,11 @@ def test_assets_come_right_after_income_in_utah(catalog: Catalog) -> None:
     ]
 
 
-def test_gross_income_too_high_ends_the_interview(catalog: Catalog) -> None:
+def test_gross_income_too_high_ends_the_interview(catalogue: Catalogue) -> None:
     # UT, 1 person: the limit is round(1.30 × 1041) = 1353; 1353 is not below it.
     script = {**UT_FAMILY, "household_size": 1, "earned_income_monthly": "1353.00"}
 
-    interview = run_interview(catalog, script)
+    interview = run_interview(catalogue, script)
 
     assert interview.asked == [*FIRST_QUESTIONS, "earned_income_monthly", "unearned_income_monthly"]
     assert interview.outcome["eligible"] is False
@@ -189,14 +194,14 @@ def test_gross_income_too_high_ends_the_interview(catalog: Catalog) -> None:
 
 
 def test_illinois_needs_the_child_support_paid_before_the_gross_income_test(
-    catalog: Catalog,
+    catalogue: Catalogue,
 ) -> None:
     # IL, 3 people: the limit is round(1.65 × 1778) = 2934; 3000 − 0 is not below it.
     script = {**IL_ELDERLY, "household_size": 3, "has_elderly_or_disabled_member": False}
     script["earned_income_monthly"] = "3000.00"
     script["unearned_income_monthly"] = "0"
 
-    interview = run_interview(catalog, script)
+    interview = run_interview(catalogue, script)
 
     assert interview.asked[-1] == "child_support_paid_monthly"
     assert "assets" not in interview.asked
@@ -204,10 +209,10 @@ def test_illinois_needs_the_child_support_paid_before_the_gross_income_test(
     assert benefit(interview) == 0
 
 
-def test_assets_above_the_limit_end_the_interview(catalog: Catalog) -> None:
+def test_assets_above_the_limit_end_the_interview(catalogue: Catalogue) -> None:
     script = {**UT_FAMILY, "assets": "2250.01"}
 
-    interview = run_interview(catalog, script)
+    interview = run_interview(catalogue, script)
 
     assert interview.asked[-1] == "assets"
     assert interview.outcome == {"eligible": False, "estimated_monthly_benefit": "0"}
@@ -217,9 +222,9 @@ def test_assets_above_the_limit_end_the_interview(catalog: Catalog) -> None:
 
 @pytest.mark.parametrize("script", [IL_ELDERLY, VT_FAMILY], ids=["IL", "VT"])
 def test_the_reasons_say_the_state_has_no_asset_test(
-    catalog: Catalog, script: dict[str, Any]
+    catalogue: Catalogue, script: dict[str, Any]
 ) -> None:
-    interview = run_interview(catalog, script)
+    interview = run_interview(catalogue, script)
 
     assert interview.final is not None
     reasons = {r.rule: r for r in interview.final.goals["eligible"].reasons}
@@ -227,16 +232,16 @@ def test_the_reasons_say_the_state_has_no_asset_test(
     assert "assets_within_limit" not in reasons
 
 
-def test_an_elderly_household_in_utah_has_the_higher_asset_limit(catalog: Catalog) -> None:
+def test_an_elderly_household_in_utah_has_the_higher_asset_limit(catalogue: Catalogue) -> None:
     script = {**UT_FAMILY, "has_elderly_or_disabled_member": True, "assets": "3500.00"}
 
-    interview = run_interview(catalog, script)
+    interview = run_interview(catalogue, script)
 
     assert interview.outcome["eligible"] is True
 
 
-def test_a_decided_household_is_asked_nothing_more(catalog: Catalog) -> None:
-    compiled = catalog.select(RULESET, BEFORE_EMERGENCY)
+def test_a_decided_household_is_asked_nothing_more(catalogue: Catalogue) -> None:
+    compiled = catalogue.covering(RULESET, BEFORE_EMERGENCY)
     answers = {
         "state": "VT",
         "household_size": 2,
@@ -252,8 +257,8 @@ def test_a_decided_household_is_asked_nothing_more(catalog: Catalog) -> None:
     assert result.outcome == {"eligible": False, "estimated_monthly_benefit": "0"}
 
 
-def test_answers_that_no_longer_matter_are_ignored(catalog: Catalog) -> None:
-    compiled = catalog.select(RULESET, BEFORE_EMERGENCY)
+def test_answers_that_no_longer_matter_are_ignored(catalogue: Catalogue) -> None:
+    compiled = catalogue.covering(RULESET, BEFORE_EMERGENCY)
     answers = {**VT_FAMILY, "assets": "1.00", "medical_expenses_monthly": "100.00"}
 
     result = evaluate(compiled, answers, as_of=BEFORE_EMERGENCY)
@@ -264,20 +269,20 @@ def test_answers_that_no_longer_matter_are_ignored(catalog: Catalog) -> None:
 
 @pytest.mark.parametrize("state", ["UT", "VT"])
 def test_a_utility_allowance_the_state_does_not_have_is_refused(
-    catalog: Catalog, state: str
+    catalogue: Catalogue, state: str
 ) -> None:
-    compiled = catalog.select(RULESET, BEFORE_EMERGENCY)
+    compiled = catalogue.covering(RULESET, BEFORE_EMERGENCY)
     answers = {**UT_FAMILY, "state": state, "utility_allowance": "SINGLE_UTILITY_ALLOWANCE"}
 
     with pytest.raises(AnswerError) as raised:
         evaluate(compiled, answers, as_of=BEFORE_EMERGENCY)
 
-    assert list(raised.value.errors) == ["utility_allowance"]
-    assert state in raised.value.errors["utility_allowance"][0]
+    assert list(raised.value.errors) == ["/utility_allowance"]
+    assert state in raised.value.errors["/utility_allowance"][0]
 
 
-def test_illinois_has_a_single_utility_allowance(catalog: Catalog) -> None:
-    compiled = catalog.select(RULESET, BEFORE_EMERGENCY)
+def test_illinois_has_a_single_utility_allowance(catalogue: Catalogue) -> None:
+    compiled = catalogue.covering(RULESET, BEFORE_EMERGENCY)
     answers = {**IL_ELDERLY, "utility_allowance": "SINGLE_UTILITY_ALLOWANCE"}
 
     result = evaluate(compiled, answers, as_of=BEFORE_EMERGENCY)
@@ -295,24 +300,24 @@ def test_illinois_has_a_single_utility_allowance(catalog: Catalog) -> None:
     ],
 )
 def test_emergency_allotments_give_the_maximum_allotment_from_march_2020(
-    catalog: Catalog, as_of: dt.date, version: str, expected: int
+    catalogue: Catalogue, as_of: dt.date, version: str, expected: int
 ) -> None:
-    assert catalog.select(RULESET, as_of).ruleset.version == version
+    assert catalogue.covering(RULESET, as_of).ruleset.version == version
 
-    interview = run_interview(catalog, UT_FAMILY, as_of=as_of)
+    interview = run_interview(catalogue, UT_FAMILY, as_of=as_of)
 
     assert benefit(interview) == expected
 
 
-def test_emergency_allotments_do_not_change_who_is_asked_what(catalog: Catalog) -> None:
-    before = run_interview(catalog, UT_FAMILY, as_of=BEFORE_EMERGENCY)
-    during = run_interview(catalog, UT_FAMILY, as_of=DURING_EMERGENCY)
+def test_emergency_allotments_do_not_change_who_is_asked_what(catalogue: Catalogue) -> None:
+    before = run_interview(catalogue, UT_FAMILY, as_of=BEFORE_EMERGENCY)
+    during = run_interview(catalogue, UT_FAMILY, as_of=DURING_EMERGENCY)
 
     assert before.asked == during.asked
 
 
-def test_questions_and_reasons_are_worded_in_spanish(catalog: Catalog) -> None:
-    compiled = catalog.select(RULESET, BEFORE_EMERGENCY)
+def test_questions_and_reasons_are_worded_in_spanish(catalogue: Catalogue) -> None:
+    compiled = catalogue.covering(RULESET, BEFORE_EMERGENCY)
 
     result = evaluate(compiled, {}, as_of=BEFORE_EMERGENCY, locale="es")
 

@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 
 import eligibility
+import eligibility.errors as errors_module
 
 PACKAGE = Path(eligibility.__file__).resolve().parent
 SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts)
 
 PUBLIC_NAMES = [
     "AnswerError",
-    "Catalog",
+    "Catalogue",
     "CompiledRuleSet",
     "EligibilityError",
     "EngineError",
@@ -61,7 +62,17 @@ def test_the_exception_tree_has_one_root() -> None:
     errors = [getattr(eligibility, n) for n in PUBLIC_NAMES if n.endswith(("Error", "Found"))]
     errors.append(eligibility.ImmutableVersion)
     assert all(issubclass(e, eligibility.EligibilityError) for e in errors)
-    assert issubclass(eligibility.RuleSetNotFound, eligibility.VersionNotFound)
+    branches = (errors_module.RuleFileError, errors_module.RequestError, errors_module.ServiceError)
+    leaves = [
+        cls
+        for cls in vars(errors_module).values()
+        if isinstance(cls, type) and issubclass(cls, eligibility.EligibilityError)
+    ]
+    for cls in leaves:
+        if cls is not eligibility.EligibilityError and cls not in branches:
+            assert sum(issubclass(cls, b) for b in branches) == 1, cls  # exactly one branch
+    # siblings, so a handler never has to catch one to let the other through
+    assert not issubclass(eligibility.RuleSetNotFound, eligibility.VersionNotFound)
 
 
 def test_no_source_file_in_the_core_imports_flask() -> None:

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
-from eligibility import Catalog, RuleSetError, RuleSetNotFound, VersionNotFound
+from eligibility import Catalogue, RuleSetError, RuleSetNotFound, VersionNotFound
 from eligibility.canonical import ruleset_hash, to_document
+from eligibility.catalogue import CompileCache, FileSource
 from eligibility.diff import diff_versions
+from eligibility.errors import NoVersionApplies
 from eligibility.expressions.values import UNKNOWN, Failure
 from eligibility.model import localize
 from eligibility.scenarios import run_scenario, run_scenarios
@@ -35,40 +37,101 @@ def version(number: str, start: str, end: str | None = None, **parts: Any) -> An
     return load(data)
 
 
-# ------------------------------------------------------------------------------ catalog
+# ------------------------------------------------------------------------------ catalogue
 
 
 def test_selection_by_date_and_by_id() -> None:
-    catalog = Catalog(
+    catalogue = Catalogue.of(
         [
             version("2020", "2020-01-01", "2020-12-31"),
             version("2021", "2021-01-01"),
             version("draft", "2022-01-01", status="draft"),
         ]
     )
-    assert catalog.ids() == ["unit"]
-    assert [v.version for v in catalog.versions("unit")] == ["2020", "2021", "draft"]
-    assert catalog.select("unit", dt.date(2020, 6, 1)).ruleset.version == "2020"
-    assert catalog.select("unit", dt.date(2020, 12, 31)).ruleset.version == "2020"
-    assert catalog.select("unit", dt.date(2023, 1, 1)).ruleset.version == "2021"  # drafts never
-    assert catalog.get("unit", "draft").ruleset.status == "draft"
-    with pytest.raises(VersionNotFound, match="no published version of 'unit' applies on 2019"):
-        catalog.select("unit", dt.date(2019, 12, 31))
+    assert catalogue.ids() == ["unit"]
+    seen = [v.ruleset.version for v in catalogue.ruleset("unit", drafts=True).versions]
+    assert seen == ["2020", "2021", "draft"]
+    assert [v.ruleset.version for v in catalogue.ruleset("unit").versions] == ["2020", "2021"]
+    assert catalogue.covering("unit", dt.date(2020, 6, 1)).ruleset.version == "2020"
+    assert catalogue.covering("unit", dt.date(2020, 12, 31)).ruleset.version == "2020"
+    assert catalogue.covering("unit", dt.date(2023, 1, 1)).ruleset.version == "2021"  # no draft
+    assert catalogue.version("unit", "draft", drafts=True).ruleset.status == "draft"
+    with pytest.raises(VersionNotFound, match="rule set 'unit' has no version 'draft'"):
+        catalogue.version("unit", "draft")  # hidden from callers who may not see drafts
+    with pytest.raises(NoVersionApplies, match="no published version of 'unit' applies on 2019"):
+        catalogue.covering("unit", dt.date(2019, 12, 31))
     with pytest.raises(VersionNotFound, match="rule set 'unit' has no version '2030'"):
-        catalog.get("unit", "2030")
+        catalogue.version("unit", "2030", drafts=True)
     with pytest.raises(RuleSetNotFound, match="no rule set 'unti'; did you mean 'unit'?"):
-        catalog.select("unti", dt.date(2020, 1, 1))
+        catalogue.covering("unti", dt.date(2020, 1, 1))
     with pytest.raises(RuleSetNotFound, match="^no rule set 'xyz'$"):
-        catalog.versions("xyz")
+        catalogue.ruleset("xyz")
+
+
+def test_resolve_knows_today_and_dates_a_named_version_by_its_first_day() -> None:
+    catalogue = Catalogue(
+        FileSource([version("2020", "2020-01-01", "2020-12-31"), version("2021", "2021-01-01")]),
+        today=lambda: dt.date(2021, 5, 1),
+    )
+    today = catalogue.resolve("unit")
+    assert (today.compiled.ruleset.version, today.as_of) == ("2021", dt.date(2021, 5, 1))
+    dated = catalogue.resolve("unit", as_of=dt.date(2020, 2, 1))
+    assert (dated.compiled.ruleset.version, dated.as_of) == ("2020", dt.date(2020, 2, 1))
+    named = catalogue.resolve("unit", "2020")
+    assert (named.compiled.ruleset.version, named.as_of) == ("2020", dt.date(2020, 1, 1))
+    both = catalogue.resolve("unit", "2020", dt.date(2020, 7, 1))
+    assert both.as_of == dt.date(2020, 7, 1)
+
+
+class CountingSource(FileSource):
+    """A file source that counts how often the catalogue asks it."""
+
+    calls = 0
+
+    def get(self, ruleset_id: str, version: str) -> Any:
+        self.calls += 1
+        return super().get(ruleset_id, version)
+
+    def covering(self, ruleset_id: str, day: dt.date) -> Any:
+        self.calls += 1
+        return super().covering(ruleset_id, day)
+
+
+def test_published_versions_are_remembered_by_name_and_by_date_drafts_never() -> None:
+    source = CountingSource(
+        [version("2020", "2020-01-01"), version("draft", "2030-01-01", status="draft")]
+    )
+    catalogue = Catalogue(source, cache_seconds=60)
+    for _ in range(3):
+        catalogue.resolve("unit", "2020")
+        catalogue.resolve("unit", as_of=dt.date(2020, 3, 1))
+    assert source.calls == 2
+    for _ in range(3):
+        catalogue.resolve("unit", "draft", drafts=True)
+    assert source.calls == 5
+    catalogue.forget()
+    catalogue.resolve("unit", "2020")
+    assert source.calls == 6
 
 
 def test_published_windows_may_not_overlap() -> None:
-    catalog = Catalog([version("2020", "2020-01-01", "2020-12-31")])
+    source = FileSource([version("2020", "2020-01-01", "2020-12-31")])
     with pytest.raises(RuleSetError, match="overlaps published version '2020'"):
-        catalog.add(version("2020b", "2020-06-01"))
-    catalog.add(version("2020c", "2020-06-01", status="draft"))  # drafts may
-    catalog.add(version("2020", "2020-01-01", "2020-12-31", title="Same id, new title"))
-    assert catalog.get("unit", "2020").ruleset.title == {"*": "Same id, new title"}
+        source.add(version("2020b", "2020-06-01"))
+    source.add(version("2020c", "2020-06-01", status="draft"))  # drafts may
+    source.add(version("2020", "2020-01-01", "2020-12-31", title="Same id, new title"))
+    assert Catalogue(source).version("unit", "2020").ruleset.title == {"*": "Same id, new title"}
+
+
+def test_the_compile_cache_is_bounded_and_shares_by_content() -> None:
+    cache = CompileCache(capacity=2)
+    first = cache.ruleset(version("1", "2020-01-01"))
+    again = cache.ruleset(version("1", "2020-01-01"))
+    assert again.named is first.named  # the same content compiles once
+    cache.ruleset(version("2", "2021-01-01"))
+    cache.ruleset(version("3", "2022-01-01"))
+    assert len(cache) == 2
+    assert cache.ruleset(version("1", "2020-01-01")).named is not first.named  # evicted
 
 
 # ------------------------------------------------------------------------------ scenarios
@@ -111,7 +174,9 @@ def test_scenarios_compare_goal_by_goal() -> None:
     ]
     (bad,) = results["bad"].mismatches
     assert bad.actual.startswith("(expectation is not decimal: expected an amount")
-    assert results["refused"].error == "AnswerError: invalid answers: age"
+    assert results["refused"].error == (
+        "AnswerError: invalid answers: /age: expected a whole number of at least 0, got -1"
+    )
     assert not results["refused"].passed
     (nxt,) = results["next"].mismatches
     assert (nxt.what, nxt.expected, nxt.actual) == (

@@ -206,6 +206,6 @@ def test_compiling_twice_gives_the_same_hash_and_the_cache_returns_one_object() 
     assert compiled(ruleset) is compiled(ruleset)
     shared, own = compiled(ruleset), compiled(again)
     assert own.ruleset is again and shared.ruleset is ruleset  # each caller's own source
-    assert own.closures is shared.closures and own.engine_cache is shared.engine_cache
+    assert own.closures is shared.closures and own.walks is shared.walks
     other = load(document(title="Another title"))
     assert compile_ruleset(other).content_hash != first.content_hash

@@ -10,7 +10,7 @@ import pytest
 
 from eligibility import AnswerError, CompiledRuleSet, Evaluation, EvaluationError, evaluate
 from eligibility.answers import check_answer, parse_answers
-from eligibility.evaluation import available_locales, choose_locale
+from eligibility.evaluation import choose_locale
 
 from .support import build
 
@@ -100,10 +100,11 @@ def test_next_question_carries_texts_options_and_why(fishing: CompiledRuleSet) -
 
 
 def test_locale_choice(fishing: CompiledRuleSet) -> None:
-    assert available_locales(fishing) == {"en", "de"}
+    assert fishing.locales == {"en", "de"}
     assert choose_locale(fishing, "de-AT") == "de"
     assert choose_locale(fishing, "fr") == "en"
     assert choose_locale(fishing, None) == "en"
+    assert choose_locale(fishing, ["fr-CH", "de-AT", "en"]) == "de"  # RFC 4647 lookup, in order
     assert evaluate(fishing, {}, locale="fr").locale == "en"
 
 
@@ -208,16 +209,18 @@ def test_every_bad_answer_is_reported_at_once(staff: CompiledRuleSet) -> None:
     with pytest.raises(AnswerError) as caught:
         evaluate(staff, answers)
     assert caught.value.errors == {
-        "employees": ["expected a whole number of at least 1, got 0"],
-        "affected": ["expected a whole number, got 'x'"],
-        "start": ["expected a date of at least 2020-01-01, got 2019-01-01"],
-        "amount": ["expected an amount with at most 2 decimal places, got 1.234"],
-        "kind": ["expected one of A, B, got 'C'"],
-        "name": ["expected a text of at most 5 characters, got 7"],
-        "ok": ["expected true or false, got 'yes'"],
-        "employes": ["unknown question; did you mean 'employees'?"],
+        "/employees": ["expected a whole number of at least 1, got 0"],
+        "/affected": ["expected a whole number, got 'x'"],
+        "/start": ["expected a date of at least 2020-01-01, got 2019-01-01"],
+        "/amount": ["expected an amount with at most 2 decimal places, got 1.234"],
+        "/kind": ["expected one of A, B, got 'C'"],
+        "/name": ["expected a text of at most 5 characters, got 7"],
+        "/ok": ["expected true or false, got 'yes'"],
+        "/employes": ["unknown question; did you mean 'employees'?"],
     }
-    assert str(caught.value).startswith("invalid answers: affected, amount, employees")
+    assert str(caught.value).startswith(
+        "invalid answers: /affected: expected a whole number, got 'x'; /amount: "
+    )
 
 
 @pytest.mark.parametrize(
@@ -241,7 +244,7 @@ def test_answer_problems(
 ) -> None:
     with pytest.raises(AnswerError) as caught:
         evaluate(staff, {question: answer})
-    assert message in caught.value.errors[question][0]
+    assert message in caught.value.errors["/" + question][0]
 
 
 def test_answers_are_typed_exactly(staff: CompiledRuleSet) -> None:
@@ -269,10 +272,10 @@ def test_answers_are_typed_exactly(staff: CompiledRuleSet) -> None:
 def test_checks_against_earlier_answers_in_the_claimants_language(staff: CompiledRuleSet) -> None:
     with pytest.raises(AnswerError) as caught:
         evaluate(staff, {"employees": 3, "affected": 5}, locale="de")
-    assert caught.value.errors == {"affected": ["Nur 3."]}
+    assert caught.value.errors == {"/affected": ["Nur 3."]}
     with pytest.raises(AnswerError) as caught:
         evaluate(staff, {"employees": 3, "affected": 5})
-    assert caught.value.errors == {"affected": ["Only 3 employees work for you."]}
+    assert caught.value.errors == {"/affected": ["Only 3 employees work for you."]}
     assert evaluate(staff, {"employees": 3, "affected": 3}).goals["share"].value == Decimal(1)
     assert evaluate(staff, {"affected": 5}).outcome["share"] is None  # nothing to check against
 

@@ -17,6 +17,7 @@ from eligibility.errors import (
     ImmutableVersion,
     InvalidCursor,
     NotFound,
+    NoVersionApplies,
     PreconditionFailed,
     RuleSetNotFound,
     SessionExpired,
@@ -61,7 +62,7 @@ def store(clock: Clock) -> MemoryStorage:
 
 
 def decide(store: MemoryStorage, answers: dict[str, Any], key: str | None = None) -> Any:
-    request = services.DecisionRequest("fishing-licence", answers, as_of=DAY)
+    request = services.EvaluationRequest("fishing-licence", answers, as_of=DAY)
     return services.record_decision(store, request, "client-1", key)
 
 
@@ -86,10 +87,11 @@ def test_lifecycle_draft_publish_retire(store: MemoryStorage) -> None:
 
 
 def test_lookups_explain_what_is_missing(store: MemoryStorage) -> None:
-    with pytest.raises(RuleSetNotFound):
-        services.select_version(store, "fishing")
-    with pytest.raises(VersionNotFound, match="applies on 2030-01-01"):
-        services.select_version(store, "fishing-licence", as_of=dt.date(2030, 1, 1))
+    catalogue = services.stored_evaluator(store).catalogue
+    with pytest.raises(RuleSetNotFound, match="did you mean 'fishing-licence'"):
+        catalogue.resolve("fishing")
+    with pytest.raises(NoVersionApplies, match="applies on 2030-01-01"):
+        catalogue.resolve("fishing-licence", as_of=dt.date(2030, 1, 1))
     with pytest.raises(VersionNotFound, match="no version '9'"):
         services.get_version(store, "fishing-licence", "9")
 

@@ -1,0 +1,40 @@
+"""The catalogue of rule-set versions: where they come from, compiled once, resolved per claim.
+
+    sources        VersionSource · FileSource (rule files) · StoredSource (storage)
+    compile_cache  CompileCache: one compiled version per content hash and process (LRU)
+    catalogue      Catalogue.resolve: (rule set, version | as_of, may see drafts) → Selection
+    windows        effective windows: covering a date, overlap refused
+"""
+
+from __future__ import annotations
+
+from eligibility.catalogue.catalogue import Catalogue, RulesetVersions, Selection, visible
+from eligibility.catalogue.compile_cache import CompileCache, compile_cache, stored_ruleset
+from eligibility.catalogue.sources import FileSource, StoredSource, VersionSource
+from eligibility.catalogue.windows import covering, covers, overlaps, refuse_overlap
+from eligibility.compiler import CompiledRuleSet
+from eligibility.model import RuleSet
+
+
+def compiled(ruleset: RuleSet) -> CompiledRuleSet:
+    """The compiled form of a version (compiled once per process per content hash)."""
+    return compile_cache().ruleset(ruleset)
+
+
+__all__ = [
+    "Catalogue",
+    "CompileCache",
+    "FileSource",
+    "RulesetVersions",
+    "Selection",
+    "StoredSource",
+    "VersionSource",
+    "compile_cache",
+    "compiled",
+    "covering",
+    "covers",
+    "overlaps",
+    "refuse_overlap",
+    "stored_ruleset",
+    "visible",
+]

@@ -1,0 +1,150 @@
+"""The catalogue: which version governs a claim, as the caller may see it.
+
+`resolve` is the one place that knows "today" and who may see drafts. Published
+versions never change, so what it found is remembered for `cache_seconds` whether
+the request named the version or gave a date; only which dates a version covers (a
+publication or retirement elsewhere) can change, and that shows after the delay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from eligibility.catalogue.sources import FileSource, VersionSource
+from eligibility.compiler import CompiledRuleSet
+from eligibility.errors import NoVersionApplies, RuleSetNotFound, VersionNotFound
+from eligibility.expressions.typecheck import suggest
+from eligibility.model import RuleSet
+
+MAX_REMEMBERED = 10_000  # (rule set, version or date) pairs remembered per process
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The version that governs a claim and the date the claim is assessed on."""
+
+    compiled: CompiledRuleSet
+    as_of: dt.date
+
+
+@dataclass(frozen=True)
+class RulesetVersions:
+    """A rule set with the versions the caller may see, oldest first."""
+
+    id: str
+    versions: tuple[CompiledRuleSet, ...]
+
+    @property
+    def latest(self) -> CompiledRuleSet:
+        """The newest version (its texts describe the rule set)."""
+        return self.versions[-1]
+
+
+def visible(compiled: CompiledRuleSet, drafts: bool) -> bool:
+    """Drafts are seen only by callers who may see drafts (authors, publishers, auditors)."""
+    return drafts or compiled.ruleset.status != "draft"
+
+
+class Catalogue:
+    """Versions of rule sets from one source, resolved for requests and remembered briefly."""
+
+    def __init__(
+        self,
+        source: VersionSource,
+        cache_seconds: float = 0.0,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        self.source = source
+        self.cache_seconds = cache_seconds
+        self.today = today
+        self._remembered: dict[tuple[str, str | dt.date], tuple[float, CompiledRuleSet]] = {}
+
+    @classmethod
+    def of(cls, rulesets: Iterable[RuleSet]) -> Catalogue:
+        """A catalogue of versions loaded in this process (rule files, tests, tools)."""
+        return cls(FileSource(rulesets))
+
+    def ids(self, drafts: bool = False) -> list[str]:
+        """Ids of the rule sets with at least one version the caller may see."""
+        return [r.id for r in self.rulesets(drafts)]
+
+    def rulesets(self, drafts: bool = False) -> list[RulesetVersions]:
+        """Every rule set with at least one version the caller may see."""
+        found = []
+        for ruleset_id in self.source.ids():
+            versions = tuple(c for c in self.source.versions(ruleset_id) if visible(c, drafts))
+            if versions:
+                found.append(RulesetVersions(ruleset_id, versions))
+        return found
+
+    def ruleset(self, ruleset_id: str, drafts: bool = False) -> RulesetVersions:
+        """One rule set and its visible versions; RuleSetNotFound (with a suggestion) if none."""
+        versions = tuple(c for c in self.source.versions(ruleset_id) if visible(c, drafts))
+        if not versions:
+            raise self._unknown(ruleset_id)
+        return RulesetVersions(ruleset_id, versions)
+
+    def version(self, ruleset_id: str, version: str, drafts: bool = False) -> CompiledRuleSet:
+        """One version the caller may see; VersionNotFound or RuleSetNotFound otherwise."""
+        found = self._recall((ruleset_id, version))
+        if found is None:
+            found = self.source.get(ruleset_id, version)
+            if found is None or not visible(found, drafts):
+                self.ruleset(ruleset_id, drafts)  # RuleSetNotFound first, when it is that
+                raise VersionNotFound(ruleset_id, version)
+            if found.ruleset.status != "draft":  # drafts change; published content never does
+                self._remember((ruleset_id, version), found)
+        return found
+
+    def resolve(
+        self,
+        ruleset_id: str,
+        version: str | None = None,
+        as_of: dt.date | None = None,
+        drafts: bool = False,
+    ) -> Selection:
+        """The version named, else the published one covering `as_of` (default today).
+
+        A named version without a date is assessed as of its first day.
+        """
+        if version is not None:
+            compiled = self.version(ruleset_id, version, drafts)
+            return Selection(compiled, as_of or compiled.ruleset.effective_from)
+        day = as_of or self.today()
+        return Selection(self.covering(ruleset_id, day), day)
+
+    def covering(self, ruleset_id: str, day: dt.date) -> CompiledRuleSet:
+        """The published version covering `day`; NoVersionApplies (or RuleSetNotFound)."""
+        found = self._recall((ruleset_id, day))
+        if found is None:
+            found = self.source.covering(ruleset_id, day)
+            if found is None:
+                self.ruleset(ruleset_id)
+                raise NoVersionApplies(
+                    f"no published version of '{ruleset_id}' applies on {day.isoformat()}"
+                )
+            self._remember((ruleset_id, day), found)
+        return found
+
+    def forget(self) -> None:
+        """Drop what was remembered (after a publication or retirement in this process)."""
+        self._remembered.clear()
+
+    def _recall(self, key: tuple[str, str | dt.date]) -> CompiledRuleSet | None:
+        remembered = self._remembered.get(key)
+        if remembered is None or remembered[0] <= time.monotonic():
+            return None
+        return remembered[1]
+
+    def _remember(self, key: tuple[str, str | dt.date], compiled: CompiledRuleSet) -> None:
+        if self.cache_seconds <= 0:
+            return
+        if len(self._remembered) >= MAX_REMEMBERED:
+            self._remembered.clear()
+        self._remembered[key] = (time.monotonic() + self.cache_seconds, compiled)
+
+    def _unknown(self, ruleset_id: str) -> RuleSetNotFound:
+        return RuleSetNotFound(ruleset_id, suggest(ruleset_id, self.source.ids()))

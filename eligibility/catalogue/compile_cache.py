@@ -1,0 +1,96 @@
+"""The one compile cache: a version compiles once per process, keyed by its content hash.
+
+Rule files and stored versions with the same content share one `CompiledRuleSet`
+(closures, walk cache, engine registration); each caller still gets its own
+`RuleSet` back (source, status, positions). The cache is bounded (least recently
+used first out), so drafts sent again and again cannot grow a worker without end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import OrderedDict
+
+from eligibility.canonical import ruleset_hash
+from eligibility.compiler import CompiledRuleSet, compile_ruleset
+from eligibility.errors import Problem, RuleSetError
+from eligibility.loader import document_from_data, load_document
+from eligibility.model import RuleSet
+from eligibility.records import StoredVersion
+
+DEFAULT_CAPACITY = 256  # distinct contents kept compiled per process (≈ 0.4 MB each)
+
+
+class CompileCache:
+    """Compiled versions by content hash, least recently used evicted first."""
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        self.capacity = capacity
+        self._compiled: OrderedDict[str, CompiledRuleSet] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._compiled)
+
+    def ruleset(self, ruleset: RuleSet) -> CompiledRuleSet:
+        """The compiled form of an authored version (its scenarios checked too)."""
+        content_hash = ruleset_hash(ruleset)
+        found = self._get(content_hash)
+        if found is None:
+            found = self._put(content_hash, compile_ruleset(ruleset))
+        elif found.ruleset.scenarios != ruleset.scenarios:
+            compile_ruleset(ruleset)  # same rules, other scenarios: they are checked on compile
+        return found if found.ruleset is ruleset else dataclasses.replace(found, ruleset=ruleset)
+
+    def stored(self, stored: StoredVersion) -> CompiledRuleSet:
+        """The compiled form of a stored version, whose content must hash as recorded."""
+        found = self._get(stored.content_hash)
+        if found is None:
+            compiled = compile_ruleset(stored_ruleset(stored))
+            if compiled.content_hash != stored.content_hash:
+                raise RuleSetError([_tampered(stored, compiled.content_hash)])
+            found = self._put(stored.content_hash, compiled)
+        if found.ruleset.status == stored.status and found.ruleset.version == stored.version:
+            return found
+        ruleset = dataclasses.replace(
+            found.ruleset, status=stored.status, version=stored.version, id=stored.ruleset_id
+        )
+        return dataclasses.replace(found, ruleset=ruleset)
+
+    def _get(self, content_hash: str) -> CompiledRuleSet | None:
+        with self._lock:
+            found = self._compiled.get(content_hash)
+            if found is not None:
+                self._compiled.move_to_end(content_hash)
+            return found
+
+    def _put(self, content_hash: str, compiled: CompiledRuleSet) -> CompiledRuleSet:
+        with self._lock:
+            kept = self._compiled.setdefault(content_hash, compiled)
+            while len(self._compiled) > self.capacity:
+                self._compiled.popitem(last=False)
+            return kept
+
+
+def stored_ruleset(stored: StoredVersion) -> RuleSet:
+    """The RuleSet a stored version holds (its content is self-contained: extends applied)."""
+    data = {**stored.content, "status": stored.status}
+    where = f"{stored.ruleset_id}/{stored.version} (stored)"
+    return load_document(document_from_data(data, where))
+
+
+def _tampered(stored: StoredVersion, found: str) -> Problem:
+    return Problem(
+        f"the stored content hashes to {found}, not to the recorded {stored.content_hash}: "
+        "it was changed in the database",
+        file=f"{stored.ruleset_id}/{stored.version} (stored)",
+    )
+
+
+_shared = CompileCache()
+
+
+def compile_cache() -> CompileCache:
+    """The compile cache of this process."""
+    return _shared
