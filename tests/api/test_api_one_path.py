@@ -1,4 +1,4 @@
-"""One evaluation path: the engine setting reaches every use case, and versions are looked up once."""
+"""One evaluation path: the engine setting reaches every use case; versions are read once."""
 
 from __future__ import annotations
 
