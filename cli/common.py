@@ -69,8 +69,8 @@ def reported() -> Iterator[None]:
                 click.echo(
                     f"  {failure.name}: {m.what}: expected {m.expected}, got {m.actual}", err=True
                 )
-            if failure.error:
-                click.echo(f"  {failure.name}: {failure.error}", err=True)
+            for line in (failure.error or "").splitlines():
+                click.echo(f"  {failure.name}: {line}", err=True)
         sys.exit(EXIT_REFUSED)
     except EligibilityError as error:
         click.echo(f"error: {error}", err=True)

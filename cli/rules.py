@@ -12,11 +12,12 @@ import click
 
 from cli.common import DEFAULT_RULES, _load
 from eligibility.diff import diff_versions
-from eligibility.errors import EligibilityError
+from eligibility.errors import AnswerError, EligibilityError, Problem, RuleSetError
 from eligibility.evaluation import Evaluation
+from eligibility.model import Location
 from eligibility.scenarios import ScenarioResult, run_scenarios
 from eligibility.services import EvaluationRequest, Evaluator
-from eligibility.values_io import to_plain
+from eligibility.values_io import pointer_path, to_plain
 from eligibility.yaml_source import load_yaml
 
 
@@ -54,8 +55,8 @@ def test_scenarios(paths: tuple[Path, ...], engine: str) -> None:
 
 def _show_failure(result: ScenarioResult) -> None:
     click.echo(f"FAIL {result.ruleset} {result.version}: {result.name}")
-    if result.error:
-        click.echo(f"  error: {result.error}")
+    for line in (result.error or "").splitlines():
+        click.echo(f"  error: {line}")
     for m in result.mismatches:
         click.echo(f"  {m.what}: expected {json.dumps(m.expected)}, got {json.dumps(m.actual)}")
     if result.evaluation is not None:
@@ -86,17 +87,30 @@ def explain(
 ) -> None:
     """Evaluate answers: goals, reasons and the next questions."""
     evaluator = Evaluator(_load((rules_dir,)))
+    positions: dict[str, Location] = {}
     try:
-        data, _ = load_yaml(answers.read_text(encoding="utf-8"), str(answers))
+        data, positions = load_yaml(answers.read_text(encoding="utf-8"), str(answers))
+        if not isinstance(data, dict):
+            raise RuleSetError(
+                [Problem("write the answers as 'question: answer' lines", "", str(answers), 1, 1)]
+            )
         request = EvaluationRequest(
             ruleset,
-            data or {},
+            data,
             version,
             as_of.date() if as_of else None,
             (locale,) if locale else (),
             with_trace=True,
         )
         result = evaluator.evaluate(request, drafts=True)
+    except AnswerError as error:
+        for at, messages in error.errors.items():
+            path = pointer_path(at)
+            where = positions.get(path, Location(str(answers)))
+            for message in messages:
+                problem = Problem(message, path, where.file, where.line, where.column)
+                click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
     except EligibilityError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)

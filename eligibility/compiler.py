@@ -17,6 +17,7 @@ from eligibility.expressions.typecheck import Scope, suggest, typecheck
 from eligibility.expressions.types import TableType, Type, describe
 from eligibility.expressions.values import Known
 from eligibility.model import Goal, Location, Question, Rule, RuleSet, Table
+from eligibility.scenario_checks import check_scenarios
 
 if TYPE_CHECKING:
     from eligibility.relevance import Walk
@@ -223,7 +224,7 @@ def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
         )
     checks = _compile_checks(job)
     _check_texts(job)
-    _check_scenarios(job)
+    check_scenarios(job.ruleset, job.problem)
     if job.problems:
         raise RuleSetError(job.problems)
     return _assemble(job, order, types, checks)
@@ -374,31 +375,6 @@ def _check_texts(job: _Compilation) -> None:
                         f"the text quotes unknown value '{{{name}}}'",
                         suggest(name, job.types),
                     )
-
-
-def _check_scenarios(job: _Compilation) -> None:
-    goals = {g.id for g in job.ruleset.goals}
-    questions = {q.id for q in job.ruleset.questions}
-    for i, scenario in enumerate(job.ruleset.scenarios):
-        for key in scenario.answers:
-            if key not in questions:
-                job.problem(
-                    f"scenarios[{i}].answers.{key}",
-                    f"unknown question '{key}'",
-                    suggest(key, questions),
-                )
-        for key in scenario.expect:
-            if key not in goals:
-                job.problem(
-                    f"scenarios[{i}].expect.{key}", f"unknown goal '{key}'", suggest(key, goals)
-                )
-        for key in scenario.expect_next or ():
-            if key not in questions:
-                job.problem(
-                    f"scenarios[{i}].expect_next",
-                    f"unknown question '{key}'",
-                    suggest(key, questions),
-                )
 
 
 def label_references(question: Question) -> set[str]:

@@ -72,8 +72,14 @@ def merge(parent: Document, child: Document) -> Document:
             data[key] = _merge_entries(data[key], value)
         else:
             data[key] = copy.deepcopy(value)
-    positions = {**parent.positions, **child.positions}
-    return Document(data, positions, child.file)
+    # The parent's scenarios are not inherited: neither are their positions.
+    inherited = {k: v for k, v in parent.positions.items() if _part_of(k) not in OWN_PARTS}
+    return Document(data, {**inherited, **child.positions}, child.file)
+
+
+def _part_of(path: str) -> str:
+    """The top-level part a position's path lies in: `scenarios[2].answers` → `scenarios`."""
+    return path.split(".", 1)[0].split("[", 1)[0]
 
 
 def _merge_entries(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:

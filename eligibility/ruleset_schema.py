@@ -186,7 +186,7 @@ class ParameterSchema(StrictSchema):
 
     type = fields.String(validate=validate.OneOf(VALUE_TYPES, error="must be one of {choices}"))
     value = fields.Raw(allow_none=False)
-    table = fields.Dict(error_messages=_messages(invalid="expected rows as {key: value}"))
+    table = fields.Dict(error_messages=_messages(invalid="expected rows as {{key: value}}"))
     each_additional = fields.Raw()
     default = fields.Raw()
     legal_reference = _text_field()

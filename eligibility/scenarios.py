@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eligibility.compiler import CompiledRuleSet
-from eligibility.errors import EligibilityError
+from eligibility.errors import AnswerError, EligibilityError, Problem
 from eligibility.evaluation import EngineName, Evaluation, evaluate
-from eligibility.model import RuleSet, Scenario
-from eligibility.values_io import ConversionError, to_plain, to_typed
+from eligibility.model import Location, RuleSet, Scenario
+from eligibility.values_io import pointer_path, to_plain, to_typed
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,11 @@ class ScenarioResult:
 
 
 def run_scenario(
-    compiled: CompiledRuleSet, ruleset: RuleSet, scenario: Scenario, engine: EngineName = "durable"
+    compiled: CompiledRuleSet,
+    ruleset: RuleSet,
+    scenario: Scenario,
+    engine: EngineName = "durable",
+    index: int | None = None,
 ) -> ScenarioResult:
     """Evaluate one scenario and compare its goals (and next questions, if pinned)."""
     base: dict[str, Any] = {
@@ -47,12 +51,23 @@ def run_scenario(
         "version": ruleset.version,
         "name": scenario.name,
     }
+    where = f"scenarios[{ruleset.scenarios.index(scenario) if index is None else index}]"
     try:
         result = evaluate(
             compiled, scenario.answers, as_of=scenario.as_of, engine=engine, with_trace=True
         )
+    except AnswerError as error:  # only the checks between answers get here: lint checks types
+        problems = [
+            _located(
+                ruleset, f"{where}.answers.{pointer_path(at)}", f"the answer is refused: {message}"
+            )
+            for at, messages in error.errors.items()
+            for message in messages
+        ]
+        return ScenarioResult(**base, error="\n".join(map(str, problems)))
     except EligibilityError as error:
-        return ScenarioResult(**base, error=f"{type(error).__name__}: {error}")
+        problem = _located(ruleset, where, f"cannot be evaluated: {error}")
+        return ScenarioResult(**base, error=str(problem))
     mismatches = [
         m for goal, want in scenario.expect.items() if (m := _compare_goal(result, goal, want))
     ]
@@ -69,10 +84,7 @@ def _compare_goal(result: Evaluation, goal: str, want: Any) -> Mismatch | None:
         return None if not got.decided else Mismatch(goal, "undecided", to_plain(got.value))
     if not got.decided:
         return Mismatch(goal, to_plain(want), "undecided")
-    try:
-        expected = to_typed(want, got.type)
-    except ConversionError as error:
-        return Mismatch(goal, to_plain(want), f"(expectation is not {got.type}: {error})")
+    expected = to_typed(want, got.type)  # its type was checked when the version loaded
     if expected == got.value:
         return None
     return Mismatch(goal, to_plain(expected), to_plain(got.value))
@@ -82,4 +94,13 @@ def run_scenarios(
     compiled: CompiledRuleSet, ruleset: RuleSet, engine: EngineName = "durable"
 ) -> list[ScenarioResult]:
     """Every scenario of a version."""
-    return [run_scenario(compiled, ruleset, s, engine) for s in ruleset.scenarios]
+    return [run_scenario(compiled, ruleset, s, engine, i) for i, s in enumerate(ruleset.scenarios)]
+
+
+def _located(ruleset: RuleSet, path: str, message: str) -> Problem:
+    """A problem at the scenario's line in its file (the closest recorded position of `path`)."""
+    probe = path
+    while probe and probe not in ruleset.positions:
+        probe = probe.rsplit(".", 1)[0] if "." in probe else ""
+    where = ruleset.positions.get(probe) or Location(ruleset.source)
+    return Problem(message, path, where.file, where.line, where.column)

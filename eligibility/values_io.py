@@ -150,3 +150,9 @@ def content_hash(value: Any) -> str:
 def pointer(*parts: str | int) -> str:
     """A JSON Pointer (RFC 6901): pointer("answers", "a/b") is "/answers/a~1b"."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def pointer_path(text: str) -> str:
+    """A JSON Pointer as a path in a rule file: "/children/c2/age" → "children.c2.age"."""
+    parts = text.split("/")[1:]
+    return ".".join(p.replace("~1", "/").replace("~0", "~") for p in parts)

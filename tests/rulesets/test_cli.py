@@ -136,16 +136,48 @@ def test_failing_scenario_shows_expected_and_actual_per_goal_and_the_trace(
     assert out.strip().endswith("1 passed, 2 failed")
 
 
-def test_scenario_with_refused_answers_shows_the_error(rules_dir: Path) -> None:
+def test_scenario_answers_are_checked_against_the_questions_with_their_line(
+    rules_dir: Path,
+) -> None:
     file = rules_dir / "fishing-licence" / "2024-01-01.yaml"
     text = file.read_text(encoding="utf-8")
-    file.write_text(text.replace("answers: {age: 70,", "answers: {age: 170,"), encoding="utf-8")
+    text = text.replace("answers: {age: 70,", "answers: {age: 170,")
+    text = text.replace('income: "900.00"', 'income: "900.001"')
+    file.write_text(text, encoding="utf-8")
+    for command in ("lint", "test"):
+        result = run("rules", command, str(rules_dir))
+        assert result.exit_code == 1
+        assert result.output.splitlines() == [
+            f"{file}:71:20: scenarios[0].answers.age: the answer does not fit question 'age': "
+            "expected a whole number of at most 130, got 170",
+            f"{file}:74:33: scenarios[1].answers.income: the answer does not fit question "
+            "'income': expected an amount with at most 2 decimal places, got 900.001",
+            "2 problem(s) found",
+        ]
+        assert "AnswerError" not in result.output
+
+
+def test_scenario_refused_by_a_check_between_answers_shows_line_and_reason(
+    rules_dir: Path,
+) -> None:
+    file = rules_dir / "fishing-licence" / "2024-01-01.yaml"
+    text = file.read_text(encoding="utf-8")
+    text = text.replace(
+        "    allow_unknown: true ",
+        "    checks:\n"
+        '      - when: "income < 100000"\n'
+        "        message: {en: \"An income of {income} is not plausible.\"}\n"
+        "    allow_unknown: true ",
+    )
+    text = text.replace('income: "900.00"', 'income: "250000.00"')
+    file.write_text(text, encoding="utf-8")
     result = run("rules", "test", str(rules_dir))
     assert result.exit_code == 1
     assert (
-        "  error: AnswerError: invalid answers: /age: expected a whole number of at most 130, "
-        "got 170" in result.output
-    )
+        f"  error: {file}:77:33: scenarios[1].answers.income: the answer is refused: "
+        "An income of 250,000 is not plausible."
+    ) in result.output.splitlines()
+    assert "AnswerError" not in result.output
 
 
 def test_scenario_pinning_next_questions(rules_dir: Path) -> None:
@@ -230,7 +262,7 @@ def test_explain_reports_errors_with_exit_code_2(rules_dir: Path, tmp_path: Path
         (["fishing-licenc", "--as-of", "2024-06-01"], "did you mean 'fishing-licence'?"),
         (["fishing-licence", "--as-of", "2023-06-01"], "no published version"),
         (["fishing-licence", "--version", "1999"], "has no version '1999'"),
-        (["fishing-licence", "--as-of", "2024-06-01"], "invalid answers: /age"),
+        (["fishing-licence", "--as-of", "2024-06-01"], "answers.yaml:1:6: age: expected a whole"),
     ):
         result = CliRunner().invoke(
             main,
@@ -266,3 +298,26 @@ def test_diff_of_an_unknown_version_fails(rules_dir: Path) -> None:
     )
     assert result.exit_code == 2
     assert "has no version '2030'" in result.output
+
+
+def test_scenario_that_cannot_be_evaluated_shows_line_and_reason(tmp_path: Path) -> None:
+    folder = tmp_path / "rules" / "shares"
+    folder.mkdir(parents=True)
+    file = folder / "2024-01-01.yaml"
+    file.write_text(
+        'ruleset: shares\nversion: "2024-01-01"\neffective_from: 2024-01-01\ntitle: Shares\n'
+        "questions:\n"
+        '  people: {type: integer, min: 0, label: "How many people?"}\n'
+        "goals:\n"
+        "  eligible: {type: boolean, value: 100 / people > 10}\n"
+        "scenarios:\n"
+        "  - name: nobody\n"
+        "    answers: {people: 0}\n"
+        "    expect: {eligible: false}\n",
+        encoding="utf-8",
+    )
+    result = run("rules", "test", str(folder))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[1].startswith(f"  error: {file}:10:5: scenarios[0]: cannot be evaluated: ")
+    assert lines[1].endswith("cannot be evaluated: eligible: division by zero")

@@ -1,0 +1,71 @@
+"""Scenarios checked when a version loads: names, answers and expectations against their types.
+
+So `rules lint` refuses a scenario whose answer `rules test` would refuse anyway, with the line
+of the answer and the reason, instead of failing later without either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from eligibility.answers import DONT_KNOW, check_answer
+from eligibility.expressions.typecheck import suggest
+from eligibility.model import RuleSet, Scenario
+from eligibility.values_io import ConversionError, to_typed
+
+Report = Callable[[str, str, "str | None"], None]
+
+
+def check_scenarios(ruleset: RuleSet, report: Report) -> None:
+    """Report every unknown name and every answer or expectation that does not fit its type."""
+    for index, scenario in enumerate(ruleset.scenarios):
+        where = f"scenarios[{index}]"
+        _check_answers(ruleset, scenario, f"{where}.answers", report)
+        _check_expectations(ruleset, scenario, f"{where}.expect", report)
+        for key in scenario.expect_next or ():
+            if ruleset.question(key) is None:
+                report(
+                    f"{where}.expect_next",
+                    f"unknown question '{key}'",
+                    suggest(key, ruleset.question_ids),
+                )
+
+
+def _check_answers(ruleset: RuleSet, scenario: Scenario, path: str, report: Report) -> None:
+    for key, answer in scenario.answers.items():
+        question = ruleset.question(str(key))
+        if question is None:
+            report(f"{path}.{key}", f"unknown question '{key}'", suggest(key, ruleset.question_ids))
+        elif answer is None:
+            continue  # not answered
+        elif answer == DONT_KNOW and question.type != "string":
+            if not question.allow_unknown:
+                report(
+                    f"{path}.{key}",
+                    f"'{key}' does not accept \"unknown\" (allow_unknown is not set): "
+                    "give an answer, or leave the question out",
+                    None,
+                )
+        else:
+            try:
+                check_answer(question, answer)
+            except ConversionError as error:
+                report(f"{path}.{key}", f"the answer does not fit question '{key}': {error}", None)
+
+
+def _check_expectations(ruleset: RuleSet, scenario: Scenario, path: str, report: Report) -> None:
+    goals = {g.id: g for g in ruleset.goals}
+    for key, want in scenario.expect.items():
+        goal = goals.get(str(key))
+        if goal is None:
+            report(f"{path}.{key}", f"unknown goal '{key}'", suggest(key, goals))
+        elif want is not None:
+            _check_expectation(goal.type, want, f"{path}.{key}", report)
+
+
+def _check_expectation(goal_type: str, want: Any, path: str, report: Report) -> None:
+    try:
+        to_typed(want, goal_type)
+    except ConversionError as error:
+        report(path, f"the expected value does not fit the goal: {error}", None)
