@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
-from flask import Blueprint, Response, jsonify, url_for
+from flask import Blueprint, url_for
 
 from api.auth import principal, require
-from api.jsonio import json_body, load
-from api.openapi import operation
+from api.openapi import Reply, operation
 from api.record_schemas import (
     ReplayJobListSchema,
     ReplayJobRequestSchema,
@@ -18,19 +18,20 @@ from api.record_schemas import (
 )
 from api.state import state
 from eligibility import services
+from eligibility.decisions import ChainVerification
 from eligibility.ports import Storage
-from eligibility.records import DecisionFilter
+from eligibility.records import DecisionFilter, ReplayJob
 
 bp = Blueprint("audit", __name__, url_prefix="/v1")
 log = logging.getLogger("api.audit")
 
 
 @bp.get("/audit/verify")
-@operation(VerificationSchema, storage=True, tag="audit")
 @require("auditor")
-def verify() -> Response:
+@operation(VerificationSchema, storage=True, tag="audit")
+def verify() -> ChainVerification:
     """Verify the decision chain: ok, or the first record that was changed, added or removed."""
-    return jsonify(VerificationSchema().dump(services.verify_audit_chain(state().storage)))
+    return services.verify_audit_chain(state().storage)
 
 
 def _run(store: Storage, job_id: str) -> None:
@@ -42,6 +43,7 @@ def _run(store: Storage, job_id: str) -> None:
 
 
 @bp.post("/replays")
+@require("auditor")
 @operation(
     ReplayJobSchema,
     status=202,
@@ -51,10 +53,8 @@ def _run(store: Storage, job_id: str) -> None:
     tag="audit",
     headers_out={"Location": {"schema": {"type": "string"}}},
 )
-@require("auditor")
-def start_replay() -> Response:
+def start_replay(body: dict[str, Any]) -> Reply:
     """Start a batch replay of a rule set's decisions (what-if: under another version)."""
-    body = load(ReplayJobRequestSchema(), json_body())
     filters = body["filters"]
     store = state().storage
     job = services.start_replay_job(
@@ -73,24 +73,20 @@ def start_replay() -> Response:
     threading.Thread(
         target=_run, args=(store, job.id), name=f"replay-{job.id}", daemon=True
     ).start()
-    response = jsonify(ReplayJobSchema().dump(job))
-    response.status_code = 202
-    response.headers["Location"] = url_for(".get_replay", job_id=job.id)
-    return response
+    return Reply(job, headers={"Location": url_for(".get_replay", job_id=job.id)})
 
 
 @bp.get("/replays")
-@operation(ReplayJobListSchema, storage=True, tag="audit")
 @require("auditor")
-def list_replays() -> Response:
+@operation(ReplayJobListSchema, storage=True, tag="audit")
+def list_replays() -> dict[str, Any]:
     """Every batch replay, newest first."""
-    jobs = services.list_replay_jobs(state().storage)
-    return jsonify(ReplayJobListSchema().dump({"items": jobs}))
+    return {"items": services.list_replay_jobs(state().storage)}
 
 
 @bp.get("/replays/<job_id>")
-@operation(ReplayJobSchema, errors=(404,), storage=True, tag="audit")
 @require("auditor")
-def get_replay(job_id: str) -> Response:
+@operation(ReplayJobSchema, errors=(404,), storage=True, tag="audit")
+def get_replay(job_id: str) -> ReplayJob:
     """A batch replay: status, progress and the summary of changed outcomes."""
-    return jsonify(ReplayJobSchema().dump(services.get_replay_job(state().storage, job_id)))
+    return services.get_replay_job(state().storage, job_id)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, request, url_for
 from marshmallow import Schema, fields
 
 from api.auth import principal, require
 from api.errors import InvalidRequest, UnsupportedMediaType
 from api.jsonio import is_json_type, parse_bytes, reject_nul
-from api.openapi import operation
+from api.openapi import Reply, operation
 from api.ruleset_schemas import VersionSchema
 from api.state import state
 from eligibility import services
@@ -130,16 +130,13 @@ def _declared_ruleset(document: dict[str, Any] | str) -> Any:
     return data.get("ruleset") if isinstance(data, dict) else None
 
 
-def _version_response(stored: StoredVersion, status: int = 200) -> Response:
-    response = jsonify(VersionSchema().dump(compile_cache().stored(stored)))
-    response.status_code = status
-    response.headers["Location"] = url_for(
-        "rulesets.get_version", ruleset_id=stored.ruleset_id, version=stored.version
-    )
-    return response
+def _version_reply(stored: StoredVersion, status: int = 200) -> Reply:
+    where = url_for("rulesets.get_version", ruleset_id=stored.ruleset_id, version=stored.version)
+    return Reply(compile_cache().stored(stored), status, {"Location": where})
 
 
 @bp.post("/<ruleset_id>/versions")
+@require("author")
 @operation(
     VersionSchema,
     status=201,
@@ -149,9 +146,9 @@ def _version_response(stored: StoredVersion, status: int = 200) -> Response:
     storage=True,
     tag="authoring",
     headers_out={"Location": {"schema": {"type": "string"}}},
+    load_body=False,  # YAML or JSON in the rule-file format: the core reports every problem
 )
-@require("author")
-def create_draft(ruleset_id: str) -> Response:
+def create_draft(ruleset_id: str) -> Reply:
     """Store a draft version (YAML or JSON); 422 lists every problem with its line and column."""
     document = document_body()
     declared = _declared_ruleset(document)
@@ -159,24 +156,24 @@ def create_draft(ruleset_id: str) -> Response:
         message = f"the document is a version of '{declared}', not of '{ruleset_id}'"
         raise InvalidRequest(message, errors={"/ruleset": [message]})
     stored = services.create_draft(state().storage, document, principal().client)
-    return _version_response(stored, 201)
+    return _version_reply(stored, 201)
 
 
 @bp.post("/<ruleset_id>/versions/<version>/publish")
-@operation(VersionSchema, errors=(404, 409, 422), storage=True, tag="authoring")
 @require("publisher")
-def publish(ruleset_id: str, version: str) -> Response:
+@operation(VersionSchema, errors=(404, 409, 422), storage=True, tag="authoring")
+def publish(ruleset_id: str, version: str) -> Reply:
     """Publish a draft once all its scenarios pass; from then on it never changes."""
     stored = services.publish(state().storage, ruleset_id, version, principal().client)
     state().catalogue.forget()
-    return _version_response(stored)
+    return _version_reply(stored)
 
 
 @bp.post("/<ruleset_id>/versions/<version>/retire")
-@operation(VersionSchema, errors=(404, 409), storage=True, tag="authoring")
 @require("publisher")
-def retire(ruleset_id: str, version: str) -> Response:
+@operation(VersionSchema, errors=(404, 409), storage=True, tag="authoring")
+def retire(ruleset_id: str, version: str) -> Reply:
     """Retire a published version: no new evaluations select it; replay still uses it."""
     stored = services.retire(state().storage, ruleset_id, version, principal().client)
     state().catalogue.forget()
-    return _version_response(stored)
+    return _version_reply(stored)

@@ -6,13 +6,12 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
+from flask import Blueprint, Response, request, stream_with_context, url_for
 
 from api.auth import principal, require
 from api.errors import InvalidRequest
-from api.jsonio import json_body, load, query
 from api.languages import wanted_locales
-from api.openapi import header, operation
+from api.openapi import Reply, header, operation
 from api.record_schemas import (
     DecisionListQuerySchema,
     DecisionPageSchema,
@@ -24,6 +23,7 @@ from api.record_schemas import (
 from api.schemas import EvaluationRequestSchema
 from api.state import state
 from eligibility import services
+from eligibility.decisions import Decision, ReplayResult
 from eligibility.records import DecisionFilter
 from eligibility.services import EvaluationRequest, Recorded
 
@@ -33,16 +33,14 @@ MAX_KEY_LENGTH = 200
 EXPORT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv"}
 
 
-def decision_response(recorded: Recorded) -> Response:
+def decision_reply(recorded: Recorded) -> Reply:
     """201 with the new decision, or 200 with the one an earlier identical request recorded."""
     decision = recorded.decision
-    response = jsonify(DecisionSchema().dump(decision))
-    response.status_code = 201 if recorded.created else 200
-    response.headers["Location"] = url_for("decisions.get_decision", decision_id=decision.id)
-    response.headers["Content-Language"] = decision.locale
+    headers = {"Location": url_for("decisions.get_decision", decision_id=decision.id)}
     if not recorded.created:
-        response.headers["Idempotent-Replayed"] = "true"
-    return response
+        headers["Idempotent-Replayed"] = "true"
+    status = 201 if recorded.created else 200
+    return Reply(decision, status, headers, locale=decision.locale)
 
 
 def _idempotency_key() -> str | None:
@@ -55,6 +53,7 @@ def _idempotency_key() -> str | None:
 
 
 @bp.post("")
+@require("client")
 @operation(
     DecisionSchema,
     status=201,
@@ -66,10 +65,8 @@ def _idempotency_key() -> str | None:
     headers_out={"Location": {"schema": {"type": "string"}}},
     extra_responses={200: "A retry: the decision recorded for this Idempotency-Key"},
 )
-@require("client")
-def create_decision() -> Response:
+def create_decision(body: dict[str, Any]) -> Reply:
     """Evaluate and record a decision (hash-chained); 201 with Location once it is committed."""
-    body = load(EvaluationRequestSchema(), json_body())
     decision_request = EvaluationRequest(
         body["ruleset"],
         body["answers"],
@@ -81,7 +78,7 @@ def create_decision() -> Response:
     recorded = services.record_decision(
         app.storage, decision_request, principal().client, _idempotency_key(), app.evaluator
     )
-    return decision_response(recorded)
+    return decision_reply(recorded)
 
 
 def _filters(args: dict[str, Any]) -> DecisionFilter:
@@ -95,31 +92,27 @@ def _filters(args: dict[str, Any]) -> DecisionFilter:
 
 
 @bp.get("")
+@require("auditor")
 @operation(
     DecisionPageSchema,
     query=DecisionListQuerySchema,
     storage=True,
     tag="decisions",
 )
-@require("auditor")
-def list_decisions() -> Response:
+def list_decisions(query: dict[str, Any]) -> dict[str, Any]:
     """Decisions oldest first, filtered by rule set, version, time and outcome; cursor paging."""
-    args = query(DecisionListQuerySchema())
     page = services.list_decisions(
-        state().storage, _filters(args), args.get("cursor"), args["limit"]
+        state().storage, _filters(query), query.get("cursor"), query["limit"]
     )
     following = None
     if page.next_cursor is not None:
         params: dict[str, Any] = {**request.args.to_dict(), "cursor": page.next_cursor}
         following = url_for(".list_decisions", **params)
-    return jsonify(
-        DecisionPageSchema().dump(
-            {"items": page.items, "next_cursor": page.next_cursor, "next": following}
-        )
-    )
+    return {"items": page.items, "next_cursor": page.next_cursor, "next": following}
 
 
 @bp.get("/export")
+@require("auditor")
 @operation(
     None,
     query=ExportQuerySchema,
@@ -127,27 +120,26 @@ def list_decisions() -> Response:
     tag="decisions",
     media_types=tuple(EXPORT_TYPES.values()),
 )
-@require("auditor")
-def export_decisions() -> Response:
+def export_decisions(query: dict[str, Any]) -> Response:
     """Every matching decision as JSON lines or CSV, streamed."""
-    args = query(ExportQuerySchema())
-    lines = services.export_decisions(state().storage, args["format"], _filters(args))
+    lines = services.export_decisions(state().storage, query["format"], _filters(query))
     first = next(lines, None)  # a database that is down fails now, as a 503, not mid-stream
     chunks: Iterator[str] = itertools.chain([first] if first is not None else [], lines)
-    response = Response(stream_with_context(chunks), mimetype=EXPORT_TYPES[args["format"]])
-    response.headers["Content-Disposition"] = f'attachment; filename="decisions.{args["format"]}"'
+    response = Response(stream_with_context(chunks), mimetype=EXPORT_TYPES[query["format"]])
+    response.headers["Content-Disposition"] = f'attachment; filename="decisions.{query["format"]}"'
     return response
 
 
 @bp.get("/<decision_id>")
-@operation(DecisionSchema, errors=(404,), storage=True, tag="decisions")
 @require("auditor")
-def get_decision(decision_id: str) -> Response:
+@operation(DecisionSchema, errors=(404,), storage=True, tag="decisions")
+def get_decision(decision_id: str) -> Decision:
     """One decision: answers, version and content hash, outcome, reasons, trace, hashes."""
-    return jsonify(DecisionSchema().dump(services.get_decision(state().storage, decision_id)))
+    return services.get_decision(state().storage, decision_id)
 
 
 @bp.post("/<decision_id>/replay")
+@require("auditor")
 @operation(
     ReplaySchema,
     body=ReplayRequestSchema,
@@ -156,16 +148,13 @@ def get_decision(decision_id: str) -> Response:
     storage=True,
     tag="decisions",
 )
-@require("auditor")
-def replay_decision(decision_id: str) -> Response:
+def replay_decision(decision_id: str, body: dict[str, Any]) -> ReplayResult:
     """Replay a decision under its recorded version (or, what-if, another) and compare."""
-    what_if = load(ReplayRequestSchema(), json_body()) if request.get_data() else {}
     app = state()
-    result = services.replay_decision(
+    return services.replay_decision(
         app.storage,
         decision_id,
-        what_if.get("version"),
-        what_if.get("as_of"),
+        body.get("version"),
+        body.get("as_of"),
         app.evaluator.engine,
     )
-    return jsonify(ReplaySchema().dump(result))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from typing import Any
+
+from flask import Blueprint
 from marshmallow import Schema, fields
 
 from api.errors import ServiceUnavailable
@@ -30,14 +32,14 @@ class ReadySchema(Schema):
 
 @bp.get("/healthz")
 @operation(HealthSchema, tag="health")
-def healthz() -> Response:
+def healthz() -> dict[str, str]:
     """The process is alive (no dependency is checked)."""
-    return jsonify(status="ok")
+    return {"status": "ok"}
 
 
 @bp.get("/readyz")
 @operation(ReadySchema, errors=(503,), tag="health")
-def readyz() -> Response:
+def readyz() -> dict[str, Any]:
     """Ready for traffic: the database answers and every rule set is compiled."""
     app = state()
     try:
@@ -49,4 +51,4 @@ def readyz() -> Response:
         raise ServiceUnavailable("the database cannot be reached") from None
     if not ids:
         raise ServiceUnavailable("no rule set is loaded")
-    return jsonify(status="ready", storage="ok", rulesets=len(ids), versions=versions)
+    return {"status": "ready", "storage": "ok", "rulesets": len(ids), "versions": versions}

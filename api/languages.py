@@ -1,8 +1,8 @@
-"""The language of a response: `locale` if given, else `Accept-Language`, else the default."""
+"""The languages a caller wants: `locale` if given, else `Accept-Language` (best first)."""
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import request
 
 
 def wanted_locales(explicit: str | None = None) -> tuple[str, ...]:
@@ -13,12 +13,3 @@ def wanted_locales(explicit: str | None = None) -> tuple[str, ...]:
     if explicit:
         return (explicit,)
     return tuple(tag for tag, quality in request.accept_languages if quality > 0)
-
-
-def localized(data: object, locale: str, status: int = 200) -> Response:
-    """A JSON response that says which language it is in."""
-    response = jsonify(data)
-    response.status_code = status
-    response.headers["Content-Language"] = locale
-    response.vary.add("Accept-Language")
-    return response

@@ -1,25 +1,28 @@
-"""The OpenAPI 3.1 document, built from the views' `@operation` records, and the docs page.
+"""Each view's contract declared once (`@operation`), and the OpenAPI 3.1 document built from it.
 
-Every operation lists its request and response schemas and every error it can return
-(all as `application/problem+json` with the `Problem` schema).
+`@operation` loads a view's query and body with their schemas and dumps its result with
+the response schema, so the schemas that document a view are the ones that run it. Every
+operation lists its request and response schemas and every error it can return (all as
+`application/problem+json` with the `Problem` schema).
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Flask, Response, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from marshmallow import Schema
 
 from api.fields import scalar_schema_properties
+from api.jsonio import json_body, load, query
 from api.schemas import ProblemSchema
 
-F = TypeVar("F", bound=Callable[..., Any])
 SchemaType = type[Schema] | Schema
 API_VERSION = "1.0.0"
 # Ids in paths: no slash, no control characters (those paths are simply not found).
@@ -45,13 +48,32 @@ _REASONS = {
 
 
 @dataclass(frozen=True)
+class Reply:
+    """What a view returns besides its body: another status, headers, the response language.
+
+    A view may also return the body alone (dumped with the operation's response schema and
+    its status) or a ready `Response` (a stream, say).
+    """
+
+    data: Any
+    status: int | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    locale: str | None = None
+    exclude: tuple[str, ...] = ()  # response fields left out (e.g. the trace unless asked)
+    dumped: bool = False  # the data is already the JSON document (no schema to dump it with)
+
+
+@dataclass(frozen=True)
 class Operation:
-    """What the OpenAPI document says about one view."""
+    """One view's contract: what it reads and returns; the OpenAPI document is built from it."""
 
     response: SchemaType | None
     status: int = 200
     body: SchemaType | None = None
     body_required: bool = True
+    # False when the view reads a body that is not a JSON object of `body` (YAML drafts,
+    # the answers document of a PATCH): the schema then only documents it.
+    load_body: bool = True
     query: SchemaType | None = None
     errors: tuple[int, ...] = ()
     tag: str = "service"
@@ -62,14 +84,65 @@ class Operation:
     media_types: tuple[str, ...] = ("application/json",)
     body_media_types: tuple[str, ...] = ("application/json",)
     extra_responses: dict[int, str] = field(default_factory=dict)
+    _schemas: dict[Any, Schema] = field(default_factory=dict, compare=False, repr=False)
+
+    def schema(self, which: SchemaType, exclude: tuple[str, ...] = ()) -> Schema:
+        """An instance of one of the operation's schemas, made once (schemas hold no state)."""
+        key = (id(which), exclude)
+        found = self._schemas.get(key)
+        if found is None:
+            found = which(exclude=exclude) if isinstance(which, type) else which
+            self._schemas[key] = found
+        return found
+
+    def arguments(self) -> dict[str, Any]:
+        """The view's `query` and `body`, loaded with the operation's schemas (422 if bad)."""
+        found: dict[str, Any] = {}
+        if self.query is not None:
+            found["query"] = query(self.schema(self.query))
+        if self.body is not None and self.load_body:
+            if self.body_required or request.get_data(cache=True):
+                found["body"] = load(self.schema(self.body), json_body())
+            else:
+                found["body"] = {}
+        return found
+
+    def render(self, result: Any) -> Response:
+        """The view's result as the response: dumped with the response schema."""
+        if isinstance(result, Response):
+            return result
+        reply = result if isinstance(result, Reply) else Reply(result)
+        data = reply.data
+        if self.response is not None and not reply.dumped:
+            data = self.schema(self.response, reply.exclude).dump(data)
+        response = jsonify(data)
+        response.status_code = reply.status or self.status
+        response.headers.update(dict(reply.headers))
+        if reply.locale is not None:
+            response.headers["Content-Language"] = reply.locale
+            response.vary.add("Accept-Language")
+        return response
 
 
-def operation(response: SchemaType | None, **options: Any) -> Callable[[F], F]:
-    """Record a view's schemas and statuses for the OpenAPI document."""
+def operation(
+    response: SchemaType | None, **options: Any
+) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
+    """Declare a view's schemas once: its query and body are loaded, its result dumped.
 
-    def decorate(view: F) -> F:
-        view.openapi = Operation(response, **options)  # type: ignore[attr-defined]
-        return view
+    The view receives `query=` and `body=` (those it declares) besides its path
+    arguments, and returns its result (or a `Reply`, or a ready `Response`). The
+    same declaration feeds the OpenAPI document. Put it under `@require`, so a
+    caller is authenticated before the request is read.
+    """
+    meta = Operation(response, **options)
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Response:
+            return meta.render(view(*args, **kwargs, **meta.arguments()))
+
+        wrapper.openapi = meta  # type: ignore[attr-defined]
+        return wrapper
 
     return decorate
 

@@ -10,15 +10,16 @@ import datetime as dt
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
-from flask import Blueprint, Response, g, request, url_for
+from flask import Blueprint, g, request, url_for
 
 from api.auth import principal, require
-from api.decisions import decision_response
+from api.decisions import decision_reply
 from api.errors import InvalidRequest
-from api.jsonio import json_body, load, query
-from api.languages import localized, wanted_locales
-from api.openapi import header, operation
+from api.jsonio import json_body
+from api.languages import wanted_locales
+from api.openapi import Reply, header, operation
 from api.record_schemas import (
     AnswersPatchSchema,
     DecisionSchema,
@@ -62,18 +63,17 @@ def _owned(session_id: str) -> InterviewSession:
     return session
 
 
-def _respond(session: InterviewSession, status: int = 200) -> Response:
-    wanted = wanted_locales(query(SessionQuerySchema()).get("locale"))
+def _reply(session: InterviewSession, query: dict[str, Any], status: int = 200) -> Reply:
+    """The session with its evaluation, in the language wanted, under its ETag."""
     app = state()
+    wanted = wanted_locales(query.get("locale"))
     evaluation = services.evaluate_session(app.storage, session, wanted, app.evaluator)
     expires = session.updated_at + dt.timedelta(seconds=_idle())
-    response = localized(
-        SessionSchema().dump(SessionView(session, evaluation, expires)), evaluation.locale, status
-    )
-    response.headers["ETag"] = session.etag
+    headers = {"ETag": session.etag}
     if status == 201:
-        response.headers["Location"] = url_for(".get_session", session_id=session.id)
-    return response
+        headers["Location"] = url_for(".get_session", session_id=session.id)
+    view = SessionView(session, evaluation, expires)
+    return Reply(view, status, headers, locale=evaluation.locale)
 
 
 def _sweep_expired() -> None:
@@ -86,6 +86,7 @@ def _sweep_expired() -> None:
 
 
 @bp.post("")
+@require("client")
 @operation(
     SessionSchema,
     status=201,
@@ -97,10 +98,8 @@ def _sweep_expired() -> None:
     tag="sessions",
     headers_out={**ETAG_OUT, "Location": {"schema": {"type": "string"}}},
 )
-@require("client")
-def create_session() -> Response:
+def create_session(body: dict[str, Any], query: dict[str, Any]) -> Reply:
     """Start an interview pinned to one version (named, or covering `as_of`)."""
-    body = load(SessionCreateSchema(), json_body())
     _sweep_expired()
     session = services.create_session(
         state().storage,
@@ -112,10 +111,11 @@ def create_session() -> Response:
         client=principal().client,
         evaluator=state().evaluator,
     )
-    return _respond(session, 201)
+    return _reply(session, query, 201)
 
 
 @bp.get("/<session_id>")
+@require("client")
 @operation(
     SessionSchema,
     query=SessionQuerySchema,
@@ -125,13 +125,13 @@ def create_session() -> Response:
     tag="sessions",
     headers_out=ETAG_OUT,
 )
-@require("client")
-def get_session(session_id: str) -> Response:
+def get_session(session_id: str, query: dict[str, Any]) -> Reply:
     """The session's answers, goals and next questions."""
-    return _respond(_owned(session_id))
+    return _reply(_owned(session_id), query)
 
 
 @bp.patch("/<session_id>/answers")
+@require("client")
 @operation(
     SessionSchema,
     body=AnswersPatchSchema,
@@ -143,9 +143,9 @@ def get_session(session_id: str) -> Response:
     headers_in=(IF_MATCH,),
     headers_out=ETAG_OUT,
     body_media_types=("application/json", "application/merge-patch+json"),
+    load_body=False,  # the body is the answers document: checked by the core, all at once
 )
-@require("client")
-def answer(session_id: str) -> Response:
+def answer(session_id: str, query: dict[str, Any]) -> Reply:
     """Add or change one or more answers (null removes one); all are checked at once."""
     g.answers_pointer = ""  # the body is the answers document itself
     answers = json_body()
@@ -162,10 +162,11 @@ def answer(session_id: str) -> Response:
         _idle(),
         state().evaluator,
     )
-    return _respond(session)
+    return _reply(session, query)
 
 
 @bp.delete("/<session_id>/answers/<question>")
+@require("client")
 @operation(
     SessionSchema,
     query=SessionQuerySchema,
@@ -176,17 +177,17 @@ def answer(session_id: str) -> Response:
     headers_in=(IF_MATCH,),
     headers_out=ETAG_OUT,
 )
-@require("client")
-def forget_answer(session_id: str, question: str) -> Response:
+def forget_answer(session_id: str, question: str, query: dict[str, Any]) -> Reply:
     """Remove one answer (the interview goes back to asking it, if it still matters)."""
     _owned(session_id)
     session = services.forget_answer(
         state().storage, session_id, question, request.headers.get("If-Match"), _idle()
     )
-    return _respond(session)
+    return _reply(session, query)
 
 
 @bp.post("/<session_id>/decision")
+@require("client")
 @operation(
     DecisionSchema,
     status=201,
@@ -196,8 +197,7 @@ def forget_answer(session_id: str, question: str) -> Response:
     headers_in=(IF_MATCH, IDEMPOTENCY_KEY),
     extra_responses={200: "The session was submitted before: its decision"},
 )
-@require("client")
-def submit(session_id: str) -> Response:
+def submit(session_id: str) -> Reply:
     """Record the session's answers as a decision (once; later calls return the same one)."""
     _owned(session_id)
     recorded = services.submit_session(
@@ -209,4 +209,4 @@ def submit(session_id: str) -> Response:
         _idle(),
         state().evaluator,
     )
-    return decision_response(recorded)
+    return decision_reply(recorded)

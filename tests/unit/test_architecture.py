@@ -160,3 +160,22 @@ def test_importing_every_core_module_loads_no_http_library() -> None:
         cwd=PACKAGE.parent,
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_api_views_name_each_schema_once() -> None:
+    """Views never load or dump a schema themselves: `@operation` does, from its declaration."""
+    api_dir = ROOT / "api"
+    offenders = []
+    for path in sorted(api_dir.glob("*.py")):
+        if path.name in ("openapi.py", "jsonio.py", "errors.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                if node.func.id in ("load", "query"):  # api.jsonio's, with a schema of its own
+                    offenders.append(f"{path.name}:{node.lineno}")
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                receiver = node.func.value
+                made_here = isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name)
+                if node.func.attr in ("load", "dump") and made_here:
+                    offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []
