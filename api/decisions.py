@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request, stream_with_context, url_for
 
 from api.auth import principal, require
 from api.errors import InvalidRequest
-from api.languages import wanted_locales
+from api.evaluations import evaluation_request
 from api.openapi import Reply, header, operation
 from api.record_schemas import (
     DecisionListQuerySchema,
@@ -25,7 +25,7 @@ from api.state import state
 from eligibility import services
 from eligibility.decisions import Decision, ReplayResult
 from eligibility.records import DecisionFilter
-from eligibility.services import EvaluationRequest, Recorded
+from eligibility.services import Recorded
 
 bp = Blueprint("decisions", __name__, url_prefix="/v1/decisions")
 IDEMPOTENCY_KEY = header("Idempotency-Key", "Retries with the same key return the same decision.")
@@ -67,16 +67,9 @@ def _idempotency_key() -> str | None:
 )
 def create_decision(body: dict[str, Any]) -> Reply:
     """Evaluate and record a decision (hash-chained); 201 with Location once it is committed."""
-    decision_request = EvaluationRequest(
-        body["ruleset"],
-        body["answers"],
-        body.get("version"),
-        body.get("as_of"),
-        wanted_locales(body.get("locale")),
-    )
     app = state()
     recorded = services.record_decision(
-        app.storage, decision_request, principal().client, _idempotency_key(), app.evaluator
+        app.storage, evaluation_request(body), principal().client, _idempotency_key(), app.evaluator
     )
     return decision_reply(recorded)
 

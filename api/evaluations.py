@@ -33,13 +33,18 @@ def create_evaluation(body: dict[str, Any], query: dict[str, Any]) -> Reply:
 
     `status` is `complete` exactly when every goal is decided. `?trace=true` adds the trace.
     """
-    request = EvaluationRequest(
+    request = evaluation_request(body, with_trace=bool(query["trace"]))
+    result = state().evaluator.evaluate(request, drafts=principal().sees_drafts)
+    return Reply(result, locale=result.locale, exclude=() if request.with_trace else ("trace",))
+
+
+def evaluation_request(body: dict[str, Any], with_trace: bool = False) -> EvaluationRequest:
+    """The core's request from a loaded evaluation body and the caller's languages."""
+    return EvaluationRequest(
         body["ruleset"],
         body["answers"],
         body.get("version"),
         body.get("as_of"),
         wanted_locales(body.get("locale")),
-        with_trace=bool(query["trace"]),
+        with_trace=with_trace,
     )
-    result = state().evaluator.evaluate(request, drafts=principal().sees_drafts)
-    return Reply(result, locale=result.locale, exclude=() if request.with_trace else ("trace",))
