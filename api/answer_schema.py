@@ -19,7 +19,7 @@ from typing import Any
 from eligibility.answers import DONT_KNOW, MAX_DATE, MAX_INTEGER, MIN_DATE
 from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
 from eligibility.model import Question, Text, localize
-from eligibility.texts import default_why
+from eligibility.texts import why_asked
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _DONT_KNOW = {
@@ -172,18 +172,10 @@ def _with_dont_know(schema: dict[str, Any], texts: _Texts) -> dict[str, Any]:
 def why_by_question(compiled: CompiledRuleSet, texts: _Texts) -> dict[str, list[dict[str, Any]]]:
     """For each question, the rules (or goals) that read it, directly or through derived values."""
     found: dict[str, list[dict[str, Any]]] = {}
-    for rule in compiled.ruleset.rules:
-        text = texts(rule.why) or default_why(rule.legal_reference, texts.locale)
-        why: dict[str, Any] = {
-            "rule": rule.id,
-            "legal_reference": rule.legal_reference,
-            "text": text,
-        }
-        for question in _questions_read(compiled, rule.id):
-            found.setdefault(question, []).append(why)
-    for goal in compiled.ruleset.goals:
-        why = {"rule": goal.id, "legal_reference": None, "text": texts(goal.label) or goal.id}
-        for question in _questions_read(compiled, goal.id):
+    for name in [*(r.id for r in compiled.ruleset.rules), *(g.id for g in compiled.ruleset.goals)]:
+        reference, text = why_asked(compiled, name, texts.locale)
+        why: dict[str, Any] = {"rule": name, "legal_reference": reference, "text": text}
+        for question in _questions_read(compiled, name):
             found.setdefault(question, []).append(why)
     return found
 

@@ -107,6 +107,8 @@ class GoalDefinitionSchema(Schema):
     expression = fields.String(required=True)
     label = text_map(required=True)
     description = text_map(required=True)
+    legal_reference = fields.String(allow_none=True)
+    why = text_map(required=True)
 
 
 class LegalBasisSchema(Schema):

@@ -165,7 +165,15 @@ def _assemble(
         ),
         rules=tuple(_rule(k, v) for k, v in entries["rules"].items()),
         goals=tuple(
-            Goal(k, v["type"], v["value"], v.get("label", {}), v.get("description", {}))
+            Goal(
+                k,
+                v["type"],
+                v["value"],
+                v.get("label", {}),
+                v.get("description", {}),
+                v.get("legal_reference"),
+                v.get("why", {}),
+            )
             for k, v in entries["goals"].items()
         ),
         scenarios=tuple(_scenario(s) for s in scenarios),

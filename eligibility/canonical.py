@@ -85,6 +85,8 @@ def to_document(ruleset: RuleSet, *, with_scenarios: bool = False) -> dict[str, 
                     "value": g.expression,
                     "label": _text(g.label),
                     "description": _text(g.description),
+                    "legal_reference": g.legal_reference,
+                    "why": _text(g.why),
                 }
             )
             for g in ruleset.goals

@@ -16,7 +16,7 @@ from eligibility.expressions.interpreter import Env
 from eligibility.expressions.values import UNKNOWN, Failure, Unknown, Value, is_known
 from eligibility.model import Question, localize
 from eligibility.relevance import Walk, walk
-from eligibility.texts import default_why, render
+from eligibility.texts import render, why_asked
 from eligibility.values_io import pointer, to_plain
 
 EngineName = Literal["durable", "pure"]
@@ -249,18 +249,17 @@ def _next_question(
         options=tuple(
             (o.value, localize(o.label, locale, default) or o.value) for o in question.options
         ),
-        why=tuple(_why(compiled, context, locale) for context in found.relevant[qid][1]),
+        why=_whys(compiled, found.relevant[qid][1], locale),
     )
 
 
-def _why(compiled: CompiledRuleSet, context: str, locale: str) -> Why:
-    default = compiled.ruleset.default_locale
-    rule = compiled.rules_by_id.get(context)
-    if rule is None:
-        goal = compiled.goals_by_id[context]
-        return Why(context, None, localize(goal.label, locale, default))
-    text = localize(rule.why, locale, default) or default_why(rule.legal_reference, locale)
-    return Why(rule.id, rule.legal_reference, text)
+def _whys(compiled: CompiledRuleSet, contexts: list[str], locale: str) -> tuple[Why, ...]:
+    """Why a question is asked, once per distinct sentence (two goals may give the same one)."""
+    found: dict[str, Why] = {}
+    for context in contexts:
+        reference, text = why_asked(compiled, context, locale)
+        found.setdefault(text, Why(context, reference, text))
+    return tuple(found.values())
 
 
 def trace(compiled: CompiledRuleSet, env: Mapping[str, Value]) -> tuple[TraceStep, ...]:

@@ -138,6 +138,8 @@ class Goal:
     expression: str
     label: Text = field(default_factory=dict)
     description: Text = field(default_factory=dict)
+    legal_reference: str | None = None
+    why: Text = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -237,6 +237,8 @@ class GoalSchema(StrictSchema):
     value = Expression(required=True)
     label = LocalizedText()
     description = LocalizedText()
+    legal_reference = _text_field()
+    why = LocalizedText()
 
 
 class ScenarioSchema(StrictSchema):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 
-from eligibility.compiler import PLACEHOLDER
+from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
 from eligibility.expressions.values import UNKNOWN, Failure, Value
 from eligibility.model import Text, localize
 
@@ -17,6 +17,11 @@ _WHY = {
     "de": "Wir fragen dies, weil {reference} es verlangt.",
     "es": "Lo preguntamos porque {reference} lo exige.",
 }
+_TO_WORK_OUT = {
+    "en": "We ask this to work out “{label}”.",
+    "de": "Wir fragen dies, um „{label}“ zu ermitteln.",
+    "es": "Lo preguntamos para determinar «{label}».",
+}
 _COMMA_DECIMALS = {"de", "es", "fr"}
 
 
@@ -24,6 +29,27 @@ def default_why(reference: str, locale: str) -> str:
     """The fallback "why" of a rule without its own text."""
     template = _WHY.get(locale.split("-")[0], _WHY["en"])
     return template.format(reference=reference)
+
+
+def why_asked(compiled: CompiledRuleSet, name: str, locale: str) -> tuple[str | None, str]:
+    """Why a question feeding the rule or goal `name` is asked: (legal reference, a sentence).
+
+    The rule's or goal's own `why`; else "We ask this because <reference> requires it", from
+    the rule's reference, the goal's, or the version's first legal basis; never a bare label.
+    """
+    default = compiled.ruleset.default_locale
+    rule = compiled.rules_by_id.get(name)
+    if rule is not None:
+        own = localize(rule.why, locale, default)
+        return rule.legal_reference, own or default_why(rule.legal_reference, locale)
+    goal = compiled.goals_by_id[name]
+    basis = compiled.ruleset.legal_basis
+    reference = goal.legal_reference or (basis[0].reference if basis else None)
+    own = localize(goal.why, locale, default)
+    if own or reference:
+        return reference, own or default_why(reference or "", locale)
+    label = localize(goal.label, locale, default) or name
+    return None, _TO_WORK_OUT.get(locale.split("-")[0], _TO_WORK_OUT["en"]).format(label=label)
 
 
 def format_value(value: Value, locale: str) -> str:
