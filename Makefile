@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# The browser tests drive Debian's Chromium; Playwright must never download a browser of its own.
+CHROMIUM ?= /usr/bin/chromium
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test lint typecheck bench clean chromium
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -22,13 +25,21 @@ run: $(STAMP)
 	$(BIN)/eligibility db upgrade
 	$(BIN)/eligibility serve --host 127.0.0.1 --port $(PORT) --workers 2
 
-test: $(STAMP)
-	$(BIN)/ruff check eligibility api cli tests bench
+chromium:
+	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the browser tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	  >/dev/null 2>&1; }
+	@test -x $(CHROMIUM) || { echo "error: $(CHROMIUM) is missing and 'apt-get install -y chromium' \
+	failed: the browser tests need Debian's chromium (install it as root)"; exit 1; }
+
+test: $(STAMP) chromium
+	$(BIN)/ruff check eligibility api cli web tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=90
 
 lint: $(STAMP)
-	$(BIN)/ruff check eligibility api cli tests bench
+	$(BIN)/ruff check eligibility api cli web tests bench
 	$(BIN)/mypy
 
 bench: $(STAMP)

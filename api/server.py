@@ -6,26 +6,30 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from api.config import Config
+from api.frontend import create_site, provision
 from eligibility import services
 from eligibility.errors import StorageUnavailable
 from eligibility.storage import open_storage
+from web import WebConfig
+from web.mount import WSGIApp
 
 log = logging.getLogger("api.server")
 
 
 class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
-    """A gunicorn application that builds the Flask app in each worker (no preloading).
+    """A gunicorn application that builds the apps in each worker (no preloading).
 
     Workers are processes with one thread each: durable_rules keeps global state per
-    process, and a worker that builds its own app never shares it.
+    process, and a worker that builds its own app never shares it. Each worker serves the API
+    and, at `/`, the reference front end with the settings worked out before forking.
     """
 
-    def __init__(self, options: dict[str, Any]) -> None:
+    def __init__(self, options: dict[str, Any], web: WebConfig | None = None) -> None:
         self.options = options
+        self.web = web
         super().__init__()
 
     def load_config(self) -> None:
@@ -34,11 +38,9 @@ class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type h
             if key in self.cfg.settings:  # settings of newer gunicorns are skipped by older ones
                 self.cfg.set(key, value)
 
-    def load(self) -> Flask:
-        """The app of one worker."""
-        from api import create_app
-
-        return create_app()
+    def load(self) -> WSGIApp:
+        """The app of one worker: the API, and the front end beside it."""
+        return create_site(web=self.web)
 
 
 def sync_once() -> None:
@@ -54,8 +56,9 @@ def sync_once() -> None:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
-    """Run the API on host:port with `workers` processes (blocks until stopped)."""
+    """Run the API and the front end on host:port with `workers` processes (until stopped)."""
     sync_once()
+    web = provision(Config.from_env())
     Server(
         {
             "bind": f"{host}:{port}",
@@ -68,5 +71,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
             "preload_app": False,
             # One control socket per user and machine would be shared by every server started.
             "control_socket_disable": True,
-        }
+        },
+        web,
     ).run()

@@ -1,0 +1,152 @@
+"""Accessibility in Chromium: axe-core (WCAG 2.2 AA) on every page type, with a screenshot of
+each for the docs, and one whole interview with the keyboard only."""
+
+from __future__ import annotations
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.e2e.claimant import SNAP_UTAH, answer, answer_all, continue_, start
+from tests.e2e.conftest import Site, screenshot
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE = Axe()
+
+
+def audit(page: Page, name: str) -> None:
+    """No WCAG 2.2 AA violation that axe-core can find; then a screenshot for the docs."""
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert results.violations_count == 0, results.generate_report()
+    screenshot(page, name)
+
+
+def test_every_page_type_has_no_violations(site: Site, page: Page) -> None:
+    page.goto(site.url("/"))
+    audit(page, "start")
+    start(page, site.base, "snap", "2020-01-15")
+    page.goto(site.url("/start/snap"))
+    audit(page, "question-date")
+    continue_(page)
+    audit(page, "question-radios")
+    answer(page, "Utah")
+    page.fill("#answer", "none")
+    continue_(page)
+    audit(page, "question-error")
+    answer(page, "3")
+    answer(page, "No")
+    page.locator("summary").click()
+    audit(page, "question-amount")
+    answer_all(page, {k: v for k, v in SNAP_UTAH.items()})
+    audit(page, "check-answers")
+    page.get_by_role("link", name="See the result").click()
+    audit(page, "result")
+    page.emulate_media(media="print")
+    screenshot(page, "result-print")
+    page.emulate_media(media="screen")
+    page.goto(site.url("/save"))
+    audit(page, "save")
+    page.goto(site.url("/chat"))
+    expect(page.locator(".chat__message--bot").last).to_be_visible()
+    audit(page, "chat-end")
+    page.goto(site.url("/nothing-here"))
+    audit(page, "not-found")
+    page.goto(site.url("/resume/00000000-0000-0000-0000-000000000000"))
+    audit(page, "session-ended")
+
+
+def test_a_question_of_each_kind_in_german(site: Site, seite: Page) -> None:
+    start(seite, site.base, "kurzarbeitergeld", "2020-04-01")
+    audit(seite, "frage-auswahl")
+    answer(seite, "Wirtschaftliche Gründe")
+    audit(seite, "frage-datum")
+    for value in ("2020-04-01", "2020-04-03", "50", "4", "2500"):
+        answer(seite, value)
+    audit(seite, "frage-betrag")
+
+
+FOCUS_VISIBLE = """() => {
+  const style = getComputedStyle(document.activeElement);
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  return outline || style.boxShadow !== "none";
+}"""
+FOCUSED = """() => {
+  const e = document.activeElement;
+  const label = e.id && document.querySelector(`label[for="${e.id}"]`);
+  if (e.type === "radio") return "radio " + label.textContent.trim();
+  if (e.tagName === "INPUT") return "input " + e.id;
+  if (e.tagName === "SUMMARY") return "disclosure " + e.textContent.trim();
+  return e.tagName.toLowerCase() + " " + e.textContent.replace(/\\s+/g, " ").trim();
+}"""
+
+
+def tab(page: Page) -> str:
+    """Press Tab; the element focused, described, after checking its focus is visible."""
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUS_VISIBLE), f"no visible focus on {page.evaluate(FOCUSED)}"
+    focused: str = page.evaluate(FOCUSED)
+    return focused
+
+
+def tab_to(page: Page, wanted: str) -> None:
+    """Press Tab until the element described as `wanted` has focus."""
+    seen = [tab(page)]
+    while not seen[-1].startswith(wanted):
+        assert len(seen) < 30, seen
+        seen.append(tab(page))
+
+
+def test_an_interview_with_the_keyboard_only(site: Site, page: Page) -> None:
+    page.goto(site.url("/"))
+    tab_to(page, "a Start now: SNAP")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Which date should we check?")
+    tab_to(page, "input answer-day")
+    page.keyboard.type("15")
+    assert tab(page) == "input answer-month"
+    page.keyboard.type("1")
+    assert tab(page) == "input answer-year"
+    page.keyboard.type("2020")
+    tab_to(page, "button Continue")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("In which state do you live?")
+    order = [tab(page) for _ in range(11)]
+    assert order == [
+        "a Skip to main content",
+        "a Check what you can get",
+        "a Español",
+        "a Back",
+        "radio Illinois",
+        "disclosure Why we ask this",
+        "button Continue",
+        "a Check your answers",
+        "a Save and come back later",
+        "a Switch to a chat",
+        "a API documentation",
+    ]
+    page.reload()
+    answers = {**SNAP_UTAH, "state": "Illinois"}
+    while "/questions/" in page.url:
+        _answer_by_keyboard(page, answers[page.url.rsplit("/", 1)[-1]])
+    expect(page.locator("h1")).to_have_text("Check your answers")
+    tab_to(page, "a See the result")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Your result")
+
+
+def _answer_by_keyboard(page: Page, value: str) -> None:
+    heading = page.locator("h1").inner_text()
+    if page.evaluate("() => document.activeElement === document.body"):
+        # A new page: the first Tab reaches the skip link, which jumps past the header.
+        assert tab(page) == "a Skip to main content"
+        page.keyboard.press("Enter")
+        assert tab(page).startswith(("radio", "input"))
+    else:
+        tab_to(page, "radio" if page.locator("input[type=radio]").count() else "input answer")
+    if page.evaluate(FOCUSED).startswith("radio"):
+        while page.evaluate(FOCUSED) != f"radio {value}":
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Space")
+    else:
+        page.keyboard.type(value)
+    page.keyboard.press("Enter")  # Enter in a field submits its form, as in any browser
+    expect(page.locator("h1")).not_to_have_text(heading)

@@ -1,0 +1,98 @@
+"""A question as the front end shows it, built from the API's `next_questions` entry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from web.config import Presentation
+from web.messages import message
+from web.pointers import pointer_of
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a radio question."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Why:
+    """One reason a question is asked: the rule's text and its legal reference."""
+
+    text: str
+    legal_reference: str | None
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question on one page: label as the heading, hint, control, and why it is asked."""
+
+    pointer: str
+    type: str
+    label: str
+    help: str | None
+    options: tuple[Option, ...]
+    allow_unknown: bool
+    constraints: Mapping[str, Any]
+    why: tuple[Why, ...]
+    section: str | None
+    currency: str | None
+
+    @property
+    def control(self) -> str:
+        """radios, date, amount, number, integer or text."""
+        if self.type in ("enum", "boolean"):
+            return "radios"
+        if self.type == "decimal":
+            return "amount" if self.is_amount else "number"
+        return {"date": "date", "integer": "integer"}.get(self.type, "text")
+
+    @property
+    def is_amount(self) -> bool:
+        """Money: a decimal in cents of a rule set with a currency."""
+        return self.currency is not None and self.constraints.get("decimal_places") == 2
+
+    def choices(self, locale: str) -> tuple[Option, ...]:
+        """The radio options, yes/no for boolean questions, and "I don't know" where allowed."""
+        found: tuple[Option, ...] = self.options
+        if self.type == "boolean":
+            found = (Option("true", message("yes", locale)), Option("false", message("no", locale)))
+        if self.allow_unknown:
+            found = (*found, Option(UNKNOWN, message("unknown", locale)))
+        return found
+
+
+def from_api(
+    found: Mapping[str, Any], presentation: Presentation, section: str | None = None
+) -> Question:
+    """A question from an entry of `next_questions` (label, help and why already localized)."""
+    return Question(
+        pointer=str(found.get("pointer") or pointer_of(found["id"])),
+        type=found["type"],
+        label=found["label"],
+        help=found.get("help") or None,
+        options=tuple(Option(o["value"], o["label"]) for o in found.get("options", [])),
+        allow_unknown=bool(found.get("allow_unknown")),
+        constraints=found.get("constraints") or {},
+        why=_whys(found.get("why") or []),
+        section=section,
+        currency=presentation.currency,
+    )
+
+
+def _whys(entries: list[Mapping[str, Any]]) -> tuple[Why, ...]:
+    """The reasons with a legal reference, each text once (the rest only name a goal)."""
+    seen: set[str] = set()
+    result: list[Why] = []
+    for entry in entries:
+        text, reference = entry.get("text") or "", entry.get("legal_reference")
+        if reference and text not in seen:
+            seen.add(text)
+            result.append(Why(text, reference))
+    return tuple(result)
