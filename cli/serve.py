@@ -1,4 +1,4 @@
-"""`eligibility serve`: the HTTP API under gunicorn."""
+"""`eligibility serve`: the HTTP API and, at `/`, the reference front end, under gunicorn."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import click
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 def serve(host: str, port: int, workers: int) -> None:
-    """Run the HTTP API under gunicorn (settings from DATABASE_URL, ELIGIBILITY_RULES, …)."""
+    """Run the API and the front end under gunicorn (DATABASE_URL, ELIGIBILITY_RULES, WEB_…)."""
     from api.server import serve as run_server  # lazy: the core never imports flask
 
     run_server(host, port, workers)

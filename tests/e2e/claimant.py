@@ -98,8 +98,9 @@ def fill_date(page: Page, day: str) -> None:
 
 
 def continue_(page: Page) -> None:
-    """Press the page's Continue button."""
-    page.locator("form.question button[type=submit]").click()
+    """Press the page's Continue button and wait for the page that answers the form."""
+    with page.expect_navigation():
+        page.locator("form.question button[type=submit]").click()
 
 
 def question_id(page: Page) -> str:

@@ -172,7 +172,15 @@ def seite(browser: Browser) -> Iterator[Page]:
     assert console.problems == []
 
 
-def screenshot(page: Page, name: str) -> None:
-    """Keep a picture of a page type for the docs (docs/screenshots/<name>.png)."""
+def screenshot(page: Page, name: str, hide: tuple[str, ...] = ()) -> None:
+    """Keep a picture of a page type for the docs (docs/screenshots/<name>.png); what changes
+    from run to run (`hide`: selectors) is painted over, so the pictures change only with the
+    pages."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, animations="disabled")
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{name}.png"),
+        full_page=True,
+        animations="disabled",
+        mask=[page.locator(selector) for selector in hide],
+        mask_color="#dde2e6",
+    )

@@ -27,7 +27,8 @@ def _send(page: Page, value: str) -> None:
 
 def test_the_interview_as_a_chat(site: Site, page: Page) -> None:
     start(page, site.base, "snap", "2020-01-15")
-    page.get_by_role("link", name="Switch to a chat").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Switch to a chat").click()
     log = page.locator("[data-chat-log]")
     expect(log.locator(".chat__message--bot").last).to_contain_text("In which state do you live?")
     # "Why?" is a reply in the conversation, with the legal reference.

@@ -34,7 +34,8 @@ def test_a_snap_interview_to_the_result(site: Site, page: Page) -> None:
     assert shown["state"] == "Utah"
     assert shown["earned_income_monthly"] == "$1,234.56"
     assert shown["has_elderly_or_disabled_member"] == "No"
-    page.get_by_role("link", name="See the result").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="See the result").click()
     expect(page.locator("h1")).to_have_text("Your result")
     benefit = expected_goals(site.base, "snap", "2020-01-15", SNAP_UTAH_API)
     assert benefit["eligible"] is True
@@ -55,7 +56,8 @@ def test_a_kurzarbeitergeld_interview_in_german_to_the_result(site: Site, seite:
     shown = summary(page)
     assert shown["claim_month"] == "1. April 2020"
     assert shown["net_target_pay"] == "1.700\u00a0€"
-    page.get_by_role("link", name="Ergebnis anzeigen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ergebnis anzeigen").click()
     expected = expected_goals(site.base, "kurzarbeitergeld", "2020-04-01", KUG_APRIL_2020_API)
     assert expected["benefit_rate"] == "0.60"
     amount = Decimal(expected["benefit_amount"])
@@ -120,17 +122,20 @@ def test_a_wrong_answer_shows_the_error_summary_and_keeps_the_others(
 def test_the_language_switch(site: Site, page: Page) -> None:
     start(page, site.base, "snap", "2020-01-15")
     expect(page.locator("h1")).to_have_text("In which state do you live?")
-    page.get_by_role("navigation", name="Language").get_by_role("link", name="Español").click()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Language").get_by_role("link", name="Español").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.locator("h1")).to_have_text("¿En qué estado vive?")
     expect(page.locator("form.question button")).to_have_text("Continuar")
     assert "lang=" not in page.url
     answer(page, "Utah")
     expect(page.locator("h1")).to_contain_text("¿Cuántas personas")
-    page.get_by_role("navigation", name="Idioma").get_by_role("link", name="English").click()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Idioma").get_by_role("link", name="English").click()
     expect(page.locator("h1")).to_contain_text("How many people")
     page.goto(site.url("/start/kurzarbeitergeld"))
-    page.get_by_role("navigation", name="Language").get_by_role("link", name="Deutsch").click()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Language").get_by_role("link", name="Deutsch").click()
     expect(page.locator("h1")).to_have_text("Für welchen Tag sollen wir prüfen?")
 
 
@@ -142,7 +147,8 @@ def test_the_same_interview_without_javascript(site: Site, browser: Browser) -> 
         page.locator("summary").click()
         expect(page.locator(".details__text")).to_contain_text("7 U.S.C.")
         answer_all(page, SNAP_UTAH)
-        page.get_by_role("link", name="See the result").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="See the result").click()
         assert results(page)["Eligible for SNAP"] == "Yes"
         page.goto(site.url("/chat"))
         expect(page.locator("[data-no-js]")).to_contain_text("The chat needs JavaScript")
@@ -155,7 +161,8 @@ def test_resuming_from_the_link_on_another_device(site: Site, page: Page, browse
     start(page, site.base, "snap", "2020-01-15")
     answer(page, "Vermont")
     answer(page, "2")
-    page.get_by_role("link", name="Save and come back later").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Save and come back later").click()
     link = page.locator("[data-resume-link]").get_attribute("href")
     assert link and "/resume/" in link
     other, elsewhere, _ = open_page(browser)
