@@ -108,7 +108,9 @@ def _begin(ruleset_id: str, as_of: str, locale: str, same: Interview | None) -> 
     except ApiProblem as problem:
         if problem.type != "invalid-answers":
             raise
-        kept = {k: v for k, v in answers.items() if k not in problem.errors}
+        # Errors name JSON Pointers into the request (`/answers/state`); flat ids in older APIs.
+        refused = {key.removeprefix("/answers/").removeprefix("/") for key in problem.errors}
+        kept = {k: v for k, v in answers.items() if k not in refused}
         return api.create_session(ruleset_id, as_of, locale, kept)
 
 

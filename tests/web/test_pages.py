@@ -203,3 +203,21 @@ def test_paths_that_clash_with_the_api_are_refused(stack: Stack) -> None:
     front.add_url_rule("/v1/mine", "mine", lambda: "")
     with pytest.raises(ValueError, match="v1"):
         beside(stack.api, front)
+
+
+def test_a_new_date_drops_answers_the_older_version_does_not_know(
+    stack: Stack, browser: FlaskClient
+) -> None:
+    start(browser, "kurzarbeitergeld", "2021-06-01")
+    answer(browser, "/questions/cause", answer="economic")
+    link = re.search(r"/resume/([0-9a-f-]+)", browser.get("/save").get_data(as_text=True))
+    assert link
+    added = stack.api.test_client().patch(
+        f"/v1/sessions/{link.group(1)}/answers",
+        json={"entitlement_start_month": "2021-01-01"},
+        headers={"Authorization": f"Bearer {stack.key}"},
+    )
+    assert added.status_code == 200
+    start(browser, "kurzarbeitergeld", "2019-06-01")  # the 2016 rules ask no such question
+    shown = text_of(browser.get("/check", headers={"Accept-Language": "en"}))
+    assert "1 June 2019" in shown and "Economic reasons" in shown
