@@ -30,7 +30,7 @@ from web.pages import (
     summary,
     visible_trail,
 )
-from web.pointers import lookup, merge_patch, tokens
+from web.pointers import lookup, merge_patch
 from web.questions import Question
 from web.render import page
 from web.state import web
@@ -46,7 +46,6 @@ def next_page() -> Response:
 def question(ref: str) -> Response:
     """One question: GET shows it (with the answer given, to change it); POST answers it."""
     pointer = "/" + ref
-    tokens(pointer)
     interview = opened()
     found = question_at(interview, pointer)
     if found is None:
