@@ -87,12 +87,12 @@ def from_api(
 
 
 def _whys(entries: list[Mapping[str, Any]]) -> tuple[Why, ...]:
-    """The reasons with a legal reference, each text once (the rest only name a goal)."""
+    """Why the question is asked, each sentence once, with its legal reference if it has one."""
     seen: set[str] = set()
     result: list[Why] = []
     for entry in entries:
         text, reference = entry.get("text") or "", entry.get("legal_reference")
-        if reference and text not in seen:
+        if text and text not in seen:
             seen.add(text)
             result.append(Why(text, reference))
     return tuple(result)

@@ -171,3 +171,28 @@ def test_presentation_settings_from_a_file(tmp_path: Path) -> None:
     assert settings.for_ruleset("snap").currency == "USD"
     assert settings.for_ruleset("unknown") == Presentation()
     assert settings.cookie_secure
+
+
+def test_why_a_question_is_asked_each_sentence_once() -> None:
+    from web.questions import Why, from_api
+
+    found = from_api(
+        {
+            "id": "state",
+            "type": "enum",
+            "label": "Which state?",
+            "options": [{"value": "IL", "label": "Illinois"}],
+            "why": [
+                {"rule": "a", "text": "Limits differ by state.", "legal_reference": "7 CFR 273.9"},
+                {"rule": "b", "text": "Limits differ by state.", "legal_reference": "7 CFR 273.9"},
+                {"rule": "c", "text": "Assets count in Utah.", "legal_reference": None},
+                {"rule": "d", "text": None, "legal_reference": "7 CFR 273.8"},
+            ],
+        },
+        Presentation(currency="USD"),
+    )
+    assert found.pointer == "/state" and found.control == "radios"
+    assert found.why == (
+        Why("Limits differ by state.", "7 CFR 273.9"),
+        Why("Assets count in Utah.", None),
+    )
