@@ -7,12 +7,12 @@ Playwright never downloads a browser of its own.
 
 from __future__ import annotations
 
+import ctypes
 import os
-import shutil
+import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -57,6 +57,11 @@ class Site:
         return self.base + path
 
 
+def _die_with_parent() -> None:
+    """In the server's process: end it when the test run ends, even a killed one (Linux)."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -73,9 +78,12 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def site() -> Iterator[Site]:
-    """`eligibility serve` on a free port with a fresh SQLite database; stopped afterwards."""
-    directory = Path(tempfile.mkdtemp(prefix="web-e2e-"))
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """`eligibility serve` on a free port with a fresh SQLite database; stopped afterwards.
+
+    Its folder is pytest's, so it is pruned even after a run that was killed.
+    """
+    directory = tmp_path_factory.mktemp("web-e2e")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("WEB_")},
         "DATABASE_URL": f"sqlite:///{directory / 'eligibility.db'}",
@@ -92,6 +100,7 @@ def site() -> Iterator[Site]:
             cwd=ROOT,
             stdout=sink,
             stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -100,7 +109,6 @@ def site() -> Iterator[Site]:
     finally:
         process.terminate()
         process.wait(timeout=30)
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
