@@ -6,11 +6,14 @@ from eligibility.decisions.chain import (
     BrokenRecord,
     ChainHead,
     ChainVerification,
+    beyond_head,
     check_record,
     verify_chain,
 )
 from eligibility.decisions.record import (
+    CHAIN_FIELDS,
     CONTENT_FIELDS,
+    DERIVED_COLUMNS,
     GENESIS,
     OUTCOME_PARTS,
     Decision,
@@ -20,7 +23,9 @@ from eligibility.decisions.record import (
 from eligibility.decisions.replay import Difference, ReplayResult, differences, replay
 
 __all__ = [
+    "CHAIN_FIELDS",
     "CONTENT_FIELDS",
+    "DERIVED_COLUMNS",
     "GENESIS",
     "OUTCOME_PARTS",
     "BrokenRecord",
@@ -30,6 +35,7 @@ __all__ = [
     "DecisionDraft",
     "Difference",
     "ReplayResult",
+    "beyond_head",
     "check_record",
     "differences",
     "outcome_of",

@@ -42,31 +42,78 @@ class ChainVerification:
         if self.broken is None:
             return f"ok ({self.checked} records)"
         b = self.broken
-        return f"broken at record #{b.sequence} ({b.id}): {b.reason}"
+        which = f"#{b.sequence} ({b.id})" if b.id else f"#{b.sequence}"
+        return f"broken at record {which}: {b.reason}"
 
 
-def check_record(record: Decision, expected_sequence: int, prev_hash: str) -> BrokenRecord | None:
-    """Why this record breaks the chain after a record with `prev_hash`, or None."""
+def check_record(
+    record: Decision, expected_sequence: int, prev_hash: str, previous: Decision | None = None
+) -> BrokenRecord | None:
+    """Why this record breaks the chain after `previous` (whose hash is `prev_hash`), or None.
+
+    A problem is reported at the record it concerns: a missing record at its own
+    number, a record rewritten and re-hashed (its successor still links to the old
+    hash) at the rewritten record, an edited column at the record holding it.
+    """
     if record.sequence != expected_sequence:
-        return BrokenRecord(
-            record.sequence,
-            record.id,
-            f"expected sequence {expected_sequence}, found {record.sequence} "
-            + ("(records missing)" if record.sequence > expected_sequence else "(duplicate)"),
-        )
+        return _misplaced(record, expected_sequence)
     if record.prev_hash != prev_hash:
+        return _broken_link(record, prev_hash, previous)
+    return _changed_fields(record) or _lying_columns(record)
+
+
+def _misplaced(record: Decision, expected: int) -> BrokenRecord:
+    if record.sequence > expected:
+        last = record.sequence - 1
+        missing = f"#{expected}" if last == expected else f"#{expected}–#{last}"
+        return BrokenRecord(
+            expected,
+            None,
+            f"record {missing} is missing (the next record is #{record.sequence}, "
+            f"{record.id}): records missing",
+            ("sequence",),
+        )
+    return BrokenRecord(
+        record.sequence,
+        record.id,
+        f"expected sequence {expected}, found {record.sequence} (duplicate)",
+        ("sequence",),
+    )
+
+
+def _broken_link(record: Decision, prev_hash: str, previous: Decision | None) -> BrokenRecord:
+    if previous is not None and record.computed_hash() == record.hash:
+        # This record is intact, so it was sealed after the old hash of the previous one:
+        # the previous record was rewritten and its hash recomputed.
+        return BrokenRecord(
+            previous.sequence,
+            previous.id,
+            f"rewritten and re-hashed after it was recorded: record #{record.sequence} was "
+            f"chained to hash {record.prev_hash[:12]}…, the record now has {prev_hash[:12]}…",
+            ("hash",),
+        )
+    return BrokenRecord(
+        record.sequence,
+        record.id,
+        f"prev_hash {record.prev_hash[:12]}… does not match the previous record's hash "
+        f"{prev_hash[:12]}…",
+        ("prev_hash",),
+    )
+
+
+def _changed_fields(record: Decision) -> BrokenRecord | None:
+    digests = record.digests()
+    changed = tuple(
+        name for name, digest in digests.items() if record.field_digests.get(name) != digest
+    )
+    hash_ok = record.computed_hash() == record.hash
+    if (changed or set(record.field_digests) != set(digests)) and hash_ok:
         return BrokenRecord(
             record.sequence,
             record.id,
-            f"prev_hash {record.prev_hash[:12]}… does not match the previous record's hash "
-            f"{prev_hash[:12]}…",
-            ("prev_hash",),
+            "changed after it was recorded: field_digests (the content still matches its hash)",
+            ("field_digests",),
         )
-    changed = tuple(
-        name
-        for name, digest in record.digests().items()
-        if record.field_digests.get(name) != digest
-    )
     if changed:
         return BrokenRecord(
             record.sequence,
@@ -74,21 +121,48 @@ def check_record(record: Decision, expected_sequence: int, prev_hash: str) -> Br
             "changed after it was recorded: " + ", ".join(changed),
             changed,
         )
-    if record.computed_hash() != record.hash:
+    if not hash_ok:
         return BrokenRecord(
             record.sequence, record.id, "hash does not match the record's content", ("hash",)
         )
     return None
 
 
+def _lying_columns(record: Decision) -> BrokenRecord | None:
+    derived = record.derived_columns()
+    lying = tuple(
+        name
+        for name, value in record.stored_columns.items()
+        if name in derived and value != derived[name]
+    )
+    if not lying:
+        return None
+    said = ", ".join(
+        f"{name} is stored as {_shown(record.stored_columns[name])} but the recorded "
+        f"outcome says {_shown(derived[name])}"
+        for name in lying
+    )
+    return BrokenRecord(
+        record.sequence, record.id, f"changed after it was recorded: {said}", lying
+    )
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "null (undecided)"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def verify_chain(records: Iterable[Decision], head: ChainHead | None = None) -> ChainVerification:
     """Check every record in sequence order, then that the chain ends where its head says."""
     prev_hash, sequence, checked = GENESIS, 0, 0
+    previous: Decision | None = None
     for record in records:
-        broken = check_record(record, sequence + 1, prev_hash)
+        broken = check_record(record, sequence + 1, prev_hash, previous)
         if broken is not None:
             return ChainVerification(checked, broken)
         prev_hash, sequence, checked = record.hash, record.sequence, checked + 1
+        previous = record
     if head is not None and (head.sequence, head.hash) != (sequence, prev_hash):
         reason = (
             f"the chain head says #{head.sequence} {head.hash[:12]}…, "
@@ -96,3 +170,14 @@ def verify_chain(records: Iterable[Decision], head: ChainHead | None = None) -> 
         )
         return ChainVerification(checked, BrokenRecord(sequence, None, reason, ("head",)))
     return ChainVerification(checked)
+
+
+def beyond_head(head: ChainHead, record: Decision) -> ChainVerification:
+    """The verdict when a record exists after the chain head (the head was moved back)."""
+    reason = (
+        f"record #{record.sequence} ({record.id}) lies beyond the chain head #{head.sequence}: "
+        "the head was moved back (records removed or added)"
+    )
+    return ChainVerification(
+        head.sequence, BrokenRecord(record.sequence, record.id, reason, ("head",))
+    )

@@ -34,6 +34,10 @@ CONTENT_FIELDS = (
     "recorded_at",
 )
 OUTCOME_PARTS = ("goals", "reasons", "trace", "ignored_answers")
+# What else a record stores: the chain's own fields, and columns derived from the content
+# for filtering (verification checks each against the content, so none can lie unnoticed).
+CHAIN_FIELDS = ("prev_hash", "hash", "field_digests")
+DERIVED_COLUMNS = ("eligible",)
 
 
 def outcome_of(evaluation: Evaluation) -> dict[str, Any]:
@@ -138,6 +142,8 @@ class Decision(DecisionDraft):
     hash: str = ""
     # sha256 per content field as written: names the field a later edit touched.
     field_digests: Mapping[str, str] = field(default_factory=dict)
+    # The derived columns as read back from storage (empty when not stored apart).
+    stored_columns: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def eligible(self) -> bool | None:
@@ -150,6 +156,10 @@ class Decision(DecisionDraft):
     def outputs(self) -> dict[str, Any]:
         """The values of the goals other than `eligible` (None when undecided)."""
         return {k: g.get("value") for k, g in self.goals.items() if k != "eligible"}
+
+    def derived_columns(self) -> dict[str, Any]:
+        """The columns stored beside the content for filtering, as the content defines them."""
+        return {"eligible": self.eligible}
 
     def content(self) -> dict[str, Any]:
         """The canonical content the hash covers (plain data)."""

@@ -13,7 +13,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from eligibility.decisions import ChainVerification, Decision, DecisionDraft, verify_chain
+from eligibility.decisions import (
+    ChainVerification,
+    Decision,
+    DecisionDraft,
+    beyond_head,
+    verify_chain,
+)
 from eligibility.errors import Conflict, IdempotencyConflict, InvalidCursor, NotFound
 from eligibility.evaluation import Evaluation
 from eligibility.ports import DecisionRepository, Storage, iterate
@@ -207,7 +213,13 @@ def chain_records(
 def verify_audit_chain(store: Storage) -> ChainVerification:
     """Verify the whole decision chain: ok, or the first broken record and why.
 
-    The head is read first, so records appended meanwhile are left for the next run.
+    The head is read first, so records appended meanwhile are left for the next run; a
+    record beyond the head that is not such an append means the head was moved back.
     """
     head = store.decisions.head()
-    return verify_chain(chain_records(store.decisions, head.sequence), head)
+    result = verify_chain(chain_records(store.decisions, head.sequence), head)
+    if result.ok:
+        after = store.decisions.chain(head.sequence, 1)
+        if after and store.decisions.head().sequence < after[0].sequence:
+            return beyond_head(head, after[0])
+    return result

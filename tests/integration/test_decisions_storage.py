@@ -145,7 +145,7 @@ def test_a_deleted_record_breaks_the_chain(fishing_store: Storage) -> None:
         decide(fishing_store, answers)
     _execute(fishing_store, "DELETE FROM decisions WHERE sequence = 2")
     result = services.verify_audit_chain(fishing_store)
-    assert result.broken is not None and result.broken.sequence == 3
+    assert result.broken is not None and result.broken.sequence == 2
     assert "records missing" in result.broken.reason
     _execute(fishing_store, "DELETE FROM decisions WHERE sequence = 3")
     truncated = services.verify_audit_chain(fishing_store)

@@ -91,7 +91,9 @@ def test_an_edited_field_with_forged_digest_fails_on_the_hash(fishing: CompiledR
     assert result.broken is not None and result.broken.fields == ("hash",)
 
 
-def test_a_recomputed_record_breaks_the_next_link(fishing: CompiledRuleSet) -> None:
+def test_a_rewritten_and_rehashed_record_is_named_not_its_successor(
+    fishing: CompiledRuleSet,
+) -> None:
     records = chain(fishing)
     forged = dataclasses.replace(records[0], client="mallory")
     records[0] = dataclasses.replace(
@@ -99,7 +101,50 @@ def test_a_recomputed_record_breaks_the_next_link(fishing: CompiledRuleSet) -> N
     )
     result = verify_chain(records)
     assert result.broken is not None
+    assert (result.broken.sequence, result.broken.id, result.broken.fields) == (
+        1,
+        "d-0",
+        ("hash",),
+    )
+    assert "rewritten and re-hashed" in result.broken.reason
+
+
+def test_an_edited_link_is_named_at_the_record_holding_it(fishing: CompiledRuleSet) -> None:
+    records = chain(fishing)
+    records[1] = dataclasses.replace(records[1], prev_hash="a" * 64)
+    result = verify_chain(records)
+    assert result.broken is not None
     assert (result.broken.sequence, result.broken.fields) == (2, ("prev_hash",))
+
+
+def test_a_missing_record_is_reported_at_its_own_number(fishing: CompiledRuleSet) -> None:
+    records = chain(fishing)
+    result = verify_chain([records[0], records[2]])
+    assert result.broken is not None and result.broken.sequence == 2
+    assert result.broken.id is None and "record #2 is missing" in result.broken.reason
+    assert str(result).startswith("broken at record #2: ")
+
+
+def test_edited_field_digests_are_named(fishing: CompiledRuleSet) -> None:
+    records = chain(fishing)
+    records[2] = dataclasses.replace(records[2], field_digests={"answers": "0" * 64})
+    result = verify_chain(records)
+    assert result.broken is not None
+    assert (result.broken.sequence, result.broken.fields) == (3, ("field_digests",))
+
+
+def test_a_derived_column_that_disagrees_with_the_outcome_is_named(
+    fishing: CompiledRuleSet,
+) -> None:
+    records = chain(fishing)
+    assert records[0].eligible is True
+    records[0] = dataclasses.replace(records[0], stored_columns={"eligible": False})
+    result = verify_chain(records)
+    assert result.broken is not None
+    assert (result.broken.sequence, result.broken.fields) == (1, ("eligible",))
+    assert "eligible is stored as false but the recorded outcome says true" in str(result)
+    records[0] = dataclasses.replace(records[0], stored_columns={"eligible": True})
+    assert verify_chain(records).ok
 
 
 @pytest.mark.parametrize(
