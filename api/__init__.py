@@ -57,7 +57,9 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     storage = _storage(settings)
     catalogue = Catalogue(StoredSource(storage), settings.version_cache_seconds)
     evaluator = Evaluator(catalogue, settings.engine)
-    app.extensions[EXTENSION] = AppState(settings, evaluator, storage)
+    app.extensions[EXTENSION] = AppState(
+        settings, evaluator, storage, checkpoints=settings.checkpoints.open()
+    )
     _cors(app, settings)
     _blueprints(app)
     with app.app_context():

@@ -1,4 +1,4 @@
-"""`/v1/audit/verify` and `/v1/replays`: the hash chain checked, and batch what-if replays."""
+"""`/v1/audit/…` and `/v1/replays`: the hash chain checked against signed checkpoints, replays."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from flask import Blueprint, url_for
 from api.auth import principal, require
 from api.openapi import Reply, operation
 from api.record_schemas import (
+    AuditHeadSchema,
+    CheckpointSchema,
     ReplayJobListSchema,
     ReplayJobRequestSchema,
     ReplayJobSchema,
@@ -18,7 +20,9 @@ from api.record_schemas import (
 )
 from api.state import state
 from eligibility import services
+from eligibility.checkpoints import Checkpoint
 from eligibility.decisions import ChainVerification
+from eligibility.errors import NotFound
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter, ReplayJob
 
@@ -30,8 +34,63 @@ log = logging.getLogger("api.audit")
 @require("auditor")
 @operation(VerificationSchema, storage=True, tag="audit")
 def verify() -> ChainVerification:
-    """Verify the decision chain: ok, or the first record that was changed, added or removed."""
-    return services.verify_audit_chain(state().storage)
+    """Verify the decision chain and the signed checkpoints: ok, or the first problem.
+
+    With checkpoints kept (CHECKPOINT_DIR), records removed from the end, forged
+    records and rewrites before the latest checkpoint are found even when every
+    hash was recomputed; `broken.checkpoint` names the checkpoint that failed.
+    """
+    app = state()
+    return services.verify_audit_chain(app.storage, app.checkpoints)
+
+
+def _checkpoint(checkpoint: Checkpoint) -> dict[str, object]:
+    public_key = state().checkpoints.keys.pem(checkpoint.key_id)
+    return {**checkpoint.to_dict(), "name": checkpoint.name, "public_key": public_key}
+
+
+@bp.get("/audit/head")
+@require("auditor")
+@operation(AuditHeadSchema, storage=True, tag="audit")
+def head() -> dict[str, object]:
+    """The chain head (sequence and hash) and the latest signed checkpoint."""
+    app = state()
+    found = services.audit_head(app.storage, app.checkpoints)
+    latest = found.latest_checkpoint
+    return {
+        "sequence": found.head.sequence,
+        "hash": found.head.hash,
+        "latest_checkpoint": _checkpoint(latest) if latest else None,
+        "records_since_checkpoint": found.since_checkpoint,
+    }
+
+
+@bp.get("/audit/checkpoints/latest")
+@require("auditor")
+@operation(CheckpointSchema, errors=(404,), tag="audit")
+def latest_checkpoint() -> dict[str, object]:
+    """The latest checkpoint signed by a trusted key, with its public key; 404 if none."""
+    latest = services.latest_checkpoint(state().checkpoints)
+    if latest is None:
+        raise NotFound("checkpoint", "latest")
+    return _checkpoint(latest)
+
+
+@bp.post("/audit/checkpoints")
+@require("auditor")
+@operation(
+    CheckpointSchema,
+    status=201,
+    errors=(409,),
+    storage=True,
+    tag="audit",
+    extra_responses={200: "The head has not moved: the latest checkpoint"},
+)
+def write_checkpoint() -> Reply:
+    """Sign the chain head now and keep the checkpoint (409 if not set up or chain broken)."""
+    app = state()
+    checkpoint, new = services.write_checkpoint(app.storage, app.checkpoints)
+    return Reply(_checkpoint(checkpoint), status=201 if new else 200)
 
 
 def _run(store: Storage, job_id: str) -> None:

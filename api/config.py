@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from eligibility.checkpoints import CheckpointSettings
 from eligibility.evaluation import EngineName
 
 DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB
@@ -53,6 +54,8 @@ class Config:
     # How long a worker trusts its memory of which version covers a date before asking the
     # database again (publications made through another worker show up after this delay).
     version_cache_seconds: float = 5.0
+    # Signed checkpoints of the decision chain (CHECKPOINT_DIR, CHECKPOINT_KEY_FILE, …).
+    checkpoints: CheckpointSettings = field(default_factory=CheckpointSettings)
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -60,11 +63,11 @@ class Config:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
         """Settings from DATABASE_URL, ELIGIBILITY_RULES, ANONYMOUS_ACCESS, CORS_ORIGINS, …
 
-        … SESSION_IDLE_SECONDS, MAX_CONTENT_LENGTH, VERSION_CACHE_SECONDS and
-        ELIGIBILITY_ENGINE (durable or pure).
+        … SESSION_IDLE_SECONDS, MAX_CONTENT_LENGTH, VERSION_CACHE_SECONDS,
+        ELIGIBILITY_ENGINE (durable or pure) and the CHECKPOINT_* settings.
         """
         env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = {"checkpoints": CheckpointSettings.from_env(env)}
         if env.get("DATABASE_URL"):
             values["database_url"] = env["DATABASE_URL"]
         if env.get("ELIGIBILITY_RULES"):

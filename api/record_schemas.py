@@ -288,17 +288,57 @@ class ReplayJobListSchema(Schema):
 
 
 class BrokenRecordSchema(Schema):
-    """The first record that fails verification."""
+    """The first record (or checkpoint) that fails verification."""
 
     sequence = fields.Integer(required=True)
     id = fields.String(allow_none=True)
     reason = fields.String(required=True)
     fields_ = fields.List(fields.String(), data_key="fields", attribute="fields", required=True)
+    checkpoint = fields.String(
+        allow_none=True,
+        metadata={"description": "The checkpoint the chain fails to match (or cannot trust)."},
+    )
 
 
 class VerificationSchema(Schema):
-    """The outcome of verifying the hash chain."""
+    """The outcome of verifying the hash chain (and the signed checkpoints, when kept)."""
 
     ok = fields.Boolean(required=True)
     checked = fields.Integer(required=True)
     broken = fields.Nested(BrokenRecordSchema, allow_none=True, required=True)
+    checkpoints = fields.Integer(
+        required=True, metadata={"description": "Checkpoints the chain was compared with."}
+    )
+    latest_checkpoint = fields.String(allow_none=True, required=True)
+    after_latest = fields.Integer(
+        required=True,
+        metadata={"description": "Records after the latest checkpoint (the chain alone vouches)."},
+    )
+    message = pick(str, "string", True)
+
+
+class CheckpointSchema(Schema):
+    """A signed checkpoint of the chain head (verify `signature` over the other members)."""
+
+    format = fields.String(required=True, metadata={"example": "eligibility-checkpoint/1"})
+    sequence = fields.Integer(required=True)
+    head_hash = fields.String(required=True)
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+    key_id = fields.String(required=True, metadata={"example": "ed25519:0123456789abcdef"})
+    signature = fields.String(
+        required=True, metadata={"description": "Base64 Ed25519 signature of the payload."}
+    )
+    name = fields.String(required=True)
+    public_key = fields.String(
+        allow_none=True,
+        metadata={"description": "The PEM public key of key_id, if trusted here."},
+    )
+
+
+class AuditHeadSchema(Schema):
+    """The chain head now and the latest signed checkpoint."""
+
+    sequence = fields.Integer(required=True)
+    hash = fields.String(required=True)
+    latest_checkpoint = fields.Nested(CheckpointSchema, allow_none=True, required=True)
+    records_since_checkpoint = fields.Integer(required=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from gunicorn.app.base import BaseApplication
 from api.config import Config
 from api.frontend import create_site, provision
 from eligibility import services
+from eligibility.checkpoints import CheckpointSettings
 from eligibility.errors import StorageUnavailable
 from eligibility.storage import open_storage
 from web import WebConfig
@@ -55,12 +58,49 @@ def sync_once() -> None:
         store.close()
 
 
+def keep_checkpointing(database_url: str | None, settings: CheckpointSettings) -> None:
+    """Write a signed checkpoint every interval until terminated (a process of its own)."""
+    store = open_storage(database_url)
+    services.keep_checkpointing(
+        store, settings.open(), settings.interval_seconds, threading.Event()
+    )
+
+
+def checkpoint_hooks(settings: Config) -> dict[str, Any]:
+    """gunicorn hooks that run the checkpoint writer beside the workers (when it is set up).
+
+    It is a spawned process, one per server, started when the master is ready and
+    stopped when it exits: workers come and go, the checkpoints go on.
+    """
+    wanted = settings.checkpoints
+    if wanted.interval_seconds <= 0:
+        return {}
+    wanted.open()  # a missing or unreadable key stops the start, not the writer later
+    process = multiprocessing.get_context("spawn").Process(
+        target=keep_checkpointing,
+        args=(settings.database_url, wanted),
+        name="checkpoints",
+        daemon=True,
+    )
+
+    def start(server: Any) -> None:
+        process.start()
+
+    def stop(server: Any) -> None:
+        if process.is_alive():
+            process.terminate()
+            process.join(10)
+
+    return {"when_ready": start, "on_exit": stop}
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
     """Run the API and the front end on host:port with `workers` processes (until stopped)."""
     sync_once()
     web = provision(Config.from_env())
     Server(
         {
+            **checkpoint_hooks(Config.from_env()),
             "bind": f"{host}:{port}",
             "workers": workers,
             "worker_class": "sync",

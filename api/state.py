@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 
 from api.config import Config
 from eligibility.catalogue import Catalogue
+from eligibility.checkpoints.settings import Checkpoints
 from eligibility.ports import Storage
 from eligibility.services import Evaluator
 
@@ -22,6 +23,7 @@ class AppState:
     evaluator: Evaluator
     storage: Storage
     synced: bool = False  # the rule files' versions are in storage
+    checkpoints: Checkpoints = field(default_factory=Checkpoints)  # signed chain heads
 
     @property
     def catalogue(self) -> Catalogue:

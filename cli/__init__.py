@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from cli import admin, publishing, serve
+from cli import admin, audit, publishing, serve
 from cli.rules import rules
 
 
@@ -22,7 +22,7 @@ rules.add_command(publishing.retire)
 main.add_command(rules)
 main.add_command(admin.db)
 main.add_command(admin.keys)
-main.add_command(admin.audit)
+main.add_command(audit.audit)
 main.add_command(admin.replay)
 main.add_command(serve.serve)
 

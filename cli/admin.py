@@ -1,9 +1,8 @@
-"""Operator and auditor commands: db upgrade, API keys, audit verify, replay."""
+"""Operator and auditor commands: db upgrade, API keys, replay (audit: `cli/audit.py`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 import click
 
@@ -76,24 +75,6 @@ def revoke_key(key_id: str, url: str | None) -> None:
     with storage(url) as store:
         key = services.revoke_key(store, key_id)
     click.echo(f"revoked {key.id} ({key.role}, {key.name})")
-
-
-# --- audit ------------------------------------------------------------------------------------
-
-
-@click.group()
-def audit() -> None:
-    """The decision log: verify the hash chain."""
-
-
-@audit.command()
-@database_option
-def verify(url: str | None) -> None:
-    """Check every decision's hash and link: `ok`, or the first broken record and why."""
-    with storage(url) as store:
-        result = services.verify_audit_chain(store)
-    click.echo(str(result))
-    sys.exit(0 if result.ok else 1)
 
 
 # --- replay -----------------------------------------------------------------------------------

@@ -17,7 +17,9 @@ EligibilityError                    root; every error the core raises on purpose
 │   │   └── SessionExpired          an interview session was idle too long
 │   ├── Conflict                    the request conflicts with the stored state
 │   │   ├── IdempotencyConflict     an Idempotency-Key was reused with another request
-│   │   └── ImmutableVersion        a published version's content would change
+│   │   ├── ImmutableVersion        a published version's content would change
+│   │   ├── ChainBroken             the decision chain fails verification: no checkpoint
+│   │   └── CheckpointsNotConfigured  checkpoints asked for, none set up
 │   └── PreconditionFailed          the caller's ETag is stale: the record changed meanwhile
 └── ServiceError                    the service cannot do it now; nothing was changed
     ├── StorageUnavailable          the database cannot be reached (retry later)
@@ -225,6 +227,18 @@ class ImmutableVersion(Conflict):
     """A published version would change: versions are immutable once published."""
 
     code, title = "immutable-version", "Published versions cannot change"
+
+
+class ChainBroken(Conflict):
+    """The decision chain fails verification, so no checkpoint vouches for it."""
+
+    code, title = "chain-broken", "The decision chain fails verification"
+
+
+class CheckpointsNotConfigured(Conflict):
+    """Checkpoints were asked for, but no directory or signing key is set up."""
+
+    code, title = "checkpoints-not-configured", "Checkpoints are not set up"
 
 
 class PreconditionFailed(RequestError):

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
+from eligibility.checkpoints.signing import Checkpoint
 from eligibility.decisions import ChainHead, Decision, DecisionDraft
 from eligibility.model import Status
 from eligibility.records import (
@@ -187,6 +188,18 @@ class Storage(Protocol):
 
     def close(self) -> None:
         """Release connections."""
+        ...
+
+
+class CheckpointStore(Protocol):
+    """Signed checkpoints kept outside the database (a directory, an object store …)."""
+
+    def write(self, checkpoint: Checkpoint) -> str:
+        """Keep a checkpoint for good (never overwriting one); where it went."""
+        ...
+
+    def read_all(self) -> tuple[list[Checkpoint], list[tuple[str, str]]]:
+        """Every checkpoint, and (name, problem) for each entry that is not a readable one."""
         ...
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from eligibility.decisions.record import GENESIS, Decision
 
@@ -24,6 +26,23 @@ class BrokenRecord:
     id: str | None
     reason: str
     fields: tuple[str, ...] = ()
+    checkpoint: str | None = None  # the checkpoint the chain fails to match, by name
+
+
+ORIGIN = ChainHead(0, GENESIS)  # the place before the first record
+
+
+class Anchor(Protocol):
+    """A statement kept outside the chain that record `sequence` had hash `head_hash`."""
+
+    @property
+    def sequence(self) -> int: ...
+
+    @property
+    def head_hash(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -32,6 +51,9 @@ class ChainVerification:
 
     checked: int
     broken: BrokenRecord | None = None
+    checkpoints: int = 0  # how many checkpoints the chain was compared with
+    latest_checkpoint: str | None = None
+    after_latest: int = 0  # records after the latest checkpoint (vouched for by the chain only)
 
     @property
     def ok(self) -> bool:
@@ -39,8 +61,13 @@ class ChainVerification:
         return self.broken is None
 
     def __str__(self) -> str:
-        if self.broken is None:
+        if self.broken is None and not self.checkpoints:
             return f"ok ({self.checked} records)"
+        if self.broken is None:
+            return (
+                f"ok ({self.checked} records; {self.checkpoints} checkpoint(s) match, the latest "
+                f"{self.latest_checkpoint}; {self.after_latest} record(s) after it)"
+            )
         b = self.broken
         which = f"#{b.sequence} ({b.id})" if b.id else f"#{b.sequence}"
         return f"broken at record {which}: {b.reason}"
@@ -153,23 +180,90 @@ def _shown(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def verify_chain(records: Iterable[Decision], head: ChainHead | None = None) -> ChainVerification:
-    """Check every record in sequence order, then that the chain ends where its head says."""
-    prev_hash, sequence, checked = GENESIS, 0, 0
+def verify_chain(
+    records: Iterable[Decision],
+    head: ChainHead | None = None,
+    anchors: Sequence[Anchor] = (),
+    start: ChainHead = ORIGIN,
+) -> ChainVerification:
+    """Check every record in sequence order, each checkpoint (`anchors`), then the head.
+
+    A checkpoint fails when the record at its sequence has another hash (rewritten,
+    forged or replaced records at or before it) or when the chain ends before it
+    (records removed from the end). `start` verifies only the records after a known
+    place of the chain (a checkpoint).
+    """
+    by_sequence: defaultdict[int, list[Anchor]] = defaultdict(list)
+    for anchor in anchors:
+        by_sequence[anchor.sequence].append(anchor)
+    prev_hash, sequence, checked = start.hash, start.sequence, 0
     previous: Decision | None = None
+    matched: Anchor | None = None
+    broken = _unmatched(by_sequence.pop(0, []), GENESIS, None, matched)
     for record in records:
-        broken = check_record(record, sequence + 1, prev_hash, previous)
         if broken is not None:
-            return ChainVerification(checked, broken)
-        prev_hash, sequence, checked = record.hash, record.sequence, checked + 1
-        previous = record
-    if head is not None and (head.sequence, head.hash) != (sequence, prev_hash):
+            break
+        broken = check_record(record, sequence + 1, prev_hash, previous)
+        if broken is None:
+            found = by_sequence.pop(record.sequence, [])
+            broken = _unmatched(found, record.hash, record, matched)
+            matched = found[-1] if found else matched
+            prev_hash, sequence, checked = record.hash, record.sequence, checked + 1
+            previous = record
+    if broken is None and by_sequence:
+        broken = _beyond_end(sequence, [a for group in by_sequence.values() for a in group])
+    if broken is None and head is not None and (head.sequence, head.hash) != (sequence, prev_hash):
         reason = (
             f"the chain head says #{head.sequence} {head.hash[:12]}…, "
             f"the last record is #{sequence} {prev_hash[:12]}… (records removed or added)"
         )
-        return ChainVerification(checked, BrokenRecord(sequence, None, reason, ("head",)))
-    return ChainVerification(checked)
+        broken = BrokenRecord(sequence, None, reason, ("head",))
+    latest = max(anchors, key=lambda a: a.sequence, default=None)
+    return ChainVerification(
+        checked,
+        broken,
+        checkpoints=len(anchors),
+        latest_checkpoint=latest.name if latest else None,
+        after_latest=max(0, sequence - latest.sequence) if latest else 0,
+    )
+
+
+def _unmatched(
+    anchors: list[Anchor], found: str, record: Decision | None, matched: Anchor | None
+) -> BrokenRecord | None:
+    """The failure of the first checkpoint that vouched for another hash at this place."""
+    for anchor in anchors:
+        if anchor.head_hash != found:
+            sequence = anchor.sequence
+            since = (
+                f" after #{matched.sequence} (the last checkpoint that still matches)"
+                if matched
+                else ""
+            )
+            return BrokenRecord(
+                sequence,
+                record.id if record else None,
+                f"does not match {anchor.name}: it signed hash {anchor.head_hash[:12]}…, the "
+                f"chain has {found[:12]}… here; records up to #{sequence}{since} were rewritten, "
+                "replaced or forged",
+                ("checkpoint",),
+                anchor.name,
+            )
+    return None
+
+
+def _beyond_end(last: int, anchors: list[Anchor]) -> BrokenRecord:
+    """The failure when checkpoints vouch for records the chain no longer has."""
+    latest = max(anchors, key=lambda a: a.sequence)
+    removed = f"#{last + 1}" if latest.sequence == last + 1 else f"#{last + 1}–#{latest.sequence}"
+    return BrokenRecord(
+        last + 1,
+        None,
+        f"the chain ends at #{last}, but {latest.name} vouches for #{latest.sequence}: "
+        f"records {removed} were removed",
+        ("checkpoint",),
+        latest.name,
+    )
 
 
 def beyond_head(head: ChainHead, record: Decision) -> ChainVerification:

@@ -8,8 +8,9 @@ cannot be reached raises `StorageUnavailable` and nothing is half-written.
 
     evaluations  Evaluator.evaluate · EvaluationRequest · stored_evaluator
     versions     sync_rule_files · create_draft · publish · publish_files · retire
-    records      record_decision · get_decision · list_decisions · export_decisions ·
-                 verify_audit_chain
+    records      record_decision · get_decision · list_decisions · export_decisions
+    audit        verify_audit_chain · write_checkpoint · latest_checkpoint · audit_head ·
+                 keep_checkpointing
     replaying    replay_decision · start_replay_job · run_replay_job
     interviews   create_session · get_session · evaluate_session · answer · forget_answer ·
                  submit_session · expire_sessions
@@ -18,6 +19,14 @@ cannot be reached raises `StorageUnavailable` and nothing is half-written.
 
 from __future__ import annotations
 
+from eligibility.services.audit import (
+    AuditHead,
+    audit_head,
+    keep_checkpointing,
+    latest_checkpoint,
+    verify_audit_chain,
+    write_checkpoint,
+)
 from eligibility.services.evaluations import EvaluationRequest, Evaluator, stored_evaluator
 from eligibility.services.interviews import (
     DEFAULT_SESSION_IDLE_SECONDS,
@@ -42,7 +51,6 @@ from eligibility.services.records import (
     get_decision,
     list_decisions,
     record_decision,
-    verify_audit_chain,
 )
 from eligibility.services.replaying import (
     Progress,
@@ -64,6 +72,7 @@ from eligibility.services.versions import (
 )
 
 __all__ = [
+    "AuditHead",
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_SESSION_IDLE_SECONDS",
     "MAX_PAGE_SIZE",
@@ -75,6 +84,7 @@ __all__ = [
     "Recorded",
     "SyncReport",
     "answer",
+    "audit_head",
     "authenticate",
     "create_draft",
     "create_key",
@@ -88,6 +98,8 @@ __all__ = [
     "get_replay_job",
     "get_session",
     "get_version",
+    "keep_checkpointing",
+    "latest_checkpoint",
     "list_decisions",
     "list_keys",
     "list_replay_jobs",
@@ -105,4 +117,5 @@ __all__ = [
     "submit_session",
     "sync_rule_files",
     "verify_audit_chain",
+    "write_checkpoint",
 ]

@@ -1,4 +1,4 @@
-"""Decisions over storage: record (idempotent), read, list by cursor, export, verify the chain."""
+"""Decisions over storage: record (idempotent), read, list by cursor, export."""
 
 from __future__ import annotations
 
@@ -13,16 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from eligibility.decisions import (
-    ChainVerification,
-    Decision,
-    DecisionDraft,
-    beyond_head,
-    verify_chain,
-)
+from eligibility.decisions import Decision, DecisionDraft
 from eligibility.errors import Conflict, IdempotencyConflict, InvalidCursor, NotFound
 from eligibility.evaluation import Evaluation
-from eligibility.ports import DecisionRepository, Storage, iterate
+from eligibility.ports import Storage, iterate
 from eligibility.records import DecisionFilter
 from eligibility.services.evaluations import EvaluationRequest, Evaluator, stored_evaluator
 
@@ -195,31 +189,3 @@ def _csv_line(values: tuple[Any, ...]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(values)
     return buffer.getvalue()
-
-
-def chain_records(
-    repository: DecisionRepository, until: int, batch: int = 1000
-) -> Iterator[Decision]:
-    """The chain's records up to sequence `until`, in order, read in batches."""
-    after = 0
-    while after < until and (page := repository.chain(after, batch)):
-        for record in page:
-            if record.sequence > until:
-                return
-            yield record
-        after = page[-1].sequence
-
-
-def verify_audit_chain(store: Storage) -> ChainVerification:
-    """Verify the whole decision chain: ok, or the first broken record and why.
-
-    The head is read first, so records appended meanwhile are left for the next run; a
-    record beyond the head that is not such an append means the head was moved back.
-    """
-    head = store.decisions.head()
-    result = verify_chain(chain_records(store.decisions, head.sequence), head)
-    if result.ok:
-        after = store.decisions.chain(head.sequence, 1)
-        if after and store.decisions.head().sequence < after[0].sequence:
-            return beyond_head(head, after[0])
-    return result

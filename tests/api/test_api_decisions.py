@@ -145,7 +145,15 @@ def test_verify_the_chain_and_detect_tampering(
     for body in (SENIOR, YOUNG, SENIOR):
         decide(api, keys, body)
     verified = api.get("/v1/audit/verify", headers=keys["auditor"]).get_json()
-    assert verified == {"ok": True, "checked": 3, "broken": None}
+    assert verified == {
+        "ok": True,
+        "checked": 3,
+        "broken": None,
+        "checkpoints": 0,
+        "latest_checkpoint": None,
+        "after_latest": 0,
+        "message": "ok (3 records)",
+    }
     database = stored_app.extensions["eligibility"].storage.db
     with database.engine.begin() as connection:
         connection.execute(text("UPDATE decisions SET client = 'someone else' WHERE sequence = 2"))

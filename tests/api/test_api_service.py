@@ -120,6 +120,9 @@ def test_the_openapi_document(client: FlaskClient) -> None:
         "/v1/decisions/{decision_id}": {"get"},
         "/v1/decisions/{decision_id}/replay": {"post"},
         "/v1/audit/verify": {"get"},
+        "/v1/audit/head": {"get"},
+        "/v1/audit/checkpoints": {"post"},
+        "/v1/audit/checkpoints/latest": {"get"},
         "/v1/replays": {"get", "post"},
         "/v1/replays/{job_id}": {"get"},
     }

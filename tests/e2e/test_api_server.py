@@ -40,14 +40,21 @@ def _call(url: str, body: Any = None, headers: dict[str, str] | None = None) -> 
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """A server on a fresh database (and its environment), stopped after the module."""
     directory = tmp_path_factory.mktemp("server")
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{directory / 'eligibility.db'}",
         "ELIGIBILITY_RULES": str(ROOT / "rules"),
+        "CHECKPOINT_DIR": str(directory / "checkpoints"),
+        "CHECKPOINT_KEY_FILE": str(directory / "signing.pem"),
+        "CHECKPOINT_INTERVAL_SECONDS": "1",
     }
     subprocess.run([*CLI, "db", "upgrade"], env=env, check=True, cwd=ROOT, timeout=120)
+    subprocess.run(
+        [*CLI, "audit", "keygen", env["CHECKPOINT_KEY_FILE"]], env=env, check=True, timeout=60
+    )
     port = _free_port()
     process = subprocess.Popen(
         [*CLI, "serve", "--port", str(port), "--workers", "2"],
@@ -68,10 +75,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             time.sleep(0.2)
         else:
             raise AssertionError("the server did not become ready")
-        yield base
+        yield base, env
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def server(served: tuple[str, dict[str, str]]) -> str:
+    """The base URL of the server."""
+    return served[0]
 
 
 def test_ready_and_healthy(server: str) -> None:
@@ -91,3 +104,17 @@ def test_evaluations_on_every_worker(server: str) -> None:
 def test_errors_are_problems(server: str) -> None:
     status, problem = _call(server + "/v1/nothing")
     assert status == 404 and problem["type"].endswith("/problems/not-found")
+
+
+def test_the_server_writes_signed_checkpoints(served: tuple[str, dict[str, str]]) -> None:
+    _, env = served
+    folder = Path(env["CHECKPOINT_DIR"])
+    deadline = time.monotonic() + 30
+    while not list(folder.glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert list(folder.glob("*.json")), "no checkpoint written"
+    verified = subprocess.run(
+        [*CLI, "audit", "verify"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "checkpoint(s) match" in verified.stdout

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
 from sqlalchemy import text
 
+from cli import main
 from eligibility import services
-from eligibility.decisions import CHAIN_FIELDS, CONTENT_FIELDS, DERIVED_COLUMNS
+from eligibility.checkpoints import CheckpointSettings, new_private_key
+from eligibility.checkpoints.settings import Checkpoints
+from eligibility.decisions import CHAIN_FIELDS, CONTENT_FIELDS, DERIVED_COLUMNS, Decision
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter
 from eligibility.storage.sql import SqlStorage
@@ -68,3 +77,90 @@ def test_edited_field_digests_are_named(fishing_store: Storage) -> None:
     tamper(fishing_store, "UPDATE decisions SET field_digests = :d WHERE sequence = 1", d="{}")
     result = services.verify_audit_chain(fishing_store)
     assert result.broken is not None and result.broken.fields == ("field_digests",)
+
+
+@pytest.fixture
+def checkpoints(tmp_path: Path) -> Checkpoints:
+    new_private_key(tmp_path / "signing.pem")
+    return CheckpointSettings(tmp_path / "checkpoints", tmp_path / "signing.pem").open()
+
+
+def _reseal(record: Decision, prev_hash: str) -> Decision:
+    fresh = dataclasses.replace(record, prev_hash=prev_hash, hash="")
+    return dataclasses.replace(fresh, hash=fresh.computed_hash(), field_digests=fresh.digests())
+
+
+def test_a_rewrite_with_every_later_hash_recomputed_fails_the_checkpoint(
+    fishing_store: Storage, checkpoints: Checkpoints
+) -> None:
+    for answers in (SENIOR, YOUNG_RICH, YOUNG_POOR, SENIOR):
+        decide(fishing_store, answers)
+    checkpoint, _ = services.write_checkpoint(fishing_store, checkpoints)
+    records = list(fishing_store.decisions.chain())
+    records[1] = dataclasses.replace(records[1], client="mallory")
+    for i in range(1, len(records)):
+        records[i] = _reseal(records[i], records[i - 1].hash)
+        tamper(
+            fishing_store,
+            "UPDATE decisions SET client = :c, prev_hash = :p, hash = :h, field_digests = :d "
+            "WHERE sequence = :s",
+            c=records[i].client,
+            p=records[i].prev_hash,
+            h=records[i].hash,
+            d=json.dumps(records[i].field_digests),
+            s=records[i].sequence,
+        )
+    tamper(fishing_store, "UPDATE chain_head SET hash = :h WHERE id = 1", h=records[-1].hash)
+    assert services.verify_audit_chain(fishing_store).ok  # consistent in itself
+    result = services.verify_audit_chain(fishing_store, checkpoints)
+    assert result.broken is not None and result.broken.sequence == 4
+    assert result.broken.checkpoint == checkpoint.name
+
+
+def test_newest_records_removed_and_head_moved_back_fail_the_checkpoint(
+    fishing_store: Storage, checkpoints: Checkpoints
+) -> None:
+    made = [decide(fishing_store, a) for a in (SENIOR, YOUNG_RICH, YOUNG_POOR)]
+    checkpoint, _ = services.write_checkpoint(fishing_store, checkpoints)
+    tamper(fishing_store, "DELETE FROM decisions WHERE sequence = 3")
+    tamper(
+        fishing_store, "UPDATE chain_head SET sequence = 2, hash = :h WHERE id = 1", h=made[1].hash
+    )
+    assert services.verify_audit_chain(fishing_store).ok
+    result = services.verify_audit_chain(fishing_store, checkpoints)
+    assert result.broken is not None and result.broken.checkpoint == checkpoint.name
+    assert "records #3 were removed" in result.broken.reason
+
+
+def test_cli_keygen_checkpoint_head_and_verify(
+    migrated_url: str, fishing_store: Storage, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    key = tmp_path / "keys" / "signing.pem"
+    made = runner.invoke(main, ["audit", "keygen", str(key)])
+    assert made.exit_code == 0 and "key id: ed25519:" in made.output
+    assert (tmp_path / "keys" / "signing.pub").read_text().startswith("-----BEGIN PUBLIC KEY")
+    assert runner.invoke(main, ["audit", "keygen", str(key)]).exit_code == 2
+    env = {
+        "DATABASE_URL": migrated_url,
+        "CHECKPOINT_DIR": str(tmp_path / "checkpoints"),
+        "CHECKPOINT_KEY_FILE": str(key),
+    }
+    decide(fishing_store, SENIOR)
+    written = runner.invoke(main, ["audit", "checkpoint"], env=env)
+    assert written.exit_code == 0 and written.output.startswith("written: checkpoint #1 of ")
+    unchanged = runner.invoke(main, ["audit", "checkpoint"], env=env)
+    assert unchanged.output.startswith("unchanged since: checkpoint #1")
+    decide(fishing_store, YOUNG_POOR)
+    head = runner.invoke(main, ["audit", "head"], env=env)
+    assert "latest: checkpoint #1" in head.output and "records since: 1" in head.output
+    ok = runner.invoke(main, ["audit", "verify"], env=env)
+    assert ok.exit_code == 0 and "1 checkpoint(s) match" in ok.output
+    tamper(fishing_store, "DELETE FROM decisions WHERE sequence = 2")
+    tamper(fishing_store, "DELETE FROM decisions WHERE sequence = 1")
+    tamper(fishing_store, "UPDATE chain_head SET sequence = 0, hash = :h WHERE id = 1", h="0" * 64)
+    bad = runner.invoke(main, ["audit", "verify"], env=env)
+    assert bad.exit_code == 1
+    assert "failed checkpoint: checkpoint #1 of " in bad.output
+    public_only = {**env, "CHECKPOINT_KEY_FILE": "", "CHECKPOINT_PUBLIC_KEYS": str(key.parent)}
+    assert "failed checkpoint" in runner.invoke(main, ["audit", "verify"], env=public_only).output

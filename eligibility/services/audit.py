@@ -1,0 +1,144 @@
+"""The audit trail over storage: verify the chain against signed checkpoints, write checkpoints."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from eligibility.checkpoints import Checkpoint, check_signatures, unreadable
+from eligibility.checkpoints.settings import Checkpoints
+from eligibility.decisions import ChainHead, ChainVerification, Decision, beyond_head, verify_chain
+from eligibility.errors import ChainBroken, CheckpointsNotConfigured, EligibilityError
+from eligibility.ports import DecisionRepository, Storage
+
+log = logging.getLogger("eligibility.audit")
+NO_CHECKPOINTS = Checkpoints()
+
+
+def chain_records(
+    repository: DecisionRepository, until: int, batch: int = 1000, after: int = 0
+) -> Iterator[Decision]:
+    """The chain's records after `after` up to sequence `until`, in order, read in batches."""
+    while after < until and (page := repository.chain(after, batch)):
+        for record in page:
+            if record.sequence > until:
+                return
+            yield record
+        after = page[-1].sequence
+
+
+def trusted_checkpoints(checkpoints: Checkpoints) -> list[Checkpoint]:
+    """The readable checkpoints signed by a trusted key, oldest first."""
+    if checkpoints.store is None:
+        return []
+    found, _ = checkpoints.store.read_all()
+    return [c for c in found if checkpoints.keys.problem(c) is None]
+
+
+def latest_checkpoint(checkpoints: Checkpoints) -> Checkpoint | None:
+    """The trusted checkpoint of the longest chain (the newest of those), or None."""
+    return max(
+        trusted_checkpoints(checkpoints),
+        key=lambda c: (c.sequence, c.created_at),
+        default=None,
+    )
+
+
+def verify_audit_chain(
+    store: Storage, checkpoints: Checkpoints = NO_CHECKPOINTS
+) -> ChainVerification:
+    """Verify the whole decision chain, and against every checkpoint when they are kept.
+
+    Fails at the first problem: a checkpoint file that is not one, a checkpoint not
+    signed by a trusted key, a record that was edited, removed or rewritten, a
+    checkpoint the chain no longer matches. The head is read first, so records
+    appended meanwhile are left for the next run.
+    """
+    anchors: list[Checkpoint] = []
+    if checkpoints.store is not None:
+        anchors, problems = checkpoints.store.read_all()
+        if problems:
+            return ChainVerification(0, unreadable(*problems[0]))
+        distrusted = check_signatures(anchors, checkpoints.keys)
+        if distrusted is not None:
+            return ChainVerification(0, distrusted)
+    head = store.decisions.head()
+    after = store.decisions.chain(head.sequence, 1)
+    if after and store.decisions.head().sequence < after[0].sequence:
+        return beyond_head(head, after[0])
+    return verify_chain(chain_records(store.decisions, head.sequence), head, anchors)
+
+
+def write_checkpoint(
+    store: Storage, checkpoints: Checkpoints, force: bool = False
+) -> tuple[Checkpoint, bool]:
+    """Sign the chain head and keep the checkpoint; (checkpoint, True when new).
+
+    When the head has not moved since the latest checkpoint, that one is returned
+    (unless `force`). The records since the latest checkpoint are verified first:
+    a chain that does not extend it is never signed (ChainBroken).
+    """
+    if checkpoints.signer is None or checkpoints.store is None:
+        raise CheckpointsNotConfigured(
+            "checkpoints are not set up: set CHECKPOINT_DIR and CHECKPOINT_KEY_FILE"
+        )
+    head = store.decisions.head()
+    latest = latest_checkpoint(checkpoints)
+    if latest is not None and latest.head == head and not force:
+        return latest, False
+    _refuse_broken(store, head, latest)
+    checkpoint = checkpoints.signer.sign(head, store.now())
+    checkpoints.store.write(checkpoint)
+    return checkpoint, True
+
+
+def _refuse_broken(store: Storage, head: ChainHead, latest: Checkpoint | None) -> None:
+    """ChainBroken unless the chain up to `head` extends the latest checkpoint intact."""
+    if latest is None:
+        result = verify_chain(chain_records(store.decisions, head.sequence), head)
+    elif latest.sequence > head.sequence:  # the chain is shorter than it was signed
+        result = verify_chain((), None, [latest], start=head)
+    else:
+        records = chain_records(store.decisions, head.sequence, after=latest.sequence)
+        result = verify_chain(records, head, start=latest.head)
+    if not result.ok:
+        raise ChainBroken(f"no checkpoint written: {result}")
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    """The chain head now, and the latest checkpoint that vouches for it (or an earlier place)."""
+
+    head: ChainHead
+    latest_checkpoint: Checkpoint | None
+
+    @property
+    def since_checkpoint(self) -> int:
+        """Records appended after the latest checkpoint."""
+        done = self.latest_checkpoint.sequence if self.latest_checkpoint else 0
+        return max(0, self.head.sequence - done)
+
+
+def audit_head(store: Storage, checkpoints: Checkpoints = NO_CHECKPOINTS) -> AuditHead:
+    """The chain head as stored and the latest trusted checkpoint."""
+    return AuditHead(store.decisions.head(), latest_checkpoint(checkpoints))
+
+
+def keep_checkpointing(
+    store: Storage, checkpoints: Checkpoints, interval: float, stop: threading.Event
+) -> None:
+    """Write a checkpoint now and every `interval` seconds until `stop` is set.
+
+    A failure (database down, chain broken) is logged and tried again next time.
+    """
+    while True:
+        try:
+            checkpoint, new = write_checkpoint(store, checkpoints)
+            if new:
+                log.info("checkpoint written: %s", checkpoint.name)
+        except EligibilityError as error:
+            log.error("no checkpoint written: %s", error)
+        if stop.wait(interval):
+            return
