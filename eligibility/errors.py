@@ -23,7 +23,8 @@ EligibilityError                    root; every error the core raises on purpose
 │   └── PreconditionFailed          the caller's ETag is stale: the record changed meanwhile
 └── ServiceError                    the service cannot do it now; nothing was changed
     ├── StorageUnavailable          the database cannot be reached (retry later)
-    └── EngineError                 the rule engine failed
+    ├── EngineError                 the rule engine failed
+    └── StoredVersionAltered        a stored version no longer fits its content hash (500)
 
 Each class has a stable `code` (the last part of the problem type) and a `title`; callers
 map branches, not leaves, to their own vocabulary (the API: 422, 404, 409, 412, 503, 500).
@@ -268,3 +269,9 @@ class EngineError(ServiceError):
     """The rule engine reported a failure while executing a rule network."""
 
     code, title = "engine-failure", "The rule engine failed"
+
+
+class StoredVersionAltered(ServiceError):
+    """A stored version no longer fits its content hash: it was changed in the database."""
+
+    code, title = "integrity-failure", "Stored data failed its integrity check"

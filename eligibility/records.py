@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from eligibility.model import Status
+from eligibility.values_io import content_hash
 
 Role = Literal["client", "author", "publisher", "auditor"]
 ROLES: tuple[Role, ...] = ("client", "author", "publisher", "auditor")
@@ -38,6 +39,28 @@ class StoredVersion:
     published_by: str | None = None
     retired_at: dt.datetime | None = None
     retired_by: str | None = None
+
+    def integrity_problem(self) -> str | None:
+        """Why the stored content no longer fits its content hash or columns, or None.
+
+        The hash covers the canonical document without its scenarios; the rule set,
+        version and effective window stored as columns (selection reads them) must be
+        the document's own.
+        """
+        rules = {k: v for k, v in self.content.items() if k != "scenarios"}
+        found = content_hash(rules)
+        if found != self.content_hash:
+            return f"the stored content hashes to {found}, not to the recorded {self.content_hash}"
+        columns = {
+            "ruleset": self.ruleset_id,
+            "version": self.version,
+            "effective_from": self.effective_from.isoformat(),
+            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+        }
+        wrong = [k for k, v in columns.items() if rules.get(k) != v]
+        if wrong:
+            return "the columns " + ", ".join(wrong) + " disagree with the stored content"
+        return None
 
 
 @dataclass(frozen=True)

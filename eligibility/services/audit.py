@@ -9,8 +9,20 @@ from dataclasses import dataclass
 
 from eligibility.checkpoints import Checkpoint, check_signatures, unreadable
 from eligibility.checkpoints.settings import Checkpoints
-from eligibility.decisions import ChainHead, ChainVerification, Decision, beyond_head, verify_chain
-from eligibility.errors import ChainBroken, CheckpointsNotConfigured, EligibilityError
+from eligibility.decisions import (
+    BrokenRecord,
+    ChainHead,
+    ChainVerification,
+    Decision,
+    beyond_head,
+    verify_chain,
+)
+from eligibility.errors import (
+    ChainBroken,
+    CheckpointsNotConfigured,
+    EligibilityError,
+    StoredVersionAltered,
+)
 from eligibility.ports import DecisionRepository, Storage
 
 log = logging.getLogger("eligibility.audit")
@@ -51,11 +63,16 @@ def verify_audit_chain(
 ) -> ChainVerification:
     """Verify the whole decision chain, and against every checkpoint when they are kept.
 
-    Fails at the first problem: a checkpoint file that is not one, a checkpoint not
+    Fails at the first problem: a stored rule version changed in the database (its
+    content no longer fits its hash), a checkpoint file that is not one, a checkpoint not
     signed by a trusted key, a record that was edited, removed or rewritten, a
     checkpoint the chain no longer matches. The head is read first, so records
     appended meanwhile are left for the next run.
     """
+    try:
+        store.versions.list()  # every stored version is checked against its hash as it loads
+    except StoredVersionAltered as error:
+        return ChainVerification(0, BrokenRecord(0, None, str(error), ("rule_versions",)))
     anchors: list[Checkpoint] = []
     if checkpoints.store is not None:
         anchors, problems = checkpoints.store.read_all()

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from flask import Flask
+from sqlalchemy import text
 
 from eligibility import services
 from eligibility.checkpoints import Checkpoint, CheckpointSettings, new_private_key
 from eligibility.records import ROLES
 from eligibility.storage.memory import MemoryStorage
+from eligibility.storage.sql import SqlStorage
 from tests.api.api_helpers import assert_problem
 from tests.api.conftest import AppFactory
 
@@ -122,3 +125,22 @@ def test_only_auditors(audited: Flask, method: str, url: str) -> None:
         assert_problem(getattr(api, method)(url, headers=keys[role]), 403)
 
 
+
+
+def test_a_rule_version_edited_in_the_database_is_refused_by_a_running_server(
+    make_app: AppFactory, database_url: str
+) -> None:
+    storage = SqlStorage(database_url)
+    try:
+        api = make_app(STORAGE=storage, VERSION_CACHE_SECONDS=0).test_client()
+        assert api.post("/v1/evaluations", json=DECISION).status_code == 200
+        stored = services.get_version(storage, "fishing-licence", "2024-01-01")
+        content = {**stored.content, "title": {"en": "Something else"}}
+        with storage.db.engine.begin() as connection:
+            connection.execute(
+                text("UPDATE rule_versions SET content = :c"), {"c": json.dumps(content)}
+            )
+        refused = api.post("/v1/evaluations", json=DECISION)
+        assert_problem(refused, 500, "integrity-failure")
+    finally:
+        storage.close()

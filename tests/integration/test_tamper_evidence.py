@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from eligibility import services
 from eligibility.checkpoints import CheckpointSettings, new_private_key
 from eligibility.checkpoints.settings import Checkpoints
 from eligibility.decisions import CHAIN_FIELDS, CONTENT_FIELDS, DERIVED_COLUMNS, Decision
+from eligibility.errors import StoredVersionAltered
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter
 from eligibility.storage.sql import SqlStorage
@@ -164,3 +166,39 @@ def test_cli_keygen_checkpoint_head_and_verify(
     assert "failed checkpoint: checkpoint #1 of " in bad.output
     public_only = {**env, "CHECKPOINT_KEY_FILE": "", "CHECKPOINT_PUBLIC_KEYS": str(key.parent)}
     assert "failed checkpoint" in runner.invoke(main, ["audit", "verify"], env=public_only).output
+
+
+def _stored_content(store: Storage) -> dict[str, object]:
+    stored = services.get_version(store, "fishing-licence", "2024-01-01")
+    return dict(stored.content)
+
+
+def test_an_edited_rule_version_is_refused_whenever_it_is_loaded(fishing_store: Storage) -> None:
+    decide(fishing_store, YOUNG_POOR)  # compiled and cached in this process
+    content = _stored_content(fishing_store)
+    content["parameters"] = {
+        **content["parameters"],  # type: ignore[dict-item]
+        "income_limit": {"type": "decimal", "value": "9999.00"},
+    }
+    tamper(
+        fishing_store,
+        "UPDATE rule_versions SET content = :c WHERE version = '2024-01-01'",
+        c=json.dumps(content),
+    )
+    with pytest.raises(StoredVersionAltered, match="was changed in the database"):
+        decide(fishing_store, YOUNG_RICH)
+    with pytest.raises(StoredVersionAltered):
+        services.list_versions(fishing_store)
+    result = services.verify_audit_chain(fishing_store)
+    assert result.broken is not None and result.broken.fields == ("rule_versions",)
+    assert "fishing-licence 2024-01-01 was changed in the database" in result.broken.reason
+
+
+def test_a_rule_version_window_edited_in_its_column_is_refused(fishing_store: Storage) -> None:
+    tamper(
+        fishing_store,
+        "UPDATE rule_versions SET effective_to = :d WHERE version = '2024-01-01'",
+        d=dt.date(2024, 3, 1),
+    )
+    with pytest.raises(StoredVersionAltered, match="effective_to disagree"):
+        services.get_version(fishing_store, "fishing-licence", "2024-01-01")

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import delete, exc, or_, select, update
 
-from eligibility.errors import Conflict
+from eligibility.errors import Conflict, StoredVersionAltered
 from eligibility.model import Status
 from eligibility.records import (
     ApiKey,
@@ -30,6 +30,17 @@ def _values(record: Any) -> dict[str, Any]:
 
 def _record(kind: type[R], row: Base) -> R:
     return kind(**{f.name: getattr(row, f.name) for f in fields(kind)})  # type: ignore[arg-type]
+
+
+def _version(row: RuleVersionRow) -> StoredVersion:
+    """The stored version of a row, verified against its content hash on every load."""
+    stored: StoredVersion = _record(StoredVersion, row)
+    problem = stored.integrity_problem()
+    if problem is not None:
+        raise StoredVersionAltered(
+            f"{stored.ruleset_id} {stored.version} was changed in the database: {problem}"
+        )
+    return stored
 
 
 class SqlVersions:
@@ -65,13 +76,13 @@ class SqlVersions:
     def get(self, ruleset_id: str, version: str) -> StoredVersion | None:
         with self.db.read() as session:
             row = session.get(RuleVersionRow, (ruleset_id, version))
-            return _record(StoredVersion, row) if row is not None else None
+            return _version(row) if row is not None else None
 
     def by_hash(self, content_hash: str) -> StoredVersion | None:
         query = select(RuleVersionRow).where(RuleVersionRow.content_hash == content_hash)
         with self.db.read() as session:
             row = session.scalars(query).first()
-            return _record(StoredVersion, row) if row is not None else None
+            return _version(row) if row is not None else None
 
     def list(self, ruleset_id: str | None = None) -> list[StoredVersion]:
         query = select(RuleVersionRow).order_by(
@@ -80,7 +91,7 @@ class SqlVersions:
         if ruleset_id is not None:
             query = query.where(RuleVersionRow.ruleset_id == ruleset_id)
         with self.db.read() as session:
-            return [_record(StoredVersion, row) for row in session.scalars(query)]
+            return [_version(row) for row in session.scalars(query)]
 
     def covering(self, ruleset_id: str, day: dt.date) -> StoredVersion | None:
         query = (
@@ -96,7 +107,7 @@ class SqlVersions:
         )
         with self.db.read() as session:
             row = session.scalars(query).first()
-            return _record(StoredVersion, row) if row is not None else None
+            return _version(row) if row is not None else None
 
 
 class SqlSessions:
