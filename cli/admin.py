@@ -19,16 +19,37 @@ def db() -> None:
     """The database: migrations."""
 
 
+APP_ROLE = click.option(
+    "--app-role",
+    envvar="DATABASE_APP_ROLE",
+    help="PostgreSQL role the service connects as: granted INSERT and SELECT on decisions "
+    "and what else it needs, nothing more (default $DATABASE_APP_ROLE).",
+)
+
+
 @db.command()
 @database_option
-def upgrade(url: str | None) -> None:
+@APP_ROLE
+def upgrade(url: str | None, app_role: str | None) -> None:
     """Migrate the database to the latest schema (creates it if needed)."""
     from eligibility.storage.migrate import current
     from eligibility.storage.migrate import upgrade as migrate
 
     with reported():
-        migrate(database_url(url))
+        migrate(database_url(url), app_role=app_role)
         click.echo(f"database at revision {current(database_url(url))}")
+
+
+@db.command()
+@click.argument("role")
+@database_option
+def grant(role: str, url: str | None) -> None:
+    """Grant ROLE the service's privileges on the current schema (PostgreSQL; idempotent)."""
+    from eligibility.storage.migrate import grant_app_role
+
+    with reported():
+        grant_app_role(database_url(url), role)
+    click.echo(f"granted {role}: SELECT and INSERT on decisions, and the service's other tables")
 
 
 # --- keys -------------------------------------------------------------------------------------

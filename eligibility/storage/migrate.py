@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
@@ -20,8 +22,13 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Migrate the database at `url` to `revision`; StorageUnavailable if it cannot be reached."""
+def upgrade(url: str, revision: str = "head", app_role: str | None = None) -> None:
+    """Migrate the database at `url` to `revision`; StorageUnavailable if it cannot be reached.
+
+    `app_role` (default $DATABASE_APP_ROLE) is the PostgreSQL role the application
+    connects as: migrations grant it what the service needs (INSERT and SELECT on
+    decisions, nothing more) and create it NOLOGIN if it does not exist.
+    """
     database = Database(url)
     try:
         with guard(), database.engine.begin() as connection:
@@ -31,6 +38,7 @@ def upgrade(url: str, revision: str = "head") -> None:
                 )
             config = alembic_config()
             config.attributes["connection"] = connection
+            config.attributes["app_role"] = app_role or os.environ.get("DATABASE_APP_ROLE")
             command.upgrade(config, revision)
     finally:
         database.dispose()
@@ -46,3 +54,24 @@ def current(url: str) -> str | None:
             return MigrationContext.configure(connection).get_current_revision()
     finally:
         database.dispose()
+
+
+def grant_app_role(url: str, role: str) -> None:
+    """Give `role` the application's privileges on the migrated schema now (PostgreSQL)."""
+    from eligibility.storage.sql.privileges import grant
+
+    database = Database(url)
+    try:
+        with guard(), database.engine.begin() as connection:
+            grant(connection, role)
+    finally:
+        database.dispose()
+
+
+def head_revision() -> str:
+    """The newest revision the packaged migrations lead to."""
+    from alembic.script import ScriptDirectory
+
+    found = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert found is not None
+    return found

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 
 from eligibility.storage.sql.engine import normalise_url
 
@@ -52,3 +52,28 @@ def _postgres_schema(base_url: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def bypassing_append_only(engine: Engine) -> Iterator[Connection]:
+    """A transaction in which the append-only triggers are off, as the tables' owner could do.
+
+    Tests use it to play a database writer who edits decisions behind the service's back;
+    the triggers are on again when the transaction ends.
+    """
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            for table in ("decisions", "chain_head"):
+                connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+            yield connection
+            for table in ("decisions", "chain_head"):
+                connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+            return
+        triggers = connection.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        ).all()
+        for name, _ in triggers:
+            connection.execute(text(f'DROP TRIGGER "{name}"'))
+        yield connection
+        for _, sql in triggers:
+            connection.execute(text(sql))

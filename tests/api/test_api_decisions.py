@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from eligibility.storage.testing import bypassing_append_only
 from tests.api.api_helpers import assert_problem
 
 DECISIONS = "/v1/decisions"
@@ -155,7 +156,7 @@ def test_verify_the_chain_and_detect_tampering(
         "message": "ok (3 records)",
     }
     database = stored_app.extensions["eligibility"].storage.db
-    with database.engine.begin() as connection:
+    with bypassing_append_only(database.engine) as connection:
         connection.execute(text("UPDATE decisions SET client = 'someone else' WHERE sequence = 2"))
     verified = api.get("/v1/audit/verify", headers=keys["auditor"]).get_json()
     assert verified["ok"] is False
