@@ -6,6 +6,7 @@ every problem is reported at once. Published versions never change (409).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -13,9 +14,9 @@ from flask import Blueprint, request, url_for
 from marshmallow import Schema, fields
 
 from api.auth import principal, require
-from api.errors import InvalidRequest, UnsupportedMediaType
+from api.errors import InvalidRequest, PreconditionRequired, UnsupportedMediaType
 from api.jsonio import is_json_type, parse_bytes, reject_nul
-from api.openapi import Reply, operation
+from api.openapi import Reply, header, operation
 from api.ruleset_schemas import VersionSchema
 from api.state import state
 from eligibility import services
@@ -26,6 +27,12 @@ bp = Blueprint("authoring", __name__, url_prefix="/v1/rulesets")
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
 MAX_NODES = 200_000  # after expanding YAML aliases: a "billion laughs" document is refused
 MAX_DEPTH = 64
+STRING = {"schema": {"type": "string"}}
+REVIEWED = header(
+    "If-Match",
+    'The content hash that was reviewed, as an ETag: "<content_hash>". Required.',
+    required=True,
+)
 
 
 class DraftSchema(Schema):
@@ -132,7 +139,28 @@ def _declared_ruleset(document: dict[str, Any] | str) -> Any:
 
 def _version_reply(stored: StoredVersion, status: int = 200) -> Reply:
     where = url_for("rulesets.get_version", ruleset_id=stored.ruleset_id, version=stored.version)
-    return Reply(compile_cache().stored(stored), status, {"Location": where})
+    headers = {"Location": where, "ETag": content_etag(stored.content_hash)}
+    return Reply(compile_cache().stored(stored), status, headers)
+
+
+def content_etag(content_hash: str) -> str:
+    """A version's entity tag: its content hash (what a reviewer read, and publishes)."""
+    return f'"{content_hash}"'
+
+
+def reviewed_hash() -> str:
+    """The content hash the publisher reviewed, from If-Match; 428 when it is not given."""
+    sent = (request.headers.get("If-Match") or "").strip()
+    found = re.fullmatch(r'"([0-9a-f]{64})"', sent)
+    if found is None:
+        message = (
+            "send the content hash you reviewed as If-Match: \"<content_hash>\" "
+            "(the ETag of GET /v1/rulesets/{id}/versions/{version})"
+        )
+        raise PreconditionRequired(
+            "publishing needs the reviewed content hash", errors={"If-Match": [message]}
+        )
+    return found.group(1)
 
 
 @bp.post("/<ruleset_id>/versions")
@@ -145,7 +173,7 @@ def _version_reply(stored: StoredVersion, status: int = 200) -> Reply:
     errors=(409,),
     storage=True,
     tag="authoring",
-    headers_out={"Location": {"schema": {"type": "string"}}},
+    headers_out={"Location": STRING, "ETag": STRING},
     load_body=False,  # YAML or JSON in the rule-file format: the core reports every problem
 )
 def create_draft(ruleset_id: str) -> Reply:
@@ -161,10 +189,30 @@ def create_draft(ruleset_id: str) -> Reply:
 
 @bp.post("/<ruleset_id>/versions/<version>/publish")
 @require("publisher")
-@operation(VersionSchema, errors=(404, 409, 422), storage=True, tag="authoring")
+@operation(
+    VersionSchema,
+    errors=(404, 409, 412, 422, 428),
+    storage=True,
+    tag="authoring",
+    headers_in=(REVIEWED,),
+    headers_out={"ETag": STRING},
+)
 def publish(ruleset_id: str, version: str) -> Reply:
-    """Publish a draft once all its scenarios pass; from then on it never changes."""
-    stored = services.publish(state().storage, ruleset_id, version, principal().client)
+    """Publish exactly the content reviewed (If-Match: its content hash) once its scenarios pass.
+
+    Without If-Match: 428. If the draft was sent again since it was read (another
+    content hash): 412 with the current ETag, and nothing is published. With
+    PUBLISH_MAKER_CHECKER on, the author of the content may not publish it (403).
+    From then on the version never changes.
+    """
+    stored = services.publish(
+        state().storage,
+        ruleset_id,
+        version,
+        principal().client,
+        reviewed_hash=reviewed_hash(),
+        maker_checker=state().config.publish_maker_checker,
+    )
     state().catalogue.forget()
     return _version_reply(stored)
 

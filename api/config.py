@@ -54,6 +54,8 @@ class Config:
     # How long a worker trusts its memory of which version covers a date before asking the
     # database again (publications made through another worker show up after this delay).
     version_cache_seconds: float = 5.0
+    # Maker-checker: the author of a version's content may not publish it.
+    publish_maker_checker: bool = False
     # Signed checkpoints of the decision chain (CHECKPOINT_DIR, CHECKPOINT_KEY_FILE, …).
     checkpoints: CheckpointSettings = field(default_factory=CheckpointSettings)
     testing: bool = False
@@ -64,7 +66,8 @@ class Config:
         """Settings from DATABASE_URL, ELIGIBILITY_RULES, ANONYMOUS_ACCESS, CORS_ORIGINS, …
 
         … SESSION_IDLE_SECONDS, MAX_CONTENT_LENGTH, VERSION_CACHE_SECONDS,
-        ELIGIBILITY_ENGINE (durable or pure) and the CHECKPOINT_* settings.
+        ELIGIBILITY_ENGINE (durable or pure), PUBLISH_MAKER_CHECKER and the CHECKPOINT_*
+        settings.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {"checkpoints": CheckpointSettings.from_env(env)}
@@ -74,6 +77,8 @@ class Config:
             values["rules"] = _list(env["ELIGIBILITY_RULES"].replace(os.pathsep, ","))
         if "ANONYMOUS_ACCESS" in env:
             values["anonymous_access"] = _flag(env["ANONYMOUS_ACCESS"])
+        if "PUBLISH_MAKER_CHECKER" in env:
+            values["publish_maker_checker"] = _flag(env["PUBLISH_MAKER_CHECKER"])
         if "CORS_ORIGINS" in env:
             values["cors_origins"] = _list(env["CORS_ORIGINS"])
         if env.get("ELIGIBILITY_ENGINE"):

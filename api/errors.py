@@ -22,6 +22,7 @@ from eligibility.errors import (
     EligibilityError,
     InvalidCursor,
     InvalidRequestError,
+    NotAllowed,
     NotFound,
     NoVersionApplies,
     PreconditionFailed,
@@ -92,6 +93,12 @@ class Forbidden(ApiError):
     status, slug, title = 403, "forbidden", "Forbidden"
 
 
+class PreconditionRequired(ApiError):
+    """A change that must name the state it was made on, sent without If-Match (428)."""
+
+    status, slug, title = 428, "precondition-required", "If-Match required"
+
+
 class ServiceUnavailable(ApiError):
     """Storage (or another dependency) cannot be reached (503)."""
 
@@ -106,6 +113,7 @@ class ServiceUnavailable(ApiError):
 _STATUS_BY_BRANCH: tuple[tuple[type[EligibilityError], int], ...] = (
     (NotFound, 404),
     (PreconditionFailed, 412),
+    (NotAllowed, 403),
     (InvalidRequestError, 422),
     (Conflict, 409),
     (RuleFileError, 422),
@@ -187,6 +195,9 @@ def _core(error: EligibilityError) -> Response:
     if status >= 500:
         log.error("core failure: %s: %s", error.__class__.__name__, error)
         return problem(500, error.code, error.title)
+    if isinstance(error, PreconditionFailed):  # the state the client should read again
+        current = error.current if error.current.startswith('"') else f'"{error.current}"'
+        return problem(status, error.code, error.title, _detail(error), {"ETag": current})
     return problem(status, error.code, error.title, _detail(error), **_members(error))
 
 

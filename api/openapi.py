@@ -42,6 +42,7 @@ _REASONS = {
     413: "The body is too large",
     415: "The body is not JSON",
     422: "Invalid request or answers",
+    428: "If-Match is required",
     500: "Internal error (no details are given)",
     503: "Storage unavailable",
 }

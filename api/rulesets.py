@@ -19,7 +19,6 @@ from api.ruleset_schemas import (
 )
 from api.state import state
 from eligibility.catalogue import RulesetVersions
-from eligibility.compiler import CompiledRuleSet
 from eligibility.evaluation import choose_locale
 from eligibility.records import Role
 
@@ -45,10 +44,19 @@ def get_ruleset(ruleset_id: str) -> RulesetVersions:
 
 @bp.get("/<ruleset_id>/versions/<version>")
 @require(*READERS, public=True)
-@operation(VersionSchema, errors=(404,), tag="rulesets")
-def get_version(ruleset_id: str, version: str) -> CompiledRuleSet:
-    """One version in full: questions, parameters, derived values, rules, goals and their texts."""
-    return state().catalogue.version(ruleset_id, version, principal().sees_drafts)
+@operation(
+    VersionSchema,
+    errors=(404,),
+    tag="rulesets",
+    headers_out={"ETag": {"schema": {"type": "string"}, "description": "The content hash"}},
+)
+def get_version(ruleset_id: str, version: str) -> Reply:
+    """One version in full: questions, parameters, derived values, rules, goals and their texts.
+
+    The ETag is the content hash: publishing sends it back as If-Match.
+    """
+    found = state().catalogue.version(ruleset_id, version, principal().sees_drafts)
+    return Reply(found, headers={"ETag": f'"{found.content_hash}"'})
 
 
 @bp.get("/<ruleset_id>/versions/<version>/questions")

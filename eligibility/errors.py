@@ -20,6 +20,8 @@ EligibilityError                    root; every error the core raises on purpose
 │   │   ├── ImmutableVersion        a published version's content would change
 │   │   ├── ChainBroken             the decision chain fails verification: no checkpoint
 │   │   └── CheckpointsNotConfigured  checkpoints asked for, none set up
+│   ├── NotAllowed                  a rule of the process forbids it (403)
+│   │   └── SameAuthorAndPublisher  maker-checker: the author may not publish
 │   └── PreconditionFailed          the caller's ETag is stale: the record changed meanwhile
 └── ServiceError                    the service cannot do it now; nothing was changed
     ├── StorageUnavailable          the database cannot be reached (retry later)
@@ -240,6 +242,18 @@ class CheckpointsNotConfigured(Conflict):
     """Checkpoints were asked for, but no directory or signing key is set up."""
 
     code, title = "checkpoints-not-configured", "Checkpoints are not set up"
+
+
+class NotAllowed(RequestError):
+    """The caller may not do this, whatever their role (a rule of the process)."""
+
+    code, title = "not-allowed", "Not allowed"
+
+
+class SameAuthorAndPublisher(NotAllowed):
+    """Maker-checker: the author of a version's content may not also publish it."""
+
+    code, title = "maker-checker", "The author may not publish"
 
 
 class PreconditionFailed(RequestError):

@@ -31,8 +31,13 @@ class VersionRepository(Protocol):
         """Insert a new version; Conflict if one with this id is already stored."""
         ...
 
-    def replace(self, version: StoredVersion, expected_status: Status) -> None:
-        """Overwrite a stored version if its stored status is still `expected_status`."""
+    def replace(
+        self, version: StoredVersion, expected_status: Status, expected_hash: str | None = None
+    ) -> None:
+        """Overwrite a stored version if its status (and content hash) are still as expected.
+
+        Conflict otherwise, and nothing is written.
+        """
         ...
 
     def get(self, ruleset_id: str, version: str) -> StoredVersion | None:

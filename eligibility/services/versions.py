@@ -14,9 +14,11 @@ from eligibility.compiler import compile_ruleset
 from eligibility.errors import (
     Conflict,
     ImmutableVersion,
+    PreconditionFailed,
     Problem,
     RuleSetError,
     RuleSetNotFound,
+    SameAuthorAndPublisher,
     ScenariosFailed,
     VersionNotFound,
 )
@@ -174,17 +176,36 @@ def create_draft(store: Storage, data: Mapping[str, Any] | str, author: str) -> 
     return record
 
 
-def publish(store: Storage, ruleset_id: str, version: str, publisher: str) -> StoredVersion:
+def publish(
+    store: Storage,
+    ruleset_id: str,
+    version: str,
+    publisher: str,
+    *,
+    reviewed_hash: str | None = None,
+    maker_checker: bool = False,
+) -> StoredVersion:
     """Publish a draft after all its scenarios pass; ScenariosFailed otherwise.
 
-    Publishing an already published version is a no-op; a retired version
+    With `reviewed_hash`, exactly that content is published: a draft sent again
+    since (another content hash) is refused with PreconditionFailed, also when it
+    is sent while publishing. With `maker_checker`, the author of the content may
+    not publish it (SameAuthorAndPublisher): API keys with the same name are one
+    person. Publishing an already published version is a no-op; a retired version
     cannot be published again (Conflict).
     """
     stored = get_version(store, ruleset_id, version)
+    if reviewed_hash is not None and stored.content_hash != reviewed_hash:
+        raise PreconditionFailed(reviewed_hash, stored.content_hash)
     if stored.status == "published":
         return stored
     if stored.status == "retired":
         raise Conflict(f"{ruleset_id} {version} is retired and cannot be published again")
+    if maker_checker and _person(store, stored.created_by) == _person(store, publisher):
+        raise SameAuthorAndPublisher(
+            f"{ruleset_id} {version} was written by {_person(store, publisher)}; "
+            "another person must publish it"
+        )
     results = run_scenarios(compile_cache().stored(stored), stored_ruleset(stored))
     failures = [r for r in results if not r.passed]
     if failures:
@@ -192,8 +213,20 @@ def publish(store: Storage, ruleset_id: str, version: str, publisher: str) -> St
     refuse_overlap(stored, store.versions.list(ruleset_id), f"{ruleset_id}/{version}")
     now = store.now()
     published = replace(stored, status="published", published_at=now, published_by=publisher)
-    store.versions.replace(published, "draft")
+    try:
+        store.versions.replace(published, "draft", expected_hash=stored.content_hash)
+    except Conflict:
+        current = get_version(store, ruleset_id, version)
+        if current.content_hash != stored.content_hash:  # sent again while we checked it
+            raise PreconditionFailed(stored.content_hash, current.content_hash) from None
+        raise
     return published
+
+
+def _person(store: Storage, client: str) -> str:
+    """Who acts: the name of the API key (one person may hold an author and a publisher key)."""
+    key = store.keys.get(client.removeprefix("key:")) if client.startswith("key:") else None
+    return (key.name if key is not None else client).strip().casefold()
 
 
 def publish_files(store: Storage, paths: Iterable[Path], publisher: str) -> list[StoredVersion]:
@@ -209,7 +242,10 @@ def publish_files(store: Storage, paths: Iterable[Path], publisher: str) -> list
             create_draft(store, stored_document(ruleset), publisher)
         elif (refusal := _refusal(ruleset, stored)) is not None:
             raise ImmutableVersion(refusal)
-        published.append(publish(store, ruleset.id, ruleset.version, publisher))
+        reviewed = ruleset_hash(ruleset)
+        published.append(
+            publish(store, ruleset.id, ruleset.version, publisher, reviewed_hash=reviewed)
+        )
     return published
 
 

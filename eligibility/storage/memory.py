@@ -45,12 +45,16 @@ class MemoryVersions:
             raise Conflict(f"{key[0]} {key[1]} is already stored")
         self.items[key] = version
 
-    def replace(self, version: StoredVersion, expected_status: Status) -> None:
+    def replace(
+        self, version: StoredVersion, expected_status: Status, expected_hash: str | None = None
+    ) -> None:
         key = (version.ruleset_id, version.version)
         current = self.items.get(key)
         if current is None or current.status != expected_status:
             found = current.status if current else "missing"
             raise Conflict(f"{key[0]} {key[1]} is {found}, not {expected_status}")
+        if expected_hash is not None and current.content_hash != expected_hash:
+            raise Conflict(f"{key[0]} {key[1]} has other content now")
         self.items[key] = version
 
     def get(self, ruleset_id: str, version: str) -> StoredVersion | None:

@@ -9,6 +9,8 @@ import pytest
 import yaml
 from flask.testing import FlaskClient
 
+from eligibility import services
+from eligibility.storage.sql import SqlStorage
 from tests.api.api_helpers import assert_problem
 
 VERSIONS = "/v1/rulesets/fishing-licence/versions"
@@ -91,13 +93,22 @@ def test_yaml_syntax_errors_have_a_line(api: FlaskClient, keys: Any) -> None:
     assert body["problems"][0]["line"] >= 1
 
 
+def reviewed(api: FlaskClient, keys: Any, version: str = "2025-01-01") -> dict[str, str]:
+    """The publisher's headers with the ETag of the version as read (what was reviewed)."""
+    read = api.get(f"{VERSIONS}/{version}", headers=keys["publisher"])
+    assert read.headers["ETag"] == f'"{read.get_json()["content_hash"]}"'
+    return {**keys["publisher"], "If-Match": read.headers["ETag"]}
+
+
 def test_publish_then_never_change(api: FlaskClient, keys: Any) -> None:
     post_draft(api, keys)
     url = f"{VERSIONS}/2025-01-01/publish"
-    response = api.post(url, headers=keys["publisher"])
+    headers = reviewed(api, keys)
+    response = api.post(url, headers=headers)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["status"] == "published"
-    assert api.post(url, headers=keys["publisher"]).status_code == 200  # again: a no-op
+    assert response.headers["ETag"] == headers["If-Match"]
+    assert api.post(url, headers=headers).status_code == 200  # again: a no-op
     changed = DRAFT_2025.replace("1000.00", "999.00")
     assert_problem(post_draft(api, keys, changed), 409, "immutable-version")
     body = {"ruleset": "fishing-licence", "as_of": "2025-03-01", "answers": {"age": 70}}
@@ -107,7 +118,7 @@ def test_publish_then_never_change(api: FlaskClient, keys: Any) -> None:
 def test_publishing_needs_passing_scenarios(api: FlaskClient, keys: Any) -> None:
     failing = DRAFT_2025.replace("expect: {eligible: false}", "expect: {eligible: true}")
     assert post_draft(api, keys, failing).status_code == 201
-    response = api.post(f"{VERSIONS}/2025-01-01/publish", headers=keys["publisher"])
+    response = api.post(f"{VERSIONS}/2025-01-01/publish", headers=reviewed(api, keys))
     body = assert_problem(response, 422, "scenarios-failed")
     assert body["failures"][0]["scenario"] == "the lower limit refuses an income of 1100"
 
@@ -156,3 +167,50 @@ def test_hostile_and_wrong_bodies(
 ) -> None:
     response = api.post(VERSIONS, data=text, content_type=content_type, headers=keys["author"])
     assert_problem(response, status)
+
+
+def test_publishing_needs_the_reviewed_content_hash(api: FlaskClient, keys: Any) -> None:
+    sent = post_draft(api, keys)
+    url = f"{VERSIONS}/2025-01-01/publish"
+    for missing in ({}, {"If-Match": "*"}, {"If-Match": "not-a-hash"}):
+        body = assert_problem(
+            api.post(url, headers={**keys["publisher"], **missing}), 428, "precondition-required"
+        )
+        assert "If-Match" in body["errors"]
+    headers = reviewed(api, keys)
+    assert headers["If-Match"] == sent.headers["ETag"]
+    resent = post_draft(api, keys, DRAFT_2025.replace("1000.00", "950.00"))  # after the review
+    assert resent.headers["ETag"] != headers["If-Match"]
+    stale = api.post(url, headers=headers)
+    assert_problem(stale, 412, "precondition-failed")
+    assert stale.headers["ETag"] == resent.headers["ETag"]
+    still = api.get(f"{VERSIONS}/2025-01-01", headers=keys["publisher"]).get_json()
+    assert still["status"] == "draft"
+    published = api.post(url, headers=reviewed(api, keys))
+    assert published.get_json()["status"] == "published"
+    params = {p["id"]: p for p in published.get_json()["parameters"]}
+    assert params["income_limit"]["value"] == "950.00"
+    assert_problem(api.post(url, headers=headers), 412)  # published, but not what was reviewed
+
+
+def test_maker_checker_refuses_the_author_as_publisher(
+    make_app: Any, database_url: str
+) -> None:
+    storage = SqlStorage(database_url)
+    try:
+        app = make_app(STORAGE=storage, PUBLISH_MAKER_CHECKER=True)
+        api = app.test_client()
+        tokens = {}
+        for role, name in (("author", "Alice"), ("publisher", "alice "), ("publisher", "Bob")):
+            token, _ = services.create_key(storage, role, name)  # type: ignore[arg-type]
+            tokens[(role, name)] = {"Authorization": f"Bearer {token}"}
+        author = {"author": tokens[("author", "Alice")], "publisher": tokens[("publisher", "Bob")]}
+        post_draft(api, author)
+        url = f"{VERSIONS}/2025-01-01/publish"
+        alice = {**tokens[("publisher", "alice ")], "If-Match": reviewed(api, author)["If-Match"]}
+        refused = assert_problem(api.post(url, headers=alice), 403, "maker-checker")
+        assert "another person must publish it" in refused["detail"]
+        bob = reviewed(api, author)
+        assert api.post(url, headers=bob).get_json()["status"] == "published"
+    finally:
+        storage.close()

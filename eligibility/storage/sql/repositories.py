@@ -56,18 +56,19 @@ class SqlVersions:
         except exc.IntegrityError as error:
             raise Conflict(f"{version.ruleset_id} {version.version} is already stored") from error
 
-    def replace(self, version: StoredVersion, expected_status: Status) -> None:
+    def replace(
+        self, version: StoredVersion, expected_status: Status, expected_hash: str | None = None
+    ) -> None:
         values = _values(version)
+        query = update(RuleVersionRow).where(
+            RuleVersionRow.ruleset_id == version.ruleset_id,
+            RuleVersionRow.version == version.version,
+            RuleVersionRow.status == expected_status,
+        )
+        if expected_hash is not None:
+            query = query.where(RuleVersionRow.content_hash == expected_hash)
         with self.db.write() as session:
-            done = session.execute(
-                update(RuleVersionRow)
-                .where(
-                    RuleVersionRow.ruleset_id == version.ruleset_id,
-                    RuleVersionRow.version == version.version,
-                    RuleVersionRow.status == expected_status,
-                )
-                .values(**values)
-            )
+            done = session.execute(query.values(**values))
             if done.rowcount != 1:  # type: ignore[attr-defined]
                 raise Conflict(
                     f"{version.ruleset_id} {version.version} is no longer {expected_status}"
