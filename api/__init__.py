@@ -143,11 +143,12 @@ def _blueprints(app: Flask) -> None:
         evaluations,
         health,
         openapi,
+        replays,
         rulesets,
         sessions,
     )
 
-    modules = (health, rulesets, authoring, evaluations, sessions, decisions, audit)
+    modules = (health, rulesets, authoring, evaluations, sessions, decisions, audit, replays)
     for module in (*modules, openapi, docs_page):
         app.register_blueprint(module.bp)
 

@@ -54,6 +54,8 @@ class Config:
     # How long a worker trusts its memory of which version covers a date before asking the
     # database again (publications made through another worker show up after this delay).
     version_cache_seconds: float = 5.0
+    # Impact for authors: amounts summed over fewer decisions than this are withheld.
+    impact_min_group: int = 5
     # Maker-checker: the author of a version's content may not publish it.
     publish_maker_checker: bool = False
     # Signed checkpoints of the decision chain (CHECKPOINT_DIR, CHECKPOINT_KEY_FILE, …).
@@ -66,8 +68,8 @@ class Config:
         """Settings from DATABASE_URL, ELIGIBILITY_RULES, ANONYMOUS_ACCESS, CORS_ORIGINS, …
 
         … SESSION_IDLE_SECONDS, MAX_CONTENT_LENGTH, VERSION_CACHE_SECONDS,
-        ELIGIBILITY_ENGINE (durable or pure), PUBLISH_MAKER_CHECKER and the CHECKPOINT_*
-        settings.
+        ELIGIBILITY_ENGINE (durable or pure), PUBLISH_MAKER_CHECKER, IMPACT_MIN_GROUP and
+        the CHECKPOINT_* settings.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {"checkpoints": CheckpointSettings.from_env(env)}
@@ -83,7 +85,7 @@ class Config:
             values["cors_origins"] = _list(env["CORS_ORIGINS"])
         if env.get("ELIGIBILITY_ENGINE"):
             values["engine"] = _engine(env["ELIGIBILITY_ENGINE"])
-        for name in ("SESSION_IDLE_SECONDS", "MAX_CONTENT_LENGTH"):
+        for name in ("SESSION_IDLE_SECONDS", "MAX_CONTENT_LENGTH", "IMPACT_MIN_GROUP"):
             if env.get(name):
                 values[name.lower()] = int(env[name])
         if env.get("VERSION_CACHE_SECONDS"):

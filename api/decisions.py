@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request, stream_with_context, url_for
 
+from api.audit_schemas import ReplayRequestSchema, ReplaySchema
 from api.auth import principal, require
 from api.errors import InvalidRequest
 from api.evaluations import evaluation_request
@@ -17,8 +18,6 @@ from api.record_schemas import (
     DecisionPageSchema,
     DecisionSchema,
     ExportQuerySchema,
-    ReplayRequestSchema,
-    ReplaySchema,
 )
 from api.schemas import EvaluationRequestSchema
 from api.state import state

@@ -1,13 +1,13 @@
-"""HTTP payload schemas of stored things: interview sessions, decisions, replays, audit."""
+"""HTTP payload schemas of stored things: interview sessions and decisions."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import INCLUDE, Schema, fields, validate
 
-from api.fields import AnyJson, Inline, Scalar, pick
+from api.fields import Inline, Scalar, pick
 from api.schemas import (
     ID,
     LOCALE,
@@ -187,158 +187,3 @@ class DecisionPageSchema(Schema):
     items = fields.List(fields.Nested(DecisionSchema), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
     next = fields.String(allow_none=True, required=True)
-
-
-# --- replay and audit -------------------------------------------------------------------------
-
-
-class WhatIfMixin(RequestSchema):
-    """Replay under another version: named (drafts too) or the one covering `as_of`."""
-
-    version = fields.String(validate=ID)
-    as_of = fields.Date()
-
-    @validates_schema
-    def _one_target(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if "version" in data and "as_of" in data:
-            raise ValidationError("give version or as_of, not both", "version")
-
-
-class ReplayRequestSchema(WhatIfMixin):
-    """What to replay one decision under (nothing: its recorded version)."""
-
-
-class DifferenceSchema(Schema):
-    """One place where the replayed outcome differs."""
-
-    path = fields.String(required=True)
-    recorded = AnyJson(required=True)
-    replayed = AnyJson(required=True)
-
-
-class ReplaySchema(Schema):
-    """A decision re-evaluated: identical, or every difference."""
-
-    decision_id = fields.String(required=True)
-    ruleset = fields.String(required=True, attribute="ruleset_id")
-    recorded_version = fields.String(required=True)
-    replayed_version = fields.String(required=True)
-    replayed_content_hash = fields.String(required=True, attribute="replayed_hash")
-    as_of = fields.Date(required=True)
-    identical = fields.Boolean(required=True)
-    differences = fields.List(fields.Nested(DifferenceSchema), required=True)
-    error = fields.String(allow_none=True)
-
-
-class ReplayFiltersSchema(RequestSchema):
-    """Which of the rule set's decisions a batch replay takes."""
-
-    version = fields.String(validate=ID)
-    from_ = Moment(data_key="from")
-    to = MomentEnd()
-    eligible = fields.Boolean()
-
-
-class ReplayJobRequestSchema(WhatIfMixin):
-    """A batch replay (what-if) of a rule set's decisions."""
-
-    ruleset = fields.String(required=True, validate=ID)
-    filters = fields.Nested(ReplayFiltersSchema, load_default=dict)
-
-
-class ReplaySummarySchema(Schema):
-    """Counts of a batch replay."""
-
-    total = fields.Integer(required=True)
-    unchanged = fields.Integer(required=True)
-    changed = fields.Integer(required=True)
-    failed = fields.Integer(required=True)
-    by_goal = fields.Dict(
-        keys=fields.String(),
-        values=fields.Dict(keys=fields.String(), values=fields.Integer()),
-        required=True,
-    )
-    changed_ids = fields.List(fields.String(), required=True)
-    failed_ids = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
-
-
-class ReplayJobSchema(Schema):
-    """A batch replay and how far it got."""
-
-    id = fields.String(required=True)
-    ruleset = fields.String(required=True, attribute="ruleset_id")
-    target_version = fields.String(allow_none=True)
-    target_as_of = fields.Date(allow_none=True)
-    status = fields.String(
-        required=True, metadata={"enum": ["pending", "running", "done", "failed"]}
-    )
-    total = fields.Integer(required=True)
-    processed = fields.Integer(required=True)
-    summary = fields.Nested(ReplaySummarySchema, required=True)
-    created_at = fields.DateTime(required=True)
-    started_at = fields.DateTime(allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
-    error = fields.String(allow_none=True)
-
-
-class ReplayJobListSchema(Schema):
-    """Every batch replay, newest first."""
-
-    items = fields.List(fields.Nested(ReplayJobSchema), required=True)
-
-
-class BrokenRecordSchema(Schema):
-    """The first record (or checkpoint) that fails verification."""
-
-    sequence = fields.Integer(required=True)
-    id = fields.String(allow_none=True)
-    reason = fields.String(required=True)
-    fields_ = fields.List(fields.String(), data_key="fields", attribute="fields", required=True)
-    checkpoint = fields.String(
-        allow_none=True,
-        metadata={"description": "The checkpoint the chain fails to match (or cannot trust)."},
-    )
-
-
-class VerificationSchema(Schema):
-    """The outcome of verifying the hash chain (and the signed checkpoints, when kept)."""
-
-    ok = fields.Boolean(required=True)
-    checked = fields.Integer(required=True)
-    broken = fields.Nested(BrokenRecordSchema, allow_none=True, required=True)
-    checkpoints = fields.Integer(
-        required=True, metadata={"description": "Checkpoints the chain was compared with."}
-    )
-    latest_checkpoint = fields.String(allow_none=True, required=True)
-    after_latest = fields.Integer(
-        required=True,
-        metadata={"description": "Records after the latest checkpoint (the chain alone vouches)."},
-    )
-    message = pick(str, "string", True)
-
-
-class CheckpointSchema(Schema):
-    """A signed checkpoint of the chain head (verify `signature` over the other members)."""
-
-    format = fields.String(required=True, metadata={"example": "eligibility-checkpoint/1"})
-    sequence = fields.Integer(required=True)
-    head_hash = fields.String(required=True)
-    created_at = fields.String(required=True, metadata={"format": "date-time"})
-    key_id = fields.String(required=True, metadata={"example": "ed25519:0123456789abcdef"})
-    signature = fields.String(
-        required=True, metadata={"description": "Base64 Ed25519 signature of the payload."}
-    )
-    name = fields.String(required=True)
-    public_key = fields.String(
-        allow_none=True,
-        metadata={"description": "The PEM public key of key_id, if trusted here."},
-    )
-
-
-class AuditHeadSchema(Schema):
-    """The chain head now and the latest signed checkpoint."""
-
-    sequence = fields.Integer(required=True)
-    hash = fields.String(required=True)
-    latest_checkpoint = fields.Nested(CheckpointSchema, allow_none=True, required=True)
-    records_since_checkpoint = fields.Integer(required=True)

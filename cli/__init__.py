@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from cli import admin, audit, publishing, serve
+from cli import admin, audit, publishing, replay, serve
 from cli.rules import rules
 
 
@@ -23,7 +23,7 @@ main.add_command(rules)
 main.add_command(admin.db)
 main.add_command(admin.keys)
 main.add_command(audit.audit)
-main.add_command(admin.replay)
+main.add_command(replay.replay)
 main.add_command(serve.serve)
 
 __all__ = ["main"]

@@ -1,14 +1,12 @@
-"""Operator and auditor commands: db upgrade, API keys, replay (audit: `cli/audit.py`)."""
+"""Operator commands: db upgrade and grants, API keys (audit and replay: their own modules)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import click
 
 from cli.common import database_option, reported, storage
 from eligibility import services
-from eligibility.records import ROLES, DecisionFilter, ReplaySummary
+from eligibility.records import ROLES
 from eligibility.storage import database_url
 
 # --- db ---------------------------------------------------------------------------------------
@@ -96,61 +94,6 @@ def revoke_key(key_id: str, url: str | None) -> None:
     with storage(url) as store:
         key = services.revoke_key(store, key_id)
     click.echo(f"revoked {key.id} ({key.role}, {key.name})")
-
-
-# --- replay -----------------------------------------------------------------------------------
-
-
-@click.command()
-@click.option(
-    "--ruleset", "ruleset_id", required=True, help="The rule set whose decisions to replay."
-)
-@click.option(
-    "--to-version", help="What-if: replay under this version instead of the recorded one."
-)
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only decisions recorded since.")
-@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True)
-@click.option("--by", default="cli", show_default=True, help="Who runs the replay (audit trail).")
-@database_option
-def replay(
-    ruleset_id: str,
-    to_version: str | None,
-    since: dt.datetime | None,
-    workers: int,
-    by: str,
-    url: str | None,
-) -> None:
-    """Replay recorded decisions (exactly, or what-if under --to-version) and summarise."""
-    since_utc = since.replace(tzinfo=dt.UTC) if since else None
-    with storage(url) as store:
-        job = services.start_replay_job(
-            store, ruleset_id, by, to_version, filters=DecisionFilter(recorded_from=since_utc)
-        )
-        with click.progressbar(length=max(job.total, 1), label="replaying") as bar:
-
-            def progress(processed: int, total: int) -> None:
-                bar.update(processed - bar.pos)
-
-            job = services.run_replay_job(store, job.id, workers=workers, progress=progress)
-    target = to_version or "the recorded versions"
-    click.echo(f"replay {job.id} of {ruleset_id} under {target}:")
-    click.echo(summary_text(job.summary))
-
-
-def summary_text(summary: ReplaySummary) -> str:
-    """A replay summary as lines for people."""
-    lines = [
-        f"total {summary.total}, unchanged {summary.unchanged}, changed {summary.changed}, "
-        f"failed {summary.failed}"
-    ]
-    for goal, counts in summary.by_goal.items():
-        for change, count in counts.items():
-            lines.append(f"  {goal}: {change}  ×{count}")
-    if summary.changed_ids:
-        lines.append("changed: " + ", ".join(summary.changed_ids))
-    for decision_id, error in summary.failed_ids.items():
-        lines.append(f"failed {decision_id}: {error}")
-    return "\n".join(lines)
 
 
 # --- rules publish / retire ------------------------------------------------------------------

@@ -9,8 +9,8 @@ half-written). Two adapters implement these Protocols: SQLAlchemy
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from typing import Protocol
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol
 
 from eligibility.checkpoints.signing import Checkpoint
 from eligibility.decisions import ChainHead, Decision, DecisionDraft
@@ -152,6 +152,14 @@ class ReplayJobRepository(Protocol):
 
     def list(self) -> list[ReplayJob]:
         """Every job, newest first."""
+        ...
+
+    def add_results(self, job_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Keep the per-decision results of a job (`ReplayResult.to_row()`, by sequence)."""
+        ...
+
+    def results(self, job_id: str, after: int = 0, limit: int = 500) -> Sequence[dict[str, Any]]:
+        """A job's per-decision results with sequence > after, in sequence order."""
         ...
 
 

@@ -135,7 +135,12 @@ class ApiKey:
 
 @dataclass(frozen=True)
 class ReplaySummary:
-    """Counts of a batch replay: unchanged, changed by goal and how, failures, and the ids."""
+    """Counts of a batch replay: unchanged, changed by goal and how, failures, and the ids.
+
+    `labels` names the goals (in the rule set's default language); `by_rule` counts the
+    rules that made the difference; `amounts` sums each numeric goal before and after
+    over every replayed decision. Only `changed_ids` and `failed_ids` name decisions.
+    """
 
     total: int = 0
     unchanged: int = 0
@@ -144,6 +149,9 @@ class ReplaySummary:
     by_goal: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     changed_ids: tuple[str, ...] = ()
     failed_ids: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+    by_rule: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    amounts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain data (JSON-safe)."""
@@ -155,6 +163,9 @@ class ReplaySummary:
             "by_goal": {k: dict(v) for k, v in self.by_goal.items()},
             "changed_ids": list(self.changed_ids),
             "failed_ids": dict(self.failed_ids),
+            "labels": dict(self.labels),
+            "by_rule": {k: dict(v) for k, v in self.by_rule.items()},
+            "amounts": {k: dict(v) for k, v in self.amounts.items()},
         }
 
     @classmethod
@@ -168,6 +179,9 @@ class ReplaySummary:
             by_goal=data.get("by_goal", {}),
             changed_ids=tuple(data.get("changed_ids", ())),
             failed_ids=data.get("failed_ids", {}),
+            labels=data.get("labels", {}),
+            by_rule=data.get("by_rule", {}),
+            amounts=data.get("amounts", {}),
         )
 
 

@@ -10,6 +10,7 @@ from eligibility.decisions.chain import (
     check_record,
     verify_chain,
 )
+from eligibility.decisions.changes import GoalChange, RuleChange, goal_value, shown
 from eligibility.decisions.record import (
     CHAIN_FIELDS,
     CONTENT_FIELDS,
@@ -34,11 +35,15 @@ __all__ = [
     "Decision",
     "DecisionDraft",
     "Difference",
+    "GoalChange",
     "ReplayResult",
+    "RuleChange",
     "beyond_head",
     "check_record",
     "differences",
+    "goal_value",
     "outcome_of",
     "replay",
+    "shown",
     "verify_chain",
 ]

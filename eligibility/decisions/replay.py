@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eligibility.compiler import CompiledRuleSet
+from eligibility.decisions.changes import GoalChange, goal_changes, goal_value
 from eligibility.decisions.record import Decision, outcome_of
 from eligibility.errors import EligibilityError
 from eligibility.evaluation import EngineName, evaluate
@@ -25,7 +26,11 @@ class Difference:
 
 @dataclass(frozen=True)
 class ReplayResult:
-    """A decision re-evaluated: under which version, and every difference found."""
+    """A decision re-evaluated: under which version, what changed per goal, every difference.
+
+    `changes` has one entry per goal whose outcome or reasons changed (labels in the
+    decision's language); `differences` are the leaf-by-leaf details behind them.
+    """
 
     decision_id: str
     ruleset_id: str
@@ -35,6 +40,10 @@ class ReplayResult:
     as_of: dt.date
     differences: tuple[Difference, ...] = ()
     error: str | None = None
+    changes: tuple[GoalChange, ...] = ()
+    sequence: int = 0
+    # Every goal's value before and after (None: undecided or absent), for exports and sums.
+    values: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
 
     @property
     def identical(self) -> bool:
@@ -44,15 +53,34 @@ class ReplayResult:
     @property
     def goal_changes(self) -> dict[str, tuple[Any, Any]]:
         """Goals whose value or decidedness changed: goal → (recorded, replayed) values."""
-        changes: dict[str, tuple[Any, Any]] = {}
-        for d in self.differences:
-            parts = d.path.split(".")
-            if parts[0] == "goals" and (len(parts) == 2 or parts[2] == "value"):
-                changes[parts[1]] = (d.recorded, d.replayed)
-        return changes
+        return {c.goal: (c.recorded, c.replayed) for c in self.changes if c.outcome_changed}
+
+    @property
+    def status(self) -> str:
+        """identical, unchanged (same outcomes, other details), changed (an outcome), failed."""
+        if self.error is not None:
+            return "failed"
+        if self.goal_changes:
+            return "changed"
+        return "identical" if self.identical else "unchanged"
+
+    def to_row(self) -> dict[str, Any]:
+        """What a replay job keeps of this decision (and exports): no answers, no trace."""
+        return to_plain(  # type: ignore[no-any-return]
+            {
+                "sequence": self.sequence,
+                "decision_id": self.decision_id,
+                "status": self.status,
+                "recorded_version": self.recorded_version,
+                "replayed_version": self.replayed_version,
+                "goals": {g: {"recorded": o, "replayed": n} for g, (o, n) in self.values.items()},
+                "changes": [c.to_dict() for c in self.changes],
+                "error": self.error,
+            }
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as plain data."""
+        """The result as plain data: per-goal `differences`, leaf-by-leaf `details`."""
         return to_plain(  # type: ignore[no-any-return]
             {
                 "decision_id": self.decision_id,
@@ -62,7 +90,8 @@ class ReplayResult:
                 "replayed_content_hash": self.replayed_hash,
                 "as_of": self.as_of,
                 "identical": self.identical,
-                "differences": [d.__dict__ for d in self.differences],
+                "differences": [c.to_dict() for c in self.changes],
+                "details": [d.__dict__ for d in self.differences],
                 "error": self.error,
             }
         )
@@ -83,6 +112,7 @@ def replay(
         compiled.ruleset.version,
         compiled.content_hash,
         day,
+        sequence=decision.sequence,
     )
     try:
         result = evaluate(
@@ -103,10 +133,24 @@ def replay(
             "ignored_answers": decision.ignored_answers,
         }
     )
-    replayed = _comparable(outcome_of(result))
+    outcome = outcome_of(result)
+    replayed = _comparable(outcome)
+    base = replace(base, values=_values(recorded["goals"], replayed["goals"]))
     if recorded == replayed:  # the usual case: one comparison instead of a leaf-by-leaf walk
-        return replace(base, differences=())
-    return replace(base, differences=tuple(differences(recorded, replayed)))
+        return base
+    before = to_plain(
+        {"goals": decision.goals, "reasons": decision.reasons, "trace": list(decision.trace)}
+    )
+    return replace(
+        base,
+        differences=tuple(differences(recorded, replayed)),
+        changes=goal_changes(before, to_plain(outcome), compiled, decision.locale),
+    )
+
+
+def _values(recorded: Mapping[str, Any], replayed: Mapping[str, Any]) -> dict[str, Any]:
+    goals = [*recorded, *(g for g in replayed if g not in recorded)]
+    return {g: (goal_value(recorded.get(g)), goal_value(replayed.get(g))) for g in goals}
 
 
 def _comparable(outcome: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ cannot be reached raises `StorageUnavailable` and nothing is half-written.
     records      record_decision · get_decision · list_decisions · export_decisions
     audit        verify_audit_chain · write_checkpoint · latest_checkpoint · audit_head ·
                  keep_checkpointing
-    replaying    replay_decision · start_replay_job · run_replay_job
+    replaying    replay_decision · start_replay_job · run_replay_job · export_replay_results
     interviews   create_session · get_session · evaluate_session · answer · forget_answer ·
                  submit_session · expire_sessions
     keys         create_key · authenticate · list_keys · revoke_key
@@ -54,6 +54,7 @@ from eligibility.services.records import (
 )
 from eligibility.services.replaying import (
     Progress,
+    export_replay_results,
     get_replay_job,
     list_replay_jobs,
     replay_decision,
@@ -93,6 +94,7 @@ __all__ = [
     "evaluate_session",
     "expire_sessions",
     "export_decisions",
+    "export_replay_results",
     "forget_answer",
     "get_decision",
     "get_replay_job",

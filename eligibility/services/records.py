@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import csv
-import io
 import itertools
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from eligibility.decisions import Decision, DecisionDraft
 from eligibility.errors import Conflict, IdempotencyConflict, InvalidCursor, NotFound
@@ -19,27 +17,12 @@ from eligibility.evaluation import Evaluation
 from eligibility.ports import Storage, iterate
 from eligibility.records import DecisionFilter
 from eligibility.services.evaluations import EvaluationRequest, Evaluator, stored_evaluator
+from eligibility.services.exports import columns_of, decision_csv
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 EXPORT_BATCH = 500
 ExportFormat = Literal["jsonl", "csv"]
-CSV_COLUMNS = (
-    "sequence",
-    "id",
-    "recorded_at",
-    "ruleset_id",
-    "version",
-    "content_hash",
-    "as_of",
-    "locale",
-    "client",
-    "eligible",
-    "outputs",
-    "answers",
-    "prev_hash",
-    "hash",
-)
 
 
 @dataclass(frozen=True)
@@ -161,6 +144,10 @@ def export_decisions(
 ) -> Iterator[str]:
     """The matching decisions as JSON lines or CSV, streamed one line (or header) at a time.
 
+    The CSV has one column per answer (`answer:<question>`), per goal (`goal:<goal>`,
+    empty while undecided) and the reasons of each goal with their legal references
+    (`reasons:<goal>`), for the questions and goals of the rule set's versions.
+
     The first batch is read before this returns, so a database that is down
     fails here (StorageUnavailable) rather than in the middle of the stream.
     """
@@ -171,21 +158,5 @@ def export_decisions(
     rest = iterate(store.decisions, chosen, EXPORT_BATCH, first[-1].sequence) if first else ()
     decisions = itertools.chain(first, rest)
     if export_format == "csv":
-        return _csv_lines(decisions)
+        return decision_csv(decisions, columns_of(store, chosen.ruleset_id))
     return (json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in decisions)
-
-
-def _csv_lines(decisions: Iterable[Decision]) -> Iterator[str]:
-    yield _csv_line(CSV_COLUMNS)
-    for d in decisions:
-        row = d.to_dict()
-        row["outputs"] = json.dumps(d.outputs, ensure_ascii=False, sort_keys=True)
-        row["answers"] = json.dumps(row["answers"], ensure_ascii=False, sort_keys=True)
-        row["eligible"] = "" if d.eligible is None else str(d.eligible).lower()
-        yield _csv_line(tuple(row[c] for c in CSV_COLUMNS))
-
-
-def _csv_line(values: tuple[Any, ...]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(values)
-    return buffer.getvalue()

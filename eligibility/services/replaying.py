@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import multiprocessing
 import traceback
 import uuid
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from itertools import islice
-from typing import Any
 
 from eligibility.catalogue import compile_cache
 from eligibility.decisions import Decision, ReplayResult, replay
+from eligibility.decisions.tally import Tally
 from eligibility.errors import NotFound, NoVersionApplies, VersionNotFound
 from eligibility.evaluation import EngineName
 from eligibility.ports import Storage, iterate
 from eligibility.records import DecisionFilter, ReplayJob, ReplaySummary, StoredVersion
+from eligibility.services.exports import result_lines
 from eligibility.services.records import get_decision
 from eligibility.services.versions import get_version, list_versions
 
@@ -118,60 +119,22 @@ def get_replay_job(store: Storage, job_id: str) -> ReplayJob:
     return job
 
 
+def export_replay_results(store: Storage, job_id: str, export_format: str) -> Iterator[str]:
+    """A job's per-decision results as CSV or JSON lines (status, per-goal values, changes).
+
+    Rows name decisions but hold no answers; the first batch is read before this returns.
+    """
+    if export_format not in ("jsonl", "csv"):
+        raise ValueError(f"unknown export format '{export_format}'")
+    job = get_replay_job(store, job_id)
+    lines = result_lines(store, job, export_format)
+    first = next(lines, None)
+    return itertools.chain([first] if first is not None else [], lines)
+
+
 def list_replay_jobs(store: Storage) -> list[ReplayJob]:
     """Every replay job, newest first."""
     return store.jobs.list()
-
-
-@dataclass
-class Tally:
-    """A replay summary being counted up."""
-
-    total: int
-    unchanged: int = 0
-    changed: int = 0
-    by_goal: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    changed_ids: list[str] = field(default_factory=list)
-    failed_ids: dict[str, str] = field(default_factory=dict)
-
-    def add(self, result: ReplayResult) -> None:
-        """Count one replayed decision."""
-        if result.error is not None:
-            self.failed_ids[result.decision_id] = result.error
-            return
-        changes = result.goal_changes
-        if not changes:
-            self.unchanged += 1
-            return
-        self.changed += 1
-        self.changed_ids.append(result.decision_id)
-        for goal, (recorded, replayed) in changes.items():
-            self.by_goal[goal][f"{_shown(recorded)} → {_shown(replayed)}"] += 1
-
-    @property
-    def processed(self) -> int:
-        """How many decisions have been counted."""
-        return self.unchanged + self.changed + len(self.failed_ids)
-
-    def summary(self) -> ReplaySummary:
-        """The summary so far."""
-        return ReplaySummary(
-            total=self.total,
-            unchanged=self.unchanged,
-            changed=self.changed,
-            failed=len(self.failed_ids),
-            by_goal={goal: dict(counts) for goal, counts in sorted(self.by_goal.items())},
-            changed_ids=tuple(self.changed_ids),
-            failed_ids=dict(self.failed_ids),
-        )
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dict):  # a goal added or removed between versions
-        value = value.get("value") if value.get("decided") else None
-    if value is None:
-        return "undecided"
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def replay_chunk(
@@ -219,6 +182,7 @@ def run_replay_job(
             for results in _replayed(store, job, target, pool, workers):
                 for result in results:
                     tally.add(result)
+                store.jobs.add_results(job.id, tally.take_rows())
                 job = replace(job, processed=tally.processed, summary=tally.summary())
                 store.jobs.save(job)
                 if progress is not None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from eligibility.decisions import GENESIS, ChainHead, Decision, DecisionDraft
 from eligibility.errors import Conflict
@@ -178,10 +179,21 @@ class MemoryKeys:
 
 
 class MemoryJobs:
-    """Replay jobs in a dict by id."""
+    """Replay jobs in a dict by id, their results in lists."""
 
     def __init__(self) -> None:
         self.items: dict[str, ReplayJob] = {}
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+
+    def add_results(self, job_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        self.rows.setdefault(job_id, []).extend(dict(r) for r in rows)
+
+    def results(self, job_id: str, after: int = 0, limit: int = 500) -> Sequence[dict[str, Any]]:
+        found = sorted(
+            (r for r in self.rows.get(job_id, []) if r["sequence"] > after),
+            key=lambda r: r["sequence"],
+        )
+        return found[:limit]
 
     def add(self, job: ReplayJob) -> None:
         self.items[job.id] = job

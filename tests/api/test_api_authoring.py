@@ -10,6 +10,7 @@ import yaml
 from flask.testing import FlaskClient
 
 from eligibility import services
+from eligibility.catalogue import compile_cache
 from eligibility.storage.sql import SqlStorage
 from tests.api.api_helpers import assert_problem
 
@@ -214,3 +215,16 @@ def test_maker_checker_refuses_the_author_as_publisher(
         assert api.post(url, headers=bob).get_json()["status"] == "published"
     finally:
         storage.close()
+
+
+def test_distinct_drafts_do_not_grow_a_worker_without_end(
+    api: FlaskClient, keys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = compile_cache()
+    monkeypatch.setattr(cache, "capacity", 3)
+    for n in range(8):  # each a distinct content, read and evaluated by its author
+        text = DRAFT_2025.replace("1000.00", f"{900 + n}.00")
+        assert post_draft(api, keys, text).status_code == 201
+        body = {"ruleset": "fishing-licence", "version": "2025-01-01", "answers": {"age": 70}}
+        assert api.post("/v1/evaluations", json=body, headers=keys["author"]).status_code == 200
+        assert len(cache) <= 3

@@ -125,6 +125,9 @@ def test_the_openapi_document(client: FlaskClient) -> None:
         "/v1/audit/checkpoints/latest": {"get"},
         "/v1/replays": {"get", "post"},
         "/v1/replays/{job_id}": {"get"},
+        "/v1/replays/{job_id}/results": {"get"},
+        "/v1/replays/{job_id}/impact": {"get"},
+        "/v1/rulesets/{ruleset_id}/versions/{version}/impact": {"post"},
     }
     assert {p: set(ops) for p, ops in paths.items()} == expected
     problem_ref = {"$ref": "#/components/schemas/Problem"}

@@ -105,7 +105,22 @@ def test_export_jsonl_and_csv(fishing_store: Storage) -> None:
         csv.DictReader(io.StringIO("".join(services.export_decisions(fishing_store, "csv"))))
     )
     assert [r["id"] for r in rows] == [d.id for d in made]
-    assert rows[0]["eligible"] == "true" and json.loads(rows[0]["outputs"]) == {"reduction": "20"}
+    assert rows[0]["eligible"] == "true" and rows[0]["goal:reduction"] == "20"
+    assert list(rows[0])[10:] == [
+        "answer:age",
+        "answer:income",
+        "answer:resident",
+        "goal:eligible",
+        "goal:reduction",
+        "reasons:eligible",
+        "reasons:reduction",
+        "prev_hash",
+        "hash",
+    ]
+    assert (rows[0]["answer:age"], rows[0]["answer:income"]) == ("70", "")
+    assert (rows[1]["answer:income"], rows[1]["answer:resident"]) == ("5000.00", "true")
+    assert rows[1]["reasons:eligible"].endswith("(Fisheries Act § 12 (1) No. 2)")
+    assert "Fisheries Act § 12 (1) No. 1" in rows[1]["reasons:eligible"]
 
 
 def test_the_chain_links_every_record(fishing_store: Storage) -> None:

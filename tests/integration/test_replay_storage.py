@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -105,5 +109,93 @@ def test_cli_replay_prints_the_summary(
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "total 4, unchanged 3, changed 1, failed 0" in result.output
-    assert "eligible: true → false  ×1" in result.output
+    assert "  Reduced licence (eligible): true → false  ×1" in result.output
+    assert "  low_income (Fisheries Act § 12 (1) No. 2)  in 1 decision(s)" in result.output
+    assert "  Reduction (reduction): 60 → 40 (-20) over 4 decision(s)" in result.output
     assert recorded[2].id in result.output
+    assert "replaying: 100%" in result.stderr and "4/4" in result.stderr  # progress
+
+
+def test_cli_replay_writes_the_results_and_shows_one_decision(
+    migrated_url: str, fishing_store: Storage, recorded: list[Decision], tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    url = ["--database-url", migrated_url]
+    out = tmp_path / "results.csv"
+    args = ["replay", "--ruleset", "fishing-licence", "--to-version", "2025-01-01"]
+    done = runner.invoke(main, [*args, "--results", str(out), *url])
+    assert done.exit_code == 0, done.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [r["status"] for r in rows].count("changed") == 1
+    one = runner.invoke(
+        main, ["replay", "--decision", recorded[2].id, "--to-version", "2025-01-01", *url]
+    )
+    assert one.exit_code == 0, one.output
+    assert one.output.splitlines()[1:] == [
+        "  Reduced licence: true → false",
+        "    low_income (Fisheries Act § 12 (1) No. 2): true → false; "
+        "income_limit 1200.00 → 1000.00",
+        "  Reduction: 20 → 0",
+        "    low_income (Fisheries Act § 12 (1) No. 2): true → false; "
+        "income_limit 1200.00 → 1000.00",
+    ]
+    assert "changed" in one.output.splitlines()[0]
+    wrong = runner.invoke(main, [*args, "--results", str(tmp_path / "x.txt"), *url])
+    assert wrong.exit_code == 2
+    assert runner.invoke(main, ["replay", *url]).exit_code == 2
+
+
+def test_what_if_gives_one_entry_per_changed_goal_with_labels(
+    fishing_store: Storage, recorded: list[Decision]
+) -> None:
+    changed = services.replay_decision(fishing_store, recorded[2].id, version="2025-01-01")
+    assert [c.describe() for c in changed.changes] == [
+        "Reduced licence: true → false",
+        "Reduction: 20 → 0",
+    ]
+    eligible = changed.changes[0]
+    assert [r.describe() for r in eligible.rules] == [
+        "low_income (Fisheries Act § 12 (1) No. 2): true → false; income_limit 1200.00 → 1000.00"
+    ]
+    plain = changed.to_dict()
+    assert [d["goal"] for d in plain["differences"]] == ["eligible", "reduction"]
+    assert plain["differences"][1]["text"] == "Reduction: 20 → 0"
+    paths = {d["path"] for d in plain["details"]}  # the leaf-by-leaf differences stay
+    assert {"goals.eligible.value", "trace.low_income.inputs.income_limit"} <= paths
+    assert changed.status == "changed"
+
+
+def test_batch_job_summary_names_goals_rules_and_sums_amounts(
+    fishing_store: Storage, recorded: list[Decision]
+) -> None:
+    job = services.start_replay_job(
+        fishing_store, "fishing-licence", "auditor-1", target_version="2025-01-01"
+    )
+    summary = services.run_replay_job(fishing_store, job.id).summary
+    assert summary.labels == {"eligible": "Reduced licence", "reduction": "Reduction"}
+    assert summary.by_rule == {
+        "low_income": {
+            "label": "low_income",
+            "legal_reference": "Fisheries Act § 12 (1) No. 2",
+            "decisions": 1,
+        }
+    }
+    assert summary.amounts["reduction"] == {
+        "recorded": "60",
+        "replayed": "40",
+        "difference": "-20",
+        "decisions": 4,
+    }
+    rows = list(
+        csv.DictReader(
+            io.StringIO("".join(services.export_replay_results(fishing_store, job.id, "csv")))
+        )
+    )
+    assert [r["decision_id"] for r in rows] == [d.id for d in recorded]
+    assert [r["status"] for r in rows] == ["unchanged", "unchanged", "changed", "unchanged"]
+    assert rows[2]["changes"] == "Reduced licence: true → false; Reduction: 20 → 0"
+    assert (rows[2]["recorded:eligible"], rows[2]["replayed:eligible"]) == ("true", "false")
+    assert (rows[2]["recorded:reduction"], rows[2]["replayed:reduction"]) == ("20", "0")
+    lines = list(services.export_replay_results(fishing_store, job.id, "jsonl"))
+    assert json.loads(lines[2])["goals"]["eligible"] == {"recorded": True, "replayed": False}
+    assert "answers" not in json.loads(lines[2])

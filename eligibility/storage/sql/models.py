@@ -171,3 +171,15 @@ class ReplayJobRow(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
+
+
+class ReplayResultRow(Base):
+    """One decision's result in a replay job: status and per-goal values (no answers)."""
+
+    __tablename__ = "replay_results"
+
+    job_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sequence: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    decision_id: Mapped[str] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(16))
+    result: Mapped[dict[str, Any]]

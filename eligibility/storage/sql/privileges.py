@@ -19,6 +19,7 @@ APP_PRIVILEGES: Mapping[str, tuple[str, ...]] = {
     "interview_sessions": ("SELECT", "INSERT", "UPDATE", "DELETE"),
     "api_keys": ("SELECT", "INSERT", "UPDATE"),
     "replay_jobs": ("SELECT", "INSERT", "UPDATE"),
+    "replay_results": ("SELECT", "INSERT"),
     "alembic_version": ("SELECT",),
 }
 

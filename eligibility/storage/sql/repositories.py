@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any, TypeVar
 
@@ -19,7 +20,14 @@ from eligibility.records import (
     StoredVersion,
 )
 from eligibility.storage.sql.engine import Database
-from eligibility.storage.sql.models import ApiKeyRow, Base, ReplayJobRow, RuleVersionRow, SessionRow
+from eligibility.storage.sql.models import (
+    ApiKeyRow,
+    Base,
+    ReplayJobRow,
+    ReplayResultRow,
+    RuleVersionRow,
+    SessionRow,
+)
 
 R = TypeVar("R")
 
@@ -207,6 +215,31 @@ class SqlJobs:
         query = select(ReplayJobRow).order_by(ReplayJobRow.created_at.desc(), ReplayJobRow.id)
         with self.db.read() as session:
             return [_job(row) for row in session.scalars(query)]
+
+    def add_results(self, job_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        with self.db.write() as session:
+            session.add_all(
+                ReplayResultRow(
+                    job_id=job_id,
+                    sequence=row["sequence"],
+                    decision_id=row["decision_id"],
+                    status=row["status"],
+                    result=dict(row),
+                )
+                for row in rows
+            )
+
+    def results(self, job_id: str, after: int = 0, limit: int = 500) -> Sequence[dict[str, Any]]:
+        query = (
+            select(ReplayResultRow.result)
+            .where(ReplayResultRow.job_id == job_id, ReplayResultRow.sequence > after)
+            .order_by(ReplayResultRow.sequence)
+            .limit(limit)
+        )
+        with self.db.read() as session:
+            return [dict(result) for result in session.scalars(query)]
 
 
 def _job(row: ReplayJobRow) -> ReplayJob:

@@ -1,0 +1,170 @@
+"""`/v1/replays` and impact: batch what-if replays (auditor rows, author aggregates), exports.
+
+Auditors start replays, read every job with the ids of changed decisions and export
+the per-decision results. Authors and publishers try a version (a draft, say) over
+the recorded decisions and see aggregates only: counts, how goals change, the rules
+that made the difference and sums of amounts; never a decision or its answers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import Blueprint, Response, stream_with_context, url_for
+
+from api.audit_schemas import (
+    ImpactRequestSchema,
+    ImpactSchema,
+    ReplayJobListSchema,
+    ReplayJobRequestSchema,
+    ReplayJobSchema,
+    ResultsQuerySchema,
+)
+from api.auth import principal, require
+from api.openapi import Reply, operation
+from api.state import state
+from eligibility import services
+from eligibility.ports import Storage
+from eligibility.records import DecisionFilter, ReplayJob
+from eligibility.services.impact import Impact, get_impact, start_impact
+
+bp = Blueprint("replays", __name__, url_prefix="/v1")
+log = logging.getLogger("api.replays")
+EXPORT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv"}
+LOCATION = {"Location": {"schema": {"type": "string"}}}
+
+
+def _run(store: Storage, job_id: str) -> None:
+    """Run a replay job in the background; its failure is recorded on the job itself."""
+    try:
+        services.run_replay_job(store, job_id)
+    except Exception:
+        log.exception("replay job %s failed", job_id)
+
+
+def _in_background(store: Storage, job: ReplayJob) -> None:
+    threading.Thread(
+        target=_run, args=(store, job.id), name=f"replay-{job.id}", daemon=True
+    ).start()
+
+
+def _filters(filters: dict[str, Any]) -> DecisionFilter:
+    return DecisionFilter(
+        version=filters.get("version"),
+        recorded_from=filters.get("from_"),
+        recorded_to=filters.get("to"),
+        eligible=filters.get("eligible"),
+    )
+
+
+@bp.post("/replays")
+@require("auditor")
+@operation(
+    ReplayJobSchema,
+    status=202,
+    body=ReplayJobRequestSchema,
+    errors=(404,),
+    storage=True,
+    tag="audit",
+    headers_out=LOCATION,
+)
+def start_replay(body: dict[str, Any]) -> Reply:
+    """Start a batch replay of a rule set's decisions (what-if: under another version)."""
+    store = state().storage
+    job = services.start_replay_job(
+        store,
+        body["ruleset"],
+        principal().client,
+        body.get("version"),
+        body.get("as_of"),
+        _filters(body["filters"]),
+    )
+    _in_background(store, job)
+    return Reply(job, headers={"Location": url_for(".get_replay", job_id=job.id)})
+
+
+@bp.get("/replays")
+@require("auditor")
+@operation(ReplayJobListSchema, storage=True, tag="audit")
+def list_replays() -> dict[str, Any]:
+    """Every batch replay, newest first."""
+    return {"items": services.list_replay_jobs(state().storage)}
+
+
+@bp.get("/replays/<job_id>")
+@require("auditor")
+@operation(ReplayJobSchema, errors=(404,), storage=True, tag="audit")
+def get_replay(job_id: str) -> ReplayJob:
+    """A batch replay: status, progress, the changed outcomes by goal and rule, and the ids."""
+    return services.get_replay_job(state().storage, job_id)
+
+
+@bp.get("/replays/<job_id>/results")
+@require("auditor")
+@operation(
+    None,
+    query=ResultsQuerySchema,
+    errors=(404,),
+    storage=True,
+    tag="audit",
+    media_types=tuple(EXPORT_TYPES.values()),
+)
+def get_replay_results(job_id: str, query: dict[str, Any]) -> Response:
+    """Each replayed decision's result as CSV or JSON lines: status, goals before and after.
+
+    CSV columns: sequence, decision_id, status (identical; unchanged: same outcomes,
+    other details; changed; failed), recorded_version, replayed_version, changes, error,
+    then `recorded:<goal>` and `replayed:<goal>` for every goal. No answers.
+    """
+    chosen = query["format"]
+    lines = services.export_replay_results(state().storage, job_id, chosen)
+    response = Response(stream_with_context(lines), mimetype=EXPORT_TYPES[chosen])
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="replay-{job_id[:8]}.{chosen}"'
+    )
+    return response
+
+
+@bp.post("/rulesets/<ruleset_id>/versions/<version>/impact")
+@require("author", "publisher", "auditor")
+@operation(
+    ImpactSchema,
+    status=202,
+    body=ImpactRequestSchema,
+    body_required=False,
+    errors=(404,),
+    storage=True,
+    tag="authoring",
+    headers_out=LOCATION,
+)
+def start_version_impact(ruleset_id: str, version: str, body: dict[str, Any]) -> Reply:
+    """Try a version (a draft too) over the recorded decisions: aggregates only, no decisions.
+
+    Poll the Location until `status` is done. Amount sums over fewer than
+    IMPACT_MIN_GROUP decisions are withheld (null).
+    """
+    store = state().storage
+    filters = _filters(body.get("filters") or {})
+    job = start_impact(store, ruleset_id, version, principal().client, filters)
+    _in_background(store, job)
+    location = url_for(".get_replay_impact", job_id=job.id)
+    return Reply(_impact(job.id), headers={"Location": location})
+
+
+def _impact(job_id: str) -> Impact:
+    caller = principal()
+    viewer = None if caller.role == "auditor" else caller.client
+    return get_impact(state().storage, job_id, viewer, state().config.impact_min_group)
+
+
+@bp.get("/replays/<job_id>/impact")
+@require("author", "publisher", "auditor")
+@operation(ImpactSchema, errors=(404,), storage=True, tag="authoring")
+def get_replay_impact(job_id: str) -> Impact:
+    """A replay's aggregates: counts, changes by goal, rules that made the difference, sums.
+
+    Authors and publishers see the jobs they started (404 for others); auditors any.
+    """
+    return _impact(job_id)

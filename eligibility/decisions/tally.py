@@ -1,0 +1,114 @@
+"""A batch replay counted up: outcomes changed per goal, rules that made the difference, sums.
+
+Used by every way of running replays (in process, a process pool, another executor):
+results go in one at a time, the summary and the per-decision rows come out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from eligibility.decisions.changes import RuleChange
+from eligibility.decisions.replay import ReplayResult
+from eligibility.records import ReplaySummary
+
+
+@dataclass
+class Tally:
+    """A replay summary being counted up, and the per-decision rows not yet saved."""
+
+    total: int
+    unchanged: int = 0
+    changed: int = 0
+    by_goal: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    changed_ids: list[str] = field(default_factory=list)
+    failed_ids: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    by_rule: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sums: dict[str, list[Any]] = field(default_factory=dict)  # goal → [before, after, count]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, result: ReplayResult) -> None:
+        """Count one replayed decision."""
+        self.rows.append(result.to_row())
+        if result.error is not None:
+            self.failed_ids[result.decision_id] = result.error
+            return
+        self._sum(result)
+        changes = [c for c in result.changes if c.outcome_changed]
+        if not changes:
+            self.unchanged += 1
+            return
+        self.changed += 1
+        self.changed_ids.append(result.decision_id)
+        rules: dict[str, RuleChange] = {}
+        for change in changes:
+            self.labels.setdefault(change.goal, change.label)
+            self.by_goal[change.goal][change.change] += 1
+            rules.update({r.rule: r for r in change.rules})
+        for rule in rules.values():  # each rule counted once per decision
+            entry = self.by_rule.setdefault(
+                rule.rule,
+                {"label": rule.label, "legal_reference": rule.legal_reference, "decisions": 0},
+            )
+            entry["decisions"] += 1
+
+    def _sum(self, result: ReplayResult) -> None:
+        for goal, (before, after) in result.values.items():
+            old, new = _amount(before), _amount(after)
+            if old is not None and new is not None:
+                total = self.sums.setdefault(goal, [Decimal(0), Decimal(0), 0])
+                total[0] += old
+                total[1] += new
+                total[2] += 1
+
+    def take_rows(self) -> list[dict[str, Any]]:
+        """The rows counted since the last call (to be saved with the job's progress)."""
+        rows, self.rows = self.rows, []
+        return rows
+
+    @property
+    def processed(self) -> int:
+        """How many decisions have been counted."""
+        return self.unchanged + self.changed + len(self.failed_ids)
+
+    def summary(self) -> ReplaySummary:
+        """The summary so far."""
+        return ReplaySummary(
+            total=self.total,
+            unchanged=self.unchanged,
+            changed=self.changed,
+            failed=len(self.failed_ids),
+            by_goal={goal: dict(counts) for goal, counts in sorted(self.by_goal.items())},
+            changed_ids=tuple(self.changed_ids),
+            failed_ids=dict(self.failed_ids),
+            labels=dict(self.labels),
+            by_rule=dict(sorted(self.by_rule.items(), key=lambda kv: -kv[1]["decisions"])),
+            amounts={
+                goal: {
+                    "recorded": str(before),
+                    "replayed": str(after),
+                    "difference": str(after - before),
+                    "decisions": count,
+                }
+                for goal, (before, after, count) in self.sums.items()
+            },
+        )
+
+
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+
+def _amount(value: Any) -> Decimal | None:
+    """A recorded goal value as a number, when it is one (never a boolean)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str) and _NUMBER.match(value):
+        return Decimal(value)
+    return None
