@@ -15,7 +15,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
+# WeasyPrint (PDF decision reports) draws text with Pango and HarfBuzz: Debian packages,
+# installed here when missing (as root, as on a new CI machine).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+SYSTEM_STAMP := $(VENV)/.system-packages
+
+$(SYSTEM_STAMP): | $(BIN)/python
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { \
+	  command -v apt-get >/dev/null 2>&1 || { echo "install $(SYSTEM_PACKAGES) (Pango for WeasyPrint)"; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); }
+	touch $(SYSTEM_STAMP)
+
+$(STAMP): $(BIN)/python pyproject.toml $(SYSTEM_STAMP)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 

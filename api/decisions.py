@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request, stream_with_context, url_for
 
 from api.audit_schemas import ReplayRequestSchema, ReplaySchema
 from api.auth import principal, require
-from api.errors import InvalidRequest
+from api.errors import InvalidRequest, NotAcceptable
 from api.evaluations import evaluation_request
 from api.openapi import Reply, header, operation
 from api.record_schemas import (
@@ -18,12 +18,14 @@ from api.record_schemas import (
     DecisionPageSchema,
     DecisionSchema,
     ExportQuerySchema,
+    ReportQuerySchema,
 )
 from api.schemas import EvaluationRequestSchema
 from api.state import state
 from eligibility import services
 from eligibility.decisions import Decision, ReplayResult
 from eligibility.records import DecisionFilter
+from eligibility.reports import render_html, render_pdf
 from eligibility.services import Recorded
 
 bp = Blueprint("decisions", __name__, url_prefix="/v1/decisions")
@@ -150,3 +152,47 @@ def replay_decision(decision_id: str, body: dict[str, Any]) -> ReplayResult:
         body.get("as_of"),
         app.evaluator.engine,
     )
+
+
+REPORT_TYPES = {"html": "text/html", "pdf": "application/pdf"}
+
+
+@bp.get("/<decision_id>/report")
+@require("auditor")
+@operation(
+    None,
+    query=ReportQuerySchema,
+    errors=(404, 406),
+    storage=True,
+    tag="decisions",
+    media_types=tuple(REPORT_TYPES.values()),
+    headers_out={"Content-Language": {"schema": {"type": "string"}}},
+)
+def get_report(decision_id: str, query: dict[str, Any]) -> Response:
+    """The decision as a report for the file and the claimant (HTML or PDF, `?format=` or Accept).
+
+    In the claimant's language: each goal and amount, the reasons with their legal
+    references, the answers that mattered, the rule version and its content hash, and
+    the decision's position and hash in the audit chain.
+    """
+    chosen = query.get("format") or _negotiated()
+    report = services.decision_report(state().storage, decision_id)
+    if chosen == "pdf":
+        response = Response(render_pdf(report), mimetype=REPORT_TYPES["pdf"])
+        name = f"decision-{decision_id[:8]}.pdf"
+        response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    else:
+        response = Response(render_html(report), mimetype=REPORT_TYPES["html"])
+    response.headers["Content-Language"] = report.locale
+    response.vary.add("Accept")
+    return response
+
+
+def _negotiated() -> str:
+    """html or pdf, as the Accept header prefers (html when anything goes); 406 otherwise."""
+    if not request.headers.get("Accept"):
+        return "html"
+    best = request.accept_mimetypes.best_match(list(REPORT_TYPES.values()))
+    if best is None:
+        raise NotAcceptable("the report is text/html or application/pdf (or ?format=html|pdf)")
+    return "pdf" if best == REPORT_TYPES["pdf"] else "html"

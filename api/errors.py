@@ -93,6 +93,12 @@ class Forbidden(ApiError):
     status, slug, title = 403, "forbidden", "Forbidden"
 
 
+class NotAcceptable(ApiError):
+    """None of the media types the client accepts can be given (406)."""
+
+    status, slug, title = 406, "not-acceptable", "Not acceptable"
+
+
 class PreconditionRequired(ApiError):
     """A change that must name the state it was made on, sent without If-Match (428)."""
 

@@ -37,6 +37,7 @@ _REASONS = {
     401: "No valid API key",
     403: "The API key lacks the role",
     404: "Not found",
+    406: "None of the accepted media types can be given",
     409: "Conflict with the stored state",
     412: "The ETag in If-Match is stale",
     413: "The body is too large",

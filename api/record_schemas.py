@@ -181,6 +181,12 @@ class ExportQuerySchema(DecisionFilterQuerySchema):
     format = fields.String(load_default="jsonl", validate=validate.OneOf(["jsonl", "csv"]))
 
 
+class ReportQuerySchema(Schema):
+    """Format of a decision report (else chosen by the Accept header)."""
+
+    format = fields.String(validate=validate.OneOf(["html", "pdf"]))
+
+
 class DecisionPageSchema(Schema):
     """One page of decisions, oldest first; `next_cursor` is null on the last page."""
 

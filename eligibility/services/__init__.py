@@ -9,6 +9,7 @@ cannot be reached raises `StorageUnavailable` and nothing is half-written.
     evaluations  Evaluator.evaluate · EvaluationRequest · stored_evaluator
     versions     sync_rule_files · create_draft · publish · publish_files · retire
     records      record_decision · get_decision · list_decisions · export_decisions
+    reports      decision_report (render it with eligibility.reports)
     audit        verify_audit_chain · write_checkpoint · latest_checkpoint · audit_head ·
                  keep_checkpointing
     replaying    replay_decision · start_replay_job · run_replay_job · export_replay_results
@@ -61,6 +62,7 @@ from eligibility.services.replaying import (
     run_replay_job,
     start_replay_job,
 )
+from eligibility.services.reports import decision_report
 from eligibility.services.versions import (
     SyncReport,
     create_draft,
@@ -90,6 +92,7 @@ __all__ = [
     "create_draft",
     "create_key",
     "create_session",
+    "decision_report",
     "etag_matches",
     "evaluate_session",
     "expire_sessions",

@@ -119,6 +119,7 @@ def test_the_openapi_document(client: FlaskClient) -> None:
         "/v1/decisions/export": {"get"},
         "/v1/decisions/{decision_id}": {"get"},
         "/v1/decisions/{decision_id}/replay": {"post"},
+        "/v1/decisions/{decision_id}/report": {"get"},
         "/v1/audit/verify": {"get"},
         "/v1/audit/head": {"get"},
         "/v1/audit/checkpoints": {"post"},
