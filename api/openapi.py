@@ -229,6 +229,8 @@ def _responses(view: Any, meta: Operation, has_path_parameters: bool) -> dict[st
     success: dict[str, Any] = {"description": "Success"}
     if meta.response is not None:
         success["content"] = {m: {"schema": meta.response} for m in meta.media_types}
+    elif meta.media_types != ("application/json",):  # a document or a stream: text or bytes
+        success["content"] = {m: {"schema": {"type": "string"}} for m in meta.media_types}
     headers = dict(meta.headers_out)
     if meta.localized:
         headers["Content-Language"] = {"schema": {"type": "string"}, "description": "Language"}

@@ -101,3 +101,12 @@ def test_report_roles_and_formats(api: FlaskClient, keys: Any) -> None:
 def test_dates_are_written_as_the_claimant_writes_them() -> None:
     assert day(dt.date(2023, 9, 1), "de") == "01.09.2023"
     assert day(dt.date(2023, 9, 1), "en") == "2023-09-01"
+
+
+def test_the_report_is_described_in_the_openapi_document(api: FlaskClient) -> None:
+    spec = api.get("/openapi.json").get_json()
+    report = spec["paths"]["/v1/decisions/{decision_id}/report"]["get"]
+    assert set(report["responses"]["200"]["content"]) == {"text/html", "application/pdf"}
+    assert {"404", "406"} <= set(report["responses"]) and report["x-roles"] == ["auditor"]
+    results = spec["paths"]["/v1/replays/{job_id}/results"]["get"]["responses"]["200"]
+    assert set(results["content"]) == {"text/csv", "application/x-ndjson"}
