@@ -2,12 +2,19 @@
 
 Made to be used as-is by react-jsonschema-form (rjsf) and JSON Forms:
 - titles and descriptions are the questions' labels and help in the chosen language;
-- decimals (amounts) are strings with a `pattern` ("412.50"), which rjsf renders as a
-  text field and never turns into a float; the API also accepts them as JSON numbers;
+- bounds are standard keywords: `minimum`/`maximum` on integers; decimals (amounts) are
+  strings with a `pattern` ("412.50"), which rjsf renders as a text field and never turns
+  into a float (the API also accepts JSON numbers), so their bounds, like those of dates,
+  are `formatMinimum`/`formatMaximum` (the keywords of ajv-formats, for string formats:
+  `decimal` and `date`); an unbounded integer has no bounds;
 - enum questions carry `enum` (the values) and `oneOf` [{const, title}] (the labels);
 - questions that allow "I don't know" also accept the string "unknown";
 - `x-why` lists the rules a question feeds with their legal references, and `x-uiSchema`
-  is a ready rjsf uiSchema (order, radio widgets, option labels, the why as help).
+  is a ready rjsf uiSchema (order, radio widgets, option labels, the why as help);
+- sections are groups: `x-sections` lists them in asking order with their questions, and
+  `x-layout` is the same as a JSON Forms UI schema (a `Group` per section);
+- given an evaluation, only the questions that matter now are described: the answers it
+  used and the questions that can still change an undecided goal (`x-relevant`).
 """
 
 from __future__ import annotations
@@ -16,9 +23,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from eligibility.answers import DONT_KNOW, MAX_DATE, MAX_INTEGER, MIN_DATE
+from eligibility.answers import DONT_KNOW
 from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
-from eligibility.model import Question, Text, localize
+from eligibility.evaluation import Evaluation
+from eligibility.model import Question, RuleSet, Text, localize
 from eligibility.texts import why_asked
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -45,13 +53,34 @@ class _Texts:
         return table.get(self.locale.split("-")[0], table["en"])
 
 
-def answer_schema(compiled: CompiledRuleSet, locale: str, schema_id: str) -> dict[str, Any]:
-    """The JSON Schema of the answers to one version, in one language."""
+def answer_schema(
+    compiled: CompiledRuleSet,
+    locale: str,
+    schema_id: str,
+    relevant_to: Evaluation | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """The JSON Schema of the answers to one version, in one language.
+
+    With `relevant_to`, only the questions that matter for its answers now: those
+    whose answers it used and those that can still change an undecided goal (at most
+    `limit` of these, the most pressing first). That schema leaves
+    `additionalProperties` open, so answers that no longer matter can stay in a
+    form's data without failing validation.
+    """
     texts = _Texts(compiled, locale)
     ruleset = compiled.ruleset
     questions = sorted(compiled.questions.values(), key=lambda q: compiled.question_rank[q.id])
+    open_now: list[str] = []
+    if relevant_to is not None:
+        open_now = [q.question.id for q in relevant_to.next_questions][:limit]
+        shown = used_ids(relevant_to) | set(open_now)
+        questions = [q for q in questions if q.id in shown]
     whys = why_by_question(compiled, texts)
     properties = {q.id: question_schema(q, texts, whys.get(q.id, [])) for q in questions}
+    groups = section_groups(ruleset, [q.id for q in questions])
+    ui = ui_schema(questions, texts, whys)
+    ui["ui:order"] = [qid for group in groups for qid in group["questions"]]
     schema: dict[str, Any] = {
         "$schema": DRAFT,
         "$id": schema_id,
@@ -62,12 +91,60 @@ def answer_schema(compiled: CompiledRuleSet, locale: str, schema_id: str) -> dic
         "x-ruleset": {"id": ruleset.id, "version": ruleset.version},
         "x-content-hash": compiled.content_hash,
         "x-locale": locale,
-        "x-uiSchema": ui_schema(questions, texts, whys),
+        "x-uiSchema": ui,
+        "x-sections": [{**g, "title": texts(g["title"])} for g in groups],
+        "x-layout": layout(groups, texts),
     }
+    if relevant_to is not None:
+        del schema["additionalProperties"]
+        schema["x-relevant"] = {
+            "next": open_now,
+            "open": len(relevant_to.next_questions),
+            "ignored": list(relevant_to.ignored_answers),
+            "status": "complete" if relevant_to.complete else "incomplete",
+        }
     description = texts(ruleset.description)
     if description:
         schema["description"] = description
     return schema
+
+
+def used_ids(evaluation: Evaluation) -> set[str]:
+    """The questions whose answers decide or shape a goal of an evaluation."""
+    return set(evaluation.answers) - set(evaluation.ignored_answers)
+
+
+def section_groups(ruleset: RuleSet, ordered: list[str]) -> list[dict[str, Any]]:
+    """Questions by section in asking order (one without a section joins the one before it)."""
+    titles = {s.id: s.title for s in ruleset.sections}
+    effective: dict[str, str | None] = {}
+    current: str | None = None
+    for question in ruleset.questions:
+        current = question.section or current
+        effective[question.id] = current
+    groups: dict[str | None, dict[str, Any]] = {}
+    for qid in ordered:
+        section = effective.get(qid)
+        group = groups.setdefault(
+            section, {"id": section, "title": titles.get(section or ""), "questions": []}
+        )
+        group["questions"].append(qid)
+    return list(groups.values())
+
+
+def layout(groups: list[dict[str, Any]], texts: _Texts) -> dict[str, Any]:
+    """A JSON Forms UI schema: a vertical layout with a `Group` per section."""
+    elements: list[dict[str, Any]] = []
+    for group in groups:
+        controls = [
+            {"type": "Control", "scope": f"#/properties/{qid}"} for qid in group["questions"]
+        ]
+        if group["id"] is None:
+            elements.extend(controls)
+        else:
+            label = texts(group["title"]) or group["id"]
+            elements.append({"type": "Group", "label": label, "elements": controls})
+    return {"type": "VerticalLayout", "elements": elements}
 
 
 def question_schema(question: Question, texts: _Texts, why: list[dict[str, Any]]) -> dict[str, Any]:
@@ -95,9 +172,12 @@ def _boolean(question: Question, texts: _Texts) -> dict[str, Any]:
 
 
 def _integer(question: Question, texts: _Texts) -> dict[str, Any]:
-    low = question.min if question.min is not None else -MAX_INTEGER
-    high = question.max if question.max is not None else MAX_INTEGER
-    return {"type": "integer", "minimum": int(low), "maximum": int(high)}  # type: ignore[arg-type]
+    schema: dict[str, Any] = {"type": "integer"}
+    if question.min is not None:
+        schema["minimum"] = int(question.min)  # type: ignore[arg-type]
+    if question.max is not None:
+        schema["maximum"] = int(question.max)  # type: ignore[arg-type]
+    return schema
 
 
 def _decimal(question: Question, texts: _Texts) -> dict[str, Any]:
@@ -106,11 +186,16 @@ def _decimal(question: Question, texts: _Texts) -> dict[str, Any]:
     fraction = rf"(\.[0-9]{{1,{places}}})?" if places else ""
     number = rf"{sign}[0-9]{{1,16}}{fraction}"
     pattern = rf"^({number}|{DONT_KNOW})$" if question.allow_unknown else rf"^{number}$"
-    schema: dict[str, Any] = {"type": "string", "pattern": pattern, "examples": [_example(places)]}
+    schema: dict[str, Any] = {
+        "type": "string",
+        "format": "decimal",
+        "pattern": pattern,
+        "examples": [_example(places)],
+    }
     if question.min is not None:
-        schema["x-minimum"] = str(question.min)
+        schema["formatMinimum"] = str(question.min)
     if question.max is not None:
-        schema["x-maximum"] = str(question.max)
+        schema["formatMaximum"] = str(question.max)
     return schema
 
 
@@ -136,14 +221,12 @@ def _enum(question: Question, texts: _Texts) -> dict[str, Any]:
 
 
 def _date(question: Question, texts: _Texts) -> dict[str, Any]:
-    low = question.min if isinstance(question.min, dt.date) else MIN_DATE
-    high = question.max if isinstance(question.max, dt.date) else MAX_DATE
-    return {
-        "type": "string",
-        "format": "date",
-        "x-minimum": low.isoformat(),
-        "x-maximum": high.isoformat(),
-    }
+    schema: dict[str, Any] = {"type": "string", "format": "date"}
+    if isinstance(question.min, dt.date):
+        schema["formatMinimum"] = question.min.isoformat()
+    if isinstance(question.max, dt.date):
+        schema["formatMaximum"] = question.max.isoformat()
+    return schema
 
 
 _TYPES = {

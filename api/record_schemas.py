@@ -11,7 +11,6 @@ from api.fields import Inline, Scalar, pick
 from api.schemas import (
     ID,
     LOCALE,
-    MAX_ANSWERS,
     STATUSES,
     GoalSchema,
     NextQuestionSchema,
@@ -19,6 +18,7 @@ from api.schemas import (
     RequestSchema,
     RulesetRefSchema,
     TraceStepSchema,
+    answers_field,
 )
 
 
@@ -56,12 +56,7 @@ class SessionCreateSchema(RequestSchema):
     version = fields.String(validate=ID)
     as_of = fields.Date()
     locale = fields.String(validate=LOCALE)
-    answers = fields.Dict(
-        keys=fields.String(validate=validate.Length(max=100)),
-        values=Scalar(allow_none=True),
-        load_default=dict,
-        validate=validate.Length(max=MAX_ANSWERS),
-    )
+    answers = answers_field()
 
 
 class AnswersPatchSchema(Schema):

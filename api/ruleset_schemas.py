@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from api.fields import Inline, Scalar, pick, text_map
-from api.schemas import LOCALE, ConstraintsSchema
+from api.schemas import LOCALE, ConstraintsSchema, RequestSchema, answers_field
 from eligibility.compiler import CompiledRuleSet
 from eligibility.model import Table
 from eligibility.values_io import to_plain
@@ -192,6 +192,23 @@ class QuestionsQuerySchema(Schema):
     )
 
 
+class RelevantQuestionsSchema(RequestSchema):
+    """The answers so far, to get the schema of only the questions that matter now."""
+
+    answers = answers_field()
+    as_of = fields.Date(
+        metadata={"description": "Date the claim is about (default: the version's first day)."}
+    )
+    limit = fields.Integer(
+        validate=validate.Range(1, 1000),
+        metadata={
+            "description": "At most this many open questions (the most pressing first); "
+            "default: all that can still change an undecided goal.",
+            "example": 3,
+        },
+    )
+
+
 class AnswerSchemaSchema(Schema):
     """A JSON Schema (2020-12) of a version's answer set, with rjsf hints (`x-uiSchema`)."""
 
@@ -201,8 +218,29 @@ class AnswerSchemaSchema(Schema):
     description = fields.String()
     type = fields.String(required=True, metadata={"enum": ["object"]})
     properties = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True)
-    additionalProperties = fields.Boolean(required=True)  # noqa: N815 - a JSON Schema keyword
+    additionalProperties = fields.Boolean(  # noqa: N815 - a JSON Schema keyword
+        metadata={"description": "false, except in the schema of the questions that matter now."}
+    )
     x_ruleset = fields.Dict(data_key="x-ruleset", required=True)
     x_content_hash = fields.String(data_key="x-content-hash", required=True)
     x_locale = fields.String(data_key="x-locale", required=True)
     x_ui_schema = fields.Dict(data_key="x-uiSchema", required=True)
+    x_sections = fields.List(
+        fields.Dict(),
+        data_key="x-sections",
+        required=True,
+        metadata={"description": "Sections in asking order: id, title, question ids."},
+    )
+    x_layout = fields.Dict(
+        data_key="x-layout",
+        required=True,
+        metadata={"description": "A JSON Forms UI schema with a Group per section."},
+    )
+    x_relevant = fields.Dict(
+        data_key="x-relevant",
+        metadata={
+            "description": "Only in the schema of the questions that matter now: `next` "
+            "(the open questions shown), `open` (how many are open in all), `ignored` "
+            "(answers that no longer matter), `status` (complete or incomplete)."
+        },
+    )

@@ -13,6 +13,7 @@ from api.openapi import Reply, operation
 from api.ruleset_schemas import (
     AnswerSchemaSchema,
     QuestionsQuerySchema,
+    RelevantQuestionsSchema,
     RulesetListSchema,
     RulesetSchema,
     VersionSchema,
@@ -76,6 +77,43 @@ def get_questions(ruleset_id: str, version: str, query: dict[str, Any]) -> Reply
     """
     compiled = state().catalogue.version(ruleset_id, version, principal().sees_drafts)
     locale = choose_locale(compiled, wanted_locales(query.get("locale")))
-    path = url_for(".get_questions", ruleset_id=ruleset_id, version=version, locale=locale)
-    schema = answer_schema(compiled, locale, request.host_url.rstrip("/") + path)
+    schema = answer_schema(compiled, locale, _schema_id(ruleset_id, version, locale))
     return Reply(schema, locale=locale, dumped=True)  # already a JSON Schema document
+
+
+@bp.post("/<ruleset_id>/versions/<version>/questions")
+@require(*READERS, public=True)
+@operation(
+    AnswerSchemaSchema,
+    body=RelevantQuestionsSchema,
+    query=QuestionsQuerySchema,
+    errors=(404, 422),
+    localized=True,
+    tag="rulesets",
+)
+def relevant_questions(
+    ruleset_id: str, version: str, body: dict[str, Any], query: dict[str, Any]
+) -> Reply:
+    """The JSON Schema of only the questions that matter now for the answers sent.
+
+    Those are the questions whose answers decide or shape a goal and those that can
+    still change an undecided goal (`x-relevant.next`; with `limit`, only that many of
+    them, those that settle the others first); answers that no longer matter are named
+    in `x-relevant.ignored`. Send the form's data after each change to redraw it with
+    what matters then. Stores nothing.
+    """
+    app = state()
+    compiled = app.catalogue.version(ruleset_id, version, principal().sees_drafts)
+    locales = wanted_locales(query.get("locale"))
+    as_of = body.get("as_of") or compiled.ruleset.effective_from
+    evaluation = app.evaluator.evaluate_under(compiled, body["answers"], as_of, locales)
+    schema_id = _schema_id(ruleset_id, version, evaluation.locale)
+    schema = answer_schema(
+        compiled, evaluation.locale, schema_id, relevant_to=evaluation, limit=body.get("limit")
+    )
+    return Reply(schema, locale=evaluation.locale, dumped=True)
+
+
+def _schema_id(ruleset_id: str, version: str, locale: str) -> str:
+    path = url_for(".get_questions", ruleset_id=ruleset_id, version=version, locale=locale)
+    return request.host_url.rstrip("/") + path

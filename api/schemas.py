@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, post_dump, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, validate
 
 from api.fields import AnyJson, Inline, Scalar, pick
 
@@ -44,6 +44,28 @@ class ProblemSchema(Schema):
     )
 
 
+def _at_most_answers(answers: dict[str, Any]) -> None:
+    # Not validate.Length: apispec would document an object's size as `maxLength`.
+    if len(answers) > MAX_ANSWERS:
+        raise ValidationError(f"expected at most {MAX_ANSWERS} answers, got {len(answers)}")
+
+
+def answers_field() -> fields.Dict:
+    """Answers by question id, as requests carry them (at most MAX_ANSWERS)."""
+    return fields.Dict(
+        keys=fields.String(validate=validate.Length(max=100)),
+        values=Scalar(allow_none=True),
+        load_default=dict,
+        validate=_at_most_answers,
+        metadata={
+            "maxProperties": MAX_ANSWERS,
+            "description": 'Answers by question id; decimals as strings ("412.50"), '
+            'dates as YYYY-MM-DD, "unknown" for "I don\'t know", null for unanswered.',
+            "example": {"household_size": 3, "earned_income_monthly": "1200.00"},
+        },
+    )
+
+
 class EvaluationRequestSchema(RequestSchema):
     """Answers to evaluate under one version: named by `version`, or the one covering `as_of`."""
 
@@ -52,17 +74,7 @@ class EvaluationRequestSchema(RequestSchema):
     as_of = fields.Date(
         metadata={"description": "Date the claim is about (default today); selects the version."}
     )
-    answers = fields.Dict(
-        keys=fields.String(validate=validate.Length(max=100)),
-        values=Scalar(allow_none=True),
-        load_default=dict,
-        validate=validate.Length(max=MAX_ANSWERS),
-        metadata={
-            "description": 'Answers by question id; decimals as strings ("412.50"), '
-            'dates as YYYY-MM-DD, "unknown" for "I don\'t know", null for unanswered.',
-            "example": {"household_size": 3, "earned_income_monthly": "1200.00"},
-        },
-    )
+    answers = answers_field()
     locale = fields.String(validate=LOCALE, metadata={"example": "de"})
 
 

@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator, FormatChecker
 
 from tests.api.api_helpers import assert_problem
+from tests.api.conftest import FIXTURES
 
 FISHING = "/v1/rulesets/fishing-licence/versions/2024-01-01/questions"
 
@@ -40,7 +41,8 @@ def test_types_and_bounds(client: FlaskClient) -> None:
     assert (properties["age"]["minimum"], properties["age"]["maximum"]) == (0, 130)
     income = properties["income"]
     assert income["type"] == "string"
-    assert income["x-minimum"] == "0"
+    assert (income["format"], income["formatMinimum"]) == ("decimal", "0")
+    assert not [k for k in income if k in ("x-minimum", "x-maximum")]
     assert properties["resident"]["type"] == "boolean"
     assert [o["const"] for o in properties["resident"]["oneOf"]] == [True, False]
 
@@ -140,3 +142,174 @@ def test_enum_options_have_values_and_titles(examples: FlaskClient) -> None:
     assert [o["const"] for o in state["oneOf"]] == ["IL", "UT", "VT"]
     assert schema["x-uiSchema"]["state"]["ui:enumNames"] == ["Illinois", "Utah", "Vermont"]
     assert state["title"] == "¿En qué estado vive?"
+
+
+KUG = "/v1/rulesets/kurzarbeitergeld/versions/2026-01-01/questions"
+
+
+def test_bounds_are_standard_keywords_and_only_where_declared(examples: FlaskClient) -> None:
+    properties = schema_of(examples, "/v1/rulesets/snap/versions/2019-10-01/questions")[
+        "properties"
+    ]
+    assert properties["household_size"]["minimum"] == 1
+    assert "maximum" not in properties["household_size"]  # unbounded: no made-up 10**12
+    for schema in properties.values():
+        assert not {"x-minimum", "x-maximum"} & set(schema), schema
+
+
+def test_date_bounds_are_format_keywords(make_app: Any) -> None:
+    client = make_app(RULES=[str(FIXTURES / "age-limits")]).test_client()
+    url = "/v1/rulesets/age-limits/versions/2024-01-01/questions"
+    properties = schema_of(client, url)["properties"]
+    assert properties["child_birth_date"]["formatMinimum"] == "1990-01-01"
+    assert "formatMaximum" not in properties["child_birth_date"]
+    assert set(properties["claim_month"]) >= {"type", "format"}
+    assert "formatMinimum" not in properties["claim_month"]
+
+
+def relevant(client: FlaskClient, url: str, answers: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    response = client.post(url, json={"answers": answers}, **kw)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body: dict[str, Any] = response.get_json()
+    Draft202012Validator.check_schema(body)
+    return body
+
+
+def test_only_the_questions_that_matter_now(examples: FlaskClient) -> None:
+    full = schema_of(examples, KUG)
+    first = relevant(examples, KUG, {})
+    assert len(full["properties"]) >= 20
+    assert 0 < len(first["properties"]) < len(full["properties"])
+    assert list(first["properties"]) == first["x-uiSchema"]["ui:order"]
+    assert first["x-relevant"]["status"] == "incomplete"
+    assert first["x-relevant"]["next"] == list(first["properties"])  # nothing answered yet
+    # the same questions the evaluation asks next, with the same schemas as the full form
+    body = {"ruleset": "kurzarbeitergeld", "version": "2026-01-01", "answers": {}}
+    asked = [q["id"] for q in examples.post("/v1/evaluations", json=body).get_json()[
+        "next_questions"
+    ]]
+    assert first["x-relevant"]["next"] == asked
+    for qid, schema in first["properties"].items():
+        assert schema == full["properties"][qid]
+
+
+def test_a_limit_draws_a_few_questions_at_a_time(examples: FlaskClient) -> None:
+    response = examples.post(KUG, json={"answers": {}, "limit": 3})
+    page = response.get_json()
+    assert list(page["properties"]) == page["x-relevant"]["next"]
+    assert len(page["properties"]) == 3
+    assert page["x-relevant"]["open"] > 3
+    first = page["x-relevant"]["next"][0]
+    body = {"answers": {first: page_answer(page["properties"][first])}, "limit": 3}
+    after = examples.post(KUG, json=body).get_json()
+    assert first in after["properties"]  # the answer given stays in the form
+    assert len(after["x-relevant"]["next"]) == 3 and first not in after["x-relevant"]["next"]
+    bad = examples.post(KUG, json={"answers": {}, "limit": 0})
+    assert "/limit" in assert_problem(bad, 422, "invalid-request")["errors"]
+
+
+def page_answer(schema: dict[str, Any]) -> Any:
+    """Some answer that fits a question's schema."""
+    if "enum" in schema:
+        return schema["enum"][0]
+    if schema.get("type") == "boolean":
+        return True
+    if schema.get("format") == "date":
+        return "2026-03-01"
+    if schema.get("type") == "integer":
+        return schema.get("minimum", 0) + 1
+    return "1"
+
+
+def test_answers_change_what_matters(examples: FlaskClient) -> None:
+    url = "/v1/rulesets/snap/versions/2019-10-01/questions"
+    answers = {"state": "UT", "household_size": 3}
+    schema = relevant(examples, url, answers, headers={"Accept-Language": "es"})
+    assert {"state", "household_size"} <= set(schema["properties"])  # used answers stay
+    assert set(schema["x-relevant"]["next"]) <= set(schema["properties"])
+    assert "additionalProperties" not in schema  # answers that stop mattering may stay
+    validator(schema).validate({**answers, "no_longer_asked": 1})
+    assert schema["x-locale"] == "es"
+    assert schema["properties"]["state"]["title"] == "¿En qué estado vive?"
+
+
+def test_an_answer_that_stops_mattering_leaves_the_form(client: FlaskClient) -> None:
+    senior = relevant(client, FISHING, {"age": 70, "income": "5000"})
+    assert senior["x-relevant"]["ignored"] == ["income"]  # a senior's income decides nothing
+    assert set(senior["properties"]) == {"age", "resident"}
+    done = relevant(client, FISHING, {"age": 70, "resident": True})
+    assert done["x-relevant"] == {"next": [], "open": 0, "ignored": [], "status": "complete"}
+
+
+def test_relevant_questions_refuse_bad_answers_by_pointer(client: FlaskClient) -> None:
+    problem = assert_problem(
+        client.post(FISHING, json={"answers": {"age": "old", "colour": 1}}), 422
+    )
+    assert set(problem["errors"]) == {"/answers/age", "/answers/colour"}
+    assert_problem(client.post(FISHING, json={"answers": [1]}), 422, "invalid-request")
+    missing = "/v1/rulesets/fishing-licence/versions/1999-01-01/questions"
+    assert_problem(client.post(missing, json={"answers": {}}), 404, "version-not-found")
+
+
+SECTIONED = """
+ruleset: sectioned
+version: "2024-01-01"
+status: published
+effective_from: 2024-01-01
+default_locale: en
+title: {en: Sections, de: Abschnitte}
+sections:
+  person: {title: {en: About you, de: Über Sie}}
+  money: {title: {en: Your money}}
+questions:
+  income: {type: decimal, min: 0, max: 99999.99, section: money, label: {en: Income}}
+  savings: {type: decimal, label: {en: Savings}}
+  age: {type: integer, section: person, label: {en: Age}}
+  resident: {type: boolean, label: {en: Resident}}
+goals:
+  eligible:
+    type: boolean
+    value: resident and age >= 18 and income + savings < 1000
+"""
+
+
+def test_sections_are_groups(make_app: Any, tmp_path: Any) -> None:
+    folder = tmp_path / "sectioned"
+    folder.mkdir()
+    (folder / "2024-01-01.yaml").write_text(SECTIONED, encoding="utf-8")
+    client = make_app(RULES=[str(folder)]).test_client()
+    url = "/v1/rulesets/sectioned/versions/2024-01-01/questions"
+    schema = schema_of(client, url + "?locale=de")
+    # a question without a section belongs to the one written before it
+    assert schema["x-sections"] == [
+        {"id": "person", "title": "Über Sie", "questions": ["age", "resident"]},
+        {"id": "money", "title": "Your money", "questions": ["income", "savings"]},
+    ]
+    assert schema["x-uiSchema"]["ui:order"] == ["age", "resident", "income", "savings"]
+    groups = schema["x-layout"]["elements"]
+    assert [(g["type"], g["label"]) for g in groups] == [
+        ("Group", "Über Sie"),
+        ("Group", "Your money"),
+    ]
+    assert groups[1]["elements"][0] == {"type": "Control", "scope": "#/properties/income"}
+    income = schema["properties"]["income"]
+    assert (income["formatMinimum"], income["formatMaximum"]) == ("0", "99999.99")
+    assert "formatMinimum" not in schema["properties"]["savings"]
+    now = relevant(client, url, {"resident": False})
+    assert now["x-relevant"]["status"] == "complete"
+    assert now["x-sections"] == [{"id": "person", "title": "About you", "questions": ["resident"]}]
+
+
+def test_request_answers_are_documented_as_an_object_with_max_properties(
+    client: FlaskClient,
+) -> None:
+    spec = client.get("/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    for name in ("EvaluationRequest", "SessionCreate", "RelevantQuestions"):
+        answers = schemas[name]["properties"]["answers"]
+        assert answers["type"] == "object"
+        assert answers["maxProperties"] == 500
+        assert "maxLength" not in answers
+    too_many = {"answers": {f"q{i}": 1 for i in range(501)}}
+    problem = assert_problem(client.post(FISHING, json=too_many), 422, "invalid-request")
+    assert problem["errors"]["/answers"] == ["expected at most 500 answers, got 501"]
