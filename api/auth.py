@@ -86,9 +86,13 @@ def require(*roles: Role, public: bool = False) -> Callable[[F], F]:
 
 
 def check(roles: tuple[Role, ...], public: bool) -> Principal:
-    """The caller, if allowed; 401 without a usable key, 403 with the wrong role."""
+    """The caller, if allowed; 401 without a usable key, 403 with the wrong role.
+
+    A key is always held to `roles`, even where anonymous callers are let in, so the
+    roles the reference lists are exactly those that may call with a key.
+    """
     caller = principal()
-    if public and state().config.anonymous_access:
+    if caller.anonymous and public and state().config.anonymous_access:
         return caller
     if caller.anonymous:
         raise Unauthorized("this endpoint needs an API key")

@@ -27,6 +27,29 @@ EVALUATORS: tuple[Role, ...] = ("client", "author", "publisher")
     errors=(404, 422),
     localized=True,
     tag="evaluations",
+    body_examples={
+        "by date": {
+            "summary": "The published version covering a date",
+            "value": {
+                "ruleset": "snap",
+                "as_of": "2020-01-15",
+                "locale": "en",
+                "answers": {"state": "UT", "household_size": 3},
+            },
+        },
+        "by version": {
+            "summary": "A named version, amounts as strings",
+            "value": {
+                "ruleset": "snap",
+                "version": "2019-10-01",
+                "answers": {
+                    "state": "IL",
+                    "household_size": 2,
+                    "earned_income_monthly": "1200.00",
+                },
+            },
+        },
+    },
 )
 def create_evaluation(body: dict[str, Any], query: dict[str, Any]) -> Reply:
     """Evaluate answers: goals (decided or not), reasons, next questions; stores nothing.

@@ -49,6 +49,28 @@ _REASONS = {
 }
 
 
+# The order of the reference: what a front end needs first, operations last.
+TAGS = (
+    ("rulesets", "Rule sets, their versions in full, and their questions as JSON Schema."),
+    (
+        "evaluations",
+        "Evaluate answers without storing anything: goals, reasons, next questions.",
+    ),
+    ("sessions", "Interviews kept on the server, edited under ETags, submitted as a decision."),
+    ("decisions", "Record decisions in the hash chain; read, list, export and replay them."),
+    ("authoring", "Send draft versions (YAML or JSON), publish and retire them."),
+    ("audit", "Verify the hash chain; batch replays (what-if) over recorded decisions."),
+    ("health", "Liveness and readiness for load balancers and orchestrators."),
+)
+DESCRIPTION = """Rules as code: rule sets, evaluations, interviews, decisions.
+
+Send an API key as `Authorization: Bearer <key>` (the **Authorize** button here); each
+operation says which roles may call it and whether it is open without a key on this
+server. Errors are `application/problem+json` (RFC 9457), with `errors` keyed by JSON
+Pointer into the request body. Amounts are exact decimals written as strings.
+"""
+
+
 @dataclass(frozen=True)
 class Reply:
     """What a view returns besides its body: another status, headers, the response language.
@@ -85,6 +107,8 @@ class Operation:
     headers_out: dict[str, dict[str, Any]] = field(default_factory=dict)
     media_types: tuple[str, ...] = ("application/json",)
     body_media_types: tuple[str, ...] = ("application/json",)
+    # Named examples of the body ({name: {"summary": …, "value": …}}) for the reference.
+    body_examples: dict[str, dict[str, Any]] = field(default_factory=dict)
     extra_responses: dict[int, str] = field(default_factory=dict)
     _schemas: dict[Any, Schema] = field(default_factory=dict, compare=False, repr=False)
 
@@ -173,8 +197,10 @@ def build_spec(app: Flask) -> dict[str, Any]:
         version=API_VERSION,
         openapi_version="3.1.0",
         plugins=[plugin],
-        info={"description": "Rules as code: rule sets, evaluations, interviews, decisions."},
+        info={"description": DESCRIPTION},
+        tags=[{"name": name, "description": text} for name, text in TAGS],
     )
+    anonymous = bool(app.extensions["eligibility"].config.anonymous_access)
     assert plugin.converter is not None
     plugin.converter.add_attribute_function(scalar_schema_properties)  # type: ignore[no-untyped-call]
     spec.components.schema("Problem", schema=ProblemSchema)
@@ -186,11 +212,22 @@ def build_spec(app: Flask) -> dict[str, Any]:
             continue
         path, names = _path(rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            spec.path(path=path, operations={method.lower(): _operation(view, meta, names)})
+            operation = _operation(view, meta, names, anonymous)
+            spec.path(path=path, operations={method.lower(): operation})
     return spec.to_dict()
 
 
-def _operation(view: Any, meta: Operation, path_names: list[str]) -> dict[str, Any]:
+def spec_of(app: Flask) -> dict[str, Any]:
+    """The app's OpenAPI document, built once."""
+    found: dict[str, Any] | None = app.extensions.get("openapi")
+    if found is None:
+        found = app.extensions["openapi"] = build_spec(app)
+    return found
+
+
+def _operation(
+    view: Any, meta: Operation, path_names: list[str], anonymous_access: bool
+) -> dict[str, Any]:
     doc = (view.__doc__ or "").strip()
     summary, _, description = doc.partition("\n")
     op: dict[str, Any] = {
@@ -200,16 +237,38 @@ def _operation(view: Any, meta: Operation, path_names: list[str]) -> dict[str, A
         "parameters": _parameters(meta, path_names),
         "responses": _responses(view, meta, bool(path_names)),
     }
-    if description.strip():
-        op["description"] = re.sub(r"\n\s+", "\n", description.strip())
+    text = re.sub(r"\n\s+", "\n", description.strip())
     if meta.body is not None:
-        content = {m: {"schema": meta.body} for m in meta.body_media_types}
+        content: dict[str, Any] = {m: {"schema": meta.body} for m in meta.body_media_types}
+        if meta.body_examples:
+            content[meta.body_media_types[0]]["examples"] = meta.body_examples
         op["requestBody"] = {"required": meta.body_required, "content": content}
     roles: Sequence[str] = getattr(view, "roles", ())
     if roles:
-        op["security"] = [{"apiKey": []}] + ([{}] if getattr(view, "public", False) else [])
+        # What `require` enforces: a key with one of the roles, or (public operations,
+        # anonymous access on) no key at all.
+        open_here = bool(getattr(view, "public", False)) and anonymous_access
+        op["security"] = [{"apiKey": []}] + ([{}] if open_here else [])
         op["x-roles"] = list(roles)
+        op["x-anonymous"] = open_here
+        text = f"{text}\n\n{_access(roles, open_here)}".strip()
+    else:
+        text = f"{text}\n\n**Access:** anyone; no key is needed.".strip()
+    if text:
+        op["description"] = text
     return op
+
+
+def _access(roles: Sequence[str], open_here: bool) -> str:
+    keys = ", ".join(f"`{r}`" for r in roles)
+    text = (
+        f"**Access:** an API key with the role {keys}"
+        if len(roles) == 1
+        else (f"**Access:** an API key with one of the roles {keys}")
+    )
+    if open_here:
+        return text + "; or no key at all, as this server allows anonymous access."
+    return text + "."
 
 
 def _parameters(meta: Operation, path_names: list[str]) -> list[dict[str, Any]]:
@@ -268,7 +327,4 @@ bp = Blueprint("openapi", __name__)
 @bp.get("/openapi.json")
 def openapi_json() -> Response:
     """The OpenAPI 3.1 document."""
-    spec = current_app.extensions.get("openapi")
-    if spec is None:
-        spec = current_app.extensions["openapi"] = build_spec(current_app)
-    return jsonify(spec)
+    return jsonify(spec_of(current_app))

@@ -185,9 +185,9 @@ def test_only_the_questions_that_matter_now(examples: FlaskClient) -> None:
     assert first["x-relevant"]["next"] == list(first["properties"])  # nothing answered yet
     # the same questions the evaluation asks next, with the same schemas as the full form
     body = {"ruleset": "kurzarbeitergeld", "version": "2026-01-01", "answers": {}}
-    asked = [q["id"] for q in examples.post("/v1/evaluations", json=body).get_json()[
-        "next_questions"
-    ]]
+    asked = [
+        q["id"] for q in examples.post("/v1/evaluations", json=body).get_json()["next_questions"]
+    ]
     assert first["x-relevant"]["next"] == asked
     for qid, schema in first["properties"].items():
         assert schema == full["properties"][qid]

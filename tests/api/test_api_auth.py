@@ -102,3 +102,30 @@ def test_keys_are_stored_hashed(api: FlaskClient, stored_app: Flask) -> None:
     store = stored_app.extensions["eligibility"].storage
     token, key = services.create_key(store, "client", "hashed")
     assert token not in repr(store.keys.get(key.id))
+
+
+def test_the_roles_in_the_reference_are_the_ones_enforced(
+    api: FlaskClient, keys: dict[str, dict[str, str]]
+) -> None:
+    spec = api.get("/openapi.json").get_json()
+    body = {"ruleset": "fishing-licence", "as_of": "2024-03-01", "answers": {}}
+    evaluation = spec["paths"]["/v1/evaluations"]["post"]
+    assert evaluation["x-anonymous"] is True
+    assert "or no key at all" in evaluation["description"]
+    for role, headers in keys.items():
+        status = api.post("/v1/evaluations", json=body, headers=headers).status_code
+        assert (status == 200) == (role in evaluation["x-roles"]), role
+    assert api.post("/v1/evaluations", json=body).status_code == 200  # no key
+    recording = spec["paths"]["/v1/decisions"]["post"]
+    assert recording["x-anonymous"] is False
+    assert recording["security"] == [{"apiKey": []}]
+    assert "`client`" in recording["description"]
+
+
+def test_the_reference_says_when_anonymous_access_is_off(make_app: Any) -> None:
+    client = make_app(ANONYMOUS_ACCESS=False).test_client()
+    evaluation = client.get("/openapi.json").get_json()["paths"]["/v1/evaluations"]["post"]
+    assert evaluation["x-anonymous"] is False
+    assert evaluation["security"] == [{"apiKey": []}]
+    assert "no key at all" not in evaluation["description"]
+    assert client.post("/v1/evaluations", json={"ruleset": "fishing-licence"}).status_code == 401

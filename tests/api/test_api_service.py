@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -106,7 +107,7 @@ def test_the_openapi_document(client: FlaskClient) -> None:
         "/v1/rulesets/{ruleset_id}": {"get"},
         "/v1/rulesets/{ruleset_id}/versions": {"post"},
         "/v1/rulesets/{ruleset_id}/versions/{version}": {"get"},
-        "/v1/rulesets/{ruleset_id}/versions/{version}/questions": {"get"},
+        "/v1/rulesets/{ruleset_id}/versions/{version}/questions": {"get", "post"},
         "/v1/rulesets/{ruleset_id}/versions/{version}/publish": {"post"},
         "/v1/rulesets/{ruleset_id}/versions/{version}/retire": {"post"},
         "/v1/evaluations": {"post"},
@@ -147,11 +148,61 @@ def test_the_openapi_document(client: FlaskClient) -> None:
     assert "string" in value["type"] and "null" in value["type"]
 
 
-def test_the_docs_page(client: FlaskClient) -> None:
+def test_the_docs_page_is_swagger_ui_served_from_here(client: FlaskClient) -> None:
     response = client.get("/docs")
     assert response.status_code == 200
     assert response.mimetype == "text/html"
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "connect-src 'self'" in policy
     page = response.get_data(as_text=True)
-    assert "/v1/evaluations" in page
-    assert "/openapi.json" in page
-    assert "<script" not in page
+    assert 'data-openapi="/openapi.json"' in page
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assets = [s for s in sources if s.startswith("/docs/")]
+    assert "/docs/swagger-ui/swagger-ui-bundle.js" in assets
+    assert not [s for s in sources if "//" in s]  # nothing from another server
+    for asset in assets:
+        with client.get(asset) as fetched:
+            assert fetched.status_code == 200, asset
+            assert fetched.headers["X-Content-Type-Options"] == "nosniff"
+    assert "validatorUrl: null" in text_of(client, "/docs/assets/docs.js")  # no outside validator
+    # the licence travels with the vendored files
+    assert "Apache License" in text_of(client, "/docs/swagger-ui/LICENSE")
+    assert "SmartBear" in text_of(client, "/docs/swagger-ui/NOTICE")
+    assert client.get("/docs/swagger-ui/../docs_page.py").status_code == 404
+
+
+def text_of(client: FlaskClient, url: str) -> str:
+    with client.get(url) as response:
+        assert response.status_code == 200, url
+        return response.get_data(as_text=True)
+
+
+def test_the_docs_page_works_without_javascript(client: FlaskClient) -> None:
+    page = client.get("/docs").get_data(as_text=True)
+    plain = page[page.index("<noscript>") : page.index("</noscript>")]
+    assert "/v1/evaluations" in plain and "/openapi.json" in plain
+    assert plain.index(">rulesets<") < plain.index(">evaluations<") < plain.index(">health<")
+
+
+def test_tags_come_in_the_order_of_use_with_descriptions(client: FlaskClient) -> None:
+    spec = client.get("/openapi.json").get_json()
+    names = [t["name"] for t in spec["tags"]]
+    assert names == [
+        "rulesets",
+        "evaluations",
+        "sessions",
+        "decisions",
+        "authoring",
+        "audit",
+        "health",
+    ]
+    assert all(t["description"] for t in spec["tags"])
+    used = {op["tags"][0] for ops in spec["paths"].values() for op in ops.values()}
+    assert used <= set(names)
+
+
+def test_examples_of_bodies_are_in_the_reference(client: FlaskClient) -> None:
+    spec = client.get("/openapi.json").get_json()
+    content = spec["paths"]["/v1/evaluations"]["post"]["requestBody"]["content"]
+    examples = content["application/json"]["examples"]
+    assert examples["by date"]["value"]["ruleset"] == "snap"
