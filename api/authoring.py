@@ -7,6 +7,7 @@ every problem is reported at once. Published versions never change (409).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -17,10 +18,11 @@ from api.auth import principal, require
 from api.errors import InvalidRequest, PreconditionRequired, UnsupportedMediaType
 from api.jsonio import is_json_type, parse_bytes, reject_nul
 from api.openapi import Reply, header, operation
-from api.ruleset_schemas import VersionSchema
+from api.ruleset_schemas import AuthoredVersionSchema
 from api.state import state
 from eligibility import services
 from eligibility.catalogue import compile_cache
+from eligibility.compiler import CompiledRuleSet
 from eligibility.records import StoredVersion
 
 bp = Blueprint("authoring", __name__, url_prefix="/v1/rulesets")
@@ -125,22 +127,36 @@ def document_body() -> dict[str, Any] | str:
     return data
 
 
-def _declared_ruleset(document: dict[str, Any] | str) -> Any:
-    """The rule set a document names (YAML is read here only to look; aliases are safe now)."""
+def _declared(document: dict[str, Any] | str) -> dict[str, Any]:
+    """The top-level keys of a document (YAML is read here only to look; aliases are safe now)."""
     if isinstance(document, dict):
-        return document.get("ruleset")
+        return document
     try:
         data = yaml.safe_load(document)
     except yaml.YAMLError:
-        return None
+        return {}
     reject_nul(data)
-    return data.get("ruleset") if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
 
 
-def _version_reply(stored: StoredVersion, status: int = 200) -> Reply:
+@dataclass(frozen=True)
+class Authored:
+    """A stored version as the API shows it after a change, with notices for the caller."""
+
+    compiled: CompiledRuleSet
+    notices: tuple[str, ...] = ()
+
+    def __getattr__(self, name: str) -> Any:  # the version's own fields, for VersionSchema
+        return getattr(self.compiled, name)
+
+
+def _version_reply(
+    stored: StoredVersion, status: int = 200, notices: list[str] | None = None
+) -> Reply:
     where = url_for("rulesets.get_version", ruleset_id=stored.ruleset_id, version=stored.version)
     headers = {"Location": where, "ETag": content_etag(stored.content_hash)}
-    return Reply(compile_cache().stored(stored), status, headers)
+    shown = Authored(compile_cache().stored(stored), tuple(notices or ()))
+    return Reply(shown, status, headers)
 
 
 def content_etag(content_hash: str) -> str:
@@ -163,10 +179,32 @@ def reviewed_hash() -> str:
     return found.group(1)
 
 
+def _status_notice(declared: dict[str, Any]) -> list[str]:
+    """Say so when a sent version asks for a status it does not get (it is always a draft)."""
+    status = declared.get("status")
+    if status in (None, "draft"):
+        return []
+    return [
+        f"the document says 'status: {status}', but a version sent is stored as a draft: "
+        "a publisher publishes it with POST /v1/rulesets/{ruleset}/versions/{version}/publish "
+        "once its scenarios pass"
+    ]
+
+
+def _unchanged(stored: StoredVersion, what: str) -> list[str]:
+    at, by = (
+        (stored.published_at, stored.published_by)
+        if what == "published"
+        else (stored.retired_at, stored.retired_by)
+    )
+    on = f" on {at:%Y-%m-%d}" if at else ""
+    return [f"{stored.ruleset_id} {stored.version} was already {what}{on} by {by}; nothing changed"]
+
+
 @bp.post("/<ruleset_id>/versions")
 @require("author")
 @operation(
-    VersionSchema,
+    AuthoredVersionSchema,
     status=201,
     body=DraftSchema,
     body_media_types=("application/yaml", "application/json"),
@@ -179,18 +217,19 @@ def reviewed_hash() -> str:
 def create_draft(ruleset_id: str) -> Reply:
     """Store a draft version (YAML or JSON); 422 lists every problem with its line and column."""
     document = document_body()
-    declared = _declared_ruleset(document)
-    if declared is not None and declared != ruleset_id:
-        message = f"the document is a version of '{declared}', not of '{ruleset_id}'"
+    declared = _declared(document)
+    named = declared.get("ruleset")
+    if named is not None and named != ruleset_id:
+        message = f"the document is a version of '{named}', not of '{ruleset_id}'"
         raise InvalidRequest(message, errors={"/ruleset": [message]})
     stored = services.create_draft(state().storage, document, principal().client)
-    return _version_reply(stored, 201)
+    return _version_reply(stored, 201, _status_notice(declared))
 
 
 @bp.post("/<ruleset_id>/versions/<version>/publish")
 @require("publisher")
 @operation(
-    VersionSchema,
+    AuthoredVersionSchema,
     errors=(404, 409, 412, 422, 428),
     storage=True,
     tag="authoring",
@@ -203,8 +242,10 @@ def publish(ruleset_id: str, version: str) -> Reply:
     Without If-Match: 428. If the draft was sent again since it was read (another
     content hash): 412 with the current ETag, and nothing is published. With
     PUBLISH_MAKER_CHECKER on, the author of the content may not publish it (403).
-    From then on the version never changes.
+    From then on the version never changes. A version published before is left as
+    it is (200, with a notice saying so).
     """
+    before = services.get_version(state().storage, ruleset_id, version)
     stored = services.publish(
         state().storage,
         ruleset_id,
@@ -214,14 +255,20 @@ def publish(ruleset_id: str, version: str) -> Reply:
         maker_checker=state().config.publish_maker_checker,
     )
     state().catalogue.forget()
-    return _version_reply(stored)
+    already = before.status == "published"
+    return _version_reply(stored, notices=_unchanged(stored, "published") if already else [])
 
 
 @bp.post("/<ruleset_id>/versions/<version>/retire")
 @require("publisher")
-@operation(VersionSchema, errors=(404, 409), storage=True, tag="authoring")
+@operation(AuthoredVersionSchema, errors=(404, 409), storage=True, tag="authoring")
 def retire(ruleset_id: str, version: str) -> Reply:
-    """Retire a published version: no new evaluations select it; replay still uses it."""
+    """Retire a published version: no new evaluations select it; replay still uses it.
+
+    A version retired before is left as it is (200, with a notice saying so).
+    """
+    before = services.get_version(state().storage, ruleset_id, version)
     stored = services.retire(state().storage, ruleset_id, version, principal().client)
     state().catalogue.forget()
-    return _version_reply(stored)
+    already = before.status == "retired"
+    return _version_reply(stored, notices=_unchanged(stored, "retired") if already else [])

@@ -109,6 +109,8 @@ class GoalDefinitionSchema(Schema):
     description = text_map(required=True)
     legal_reference = fields.String(allow_none=True)
     why = text_map(required=True)
+    currency = fields.String(allow_none=True, required=True)
+    decimal_places = fields.Integer(allow_none=True, required=True)
 
 
 class LegalBasisSchema(Schema):
@@ -165,6 +167,24 @@ class VersionSchema(VersionSummarySchema):
     rules = fields.List(fields.Nested(RuleSchema), required=True, attribute="ruleset.rules")
     goals = fields.List(
         fields.Nested(GoalDefinitionSchema), required=True, attribute="ruleset.goals"
+    )
+
+
+class AuthoredVersionSchema(VersionSchema):
+    """A version as a draft, publication or retirement left it, with what the caller should know."""
+
+    notices = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "What the service did differently from what was sent or asked "
+            "(a `status` in a draft that was not kept, a version published before), in "
+            "English; empty when it did just that.",
+            "example": [
+                "the document says 'status: published', but a version sent is stored as a "
+                "draft: a publisher publishes it with POST …/publish"
+            ],
+        },
     )
 
 

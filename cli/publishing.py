@@ -18,8 +18,16 @@ def publish(paths: tuple[Path, ...], by: str, url: str | None) -> None:
     """Publish the versions in rule files (their scenarios must pass; published is final)."""
     with storage(url) as store:
         done = services.publish_files(store, paths, by)
-    for stored in done:
-        click.echo(f"published {stored.ruleset_id} {stored.version}  {stored.content_hash}")
+    for publication in done:
+        stored = publication.version
+        name = f"{stored.ruleset_id} {stored.version}  {stored.content_hash}"
+        if publication.already:
+            on = f" on {stored.published_at:%Y-%m-%d}" if stored.published_at else ""
+            click.echo(
+                f"already published {name}  (unchanged; published{on} by {stored.published_by})"
+            )
+        else:
+            click.echo(f"published {name}")
 
 
 @click.command("retire")

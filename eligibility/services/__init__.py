@@ -64,6 +64,7 @@ from eligibility.services.replaying import (
 )
 from eligibility.services.reports import decision_report
 from eligibility.services.versions import (
+    Publication,
     SyncReport,
     create_draft,
     get_version,
@@ -84,6 +85,7 @@ __all__ = [
     "ExportFormat",
     "Page",
     "Progress",
+    "Publication",
     "Recorded",
     "SyncReport",
     "answer",

@@ -229,11 +229,19 @@ def _person(store: Storage, client: str) -> str:
     return (key.name if key is not None else client).strip().casefold()
 
 
-def publish_files(store: Storage, paths: Iterable[Path], publisher: str) -> list[StoredVersion]:
+@dataclass(frozen=True)
+class Publication:
+    """A version publish_files went through: as stored now, and whether it was published before."""
+
+    version: StoredVersion
+    already: bool
+
+
+def publish_files(store: Storage, paths: Iterable[Path], publisher: str) -> list[Publication]:
     """Publish every version in rule files (extends resolved from sibling files).
 
     Each becomes a draft and is then published (its scenarios must pass); a
-    version already published with the same content is left as it is.
+    version already published with the same content is left as it is (`already`).
     """
     published = []
     for ruleset in load_paths(list(paths)):
@@ -243,9 +251,9 @@ def publish_files(store: Storage, paths: Iterable[Path], publisher: str) -> list
         elif (refusal := _refusal(ruleset, stored)) is not None:
             raise ImmutableVersion(refusal)
         reviewed = ruleset_hash(ruleset)
-        published.append(
-            publish(store, ruleset.id, ruleset.version, publisher, reviewed_hash=reviewed)
-        )
+        done = publish(store, ruleset.id, ruleset.version, publisher, reviewed_hash=reviewed)
+        already = stored is not None and stored.status == "published"
+        published.append(Publication(done, already))
     return published
 
 

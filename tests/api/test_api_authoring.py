@@ -107,13 +107,38 @@ def test_publish_then_never_change(api: FlaskClient, keys: Any) -> None:
     headers = reviewed(api, keys)
     response = api.post(url, headers=headers)
     assert response.status_code == 200, response.get_data(as_text=True)
-    assert response.get_json()["status"] == "published"
+    assert (response.get_json()["status"], response.get_json()["notices"]) == ("published", [])
     assert response.headers["ETag"] == headers["If-Match"]
-    assert api.post(url, headers=headers).status_code == 200  # again: a no-op
+    again = api.post(url, headers=headers)  # a no-op, and it says so
+    assert again.status_code == 200
+    (notice,) = again.get_json()["notices"]
+    assert notice.startswith("fishing-licence 2025-01-01 was already published on ")
+    assert notice.endswith("; nothing changed")
     changed = DRAFT_2025.replace("1000.00", "999.00")
     assert_problem(post_draft(api, keys, changed), 409, "immutable-version")
     body = {"ruleset": "fishing-licence", "as_of": "2025-03-01", "answers": {"age": 70}}
     assert api.post("/v1/evaluations", json=body).get_json()["ruleset"]["version"] == "2025-01-01"
+
+
+@pytest.mark.parametrize("status", ["published", "retired"])
+def test_a_status_sent_in_a_draft_is_not_kept_and_the_response_says_so(
+    api: FlaskClient, keys: Any, status: str
+) -> None:
+    sent = DRAFT_2025.replace('extends: "2024-01-01"', f'extends: "2024-01-01"\nstatus: {status}')
+    response = post_draft(api, keys, sent)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["status"] == "draft"
+    (notice,) = body["notices"]
+    assert f"'status: {status}'" in notice and "stored as a draft" in notice
+    as_json = yaml.safe_load(sent)
+    as_json["effective_from"] = "2025-01-01"
+    drafted = api.post(VERSIONS, json=as_json, headers=keys["author"]).get_json()
+    assert drafted["notices"] == body["notices"]
+    plain = post_draft(api, keys, DRAFT_2025.replace("1000.00", "990.00")).get_json()
+    assert plain["notices"] == []
+    spec = api.get("/openapi.json").get_json()
+    assert "notices" in spec["components"]["schemas"]["AuthoredVersion"]["required"]
 
 
 def test_publishing_needs_passing_scenarios(api: FlaskClient, keys: Any) -> None:
@@ -128,6 +153,8 @@ def test_retire(api: FlaskClient, keys: Any) -> None:
     response = api.post(f"{VERSIONS}/2024-01-01/retire", headers=keys["publisher"])
     assert response.status_code == 200
     assert response.get_json()["status"] == "retired"
+    again = api.post(f"{VERSIONS}/2024-01-01/retire", headers=keys["publisher"]).get_json()
+    assert "was already retired on " in again["notices"][0]
     body = {"ruleset": "fishing-licence", "as_of": "2024-06-01", "answers": {}}
     assert_problem(api.post("/v1/evaluations", json=body), 422, "no-version-applies")
     post_draft(api, keys)

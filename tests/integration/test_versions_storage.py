@@ -164,7 +164,11 @@ def test_cli_publish_and_retire(migrated_url: str, store: Storage) -> None:
     url = ["--database-url", migrated_url]
     published = runner.invoke(main, ["rules", "publish", str(FISHING), *url])
     assert published.exit_code == 0, published.output
-    assert "published fishing-licence 2024-01-01" in published.output
+    assert published.output.startswith("published fishing-licence 2024-01-01")
+    again = runner.invoke(main, ["rules", "publish", str(FISHING), *url])
+    assert again.exit_code == 0, again.output
+    assert again.output.startswith("already published fishing-licence 2024-01-01")
+    assert "unchanged; published on " in again.output and "by cli" in again.output
     retired = runner.invoke(main, ["rules", "retire", "fishing-licence", "2024-01-01", *url])
     assert retired.exit_code == 0, retired.output
     assert services.get_version(store, "fishing-licence", "2024-01-01").status == "retired"
