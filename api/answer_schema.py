@@ -158,6 +158,8 @@ def question_schema(question: Question, texts: _Texts, why: list[dict[str, Any]]
         schema = _with_dont_know(schema, texts)
     if question.section:
         schema["x-section"] = question.section
+    if question.currency:
+        schema["x-currency"] = question.currency
     schema["x-type"] = question.type
     schema["x-why"] = why
     return schema

@@ -124,6 +124,9 @@ class DecisionGoalSchema(Schema):
 
     value = Scalar(allow_none=True, required=True)
     decided = fields.Boolean(required=True)
+    currency = fields.String(
+        metadata={"description": "The amount's ISO 4217 code, when its version declares one."}
+    )
 
 
 class DecisionSchema(Schema):

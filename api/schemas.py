@@ -101,14 +101,27 @@ class ReasonSchema(Schema):
     legal_reference = fields.String(required=True)
 
 
+CURRENCY = {
+    "description": "The ISO 4217 code of an amount, as its rule file declares it "
+    "(null when it declares none).",
+    "example": "EUR",
+}
+
+
 class GoalSchema(Schema):
-    """A goal: its value (null while undecided) and the reasons."""
+    """A goal: its value (null while undecided; an amount at its declared scale) and reasons."""
 
     value = Scalar(allow_none=True, required=True)
     decided = fields.Boolean(required=True)
     type = fields.String(required=True)
     label = fields.String(allow_none=True)
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
+    currency = fields.String(allow_none=True, required=True, metadata=CURRENCY)
+    decimal_places = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The scale of a decimal value as declared (null: as computed)."},
+    )
 
 
 class WhySchema(Schema):
@@ -133,6 +146,7 @@ class ConstraintsSchema(Schema):
     max = Scalar()
     decimal_places = fields.Integer()
     max_length = fields.Integer()
+    currency = fields.String(metadata=CURRENCY)
 
     @post_dump
     def _drop_empty(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

@@ -173,6 +173,8 @@ def _assemble(
                 v.get("description", {}),
                 v.get("legal_reference"),
                 v.get("why", {}),
+                v.get("currency"),
+                v.get("decimal_places"),
             )
             for k, v in entries["goals"].items()
         ),
@@ -212,6 +214,7 @@ def _question(qid: str, spec: dict[str, Any], problems: _Problems) -> Question:
         section=spec.get("section"),
         ask_after=tuple(spec.get("ask_after", ())),
         checks=tuple(Check(c["when"], c["message"]) for c in spec.get("checks", ())),
+        currency=spec.get("currency"),
     )
 
 

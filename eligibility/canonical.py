@@ -25,6 +25,7 @@ def _question(q: Question) -> dict[str, Any]:
         "section": q.section,
         "ask_after": list(q.ask_after) or None,
         "checks": [{"when": c.condition, "message": _text(c.message)} for c in q.checks] or None,
+        "currency": q.currency,
     }
     doc.update({k: v for k, v in optional.items() if v is not None})
     return doc
@@ -87,6 +88,9 @@ def to_document(ruleset: RuleSet, *, with_scenarios: bool = False) -> dict[str, 
                     "description": _text(g.description),
                     "legal_reference": g.legal_reference,
                     "why": _text(g.why),
+                    # Left out when not declared, so versions written before keep their hash.
+                    "currency": g.currency,
+                    "decimal_places": g.decimal_places,
                 }
             )
             for g in ruleset.goals

@@ -14,9 +14,10 @@ from eligibility.engine.pure import compute
 from eligibility.errors import AnswerError, EvaluationError
 from eligibility.expressions.interpreter import Env
 from eligibility.expressions.values import UNKNOWN, Failure, Unknown, Value, is_known
-from eligibility.model import Question, localize
+from eligibility.model import Goal, Question, RuleSet, localize
+from eligibility.money import amounts, scale_answers, scaled
 from eligibility.relevance import Walk, walk
-from eligibility.texts import render, why_asked
+from eligibility.texts import Texts, why_asked
 from eligibility.values_io import pointer, to_plain
 
 EngineName = Literal["durable", "pure"]
@@ -52,6 +53,8 @@ class GoalResult:
     decided: bool
     label: str | None
     reasons: tuple[Reason, ...]
+    currency: str | None = None  # an amount's ISO 4217 code, as the goal declares it
+    decimal_places: int | None = None  # the scale its value is given with (zeros added)
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,8 @@ def evaluate(
     language = choose_locale(compiled, locale)
     day = as_of or ruleset.effective_from
     env = _engine(engine)(compiled, answers.values, day)
-    _run_checks(compiled, env, answers, language)
+    texts = Texts(language, ruleset.default_locale, env, amounts(_declaring(ruleset)))
+    _run_checks(compiled, texts, answers)
     found = walk(compiled, env, answers.dont_know)
     return Evaluation(
         ruleset_id=ruleset.id,
@@ -146,10 +150,10 @@ def evaluate(
         content_hash=compiled.content_hash,
         as_of=day,
         locale=language,
-        answers=answers.plain(),
-        goals=_goals(compiled, env, found, language),
+        answers=scale_answers(answers.plain(), texts.money),
+        goals=_goals(compiled, texts, found),
         next_questions=tuple(
-            _next_question(compiled, q, found, env, language)
+            _next_question(compiled, q, found, texts)
             for q in found.next_questions(compiled.question_rank)
         ),
         ignored_answers=tuple(
@@ -176,16 +180,19 @@ def choose_locale(compiled: CompiledRuleSet, wanted: str | Sequence[str] | None)
     return compiled.ruleset.default_locale
 
 
-def _run_checks(
-    compiled: CompiledRuleSet, env: Env, answers: Answers, locale: str
-) -> None:
+def _declaring(ruleset: RuleSet) -> list[Question | Goal]:
+    """The questions and goals that may declare a currency or scale."""
+    return [*ruleset.questions, *ruleset.goals]
+
+
+def _run_checks(compiled: CompiledRuleSet, texts: Texts, answers: Answers) -> None:
     errors: dict[str, list[str]] = {}
-    default = compiled.ruleset.default_locale
+    env: Env = texts.env  # type: ignore[assignment]
     for check in compiled.checks:
         outcome = check.evaluate(env) if check.question in answers.values else True
         if outcome is False or isinstance(outcome, Failure):
             question = compiled.questions[check.question]
-            message = render(question.checks[check.index].message, locale, default, env)
+            message = texts.render(question.checks[check.index].message)
             errors.setdefault(pointer(check.question), []).append(
                 message or "the answer does not fit earlier answers"
             )
@@ -193,59 +200,59 @@ def _run_checks(
         raise AnswerError(errors)
 
 
-def _goals(
-    compiled: CompiledRuleSet, env: Mapping[str, Value], found: Walk, locale: str
-) -> dict[str, GoalResult]:
+def _goals(compiled: CompiledRuleSet, texts: Texts, found: Walk) -> dict[str, GoalResult]:
     results: dict[str, GoalResult] = {}
     reasons: dict[str, Reason] = {}  # a rule shared by several goals is explained once
     for goal in compiled.ruleset.goals:
-        value = env[goal.id]
+        value = texts.env[goal.id]
         if isinstance(value, Failure):
             raise EvaluationError(goal.id, value.reason, {"goal": goal.id})
+        money = texts.money.get(goal.id)
+        places = money.places if money is not None else None
         results[goal.id] = GoalResult(
             id=goal.id,
             type=goal.type,
-            value=_typed(value, goal.type) if is_known(value) else None,
+            value=_typed(value, goal.type, places) if is_known(value) else None,
             decided=is_known(value),
-            label=localize(goal.label, locale, compiled.ruleset.default_locale),
+            label=localize(goal.label, texts.locale, texts.default_locale),
             reasons=tuple(
-                reasons.get(r) or reasons.setdefault(r, _reason(compiled, r, env, locale))
+                reasons.get(r) or reasons.setdefault(r, _reason(compiled, r, texts))
                 for r in found.reasons[goal.id]
             ),
+            currency=money.currency if money is not None else None,
+            decimal_places=places if goal.type == "decimal" else None,
         )
     return results
 
 
-def _typed(value: Value, goal_type: str) -> bool | int | Decimal | str | dt.date:
+def _typed(
+    value: Value, goal_type: str, places: int | None = None
+) -> bool | int | Decimal | str | dt.date:
     if goal_type == "decimal" and isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
+        value = Decimal(value)
     assert not isinstance(value, Unknown | Failure)
-    return value
+    return scaled(value, places) if isinstance(value, Decimal) else value
 
 
-def _reason(
-    compiled: CompiledRuleSet, rule_id: str, env: Mapping[str, Value], locale: str
-) -> Reason:
+def _reason(compiled: CompiledRuleSet, rule_id: str, texts: Texts) -> Reason:
     rule = compiled.rules_by_id[rule_id]
-    value = env[rule_id]
+    value = texts.env[rule_id]
     text = rule.explanation_true if value is True else rule.explanation_false
-    rendered = render(text, locale, compiled.ruleset.default_locale, env)
+    rendered = texts.render(text)
     if rendered is None:
-        rendered = localize(rule.title, locale, compiled.ruleset.default_locale)
+        rendered = localize(rule.title, texts.locale, texts.default_locale)
     return Reason(
         rule_id, value if isinstance(value, bool) else None, rendered, rule.legal_reference
     )
 
 
-def _next_question(
-    compiled: CompiledRuleSet, qid: str, found: Walk, env: Mapping[str, Value], locale: str
-) -> NextQuestion:
+def _next_question(compiled: CompiledRuleSet, qid: str, found: Walk, texts: Texts) -> NextQuestion:
     question = compiled.questions[qid]
-    default = compiled.ruleset.default_locale
+    locale, default = texts.locale, texts.default_locale
     return NextQuestion(
         question=question,
-        label=render(question.label, locale, default, env) or qid,
-        help=render(question.help, locale, default, env),
+        label=texts.render(question.label) or qid,
+        help=texts.render(question.help),
         options=tuple(
             (o.value, localize(o.label, locale, default) or o.value) for o in question.options
         ),

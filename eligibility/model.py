@@ -72,6 +72,7 @@ class Question:
     section: str | None = None
     ask_after: tuple[str, ...] = ()
     checks: tuple[Check, ...] = ()
+    currency: str | None = None  # ISO 4217 code of an amount (see eligibility.money)
 
     @property
     def value_type(self) -> ValueType:
@@ -140,6 +141,8 @@ class Goal:
     description: Text = field(default_factory=dict)
     legal_reference: str | None = None
     why: Text = field(default_factory=dict)
+    currency: str | None = None  # ISO 4217 code of an amount (see eligibility.money)
+    decimal_places: int | None = None  # the scale a decimal goal is shown with
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from eligibility.expressions.typecheck import suggest
 from eligibility.model import QUESTION_TYPES, VALUE_TYPES
 
+CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
+
 NAME_PATTERN = re.compile(r"^[a-z_][a-z0-9_]*$")
 LOCALE_PATTERN = re.compile(r"^([a-z]{2,3}(-[A-Za-z]{2,4})?|\*)$")
 RULESET_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -149,6 +151,23 @@ class CheckSchema(StrictSchema):
     message = LocalizedText(required=True)
 
 
+def _currency(value: str) -> None:
+    if not CURRENCY_PATTERN.match(value):
+        raise ValidationError(
+            f"expected a currency code of three capital letters such as EUR or USD, got '{value}'"
+        )
+
+
+def _amount_only(data: dict[str, Any], what: str) -> None:
+    """Only numbers are amounts: a currency on a yes/no question or a date makes no sense."""
+    if "currency" in data and data.get("type") not in ("decimal", "integer"):
+        raise ValidationError(
+            f"only decimal and integer {what}s are amounts with a currency, "
+            f"not {data.get('type')} {what}s",
+            "currency",
+        )
+
+
 class QuestionSchema(StrictSchema):
     """One question: type, texts, constraints."""
 
@@ -172,6 +191,7 @@ class QuestionSchema(StrictSchema):
     section = fields.String()
     ask_after = _list(fields.String())
     checks = _list(_nested(CheckSchema))
+    currency = fields.String(validate=_currency)
 
     @validates_schema
     def _options_fit_type(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -179,6 +199,7 @@ class QuestionSchema(StrictSchema):
             raise ValidationError("an enum question needs its options", "options")
         if data.get("options") and data.get("type") != "enum":
             raise ValidationError("only enum questions have options", "options")
+        _amount_only(data, "question")
 
 
 class ParameterSchema(StrictSchema):
@@ -239,6 +260,19 @@ class GoalSchema(StrictSchema):
     description = LocalizedText()
     legal_reference = _text_field()
     why = LocalizedText()
+    currency = fields.String(validate=_currency)
+    decimal_places = fields.Integer(
+        strict=True, validate=validate.Range(0, 10, error="must be a whole number from 0 to 10")
+    )
+
+    @validates_schema
+    def _scale_fits_type(self, data: dict[str, Any], **kwargs: Any) -> None:
+        _amount_only(data, "goal")
+        if "decimal_places" in data and data.get("type") != "decimal":
+            raise ValidationError(
+                f"only decimal goals have decimal_places, not {data.get('type')} goals",
+                "decimal_places",
+            )
 
 
 class ScenarioSchema(StrictSchema):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
 from eligibility.expressions.values import UNKNOWN, Failure, Value
 from eligibility.model import Text, localize
+from eligibility.money import Money, format_amount
 
 _YES_NO = {"de": ("ja", "nein"), "es": ("sí", "no"), "fr": ("oui", "non")}
 _WHY = {
@@ -52,10 +54,12 @@ def why_asked(compiled: CompiledRuleSet, name: str, locale: str) -> tuple[str | 
     return None, _TO_WORK_OUT.get(locale.split("-")[0], _TO_WORK_OUT["en"]).format(label=label)
 
 
-def format_value(value: Value, locale: str) -> str:
-    """A value as a claimant reads it."""
+def format_value(value: Value, locale: str, money: Money | None = None) -> str:
+    """A value as a claimant reads it (an amount with its declared scale and currency)."""
     if value is UNKNOWN or isinstance(value, Failure):
         return "?"
+    if money is not None and isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return format_amount(value, money, locale)
     if isinstance(value, bool):
         yes, no = _YES_NO.get(locale.split("-")[0], ("yes", "no"))
         return yes if value else no
@@ -70,20 +74,42 @@ def format_value(value: Value, locale: str) -> str:
 
 
 def render(
-    text: Text | None, locale: str, default_locale: str, env: Mapping[str, Value]
+    text: Text | None,
+    locale: str,
+    default_locale: str,
+    env: Mapping[str, Value],
+    money: Mapping[str, Money] | None = None,
 ) -> str | None:
-    """The text in the locale, with `{name}` replaced by the value of `name`."""
+    """The text in the locale, with `{name}` replaced by the value of `name`.
+
+    `money` gives the declared currency and scale of the names that are amounts.
+    """
     chosen = localize(text, locale, default_locale)
     if chosen is None:
         return None
     pieces = _template(chosen)
     if len(pieces) == 1:
         return chosen
+    declared = money or {}
     # Odd pieces are names: "a {x} b" → ("a ", "x", " b").
     return "".join(
-        piece if i % 2 == 0 else format_value(env.get(piece, UNKNOWN), locale)
+        piece if i % 2 == 0 else format_value(env.get(piece, UNKNOWN), locale, declared.get(piece))
         for i, piece in enumerate(pieces)
     )
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The texts of one evaluation: its language, values and the amounts' declarations."""
+
+    locale: str
+    default_locale: str
+    env: Mapping[str, Value]
+    money: Mapping[str, Money]
+
+    def render(self, text: Text | None) -> str | None:
+        """A text in this evaluation's language with its quoted values."""
+        return render(text, self.locale, self.default_locale, self.env, self.money)
 
 
 @lru_cache(maxsize=4096)

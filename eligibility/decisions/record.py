@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from eligibility.evaluation import Evaluation
+from eligibility.evaluation import Evaluation, GoalResult
 from eligibility.values_io import canonical_json, content_hash, to_plain
 
 GENESIS = "0" * 64  # the previous hash of the first record
@@ -43,10 +43,7 @@ DERIVED_COLUMNS = ("eligible",)
 def outcome_of(evaluation: Evaluation) -> dict[str, Any]:
     """What a decision records of an evaluation: goals, reasons, trace, ignored answers (plain)."""
     return {
-        "goals": {
-            k: {"value": to_plain(g.value), "decided": g.decided}
-            for k, g in evaluation.goals.items()
-        },
+        "goals": {k: _goal(g) for k, g in evaluation.goals.items()},
         "reasons": {
             k: [
                 {
@@ -71,6 +68,18 @@ def outcome_of(evaluation: Evaluation) -> dict[str, Any]:
         ],
         "ignored_answers": list(evaluation.ignored_answers),
     }
+
+
+def _goal(goal: GoalResult) -> dict[str, Any]:
+    """A goal as recorded: its value (an amount at its scale), decided, and its currency if any.
+
+    The currency is recorded only when the version declares one, so records made under
+    versions that declare none are written (and hashed) exactly as before.
+    """
+    recorded: dict[str, Any] = {"value": to_plain(goal.value), "decided": goal.decided}
+    if goal.currency is not None:
+        recorded["currency"] = goal.currency
+    return recorded
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ def test_a_complete_evaluation(client: FlaskClient) -> None:
                 "legal_reference": "Fisheries Act § 12 (1) No. 1",
             }
         ],
+        "currency": None,  # not an amount
+        "decimal_places": None,
     }
     assert body["goals"]["reduction"]["value"] == "20"  # decimals travel as strings
     assert body["next_questions"] == []
