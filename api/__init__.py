@@ -1,13 +1,12 @@
 """The HTTP API: a thin Flask layer over the eligibility core (`create_app` builds it).
 
 Nothing happens at import time; `create_app` reads the settings, loads and compiles the
-rule files, syncs them into storage and registers one blueprint per resource.
+rule files, syncs them into storage (api.rule_files) and registers one blueprint per resource.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,8 @@ from api import errors
 from api.config import Config
 from api.errors import InvalidRequest
 from api.jsonio import ExactJSONProvider
+from api.rule_files import RuleFiles
 from api.state import EXTENSION, AppState, state
-from eligibility import services
 from eligibility.catalogue import Catalogue, StoredSource
 from eligibility.errors import StorageUnavailable
 from eligibility.ports import Storage
@@ -42,8 +41,9 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
 
     `STORAGE` may be a ready `Storage` (tests pass in-memory or per-test databases); without
     it the storage at DATABASE_URL is opened (SQLite under instance/ by default). The rule
-    files are validated and synced into storage now (a broken or changed published file
-    stops the start); if the database is down, on the first request once it is back.
+    files are validated and synced into storage now, and again whenever they change (a
+    file with a mistake, or a published one changed, is left out, logged and shown on
+    /readyz; the others are served); if the database is down, once it is back.
     """
     settings = config if isinstance(config, Config) else Config.from_env().updated(config or {})
     app = Flask(__name__)
@@ -57,8 +57,9 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     storage = _storage(settings)
     catalogue = Catalogue(StoredSource(storage), settings.version_cache_seconds)
     evaluator = Evaluator(catalogue, settings.engine)
+    rule_files = RuleFiles(tuple(Path(p) for p in settings.rules), settings.rules_watch_seconds)
     app.extensions[EXTENSION] = AppState(
-        settings, evaluator, storage, checkpoints=settings.checkpoints.open()
+        settings, evaluator, storage, rule_files, checkpoints=settings.checkpoints.open()
     )
     _cors(app, settings)
     _blueprints(app)
@@ -78,9 +79,6 @@ def _storage(settings: Config) -> Storage:
     from eligibility.storage import open_storage
 
     return open_storage(settings.database_url)
-
-
-_sync_lock = threading.Lock()
 
 
 def _before_request() -> None:
@@ -106,18 +104,9 @@ def _reject_control_characters() -> None:
 
 
 def _sync_rule_files() -> None:
-    """Store the rule files' versions once per app, retried while storage is down."""
+    """Store the rule files' versions (retried while storage is down), again when they change."""
     app = state()
-    if app.synced:
-        return
-    with _sync_lock:
-        if not app.synced:
-            paths = [Path(p) for p in app.config.rules]
-            report = services.sync_rule_files(app.storage, paths)
-            log.info(
-                "rule files: %d stored, %d unchanged", len(report.added), len(report.unchanged)
-            )
-            app.synced = True
+    app.rule_files.refresh(app.storage)
 
 
 def _cors(app: Flask, settings: Config) -> None:

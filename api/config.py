@@ -60,6 +60,8 @@ class Config:
     publish_maker_checker: bool = False
     # Signed checkpoints of the decision chain (CHECKPOINT_DIR, CHECKPOINT_KEY_FILE, …).
     checkpoints: CheckpointSettings = field(default_factory=CheckpointSettings)
+    # How often a worker looks whether the rule files changed, to sync them again (0: never).
+    rules_watch_seconds: float = 2.0
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -68,8 +70,8 @@ class Config:
         """Settings from DATABASE_URL, ELIGIBILITY_RULES, ANONYMOUS_ACCESS, CORS_ORIGINS, …
 
         … SESSION_IDLE_SECONDS, MAX_CONTENT_LENGTH, VERSION_CACHE_SECONDS,
-        ELIGIBILITY_ENGINE (durable or pure), PUBLISH_MAKER_CHECKER, IMPACT_MIN_GROUP and
-        the CHECKPOINT_* settings.
+        ELIGIBILITY_ENGINE (durable or pure), PUBLISH_MAKER_CHECKER, IMPACT_MIN_GROUP,
+        RULES_WATCH_SECONDS and the CHECKPOINT_* settings.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {"checkpoints": CheckpointSettings.from_env(env)}
@@ -88,8 +90,9 @@ class Config:
         for name in ("SESSION_IDLE_SECONDS", "MAX_CONTENT_LENGTH", "IMPACT_MIN_GROUP"):
             if env.get(name):
                 values[name.lower()] = int(env[name])
-        if env.get("VERSION_CACHE_SECONDS"):
-            values["version_cache_seconds"] = float(env["VERSION_CACHE_SECONDS"])
+        for name in ("VERSION_CACHE_SECONDS", "RULES_WATCH_SECONDS"):
+            if env.get(name):
+                values[name.lower()] = float(env[name])
         return cls(**values)
 
     def updated(self, overrides: Mapping[str, Any]) -> Config:

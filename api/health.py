@@ -21,13 +21,29 @@ class HealthSchema(Schema):
     status = fields.String(required=True, metadata={"enum": ["ok"]})
 
 
+class RuleFileProblemSchema(Schema):
+    """A rule file (or a version in it) that is not served, and why, as its author reads it."""
+
+    file = fields.String(allow_none=True)
+    line = fields.Integer()
+    column = fields.Integer()
+    path = fields.String(metadata={"description": "Where in the file: `rules.adult.when`."})
+    message = fields.String(required=True)
+    suggestion = fields.String(metadata={"description": "What may have been meant."})
+
+
 class ReadySchema(Schema):
-    """Ready to serve: storage answers and the rule sets are compiled."""
+    """Ready to serve: storage answers and the rule sets are compiled.
+
+    Rule files with mistakes do not make the service unready (the other rule sets are
+    served); they are listed in `rule_file_problems` until fixed.
+    """
 
     status = fields.String(required=True, metadata={"enum": ["ready"]})
     storage = fields.String(required=True, metadata={"enum": ["ok"]})
     rulesets = fields.Integer(required=True)
     versions = fields.Integer(required=True)
+    rule_file_problems = fields.List(fields.Nested(RuleFileProblemSchema), required=True)
 
 
 @bp.get("/healthz")
@@ -40,9 +56,14 @@ def healthz() -> dict[str, str]:
 @bp.get("/readyz")
 @operation(ReadySchema, errors=(503,), tag="health")
 def readyz() -> dict[str, Any]:
-    """Ready for traffic: the database answers and every rule set is compiled."""
+    """Ready for traffic: the database answers and the rule sets are compiled.
+
+    `rule_file_problems` names each rule file that is left out (file, line, column, the
+    problem); the files are looked at again on every call, so a fix shows here at once.
+    """
     app = state()
     try:
+        app.rule_files.refresh(app.storage)
         app.storage.ping()
         found = app.catalogue.rulesets(drafts=True)
         ids = [r.id for r in found]
@@ -51,4 +72,11 @@ def readyz() -> dict[str, Any]:
         raise ServiceUnavailable("the database cannot be reached") from None
     if not ids:
         raise ServiceUnavailable("no rule set is loaded")
-    return {"status": "ready", "storage": "ok", "rulesets": len(ids), "versions": versions}
+    problems = [p.to_dict() for p in app.rule_files.problems]
+    return {
+        "status": "ready",
+        "storage": "ok",
+        "rulesets": len(ids),
+        "versions": versions,
+        "rule_file_problems": problems,
+    }

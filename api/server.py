@@ -12,6 +12,7 @@ from gunicorn.app.base import BaseApplication
 
 from api.config import Config
 from api.frontend import create_site, provision
+from api.rule_files import report_problems
 from eligibility import services
 from eligibility.checkpoints import CheckpointSettings
 from eligibility.errors import StorageUnavailable
@@ -47,11 +48,16 @@ class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type h
 
 
 def sync_once() -> None:
-    """Store the rule files' versions before forking, so workers start without racing."""
+    """Store the rule files' versions before forking, so workers start without racing.
+
+    A file with a mistake is named in the log (file, line, problem) and left out; the
+    others are served, and the workers sync it once it is fixed (api.rule_files).
+    """
     settings = Config.from_env()
     store = open_storage(settings.database_url)
     try:
-        services.sync_rule_files(store, [Path(p) for p in settings.rules])
+        paths = [Path(p) for p in settings.rules]
+        report_problems(services.sync_rule_files(store, paths, skip_broken=True).problems)
     except StorageUnavailable:
         log.warning("storage unavailable; workers will sync the rule files when it is back")
     finally:

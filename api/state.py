@@ -1,4 +1,4 @@
-"""What one app instance holds: its settings, its evaluator (catalogue + engine), its storage."""
+"""What one app instance holds: settings, evaluator (catalogue + engine), storage, rule files."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from api.config import Config
+from api.rule_files import RuleFiles
 from eligibility.catalogue import Catalogue
 from eligibility.checkpoints.settings import Checkpoints
 from eligibility.ports import Storage
@@ -22,7 +23,7 @@ class AppState:
     config: Config
     evaluator: Evaluator
     storage: Storage
-    synced: bool = False  # the rule files' versions are in storage
+    rule_files: RuleFiles  # synced into storage, watched for changes, their problems
     checkpoints: Checkpoints = field(default_factory=Checkpoints)  # signed chain heads
 
     @property

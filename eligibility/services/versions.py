@@ -21,11 +21,13 @@ from eligibility.errors import (
     SameAuthorAndPublisher,
     ScenariosFailed,
     VersionNotFound,
+    unique,
 )
 from eligibility.loader import (
     Document,
     document_from_data,
     load_document,
+    load_each,
     load_paths,
 )
 from eligibility.model import RuleSet, Status
@@ -67,44 +69,96 @@ def _new_record(ruleset: RuleSet, status: Status, by: str, now: dt.datetime) -> 
 
 @dataclass(frozen=True)
 class SyncReport:
-    """What a start-up sync of rule files did, as "ruleset version" names."""
+    """What a sync of rule files did, as "ruleset version" names, and what it left out.
+
+    `problems` are the files (or versions) that were not stored and why, each with its
+    file and, where known, line and column, in the author's words.
+    """
 
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
 
-def sync_rule_files(store: Storage, paths: Iterable[Path], by: str = "rules-sync") -> SyncReport:
+def sync_rule_files(
+    store: Storage, paths: Iterable[Path], by: str = "rules-sync", *, skip_broken: bool = False
+) -> SyncReport:
     """Store the versions in rule files: new ones with their status and hash; refuse changed ones.
 
     A published (or retired) version whose file now has another content hash is
     refused with ImmutableVersion naming the file and both hashes; then nothing
-    is stored.
+    is stored. With `skip_broken`, a file that cannot be loaded, compiled or
+    stored (and the versions extending it) is left out and named in the report's
+    `problems`, and every other version is stored: one typo does not stop the rest.
     """
-    rulesets = load_paths(list(paths))
-    for ruleset in rulesets:
-        compile_ruleset(ruleset)  # every expression checked before anything is stored
-        if ruleset.status == "published":
-            same = [r for r in rulesets if r.id == ruleset.id]
-            refuse_overlap(ruleset, same, ruleset.source)
-    plan = [(r, store.versions.get(r.id, r.version)) for r in rulesets]
-    refused = [_refusal(r, s) for r, s in plan if s and s.status != "draft"]
-    if any(refused):
-        raise ImmutableVersion("\n".join(r for r in refused if r))
-    added: list[str] = []
-    updated: list[str] = []
-    unchanged: list[str] = []
+    if skip_broken:
+        rulesets, problems = load_each(list(paths))
+    else:
+        rulesets, problems = load_paths(list(paths)), []
+    plan = [(r, store.versions.get(r.id, r.version)) for r in _checked(rulesets, problems)]
+    refusals = {
+        (r.id, r.version): refusal
+        for r, stored in plan
+        if stored is not None and stored.status != "draft"
+        if (refusal := _refusal(r, stored)) is not None
+    }
+    if not skip_broken and (problems or refusals):
+        raise RuleSetError(problems) if problems else ImmutableVersion("\n".join(refusals.values()))
+    done: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
     for ruleset, stored in plan:
-        name = f"{ruleset.id} {ruleset.version}"
-        if stored is None:
-            (added if _add_file_version(store, ruleset, by) else unchanged).append(name)
-        elif stored.status == "draft" and _file_differs(ruleset, stored):
-            record = _new_record(ruleset, ruleset.status, by, store.now())
-            store.versions.replace(replace(record, created_at=stored.created_at), "draft")
-            updated.append(name)
-        else:
-            unchanged.append(name)
-    return SyncReport(tuple(added), tuple(updated), tuple(unchanged))
+        try:
+            if (refusal := refusals.get((ruleset.id, ruleset.version))) is not None:
+                raise ImmutableVersion(refusal)
+            done[_store_file_version(store, ruleset, stored, by)].append(
+                f"{ruleset.id} {ruleset.version}"
+            )
+        except (RuleSetError, ImmutableVersion) as error:
+            if not skip_broken:
+                raise
+            problems.extend(_problems_of(ruleset, error))
+    return SyncReport(
+        tuple(done["added"]),
+        tuple(done["updated"]),
+        tuple(done["unchanged"]),
+        tuple(unique(problems)),
+    )
+
+
+def _checked(rulesets: list[RuleSet], problems: list[Problem]) -> list[RuleSet]:
+    """The versions that compile and do not overlap another published one in the files."""
+    usable: list[RuleSet] = []
+    for ruleset in rulesets:
+        try:
+            compile_ruleset(ruleset)  # every expression checked before anything is stored
+            if ruleset.status == "published":
+                same = [r for r in rulesets if r.id == ruleset.id]
+                refuse_overlap(ruleset, same, ruleset.source)
+            usable.append(ruleset)
+        except RuleSetError as error:
+            problems.extend(error.problems)
+    return usable
+
+
+def _store_file_version(
+    store: Storage, ruleset: RuleSet, stored: StoredVersion | None, by: str
+) -> str:
+    """Store one file's version: what was done (added, updated or unchanged)."""
+    if stored is None:
+        return "added" if _add_file_version(store, ruleset, by) else "unchanged"
+    if stored.status == "draft" and _file_differs(ruleset, stored):
+        record = _new_record(ruleset, ruleset.status, by, store.now())
+        store.versions.replace(replace(record, created_at=stored.created_at), "draft")
+        return "updated"
+    return "unchanged"
+
+
+def _problems_of(ruleset: RuleSet, error: RuleSetError | ImmutableVersion) -> list[Problem]:
+    """An error storing a file's version as problems of that file, in the author's words."""
+    if isinstance(error, RuleSetError):
+        return error.problems
+    text = str(error).removeprefix(f"{ruleset.source}: ")
+    return [Problem(text, "", ruleset.source)]
 
 
 def _add_file_version(store: Storage, ruleset: RuleSet, by: str) -> bool:

@@ -18,7 +18,13 @@ DOWN = "postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=1"
 def test_healthz_and_readyz(client: FlaskClient) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok"}
     ready = client.get("/readyz").get_json()
-    assert ready == {"status": "ready", "storage": "ok", "rulesets": 1, "versions": 1}
+    assert ready == {
+        "status": "ready",
+        "storage": "ok",
+        "rulesets": 1,
+        "versions": 1,
+        "rule_file_problems": [],
+    }
 
 
 def test_readyz_on_a_real_database(api: FlaskClient) -> None:

@@ -203,3 +203,23 @@ def test_sync_refuses_overlapping_files_and_stores_nothing(store: Storage, tmp_p
     with pytest.raises(RuleSetError, match="overlaps published version"):
         services.sync_rule_files(store, [folder])
     assert store.versions.list() == []
+
+
+def test_sync_can_skip_broken_files_and_name_them(store: Storage, tmp_path: Path) -> None:
+    folder = tmp_path / "fishing-licence"
+    shutil.copytree(FISHING, folder)
+    (folder / "2025-01-01.yaml").write_text(NEXT_YEAR.replace("1000.00", "[1000"))
+    with pytest.raises(RuleSetError):  # by default one broken file stops the sync
+        services.sync_rule_files(store, [folder])
+    assert store.versions.list() == []
+    report = services.sync_rule_files(store, [folder], skip_broken=True)
+    assert report.added == ("fishing-licence 2024-01-01",)
+    (problem,) = report.problems
+    assert problem.file == str(folder / "2025-01-01.yaml") and problem.line is not None
+    file = folder / "2024-01-01.yaml"
+    file.write_text(file.read_text().replace("value: 1200.00", "value: 1300.00"))
+    again = services.sync_rule_files(store, [folder], skip_broken=True)
+    assert not again.added and not again.unchanged
+    assert {p.file for p in again.problems} == {str(file), str(folder / "2025-01-01.yaml")}
+    changed = next(p for p in again.problems if p.file == str(file))
+    assert changed.message.startswith("fishing-licence 2024-01-01 is published with content hash")
