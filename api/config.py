@@ -11,7 +11,8 @@ from eligibility.checkpoints import CheckpointSettings
 from eligibility.evaluation import EngineName
 
 DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB
-DEFAULT_SESSION_IDLE_SECONDS = 30 * 60
+# An interview may span days (documents to find, an employer to ask): two weeks idle.
+DEFAULT_SESSION_IDLE_SECONDS = 14 * 24 * 60 * 60
 
 
 def _flag(text: str) -> bool:

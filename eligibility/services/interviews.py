@@ -18,7 +18,7 @@ from eligibility.services.evaluations import EvaluationRequest, Evaluator, store
 from eligibility.services.records import Recorded, append_decision
 from eligibility.values_io import to_plain
 
-DEFAULT_SESSION_IDLE_SECONDS = 1800
+DEFAULT_SESSION_IDLE_SECONDS = 14 * 24 * 60 * 60  # an interview may span days: two weeks
 
 
 def create_session(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -99,13 +100,22 @@ def test_forget_an_answer(api: FlaskClient, keys: Any) -> None:
     assert_problem(stale, 412)
 
 
-def test_sessions_expire_when_idle(api: FlaskClient, keys: Any, clock: FakeClock) -> None:
+def test_a_session_waits_two_weeks_for_the_claimant(
+    api: FlaskClient, keys: Any, clock: FakeClock
+) -> None:
+    day = 24 * 60 * 60
     session = start(api, keys["client"]).get_json()
-    clock.advance(29 * 60)
-    assert api.get(f"{SESSIONS}/{session['id']}", headers=keys["client"]).status_code == 200
-    clock.advance(31 * 60)
-    response = api.get(f"{SESSIONS}/{session['id']}", headers=keys["client"])
-    assert_problem(response, 404, "session-expired")
+    url = f"{SESSIONS}/{session['id']}"
+    created = dt.datetime.fromisoformat(session["updated_at"])
+    assert dt.datetime.fromisoformat(session["expires_at"]) - created == dt.timedelta(days=14)
+    clock.advance(13 * day)  # back the next week, documents found: the interview goes on
+    assert api.get(url, headers=keys["client"]).status_code == 200
+    answered = api.patch(f"{url}/answers", json={"age": 70}, headers=keys["client"])
+    assert answered.status_code == 200
+    clock.advance(13 * day)  # idle time counts from the last answer
+    assert api.get(url, headers=keys["client"]).status_code == 200
+    clock.advance(2 * day)
+    assert_problem(api.get(url, headers=keys["client"]), 404, "session-expired")
 
 
 def test_idle_time_is_configurable(make_app: Any, keys: Any) -> None:
