@@ -201,10 +201,18 @@ def _core(error: EligibilityError) -> Response:
     if status >= 500:
         log.error("core failure: %s: %s", error.__class__.__name__, error)
         return problem(500, error.code, error.title)
-    if isinstance(error, PreconditionFailed):  # the state the client should read again
-        current = error.current if error.current.startswith('"') else f'"{error.current}"'
-        return problem(status, error.code, error.title, _detail(error), {"ETag": current})
-    return problem(status, error.code, error.title, _detail(error), **_members(error))
+    return problem(
+        status, error.code, error.title, _detail(error), _headers(error), **_members(error)
+    )
+
+
+def _headers(error: EligibilityError) -> dict[str, str]:
+    """A 412 names the current state (its ETag), so a client can read it and try again."""
+    if isinstance(error, PreconditionFailed) and error.current not in ("", "(deleted)"):
+        current = error.current
+        quoted = current.startswith(('"', 'W/"'))
+        return {"ETag": current if quoted else f'"{current}"'}
+    return {}
 
 
 def _members(error: EligibilityError) -> dict[str, Any]:

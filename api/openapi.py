@@ -303,6 +303,11 @@ def _responses(view: Any, meta: Operation, has_path_parameters: bool) -> dict[st
             "description": _REASONS[status],
             "content": {"application/problem+json": {"schema": "Problem"}},
         }
+        if status == 412:
+            current = "The current ETag: read the resource again, or send it in If-Match."
+            responses["412"]["headers"] = {
+                "ETag": {"schema": {"type": "string"}, "description": current}
+            }
     return responses
 
 

@@ -12,6 +12,7 @@ from eligibility.catalogue import compile_cache
 from eligibility.compiler import CompiledRuleSet
 from eligibility.errors import Conflict, NotFound, PreconditionFailed, SessionExpired
 from eligibility.evaluation import Evaluation
+from eligibility.expressions.typecheck import suggest
 from eligibility.ports import Storage
 from eligibility.records import InterviewSession
 from eligibility.services.evaluations import EvaluationRequest, Evaluator, stored_evaluator
@@ -164,11 +165,27 @@ def forget_answer(
     expected_etag: str | None,
     idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS,
 ) -> InterviewSession:
-    """Remove one answer; PreconditionFailed if `expected_etag` is stale."""
+    """Remove one answer; PreconditionFailed if `expected_etag` is stale.
+
+    A question the session's version does not have is NotFound (naming it, with a
+    close one it may mean); removing an answer that is not there changes nothing.
+    """
     session = _editable(store, session_id, expected_etag, idle_seconds)
+    _known_question(pinned_version(store, session), question)
     if question not in session.answers:
         return session
     return _save(store, session, {k: v for k, v in session.answers.items() if k != question})
+
+
+def _known_question(compiled: CompiledRuleSet, question: str) -> None:
+    if question not in compiled.questions:
+        hint = suggest(question, compiled.questions)
+        ruleset = compiled.ruleset
+        message = (
+            f"the session's version ({ruleset.id} {ruleset.version}) has no question "
+            f"'{question}'" + (f"; did you mean '{hint}'?" if hint else "")
+        )
+        raise NotFound("question", question, message)
 
 
 def submit_session(

@@ -74,6 +74,7 @@ def test_a_stale_etag_is_412(api: FlaskClient, keys: Any) -> None:
         url, json={"age": 40}, headers={**keys["client"], "If-Match": session["etag"]}
     )
     assert_problem(stale, 412, "precondition-failed")
+    assert stale.headers["ETag"] == first.headers["ETag"]  # the current state, to read again
     assert api.get(f"{SESSIONS}/{session['id']}", headers=keys["client"]).get_json()["answers"] == {
         "age": 30
     }
@@ -98,6 +99,24 @@ def test_forget_an_answer(api: FlaskClient, keys: Any) -> None:
     assert response.get_json()["next_questions"][0]["id"] == "resident"
     stale = api.delete(url, headers={**keys["client"], "If-Match": session["etag"]})
     assert_problem(stale, 412)
+    assert stale.headers["ETag"] == response.headers["ETag"]
+
+
+def test_forgetting_a_question_the_version_lacks_is_404_naming_it(
+    api: FlaskClient, keys: Any
+) -> None:
+    session = start(api, keys["client"], answers={"age": 70}).get_json()
+    url = f"{SESSIONS}/{session['id']}/answers"
+    missing = api.delete(f"{url}/agee", headers=keys["client"])
+    problem = assert_problem(missing, 404, "not-found")
+    assert "no question 'agee'" in problem["detail"] and "did you mean 'age'" in problem["detail"]
+    after = api.get(f"{SESSIONS}/{session['id']}", headers=keys["client"])
+    assert after.headers["ETag"] == session["etag"]  # nothing changed
+    # a question of the version that has no answer: nothing to remove, nothing changes
+    unanswered = api.delete(f"{url}/resident", headers=keys["client"])
+    assert unanswered.status_code == 200
+    assert unanswered.headers["ETag"] == session["etag"]
+    assert unanswered.get_json()["answers"] == {"age": 70}
 
 
 def test_a_session_waits_two_weeks_for_the_claimant(
