@@ -18,6 +18,7 @@ EligibilityError                    root; every error the core raises on purpose
 │   ├── Conflict                    the request conflicts with the stored state
 │   │   ├── IdempotencyConflict     an Idempotency-Key was reused with another request
 │   │   ├── ImmutableVersion        a published version's content would change
+│   │   ├── ParentNotPublished      a version would be published on top of a draft
 │   │   ├── ChainBroken             the decision chain fails verification: no checkpoint
 │   │   └── CheckpointsNotConfigured  checkpoints asked for, none set up
 │   ├── NotAllowed                  a rule of the process forbids it (403)
@@ -254,6 +255,19 @@ class SameAuthorAndPublisher(NotAllowed):
     """Maker-checker: the author of a version's content may not also publish it."""
 
     code, title = "maker-checker", "The author may not publish"
+
+
+class ParentNotPublished(Conflict):
+    """A version would be published while the version it extends is still a draft."""
+
+    code, title = "parent-not-published", "The extended version is not published"
+
+    def __init__(self, ruleset_id: str, version: str, parent: str) -> None:
+        self.ruleset_id, self.version, self.parent = ruleset_id, version, parent
+        super().__init__(
+            f"{ruleset_id} {version} extends {parent}, which is still a draft: publish "
+            f"{parent} first (a published version may only rest on published ones)"
+        )
 
 
 class PreconditionFailed(RequestError):

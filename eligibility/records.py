@@ -39,6 +39,8 @@ class StoredVersion:
     published_by: str | None = None
     retired_at: dt.datetime | None = None
     retired_by: str | None = None
+    # The version this one extends, as its document said (the content has it merged in).
+    extends: str | None = None
 
     def integrity_problem(self) -> str | None:
         """Why the stored content no longer fits its content hash or columns, or None.

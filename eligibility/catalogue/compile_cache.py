@@ -51,10 +51,15 @@ class CompileCache:
             if compiled.content_hash != stored.content_hash:
                 raise RuleSetError([_tampered(stored, compiled.content_hash)])
             found = self._put(stored.content_hash, compiled)
-        if found.ruleset.status == stored.status and found.ruleset.version == stored.version:
+        same = (found.ruleset.status, found.ruleset.version, found.ruleset.extends)
+        if same == (stored.status, stored.version, stored.extends):
             return found
         ruleset = dataclasses.replace(
-            found.ruleset, status=stored.status, version=stored.version, id=stored.ruleset_id
+            found.ruleset,
+            status=stored.status,
+            version=stored.version,
+            id=stored.ruleset_id,
+            extends=stored.extends,  # kept beside the content, which has the parent merged in
         )
         return dataclasses.replace(found, ruleset=ruleset)
 

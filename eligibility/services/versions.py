@@ -14,6 +14,7 @@ from eligibility.compiler import compile_ruleset
 from eligibility.errors import (
     Conflict,
     ImmutableVersion,
+    ParentNotPublished,
     PreconditionFailed,
     Problem,
     RuleSetError,
@@ -61,6 +62,7 @@ def _new_record(ruleset: RuleSet, status: Status, by: str, now: dt.datetime) -> 
         published_by=by if published else None,
         retired_at=now if status == "retired" else None,
         retired_by=by if status == "retired" else None,
+        extends=ruleset.extends,
     )
 
 
@@ -134,10 +136,21 @@ def _checked(rulesets: list[RuleSet], problems: list[Problem]) -> list[RuleSet]:
             if ruleset.status == "published":
                 same = [r for r in rulesets if r.id == ruleset.id]
                 refuse_overlap(ruleset, same, ruleset.source)
+                _refuse_draft_parent(ruleset, same)
             usable.append(ruleset)
         except RuleSetError as error:
             problems.extend(error.problems)
     return usable
+
+
+def _refuse_draft_parent(ruleset: RuleSet, same: list[RuleSet]) -> None:
+    """A published file may not extend a file that is still a draft."""
+    parent = next((r for r in same if r.version == ruleset.extends), None)
+    if parent is not None and parent.status == "draft":
+        where = ruleset.positions.get("extends")
+        message = str(ParentNotPublished(ruleset.id, ruleset.version, parent.version))
+        line, column = (where.line, where.column) if where else (None, None)
+        raise RuleSetError([Problem(message, "extends", ruleset.source, line, column)])
 
 
 def _store_file_version(
@@ -245,7 +258,9 @@ def publish(
     since (another content hash) is refused with PreconditionFailed, also when it
     is sent while publishing. With `maker_checker`, the author of the content may
     not publish it (SameAuthorAndPublisher): API keys with the same name are one
-    person. Publishing an already published version is a no-op; a retired version
+    person. A version whose parent (the version it extends) is still a draft is
+    refused with ParentNotPublished: the parent is published first.
+    Publishing an already published version is a no-op; a retired version
     cannot be published again (Conflict).
     """
     stored = get_version(store, ruleset_id, version)
@@ -260,6 +275,10 @@ def publish(
             f"{ruleset_id} {version} was written by {_person(store, publisher)}; "
             "another person must publish it"
         )
+    if stored.extends is not None:
+        parent = store.versions.get(ruleset_id, stored.extends)
+        if parent is not None and parent.status == "draft":
+            raise ParentNotPublished(ruleset_id, version, stored.extends)
     results = run_scenarios(compile_cache().stored(stored), stored_ruleset(stored))
     failures = [r for r in results if not r.passed]
     if failures:

@@ -221,9 +221,7 @@ def test_publishing_needs_the_reviewed_content_hash(api: FlaskClient, keys: Any)
     assert_problem(api.post(url, headers=headers), 412)  # published, but not what was reviewed
 
 
-def test_maker_checker_refuses_the_author_as_publisher(
-    make_app: Any, database_url: str
-) -> None:
+def test_maker_checker_refuses_the_author_as_publisher(make_app: Any, database_url: str) -> None:
     storage = SqlStorage(database_url)
     try:
         app = make_app(STORAGE=storage, PUBLISH_MAKER_CHECKER=True)
@@ -254,3 +252,42 @@ def test_distinct_drafts_do_not_grow_a_worker_without_end(
         assert post_draft(api, keys, text).status_code == 201
         assert api.get(f"{VERSIONS}/2025-01-01", headers=keys["author"]).status_code == 200
         assert len(cache) <= 3
+
+
+def test_a_version_keeps_the_link_to_the_version_it_extends(api: FlaskClient, keys: Any) -> None:
+    assert post_draft(api, keys).get_json()["extends"] == "2024-01-01"
+    version = api.get(f"{VERSIONS}/2025-01-01", headers=keys["author"]).get_json()
+    assert version["extends"] == "2024-01-01"
+    listed = api.get("/v1/rulesets/fishing-licence", headers=keys["author"]).get_json()
+    assert [(v["version"], v["extends"]) for v in listed["versions"]] == [
+        ("2024-01-01", None),
+        ("2025-01-01", "2024-01-01"),
+    ]
+
+
+def test_rule_files_keep_the_link_too(examples: FlaskClient) -> None:
+    versions = examples.get("/v1/rulesets/kurzarbeitergeld").get_json()["versions"]
+    links = {v["version"]: v["extends"] for v in versions}
+    assert links["2016-01-01"] is None
+    assert links["2020-03-01"] == "2016-01-01"
+
+
+def test_a_version_extending_a_draft_is_not_published(api: FlaskClient, keys: Any) -> None:
+    one_year = "effective_from: 2025-01-01\neffective_to: 2025-12-31"
+    assert post_draft(api, keys, DRAFT_2025.replace("effective_from: 2025-01-01", one_year))
+    on_draft = DRAFT_2025.replace('version: "2025-01-01"', 'version: "2026-01-01"')
+    on_draft = on_draft.replace('extends: "2024-01-01"', 'extends: "2025-01-01"')
+    on_draft = on_draft.replace("effective_from: 2025-01-01", "effective_from: 2026-01-01")
+    assert post_draft(api, keys, on_draft).status_code == 201
+    refused = api.post(f"{VERSIONS}/2026-01-01/publish", headers=reviewed(api, keys, "2026-01-01"))
+    body = assert_problem(refused, 409, "parent-not-published")
+    assert "extends 2025-01-01, which is still a draft" in body["detail"]
+    assert api.get(f"{VERSIONS}/2026-01-01", headers=keys["author"]).get_json()["status"] == (
+        "draft"
+    )
+    parent = api.post(f"{VERSIONS}/2025-01-01/publish", headers=reviewed(api, keys))
+    assert parent.status_code == 200
+    published = api.post(
+        f"{VERSIONS}/2026-01-01/publish", headers=reviewed(api, keys, "2026-01-01")
+    )
+    assert published.status_code == 200, published.get_data(as_text=True)

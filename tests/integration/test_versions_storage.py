@@ -223,3 +223,18 @@ def test_sync_can_skip_broken_files_and_name_them(store: Storage, tmp_path: Path
     assert {p.file for p in again.problems} == {str(file), str(folder / "2025-01-01.yaml")}
     changed = next(p for p in again.problems if p.file == str(file))
     assert changed.message.startswith("fishing-licence 2024-01-01 is published with content hash")
+
+
+def test_a_published_file_may_not_extend_a_draft_file(store: Storage, tmp_path: Path) -> None:
+    folder = tmp_path / "fishing-licence"
+    shutil.copytree(FISHING, folder)
+    parent = folder / "2024-01-01.yaml"
+    parent.write_text(parent.read_text().replace("status: published", "status: draft"))
+    child = NEXT_YEAR.replace('effective_from: "2025-01-01"', "effective_from: 2025-01-01")
+    (folder / "2025-01-01.yaml").write_text(child + "status: published\n")
+    report = services.sync_rule_files(store, [folder], skip_broken=True)
+    assert report.added == ("fishing-licence 2024-01-01",)
+    (problem,) = report.problems
+    assert problem.file == str(folder / "2025-01-01.yaml") and problem.path == "extends"
+    assert "extends 2024-01-01, which is still a draft" in problem.message
+    assert problem.line is not None

@@ -76,6 +76,7 @@ class RuleVersionRow(Base):
     published_by: Mapped[str | None] = mapped_column(String(200))
     retired_at: Mapped[dt.datetime | None]
     retired_by: Mapped[str | None] = mapped_column(String(200))
+    extends: Mapped[str | None] = mapped_column(String(100))
 
 
 class DecisionRow(Base):
