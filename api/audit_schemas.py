@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from api.fields import AnyJson, pick
 from api.record_schemas import Moment, MomentEnd
-from api.schemas import ID, RequestSchema
+from api.schemas import ID, STATUSES, RequestSchema
 
 
 class WhatIfMixin(RequestSchema):
@@ -95,6 +95,10 @@ class ReplayFiltersSchema(RequestSchema):
     from_ = Moment(data_key="from")
     to = MomentEnd()
     eligible = fields.Boolean()
+    status = fields.String(
+        validate=validate.OneOf(STATUSES),
+        metadata={"description": "complete or incomplete, as recorded."},
+    )
 
 
 class ReplayJobRequestSchema(WhatIfMixin):

@@ -20,7 +20,7 @@ from api.record_schemas import (
     ExportQuerySchema,
     ReportQuerySchema,
 )
-from api.schemas import EvaluationRequestSchema
+from api.schemas import DecisionRequestSchema
 from api.state import state
 from eligibility import services
 from eligibility.decisions import Decision, ReplayResult
@@ -58,7 +58,7 @@ def _idempotency_key() -> str | None:
 @operation(
     DecisionSchema,
     status=201,
-    body=EvaluationRequestSchema,
+    body=DecisionRequestSchema,
     errors=(404, 409),
     storage=True,
     tag="decisions",
@@ -67,10 +67,21 @@ def _idempotency_key() -> str | None:
     extra_responses={200: "A retry: the decision recorded for this Idempotency-Key"},
 )
 def create_decision(body: dict[str, Any]) -> Reply:
-    """Evaluate and record a decision (hash-chained); 201 with Location once it is committed."""
+    """Evaluate and record a decision (hash-chained); 201 with Location once it is committed.
+
+    A decision is `complete` when every goal is decided. One with an undecided goal
+    (answers missing) is refused with 422 `incomplete-decision`, naming the undecided
+    goals and the next questions, unless `allow_incomplete` is true: then it is recorded
+    with status `incomplete`.
+    """
     app = state()
     recorded = services.record_decision(
-        app.storage, evaluation_request(body), principal().client, _idempotency_key(), app.evaluator
+        app.storage,
+        evaluation_request(body),
+        principal().client,
+        _idempotency_key(),
+        app.evaluator,
+        allow_incomplete=body["allow_incomplete"],
     )
     return decision_reply(recorded)
 
@@ -82,6 +93,7 @@ def _filters(args: dict[str, Any]) -> DecisionFilter:
         recorded_from=args.get("from_"),
         recorded_to=args.get("to"),
         eligible=args.get("eligible"),
+        status=args.get("status"),
     )
 
 

@@ -20,6 +20,7 @@ from eligibility.errors import (
     AnswerError,
     Conflict,
     EligibilityError,
+    IncompleteDecision,
     InvalidCursor,
     InvalidRequestError,
     NotAllowed,
@@ -229,6 +230,8 @@ def _members(error: EligibilityError) -> dict[str, Any]:
         return {"failures": [_failure(f) for f in error.failures]}
     if isinstance(error, InvalidCursor):
         return {"errors": {"cursor": [str(error)]}}
+    if isinstance(error, IncompleteDecision):
+        return {"undecided": error.undecided, "next_questions": error.next_questions}
     if isinstance(error, NoVersionApplies):
         return {"errors": {pointer(error.field): [str(error)]}}
     return {}

@@ -119,6 +119,18 @@ class SessionQuerySchema(Schema):
 # --- decisions ------------------------------------------------------------------------------
 
 
+class SubmitSchema(RequestSchema):
+    """How to submit a session (the body is optional)."""
+
+    allow_incomplete = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Record the decision even if some goal is still undecided "
+            "(status incomplete); without it, such a submit gets 422 incomplete-decision."
+        },
+    )
+
+
 class DecisionGoalSchema(Schema):
     """A recorded goal: its value and whether it was decided."""
 
@@ -140,6 +152,16 @@ class DecisionSchema(Schema):
     locale = fields.String(required=True)
     client = fields.String(required=True)
     eligible = fields.Boolean(allow_none=True)
+    status = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={
+            "enum": ["complete", "incomplete", None],
+            "description": "complete: every goal was decided; incomplete: some goal was "
+            "open and the client asked to record it anyway (allow_incomplete). Covered by "
+            "the hash. null in records made before statuses were recorded.",
+        },
+    )
     answers = fields.Dict(keys=fields.String(), values=Scalar(), required=True)
     goals = fields.Dict(
         keys=fields.String(), values=fields.Nested(DecisionGoalSchema), required=True
@@ -164,6 +186,10 @@ class DecisionFilterQuerySchema(Schema):
         metadata={"description": "Recorded before this time (a date: through that day)."}
     )
     eligible = fields.Boolean()
+    status = fields.String(
+        validate=validate.OneOf(STATUSES),
+        metadata={"description": "complete or incomplete, as recorded."},
+    )
 
 
 class DecisionListQuerySchema(DecisionFilterQuerySchema):

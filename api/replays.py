@@ -56,6 +56,7 @@ def _filters(filters: dict[str, Any]) -> DecisionFilter:
         recorded_from=filters.get("from_"),
         recorded_to=filters.get("to"),
         eligible=filters.get("eligible"),
+        status=filters.get("status"),
     )
 
 

@@ -42,6 +42,14 @@ class ProblemSchema(Schema):
         fields.Dict(),
         metadata={"description": "Rule-file problems: path, line, column, message, suggestion."},
     )
+    undecided = fields.List(
+        fields.String(),
+        metadata={"description": "incomplete-decision: the goals not yet decided."},
+    )
+    next_questions = fields.List(
+        fields.String(),
+        metadata={"description": "incomplete-decision: the questions to answer next."},
+    )
 
 
 def _at_most_answers(answers: dict[str, Any]) -> None:
@@ -76,6 +84,19 @@ class EvaluationRequestSchema(RequestSchema):
     )
     answers = answers_field()
     locale = fields.String(validate=LOCALE, metadata={"example": "de"})
+
+
+class DecisionRequestSchema(EvaluationRequestSchema):
+    """Answers to decide on; an incomplete decision is recorded only when asked for."""
+
+    allow_incomplete = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Record the decision even if some goal is still undecided "
+            "(status incomplete). Without it, such a request gets 422 incomplete-decision "
+            "naming the undecided goals and the next questions."
+        },
+    )
 
 
 class EvaluationQuerySchema(Schema):

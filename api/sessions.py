@@ -26,6 +26,7 @@ from api.record_schemas import (
     SessionCreateSchema,
     SessionQuerySchema,
     SessionSchema,
+    SubmitSchema,
 )
 from api.state import state
 from eligibility import services
@@ -191,14 +192,20 @@ def forget_answer(session_id: str, question: str, query: dict[str, Any]) -> Repl
 @operation(
     DecisionSchema,
     status=201,
-    errors=(404, 409, 412),
+    body=SubmitSchema,
+    body_required=False,
+    errors=(404, 409, 412, 422),
     storage=True,
     tag="sessions",
     headers_in=(IF_MATCH, IDEMPOTENCY_KEY),
     extra_responses={200: "The session was submitted before: its decision"},
 )
-def submit(session_id: str) -> Reply:
-    """Record the session's answers as a decision (once; later calls return the same one)."""
+def submit(session_id: str, body: dict[str, Any]) -> Reply:
+    """Record the session's answers as a decision (once; later calls return the same one).
+
+    A session with an undecided goal gets 422 `incomplete-decision` (and stays open)
+    unless the body says `{"allow_incomplete": true}`.
+    """
     _owned(session_id)
     recorded = services.submit_session(
         state().storage,
@@ -208,5 +215,6 @@ def submit(session_id: str) -> Reply:
         request.headers.get("If-Match"),
         _idle(),
         state().evaluator,
+        allow_incomplete=bool(body.get("allow_incomplete", False)),
     )
     return decision_reply(recorded)

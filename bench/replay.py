@@ -45,7 +45,7 @@ def _record(store: Any, count: int) -> tuple[int, float]:
             ruleset_id, item.answers, version=version, as_of=item.as_of
         )
         try:
-            services.record_decision(store, request, "bench")
+            services.record_decision(store, request, "bench", allow_incomplete=True)
         except EligibilityError:
             continue
         recorded += 1

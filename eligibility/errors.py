@@ -10,6 +10,7 @@ EligibilityError                    root; every error the core raises on purpose
 │   │   ├── AnswerError             answers do not fit the questions ({pointer: [messages]})
 │   │   ├── EvaluationError         a rule cannot be computed for these answers
 │   │   ├── NoVersionApplies        no published version covers the claim's date
+│   │   ├── IncompleteDecision      a decision with undecided goals, not asked for
 │   │   └── InvalidCursor           a pagination cursor this service did not issue
 │   ├── NotFound                    no such thing (stored record, rule set, version)
 │   │   ├── RuleSetNotFound         no rule set with this id
@@ -168,6 +169,20 @@ class NoVersionApplies(InvalidRequestError):
     def __init__(self, message: str, field_name: str = "as_of") -> None:
         self.field = field_name
         super().__init__(message)
+
+
+class IncompleteDecision(InvalidRequestError):
+    """A decision would be recorded while some goal is still undecided (answers are missing)."""
+
+    code, title = "incomplete-decision", "The decision is incomplete"
+
+    def __init__(self, undecided: list[str], next_questions: list[str]) -> None:
+        self.undecided, self.next_questions = undecided, next_questions
+        asked = ", ".join(next_questions) or "none"
+        super().__init__(
+            f"not every goal is decided ({', '.join(undecided)}): answer the next questions "
+            f"({asked}), or ask explicitly to record an incomplete decision"
+        )
 
 
 class InvalidCursor(InvalidRequestError):

@@ -74,6 +74,7 @@ class DecisionFilter:
     recorded_from: dt.datetime | None = None
     recorded_to: dt.datetime | None = None
     eligible: bool | None = None
+    status: str | None = None  # complete or incomplete, as recorded
 
     def to_dict(self) -> dict[str, Any]:
         """The filters that are set, as JSON-safe data."""

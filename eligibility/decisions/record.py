@@ -32,7 +32,9 @@ CONTENT_FIELDS = (
     "idempotency_key",
     "request_hash",
     "recorded_at",
+    "status",  # only in records made since statuses are recorded (see Decision.content)
 )
+STATUSES = ("complete", "incomplete")
 OUTCOME_PARTS = ("goals", "reasons", "trace", "ignored_answers")
 # What else a record stores: the chain's own fields, and columns derived from the content
 # for filtering (verification checks each against the content, so none can lie unnoticed).
@@ -100,6 +102,9 @@ class DecisionDraft:
     client: str
     request_hash: str
     idempotency_key: str | None = None
+    # complete: every goal was decided; incomplete: some goal was still open (answers were
+    # missing) and the client asked to record it anyway. None in records made before this.
+    status: str | None = None
 
     @classmethod
     def from_evaluation(
@@ -127,6 +132,7 @@ class DecisionDraft:
             client=client,
             request_hash=request_hash,
             idempotency_key=idempotency_key,
+            status="complete" if evaluation.complete else "incomplete",
         )
 
     def seal(self, sequence: int, prev_hash: str, recorded_at: dt.datetime) -> Decision:
@@ -173,6 +179,8 @@ class Decision(DecisionDraft):
     def content(self) -> dict[str, Any]:
         """The canonical content the hash covers (plain data)."""
         data = {name: getattr(self, name) for name in CONTENT_FIELDS}
+        if self.status is None:  # recorded before statuses: hashed as it was then
+            del data["status"]
         data["recorded_at"] = _timestamp(self.recorded_at)
         return to_plain(data)  # type: ignore[no-any-return]
 
@@ -188,7 +196,9 @@ class Decision(DecisionDraft):
     def to_dict(self) -> dict[str, Any]:
         """The whole record as plain data (export, API)."""
         data = self.content()
-        data.update(prev_hash=self.prev_hash, hash=self.hash, eligible=self.eligible)
+        data.update(
+            prev_hash=self.prev_hash, hash=self.hash, eligible=self.eligible, status=self.status
+        )
         return data
 
 

@@ -28,6 +28,7 @@ FIXED_COLUMNS = (
     "locale",
     "client",
     "eligible",
+    "status",
 )
 CHAIN_COLUMNS = ("prev_hash", "hash")
 RESULT_COLUMNS = (

@@ -196,8 +196,13 @@ def submit_session(
     expected_etag: str | None = None,
     idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS,
     evaluator: Evaluator | None = None,
+    allow_incomplete: bool = False,
 ) -> Recorded:
-    """Record the session's answers as a decision under its pinned version (once)."""
+    """Record the session's answers as a decision under its pinned version (once).
+
+    A session with an undecided goal is recorded (status incomplete) only with
+    `allow_incomplete`; otherwise IncompleteDecision, and the session stays open.
+    """
     session = get_session(store, session_id, idle_seconds)
     if session.decision_id is not None:
         decision = store.decisions.get(session.decision_id)
@@ -214,7 +219,9 @@ def submit_session(
         session.ruleset_id, session.answers, session.version, session.as_of, locales
     )
     fingerprint = request.fingerprint(evaluation.locale)
-    recorded = append_decision(store, evaluation, client, fingerprint, idempotency_key)
+    recorded = append_decision(
+        store, evaluation, client, fingerprint, idempotency_key, allow_incomplete=allow_incomplete
+    )
     submitted = replace(
         session,
         decision_id=recorded.decision.id,

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from eligibility.decisions import Decision, DecisionDraft
-from eligibility.errors import Conflict, IdempotencyConflict, InvalidCursor, NotFound
+from eligibility.errors import (
+    Conflict,
+    IdempotencyConflict,
+    IncompleteDecision,
+    InvalidCursor,
+    NotFound,
+)
 from eligibility.evaluation import Evaluation
 from eligibility.ports import Storage, iterate
 from eligibility.records import DecisionFilter
@@ -51,12 +57,15 @@ def record_decision(
     client: str,
     idempotency_key: str | None = None,
     evaluator: Evaluator | None = None,
+    allow_incomplete: bool = False,
 ) -> Recorded:
     """Evaluate (with trace) and append the decision; returns only after the commit.
 
     A retry with the same client and Idempotency-Key returns the stored
     decision (created=False); the same key with another request raises
     IdempotencyConflict. New decisions are never made under a retired version.
+    An evaluation with an undecided goal is recorded (status incomplete) only with
+    `allow_incomplete`; otherwise IncompleteDecision names the goals and next questions.
     """
     chosen = evaluator or stored_evaluator(store)
     selection = chosen.catalogue.resolve(request.ruleset_id, request.version, request.as_of)
@@ -71,7 +80,9 @@ def record_decision(
     evaluation = chosen.evaluate_under(
         selection.compiled, request.answers, selection.as_of, request.locales, with_trace=True
     )
-    return append_decision(store, evaluation, client, fingerprint, idempotency_key)
+    return append_decision(
+        store, evaluation, client, fingerprint, idempotency_key, allow_incomplete=allow_incomplete
+    )
 
 
 def append_decision(
@@ -80,8 +91,14 @@ def append_decision(
     client: str,
     fingerprint: str,
     idempotency_key: str | None = None,
+    *,
+    allow_incomplete: bool = False,
 ) -> Recorded:
-    """Append an evaluation (made with its trace) to the chain as a decision."""
+    """Append an evaluation (made with its trace) to the chain as a decision.
+
+    IncompleteDecision if a goal is undecided, unless `allow_incomplete`.
+    """
+    refuse_incomplete(evaluation, allow_incomplete)
     draft = DecisionDraft.from_evaluation(
         str(uuid.uuid4()), evaluation, client, fingerprint, idempotency_key
     )
@@ -89,6 +106,14 @@ def append_decision(
     if not created:
         return _retried(decision, fingerprint)
     return Recorded(decision, evaluation, True)
+
+
+def refuse_incomplete(evaluation: Evaluation, allowed: bool) -> None:
+    """IncompleteDecision when a goal is undecided and recording it was not asked for."""
+    if evaluation.complete or allowed:
+        return
+    undecided = [goal for goal, result in evaluation.goals.items() if not result.decided]
+    raise IncompleteDecision(undecided, [q.question.id for q in evaluation.next_questions])
 
 
 def _retried(decision: Decision, fingerprint: str) -> Recorded:

@@ -28,6 +28,7 @@ def matches(decision: Decision, filters: DecisionFilter) -> bool:
         filters.ruleset_id in (None, decision.ruleset_id),
         filters.version in (None, decision.version),
         filters.eligible is None or decision.eligible is filters.eligible,
+        filters.status in (None, decision.status),
         filters.recorded_from is None or decision.recorded_at >= filters.recorded_from,
         filters.recorded_to is None or decision.recorded_at < filters.recorded_to,
     )

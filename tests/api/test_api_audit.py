@@ -21,7 +21,11 @@ from eligibility.storage.sql import SqlStorage
 from tests.api.api_helpers import assert_problem
 from tests.api.conftest import AppFactory
 
-DECISION = {"ruleset": "fishing-licence", "as_of": "2024-06-01", "answers": {"age": 70}}
+DECISION = {
+    "ruleset": "fishing-licence",
+    "as_of": "2024-06-01",
+    "answers": {"age": 70, "resident": True},  # complete: every goal decided
+}
 
 
 @pytest.fixture

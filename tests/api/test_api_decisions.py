@@ -184,3 +184,54 @@ def test_batch_replay_job(api: FlaskClient, keys: Any) -> None:
     assert_problem(api.get("/v1/replays/nope", headers=keys["auditor"]), 404)
     bad = {"ruleset": "fishing-licence", "version": "1999"}
     assert_problem(api.post("/v1/replays", json=bad, headers=keys["auditor"]), 404)
+
+
+OPEN = {"ruleset": "fishing-licence", "as_of": "2024-06-01", "answers": {}}
+
+
+def test_an_incomplete_decision_is_recorded_only_when_asked(api: FlaskClient, keys: Any) -> None:
+    refused = api.post(DECISIONS, json=OPEN, headers=keys["client"])
+    body = assert_problem(refused, 422, "incomplete-decision")
+    assert body["undecided"] == ["eligible", "reduction"]
+    assert body["next_questions"] == ["age", "income", "resident"]
+    listed = api.get(DECISIONS, headers=keys["auditor"]).get_json()
+    assert listed["items"] == []  # nothing was recorded
+    asked = decide(api, keys, {**OPEN, "allow_incomplete": True})
+    assert asked.status_code == 201
+    assert (asked.get_json()["status"], asked.get_json()["eligible"]) == ("incomplete", None)
+    complete = decide(api, keys, SENIOR).get_json()
+    assert complete["status"] == "complete"
+    assert (
+        "allow_incomplete"
+        in api.get("/openapi.json").get_json()["components"]["schemas"]["DecisionRequest"][
+            "properties"
+        ]
+    )
+
+
+def test_the_status_is_shown_filtered_exported_and_hashed(
+    api: FlaskClient, keys: Any, stored_app: Flask
+) -> None:
+    incomplete = decide(api, keys, {**OPEN, "allow_incomplete": True}).get_json()
+    complete = decide(api, keys, SENIOR).get_json()
+    auditor = keys["auditor"]
+    for status, expected in (("complete", complete), ("incomplete", incomplete)):
+        found = api.get(f"{DECISIONS}?status={status}", headers=auditor).get_json()["items"]
+        assert [d["id"] for d in found] == [expected["id"]]
+    assert_problem(api.get(f"{DECISIONS}?status=maybe", headers=auditor), 422)
+    lines = api.get(f"{DECISIONS}/export?status=incomplete", headers=auditor).get_data(as_text=True)
+    (line,) = lines.splitlines()
+    assert json.loads(line)["status"] == "incomplete"
+    table = api.get(f"{DECISIONS}/export?format=csv", headers=auditor).get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert [r["status"] for r in rows] == ["incomplete", "complete"]
+    # the status is covered by the record's hash: changing it breaks the chain
+    database = stored_app.extensions["eligibility"].storage.db
+    with bypassing_append_only(database.engine) as connection:
+        connection.execute(
+            text("UPDATE decisions SET status = 'complete' WHERE id = :id"),
+            {"id": incomplete["id"]},
+        )
+    verified = api.get("/v1/audit/verify", headers=auditor).get_json()
+    assert verified["ok"] is False and verified["broken"]["id"] == incomplete["id"]
+    assert "status" in verified["broken"]["fields"]

@@ -179,6 +179,26 @@ def test_submit_a_session_as_a_decision(api: FlaskClient, keys: Any) -> None:
     assert_problem(api.patch(answers, json={"age": 20}, headers=keys["client"]), 409)
 
 
+def test_an_incomplete_session_is_submitted_only_when_asked(api: FlaskClient, keys: Any) -> None:
+    session = start(api, keys["client"], answers={"age": 30}).get_json()
+    url = f"{SESSIONS}/{session['id']}/decision"
+    refused = assert_problem(api.post(url, headers=keys["client"]), 422, "incomplete-decision")
+    assert refused["next_questions"] == ["income", "resident"]
+    answers = f"{SESSIONS}/{session['id']}/answers"
+    assert api.patch(answers, json={"resident": False}, headers=keys["client"]).status_code == 200
+    # resident: false decides everything; had it not, the client could still ask:
+    other = start(api, keys["client"], answers={"age": 30}).get_json()
+    asked = api.post(
+        f"{SESSIONS}/{other['id']}/decision",
+        json={"allow_incomplete": True},
+        headers=keys["client"],
+    )
+    assert asked.status_code == 201, asked.get_data(as_text=True)
+    assert asked.get_json()["status"] == "incomplete"
+    submitted = api.post(url, headers=keys["client"])
+    assert submitted.status_code == 201 and submitted.get_json()["status"] == "complete"
+
+
 def test_session_errors(api: FlaskClient, keys: Any) -> None:
     client = keys["client"]
     assert_problem(api.post(SESSIONS, json={"ruleset": "nope"}, headers=client), 404)

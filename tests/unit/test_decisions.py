@@ -197,3 +197,28 @@ def test_differences_recurse_into_mappings_and_compare_lists_whole() -> None:
         ("gone", 1, None),
         ("new", None, 1),
     ]
+
+
+def test_records_made_before_statuses_are_hashed_as_they_were() -> None:
+    from eligibility.decisions.record import CONTENT_FIELDS
+
+    old = Decision(
+        id="d1",
+        ruleset_id="r",
+        version="1",
+        content_hash="0" * 64,
+        as_of=dt.date(2024, 1, 1),
+        locale="en",
+        answers={},
+        goals={"eligible": {"value": None, "decided": False}},
+        reasons={},
+        trace=(),
+        ignored_answers=(),
+        client="c",
+        request_hash="h",
+    )
+    assert old.status is None
+    assert list(old.content()) == [f for f in CONTENT_FIELDS if f != "status"]
+    sealed = dataclasses.replace(old, status="incomplete")
+    assert sealed.content()["status"] == "incomplete"
+    assert sealed.computed_hash() != old.computed_hash()

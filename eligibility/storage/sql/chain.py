@@ -50,6 +50,7 @@ def _filtered(query: Select[Any], filters: DecisionFilter) -> Select[Any]:
         DecisionRow.ruleset_id: filters.ruleset_id,
         DecisionRow.version: filters.version,
         DecisionRow.eligible: filters.eligible,
+        DecisionRow.status: filters.status,
     }
     for column, value in conditions.items():
         if value is not None:

@@ -108,6 +108,8 @@ class DecisionRow(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
     field_digests: Mapped[dict[str, Any]]
+    # complete | incomplete, hashed with the content; NULL in records made before it existed.
+    status: Mapped[str | None] = mapped_column(String(16), index=True)
 
 
 class ChainHeadRow(Base):

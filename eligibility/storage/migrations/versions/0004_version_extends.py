@@ -29,5 +29,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop the `extends` column."""
-    with op.batch_alter_table("rule_versions") as table:  # SQLite: the table is rebuilt
-        table.drop_column("extends")
+    op.drop_column("rule_versions", "extends")  # SQLite 3.35+ drops it in place (triggers kept)
