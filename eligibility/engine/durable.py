@@ -4,7 +4,9 @@ durable_rules' stock host starts a dispatcher thread that crashes the process wh
 several threads evaluate and delete states (see docs/architecture.md). This host
 never starts it; every call is serialised by one lock, every session id is fresh,
 and every session's state is deleted in `finally`. The host is rebuilt after a
-fork so gunicorn workers never share C state.
+fork so gunicorn workers never share C state. Registrations are bounded (least
+recently used out): each costs ~0.2-0.4 MB of C memory, and drafts sent again and
+again would otherwise grow a worker without end.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import datetime as dt
 import itertools
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import durable_rules_engine
 from durable.engine import Host
 
 from eligibility.compiler import CompiledRuleSet
@@ -26,6 +30,7 @@ from eligibility.errors import EngineError
 from eligibility.expressions.values import UNKNOWN, Failure, Value
 
 _TRUTH = {True: "T", False: "F"}
+DEFAULT_CAPACITY = 64  # versions registered per process; more live versions are re-registered
 
 
 class _QuietHost(Host):  # type: ignore[misc]
@@ -48,11 +53,13 @@ class DurableVersion:
 class DurableRuntime:
     """Owns the host of this process; evaluations are serialised by one lock."""
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self.lock = threading.Lock()
         self.pid = os.getpid()
         self.host = _QuietHost()
-        self.versions: dict[str, DurableVersion] = {}  # by CompiledRuleSet.key
+        self.capacity = capacity
+        # by CompiledRuleSet.key, least recently used first
+        self.versions: OrderedDict[str, DurableVersion] = OrderedDict()
         self.fired: list[tuple[str, bool | None]] = []
         self.sessions = itertools.count()
         self.live = 0
@@ -66,16 +73,30 @@ class DurableRuntime:
         return record
 
     def register(self, compiled: CompiledRuleSet) -> DurableVersion:
-        """Register the version's rules once per process (names carry the content hash)."""
+        """Register the version's rules (names carry the content hash); evict beyond capacity.
+
+        Called with the lock held; no session is live between evaluations, so deleting
+        an evicted version's C ruleset cannot pull state from under an evaluation.
+        """
         version = self.versions.get(compiled.key)
-        if version is None:
-            version = _map(compiled)
-            definitions: dict[str, Any] = {}
-            for network in version.networks:
-                definitions.update(rule_definitions(network, self.action))
-            self.host.register_rulesets({version.name: definitions})
-            self.versions[compiled.key] = version
+        if version is not None:
+            self.versions.move_to_end(compiled.key)
+            return version
+        version = _map(compiled)
+        definitions: dict[str, Any] = {}
+        for network in version.networks:
+            definitions.update(rule_definitions(network, self.action))
+        self.host.register_rulesets({version.name: definitions})
+        self.versions[compiled.key] = version
+        while len(self.versions) > max(self.capacity, 1):
+            self.unregister(self.versions.popitem(last=False)[1])
         return version
+
+    def unregister(self, version: DurableVersion) -> None:
+        """Free a version's ruleset in durable_rules (its C network and Python actions)."""
+        ruleset = self.host._ruleset_directory.pop(version.name)
+        self.host._ruleset_list.remove(ruleset)
+        durable_rules_engine.delete_ruleset(ruleset._handle)
 
     def decide(self, version: DurableVersion, env: dict[Any, Value]) -> dict[str, bool | None]:
         """Post one event per network (parts before goals); the outcome that fired for each."""

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from eligibility import services
 from eligibility.catalogue import compile_cache
+from eligibility.engine import durable
 from eligibility.storage.sql import SqlStorage
 from tests.api.api_helpers import assert_problem
 
@@ -247,11 +248,17 @@ def test_distinct_drafts_do_not_grow_a_worker_without_end(
 ) -> None:
     cache = compile_cache()
     monkeypatch.setattr(cache, "capacity", 3)
-    for n in range(8):  # each a distinct content, sent and read back by its author
+    engine = durable.DurableRuntime(capacity=3)
+    monkeypatch.setattr(durable, "_runtime", engine)
+    for n in range(8):  # each a distinct content, sent, read back and evaluated by its author
         text = DRAFT_2025.replace("1000.00", f"{900 + n}.00")
         assert post_draft(api, keys, text).status_code == 201
         assert api.get(f"{VERSIONS}/2025-01-01", headers=keys["author"]).status_code == 200
+        body = {"ruleset": "fishing-licence", "version": "2025-01-01", "answers": {"age": 70}}
+        assert api.post("/v1/evaluations", json=body, headers=keys["author"]).status_code == 200
         assert len(cache) <= 3
+        assert len(engine.versions) <= 3
+        assert len(engine.host._ruleset_directory) <= 3
 
 
 def test_a_version_keeps_the_link_to_the_version_it_extends(api: FlaskClient, keys: Any) -> None:

@@ -169,3 +169,21 @@ def test_a_forked_worker_builds_its_own_runtime(fishing: CompiledRuleSet) -> Non
     assert child.exitcode == 0
     assert outcome_in_child == {"eligible": True, "reduction": "20"}
     assert fresh_runtime
+
+
+def test_registrations_are_bounded_and_evicted_versions_still_evaluate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runtime = durable.DurableRuntime(capacity=3)
+    monkeypatch.setattr(durable, "_runtime", runtime)
+    jobs = workload()
+    versions = list({id(v): v for v, _ in jobs}.values())
+    assert len(versions) > 6
+    for _ in range(2):  # the second round re-registers every version evicted in the first
+        for version, answers in jobs:
+            assert outcome(version, answers, "durable") == outcome(version, answers, "pure")
+            assert len(runtime.versions) <= 3
+            assert len(runtime.host._ruleset_directory) == len(runtime.versions)
+            assert len(runtime.host._ruleset_list) == len(runtime.versions)
+    assert runtime.live == 0
+    assert list(runtime.versions) == [v.key for v in versions[-3:]]
