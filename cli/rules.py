@@ -11,7 +11,6 @@ from typing import Any
 import click
 
 from cli.common import DEFAULT_RULES, _load
-from eligibility.diff import diff_versions
 from eligibility.errors import AnswerError, EligibilityError, Problem, RuleSetError
 from eligibility.evaluation import Evaluation
 from eligibility.model import Location
@@ -151,26 +150,3 @@ def _text(result: Evaluation) -> str:
     if result.ignored_answers:
         lines.append("Ignored answers: " + ", ".join(result.ignored_answers))
     return "\n".join(lines)
-
-
-@rules.command()
-@click.argument("ruleset")
-@click.argument("old")
-@click.argument("new")
-@click.option("--rules-dir", type=click.Path(exists=True, path_type=Path), default=DEFAULT_RULES)
-def diff(ruleset: str, old: str, new: str, rules_dir: Path) -> None:
-    """What changed between two versions."""
-    catalogue = _load((rules_dir,))
-    try:
-        before = catalogue.version(ruleset, old, drafts=True).ruleset
-        after = catalogue.version(ruleset, new, drafts=True).ruleset
-    except EligibilityError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
-    changes = diff_versions(before, after)
-    for change in changes:
-        click.echo(f"{change.kind:8} {change.part}.{change.id}")
-        for field, (a, b) in change.fields.items():
-            was, now = (json.dumps(v, ensure_ascii=False) for v in (a, b))
-            click.echo(f"           {field}: {was} → {now}")
-    click.echo(f"{len(changes)} change(s)")

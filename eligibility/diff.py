@@ -1,19 +1,48 @@
-"""What changed between two versions: questions, parameters, derived values, rules, goals."""
+"""What changed between two versions, entry by entry, down to each text in each language.
+
+Both sides are canonical documents (the file format with `extends` merged in and the
+scenarios kept), so a rule file, a stored draft and a published version compare alike.
+Nested fields are named by their path (`label.de`, `explanation.false.en`,
+`table.standard.4`); lists keyed by a name (legal basis by reference, scenarios by
+name) compare entry by entry.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from eligibility.canonical import to_document
 from eligibility.model import RuleSet
 
-PARTS = ("questions", "parameters", "derived", "rules", "goals")
+VERSION_FIELDS = (
+    "status",
+    "effective_from",
+    "effective_to",
+    "default_locale",
+    "title",
+    "description",
+)
+PARTS = ("sections", "questions", "parameters", "derived", "rules", "goals")
+
+
+class _Absent:
+    """The value of a field one side does not have (not the same as a written null)."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
 
 
 @dataclass(frozen=True)
 class Change:
-    """One entry added, removed or changed, with the fields that differ."""
+    """One entry added, removed or changed, with its fields (old, new) that differ.
+
+    A field one side lacks has `ABSENT` there.
+    """
 
     part: str
     id: str
@@ -22,23 +51,67 @@ class Change:
 
 
 def diff_versions(old: RuleSet, new: RuleSet) -> list[Change]:
-    """Entries added, removed and changed from `old` to `new`, part by part."""
-    before, after = to_document(old), to_document(new)
-    changes: list[Change] = []
+    """Entries added, removed and changed from `old` to `new` (scenarios included)."""
+    return diff_documents(
+        to_document(old, with_scenarios=True), to_document(new, with_scenarios=True)
+    )
+
+
+def diff_documents(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
+    """Changes between two canonical documents: version texts and window, then part by part."""
+    changes = [
+        Change("version", key, "changed", fields)
+        for key in VERSION_FIELDS
+        if (fields := _changed_fields(_only(before, key), _only(after, key)))
+    ]
+    changes += _entries("legal_basis", _keyed(before, "legal_basis", "reference"),
+                        _keyed(after, "legal_basis", "reference"))  # fmt: skip
     for part in PARTS:
-        a, b = before.get(part, {}), after.get(part, {})
-        for key in [k for k in a if k not in b]:
-            changes.append(Change(part, key, "removed", {}))
-        for key in [k for k in b if k not in a]:
-            changes.append(Change(part, key, "added", {}))
-        for key in [k for k in a if k in b and a[k] != b[k]]:
-            fields = {f: (a[key].get(f), b[key].get(f)) for f in sorted(set(a[key]) | set(b[key]))}
-            changes.append(
-                Change(part, key, "changed", {f: v for f, v in fields.items() if v[0] != v[1]})
-            )
-    for key in ("effective_from", "effective_to"):
-        if before.get(key) != after.get(key):
-            changes.append(
-                Change("version", key, "changed", {key: (before.get(key), after.get(key))})
-            )
+        changes += _entries(part, before.get(part) or {}, after.get(part) or {})
+    changes += _entries("scenarios", _keyed(before, "scenarios", "name"),
+                        _keyed(after, "scenarios", "name"))  # fmt: skip
     return changes
+
+
+def _entries(part: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> list[Change]:
+    """Entries of one part: removed, then added, then changed, each in the authors' order."""
+    changes = [Change(part, k, "removed", _changed_fields(a[k], None)) for k in a if k not in b]
+    changes += [Change(part, k, "added", _changed_fields(None, b[k])) for k in b if k not in a]
+    for key in (k for k in a if k in b and a[k] != b[k]):
+        changes.append(Change(part, key, "changed", _changed_fields(a[key], b[key])))
+    return changes
+
+
+def _changed_fields(a: Any, b: Any) -> dict[str, tuple[Any, Any]]:
+    """Each leaf field whose value differs, by its dotted path (ABSENT where it is not)."""
+    old, new = flatten(a), flatten(b)
+    keys = list(old) + [k for k in new if k not in old]
+    pairs = {k: (old.get(k, ABSENT), new.get(k, ABSENT)) for k in keys}
+    return {k: (x, y) for k, (x, y) in pairs.items() if x is ABSENT or y is ABSENT or x != y}
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """A nested mapping as {dotted path: leaf value}; lists and scalars are leaves."""
+    if not isinstance(value, Mapping):
+        return {prefix: value} if prefix else {}
+    found: dict[str, Any] = {}
+    for key, item in value.items():
+        found.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+    return found
+
+
+def _only(document: Mapping[str, Any], key: str) -> dict[str, Any]:
+    return {key: document[key]} if key in document else {}
+
+
+def _keyed(document: Mapping[str, Any], part: str, key: str) -> dict[str, Any]:
+    """A list of entries by their name; a repeated name gets ' (2)', ' (3)', … after it."""
+    found: dict[str, Any] = {}
+    for entry in document.get(part) or []:
+        name = str(entry.get(key, ""))
+        unique, n = name, 1
+        while unique in found:
+            n += 1
+            unique = f"{name} ({n})"
+        found[unique] = {k: v for k, v in entry.items() if k != key}
+    return found
