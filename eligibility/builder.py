@@ -28,7 +28,9 @@ from eligibility.ruleset_schema import ENTRY_SCHEMAS, NAME_PATTERN, ScenarioSche
 from eligibility.values_io import ConversionError, infer_type, to_typed
 from eligibility.yaml_source import Positions
 
-RESERVED = frozenset({"as_of", "if", "then", "else", "and", "or", "not", "in", "true", "false"})
+RESERVED = frozenset(
+    {"as_of", "today", "if", "then", "else", "and", "or", "not", "in", "true", "false"}
+)
 MAX_ENTRIES = 5000
 
 
@@ -302,9 +304,11 @@ def _scenario(spec: dict[str, Any]) -> Scenario:
     return Scenario(
         name=spec["name"],
         answers=spec["answers"],
-        expect=spec["expect"],
+        expect=spec.get("expect") or {},
         as_of=spec.get("as_of"),
         expect_next=tuple(expect_next) if expect_next is not None else None,
+        expect_refused=tuple(refused) if (refused := spec.get("expect_refused")) else None,
+        today=spec.get("today"),
     )
 
 

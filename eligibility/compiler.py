@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from eligibility.answer_checks import CompiledCheck, compile_checks
 from eligibility.canonical import ruleset_hash
 from eligibility.errors import ExpressionError, Problem, RuleSetError
 from eligibility.expressions import nodes as n
@@ -38,16 +39,6 @@ class Named:
     evaluate: Evaluator
     reads: tuple[str, ...]
     legal_reference: str | None = None
-
-
-@dataclass(frozen=True)
-class CompiledCheck:
-    """A compiled validation of one question's answer against earlier answers."""
-
-    question: str
-    index: int
-    evaluate: Evaluator
-    reads: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -222,7 +213,7 @@ def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
         job.problem(
             "rules", f"the rule set has {total} expression parts; at most {MAX_TOTAL_NODES}"
         )
-    checks = _compile_checks(job)
+    checks = compile_checks(job.ruleset, job.types, job.options, job.tables, job.asts, job.problem)
     _check_texts(job)
     check_scenarios(job.ruleset, job.problem)
     if job.problems:
@@ -330,25 +321,6 @@ def _strict_parts(
                 ns.update(dict.fromkeys(parts[id(kid)][1]))
             parts[id(node)] = (tuple(qs), tuple(ns))
     return parts
-
-
-def _compile_checks(job: _Compilation) -> tuple[CompiledCheck, ...]:
-    compiled: list[CompiledCheck] = []
-    for q in job.ruleset.questions:
-        for index, check in enumerate(q.checks):
-            path = f"questions.{q.id}.checks[{index}].when"
-            try:
-                ast = parse(check.condition)
-                found = typecheck(ast, Scope(job.types, job.options))
-            except ExpressionError as error:
-                job.problem(path, error.message, error.suggestion, error)
-                continue
-            if found != "boolean":
-                job.problem(path, f"a check must be a condition (yes/no), got {describe(found)}")
-                continue
-            reads = tuple(n.names(ast))
-            compiled.append(CompiledCheck(q.id, index, compile_expression(ast, job.tables), reads))
-    return tuple(compiled)
 
 
 def _check_texts(job: _Compilation) -> None:

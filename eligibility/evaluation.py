@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
+from eligibility import answer_checks
 from eligibility.answers import Answers, parse_answers
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.pure import compute
@@ -131,10 +132,12 @@ def evaluate(
     locale: str | Sequence[str] | None = None,
     engine: EngineName = "durable",
     with_trace: bool = False,
+    today: dt.date | None = None,
 ) -> Evaluation:
     """Evaluate answers under a compiled version (three-valued; see DESIGN §3–4).
 
-    `locale` is a language or several, best first (see `choose_locale`).
+    `locale` is a language or several, best first (see `choose_locale`); `today` is the day
+    the claim is made, read only by checks (default: now, see `answer_checks.today`).
     """
     ruleset = compiled.ruleset
     answers = parse_answers(compiled.questions, raw_answers)
@@ -142,7 +145,7 @@ def evaluate(
     day = as_of or ruleset.effective_from
     env = _engine(engine)(compiled, answers.values, day)
     texts = Texts(language, ruleset.default_locale, env, amounts(_declaring(ruleset)))
-    _run_checks(compiled, texts, answers)
+    _run_checks(compiled, texts, answers, today)
     found = walk(compiled, env, answers.dont_know)
     return Evaluation(
         ruleset_id=ruleset.id,
@@ -185,17 +188,23 @@ def _declaring(ruleset: RuleSet) -> list[Question | Goal]:
     return [*ruleset.questions, *ruleset.goals]
 
 
-def _run_checks(compiled: CompiledRuleSet, texts: Texts, answers: Answers) -> None:
+def _run_checks(
+    compiled: CompiledRuleSet, texts: Texts, answers: Answers, day: dt.date | None
+) -> None:
+    """Refuse answers a check finds definitely false, at every question the check concerns."""
+    if not compiled.checks:
+        return
     errors: dict[str, list[str]] = {}
-    env: Env = texts.env  # type: ignore[assignment]
+    env: Env = {**texts.env, answer_checks.TODAY: day or answer_checks.today()}
     for check in compiled.checks:
         outcome = check.evaluate(env) if check.question in answers.values else True
         if outcome is False or isinstance(outcome, Failure):
             question = compiled.questions[check.question]
             message = texts.render(question.checks[check.index].message)
-            errors.setdefault(pointer(check.question), []).append(
-                message or "the answer does not fit earlier answers"
-            )
+            for concerned in check.concerns:
+                errors.setdefault(pointer(concerned), []).append(
+                    message or "the answer does not fit other answers"
+                )
     if errors:
         raise AnswerError(errors)
 

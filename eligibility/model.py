@@ -154,6 +154,9 @@ class Scenario:
     expect: Mapping[str, object]
     as_of: dt.date | None = None
     expect_next: tuple[str, ...] | None = None
+    # The questions a check must refuse (the answers cannot all be true), instead of goals.
+    expect_refused: tuple[str, ...] | None = None
+    today: dt.date | None = None  # the day the claim is made, for checks that read `today`
 
 
 @dataclass(frozen=True)

@@ -280,9 +280,23 @@ class ScenarioSchema(StrictSchema):
 
     name = _text_field(required=True)
     answers = _mapping(required=True)
-    expect = _mapping(required=True)
+    expect = _mapping()
     as_of = DateValue()
     expect_next = _list(fields.String())
+    expect_refused = _list(fields.String())
+    today = DateValue()
+
+    @validates_schema
+    def _expects_something(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "expect" not in data and not data.get("expect_refused"):
+            raise ValidationError(
+                "give the expected goals (expect), or the questions refused (expect_refused)",
+                "expect",
+            )
+        if data.get("expect_refused") and (data.get("expect") or "expect_next" in data):
+            raise ValidationError(
+                "a refused scenario has no goals or next questions to expect", "expect_refused"
+            )
 
 
 class VersionSchema(StrictSchema):

@@ -23,13 +23,17 @@ def check_scenarios(ruleset: RuleSet, report: Report) -> None:
         where = f"scenarios[{index}]"
         _check_answers(ruleset, scenario, f"{where}.answers", report)
         _check_expectations(ruleset, scenario, f"{where}.expect", report)
-        for key in scenario.expect_next or ():
-            if ruleset.question(key) is None:
-                report(
-                    f"{where}.expect_next",
-                    f"unknown question '{key}'",
-                    suggest(key, ruleset.question_ids),
-                )
+        for part, keys in (
+            ("expect_next", scenario.expect_next),
+            ("expect_refused", scenario.expect_refused),
+        ):
+            _check_questions(ruleset, keys or (), f"{where}.{part}", report)
+
+
+def _check_questions(ruleset: RuleSet, keys: tuple[str, ...], path: str, report: Report) -> None:
+    for key in keys:
+        if ruleset.question(key) is None:
+            report(path, f"unknown question '{key}'", suggest(key, ruleset.question_ids))
 
 
 def _check_answers(ruleset: RuleSet, scenario: Scenario, path: str, report: Report) -> None:

@@ -54,9 +54,16 @@ def run_scenario(
     where = f"scenarios[{ruleset.scenarios.index(scenario) if index is None else index}]"
     try:
         result = evaluate(
-            compiled, scenario.answers, as_of=scenario.as_of, engine=engine, with_trace=True
+            compiled,
+            scenario.answers,
+            as_of=scenario.as_of,
+            engine=engine,
+            with_trace=True,
+            today=scenario.today,
         )
     except AnswerError as error:  # only the checks between answers get here: lint checks types
+        if scenario.expect_refused is not None:
+            return ScenarioResult(**base, mismatches=_compare_refused(scenario, error))
         problems = [
             _located(
                 ruleset, f"{where}.answers.{pointer_path(at)}", f"the answer is refused: {message}"
@@ -68,6 +75,9 @@ def run_scenario(
     except EligibilityError as error:
         problem = _located(ruleset, where, f"cannot be evaluated: {error}")
         return ScenarioResult(**base, error=str(problem))
+    if scenario.expect_refused is not None:
+        refused = Mismatch("refused", sorted(scenario.expect_refused), "accepted")
+        return ScenarioResult(**base, mismatches=(refused,), evaluation=result)
     mismatches = [
         m for goal, want in scenario.expect.items() if (m := _compare_goal(result, goal, want))
     ]
@@ -76,6 +86,13 @@ def run_scenario(
         if actual != list(scenario.expect_next):
             mismatches.append(Mismatch("next questions", list(scenario.expect_next), actual))
     return ScenarioResult(**base, mismatches=tuple(mismatches), evaluation=result)
+
+
+def _compare_refused(scenario: Scenario, error: AnswerError) -> tuple[Mismatch, ...]:
+    """The questions refused must be exactly those the scenario names."""
+    wanted = sorted(scenario.expect_refused or ())
+    got = sorted(pointer_path(at) for at in error.errors)
+    return () if got == wanted else (Mismatch("refused", wanted, got),)
 
 
 def _compare_goal(result: Evaluation, goal: str, want: Any) -> Mismatch | None:
