@@ -18,6 +18,7 @@ from api import errors
 from api.config import Config
 from api.errors import InvalidRequest
 from api.jsonio import ExactJSONProvider
+from api.limits import check_request
 from api.rule_files import RuleFiles
 from api.state import EXTENSION, AppState, state
 from eligibility.catalogue import Catalogue, StoredSource
@@ -82,6 +83,7 @@ def _storage(settings: Config) -> Storage:
 
 
 def _before_request() -> None:
+    check_request()
     _reject_control_characters()
     if request.endpoint != "health.healthz":
         _sync_rule_files()

@@ -16,7 +16,7 @@ from marshmallow import Schema, fields
 
 from api.auth import principal, require
 from api.errors import InvalidRequest, PreconditionRequired, UnsupportedMediaType
-from api.jsonio import is_json_type, parse_bytes, reject_nul
+from api.jsonio import check_texts, is_json_type, parse_bytes
 from api.openapi import Reply, header, operation
 from api.ruleset_schemas import AuthoredVersionSchema
 from api.state import state
@@ -135,7 +135,7 @@ def _declared(document: dict[str, Any] | str) -> dict[str, Any]:
         data = yaml.safe_load(document)
     except yaml.YAMLError:
         return {}
-    reject_nul(data)
+    check_texts(data)
     return data if isinstance(data, dict) else {}
 
 

@@ -37,6 +37,7 @@ from eligibility.values_io import pointer, to_plain
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("api.errors")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ApiError(Exception):
@@ -147,7 +148,9 @@ def problem(
         body["detail"] = detail
     body["instance"] = request.path
     body.update({k: v for k, v in members.items() if v is not None})
-    response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    # A lone surrogate that slipped into a text is shown as its escape, never a 500 here.
+    data = _SURROGATE.sub(lambda m: f"\\\\u{ord(m.group()):04x}", json.dumps(body))
+    response = current_app.response_class(data, status=status, mimetype=PROBLEM_JSON)
     response.headers.update(headers or {})
     return response
 

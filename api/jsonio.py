@@ -12,6 +12,7 @@ from flask.json.provider import DefaultJSONProvider
 from marshmallow import EXCLUDE, Schema, ValidationError
 
 from api.errors import InvalidRequest, MalformedJson, UnsupportedMediaType
+from eligibility.values_io import pointer
 
 MAX_EXPONENT = 100  # no amount needs more; larger ones only cost time and memory downstream
 
@@ -75,40 +76,101 @@ def json_body() -> Any:
 
 
 def parse_bytes(data: bytes) -> Any:
-    """Parse a JSON body, mapping every parser failure to 400 (and NUL characters to 422)."""
+    """Parse a JSON body, mapping every parser failure to 400 (and NUL characters to 422).
+
+    A key named twice in one object, or a lone UTF-16 surrogate (`"\\ud800"`, which no
+    UTF-8 text can hold), is a 400 naming where (JSON Pointer).
+    """
     if not data.strip():
         raise MalformedJson("the body is empty; send a JSON object")
+    duplicated: list[bool] = []
     try:
-        parsed = loads_exact(data)
+        parsed = json.loads(
+            data,
+            parse_float=_decimal,
+            parse_constant=_reject_constant,
+            object_pairs_hook=lambda pairs: _object(pairs, duplicated),
+        )
     except RecursionError:
         raise MalformedJson("the JSON is nested too deeply") from None
     except ValueError as error:  # JSONDecodeError, UnicodeDecodeError, huge integers
         raise MalformedJson(_describe(error)) from None
-    reject_nul(parsed)
+    if duplicated or b"\\u" in data:  # only escapes make NULs and surrogates: a walk is rare
+        check_texts(parsed)
     return parsed
 
 
-def has_nul(data: Any) -> bool:
-    """True when a text anywhere in the data (keys too) holds a NUL character."""
-    stack = [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            if "\x00" in value:
-                return True
-        elif isinstance(value, dict):
-            stack.extend(value.keys())
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
+class _DuplicateKeys(dict[str, Any]):
+    """A JSON object that named a key more than once (kept to say where, then refused)."""
+
+    duplicate: str = ""
+
+
+def _object(pairs: list[tuple[str, Any]], duplicated: list[bool]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    seen: set[str] = set()
+    marked = _DuplicateKeys(found)
+    marked.duplicate = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+    duplicated.append(True)
+    return marked
+
+
+def visible(text: str) -> str:
+    """Text safe to write back: lone surrogates shown as their escapes (`\\ud800`)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
 
 
-def reject_nul(data: Any) -> None:
-    """422 for NUL characters: no answer or name needs one, and databases refuse them."""
-    if has_nul(data):
-        message = "texts must not contain NUL characters"
-        raise InvalidRequest(message, errors={"": [message]})
+def check_texts(data: Any) -> None:
+    """Refuse duplicate keys and lone surrogates (400), then NUL characters (422), by pointer."""
+    malformed: dict[str, list[str]] = {}
+    nul: dict[str, list[str]] = {}
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        value, at = stack.pop()
+        if isinstance(value, str):
+            if _lone_surrogate(value):
+                malformed.setdefault(_at(at), []).append(SURROGATE)
+            elif "\x00" in value:
+                nul.setdefault(_at(at), []).append(NUL)
+        elif isinstance(value, dict):
+            if isinstance(value, _DuplicateKeys):
+                message = f"the key '{visible(value.duplicate)}' is given more than once"
+                malformed.setdefault(_at((*at, value.duplicate)), []).append(message)
+            for key, item in value.items():
+                if isinstance(key, str) and _lone_surrogate(key):
+                    malformed.setdefault(_at((*at, key)), []).append(f"the key {SURROGATE}")
+                elif isinstance(key, str) and "\x00" in key:
+                    nul.setdefault(_at((*at, key)), []).append(f"the key {NUL}")
+                stack.append((item, (*at, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*at, i)) for i, item in enumerate(value))
+    if malformed:
+        raise MalformedJson(_first(malformed), errors=malformed)
+    if nul:
+        raise InvalidRequest("texts must not contain NUL characters", errors=nul)
+
+
+SURROGATE = "holds a lone UTF-16 surrogate, which is not a character"
+NUL = "holds a NUL character"
+
+
+def _at(parts: tuple[str | int, ...]) -> str:
+    return visible(pointer(*parts))
+
+
+def _first(found: dict[str, list[str]]) -> str:
+    where, messages = min(found.items())
+    return f"{where or 'the body'}: {messages[0]}"
 
 
 def _describe(error: ValueError) -> str:

@@ -12,6 +12,7 @@ from gunicorn.app.base import BaseApplication
 
 from api.config import Config
 from api.frontend import create_site, provision
+from api.limits import SERVER_HEADER_FIELD, SERVER_REQUEST_LINE
 from api.rule_files import report_problems
 from eligibility import services
 from eligibility.checkpoints import CheckpointSettings
@@ -112,6 +113,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
             "worker_class": "sync",
             "timeout": 60,
             "graceful_timeout": 20,
+            # Above the API's own limits (api.limits), so the API answers them as problem+json.
+            "limit_request_line": SERVER_REQUEST_LINE,
+            "limit_request_field_size": SERVER_HEADER_FIELD,
             "accesslog": "-",
             "errorlog": "-",
             "preload_app": False,

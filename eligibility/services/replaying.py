@@ -92,6 +92,7 @@ def start_replay_job(
     filters: DecisionFilter | None = None,
 ) -> ReplayJob:
     """Create a pending batch replay of a rule set's decisions, optionally under another version."""
+    list_versions(store, ruleset_id)  # an unknown rule set fails now, not in the job
     _target(store, ruleset_id, target_version, target_as_of)  # fails now if there is none
     chosen = replace(filters or DecisionFilter(), ruleset_id=ruleset_id)
     job = ReplayJob(

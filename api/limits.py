@@ -1,0 +1,50 @@
+"""Hostile-input guards before a view runs: over-long targets and headers, oversized bodies.
+
+gunicorn refuses request lines and header fields past its own limits with a bare HTML page;
+`eligibility serve` sets those limits above the ones here, so a client that goes over these
+gets a problem+json answer naming the limit (docs/api.md, "Limits").
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from werkzeug.exceptions import (
+    RequestEntityTooLarge,
+    RequestHeaderFieldsTooLarge,
+    RequestURITooLarge,
+)
+
+MAX_TARGET = 4096  # bytes of path and query string
+MAX_HEADER_FIELD = 8190  # bytes of one header field (name, ": " and value)
+# gunicorn's own limits (its HTML error pages), above ours so that ours answer first
+SERVER_REQUEST_LINE = 8190  # gunicorn's maximum
+SERVER_HEADER_FIELD = 2 * MAX_HEADER_FIELD
+
+
+def check_request() -> None:
+    """Refuse a too long target (414), header field (431) or chunked body (413)."""
+    target = request.environ.get("RAW_URI") or request.full_path
+    if len(target) > MAX_TARGET:
+        raise RequestURITooLarge(f"the path and query are longer than {MAX_TARGET} bytes")
+    for name, value in request.headers.items():
+        if len(name) + len(value) + 2 > MAX_HEADER_FIELD:
+            raise RequestHeaderFieldsTooLarge(
+                f"the header {name} is longer than {MAX_HEADER_FIELD} bytes"
+            )
+    _chunked_body()
+
+
+def _chunked_body() -> None:
+    """A body without Content-Length (chunked) is read now: past the limit it is a 413.
+
+    Werkzeug stops reading such a body at MAX_CONTENT_LENGTH and hands on what it read,
+    which would evaluate a truncated document; one byte more tells the two apart.
+    """
+    if (
+        request.content_length is not None
+        or "chunked" not in request.headers.get("Transfer-Encoding", "").lower()
+    ):
+        return
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if len(request.get_data(cache=True)) >= limit and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
