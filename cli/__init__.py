@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from cli import admin, audit, diffing, publishing, replay, serve
+from cli import admin, audit, diffing, explaining, publishing, replay, serve
 from cli.rules import rules
 
 
@@ -17,6 +17,7 @@ def main() -> None:
     """Rules-as-code eligibility service."""
 
 
+rules.add_command(explaining.explain)
 rules.add_command(diffing.diff)
 rules.add_command(publishing.publish)
 rules.add_command(publishing.retire)

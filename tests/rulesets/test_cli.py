@@ -222,7 +222,7 @@ def test_explain_in_text(rules_dir: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "fishing-licence 2024-01-01 (as of 2024-06-01)"
+    assert lines[0] == "fishing-licence 2024-01-01 (as of 2024-06-01): complete"
     assert "Reduced licence: true" in lines
     assert "  - At 70 you count as a senior.  [Fisheries Act § 12 (1) No. 1]" in lines
     assert 'Reduction: "20"' in lines
@@ -236,9 +236,12 @@ def test_explain_lists_next_questions_with_why(rules_dir: Path, tmp_path: Path) 
         "--answers", str(answers), "--rules-dir", str(rules_dir), "--locale", "de",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "Next questions:" in result.output
-    assert "  income: What is your monthly income?  (" in result.output
-    assert "Wir fragen dies, weil Fisheries Act § 12 (1) No. 2 es verlangt." in result.output
+    assert "Still missing, the next questions that matter (in asking order):" in result.output
+    assert "  income: What is your monthly income?" in result.output
+    assert (
+        "      why: Wir fragen dies, weil Fisheries Act § 12 (1) No. 2 es verlangt."
+        in result.output
+    )
 
 
 def test_explain_as_json(rules_dir: Path, tmp_path: Path) -> None:
@@ -252,6 +255,7 @@ def test_explain_as_json(rules_dir: Path, tmp_path: Path) -> None:
     assert data["version"] == "2025-01-01"
     assert data["status"] == "complete"
     assert data["goals"]["eligible"] == {"value": False, "decided": True, "reasons": []}
+    assert "missing" not in data["goals"]["eligible"]
     assert data["goals"]["reduction"]["value"] == "0"
     assert data["next_questions"] == []
 

@@ -31,7 +31,7 @@ def test_kurzarbeitergeld_month_is_explained_with_next_questions() -> None:
         "kurzarbeitergeld", "--as-of", "2020-04-01", "--answers", answers, "--locale", "en"
     )
     assert output.startswith("kurzarbeitergeld 2020-03-01 (as of 2020-04-01)")
-    assert "Next questions:" in output
+    assert "Still missing, the next questions that matter" in output
     assert "§ 96" in output
 
 
@@ -40,4 +40,4 @@ def test_snap_household_is_decided_with_its_benefit() -> None:
     output = _explain("snap", "--as-of", "2020-01-15", "--answers", answers)
     assert "Eligible for SNAP: true" in output
     assert 'Estimated monthly benefit: "440"' in output
-    assert "Next questions:" not in output
+    assert "Still missing" not in output

@@ -1,0 +1,95 @@
+"""`eligibility rules explain`: each reason once, and what each undecided goal still needs."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+PARTLY = (
+    "cause: economic\nclaim_month: 2020-04-01\nnotification_date: 2020-04-03\n"
+    "employees: 50\nother_affected_employees: 4\n"
+)
+
+
+def explain(tmp_path: Path, answers: str, *args: str) -> str:
+    file = tmp_path / "answers.yaml"
+    file.write_text(answers, encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["rules", "explain", "kurzarbeitergeld", "--as-of", "2020-04-01", "--answers", str(file),
+         "--rules-dir", str(ROOT / "rules"), "--locale", "en", *args],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_known_reasons_are_given_once_not_under_every_undecided_goal(tmp_path: Path) -> None:
+    lines = explain(tmp_path, PARTLY).splitlines()
+    reasons = [line for line in lines if line.startswith("  - ")]
+    assert reasons and Counter(reasons).most_common(1)[0][1] == 1
+    known = lines.index("Known so far:")
+    assert lines[known + 1].startswith("  - The work loss is due to economic reasons")
+
+
+def test_each_undecided_goal_says_what_it_still_needs(tmp_path: Path) -> None:
+    lines = explain(tmp_path, PARTLY).splitlines()
+    assert lines[0] == "kurzarbeitergeld 2020-03-01 (as of 2020-04-01): incomplete, 1 of 4 decided"
+    entitled = lines.index("Entitled to short-time work allowance: undecided")
+    assert lines[entitled + 1].startswith("  still needs: target_gross_pay, actual_gross_pay, ")
+    rate = lines.index("Benefit rate: undecided")
+    assert lines[rate + 1] == (
+        "  still needs what 'Entitled to short-time work allowance' needs, and has_child"
+    )
+    assert "Longest benefit period (months): 12" in lines
+
+
+def test_the_next_questions_that_matter_come_with_why(tmp_path: Path) -> None:
+    lines = explain(tmp_path, PARTLY).splitlines()
+    start = lines.index("Still missing, the next questions that matter (in asking order):")
+    assert lines[start + 1] == (
+        "  target_gross_pay: What is the employee's target pay for the month (gross)?"
+    )
+    assert lines[start + 2].startswith("      why: Every employee who loses more than 10 per cent")
+    assert lines[start + 2].endswith("[§ 96 Abs. 1 Satz 1 Nr. 4 SGB III]")
+
+
+def test_json_lists_each_goals_missing_questions(tmp_path: Path) -> None:
+    data = json.loads(explain(tmp_path, PARTLY, "--json"))
+    assert data["status"] == "incomplete"
+    assert data["goals"]["benefit_rate"]["missing"][-1] == "has_child"
+    assert "missing" not in data["goals"]["max_duration_months"]
+    first = data["next_questions"][0]
+    assert first["id"] == "target_gross_pay"
+    assert first["why"][0]["legal_reference"] == "§ 96 Abs. 1 Satz 1 Nr. 4 SGB III"
+
+
+def test_a_decided_goal_resting_on_reasons_shown_points_up(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["rules", "explain", "snap", "--as-of", "2020-01-15", "--answers",
+         str(ROOT / "examples" / "snap-illinois.yaml"), "--rules-dir", str(ROOT / "rules")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    benefit = lines.index('Estimated monthly benefit: "440"')
+    assert lines[benefit + 1] == "  for the reasons above"
+    assert not any(line.startswith("Still missing") for line in lines)
+
+
+def test_an_unreadable_answers_file_is_located(tmp_path: Path) -> None:
+    file = tmp_path / "answers.yaml"
+    file.write_text("claim_month: 2020-13-01\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["rules", "explain", "kurzarbeitergeld", "--as-of", "2020-04-01", "--answers", str(file),
+         "--rules-dir", str(ROOT / "rules")],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert f"{file}:1:14: claim_month: '2020-13-01' is not a date that exists" in result.output
+    assert "Traceback" not in result.output
