@@ -162,6 +162,13 @@ class DecisionSchema(Schema):
             "the hash. null in records made before statuses were recorded.",
         },
     )
+    session_id = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The interview session this decision submitted (one decision per "
+            "session), covered by the hash; null for decisions recorded directly."
+        },
+    )
     answers = fields.Dict(keys=fields.String(), values=Scalar(), required=True)
     goals = fields.Dict(
         keys=fields.String(), values=fields.Nested(DecisionGoalSchema), required=True

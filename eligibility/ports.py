@@ -20,6 +20,7 @@ from eligibility.records import (
     DecisionFilter,
     InterviewSession,
     ReplayJob,
+    SessionSubmit,
     StoredVersion,
 )
 
@@ -60,8 +61,16 @@ class VersionRepository(Protocol):
 class DecisionRepository(Protocol):
     """The append-only, hash-chained decision log."""
 
-    def append(self, draft: DecisionDraft) -> tuple[Decision, bool]:
-        """Chain and commit a decision; (existing, False) when its idempotency key was seen."""
+    def append(
+        self, draft: DecisionDraft, submit: SessionSubmit | None = None
+    ) -> tuple[Decision, bool]:
+        """Chain and commit a decision; (existing, False) when its idempotency key was seen.
+
+        With `submit`, the session moves to submitted in the same transaction, under a lock
+        on its row: (its decision, False) when it was submitted already; PreconditionFailed
+        (nothing written) when its revision is no longer `submit.revision`; NotFound when
+        it is gone.
+        """
         ...
 
     def get(self, decision_id: str) -> Decision | None:

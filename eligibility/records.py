@@ -115,7 +115,24 @@ class InterviewSession:
     @property
     def etag(self) -> str:
         """The entity tag of this state of the session (changes with every edit)."""
-        return f'"{self.id[:8]}-{self.revision}"'
+        return session_etag(self.id, self.revision)
+
+
+def session_etag(session_id: str, revision: int) -> str:
+    """The entity tag of a session at one revision."""
+    return f'"{session_id[:8]}-{revision}"'
+
+
+@dataclass(frozen=True)
+class SessionSubmit:
+    """A session's move to submitted, made in the same transaction as its decision's append.
+
+    It applies only while the session is still at `revision` and undecided.
+    """
+
+    session_id: str
+    revision: int
+    at: dt.datetime
 
 
 @dataclass(frozen=True)

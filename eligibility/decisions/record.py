@@ -33,7 +33,11 @@ CONTENT_FIELDS = (
     "request_hash",
     "recorded_at",
     "status",  # only in records made since statuses are recorded (see Decision.content)
+    "session_id",  # only in records of a submitted interview session (see Decision.content)
 )
+# Content fields added after records were first made: left out of `content()` while empty,
+# so records written before each existed keep their hash.
+LATER_FIELDS = ("status", "session_id")
 STATUSES = ("complete", "incomplete")
 OUTCOME_PARTS = ("goals", "reasons", "trace", "ignored_answers")
 # What else a record stores: the chain's own fields, and columns derived from the content
@@ -105,6 +109,9 @@ class DecisionDraft:
     # complete: every goal was decided; incomplete: some goal was still open (answers were
     # missing) and the client asked to record it anyway. None in records made before this.
     status: str | None = None
+    # The interview session this decision submitted (one decision per session); None for a
+    # decision recorded directly (POST /v1/decisions) and in records made before this.
+    session_id: str | None = None
 
     @classmethod
     def from_evaluation(
@@ -114,8 +121,9 @@ class DecisionDraft:
         client: str,
         request_hash: str,
         idempotency_key: str | None = None,
+        session_id: str | None = None,
     ) -> DecisionDraft:
-        """The draft of a decision recording this evaluation."""
+        """The draft of a decision recording this evaluation (of a session, if named)."""
         outcome = outcome_of(evaluation)
         return cls(
             id=decision_id,
@@ -133,6 +141,7 @@ class DecisionDraft:
             request_hash=request_hash,
             idempotency_key=idempotency_key,
             status="complete" if evaluation.complete else "incomplete",
+            session_id=session_id,
         )
 
     def seal(self, sequence: int, prev_hash: str, recorded_at: dt.datetime) -> Decision:
@@ -179,8 +188,9 @@ class Decision(DecisionDraft):
     def content(self) -> dict[str, Any]:
         """The canonical content the hash covers (plain data)."""
         data = {name: getattr(self, name) for name in CONTENT_FIELDS}
-        if self.status is None:  # recorded before statuses: hashed as it was then
-            del data["status"]
+        for name in LATER_FIELDS:
+            if data[name] is None:  # recorded without it (before it existed): hashed as then
+                del data[name]
         data["recorded_at"] = _timestamp(self.recorded_at)
         return to_plain(data)  # type: ignore[no-any-return]
 
@@ -197,7 +207,11 @@ class Decision(DecisionDraft):
         """The whole record as plain data (export, API)."""
         data = self.content()
         data.update(
-            prev_hash=self.prev_hash, hash=self.hash, eligible=self.eligible, status=self.status
+            prev_hash=self.prev_hash,
+            hash=self.hash,
+            eligible=self.eligible,
+            status=self.status,
+            session_id=self.session_id,
         )
         return data
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -14,12 +14,14 @@ from eligibility.errors import Conflict, NotFound, PreconditionFailed, SessionEx
 from eligibility.evaluation import Evaluation
 from eligibility.expressions.typecheck import suggest
 from eligibility.ports import Storage
-from eligibility.records import InterviewSession
+from eligibility.records import InterviewSession, SessionSubmit
 from eligibility.services.evaluations import EvaluationRequest, Evaluator, stored_evaluator
-from eligibility.services.records import Recorded, append_decision
+from eligibility.services.records import Recorded, append_decision, get_decision
 from eligibility.values_io import to_plain
 
 DEFAULT_SESSION_IDLE_SECONDS = 14 * 24 * 60 * 60  # an interview may span days: two weeks
+# How often a write without If-Match is made again over a newer state before giving up.
+WRITE_ATTEMPTS = 50
 
 
 def create_session(
@@ -123,19 +125,37 @@ def _editable(
     store: Storage, session_id: str, expected_etag: str | None, idle_seconds: int
 ) -> InterviewSession:
     session = get_session(store, session_id, idle_seconds)
-    if not etag_matches(expected_etag, session.etag):
-        raise PreconditionFailed(expected_etag or "", session.etag)
     if session.decision_id is not None:
         raise Conflict(f"session '{session_id}' was submitted as decision {session.decision_id}")
+    if not etag_matches(expected_etag, session.etag):
+        raise PreconditionFailed(expected_etag or "", session.etag)
     return session
 
 
-def _save(store: Storage, old: InterviewSession, answers: dict[str, Any]) -> InterviewSession:
-    new = replace(old, answers=answers, revision=old.revision + 1, updated_at=store.now())
-    if not store.sessions.update(new, old.revision):
-        current = store.sessions.get(old.id)
-        raise PreconditionFailed(old.etag, current.etag if current else "(deleted)")
-    return new
+def _change(
+    store: Storage,
+    session_id: str,
+    expected_etag: str | None,
+    idle_seconds: int,
+    change: Callable[[InterviewSession], dict[str, Any] | None],
+) -> InterviewSession:
+    """Store the answers `change` makes of the session's (None: nothing to change).
+
+    The update applies only over the revision read. When another write came first, a
+    caller with an ETag gets PreconditionFailed; one without (last write wins) has its
+    change made again on the new state, so it is never lost nor refused.
+    """
+    for _ in range(WRITE_ATTEMPTS):
+        session = _editable(store, session_id, expected_etag, idle_seconds)
+        answers = change(session)
+        if answers is None:
+            return session
+        new = replace(
+            session, answers=answers, revision=session.revision + 1, updated_at=store.now()
+        )
+        if store.sessions.update(new, session.revision):
+            return new
+    raise Conflict(f"session '{session_id}' is changed by too many writers at once; try again")
 
 
 def answer(
@@ -148,14 +168,16 @@ def answer(
 ) -> InterviewSession:
     """Add or change answers (all validated; null removes one); PreconditionFailed if stale.
 
-    `expected_etag` None skips the check (no If-Match header).
+    `expected_etag` None skips the check (no If-Match header): the last write wins.
     """
-    session = _editable(store, session_id, expected_etag, idle_seconds)
-    merged = {**session.answers, **answers}
-    merged = {k: v for k, v in merged.items() if v is not None}
     chosen = evaluator or stored_evaluator(store)
-    checked = _checked(chosen, pinned_version(store, session), session, merged)
-    return _save(store, session, checked)
+
+    def merged(session: InterviewSession) -> dict[str, Any]:
+        combined = {**session.answers, **answers}
+        combined = {k: v for k, v in combined.items() if v is not None}
+        return _checked(chosen, pinned_version(store, session), session, combined)
+
+    return _change(store, session_id, expected_etag, idle_seconds, merged)
 
 
 def forget_answer(
@@ -170,11 +192,14 @@ def forget_answer(
     A question the session's version does not have is NotFound (naming it, with a
     close one it may mean); removing an answer that is not there changes nothing.
     """
-    session = _editable(store, session_id, expected_etag, idle_seconds)
-    _known_question(pinned_version(store, session), question)
-    if question not in session.answers:
-        return session
-    return _save(store, session, {k: v for k, v in session.answers.items() if k != question})
+
+    def without(session: InterviewSession) -> dict[str, Any] | None:
+        _known_question(pinned_version(store, session), question)
+        if question not in session.answers:
+            return None
+        return {k: v for k, v in session.answers.items() if k != question}
+
+    return _change(store, session_id, expected_etag, idle_seconds, without)
 
 
 def _known_question(compiled: CompiledRuleSet, question: str) -> None:
@@ -200,36 +225,58 @@ def submit_session(
 ) -> Recorded:
     """Record the session's answers as a decision under its pinned version (once).
 
+    The append and the session's move to submitted are one transaction, guarded by the
+    revision evaluated: a session yields at most one decision, and it holds every answer
+    accepted before it. Submitting again returns that decision (created False). When an
+    answer lands between the evaluation and the append, a caller with an ETag gets
+    PreconditionFailed; one without has the new answers evaluated and recorded.
     A session with an undecided goal is recorded (status incomplete) only with
     `allow_incomplete`; otherwise IncompleteDecision, and the session stays open.
     """
-    session = get_session(store, session_id, idle_seconds)
-    if session.decision_id is not None:
-        decision = store.decisions.get(session.decision_id)
-        if decision is not None:
-            return Recorded(decision, None, False)
-    session = _editable(store, session_id, expected_etag, idle_seconds)
+    chosen = evaluator or stored_evaluator(store)
+    for _ in range(WRITE_ATTEMPTS):
+        session = get_session(store, session_id, idle_seconds)
+        if session.decision_id is not None:
+            return Recorded(get_decision(store, session.decision_id), None, False)
+        if not etag_matches(expected_etag, session.etag):
+            raise PreconditionFailed(expected_etag or "", session.etag)
+        try:
+            return _record_session(
+                store, session, client, idempotency_key, chosen, allow_incomplete
+            )
+        except PreconditionFailed:
+            if expected_etag is not None:
+                raise
+    raise Conflict(f"session '{session_id}' is changed by too many writers at once; try again")
+
+
+def _record_session(
+    store: Storage,
+    session: InterviewSession,
+    client: str,
+    idempotency_key: str | None,
+    evaluator: Evaluator,
+    allow_incomplete: bool,
+) -> Recorded:
+    """Evaluate this revision of the session and append it, moving the session to submitted."""
     compiled = pinned_version(store, session)
     locales = (session.locale,) if session.locale else ()
-    chosen = evaluator or stored_evaluator(store)
-    evaluation = chosen.evaluate_under(
+    evaluation = evaluator.evaluate_under(
         compiled, session.answers, _as_of(session, compiled), locales, with_trace=True
     )
     request = EvaluationRequest(
         session.ruleset_id, session.answers, session.version, session.as_of, locales
     )
-    fingerprint = request.fingerprint(evaluation.locale)
-    recorded = append_decision(
-        store, evaluation, client, fingerprint, idempotency_key, allow_incomplete=allow_incomplete
+    submit = SessionSubmit(session.id, session.revision, store.now())
+    return append_decision(
+        store,
+        evaluation,
+        client,
+        request.fingerprint(evaluation.locale),
+        idempotency_key,
+        allow_incomplete=allow_incomplete,
+        submit=submit,
     )
-    submitted = replace(
-        session,
-        decision_id=recorded.decision.id,
-        revision=session.revision + 1,
-        updated_at=store.now(),
-    )
-    store.sessions.update(submitted, session.revision)
-    return recorded
 
 
 def expire_sessions(

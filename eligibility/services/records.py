@@ -21,7 +21,7 @@ from eligibility.errors import (
 )
 from eligibility.evaluation import Evaluation
 from eligibility.ports import Storage, iterate
-from eligibility.records import DecisionFilter
+from eligibility.records import DecisionFilter, SessionSubmit
 from eligibility.services.evaluations import EvaluationRequest, Evaluator, stored_evaluator
 from eligibility.services.exports import columns_of, decision_csv
 
@@ -93,19 +93,33 @@ def append_decision(
     idempotency_key: str | None = None,
     *,
     allow_incomplete: bool = False,
+    submit: SessionSubmit | None = None,
 ) -> Recorded:
     """Append an evaluation (made with its trace) to the chain as a decision.
 
-    IncompleteDecision if a goal is undecided, unless `allow_incomplete`.
+    IncompleteDecision if a goal is undecided, unless `allow_incomplete`. With `submit`,
+    the decision is the session's and the session moves to submitted with the append
+    (the session's earlier decision when it was submitted already).
     """
     refuse_incomplete(evaluation, allow_incomplete)
+    session_id = submit.session_id if submit is not None else None
     draft = DecisionDraft.from_evaluation(
-        str(uuid.uuid4()), evaluation, client, fingerprint, idempotency_key
+        str(uuid.uuid4()), evaluation, client, fingerprint, idempotency_key, session_id
     )
-    decision, created = store.decisions.append(draft)
+    decision, created = store.decisions.append(draft, submit)
+    if not created and _submitted_before(decision, session_id, idempotency_key):
+        return Recorded(decision, None, False)
     if not created:
         return _retried(decision, fingerprint)
     return Recorded(decision, evaluation, True)
+
+
+def _submitted_before(decision: Decision, session_id: str | None, key: str | None) -> bool:
+    """True when an existing decision came back as the session's (not as a key's retry)."""
+    if session_id is None:
+        return False
+    # Decisions of sessions submitted before migration 0006 do not name their session.
+    return decision.session_id == session_id or key is None or decision.idempotency_key != key
 
 
 def refuse_incomplete(evaluation: Evaluation, allowed: bool) -> None:

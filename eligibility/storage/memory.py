@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from eligibility.decisions import GENESIS, ChainHead, Decision, DecisionDraft
-from eligibility.errors import Conflict
+from eligibility.errors import Conflict, NotFound, PreconditionFailed
 from eligibility.model import Status
 from eligibility.records import (
     ApiKey,
@@ -17,7 +17,9 @@ from eligibility.records import (
     DecisionFilter,
     InterviewSession,
     ReplayJob,
+    SessionSubmit,
     StoredVersion,
+    session_etag,
     utcnow,
 )
 
@@ -83,13 +85,20 @@ class MemoryVersions:
 class MemoryDecisions:
     """The chain as a list; appends serialised by a lock like the database's chain head."""
 
-    def __init__(self, clock: Clock = utcnow) -> None:
+    def __init__(self, clock: Clock = utcnow, sessions: MemorySessions | None = None) -> None:
         self.records: list[Decision] = []
         self.clock = clock
         self.lock = threading.Lock()
+        self.sessions = sessions or MemorySessions()
 
-    def append(self, draft: DecisionDraft) -> tuple[Decision, bool]:
-        with self.lock:
+    def append(
+        self, draft: DecisionDraft, submit: SessionSubmit | None = None
+    ) -> tuple[Decision, bool]:
+        with self.lock, self.sessions.lock:
+            if submit is not None:
+                submitted = self._claim(submit)
+                if submitted is not None:
+                    return submitted, False
             if draft.idempotency_key is not None:
                 seen = self.by_idempotency_key(draft.client, draft.idempotency_key)
                 if seen is not None:
@@ -97,7 +106,26 @@ class MemoryDecisions:
             head = self.head()
             decision = draft.seal(head.sequence + 1, head.hash, self.clock())
             self.records.append(decision)
+            if submit is not None:
+                current = self.sessions.items[submit.session_id]
+                self.sessions.items[submit.session_id] = replace(
+                    current,
+                    decision_id=decision.id,
+                    revision=submit.revision + 1,
+                    updated_at=submit.at,
+                )
             return decision, True
+
+    def _claim(self, submit: SessionSubmit) -> Decision | None:
+        current = self.sessions.items.get(submit.session_id)
+        if current is None:
+            raise NotFound("session", submit.session_id)
+        if current.decision_id is not None:
+            return self.get(current.decision_id)
+        if current.revision != submit.revision:
+            expected = session_etag(current.id, submit.revision)
+            raise PreconditionFailed(expected, current.etag)
+        return None
 
     def get(self, decision_id: str) -> Decision | None:
         return next((d for d in self.records if d.id == decision_id), None)
@@ -215,8 +243,8 @@ class MemoryStorage:
     def __init__(self, clock: Clock = utcnow) -> None:
         self.clock = clock
         self.versions = MemoryVersions()
-        self.decisions = MemoryDecisions(clock)
         self.sessions = MemorySessions()
+        self.decisions = MemoryDecisions(clock, self.sessions)
         self.keys = MemoryKeys()
         self.jobs = MemoryJobs()
 

@@ -172,6 +172,7 @@ def test_submit_a_session_as_a_decision(api: FlaskClient, keys: Any) -> None:
     decision = response.get_json()
     assert decision["goals"]["eligible"] == {"value": True, "decided": True}
     assert response.headers["Location"] == f"/v1/decisions/{decision['id']}"
+    assert decision["session_id"] == session["id"]
     again = api.post(url, headers=keys["client"])
     assert again.status_code == 200
     assert again.get_json()["id"] == decision["id"]

@@ -200,7 +200,7 @@ def test_differences_recurse_into_mappings_and_compare_lists_whole() -> None:
 
 
 def test_records_made_before_statuses_are_hashed_as_they_were() -> None:
-    from eligibility.decisions.record import CONTENT_FIELDS
+    from eligibility.decisions.record import CONTENT_FIELDS, LATER_FIELDS
 
     old = Decision(
         id="d1",
@@ -218,7 +218,10 @@ def test_records_made_before_statuses_are_hashed_as_they_were() -> None:
         request_hash="h",
     )
     assert old.status is None
-    assert list(old.content()) == [f for f in CONTENT_FIELDS if f != "status"]
+    assert list(old.content()) == [f for f in CONTENT_FIELDS if f not in LATER_FIELDS]
     sealed = dataclasses.replace(old, status="incomplete")
     assert sealed.content()["status"] == "incomplete"
     assert sealed.computed_hash() != old.computed_hash()
+    submitted = dataclasses.replace(old, session_id="s1")
+    assert submitted.content()["session_id"] == "s1"
+    assert submitted.computed_hash() != old.computed_hash()

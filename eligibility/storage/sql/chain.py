@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session
 
 from eligibility.decisions import DERIVED_COLUMNS, ChainHead, Decision, DecisionDraft
-from eligibility.records import Clock, DecisionFilter, utcnow
+from eligibility.errors import NotFound, PreconditionFailed
+from eligibility.records import Clock, DecisionFilter, SessionSubmit, session_etag, utcnow
 from eligibility.storage.sql.engine import Database
-from eligibility.storage.sql.models import ChainHeadRow, DecisionRow
+from eligibility.storage.sql.models import ChainHeadRow, DecisionRow, SessionRow
 
 HEAD_ID = 1
 _DECISION_FIELDS = tuple(
@@ -68,6 +70,31 @@ def _by_key(client: str, key: str) -> Select[DecisionRow]:
     )
 
 
+def _claim(session: Session, submit: SessionSubmit) -> Decision | None:
+    """Lock the session's row: its decision if submitted; PreconditionFailed if it moved on."""
+    row = session.execute(
+        select(SessionRow).where(SessionRow.id == submit.session_id).with_for_update()
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound("session", submit.session_id)
+    if row.decision_id is not None:
+        decided = session.scalars(select(DecisionRow).where(DecisionRow.id == row.decision_id))
+        return to_decision(decided.one())
+    if row.revision != submit.revision:
+        raise PreconditionFailed(
+            session_etag(row.id, submit.revision), session_etag(row.id, row.revision)
+        )
+    return None
+
+
+def _submitted(submit: SessionSubmit, decision_id: str) -> Any:
+    return (
+        update(SessionRow)
+        .where(SessionRow.id == submit.session_id, SessionRow.revision == submit.revision)
+        .values(decision_id=decision_id, revision=submit.revision + 1, updated_at=submit.at)
+    )
+
+
 class SqlDecisions:
     """The append-only decision log with its hash chain."""
 
@@ -75,9 +102,19 @@ class SqlDecisions:
         self.db = db
         self.clock = clock
 
-    def append(self, draft: DecisionDraft) -> tuple[Decision, bool]:
-        """Lock the chain head, chain the record after it, commit; then return it."""
+    def append(
+        self, draft: DecisionDraft, submit: SessionSubmit | None = None
+    ) -> tuple[Decision, bool]:
+        """Lock the chain head, chain the record after it, commit; then return it.
+
+        With `submit`, the session's row is locked first and moved to submitted in the
+        same transaction (see the port).
+        """
         with self.db.write() as session:
+            if submit is not None:
+                submitted = _claim(session, submit)
+                if submitted is not None:
+                    return submitted, False
             head = session.execute(
                 select(ChainHeadRow).where(ChainHeadRow.id == HEAD_ID).with_for_update()
             ).scalar_one()
@@ -88,6 +125,8 @@ class SqlDecisions:
             decision = draft.seal(head.sequence + 1, head.hash, self.clock())
             session.add(to_row(decision))
             head.sequence, head.hash = decision.sequence, decision.hash
+            if submit is not None:
+                session.execute(_submitted(submit, decision.id))
         return decision, True
 
     def get(self, decision_id: str) -> Decision | None:

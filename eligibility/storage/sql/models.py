@@ -86,6 +86,8 @@ class DecisionRow(Base):
     __table_args__ = (
         UniqueConstraint("client", "idempotency_key", name="uq_decisions_client_idempotency_key"),
         Index("ix_decisions_ruleset_version", "ruleset_id", "version", "sequence"),
+        # One interview, one decision (a unique index: added without rebuilding the table).
+        Index("uq_decisions_session_id", "session_id", unique=True),
     )
 
     sequence: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -110,6 +112,9 @@ class DecisionRow(Base):
     field_digests: Mapped[dict[str, Any]]
     # complete | incomplete, hashed with the content; NULL in records made before it existed.
     status: Mapped[str | None] = mapped_column(String(16), index=True)
+    # The interview session submitted as this decision, hashed with the content; NULL for
+    # decisions recorded directly and in records made before it existed.
+    session_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class ChainHeadRow(Base):
