@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from cli.common import _load
+from eligibility.coverage import Coverage, coverage
 from eligibility.scenarios import ScenarioResult, run_scenarios
 
 
@@ -31,17 +32,48 @@ def lint(paths: tuple[Path, ...]) -> None:
 @click.option(
     "--engine", type=click.Choice(["durable", "pure"]), default="durable", show_default=True
 )
-def test_scenarios(paths: tuple[Path, ...], engine: str) -> None:
+@click.option(
+    "--coverage",
+    "show_coverage",
+    is_flag=True,
+    help="Also list the goals, rules and branches no scenario exercises.",
+)
+@click.option(
+    "--require-coverage",
+    is_flag=True,
+    help="Fail unless the scenarios exercise every outcome (implies --coverage).",
+)
+def test_scenarios(
+    paths: tuple[Path, ...], engine: str, show_coverage: bool, require_coverage: bool
+) -> None:
     """Run the scenarios of every version; a failure shows expected vs actual and the trace."""
+    versions = [v for found in _load(paths).rulesets(drafts=True) for v in found.versions]
     results: list[ScenarioResult] = []
-    for found in _load(paths).rulesets(drafts=True):
-        for version in found.versions:
-            results.extend(run_scenarios(version, version.ruleset, engine))  # type: ignore[arg-type]
+    for version in versions:
+        results.extend(run_scenarios(version, version.ruleset, engine))  # type: ignore[arg-type]
     failed = [r for r in results if not r.passed]
     for result in failed:
         _show_failure(result)
     click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
-    sys.exit(1 if failed else 0)
+    missed = 0
+    if show_coverage or require_coverage:
+        missed = _show_coverage([coverage(v) for v in versions])
+    if require_coverage and missed:
+        click.echo(
+            f"coverage required: {missed} outcome(s) are exercised by no scenario; "
+            "add scenarios that show them"
+        )
+    sys.exit(1 if failed or (require_coverage and missed) else 0)
+
+
+def _show_coverage(reports: list[Coverage]) -> int:
+    """Each version's coverage and the outcomes no scenario shows; how many those are."""
+    click.echo("Coverage:")
+    for report in reports:
+        click.echo(report.summary())
+        for outcome in report.missed:
+            click.echo(f"  {outcome}")
+    return sum(len(r.missed) for r in reports)
 
 
 def _show_failure(result: ScenarioResult) -> None:
