@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -22,10 +22,16 @@ MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
 
 @dataclass(frozen=True)
 class Answers:
-    """Validated answers: typed values by question, and the questions answered "I don't know"."""
+    """Validated answers: typed values by question, and the questions answered "I don't know".
+
+    `collections` holds the instances of each collection (an instance's own answers are an
+    `Answers` too, with its `id`).
+    """
 
     values: Mapping[str, Value]
     dont_know: frozenset[str]
+    collections: Mapping[str, tuple[Answers, ...]] = field(default_factory=dict)
+    id: str | None = None
 
     def plain(self) -> dict[str, Any]:
         """The answers as given, typed: "unknown" for "I don't know"."""
@@ -37,14 +43,31 @@ class Answers:
 def parse_answers(questions: Mapping[str, Question], raw: Mapping[str, Any]) -> Answers:
     """Convert and check raw answers; raise AnswerError listing every problem."""
     errors: dict[str, list[str]] = {}
+    answers = parse_values(questions, raw, errors)
+    if errors:
+        raise AnswerError(errors)
+    return answers
+
+
+def parse_values(
+    questions: Mapping[str, Question],
+    raw: Mapping[str, Any],
+    errors: dict[str, list[str]],
+    at: tuple[str, ...] = (),
+    skip: frozenset[str] = frozenset(),
+) -> Answers:
+    """The answers to one entity's questions; problems are added to `errors` (JSON Pointers
+    below `at`), keys in `skip` (its collections and the instance id) are left to the caller."""
     values: dict[str, Value] = {}
     dont_know: set[str] = set()
     for qid, answer in raw.items():
+        if qid in skip:
+            continue
         question = questions.get(qid)
         if question is None:
-            hint = suggest(str(qid), questions)
+            hint = suggest(str(qid), [*questions, *skip])
             message = "unknown question" + (f"; did you mean '{hint}'?" if hint else "")
-            errors[pointer(qid)] = [message]
+            errors[pointer(*at, qid)] = [message]
         elif answer is None:
             continue  # null means "not answered"
         elif answer == DONT_KNOW and question.type != "string":
@@ -52,16 +75,14 @@ def parse_answers(questions: Mapping[str, Question], raw: Mapping[str, Any]) -> 
                 dont_know.add(qid)
                 values[qid] = UNKNOWN
             else:
-                errors[pointer(qid)] = [
+                errors[pointer(*at, qid)] = [
                     'this question needs an answer; "I don\'t know" is not accepted'
                 ]
         else:
             try:
                 values[qid] = check_answer(question, answer)
             except ConversionError as error:
-                errors[pointer(qid)] = [str(error)]
-    if errors:
-        raise AnswerError(errors)
+                errors[pointer(*at, qid)] = [str(error)]
     return Answers(values, frozenset(dont_know))
 
 
@@ -124,3 +145,11 @@ _CHECKS = {
     "date": _check_date,
     "string": _check_string,
 }
+
+
+def document(answers: Answers) -> dict[str, Any]:
+    """The answers as one document: root answers and a list of instances per collection."""
+    out = answers.plain()
+    for cid, items in answers.collections.items():
+        out[cid] = [{"id": item.id, **document(item)} for item in items]
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eligibility.model import Parameter, Question, RuleSet, Table
+from eligibility.model import Collection, Derived, Goal, Parameter, Question, RuleSet, Table
 from eligibility.values_io import content_hash, to_plain
 
 
@@ -77,24 +77,10 @@ def to_document(ruleset: RuleSet, *, with_scenarios: bool = False) -> dict[str, 
         "sections": {s.id: {"title": _text(s.title)} for s in ruleset.sections},
         "questions": {q.id: _question(q) for q in ruleset.questions},
         "parameters": {p.id: _parameter(p) for p in ruleset.parameters},
-        "derived": {d.id: _derived(d.expression, d.type, d.description) for d in ruleset.derived},
-        "rules": {r.id: _rule(r) for r in ruleset.rules},
-        "goals": {
-            g.id: _present(
-                {
-                    "type": g.type,
-                    "value": g.expression,
-                    "label": _text(g.label),
-                    "description": _text(g.description),
-                    "legal_reference": g.legal_reference,
-                    "why": _text(g.why),
-                    # Left out when not declared, so versions written before keep their hash.
-                    "currency": g.currency,
-                    "decimal_places": g.decimal_places,
-                }
-            )
-            for g in ruleset.goals
-        },
+        **_parts(ruleset.derived, ruleset.rules, ruleset.goals),
+        # Left out when not declared, so versions without collections keep their hash.
+        "entity": ruleset.entity,
+        "collections": {c.id: _collection(c) for c in ruleset.collections},
     }
     if with_scenarios:
         doc["status"] = ruleset.status
@@ -102,6 +88,46 @@ def to_document(ruleset: RuleSet, *, with_scenarios: bool = False) -> dict[str, 
             {k: v for k, v in s.__dict__.items() if v is not None} for s in ruleset.scenarios
         ]
     return to_plain(_present(doc))  # type: ignore[no-any-return]
+
+
+def _parts(derived: tuple[Derived, ...], rules: tuple[Any, ...], goals: tuple[Goal, ...]) -> Any:
+    return {
+        "derived": {d.id: _derived(d.expression, d.type, d.description) for d in derived},
+        "rules": {r.id: _rule(r) for r in rules},
+        "goals": {g.id: _goal(g) for g in goals},
+    }
+
+
+def _goal(g: Goal) -> dict[str, Any]:
+    return _present(
+        {
+            "type": g.type,
+            "value": g.expression,
+            "label": _text(g.label),
+            "description": _text(g.description),
+            "legal_reference": g.legal_reference,
+            "why": _text(g.why),
+            # Left out when not declared, so versions written before keep their hash.
+            "currency": g.currency,
+            "decimal_places": g.decimal_places,
+        }
+    )
+
+
+def _collection(c: Collection) -> dict[str, Any]:
+    doc = {
+        "entity": c.entity,
+        "item_label": _text(c.item_label),
+        "min": c.min,
+        "max": c.max,
+        "completeness": c.completeness,
+        "completeness_question": c.completeness_question,
+        "order": c.order,
+        "questions": {q.id: _question(q) for q in c.questions},
+        **_parts(c.derived, c.rules, c.goals),
+        "collections": {n.id: _collection(n) for n in c.collections},
+    }
+    return _present(doc)
 
 
 def _present(doc: dict[str, Any]) -> dict[str, Any]:

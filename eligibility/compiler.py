@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from eligibility.answer_checks import CompiledCheck, compile_checks
 from eligibility.canonical import ruleset_hash
+from eligibility.compiled_parts import (
+    CompiledCollection,
+    Kind,
+    Named,
+    ScopePath,
+    strict_parts,
+    walk_keys,
+)
+from eligibility.entity_compiler import EntityCompilation, compile_closures
 from eligibility.errors import ExpressionError, Problem, RuleSetError
 from eligibility.expressions import nodes as n
 from eligibility.expressions.interpreter import Evaluator, compile_expression
@@ -17,7 +26,7 @@ from eligibility.expressions.parser import parse
 from eligibility.expressions.typecheck import Scope, suggest, typecheck
 from eligibility.expressions.types import TableType, Type, describe
 from eligibility.expressions.values import Known
-from eligibility.model import Goal, Location, Question, Rule, RuleSet, Table
+from eligibility.model import Goal, Location, Question, Rule, RuleSet, Section, Table
 from eligibility.scenario_checks import check_scenarios
 
 if TYPE_CHECKING:
@@ -25,20 +34,6 @@ if TYPE_CHECKING:
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 MAX_TOTAL_NODES = 200_000  # bounds the work of one evaluation: every node runs at most once
-Kind = Literal["derived", "rule", "goal"]
-
-
-@dataclass(frozen=True)
-class Named:
-    """A derived value, rule or goal, compiled: its AST, type, closure and direct inputs."""
-
-    id: str
-    kind: Kind
-    node: n.Node
-    type: Type
-    evaluate: Evaluator
-    reads: tuple[str, ...]
-    legal_reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +67,10 @@ class CompiledRuleSet:
     # Relevance walks by the path a claim takes through the rules (filled by relevance.walk,
     # shared by every copy of this compiled version).
     walks: dict[tuple[Any, ...], Walk] = field(default_factory=dict, compare=False, repr=False)
+    # The collections under the root, and the order of evaluation across entities: (the
+    # collections down to the entity, name); empty for a version without collections.
+    collections: Mapping[str, CompiledCollection] = field(default_factory=dict)
+    steps: tuple[tuple[ScopePath, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -204,10 +203,20 @@ def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
     """Compile a RuleSet, or raise RuleSetError listing every problem with its position."""
     job = _Compilation(ruleset)
     job.parse_all()
-    order = job.graph_order()
+    entities = EntityCompilation(job) if ruleset.collections else None
+    if entities is not None:
+        entities.resolve_all()
+        steps = entities.order()
+        order = [name for path, name in steps if not path]
+    else:
+        order = job.graph_order()
     if job.problems:
         raise RuleSetError(job.problems)
-    types = job.check_types(order)
+    if entities is not None:
+        entities.check_types(steps)
+        types = job.types
+    else:
+        types = job.check_types(order)
     total = sum(len(n.walk(a)) for a in job.asts.values())
     if total > MAX_TOTAL_NODES:
         job.problem(
@@ -218,11 +227,16 @@ def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
     check_scenarios(job.ruleset, job.problem)
     if job.problems:
         raise RuleSetError(job.problems)
-    return _assemble(job, order, types, checks)
+    compiled = _assemble(job, order, types, checks, entities)
+    return replace(compiled, steps=tuple(steps)) if entities is not None else compiled
 
 
 def _assemble(
-    job: _Compilation, order: list[str], types: dict[str, Type], checks: tuple[CompiledCheck, ...]
+    job: _Compilation,
+    order: list[str],
+    types: dict[str, Type],
+    checks: tuple[CompiledCheck, ...],
+    entities: EntityCompilation | None = None,
 ) -> CompiledRuleSet:
     ruleset = job.ruleset
     references = {r.id: r.legal_reference for r in ruleset.rules}
@@ -230,9 +244,11 @@ def _assemble(
     kinds.update({r.id: "rule" for r in ruleset.rules})
     kinds.update({g.id: "goal" for g in ruleset.goals})
     closures: dict[int, Evaluator] = {}
-    parts = _strict_parts(job.asts.values(), set(ruleset.question_ids), set(job.asts))
-    walk_keys = _walk_keys(job.asts.values(), parts, order)
-    keep = {key for key in walk_keys if isinstance(key, int)}
+    parts = strict_parts(job.asts.values(), set(ruleset.question_ids), set(job.asts))
+    walk_keys_ = walk_keys(job.asts.values(), parts, order)
+    keep = {key for key in walk_keys_ if isinstance(key, int)}
+    if entities is not None:
+        keep |= _entity_keep(entities, parts)
     named = {
         name: Named(
             name,
@@ -253,17 +269,41 @@ def _assemble(
         constants={p.id: p.value for p in ruleset.parameters if p.value is not None},
         tables=job.tables,
         questions={q.id: q for q in ruleset.questions},
-        question_rank=_question_rank(ruleset),
+        question_rank=_question_rank(ruleset.questions, ruleset.sections),
         checks=checks,
         types=types,
         goal_ids=tuple(g.id for g in ruleset.goals),
         closures=closures,
         strict_parts=parts,
-        walk_keys=walk_keys,
+        walk_keys=walk_keys_,
         rules_by_id={r.id: r for r in ruleset.rules},
         goals_by_id={g.id: g for g in ruleset.goals},
         locales=_locales(ruleset),
+        collections=(
+            entities.collections(
+                entities.root,
+                entities.order(),
+                compile_closures(job.tables, closures, keep),
+                lambda qs: _question_rank(qs, ()),
+            )
+            if entities is not None
+            else {}
+        ),
     )
+
+
+def _entity_keep(entities: EntityCompilation, parts: dict[int, Any]) -> set[int]:
+    """Nodes of every entity whose values the relevance walk reads (strict parts noted too)."""
+    keep: set[int] = set()
+    for path, unit in entities.units.items():
+        if not path:
+            continue
+        asts = entities.all_asts(path)
+        questions = {q.id for q in unit.collection.questions} if unit.collection else set()
+        own = strict_parts(asts, questions, set(unit.asts))
+        parts.update(own)
+        keep.update(k for k in walk_keys(asts, own, list(unit.asts)) if isinstance(k, int))
+    return keep
 
 
 def _locales(ruleset: RuleSet) -> frozenset[str]:
@@ -280,47 +320,6 @@ def _locales(ruleset: RuleSet) -> frozenset[str]:
     return frozenset(found)
 
 
-_BRANCHING = (n.And, n.Or, n.If, n.In)
-
-
-def _walk_keys(
-    asts: Iterable[n.Node], parts: Mapping[int, object], order: list[str]
-) -> tuple[int | str, ...]:
-    """Environment keys whose values steer the relevance walk (see CompiledRuleSet)."""
-    keys: dict[int | str, None] = dict.fromkeys(order)
-    for ast in asts:
-        for node in n.walk(ast):
-            if id(node) in parts:
-                continue
-            keys[id(node)] = None
-            for operand in n.operands(node):
-                if isinstance(operand, n.Name):
-                    keys[operand.name] = None
-                elif not isinstance(operand, n.Literal):
-                    keys[id(operand)] = None
-    return tuple(keys)
-
-
-def _strict_parts(
-    asts: Iterable[n.Node], questions: set[str], named: set[str]
-) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """For every sub-tree free of and/or/if/in: the questions and named values it reads."""
-    parts: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    for ast in asts:
-        for node in reversed(n.walk(ast)):  # children before parents
-            if isinstance(node, _BRANCHING):
-                continue
-            kids = n.operands(node)
-            if any(id(k) not in parts for k in kids):
-                continue
-            reads = [node.name] if isinstance(node, n.Name) else []
-            qs = dict.fromkeys([r for r in reads if r in questions])
-            ns = dict.fromkeys([r for r in reads if r in named])
-            for kid in kids:
-                qs.update(dict.fromkeys(parts[id(kid)][0]))
-                ns.update(dict.fromkeys(parts[id(kid)][1]))
-            parts[id(node)] = (tuple(qs), tuple(ns))
-    return parts
 
 
 def _check_texts(job: _Compilation) -> None:
@@ -358,18 +357,18 @@ def label_references(question: Question) -> set[str]:
     return found
 
 
-def _question_rank(ruleset: RuleSet) -> dict[str, int]:
+def _question_rank(
+    questions: tuple[Question, ...], sections: tuple[Section, ...]
+) -> dict[str, int]:
     """Asking order: sections as listed, file order within, ask_after and quoted answers first."""
-    section_index = {s.id: i for i, s in enumerate(ruleset.sections)}
+    section_index = {s.id: i for i, s in enumerate(sections)}
     base: dict[str, tuple[int, int]] = {}
     current = 0
-    for index, q in enumerate(ruleset.questions):
+    for index, q in enumerate(questions):
         current = section_index.get(q.section, current) if q.section else current
         base[q.id] = (current, index)
     ids = set(base)
-    before = {
-        q.id: (set(q.ask_after) | label_references(q)) & ids - {q.id} for q in ruleset.questions
-    }
+    before = {q.id: (set(q.ask_after) | label_references(q)) & ids - {q.id} for q in questions}
     waiting = {qid: len(deps) for qid, deps in before.items()}
     ready = [(base[qid], qid) for qid, count in waiting.items() if count == 0]
     heapq.heapify(ready)

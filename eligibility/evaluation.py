@@ -9,13 +9,16 @@ from decimal import Decimal
 from typing import Any, Literal, Protocol
 
 from eligibility import answer_checks
-from eligibility.answers import Answers, parse_answers
+from eligibility.answer_document import parse_document
+from eligibility.answers import Answers, document, parse_answers
+from eligibility.compiled_parts import CompiledCollection
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.pure import compute
 from eligibility.errors import AnswerError, EvaluationError
 from eligibility.expressions.interpreter import Env
 from eligibility.expressions.values import UNKNOWN, Failure, Unknown, Value, is_known
-from eligibility.model import Goal, Question, RuleSet, localize
+from eligibility.instance_results import InstanceResult, instance_results, instance_trace
+from eligibility.model import Goal, Question, Rule, RuleSet, localize
 from eligibility.money import amounts, scale_answers, scaled
 from eligibility.relevance import Walk, walk
 from eligibility.texts import Texts, why_asked
@@ -28,7 +31,11 @@ class Engine(Protocol):
     """Computes every named value of a version for some answers."""
 
     def __call__(
-        self, compiled: CompiledRuleSet, answers: Mapping[str, Value], as_of: dt.date
+        self,
+        compiled: CompiledRuleSet,
+        answers: Mapping[str, Value],
+        as_of: dt.date,
+        instances: Mapping[str, tuple[Answers, ...]] | None = None,
     ) -> dict[str, Value]:
         """The environment: every question, parameter and named value."""
         ...
@@ -104,11 +111,15 @@ class Evaluation:
     ignored_answers: tuple[str, ...]
     engine: str
     trace: tuple[TraceStep, ...] = field(default=())
+    # The instances of each collection with their goals (empty without collections).
+    instances: Mapping[str, tuple[InstanceResult, ...]] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
-        """True exactly when every goal is decided."""
-        return all(g.decided for g in self.goals.values())
+        """True exactly when every goal is decided (each instance's too)."""
+        return all(g.decided for g in self.goals.values()) and all(
+            g.decided for item in _all_instances(self.instances) for g in item.goals.values()
+        )
 
     @property
     def outcome(self) -> dict[str, Any]:
@@ -140,10 +151,13 @@ def evaluate(
     the claim is made, read only by checks (default: now, see `answer_checks.today`).
     """
     ruleset = compiled.ruleset
-    answers = parse_answers(compiled.questions, raw_answers)
+    if compiled.collections:
+        answers = parse_document(compiled.questions, compiled.collections, raw_answers)
+    else:
+        answers = parse_answers(compiled.questions, raw_answers)
     language = choose_locale(compiled, locale)
     day = as_of or ruleset.effective_from
-    env = _engine(engine)(compiled, answers.values, day)
+    env = _engine(engine)(compiled, answers.values, day, answers.collections)
     texts = Texts(language, ruleset.default_locale, env, amounts(_declaring(ruleset)))
     _run_checks(compiled, texts, answers, today)
     found = walk(compiled, env, answers.dont_know)
@@ -153,7 +167,7 @@ def evaluate(
         content_hash=compiled.content_hash,
         as_of=day,
         locale=language,
-        answers=scale_answers(answers.plain(), texts.money),
+        answers={**document(answers), **scale_answers(answers.plain(), texts.money)},
         goals=_goals(compiled, texts, found),
         next_questions=tuple(
             _next_question(compiled, q, found, texts)
@@ -164,7 +178,45 @@ def evaluate(
         ),
         engine=engine,
         trace=trace(compiled, env) if with_trace else (),
+        instances=_instances(compiled, texts, env),
     )
+
+
+def _instances(
+    compiled: CompiledRuleSet, texts: Texts, env: Mapping[Any, Value]
+) -> dict[str, tuple[InstanceResult, ...]]:
+    """Each instance's goals; reasons are the rules of the instance with a known value."""
+
+    def texts_in(inner: Mapping[Any, Any]) -> Texts:
+        return Texts(texts.locale, texts.default_locale, inner, texts.money)
+
+    def goal(g: Goal, inner: dict[Any, Any], scope: CompiledCollection, at: str) -> GoalResult:
+        value = inner[g.id]
+        if isinstance(value, Failure):
+            raise EvaluationError(g.id, value.reason, {"goal": f"{at}/{g.id}"})
+        local = texts_in(inner)
+        reasons = tuple(
+            _rule_reason(scope.rules_by_id[r], inner[r], local)
+            for r in scope.order
+            if r in scope.rules_by_id and isinstance(inner[r], bool)
+        )
+        return _goal_result(g, value, local, reasons)
+
+    def label(scope: CompiledCollection, inner: dict[Any, Any]) -> str | None:
+        return texts_in(inner).render(scope.collection.item_label)
+
+    return instance_results(compiled.collections, env, goal, label)
+
+
+def _all_instances(
+    instances: Mapping[str, tuple[InstanceResult, ...]],
+) -> list[InstanceResult]:
+    found: list[InstanceResult] = []
+    for items in instances.values():
+        for item in items:
+            found.append(item)
+            found.extend(_all_instances(item.collections))
+    return found
 
 
 def choose_locale(compiled: CompiledRuleSet, wanted: str | Sequence[str] | None) -> str:
@@ -184,8 +236,14 @@ def choose_locale(compiled: CompiledRuleSet, wanted: str | Sequence[str] | None)
 
 
 def _declaring(ruleset: RuleSet) -> list[Question | Goal]:
-    """The questions and goals that may declare a currency or scale."""
-    return [*ruleset.questions, *ruleset.goals]
+    """The questions and goals that may declare a currency or scale (collections' too)."""
+    found: list[Question | Goal] = [*ruleset.questions, *ruleset.goals]
+    stack = list(ruleset.collections)
+    while stack:
+        c = stack.pop()
+        found += [*c.questions, *c.goals]
+        stack.extend(c.collections)
+    return found
 
 
 def _run_checks(
@@ -216,22 +274,31 @@ def _goals(compiled: CompiledRuleSet, texts: Texts, found: Walk) -> dict[str, Go
         value = texts.env[goal.id]
         if isinstance(value, Failure):
             raise EvaluationError(goal.id, value.reason, {"goal": goal.id})
-        money = texts.money.get(goal.id)
-        places = money.places if money is not None else None
-        results[goal.id] = GoalResult(
-            id=goal.id,
-            type=goal.type,
-            value=_typed(value, goal.type, places) if is_known(value) else None,
-            decided=is_known(value),
-            label=localize(goal.label, texts.locale, texts.default_locale),
-            reasons=tuple(
+        results[goal.id] = _goal_result(
+            goal,
+            value,
+            texts,
+            tuple(
                 reasons.get(r) or reasons.setdefault(r, _reason(compiled, r, texts))
                 for r in found.reasons[goal.id]
             ),
-            currency=money.currency if money is not None else None,
-            decimal_places=places if goal.type == "decimal" else None,
         )
     return results
+
+
+def _goal_result(goal: Goal, value: Value, texts: Texts, reasons: tuple[Reason, ...]) -> GoalResult:
+    money = texts.money.get(goal.id)
+    places = money.places if money is not None else None
+    return GoalResult(
+        id=goal.id,
+        type=goal.type,
+        value=_typed(value, goal.type, places) if is_known(value) else None,
+        decided=is_known(value),
+        label=localize(goal.label, texts.locale, texts.default_locale),
+        reasons=reasons,
+        currency=money.currency if money is not None else None,
+        decimal_places=places if goal.type == "decimal" else None,
+    )
 
 
 def _typed(
@@ -244,14 +311,16 @@ def _typed(
 
 
 def _reason(compiled: CompiledRuleSet, rule_id: str, texts: Texts) -> Reason:
-    rule = compiled.rules_by_id[rule_id]
-    value = texts.env[rule_id]
+    return _rule_reason(compiled.rules_by_id[rule_id], texts.env[rule_id], texts)
+
+
+def _rule_reason(rule: Rule, value: Value, texts: Texts) -> Reason:
     text = rule.explanation_true if value is True else rule.explanation_false
     rendered = texts.render(text)
     if rendered is None:
         rendered = localize(rule.title, texts.locale, texts.default_locale)
     return Reason(
-        rule_id, value if isinstance(value, bool) else None, rendered, rule.legal_reference
+        rule.id, value if isinstance(value, bool) else None, rendered, rule.legal_reference
     )
 
 
@@ -278,13 +347,17 @@ def _whys(compiled: CompiledRuleSet, contexts: list[str], locale: str) -> tuple[
     return tuple(found.values())
 
 
-def trace(compiled: CompiledRuleSet, env: Mapping[str, Value]) -> tuple[TraceStep, ...]:
-    """Every named value in evaluation order with the scalar inputs it read."""
+def trace(compiled: CompiledRuleSet, env: Mapping[Any, Value]) -> tuple[TraceStep, ...]:
+    """Every named value in evaluation order with the scalar inputs it read.
+
+    Each instance's values follow, named by JSON Pointer (`/children/c1/amount`).
+    """
     steps = []
     for name in compiled.order:
         named = compiled.named[name]
         inputs = {r: _plain(env[r]) for r in named.reads if r in env}
         steps.append(TraceStep(name, named.kind, inputs, _plain(env[name]), named.legal_reference))
+    steps.extend(TraceStep(*step) for step in instance_trace(compiled.collections, env))
     return tuple(steps)
 
 

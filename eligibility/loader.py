@@ -14,7 +14,8 @@ from eligibility.model import Location, RuleSet
 from eligibility.yaml_source import Positions, load_yaml
 
 # Parts of a version that are mappings of entries by id, merged entry by entry on `extends`.
-ENTRY_PARTS = ("sections", "questions", "parameters", "derived", "rules", "goals")
+# A collection is an entry too: a child version replaces the parts of a collection it names.
+ENTRY_PARTS = ("sections", "questions", "parameters", "derived", "rules", "goals", "collections")
 # Parts that belong to one version only and are never inherited.
 OWN_PARTS = ("scenarios", "status", "extends", "version", "effective_from", "effective_to")
 MAX_FILE_BYTES = 2_000_000

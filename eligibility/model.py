@@ -176,6 +176,40 @@ class Section:
     title: Text
 
 
+Completeness = Literal["ask_another", "how_many"]
+AskingOrder = Literal["instance_first", "question_first"]
+COMPLETENESS: tuple[str, ...] = ("ask_another", "how_many")
+ASKING_ORDERS: tuple[str, ...] = ("instance_first", "question_first")
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A kind of entity listed under its parent (children, employees), with its own rules.
+
+    Whether the list is complete is itself an answer: `completeness_question` is a question of
+    the parent, a yes/no question ("Have you listed all your children?") for `ask_another`, a
+    whole number ("How many children do you have?") for `how_many`.
+    """
+
+    id: str
+    entity: str
+    completeness_question: str
+    questions: tuple[Question, ...] = ()
+    derived: tuple[Derived, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    item_label: Text = field(default_factory=dict)
+    min: int = 0
+    max: int = 1000
+    completeness: Completeness = "ask_another"
+    order: AskingOrder = "instance_first"
+    collections: tuple[Collection, ...] = ()
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, if any."""
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
 @dataclass(frozen=True)
 class RuleSet:
     """One version of a rule set, as authored and validated (extends already applied)."""
@@ -197,6 +231,8 @@ class RuleSet:
     legal_basis: tuple[LegalBasis, ...] = ()
     sections: tuple[Section, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
+    entity: str | None = None  # the name the root is referred to by (`household.state`)
+    collections: tuple[Collection, ...] = ()
     source: str | None = None
     document: Mapping[str, object] = field(default_factory=dict, compare=False, repr=False)
     positions: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)

@@ -10,7 +10,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from eligibility.expressions.typecheck import suggest
-from eligibility.model import QUESTION_TYPES, VALUE_TYPES
+from eligibility.model import ASKING_ORDERS, COMPLETENESS, QUESTION_TYPES, VALUE_TYPES
 
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 
@@ -299,6 +299,46 @@ class ScenarioSchema(StrictSchema):
             )
 
 
+MAX_INSTANCES = 100_000  # the largest bound a collection may declare
+
+
+def _entity_name(**kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=validate.Regexp(NAME_PATTERN, error="use lower-case letters, digits and _"),
+        **kwargs,
+    )
+
+
+class CollectionSchema(StrictSchema):
+    """A collection of entities under the root (children, employees), with its own parts."""
+
+    entity = _entity_name()
+    item_label = LocalizedText()
+    min = fields.Integer(
+        strict=True,
+        validate=validate.Range(0, MAX_INSTANCES, error=f"must be from 0 to {MAX_INSTANCES}"),
+    )
+    max = fields.Integer(
+        strict=True,
+        validate=validate.Range(1, MAX_INSTANCES, error=f"must be from 1 to {MAX_INSTANCES}"),
+    )
+    completeness = fields.String(
+        validate=validate.OneOf(COMPLETENESS, error="must be one of {choices}")
+    )
+    completeness_question = _entity_name(required=True, error_messages=_MESSAGES)
+    order = fields.String(validate=validate.OneOf(ASKING_ORDERS, error="must be one of {choices}"))
+    questions = _mapping(required=True)
+    derived = _mapping()
+    rules = _mapping()
+    goals = _mapping()
+    collections = _mapping()
+
+    @validates_schema
+    def _bounds(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("min", 0) > data.get("max", MAX_INSTANCES):
+            raise ValidationError("max is smaller than min", "max")
+
+
 class VersionSchema(StrictSchema):
     """The top level of a version file (parts by id are checked entry by entry)."""
 
@@ -326,6 +366,8 @@ class VersionSchema(StrictSchema):
     derived = _mapping()
     rules = _mapping()
     goals = _mapping(required=True)
+    entity = _entity_name()
+    collections = _mapping()
     scenarios = _list(fields.Raw())
 
     @validates_schema

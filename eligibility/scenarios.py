@@ -96,7 +96,9 @@ def _compare_refused(scenario: Scenario, error: AnswerError) -> tuple[Mismatch, 
 
 
 def _compare_goal(result: Evaluation, goal: str, want: Any) -> Mismatch | None:
-    got = result.goals[goal]
+    got = result.goals.get(goal) or instance_goal(result, goal)
+    if got is None:
+        return Mismatch(goal, to_plain(want), "no such instance goal")
     if want is None:
         return None if not got.decided else Mismatch(goal, "undecided", to_plain(got.value))
     if not got.decided:
@@ -105,6 +107,19 @@ def _compare_goal(result: Evaluation, goal: str, want: Any) -> Mismatch | None:
     if expected == got.value:
         return None
     return Mismatch(goal, to_plain(expected), to_plain(got.value))
+
+
+def instance_goal(result: Evaluation, at: str) -> Any:
+    """The goal of an instance named by JSON Pointer (`/children/c1/amount`), if there is one."""
+    parts = at.strip("/").split("/")
+    items, found = result.instances, None
+    while len(parts) >= 3:
+        cid, iid, *parts = parts
+        found = next((i for i in items.get(cid, ()) if i.id == iid), None)
+        if found is None:
+            return None
+        items = found.collections
+    return found.goals.get(parts[0]) if found is not None and len(parts) == 1 else None
 
 
 def run_scenarios(

@@ -23,6 +23,7 @@ from typing import Any
 import durable_rules_engine
 from durable.engine import Host
 
+from eligibility.answers import Answers
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.mapping import GoalNetwork, goal_networks, rule_definitions
 from eligibility.engine.pure import compute
@@ -166,10 +167,17 @@ def _event(
 
 
 def compute_durable(
-    compiled: CompiledRuleSet, answers: Mapping[str, Value], as_of: dt.date
+    compiled: CompiledRuleSet,
+    answers: Mapping[str, Value],
+    as_of: dt.date,
+    instances: Mapping[str, tuple[Answers, ...]] | None = None,
 ) -> dict[str, Value]:
-    """Values as the pure engine computes them, with every boolean goal decided by durable_rules."""
-    env = compute(compiled, answers, as_of)
+    """Values as the pure engine computes them, with every boolean goal decided by durable_rules.
+
+    With collections, the root's boolean goals are decided by durable_rules with each
+    aggregate as one atom; the instances' values are the pure engine's.
+    """
+    env = compute(compiled, answers, as_of, instances)
     rt = runtime()
     with rt.lock:
         version = rt.register(compiled)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
+from eligibility.answers import Answers
+from eligibility.compiled_parts import ScopePath
 from eligibility.compiler import CompiledRuleSet
+from eligibility.engine.instances import attach
 from eligibility.expressions.values import UNKNOWN, Value
 
 
@@ -21,11 +25,44 @@ def base_environment(
 
 
 def compute(
-    compiled: CompiledRuleSet, answers: Mapping[str, Value], as_of: dt.date
+    compiled: CompiledRuleSet,
+    answers: Mapping[str, Value],
+    as_of: dt.date,
+    instances: Mapping[str, tuple[Answers, ...]] | None = None,
 ) -> dict[str, Value]:
-    """The value of every question, parameter, derived value, rule and goal."""
+    """The value of every question, parameter, derived value, rule and goal.
+
+    With collections, each instance's values are computed in its own environment, held by
+    the root's (see `engine/instances.py`).
+    """
     env = base_environment(compiled, answers, as_of)
+    if compiled.steps:
+        _compute_entities(compiled, env, instances or {})
+        return env
     named = compiled.named
     for name in compiled.order:
         env[name] = named[name].evaluate(env)
     return env
+
+
+def _compute_entities(
+    compiled: CompiledRuleSet, env: dict[Any, Any], instances: Mapping[str, tuple[Answers, ...]]
+) -> None:
+    by_path: dict[ScopePath, list[dict[Any, Any]]] = {(): [env]}
+    attach(env, compiled.collections, instances, by_path)
+    scopes = entity_scopes(compiled)
+    for path, name in compiled.steps:
+        evaluate = scopes[path].named[name].evaluate
+        for target in by_path.get(path, ()):
+            target[name] = evaluate(target)
+
+
+def entity_scopes(compiled: CompiledRuleSet) -> dict[ScopePath, Any]:
+    """The compiled entity kinds of a version by path: the root, then every collection."""
+    found: dict[ScopePath, Any] = {(): compiled}
+    stack = list(compiled.collections.values())
+    while stack:
+        current = stack.pop()
+        found[current.path] = current
+        stack.extend(current.collections.values())
+    return found

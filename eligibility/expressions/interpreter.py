@@ -14,6 +14,7 @@ from collections.abc import Callable, Container, Mapping
 from decimal import Decimal, DecimalException
 from typing import Any
 
+from eligibility.expressions import aggregates as agg
 from eligibility.expressions import nodes as n
 from eligibility.expressions.functions import FUNCTIONS
 from eligibility.expressions.values import DECIMAL_CONTEXT, UNKNOWN, Failure, Value, same_value
@@ -229,6 +230,23 @@ class Compiler:
 
         return run
 
+    def _parentref(self, node: n.ParentRef) -> Evaluator:
+        return _parent_reader(node.up, node.name)
+
+    def _aggregate(self, node: n.Aggregate) -> Evaluator:
+        key, func = agg.collection_key(node.collection), node.func
+        keep = self.compile(node.filter) if node.filter is not None else None
+        read = self.compile(node.value) if node.value is not None else None
+        if func == "count":
+            return lambda env: agg.count(env[key], keep)  # type: ignore[arg-type]
+        assert read is not None
+        if func in ("any", "all"):
+            test = agg.any_of if func == "any" else agg.all_of
+            return lambda env: test(env[key], read, keep)  # type: ignore[arg-type]
+        if func == "sum":
+            return lambda env: agg.total(env[key], read, keep)  # type: ignore[arg-type]
+        return lambda env: agg.extreme(func, env[key], read, keep)  # type: ignore[arg-type]
+
     def _lookup(self, node: n.Lookup) -> Evaluator:
         keys: list[Evaluator] = []
         target: n.Node = node
@@ -253,6 +271,18 @@ class Compiler:
             return row
 
         return run
+
+
+def _parent_reader(up: int, name: str) -> Evaluator:
+    if up == 1:
+        return lambda env: env[agg.PARENT][name]  # type: ignore[index]
+
+    def run(env: Env) -> Value:
+        for _ in range(up):
+            env = env[agg.PARENT]  # type: ignore[assignment]
+        return env[name]
+
+    return run
 
 
 def _storing(key: int, closure: Evaluator) -> Evaluator:

@@ -108,6 +108,45 @@ class Lookup(Node):
     key: Node
 
 
+@dataclass(frozen=True)
+class Dotted(Node):
+    """`entity.name` as written; resolved into a ParentRef or an aggregate's operand."""
+
+    head: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ParentRef(Node):
+    """A value of an enclosing entity (`household.state`), `up` levels above the instance."""
+
+    entity: str
+    name: str
+    up: int
+
+
+AGGREGATES = ("count", "sum", "any", "all", "min", "max")
+
+
+@dataclass(frozen=True)
+class Aggregate(Node):
+    """`sum(children, amount, filter)` and friends over the instances of a collection.
+
+    `value` and `filter` are read in each instance (another scope), so they are not
+    `children` of this node: the names they read are not the enclosing entity's.
+    """
+
+    func: str
+    collection: str
+    value: Node | None
+    filter: Node | None
+
+
+def scoped(node: Aggregate) -> tuple[Node, ...]:
+    """The expressions an aggregate evaluates in each instance: filter first, then value."""
+    return tuple(part for part in (node.filter, node.value) if part is not None)
+
+
 def children(node: Node) -> tuple[Node, ...]:
     """The direct sub-expressions of a node."""
     if isinstance(node, Negate | Not):

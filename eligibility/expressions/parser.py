@@ -33,6 +33,7 @@ _TOKEN_WORDS = {
     "RPAR": "')'",
     "LSQB": "'['",
     "RSQB": "']'",
+    "DOT": "'.'",
     "COMMA": "','",
     "COMPARE": "a comparison",
     "ADD_OP": "'+' or '-'",
@@ -81,6 +82,9 @@ class _ToAst(Transformer[Token, n.Node]):
 
     def name(self, meta: Any, items: list[Token]) -> n.Node:
         return n.Name(str(items[0]), pos=_pos(meta))
+
+    def dotted(self, meta: Any, items: list[Token]) -> n.Node:
+        return n.Dotted(str(items[0]), str(items[1]), pos=_pos(meta))
 
     def call(self, meta: Any, items: list[Any]) -> n.Node:
         func, args = str(items[0]), tuple(a for a in items[1:] if a is not None)

@@ -28,6 +28,16 @@ class Scope:
 
     types: Mapping[str, Type]
     options: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    collections: Mapping[str, Scope] = field(default_factory=dict)
+    parent: Scope | None = None
+
+    def up(self, levels: int) -> Scope:
+        """The scope of the entity `levels` above this one."""
+        scope = self
+        for _ in range(levels):
+            assert scope.parent is not None  # resolved references never go above the root
+            scope = scope.parent
+        return scope
 
 
 def suggest(word: str, candidates: object) -> str | None:
@@ -151,6 +161,24 @@ class _Checker:
             return function.typer(types, node.args)
         except SignatureError as error:
             raise _fail(node, str(error)) from None
+
+    def _parentref(self, node: n.ParentRef) -> Type:
+        return _Checker(self.scope.up(node.up))._name(n.Name(node.name, pos=node.pos))
+
+    def _aggregate(self, node: n.Aggregate) -> Type:
+        inner = _Checker(self.scope.collections[node.collection])
+        if node.filter is not None:
+            inner.expect(node.filter, "boolean", f"the filter of {node.func}()")
+        if node.value is None:
+            return "integer"
+        if node.func in ("any", "all"):
+            inner.expect(node.value, "boolean", f"what {node.func}() tests")
+            return "boolean"
+        found = inner.scalar(node.value)
+        if not (is_numeric(found) or (found == "date" and node.func != "sum")):
+            kinds = "numbers" if node.func == "sum" else "numbers or dates"
+            raise _fail(node.value, f"{node.func}() takes {kinds}, got {describe(found)}")
+        return found
 
     def _lookup(self, node: n.Lookup) -> Type:
         table = self.check(node.target)

@@ -1,0 +1,286 @@
+"""Compiling a version with collections: every entity's expressions, ordered across entities.
+
+A root value may read aggregates of instance values, and an instance value may read its
+parent's values, so the order of evaluation is one topological order over (entity, name)
+pairs. Expressions are resolved against the entity tree (`expressions/scopes.py`), then
+type-checked in that order, each in its entity's scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from eligibility.compiled_parts import CompiledCollection, Kind, Named, ScopePath
+from eligibility.errors import ExpressionError
+from eligibility.expressions import nodes as n
+from eligibility.expressions.interpreter import Evaluator, compile_expression
+from eligibility.expressions.parser import parse
+from eligibility.expressions.scopes import EntityScope, resolve
+from eligibility.expressions.typecheck import Scope, typecheck
+from eligibility.expressions.types import Type, describe
+from eligibility.model import Collection, Question, RuleSet, Table
+
+Step = tuple[ScopePath, str]
+
+
+class RootJob(Protocol):
+    """What the root's compilation offers (compiler._Compilation)."""
+
+    ruleset: RuleSet
+    asts: dict[str, n.Node]
+    paths: dict[str, str]
+    types: dict[str, Type]
+    options: dict[str, tuple[str, ...]]
+    tables: dict[str, Table]
+
+    def problem(
+        self,
+        path: str,
+        message: str,
+        suggestion: str | None = None,
+        error: ExpressionError | None = None,
+    ) -> None:
+        """Record a located problem."""
+
+
+@dataclass
+class Unit:
+    """One entity kind being compiled: its expressions, types and scopes."""
+
+    path: ScopePath
+    prefix: str  # where its parts are in the file: "" or "collections.children."
+    collection: Collection | None
+    asts: dict[str, n.Node]
+    paths: dict[str, str]
+    types: dict[str, Type]
+    options: dict[str, tuple[str, ...]]
+    declared: dict[str, str]
+    kinds: dict[str, Kind]
+    children: dict[str, Unit] = field(default_factory=dict)
+    entity: EntityScope | None = None
+    scope: Scope | None = None
+
+
+def _questions(items: Iterable[Question]) -> tuple[dict[str, Type], dict[str, tuple[str, ...]]]:
+    types: dict[str, Type] = {q.id: q.value_type for q in items}
+    options = {q.id: q.option_values for q in items if q.type == "enum"}
+    return types, options
+
+
+def _declared(kinds_of: Any) -> tuple[dict[str, str], dict[str, Kind]]:
+    declared: dict[str, str] = {r.id: "boolean" for r in kinds_of.rules}
+    declared.update({g.id: g.type for g in kinds_of.goals})
+    declared.update({d.id: d.type for d in kinds_of.derived if d.type})
+    kinds: dict[str, Kind] = {d.id: "derived" for d in kinds_of.derived}
+    kinds.update({r.id: "rule" for r in kinds_of.rules})
+    kinds.update({g.id: "goal" for g in kinds_of.goals})
+    return declared, kinds
+
+
+class EntityCompilation:
+    """Resolves, orders and type-checks the expressions of every entity of a version."""
+
+    def __init__(self, job: RootJob) -> None:
+        self.job = job
+        declared, kinds = _declared(job.ruleset)
+        self.root = Unit((), "", None, job.asts, job.paths, job.types, job.options, declared, kinds)
+        self.units: dict[ScopePath, Unit] = {(): self.root}
+        for c in job.ruleset.collections:
+            self.root.children[c.id] = self._unit(c, (c.id,), f"collections.{c.id}.")
+        self._scopes(self.root, None, None)
+
+    def _unit(self, c: Collection, path: ScopePath, prefix: str) -> Unit:
+        types, options = _questions(c.questions)
+        declared, kinds = _declared(c)
+        unit = Unit(path, prefix, c, {}, {}, types, options, declared, kinds)
+        for part, items, attr in (
+            ("derived", c.derived, "expression"),
+            ("rules", c.rules, "condition"),
+            ("goals", c.goals, "expression"),
+        ):
+            for item in items:
+                where = f"{prefix}{part}.{item.id}.{'when' if part == 'rules' else 'value'}"
+                unit.paths[item.id] = where
+                try:
+                    unit.asts[item.id] = parse(getattr(item, attr))
+                except ExpressionError as error:
+                    self.job.problem(where, error.message, error.suggestion, error)
+        for nested in c.collections:
+            unit.children[nested.id] = self._unit(
+                nested, (*path, nested.id), f"{prefix}collections.{nested.id}."
+            )
+        self.units[path] = unit
+        return unit
+
+    def _scopes(self, unit: Unit, parent: Unit | None, _: None) -> None:
+        questions = {q.id for q in self.job.ruleset.questions}
+        if parent is None:
+            constants = frozenset(unit.types) - questions
+            entity = self.job.ruleset.entity
+        else:
+            assert parent.entity is not None and unit.collection is not None
+            constants, entity = parent.entity.constants, unit.collection.entity
+        names = (frozenset(unit.types) | frozenset(unit.kinds)) - constants
+        unit.entity = EntityScope(entity, names, {}, parent.entity if parent else None, constants)
+        unit.scope = Scope(unit.types, unit.options, {}, parent.scope if parent else None)
+        for cid, child in unit.children.items():
+            self._scopes(child, unit, None)
+            unit.entity.collections[cid] = child.entity  # type: ignore[index]
+            unit.scope.collections[cid] = child.scope  # type: ignore[index]
+
+    def resolve_all(self) -> None:
+        """Resolve entity references in every expression (problems are recorded)."""
+        for unit in self.units.values():
+            assert unit.entity is not None
+            for name, ast in list(unit.asts.items()):
+                try:
+                    unit.asts[name] = resolve(ast, unit.entity)
+                except ExpressionError as error:
+                    self.job.problem(unit.paths[name], error.message, error.suggestion, error)
+                    del unit.asts[name]
+
+    def reads(self, unit: Unit, node: n.Node) -> list[Step]:
+        """The (entity, name) pairs an expression reads that are computed, not answered."""
+        found: dict[Step, None] = {}
+        stack: list[tuple[n.Node, Unit]] = [(node, unit)]
+        while stack:
+            current, where = stack.pop()
+            for sub in n.walk(current):
+                if isinstance(sub, n.Name) and sub.name in where.asts:
+                    found[(where.path, sub.name)] = None
+                elif isinstance(sub, n.ParentRef):
+                    above = self.units[where.path[: len(where.path) - sub.up]]
+                    if sub.name in above.asts:
+                        found[(above.path, sub.name)] = None
+                elif isinstance(sub, n.Aggregate):
+                    inner = where.children[sub.collection]
+                    stack.extend((part, inner) for part in n.scoped(sub))
+        return list(found)
+
+    def order(self) -> list[Step]:
+        """Every computed value of every entity in an order that respects what each reads."""
+        order: list[Step] = []
+        state: dict[Step, int] = {}
+        for unit in self.units.values():
+            for name in unit.asts:
+                self._visit((unit.path, name), state, order)
+        return order
+
+    def _visit(self, root: Step, state: dict[Step, int], order: list[Step]) -> None:
+        stack: list[tuple[Step | None, list[Step]]] = [(root, [])]
+        while stack:
+            step, trail = stack.pop()
+            if step is None:
+                order.append(trail[-1])
+                state[trail[-1]] = 2
+                continue
+            if state.get(step) == 2:
+                continue
+            if state.get(step) == 1:
+                cycle = [s[1] for s in trail[trail.index(step) :]] + [step[1]]
+                unit = self.units[step[0]]
+                self.job.problem(unit.paths[step[1]], "circular definition: " + " → ".join(cycle))
+                continue
+            state[step] = 1
+            stack.append((None, [*trail, step]))
+            unit = self.units[step[0]]
+            for dep in reversed(self.reads(unit, unit.asts[step[1]])):
+                if state.get(dep) != 2:
+                    stack.append((dep, [*trail, step]))
+
+    def check_types(self, order: list[Step]) -> None:
+        """Type-check every expression in its entity, in order (types fill in as they go)."""
+        for path, name in order:
+            unit = self.units[path]
+            assert unit.scope is not None
+            wanted = unit.declared.get(name)
+            try:
+                found = typecheck(unit.asts[name], unit.scope)
+            except ExpressionError as error:
+                self.job.problem(unit.paths[name], error.message, error.suggestion, error)
+                unit.types[name] = wanted or "boolean"
+                continue
+            if wanted and not _fits(found, wanted):
+                self.job.problem(
+                    unit.paths[name], f"gives {describe(found)} but must give {describe(wanted)}"
+                )
+            unit.types[name] = wanted or found
+
+    def all_asts(self, path: ScopePath) -> list[n.Node]:
+        """The expressions evaluated in one entity: its own and aggregates' operands over it."""
+        found = list(self.units[path].asts.values())
+        for unit in self.units.values():
+            for ast in unit.asts.values():
+                found.extend(_scoped_over(ast, unit, path))
+        return found
+
+    def collections(
+        self,
+        unit: Unit,
+        order: list[Step],
+        compile_node: Callable[[n.Node], Evaluator],
+        rank: Callable[[tuple[Question, ...]], dict[str, int]],
+    ) -> dict[str, CompiledCollection]:
+        """The compiled collections under one entity (recursively)."""
+        compiled: dict[str, CompiledCollection] = {}
+        for cid, child in unit.children.items():
+            c = child.collection
+            assert c is not None
+            names = [name for path, name in order if path == child.path]
+            references = {r.id: r.legal_reference for r in c.rules}
+            named = {
+                name: Named(
+                    name,
+                    child.kinds[name],
+                    child.asts[name],
+                    child.types[name],
+                    compile_node(child.asts[name]),
+                    tuple(n.names(child.asts[name])),
+                    references.get(name),
+                )
+                for name in names
+            }
+            compiled[cid] = CompiledCollection(
+                collection=c,
+                path=child.path,
+                named=named,
+                order=tuple(names),
+                questions={q.id: q for q in c.questions},
+                question_rank=rank(c.questions),
+                types=dict(child.types),
+                collections=self.collections(child, order, compile_node, rank),
+                rules_by_id={r.id: r for r in c.rules},
+                goals_by_id={g.id: g for g in c.goals},
+            )
+        return compiled
+
+
+def _scoped_over(ast: n.Node, unit: Unit, path: ScopePath) -> list[n.Node]:
+    """The operands of aggregates in `ast` (of entity `unit`) that are evaluated in `path`."""
+    found: list[n.Node] = []
+    stack: list[tuple[n.Node, ScopePath]] = [(ast, unit.path)]
+    while stack:
+        node, where = stack.pop()
+        for sub in n.walk(node):
+            if isinstance(sub, n.Aggregate):
+                inner = (*where, sub.collection)
+                for part in n.scoped(sub):
+                    if inner == path:
+                        found.append(part)
+                    stack.append((part, inner))
+    return found
+
+
+def _fits(found: Type, wanted: str) -> bool:
+    if wanted == "decimal":
+        return found in ("integer", "decimal")
+    return found == wanted
+
+
+def compile_closures(
+    tables: dict[str, Table], closures: dict[int, Evaluator], keep: set[int]
+) -> Callable[[n.Node], Evaluator]:
+    """A compiler of entity expressions sharing one closure table and keep set."""
+    return lambda node: compile_expression(node, tables, closures, keep)

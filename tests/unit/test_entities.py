@@ -1,0 +1,178 @@
+"""Collections: the worked example evaluated, Kleene aggregates, the answers document."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eligibility import AnswerError, CompiledRuleSet, load_paths
+from eligibility.canonical import to_document
+from eligibility.compiler import compile_ruleset
+from eligibility.evaluation import Evaluation, evaluate
+from eligibility.expressions.aggregates import Instances, all_of, any_of, count, extreme, total
+from eligibility.expressions.values import UNKNOWN, Failure
+
+FAMILY = Path(__file__).parents[1] / "fixtures" / "family-allowance"
+
+
+@pytest.fixture(scope="module")
+def family() -> CompiledRuleSet:
+    (ruleset,) = load_paths([FAMILY])
+    return compile_ruleset(ruleset)
+
+
+def child(cid: str, **answers: Any) -> dict[str, Any]:
+    return {"id": cid, **answers}
+
+
+def run(compiled: CompiledRuleSet, engine: str = "pure", **answers: Any) -> Evaluation:
+    return evaluate(compiled, answers, engine=engine, with_trace=True)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("engine", ["pure", "durable"])
+def test_per_instance_goals_and_root_totals(family: CompiledRuleSet, engine: str) -> None:
+    result = run(
+        family,
+        engine,
+        resident=True,
+        children_complete=True,
+        children=[child("c1", name="Anna", age=10), child("c2", name="Ben", age=20)],
+    )
+    anna, ben = result.instances["children"]
+    assert (anna.pointer, anna.label, anna.goals["amount"].value) == (
+        "/children/c1",
+        "Anna",
+        Decimal("250.00"),
+    )
+    assert [r.text for r in anna.goals["amount"].reasons] == ["Anna qualifies."]
+    assert ben.goals["amount"].decided is False  # in education unanswered: 20 < 25 may count
+    assert result.goals["eligible"].value is True
+    assert result.goals["total"].decided is False
+    assert "/children/c1/amount" in [step.name for step in result.trace]
+
+
+@pytest.mark.parametrize("engine", ["pure", "durable"])
+def test_any_is_decided_true_on_a_list_that_may_grow(family: CompiledRuleSet, engine: str) -> None:
+    result = run(family, engine, resident=True, children=[child("c1", name="A", age=3)])
+    assert result.goals["eligible"].value is True
+    assert result.goals["qualifying_children"].decided is False  # more children may come
+
+
+@pytest.mark.parametrize("engine", ["pure", "durable"])
+def test_no_child_qualifies_only_once_the_list_is_complete(
+    family: CompiledRuleSet, engine: str
+) -> None:
+    kids = [child("c1", name="A", age=30)]
+    open_list = run(family, engine, resident=True, children=kids)
+    assert open_list.goals["eligible"].decided is False
+    closed = run(family, engine, resident=True, children=kids, children_complete=True)
+    assert closed.goals["eligible"].value is False
+    assert closed.goals["total"].value == Decimal(0)
+    assert closed.goals["qualifying_children"].value == 0
+
+
+def test_adding_an_instance_never_flips_a_decided_any(family: CompiledRuleSet) -> None:
+    kids = [child("c1", name="A", age=3)]
+    for extra in ({"age": 40}, {"age": 5}, {}, {"age": 22, "in_education": True}):
+        grown = run(family, resident=True, children=[*kids, child("c2", name="B", **extra)])
+        assert grown.goals["eligible"].value is True
+
+
+def test_answers_document_problems_are_all_listed_with_pointers(family: CompiledRuleSet) -> None:
+    bad = {
+        "resident": "yes",
+        "children": [
+            child("c1", nmae="A", age="old"),
+            child("c1", name="B"),
+            {"name": "no id"},
+            "not an object",
+        ],
+    }
+    with pytest.raises(AnswerError) as caught:
+        evaluate(family, bad, engine="pure")
+    errors = caught.value.errors
+    assert set(errors) == {
+        "/resident",
+        "/children/c1/nmae",
+        "/children/c1/age",
+        "/children/c1",  # the second c1
+        "/children/2/id",
+        "/children/3",
+    }
+    assert "did you mean 'name'" in errors["/children/c1/nmae"][0]
+
+
+def test_duplicate_ids_and_too_many_instances(family: CompiledRuleSet) -> None:
+    with pytest.raises(AnswerError) as caught:
+        evaluate(family, {"children": [child("c1"), child("c1")]}, engine="pure")
+    assert caught.value.errors == {"/children/c1": ["the id 'c1' is used twice"]}
+    many = [child(f"c{i}") for i in range(21)]
+    with pytest.raises(AnswerError) as caught:
+        evaluate(family, {"children": many}, engine="pure")
+    assert caught.value.errors == {"/children": ["at most 20 children may be listed, got 21"]}
+
+
+def test_flat_versions_keep_their_canonical_form() -> None:
+    (flat,) = load_paths([Path(__file__).parents[1] / "fixtures" / "age-limits"])
+    assert not {"entity", "collections"} & set(to_document(flat))
+
+
+def test_the_canonical_form_carries_collections(family: CompiledRuleSet) -> None:
+    doc = to_document(family.ruleset)
+    assert doc["entity"] == "household"
+    assert doc["collections"]["children"]["completeness_question"] == "children_complete"
+
+
+def _items(values: list[Any], complete: bool | None) -> Instances:
+    envs = [{"v": v} for v in values]
+    return Instances([str(i) for i in range(len(values))], envs, complete)
+
+
+def _read(env: dict[Any, Any]) -> Any:
+    return env["v"]
+
+
+@pytest.mark.parametrize(
+    ("values", "complete", "want_any", "want_all"),
+    [
+        ([True, UNKNOWN], None, True, UNKNOWN),
+        ([False, False], None, UNKNOWN, False),
+        ([False, False], True, False, False),
+        ([True, True], True, True, True),
+        ([True, True], None, True, UNKNOWN),
+        ([], True, False, True),
+        ([], None, UNKNOWN, UNKNOWN),
+        ([UNKNOWN, False], True, UNKNOWN, False),
+    ],
+)
+def test_kleene_any_and_all(
+    values: list[Any], complete: bool | None, want_any: Any, want_all: Any
+) -> None:
+    items = _items(values, complete)
+    assert any_of(items, _read, None) is want_any
+    assert all_of(items, _read, None) is want_all
+
+
+def test_count_sum_min_max_need_a_complete_list_and_known_values() -> None:
+    assert count(_items([1, 2], None), None) is UNKNOWN
+    assert count(_items([1, 2], True), None) == 2
+    assert total(_items([1, Decimal("2.5")], True), _read, None) == Decimal("3.5")
+    assert total(_items([1, UNKNOWN], True), _read, None) is UNKNOWN
+    assert extreme("max", _items([1, 7], True), _read, None) == 7
+    assert isinstance(extreme("min", _items([], True), _read, None), Failure)
+    declared = Instances([], [], None, declared=3)
+    assert count(declared, None) == 3  # "how many children?" answered before they are listed
+
+
+def test_a_filter_selects_instances_and_an_open_filter_keeps_the_result_open() -> None:
+    items = _items([1, 2, 3], True)
+
+    def odd(env: dict[Any, Any]) -> Any:
+        return env["v"] % 2 == 1 if env["v"] != 2 else UNKNOWN
+
+    assert total(items, _read, odd) is UNKNOWN
+    assert count(items, lambda env: env["v"] > 1) == 2
+    assert any_of(items, lambda env: env["v"] == 3, odd) is True
