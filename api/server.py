@@ -14,6 +14,7 @@ from api.config import Config
 from api.frontend import create_site, provision
 from api.limits import SERVER_HEADER_FIELD, SERVER_REQUEST_LINE
 from api.rule_files import report_problems
+from api.workers import DEFAULT_READ_TIMEOUT, set_read_timeout
 from eligibility import services
 from eligibility.checkpoints import CheckpointSettings
 from eligibility.errors import StorageUnavailable
@@ -27,9 +28,11 @@ log = logging.getLogger("api.server")
 class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
     """A gunicorn application that builds the apps in each worker (no preloading).
 
-    Workers are processes with one thread each: durable_rules keeps global state per
-    process, and a worker that builds its own app never shares it. Each worker serves the API
-    and, at `/`, the reference front end with the settings worked out before forking.
+    Workers are processes (durable_rules keeps global state per process, and a worker
+    that builds its own app never shares it) with threads, so idle or slow clients do
+    not stall them; durable_rules calls are serialised by its runtime's lock. Each worker
+    serves the API and, at `/`, the reference front end with the settings worked out
+    before forking. GUNICORN_CMD_ARGS overrides any option given here.
     """
 
     def __init__(self, options: dict[str, Any], web: WebConfig | None = None) -> None:
@@ -38,10 +41,14 @@ class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type h
         super().__init__()
 
     def load_config(self) -> None:
-        """Hand the options to gunicorn."""
+        """Hand the options to gunicorn, then those of GUNICORN_CMD_ARGS (which win)."""
         for key, value in self.options.items():
             if key in self.cfg.settings:  # settings of newer gunicorns are skipped by older ones
                 self.cfg.set(key, value)
+        parsed = self.cfg.parser().parse_args(self.cfg.get_cmd_args_from_env())
+        for key, value in vars(parsed).items():
+            if value is not None and key != "args" and key.lower() in self.cfg.settings:
+                self.cfg.set(key.lower(), value)
 
     def load(self) -> WSGIApp:
         """The app of one worker: the API, and the front end beside it."""
@@ -101,16 +108,34 @@ def checkpoint_hooks(settings: Config) -> dict[str, Any]:
     return {"when_ready": start, "on_exit": stop}
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
-    """Run the API and the front end on host:port with `workers` processes (until stopped)."""
+WORKER_CLASSES = {"gthread": "api.workers.TimedThreadWorker", "sync": "sync"}
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 2,
+    worker_class: str = "gthread",
+    threads: int = 8,
+    read_timeout: float = DEFAULT_READ_TIMEOUT,
+) -> None:
+    """Run the API and the front end on host:port with `workers` processes (until stopped).
+
+    `gthread` (the default) serves `threads` requests at once per worker and drops a
+    client that sends no whole request within `read_timeout` seconds; `sync` serves one
+    request at a time per worker (an idle client holds a whole worker).
+    """
     sync_once()
     web = provision(Config.from_env())
+    set_read_timeout(read_timeout)
     Server(
         {
             **checkpoint_hooks(Config.from_env()),
             "bind": f"{host}:{port}",
             "workers": workers,
-            "worker_class": "sync",
+            "worker_class": WORKER_CLASSES[worker_class],
+            # gunicorn turns sync into gthread when threads > 1
+            "threads": threads if worker_class == "gthread" else 1,
             "timeout": 60,
             "graceful_timeout": 20,
             # Above the API's own limits (api.limits), so the API answers them as problem+json.

@@ -1,6 +1,7 @@
 """(5) HTTP: `POST /v1/evaluations` under `eligibility serve` against bare Flask.
 
-Both servers run on loopback with the project's gunicorn settings (2 sync workers,
+Both servers run on loopback with the same gunicorn settings (2 sync workers, as
+`eligibility serve --worker-class sync`;
 access log on; see `bench.bare_flask`), against a fresh SQLite database. The body is
 one complete SNAP answer set (a Utah family of three with earnings) under 2019-10-01;
 the bare endpoint returns the project's response to it as a constant.
@@ -230,7 +231,8 @@ def run(settings: Settings) -> dict[str, Any]:
             log = open(folder / "project.log", "wb")  # noqa: SIM115
             logs.append(log)
             proc = subprocess.Popen(
-                [cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+                [cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
+                + ["--worker-class", "sync"],  # like bare Flask; §8 compares the classes
                 env=env,
                 cwd=folder,
                 stdout=log,

@@ -488,7 +488,16 @@ def render(document: dict[str, Any]) -> str:
     ]
     for title, key, render in SECTIONS:
         parts += [f"## {title}", "", _section(bench.get(key), render), ""]
+    for title, name in NOTES:  # runs of their own (bench/slow_clients.py, bench/soak.py)
+        if (TEXT / name).exists():
+            parts += [f"## {title}", "", (TEXT / name).read_text().strip(), ""]
     return "\n".join(parts)
+
+
+NOTES: tuple[tuple[str, str], ...] = (
+    ("8. Serving: worker class and slow clients", "serving.md"),
+    ("9. Soak: half of saturation with the database cut", "soak.md"),
+)
 
 
 SECTIONS: tuple[tuple[str, str, Any], ...] = (

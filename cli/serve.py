@@ -9,8 +9,31 @@ import click
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, workers: int) -> None:
-    """Run the API and the front end under gunicorn (DATABASE_URL, ELIGIBILITY_RULES, WEB_…)."""
+@click.option(
+    "--worker-class",
+    default="gthread",
+    show_default=True,
+    type=click.Choice(["gthread", "sync"]),
+    help="gthread: threads per worker, idle clients hold none; sync: one request per worker.",
+)
+@click.option(
+    "--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="per worker"
+)
+@click.option(
+    "--read-timeout",
+    default=15.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 600),
+    help="seconds a client has to send a whole request (gthread)",
+)
+def serve(
+    host: str, port: int, workers: int, worker_class: str, threads: int, read_timeout: float
+) -> None:
+    """Run the API and the front end under gunicorn (DATABASE_URL, ELIGIBILITY_RULES, WEB_…).
+
+    GUNICORN_CMD_ARGS (gunicorn's own options, e.g. "--threads 16 --keep-alive 5") is
+    read too and wins over these options.
+    """
     from api.server import serve as run_server  # lazy: the core never imports flask
 
-    run_server(host, port, workers)
+    run_server(host, port, workers, worker_class, threads, read_timeout)
