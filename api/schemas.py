@@ -198,6 +198,28 @@ class TraceStepSchema(Schema):
     legal_reference = fields.String(allow_none=True)
 
 
+class InstanceSchema(Schema):
+    """One instance of a collection: its goals (each child's amount) and its own collections."""
+
+    id = fields.String(required=True, metadata={"example": "c1"})
+    pointer = fields.String(
+        required=True,
+        metadata={
+            "description": "Where it is in the answers (JSON Pointer).",
+            "example": "/children/c1",
+        },
+    )
+    label = fields.String(
+        allow_none=True, metadata={"description": "Its item label, e.g. the child's name."}
+    )
+    goals = fields.Dict(keys=fields.String(), values=fields.Nested(GoalSchema), required=True)
+    collections = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Nested(lambda: InstanceSchema())),
+        required=True,
+    )
+
+
 class EvaluationSchema(Schema):
     """The outcome of evaluating answers: `complete` exactly when every goal is decided."""
 
@@ -211,6 +233,15 @@ class EvaluationSchema(Schema):
     goals = fields.Dict(keys=fields.String(), values=fields.Nested(GoalSchema), required=True)
     next_questions = fields.List(fields.Nested(NextQuestionSchema), required=True)
     ignored_answers = fields.List(fields.String(), required=True)
+    instances = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Nested(InstanceSchema)),
+        required=True,
+        metadata={
+            "description": "Per collection, each instance with its goals (empty for a rule set "
+            "without collections)."
+        },
+    )
     trace = fields.List(
         fields.Nested(TraceStepSchema),
         metadata={"description": "Every named value in evaluation order (with `?trace=true`)."},
