@@ -241,7 +241,9 @@ def publish(ruleset_id: str, version: str) -> Reply:
 
     Without If-Match: 428. If the draft was sent again since it was read (another
     content hash): 412 with the current ETag, and nothing is published. With
-    PUBLISH_MAKER_CHECKER on, the author of the content may not publish it (403).
+    PUBLISH_MAKER_CHECKER on, the author of the content may not publish it (403); with
+    PUBLISH_REQUIRE_COVERAGE on, its scenarios must exercise every outcome of its rules
+    (422 coverage-incomplete, listing those missed).
     From then on the version never changes. A version published before is left as
     it is (200, with a notice saying so).
     """
@@ -253,6 +255,7 @@ def publish(ruleset_id: str, version: str) -> Reply:
         principal().client,
         reviewed_hash=reviewed_hash(),
         maker_checker=state().config.publish_maker_checker,
+        require_coverage=state().config.publish_require_coverage,
     )
     state().catalogue.forget()
     already = before.status == "published"

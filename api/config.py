@@ -59,6 +59,8 @@ class Config:
     impact_min_group: int = 5
     # Maker-checker: the author of a version's content may not publish it.
     publish_maker_checker: bool = False
+    # Publishing requires scenarios that exercise every outcome (eligibility.coverage).
+    publish_require_coverage: bool = False
     # Signed checkpoints of the decision chain (CHECKPOINT_DIR, CHECKPOINT_KEY_FILE, …).
     checkpoints: CheckpointSettings = field(default_factory=CheckpointSettings)
     # How often a worker looks whether the rule files changed, to sync them again (0: never).
@@ -71,7 +73,8 @@ class Config:
         """Settings from DATABASE_URL, ELIGIBILITY_RULES, ANONYMOUS_ACCESS, CORS_ORIGINS, …
 
         … SESSION_IDLE_SECONDS, MAX_CONTENT_LENGTH, VERSION_CACHE_SECONDS,
-        ELIGIBILITY_ENGINE (durable or pure), PUBLISH_MAKER_CHECKER, IMPACT_MIN_GROUP,
+        ELIGIBILITY_ENGINE (durable or pure), PUBLISH_MAKER_CHECKER,
+        PUBLISH_REQUIRE_COVERAGE, IMPACT_MIN_GROUP,
         RULES_WATCH_SECONDS and the CHECKPOINT_* settings.
         """
         env = os.environ if environ is None else environ
@@ -82,8 +85,9 @@ class Config:
             values["rules"] = _list(env["ELIGIBILITY_RULES"].replace(os.pathsep, ","))
         if "ANONYMOUS_ACCESS" in env:
             values["anonymous_access"] = _flag(env["ANONYMOUS_ACCESS"])
-        if "PUBLISH_MAKER_CHECKER" in env:
-            values["publish_maker_checker"] = _flag(env["PUBLISH_MAKER_CHECKER"])
+        for name in ("PUBLISH_MAKER_CHECKER", "PUBLISH_REQUIRE_COVERAGE"):
+            if name in env:
+                values[name.lower()] = _flag(env[name])
         if "CORS_ORIGINS" in env:
             values["cors_origins"] = _list(env["CORS_ORIGINS"])
         if env.get("ELIGIBILITY_ENGINE"):

@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from eligibility.errors import (
     AnswerError,
     Conflict,
+    CoverageIncomplete,
     EligibilityError,
     IncompleteDecision,
     InvalidCursor,
@@ -231,6 +232,8 @@ def _members(error: EligibilityError) -> dict[str, Any]:
         }
     if isinstance(error, ScenariosFailed):
         return {"failures": [_failure(f) for f in error.failures]}
+    if isinstance(error, CoverageIncomplete):
+        return {"missed": [_missed(o) for o in error.missed]}
     if isinstance(error, InvalidCursor):
         return {"errors": {"cursor": [str(error)]}}
     if isinstance(error, IncompleteDecision):
@@ -252,6 +255,17 @@ def _public_problem(data: dict[str, object]) -> dict[str, object]:
     # File names of the server's rule directory are internal detail; request bodies are not.
     data.pop("file", None)
     return data
+
+
+def _missed(outcome: Any) -> dict[str, Any]:
+    """An outcome no scenario exercises (its file is the server's business, not the caller's)."""
+    return {
+        "path": outcome.path,
+        "kind": outcome.kind,
+        "expression": outcome.expression,
+        "outcome": outcome.value,
+        "detail": outcome.describe(),
+    }
 
 
 def _failure(result: Any) -> dict[str, Any]:

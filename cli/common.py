@@ -13,6 +13,7 @@ import click
 
 from eligibility.catalogue import Catalogue, compiled
 from eligibility.errors import (
+    CoverageIncomplete,
     EligibilityError,
     RuleSetError,
     ScenariosFailed,
@@ -61,6 +62,11 @@ def reported() -> Iterator[None]:
     except RuleSetError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
+        sys.exit(EXIT_REFUSED)
+    except CoverageIncomplete as error:
+        click.echo(f"error: {error}", err=True)
+        for outcome in error.missed:
+            click.echo(f"  {outcome}", err=True)
         sys.exit(EXIT_REFUSED)
     except ScenariosFailed as error:
         click.echo(f"error: {error}", err=True)

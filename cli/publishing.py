@@ -13,11 +13,16 @@ from eligibility import services
 @click.command("publish")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--by", default="cli", show_default=True, help="Who publishes (audit trail).")
+@click.option(
+    "--require-coverage",
+    is_flag=True,
+    help="Refuse a version whose scenarios leave an outcome of its rules unexercised.",
+)
 @database_option
-def publish(paths: tuple[Path, ...], by: str, url: str | None) -> None:
+def publish(paths: tuple[Path, ...], by: str, require_coverage: bool, url: str | None) -> None:
     """Publish the versions in rule files (their scenarios must pass; published is final)."""
     with storage(url) as store:
-        done = services.publish_files(store, paths, by)
+        done = services.publish_files(store, paths, by, require_coverage=require_coverage)
     for publication in done:
         stored = publication.version
         name = f"{stored.ruleset_id} {stored.version}  {stored.content_hash}"

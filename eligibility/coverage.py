@@ -43,8 +43,9 @@ class Outcome:
     location: Location
 
     def __str__(self) -> str:
-        where = f"{self.location.file}:{self.location.line}:{self.location.column}: {self.path}"
-        return f"{where}: {self.describe()}"
+        at = self.location
+        where = f"{at.file}:{at.line}:{at.column}: " if at.line is not None else f"{at.file}: "
+        return f"{where if at.file else ''}{self.path}: {self.describe()}"
 
     def describe(self) -> str:
         """What no scenario shows, in the author's words."""

@@ -4,7 +4,8 @@ EligibilityError                    root; every error the core raises on purpose
 ├── RuleFileError                   a rule file or document is wrong (load, compile, publish)
 │   ├── RuleSetError                every problem found, each a Problem (file, path, line, …)
 │   ├── ExpressionError             one expression is invalid; becomes a Problem
-│   └── ScenariosFailed             a version's scenarios fail, so it is not published
+│   ├── ScenariosFailed             a version's scenarios fail, so it is not published
+│   └── CoverageIncomplete          coverage is required and scenarios miss outcomes
 ├── RequestError                    the request cannot be served as asked
 │   ├── InvalidRequestError         the request's content is wrong
 │   │   ├── AnswerError             answers do not fit the questions ({pointer: [messages]})
@@ -117,6 +118,21 @@ class ScenariosFailed(RuleFileError):
         self.ruleset_id, self.version, self.failures = ruleset_id, version, failures
         names = "; ".join(getattr(f, "name", str(f)) for f in failures)
         super().__init__(f"{ruleset_id} {version}: {len(failures)} scenario(s) failed: {names}")
+
+
+class CoverageIncomplete(RuleFileError):
+    """Publishing requires full scenario coverage, and some outcomes are exercised by none."""
+
+    code, title = "coverage-incomplete", "The version's scenarios do not cover its rules"
+
+    def __init__(self, ruleset_id: str, version: str, missed: list[Any]) -> None:
+        self.ruleset_id, self.version, self.missed = ruleset_id, version, missed
+        shown = "; ".join(f"{o.path}: {o.describe()}" for o in missed[:3])
+        more = f"; and {len(missed) - 3} more" if len(missed) > 3 else ""
+        super().__init__(
+            f"{ruleset_id} {version}: publishing requires scenarios that exercise every "
+            f"outcome of the rules, and {len(missed)} are exercised by none: {shown}{more}"
+        )
 
 
 # --- requests ----------------------------------------------------------------------------------

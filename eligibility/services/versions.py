@@ -10,9 +10,11 @@ from typing import Any
 
 from eligibility.canonical import ruleset_hash, to_document
 from eligibility.catalogue import compile_cache, refuse_overlap, stored_ruleset
-from eligibility.compiler import compile_ruleset
+from eligibility.compiler import CompiledRuleSet, compile_ruleset
+from eligibility.coverage import coverage
 from eligibility.errors import (
     Conflict,
+    CoverageIncomplete,
     ImmutableVersion,
     ParentNotPublished,
     PreconditionFailed,
@@ -251,6 +253,7 @@ def publish(
     *,
     reviewed_hash: str | None = None,
     maker_checker: bool = False,
+    require_coverage: bool = False,
 ) -> StoredVersion:
     """Publish a draft after all its scenarios pass; ScenariosFailed otherwise.
 
@@ -259,7 +262,9 @@ def publish(
     is sent while publishing. With `maker_checker`, the author of the content may
     not publish it (SameAuthorAndPublisher): API keys with the same name are one
     person. A version whose parent (the version it extends) is still a draft is
-    refused with ParentNotPublished: the parent is published first.
+    refused with ParentNotPublished: the parent is published first. With
+    `require_coverage`, a version whose scenarios leave an outcome of its rules
+    unexercised is refused with CoverageIncomplete (see eligibility.coverage).
     Publishing an already published version is a no-op; a retired version
     cannot be published again (Conflict).
     """
@@ -279,10 +284,13 @@ def publish(
         parent = store.versions.get(ruleset_id, stored.extends)
         if parent is not None and parent.status == "draft":
             raise ParentNotPublished(ruleset_id, version, stored.extends)
-    results = run_scenarios(compile_cache().stored(stored), stored_ruleset(stored))
-    failures = [r for r in results if not r.passed]
+    compiled = compile_cache().stored(stored)
+    ruleset = stored_ruleset(stored)
+    failures = [r for r in run_scenarios(compiled, ruleset) if not r.passed]
     if failures:
         raise ScenariosFailed(ruleset_id, version, failures)
+    if require_coverage:
+        _refuse_uncovered(replace(compiled, ruleset=ruleset))
     refuse_overlap(stored, store.versions.list(ruleset_id), f"{ruleset_id}/{version}")
     now = store.now()
     published = replace(stored, status="published", published_at=now, published_by=publisher)
@@ -294,6 +302,14 @@ def publish(
             raise PreconditionFailed(stored.content_hash, current.content_hash) from None
         raise
     return published
+
+
+def _refuse_uncovered(compiled: CompiledRuleSet) -> None:
+    """CoverageIncomplete unless the version's own scenarios exercise every outcome."""
+    missed = coverage(compiled).missed
+    if missed:
+        ruleset = compiled.ruleset
+        raise CoverageIncomplete(ruleset.id, ruleset.version, list(missed))
 
 
 def _person(store: Storage, client: str) -> str:
@@ -310,11 +326,14 @@ class Publication:
     already: bool
 
 
-def publish_files(store: Storage, paths: Iterable[Path], publisher: str) -> list[Publication]:
+def publish_files(
+    store: Storage, paths: Iterable[Path], publisher: str, *, require_coverage: bool = False
+) -> list[Publication]:
     """Publish every version in rule files (extends resolved from sibling files).
 
-    Each becomes a draft and is then published (its scenarios must pass); a
-    version already published with the same content is left as it is (`already`).
+    Each becomes a draft and is then published (its scenarios must pass, and with
+    `require_coverage` exercise every outcome); a version already published with the
+    same content is left as it is (`already`).
     """
     published = []
     for ruleset in load_paths(list(paths)):
@@ -324,7 +343,18 @@ def publish_files(store: Storage, paths: Iterable[Path], publisher: str) -> list
         elif (refusal := _refusal(ruleset, stored)) is not None:
             raise ImmutableVersion(refusal)
         reviewed = ruleset_hash(ruleset)
-        done = publish(store, ruleset.id, ruleset.version, publisher, reviewed_hash=reviewed)
+        try:
+            done = publish(
+                store,
+                ruleset.id,
+                ruleset.version,
+                publisher,
+                reviewed_hash=reviewed,
+                require_coverage=require_coverage,
+            )
+        except CoverageIncomplete:  # say where in the file, which the stored copy cannot
+            _refuse_uncovered(compile_cache().ruleset(ruleset))
+            raise
         already = stored is not None and stored.status == "published"
         published.append(Publication(done, already))
     return published
