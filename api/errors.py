@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from eligibility.errors import (
     AnswerError,
+    ClaimDateConflict,
     Conflict,
     CoverageIncomplete,
     EligibilityError,
@@ -239,7 +240,14 @@ def _members(error: EligibilityError) -> dict[str, Any]:
     if isinstance(error, IncompleteDecision):
         return {"undecided": error.undecided, "next_questions": error.next_questions}
     if isinstance(error, NoVersionApplies):
-        return {"errors": {pointer(error.field): [str(error)]}}
+        if error.path[0] == "answers":  # the claim's own date, an answer
+            at = g.get("answers_pointer", pointer("answers"))
+            return {"errors": {at + pointer(*error.path[1:]): [str(error)]}}
+        return {"errors": {pointer(*error.path): [str(error)]}}
+    if isinstance(error, ClaimDateConflict):
+        at = g.get("answers_pointer", pointer("answers"))
+        both = [str(error)]
+        return {"errors": {pointer("as_of"): both, at + pointer(error.question): both}}
     return {}
 
 

@@ -128,6 +128,25 @@ class SectionSchema(Schema):
     title = text_map(required=True)
 
 
+class DatedBySchema(Schema):
+    """The answer that dates a claim and so picks the version (docs/api.md)."""
+
+    question = fields.String(required=True, metadata={"example": "claim_month"})
+    period = fields.String(
+        required=True,
+        metadata={
+            "enum": ["day", "month"],
+            "description": "month: the version in force on the month's first day governs "
+            "the whole month",
+        },
+    )
+
+
+def dated_by_field(attribute: str) -> fields.Nested:
+    """The `dated_by` of a version (null when `as_of` or today picks the version)."""
+    return fields.Nested(DatedBySchema, allow_none=True, required=True, attribute=attribute)
+
+
 class VersionSummarySchema(Schema):
     """A version's identity, effective window, status and content hash."""
 
@@ -168,6 +187,7 @@ class VersionSchema(VersionSummarySchema):
     goals = fields.List(
         fields.Nested(GoalDefinitionSchema), required=True, attribute="ruleset.goals"
     )
+    dated_by = dated_by_field("ruleset.dated_by")
 
 
 class AuthoredVersionSchema(VersionSchema):
@@ -195,6 +215,7 @@ class RulesetSchema(Schema):
     title = text_map(required=True, attribute="latest.ruleset.title")
     description = text_map(required=True, attribute="latest.ruleset.description")
     default_locale = fields.String(required=True, attribute="latest.ruleset.default_locale")
+    dated_by = dated_by_field("latest.ruleset.dated_by")
     versions = fields.List(fields.Nested(VersionSummarySchema), required=True)
 
 

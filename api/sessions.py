@@ -151,9 +151,7 @@ def answer(session_id: str, query: dict[str, Any]) -> Reply:
     g.answers_pointer = ""  # the body is the answers document itself
     answers = json_body()
     if not isinstance(answers, dict):
-        raise InvalidRequest(
-            "send the answers as a JSON object", errors={"": ["not an object"]}
-        )
+        raise InvalidRequest("send the answers as a JSON object", errors={"": ["not an object"]})
     _owned(session_id)
     session = services.answer(
         state().storage,
@@ -182,7 +180,12 @@ def forget_answer(session_id: str, question: str, query: dict[str, Any]) -> Repl
     """Remove one answer (the interview goes back to asking it, if it still matters)."""
     _owned(session_id)
     session = services.forget_answer(
-        state().storage, session_id, question, request.headers.get("If-Match"), _idle()
+        state().storage,
+        session_id,
+        question,
+        request.headers.get("If-Match"),
+        _idle(),
+        state().evaluator,
     )
     return _reply(session, query)
 

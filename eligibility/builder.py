@@ -18,7 +18,9 @@ from eligibility.builder_entries import (
 )
 from eligibility.collections_builder import build_collections, check_collections
 from eligibility.errors import RuleSetError
+from eligibility.expressions.typecheck import suggest
 from eligibility.model import (
+    DatedBy,
     LegalBasis,
     Parameter,
     RuleSet,
@@ -89,6 +91,7 @@ def _assemble(
         goals=tuple(goal(k, v) for k, v in parts["goals"].items()),
         entity=top.get("entity"),
         scenarios=tuple(_scenario(s) for s in scenarios),
+        dated_by=_dated_by(top.get("dated_by")),
         source=file,
         document={k: v for k, v in top.items()},
         positions=positions,
@@ -153,6 +156,27 @@ def _table(rows: Any, ptype: str, spec: dict[str, Any], path: str, problems: Pro
     )
 
 
+def _dated_by(spec: str | dict[str, Any] | None) -> DatedBy | None:
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        return DatedBy(spec)
+    return DatedBy(spec["question"], spec.get("period", "day"))
+
+
+def _check_dated_by(ruleset: RuleSet, problems: Problems) -> None:
+    """The answer that dates the claim must be a date question of the version."""
+    if ruleset.dated_by is None:
+        return
+    wanted = ruleset.dated_by.question
+    question = ruleset.question(wanted)
+    if question is None:
+        hint = suggest(wanted, ruleset.question_ids)
+        problems.add("dated_by", f"no question '{wanted}' dates the claim", hint)
+    elif question.type != "date":
+        problems.add("dated_by", f"'{wanted}' is not a date question (it is {question.type})")
+
+
 def _scenario(spec: dict[str, Any]) -> Scenario:
     expect_next = spec.get("expect_next")
     return Scenario(
@@ -183,6 +207,7 @@ def _check_references(ruleset: RuleSet, problems: Problems) -> None:
             seen.setdefault(item.id, part)
     check_questions(ruleset.questions, {s.id for s in ruleset.sections}, problems)
     check_collections(ruleset, problems)
+    _check_dated_by(ruleset, problems)
     eligible = next((g for g in ruleset.goals if g.id == "eligible"), None)
     if eligible is None or eligible.type != "boolean":
         problems.add("goals", "every rule set has a boolean goal named 'eligible'")

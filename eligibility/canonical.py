@@ -82,8 +82,10 @@ def to_document(ruleset: RuleSet, *, with_scenarios: bool = False) -> dict[str, 
         "entity": ruleset.entity,
         "collections": {c.id: _collection(c) for c in ruleset.collections},
     }
-    if with_scenarios:
+    if with_scenarios:  # the stored document: with what the content hash leaves out
         doc["status"] = ruleset.status
+        if ruleset.dated_by is not None:
+            doc["dated_by"] = dict(ruleset.dated_by.__dict__)
         doc["scenarios"] = [
             {k: v for k, v in s.__dict__.items() if v is not None} for s in ruleset.scenarios
         ]

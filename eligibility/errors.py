@@ -11,6 +11,7 @@ EligibilityError                    root; every error the core raises on purpose
 │   │   ├── AnswerError             answers do not fit the questions ({pointer: [messages]})
 │   │   ├── EvaluationError         a rule cannot be computed for these answers
 │   │   ├── NoVersionApplies        no published version covers the claim's date
+│   │   ├── ClaimDateConflict       the request's as_of lies outside the claim's own date
 │   │   ├── IncompleteDecision      a decision with undecided goals, not asked for
 │   │   └── InvalidCursor           a pagination cursor this service did not issue
 │   ├── NotFound                    no such thing (stored record, rule set, version)
@@ -37,6 +38,7 @@ map branches, not leaves, to their own vocabulary (the API: 422, 404, 409, 412, 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -182,9 +184,27 @@ class NoVersionApplies(InvalidRequestError):
 
     code, title = "no-version-applies", "No version applies on this date"
 
-    def __init__(self, message: str, field_name: str = "as_of") -> None:
+    def __init__(self, message: str, field_name: str = "as_of", *path: str) -> None:
         self.field = field_name
+        self.path = (field_name, *path)  # where in the request: ("answers", "claim_month")
         super().__init__(message)
+
+
+class ClaimDateConflict(InvalidRequestError):
+    """The request's `as_of` contradicts the answer that dates the claim (`dated_by`)."""
+
+    code, title = "claim-date-conflict", "The date contradicts the claim's own date"
+
+    def __init__(self, question: str, claim: dt.date, as_of: dt.date, period: str) -> None:
+        self.question = question
+        self.claim = claim
+        self.as_of = as_of
+        within = f"the month of {claim:%Y-%m}" if period == "month" else claim.isoformat()
+        super().__init__(
+            f"as_of {as_of.isoformat()} is not in {within}, which the answer to "
+            f"'{question}' dates the claim by; the claim's own date picks the rules: "
+            "leave out as_of or make them agree"
+        )
 
 
 class IncompleteDecision(InvalidRequestError):

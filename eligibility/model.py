@@ -210,6 +210,21 @@ class Collection:
         return next((q for q in self.questions if q.id == question_id), None)
 
 
+DatingPeriod = Literal["day", "month"]
+
+
+@dataclass(frozen=True)
+class DatedBy:
+    """The answer that dates a claim, so it picks the version (`dated_by:` in a rule file).
+
+    With `period: month` the claim is about a whole calendar month, and the version in force
+    on the month's first day governs all of it (a change within the month never splits it).
+    """
+
+    question: str
+    period: DatingPeriod = "day"
+
+
 @dataclass(frozen=True)
 class RuleSet:
     """One version of a rule set, as authored and validated (extends already applied)."""
@@ -233,6 +248,9 @@ class RuleSet:
     scenarios: tuple[Scenario, ...] = ()
     entity: str | None = None  # the name the root is referred to by (`household.state`)
     collections: tuple[Collection, ...] = ()
+    # Selection metadata, outside the content hash like status: it decides which version
+    # governs a claim, never what a version computes.
+    dated_by: DatedBy | None = None
     source: str | None = None
     document: Mapping[str, object] = field(default_factory=dict, compare=False, repr=False)
     positions: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)

@@ -14,6 +14,8 @@ Role = Literal["client", "author", "publisher", "auditor"]
 ROLES: tuple[Role, ...] = ("client", "author", "publisher", "auditor")
 JobStatus = Literal["pending", "running", "done", "failed"]
 Clock = Callable[[], dt.datetime]
+# Entries of a stored document the content hash leaves out: they never change what it computes.
+UNHASHED = ("scenarios", "dated_by")
 
 
 def utcnow() -> dt.datetime:
@@ -49,7 +51,7 @@ class StoredVersion:
         version and effective window stored as columns (selection reads them) must be
         the document's own.
         """
-        rules = {k: v for k, v in self.content.items() if k != "scenarios"}
+        rules = {k: v for k, v in self.content.items() if k not in UNHASHED}
         found = content_hash(rules)
         if found != self.content_hash:
             return f"the stored content hashes to {found}, not to the recorded {self.content_hash}"
@@ -97,7 +99,12 @@ class DecisionFilter:
 
 @dataclass(frozen=True)
 class InterviewSession:
-    """Answers kept server-side for one interview, pinned to one version."""
+    """Answers kept server-side for one interview, pinned to one version.
+
+    A session that `follows_claim_date` moves to the version governing the claim's own
+    date (the rule set's `dated_by` answer) whenever that answer changes; `as_of` is then
+    only the date the client gave, if any.
+    """
 
     id: str
     ruleset_id: str
@@ -111,6 +118,7 @@ class InterviewSession:
     created_at: dt.datetime
     updated_at: dt.datetime
     decision_id: str | None = None
+    follows_claim_date: bool = False
 
     @property
     def etag(self) -> str:

@@ -7,7 +7,15 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from eligibility.expressions.typecheck import suggest
 from eligibility.model import ASKING_ORDERS, COMPLETENESS, QUESTION_TYPES, VALUE_TYPES
@@ -369,6 +377,18 @@ class VersionSchema(StrictSchema):
     entity = _entity_name()
     collections = _mapping()
     scenarios = _list(fields.Raw())
+    dated_by = fields.Raw(allow_none=True)
+
+    @validates("dated_by")
+    def _dated_by(self, value: Any, **kwargs: Any) -> None:
+        if value is None or isinstance(value, str):
+            return
+        if not isinstance(value, dict) or set(value) - {"question", "period"}:
+            raise ValidationError("expected a question id, or {question: …, period: day|month}")
+        if not isinstance(value.get("question"), str):
+            raise ValidationError("name the date question that dates the claim", "question")
+        if value.get("period", "day") not in ("day", "month"):
+            raise ValidationError("must be one of day, month", "period")
 
     @validates_schema
     def _window(self, data: dict[str, Any], **kwargs: Any) -> None:

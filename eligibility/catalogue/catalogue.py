@@ -10,24 +10,35 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from eligibility.catalogue.dating import claim_date, in_period
 from eligibility.catalogue.sources import FileSource, VersionSource
 from eligibility.compiler import CompiledRuleSet
-from eligibility.errors import NoVersionApplies, RuleSetNotFound, VersionNotFound
+from eligibility.errors import (
+    ClaimDateConflict,
+    NoVersionApplies,
+    RuleSetNotFound,
+    VersionNotFound,
+)
 from eligibility.expressions.typecheck import suggest
-from eligibility.model import RuleSet
+from eligibility.model import DatedBy, RuleSet
 
 MAX_REMEMBERED = 10_000  # (rule set, version or date) pairs remembered per process
 
 
 @dataclass(frozen=True)
 class Selection:
-    """The version that governs a claim and the date the claim is assessed on."""
+    """The version that governs a claim and the date the claim is assessed on.
+
+    `dated_by` is set when the claim's own date (an answer) picked the version.
+    """
 
     compiled: CompiledRuleSet
     as_of: dt.date
+    dated_by: DatedBy | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,7 @@ class Catalogue:
         self.cache_seconds = cache_seconds
         self.today = today
         self._remembered: dict[tuple[str, str | dt.date], tuple[float, CompiledRuleSet]] = {}
+        self._dating: dict[tuple[str, bool], tuple[float, DatedBy | None]] = {}
 
     @classmethod
     def of(cls, rulesets: Iterable[RuleSet]) -> Catalogue:
@@ -105,26 +117,52 @@ class Catalogue:
         version: str | None = None,
         as_of: dt.date | None = None,
         drafts: bool = False,
+        answers: Mapping[str, Any] | None = None,
     ) -> Selection:
-        """The version named, else the published one covering `as_of` (default today).
+        """The version named, else the published one covering the claim's date.
 
-        A named version without a date is assessed as of its first day.
+        The claim's date is the answer the rule set dates claims by (`dated_by`) once it
+        is given, else `as_of` (default today); an `as_of` outside the claim's own period
+        is ClaimDateConflict. A named version without a date is assessed as of its first day.
         """
         if version is not None:
             compiled = self.version(ruleset_id, version, drafts)
             return Selection(compiled, as_of or compiled.ruleset.effective_from)
-        day = as_of or self.today()
-        return Selection(self.covering(ruleset_id, day), day)
+        dating = self.dating(ruleset_id, drafts) if answers else None
+        claim = claim_date(dating, answers) if dating is not None and answers else None
+        if dating is None or claim is None:
+            day = as_of or self.today()
+            return Selection(self.covering(ruleset_id, day), day)
+        if as_of is not None and not in_period(dating, claim, as_of):
+            raise ClaimDateConflict(dating.question, claim, as_of, dating.period)
+        compiled = self.covering(ruleset_id, claim, ("answers", dating.question))
+        return Selection(compiled, as_of or claim, dating)
 
-    def covering(self, ruleset_id: str, day: dt.date) -> CompiledRuleSet:
-        """The published version covering `day`; NoVersionApplies (or RuleSetNotFound)."""
+    def dating(self, ruleset_id: str, drafts: bool = False) -> DatedBy | None:
+        """The answer that dates the rule set's claims, as its newest version declares it."""
+        remembered = self._dating.get((ruleset_id, drafts))
+        if remembered is not None and remembered[0] > time.monotonic():
+            return remembered[1]
+        found = self.ruleset(ruleset_id, drafts).latest.ruleset.dated_by
+        if self.cache_seconds > 0:
+            self._dating[(ruleset_id, drafts)] = (time.monotonic() + self.cache_seconds, found)
+        return found
+
+    def covering(
+        self, ruleset_id: str, day: dt.date, where: tuple[str, ...] = ("as_of",)
+    ) -> CompiledRuleSet:
+        """The published version covering `day`; NoVersionApplies (or RuleSetNotFound).
+
+        `where` names the part of the request that gave the day (for the error).
+        """
         found = self._recall((ruleset_id, day))
         if found is None:
             found = self.source.covering(ruleset_id, day)
             if found is None:
                 self.ruleset(ruleset_id)
                 raise NoVersionApplies(
-                    f"no published version of '{ruleset_id}' applies on {day.isoformat()}"
+                    f"no published version of '{ruleset_id}' applies on {day.isoformat()}",
+                    *where,
                 )
             self._remember((ruleset_id, day), found)
         return found
@@ -132,6 +170,7 @@ class Catalogue:
     def forget(self) -> None:
         """Drop what was remembered (after a publication or retirement in this process)."""
         self._remembered.clear()
+        self._dating.clear()
 
     def _recall(self, key: tuple[str, str | dt.date]) -> CompiledRuleSet | None:
         remembered = self._remembered.get(key)

@@ -53,7 +53,7 @@ class Evaluator:
     def evaluate(self, request: EvaluationRequest, drafts: bool = False) -> Evaluation:
         """The request evaluated under the version that governs it."""
         selection = self.catalogue.resolve(
-            request.ruleset_id, request.version, request.as_of, drafts
+            request.ruleset_id, request.version, request.as_of, drafts, request.answers
         )
         return self.evaluate_under(
             selection.compiled,

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from eligibility.catalogue import compile_cache
+from eligibility.catalogue.dating import claim_date
 from eligibility.compiler import CompiledRuleSet
 from eligibility.errors import Conflict, NotFound, PreconditionFailed, SessionExpired
 from eligibility.evaluation import Evaluation
@@ -35,22 +36,28 @@ def create_session(
     client: str | None = None,
     evaluator: Evaluator | None = None,
 ) -> InterviewSession:
-    """Start an interview pinned to the version named or covering `as_of` (default today)."""
+    """Start an interview pinned to the version named or covering the claim's date.
+
+    A session of a rule set dated by an answer (`dated_by`) that names no version
+    follows the claim's date: see `answer`.
+    """
     chosen = evaluator or stored_evaluator(store)
-    selection = chosen.catalogue.resolve(ruleset_id, version, as_of)
+    selection = chosen.catalogue.resolve(ruleset_id, version, as_of, answers=answers)
+    follows = version is None and chosen.catalogue.dating(ruleset_id) is not None
     now = store.now()
     session = InterviewSession(
         id=str(uuid.uuid4()),
         ruleset_id=ruleset_id,
         version=selection.compiled.ruleset.version,
         content_hash=selection.compiled.content_hash,
-        as_of=selection.as_of,
+        as_of=as_of if follows else selection.as_of,
         locale=locale,
         answers={},
         revision=1,
         client=client,
         created_at=now,
         updated_at=now,
+        follows_claim_date=follows,
     )
     if answers:
         checked = _checked(chosen, selection.compiled, session, answers)
@@ -82,7 +89,24 @@ def _checked(
 
 
 def _as_of(session: InterviewSession, compiled: CompiledRuleSet) -> dt.date:
-    return session.as_of or compiled.ruleset.effective_from
+    if session.as_of is not None:
+        return session.as_of
+    dated_by = compiled.ruleset.dated_by
+    follows = session.follows_claim_date and dated_by is not None
+    claim = claim_date(dated_by, session.answers) if follows and dated_by else None
+    return claim or compiled.ruleset.effective_from
+
+
+def _following(
+    evaluator: Evaluator, session: InterviewSession, answers: Mapping[str, Any]
+) -> tuple[InterviewSession, CompiledRuleSet]:
+    """The session moved to the version that governs the claim's date in `answers`."""
+    selection = evaluator.catalogue.resolve(
+        session.ruleset_id, None, session.as_of, answers=answers
+    )
+    compiled = selection.compiled
+    moved = replace(session, version=compiled.ruleset.version, content_hash=compiled.content_hash)
+    return moved, compiled
 
 
 def get_session(
@@ -137,9 +161,9 @@ def _change(
     session_id: str,
     expected_etag: str | None,
     idle_seconds: int,
-    change: Callable[[InterviewSession], dict[str, Any] | None],
+    change: Callable[[InterviewSession], InterviewSession | None],
 ) -> InterviewSession:
-    """Store the answers `change` makes of the session's (None: nothing to change).
+    """Store the state `change` makes of the session (None: nothing to change).
 
     The update applies only over the revision read. When another write came first, a
     caller with an ETag gets PreconditionFailed; one without (last write wins) has its
@@ -147,12 +171,10 @@ def _change(
     """
     for _ in range(WRITE_ATTEMPTS):
         session = _editable(store, session_id, expected_etag, idle_seconds)
-        answers = change(session)
-        if answers is None:
+        changed = change(session)  # new answers, and a new version for one that follows
+        if changed is None:
             return session
-        new = replace(
-            session, answers=answers, revision=session.revision + 1, updated_at=store.now()
-        )
+        new = replace(changed, revision=session.revision + 1, updated_at=store.now())
         if store.sessions.update(new, session.revision):
             return new
     raise Conflict(f"session '{session_id}' is changed by too many writers at once; try again")
@@ -169,13 +191,21 @@ def answer(
     """Add or change answers (all validated; null removes one); PreconditionFailed if stale.
 
     `expected_etag` None skips the check (no If-Match header): the last write wins.
+    A session that follows the claim's date moves to the version governing the date
+    the answers now give (or `as_of`, else today, while they give none); an `as_of` the
+    session was started with that contradicts it is ClaimDateConflict, and answers to
+    questions the new version lacks are refused (AnswerError): nothing changes then.
     """
     chosen = evaluator or stored_evaluator(store)
 
-    def merged(session: InterviewSession) -> dict[str, Any]:
+    def merged(session: InterviewSession) -> InterviewSession:
         combined = {**session.answers, **answers}
         combined = {k: v for k, v in combined.items() if v is not None}
-        return _checked(chosen, pinned_version(store, session), session, combined)
+        moved, compiled = session, None
+        if session.follows_claim_date:
+            moved, compiled = _following(chosen, session, combined)
+        version = compiled or pinned_version(store, session)
+        return replace(moved, answers=_checked(chosen, version, moved, combined))
 
     return _change(store, session_id, expected_etag, idle_seconds, merged)
 
@@ -186,18 +216,27 @@ def forget_answer(
     question: str,
     expected_etag: str | None,
     idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS,
+    evaluator: Evaluator | None = None,
 ) -> InterviewSession:
     """Remove one answer; PreconditionFailed if `expected_etag` is stale.
 
     A question the session's version does not have is NotFound (naming it, with a
     close one it may mean); removing an answer that is not there changes nothing.
+    Removing the claim's date from a session that follows it moves it back to the
+    version covering `as_of` (else today), as `answer` does.
     """
+    chosen = evaluator or stored_evaluator(store)
 
-    def without(session: InterviewSession) -> dict[str, Any] | None:
+    def without(session: InterviewSession) -> InterviewSession | None:
         _known_question(pinned_version(store, session), question)
         if question not in session.answers:
             return None
-        return {k: v for k, v in session.answers.items() if k != question}
+        kept = {k: v for k, v in session.answers.items() if k != question}
+        if not session.follows_claim_date:
+            return replace(session, answers=kept)
+        moved, compiled = _following(chosen, session, kept)
+        _checked(chosen, compiled, moved, kept)
+        return replace(moved, answers=kept)
 
     return _change(store, session_id, expected_etag, idle_seconds, without)
 

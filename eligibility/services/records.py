@@ -68,7 +68,9 @@ def record_decision(
     `allow_incomplete`; otherwise IncompleteDecision names the goals and next questions.
     """
     chosen = evaluator or stored_evaluator(store)
-    selection = chosen.catalogue.resolve(request.ruleset_id, request.version, request.as_of)
+    selection = chosen.catalogue.resolve(
+        request.ruleset_id, request.version, request.as_of, answers=request.answers
+    )
     fingerprint = request.fingerprint(chosen.locale(selection.compiled, request.locales))
     if idempotency_key is not None:
         seen = store.decisions.by_idempotency_key(client, idempotency_key)

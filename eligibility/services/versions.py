@@ -165,7 +165,18 @@ def _store_file_version(
         record = _new_record(ruleset, ruleset.status, by, store.now())
         store.versions.replace(replace(record, created_at=stored.created_at), "draft")
         return "updated"
+    if stored.status != "draft" and _dating_differs(ruleset, stored):
+        # Outside the content hash: a published version's file may declare it later.
+        content = {k: v for k, v in stored.content.items() if k != "dated_by"}
+        content.update({k: v for k, v in stored_document(ruleset).items() if k == "dated_by"})
+        updated = replace(stored, content=content)
+        store.versions.replace(updated, stored.status, expected_hash=stored.content_hash)
+        return "updated"
     return "unchanged"
+
+
+def _dating_differs(ruleset: RuleSet, stored: StoredVersion) -> bool:
+    return stored.content.get("dated_by") != stored_document(ruleset).get("dated_by")
 
 
 def _problems_of(ruleset: RuleSet, error: RuleSetError | ImmutableVersion) -> list[Problem]:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -144,6 +145,7 @@ class SessionRow(Base):
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime] = mapped_column(index=True)
     decision_id: Mapped[str | None] = mapped_column(String(36))
+    follows_claim_date: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class ApiKeyRow(Base):
