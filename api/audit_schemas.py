@@ -129,6 +129,16 @@ class AmountSchema(Schema):
     decisions = fields.Integer(required=True)
 
 
+class FailedPartitionSchema(Schema):
+    """A partition (a range of decision sequence numbers) that did not complete, and why."""
+
+    index = fields.Integer(required=True)
+    from_ = fields.Integer(required=True, data_key="from", attribute="from")
+    to = fields.Integer(required=True)
+    rows = fields.Integer(required=True)
+    error = fields.String(required=True)
+
+
 class ReplaySummarySchema(Schema):
     """Counts of a batch replay."""
 
@@ -152,6 +162,10 @@ class ReplaySummarySchema(Schema):
     amounts = fields.Dict(
         keys=fields.String(), values=fields.Nested(AmountSchema), required=True, metadata=AMOUNTS
     )
+    failed_partitions = fields.List(
+        fields.Nested(FailedPartitionSchema),
+        metadata={"description": "Ranges of decisions that did not complete (not counted)"},
+    )
 
 
 class ReplayJobSchema(Schema):
@@ -162,7 +176,7 @@ class ReplayJobSchema(Schema):
     target_version = fields.String(allow_none=True)
     target_as_of = fields.Date(allow_none=True)
     status = fields.String(
-        required=True, metadata={"enum": ["pending", "running", "done", "failed"]}
+        required=True, metadata={"enum": ["pending", "running", "done", "failed", "cancelled"]}
     )
     total = fields.Integer(required=True)
     processed = fields.Integer(required=True)
@@ -255,7 +269,7 @@ class ImpactSchema(Schema):
     ruleset = fields.String(required=True, attribute="ruleset_id")
     target_version = fields.String(allow_none=True, required=True)
     status = fields.String(
-        required=True, metadata={"enum": ["pending", "running", "done", "failed"]}
+        required=True, metadata={"enum": ["pending", "running", "done", "failed", "cancelled"]}
     )
     total = fields.Integer(required=True)
     processed = fields.Integer(required=True)

@@ -8,11 +8,14 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from cli.cluster import Interrupt, cluster, cluster_options
 from cli.common import database_option, storage
 from eligibility import services
+from eligibility.batch.cluster import Cluster
+from eligibility.batch.partitions import describe
 from eligibility.decisions import ReplayResult
 from eligibility.ports import Storage
-from eligibility.records import DecisionFilter, ReplaySummary
+from eligibility.records import DecisionFilter, ReplayJob, ReplaySummary
 
 
 @click.command()
@@ -21,7 +24,7 @@ from eligibility.records import DecisionFilter, ReplaySummary
     "--to-version", help="What-if: replay under this version instead of the recorded one."
 )
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only decisions recorded since.")
-@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True)
+@cluster_options
 @click.option("--by", default="cli", show_default=True, help="Who runs the replay (audit trail).")
 @click.option(
     "--results",
@@ -34,7 +37,8 @@ def replay(
     ruleset_id: str | None,
     to_version: str | None,
     since: dt.datetime | None,
-    workers: int,
+    scheduler: str | None,
+    workers: int | None,
     by: str,
     results: Path | None,
     decision_id: str | None,
@@ -42,8 +46,10 @@ def replay(
 ) -> None:
     """Replay recorded decisions (exactly, or what-if under --to-version) and summarise.
 
-    Progress goes to stderr; the summary names each changed goal by its label, the
-    rules that made the difference and how the amounts move.
+    The decisions are replayed on a Dask cluster (--scheduler, else a local one whose
+    dashboard is printed), each partition read by its worker. Progress goes to stderr;
+    the summary names each changed goal by its label, the rules that made the
+    difference and how the amounts move. Ctrl-C stops and summarises what was done.
     """
     if decision_id is None and ruleset_id is None:
         raise click.UsageError("give --ruleset (or --decision for one decision)")
@@ -55,33 +61,50 @@ def replay(
             click.echo(decision_text(result))
             return
         assert ruleset_id is not None
-        _batch(store, ruleset_id, to_version, since, workers, by, results)
+        since_utc = since.replace(tzinfo=dt.UTC) if since else None
+        job = services.start_replay_job(
+            store, ruleset_id, by, to_version, filters=DecisionFilter(recorded_from=since_utc)
+        )
+        with cluster(scheduler, workers) as on:
+            job = _run(store, job, on)
+        _show(store, job, ruleset_id, to_version, results)
 
 
-def _batch(
-    store: Storage,
-    ruleset_id: str,
-    to_version: str | None,
-    since: dt.datetime | None,
-    workers: int,
-    by: str,
-    results: Path | None,
-) -> None:
-    since_utc = since.replace(tzinfo=dt.UTC) if since else None
-    job = services.start_replay_job(
-        store, ruleset_id, by, to_version, filters=DecisionFilter(recorded_from=since_utc)
-    )
-    with tqdm(total=job.total, desc="replaying", unit="decision", mininterval=0.5) as bar:
+def _run(store: Storage, job: ReplayJob, on: Cluster) -> ReplayJob:
+    """Run the job with a progress bar; a failed partition still shows what was done."""
+    with (
+        tqdm(total=job.total, desc="replaying", unit="decision", mininterval=0.5) as bar,
+        Interrupt().installed() as interrupt,
+    ):
 
         def progress(processed: int, total: int) -> None:
             bar.update(processed - bar.n)
 
-        job = services.run_replay_job(store, job.id, workers=workers, progress=progress)
+        try:
+            return services.run_replay_job(
+                store, job.id, cluster=on, progress=progress, stop=interrupt
+            )
+        except Exception as error:
+            failed = store.jobs.get(job.id)
+            if failed is None or failed.status != "failed" or not failed.summary.failed_partitions:
+                raise  # the job could not start: reported as any other error
+            click.echo(f"error: {describe(error)}", err=True)
+    return services.get_replay_job(store, job.id)
+
+
+def _show(
+    store: Storage,
+    job: ReplayJob,
+    ruleset_id: str,
+    to_version: str | None,
+    results: Path | None,
+) -> None:
     if results is not None:
         with results.open("w", encoding="utf-8", newline="") as out:
             out.writelines(services.export_replay_results(store, job.id, results.suffix[1:]))
     target = to_version or "the recorded versions"
-    click.echo(f"replay {job.id} of {ruleset_id} under {target}:")
+    state = "" if job.status == "done" else f" ({job.status}: {job.processed} of {job.total})"
+    click.echo(f"replay {job.id} of {ruleset_id} under {target}{state}:")
     click.echo(summary_text(job.summary))
     if results is not None:
         click.echo(f"results: {results}")
@@ -130,4 +153,9 @@ def summary_text(summary: ReplaySummary) -> str:
         lines.append("changed: " + ", ".join(summary.changed_ids))
     for decision_id, error in summary.failed_ids.items():
         lines.append(f"failed {decision_id}: {error}")
+    for part in summary.failed_partitions:
+        lines.append(
+            f"partition {part['index']} (keys {part['from']}–{part['to']}, {part['rows']} rows) "
+            f"did not complete: {part['error']}"
+        )
     return "\n".join(lines)

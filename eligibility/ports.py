@@ -86,9 +86,17 @@ class DecisionRepository(Protocol):
         ...
 
     def find(
-        self, filters: DecisionFilter, after: int = 0, limit: int | None = None
+        self,
+        filters: DecisionFilter,
+        after: int = 0,
+        limit: int | None = None,
+        until: int | None = None,
     ) -> list[Decision]:
-        """Decisions matching the filter with sequence > after, in sequence order."""
+        """Decisions matching the filter with after < sequence (<= until), in sequence order."""
+        ...
+
+    def keys(self, filters: DecisionFilter, every: int) -> list[int]:
+        """The sequence of every `every`-th matching decision from the first (partition starts)."""
         ...
 
     def chain(self, after: int = 0, limit: int = 1000) -> Sequence[Decision]:
@@ -167,6 +175,16 @@ class ReplayJobRepository(Protocol):
         """Keep the per-decision results of a job (`ReplayResult.to_row()`, by sequence)."""
         ...
 
+    def put_results(
+        self, job_id: str, low: int, high: int, rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Save the results of one partition (sequences low..high) in one transaction.
+
+        A partition run again (its worker died after saving) saves the same rows: those
+        already saved are kept, none is saved twice.
+        """
+        ...
+
     def results(self, job_id: str, after: int = 0, limit: int = 500) -> Sequence[dict[str, Any]]:
         """A job's per-decision results with sequence > after, in sequence order."""
         ...
@@ -226,9 +244,13 @@ class CheckpointStore(Protocol):
 
 
 def iterate(
-    repository: DecisionRepository, filters: DecisionFilter, batch: int = 500, after: int = 0
+    repository: DecisionRepository,
+    filters: DecisionFilter,
+    batch: int = 500,
+    after: int = 0,
+    until: int | None = None,
 ) -> Iterator[Decision]:
-    """Matching decisions after `after`, in sequence order, fetched in batches (short reads)."""
-    while page := repository.find(filters, after, batch):
+    """Matching decisions in (after, until], in sequence order, fetched in batches (short reads)."""
+    while page := repository.find(filters, after, batch, until):
         yield from page
         after = page[-1].sequence

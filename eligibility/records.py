@@ -12,7 +12,7 @@ from eligibility.values_io import content_hash
 
 Role = Literal["client", "author", "publisher", "auditor"]
 ROLES: tuple[Role, ...] = ("client", "author", "publisher", "auditor")
-JobStatus = Literal["pending", "running", "done", "failed"]
+JobStatus = Literal["pending", "running", "done", "failed", "cancelled"]
 Clock = Callable[[], dt.datetime]
 # Entries of a stored document the content hash leaves out: they never change what it computes.
 UNHASHED = ("scenarios", "dated_by")
@@ -180,6 +180,8 @@ class ReplaySummary:
     labels: Mapping[str, str] = field(default_factory=dict)
     by_rule: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     amounts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Partitions (key ranges) that did not complete: from, to, rows, error. Not counted above.
+    failed_partitions: tuple[Mapping[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain data (JSON-safe)."""
@@ -194,6 +196,7 @@ class ReplaySummary:
             "labels": dict(self.labels),
             "by_rule": {k: dict(v) for k, v in self.by_rule.items()},
             "amounts": {k: dict(v) for k, v in self.amounts.items()},
+            "failed_partitions": [dict(p) for p in self.failed_partitions],
         }
 
     @classmethod
@@ -210,6 +213,7 @@ class ReplaySummary:
             labels=data.get("labels", {}),
             by_rule=data.get("by_rule", {}),
             amounts=data.get("amounts", {}),
+            failed_partitions=tuple(data.get("failed_partitions", ())),
         )
 
 

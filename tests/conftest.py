@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from eligibility import CompiledRuleSet, compiled, load_paths
+from eligibility.batch.cluster import SCHEDULER_ENV, Cluster, start_local, use_shared
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -16,3 +18,20 @@ def fishing() -> CompiledRuleSet:
     """The fishing-licence example of docs/authoring.md, compiled."""
     (ruleset,) = load_paths([FIXTURES / "fishing-licence"])
     return compiled(ruleset)
+
+
+@pytest.fixture(scope="session")
+def dask_cluster() -> Iterator[Cluster]:
+    """One 2-worker Dask LocalCluster (threads: fast to start) for the session, the shared one."""
+    cluster = start_local(2, processes=False, dashboard=None)
+    use_shared(cluster)
+    yield cluster
+    use_shared(None)
+    cluster.close()
+
+
+@pytest.fixture
+def dask_scheduler(dask_cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> str:
+    """$DASK_SCHEDULER_ADDRESS set to the session cluster (commands connect to it)."""
+    monkeypatch.setenv(SCHEDULER_ENV, dask_cluster.address)
+    return dask_cluster.address

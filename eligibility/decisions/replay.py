@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions.changes import GoalChange, goal_changes, goal_value
 from eligibility.decisions.record import Decision, outcome_of
 from eligibility.errors import EligibilityError
-from eligibility.evaluation import EngineName, evaluate
+from eligibility.evaluation import EngineName, Evaluation, evaluate
 from eligibility.values_io import to_plain
+
+
+class EvaluateUnder(Protocol):
+    """How a replay evaluates (`services.Evaluator.evaluate_under`): answers under a version."""
+
+    def __call__(
+        self,
+        compiled: CompiledRuleSet,
+        answers: Mapping[str, Any],
+        as_of: dt.date,
+        locales: Sequence[str] = (),
+        with_trace: bool = False,
+    ) -> Evaluation: ...
 
 
 @dataclass(frozen=True)
@@ -102,8 +115,12 @@ def replay(
     compiled: CompiledRuleSet,
     as_of: dt.date | None = None,
     engine: EngineName = "durable",
+    evaluator: EvaluateUnder | None = None,
 ) -> ReplayResult:
-    """Re-evaluate a decision's answers under `compiled` and compare with what was recorded."""
+    """Re-evaluate a decision's answers under `compiled` and compare with what was recorded.
+
+    `evaluator` (an Evaluator's `evaluate_under`) evaluates instead of `engine` directly.
+    """
     day = as_of or decision.as_of
     base = ReplayResult(
         decision.id,
@@ -115,14 +132,17 @@ def replay(
         sequence=decision.sequence,
     )
     try:
-        result = evaluate(
-            compiled,
-            decision.answers,
-            as_of=day,
-            locale=decision.locale,
-            engine=engine,
-            with_trace=True,
-        )
+        if evaluator is not None:
+            result = evaluator(compiled, decision.answers, day, (decision.locale,), True)
+        else:
+            result = evaluate(
+                compiled,
+                decision.answers,
+                as_of=day,
+                locale=decision.locale,
+                engine=engine,
+                with_trace=True,
+            )
     except EligibilityError as error:
         return replace(base, error=f"{type(error).__name__}: {error}")
     recorded = _comparable(

@@ -1,7 +1,8 @@
 """A batch replay counted up: outcomes changed per goal, rules that made the difference, sums.
 
-Used by every way of running replays (in process, a process pool, another executor):
-results go in one at a time, the summary and the per-decision rows come out.
+Each partition of a replay job counts its own decisions (results go in one at a time,
+the per-decision rows come out to be saved where it runs); the job merges the
+partitions' tallies in key order into the summary.
 """
 
 from __future__ import annotations
@@ -65,6 +66,25 @@ class Tally:
                 total[0] += old
                 total[1] += new
                 total[2] += 1
+
+    def merge(self, other: Tally) -> None:
+        """Count in another partition's tally (whose rows were saved where it ran)."""
+        self.unchanged += other.unchanged
+        self.changed += other.changed
+        for goal, counts in other.by_goal.items():
+            self.by_goal[goal].update(counts)
+        self.changed_ids.extend(other.changed_ids)
+        self.failed_ids.update(other.failed_ids)
+        for goal, label in other.labels.items():
+            self.labels.setdefault(goal, label)
+        for rule, seen in other.by_rule.items():
+            entry = self.by_rule.setdefault(rule, {**seen, "decisions": 0})
+            entry["decisions"] += seen["decisions"]
+        for goal, (before, after, count) in other.sums.items():
+            total = self.sums.setdefault(goal, [Decimal(0), Decimal(0), 0])
+            total[0] += before
+            total[1] += after
+            total[2] += count
 
     def take_rows(self) -> list[dict[str, Any]]:
         """The rows counted since the last call (to be saved with the job's progress)."""

@@ -21,6 +21,12 @@ def open_storage(url: str | None = None) -> Storage:
     return SqlStorage(database_url(url))
 
 
+def storage_url(store: Storage) -> str | None:
+    """The URL other processes open `store` with; None for storage only this process has."""
+    url = getattr(store, "url", None)
+    return url if isinstance(url, str) else None
+
+
 def memory_storage() -> Storage:
     """In-memory storage for unit tests."""
     from eligibility.storage.memory import MemoryStorage
@@ -28,4 +34,10 @@ def memory_storage() -> Storage:
     return MemoryStorage()
 
 
-__all__ = ["DEFAULT_DATABASE_URL", "database_url", "memory_storage", "open_storage"]
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "database_url",
+    "memory_storage",
+    "open_storage",
+    "storage_url",
+]

@@ -139,10 +139,23 @@ class MemoryDecisions:
         return len(self.find(filters))
 
     def find(
-        self, filters: DecisionFilter, after: int = 0, limit: int | None = None
+        self,
+        filters: DecisionFilter,
+        after: int = 0,
+        limit: int | None = None,
+        until: int | None = None,
     ) -> list[Decision]:
-        found = [d for d in self.records if d.sequence > after and matches(d, filters)]
+        found = [
+            d
+            for d in self.records
+            if d.sequence > after
+            and (until is None or d.sequence <= until)
+            and matches(d, filters)
+        ]
         return found[:limit] if limit is not None else found
+
+    def keys(self, filters: DecisionFilter, every: int) -> list[int]:
+        return [d.sequence for d in self.find(filters)][::every]
 
     def chain(self, after: int = 0, limit: int = 1000) -> Sequence[Decision]:
         return [d for d in self.records if d.sequence > after][:limit]
@@ -216,6 +229,12 @@ class MemoryJobs:
 
     def add_results(self, job_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
         self.rows.setdefault(job_id, []).extend(dict(r) for r in rows)
+
+    def put_results(
+        self, job_id: str, low: int, high: int, rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        saved = {r["sequence"] for r in self.rows.get(job_id, []) if low <= r["sequence"] <= high}
+        self.add_results(job_id, [r for r in rows if r["sequence"] not in saved])
 
     def results(self, job_id: str, after: int = 0, limit: int = 500) -> Sequence[dict[str, Any]]:
         found = sorted(

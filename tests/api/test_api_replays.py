@@ -18,6 +18,8 @@ from eligibility.storage.sql import SqlStorage
 from tests.api.api_helpers import assert_problem
 from tests.api.conftest import FISHING, AppFactory
 
+pytestmark = pytest.mark.usefixtures("dask_cluster")  # replay jobs run on it
+
 VERSIONS = "/v1/rulesets/fishing-licence/versions"
 LOWER_LIMIT = """\
 ruleset: fishing-licence

@@ -20,6 +20,8 @@ from eligibility.storage.testing import postgres_base_url, temporary_database
 from .helpers import DAY as FISHING_DAY
 from .helpers import FISHING, decide
 
+pytestmark = pytest.mark.usefixtures("dask_cluster")  # replay jobs run on it
+
 SENIOR = {"age": 70, "resident": True}
 YOUNG_RICH = {"age": 30, "income": "5000.00", "resident": True}
 

@@ -21,6 +21,8 @@ from eligibility.records import DecisionFilter
 from .helpers import decide
 from .test_versions_storage import NEXT_YEAR
 
+pytestmark = pytest.mark.usefixtures("dask_scheduler")  # replay jobs (and commands) run on it
+
 ANSWERS = (
     {"age": 70, "resident": True},
     {"age": 30, "income": "900.00", "resident": True},
@@ -73,7 +75,7 @@ def test_replay_errors(fishing_store: Storage, recorded: list[Decision]) -> None
         services.replay_decision(fishing_store, recorded[0].id, version="2030-01-01")
 
 
-def test_batch_job_summarises_by_goal_in_a_process_pool(
+def test_batch_job_summarises_by_goal_on_the_cluster(
     fishing_store: Storage, recorded: list[Decision]
 ) -> None:
     job = services.start_replay_job(
@@ -82,7 +84,7 @@ def test_batch_job_summarises_by_goal_in_a_process_pool(
     assert (job.status, job.total, job.processed) == ("pending", 4, 0)
     seen: list[tuple[int, int]] = []
     done = services.run_replay_job(
-        fishing_store, job.id, workers=2, progress=lambda n, total: seen.append((n, total))
+        fishing_store, job.id, progress=lambda n, total: seen.append((n, total))
     )
     assert (done.status, done.processed, seen[-1]) == ("done", 4, (4, 4))
     summary = done.summary
@@ -105,7 +107,7 @@ def test_cli_replay_prints_the_summary(
     migrated_url: str, fishing_store: Storage, recorded: list[Decision]
 ) -> None:
     args = ["replay", "--ruleset", "fishing-licence", "--to-version", "2025-01-01"]
-    args += ["--since", "2000-01-01", "--workers", "2", "--database-url", migrated_url]
+    args += ["--since", "2000-01-01", "--database-url", migrated_url]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "total 4, unchanged 3, changed 1, failed 0" in result.output

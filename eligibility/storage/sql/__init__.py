@@ -24,6 +24,11 @@ class SqlStorage:
         self.keys = SqlKeys(self.db)
         self.jobs = SqlJobs(self.db)
 
+    @property
+    def url(self) -> str:
+        """The database URL (workers of a cluster open the same database with it)."""
+        return self.db.url
+
     def now(self) -> dt.datetime:
         """The current time by this storage's clock."""
         return self.clock()

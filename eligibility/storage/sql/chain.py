@@ -145,12 +145,35 @@ class SqlDecisions:
             return int(session.scalar(query) or 0)
 
     def find(
-        self, filters: DecisionFilter, after: int = 0, limit: int | None = None
+        self,
+        filters: DecisionFilter,
+        after: int = 0,
+        limit: int | None = None,
+        until: int | None = None,
     ) -> list[Decision]:
         query = _filtered(select(DecisionRow).where(DecisionRow.sequence > after), filters)
+        if until is not None:
+            query = query.where(DecisionRow.sequence <= until)
         query = query.order_by(DecisionRow.sequence).limit(limit)
         with self.db.read() as session:
             return [to_decision(row) for row in session.scalars(query)]
+
+    def keys(self, filters: DecisionFilter, every: int) -> list[int]:
+        # Numbered in the database, so only every n-th key leaves it (both dialects have windows).
+        numbered = _filtered(
+            select(
+                DecisionRow.sequence,
+                func.row_number().over(order_by=DecisionRow.sequence).label("n"),
+            ),
+            filters,
+        ).subquery()
+        query = (
+            select(numbered.c.sequence)
+            .where((numbered.c.n - 1) % every == 0)
+            .order_by(numbered.c.sequence)
+        )
+        with self.db.read() as session:
+            return [int(key) for key in session.scalars(query)]
 
     def chain(self, after: int = 0, limit: int = 1000) -> Sequence[Decision]:
         return self.find(DecisionFilter(), after, limit)

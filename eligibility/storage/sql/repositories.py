@@ -8,6 +8,8 @@ from dataclasses import fields
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, exc, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from eligibility.errors import Conflict, StoredVersionAltered
 from eligibility.model import Status
@@ -220,16 +222,19 @@ class SqlJobs:
         if not rows:
             return
         with self.db.write() as session:
-            session.add_all(
-                ReplayResultRow(
-                    job_id=job_id,
-                    sequence=row["sequence"],
-                    decision_id=row["decision_id"],
-                    status=row["status"],
-                    result=dict(row),
-                )
-                for row in rows
-            )
+            session.add_all(_result_row(job_id, row) for row in rows)
+
+    def put_results(
+        self, job_id: str, low: int, high: int, rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        if not rows:
+            return
+        # A partition run again gives the same rows: the ones already saved are kept, so the
+        # application role needs only INSERT here (as on the decisions).
+        insert = postgresql_insert if self.db.dialect == "postgresql" else sqlite_insert
+        values = [_result_values(job_id, row) for row in rows]
+        with self.db.write() as session:
+            session.execute(insert(ReplayResultRow).values(values).on_conflict_do_nothing())
 
     def results(self, job_id: str, after: int = 0, limit: int = 500) -> Sequence[dict[str, Any]]:
         query = (
@@ -240,6 +245,20 @@ class SqlJobs:
         )
         with self.db.read() as session:
             return [dict(result) for result in session.scalars(query)]
+
+
+def _result_values(job_id: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "job_id": job_id,
+        "sequence": row["sequence"],
+        "decision_id": row["decision_id"],
+        "status": row["status"],
+        "result": dict(row),
+    }
+
+
+def _result_row(job_id: str, row: Mapping[str, Any]) -> ReplayResultRow:
+    return ReplayResultRow(**_result_values(job_id, row))
 
 
 def _job(row: ReplayJobRow) -> ReplayJob:

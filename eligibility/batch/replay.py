@@ -1,0 +1,189 @@
+"""Replay and what-if jobs on the cluster: each partition of decisions replayed where it is read.
+
+The job splits the matching decisions into key ranges (sequence numbers, counted in
+the database); each partition opens the database on its worker, streams its
+decisions page by page, replays them under the target version (or each under its
+recorded one), saves its per-decision results and returns its counts. The job
+merges the counts in key order; no decision passes through the job's process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from eligibility.batch.cluster import Cluster, shared_cluster
+from eligibility.batch.partitions import (
+    Outcome,
+    Partition,
+    describe,
+    partition_size,
+    plan,
+    run,
+)
+from eligibility.batch.worker import StorageRef, compiled, storage_at
+from eligibility.catalogue import Catalogue, StoredSource
+from eligibility.decisions import Decision, replay
+from eligibility.decisions.tally import Tally
+from eligibility.evaluation import EngineName
+from eligibility.ports import Storage, iterate
+from eligibility.records import (
+    DecisionFilter,
+    JobStatus,
+    ReplayJob,
+    ReplaySummary,
+    StoredVersion,
+)
+from eligibility.services.evaluations import Evaluator
+from eligibility.services.replaying import (
+    Progress,
+    get_replay_job,
+    recorded_version,
+    what_if_version,
+)
+from eligibility.storage import storage_url
+
+PAGE = 500  # decisions read per query inside a partition
+SAVE_SECONDS = 0.5  # progress is saved at most this often
+
+
+@dataclass(frozen=True)
+class ReplayTask:
+    """What every partition of one job needs (sent to each worker once)."""
+
+    job_id: str
+    filters: DecisionFilter
+    target: StoredVersion | None
+    as_of: dt.date | None
+    engine: EngineName
+
+
+def replay_partition(part: Partition, source: StorageRef, task: ReplayTask) -> Tally:
+    """Replay the decisions of one key range (on a worker); save their rows; their counts."""
+    store = storage_at(source)
+    evaluator = Evaluator(Catalogue(StoredSource(store)), task.engine)
+    tally = Tally(part.rows)
+    versions: dict[str, StoredVersion] = {}
+    decisions = iterate(store.decisions, task.filters, PAGE, part.low - 1, part.high)
+    for decision in decisions:
+        version = task.target or _recorded(store, decision, versions)
+        result = replay(decision, compiled(version), task.as_of, evaluator=evaluator.evaluate_under)
+        tally.add(result)
+    store.jobs.put_results(task.job_id, part.low, part.high, tally.take_rows())
+    return tally
+
+
+def _recorded(store: Storage, decision: Decision, known: dict[str, StoredVersion]) -> StoredVersion:
+    found = known.get(decision.content_hash)
+    if found is None:
+        found = known[decision.content_hash] = recorded_version(store, decision)
+    return found
+
+
+def run_replay_job(
+    store: Storage,
+    job_id: str,
+    *,
+    cluster: Cluster | None = None,
+    progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
+    engine: EngineName = "durable",
+) -> ReplayJob:
+    """Run a job on `cluster` (default: the process's, for storage in a database).
+
+    Storage only this process holds (in memory) is replayed here, partition after
+    partition. Progress is saved as partitions complete; `stop` returning true
+    cancels the rest (status cancelled, the completed partitions counted). A
+    partition that fails is named in the summary and the job fails with its error.
+    """
+    job = get_replay_job(store, job_id)
+    head = store.decisions.head().sequence  # decisions recorded later are not this job's
+    job = replace(
+        job, status="running", started_at=store.now(), total=store.decisions.count(job.filters)
+    )
+    store.jobs.save(job)
+    source = storage_url(store)
+    on = cluster if cluster is not None else shared_cluster() if source else None
+    tallies: dict[int, Tally] = {}
+    try:
+        target = what_if_version(store, job.ruleset_id, job.target_version, job.target_as_of)
+        every = partition_size(job.total, on.workers if on is not None else 1)
+        starts = [key for key in store.decisions.keys(job.filters, every) if key <= head]
+        parts = plan(starts, head, job.total, every)
+        task = ReplayTask(job.id, job.filters, target, job.target_as_of, engine)
+        saver = _Saver(store, job, tallies, progress)
+        ref: StorageRef = source if on is not None and source is not None else store
+        outcome = run(
+            on, replay_partition, parts, (ref, task), saver.done, stop or _never, f"replay-{job.id}"
+        )
+    except Exception as error:
+        failed = replace(job, status="failed", finished_at=store.now(), error=describe(error))
+        store.jobs.save(failed)
+        raise
+    return _finish(store, saver.job, tallies, outcome)
+
+
+def _never() -> bool:
+    return False
+
+
+class _Saver:
+    """Counts completed partitions in, saving the job's progress now and then."""
+
+    def __init__(
+        self, store: Storage, job: ReplayJob, tallies: dict[int, Tally], progress: Progress | None
+    ) -> None:
+        self.store, self.job, self.tallies, self.progress = store, job, tallies, progress
+        self.saved = 0.0
+
+    def done(self, part: Partition, tally: Tally) -> None:
+        self.tallies[part.index] = tally
+        processed = sum(t.processed for t in self.tallies.values())
+        now = time.monotonic()
+        if now - self.saved >= SAVE_SECONDS:
+            summary = merged(self.job.total, self.tallies)
+            self.job = replace(self.job, processed=processed, summary=summary)
+            self.store.jobs.save(self.job)
+            self.saved = now
+        if self.progress is not None:
+            self.progress(processed, self.job.total)
+
+
+def merged(total: int, tallies: dict[int, Tally]) -> ReplaySummary:
+    """The partitions' counts merged in key order (ids in sequence order)."""
+    whole = Tally(total)
+    for index in sorted(tallies):
+        whole.merge(tallies[index])
+    return whole.summary()
+
+
+def _finish(
+    store: Storage, job: ReplayJob, tallies: dict[int, Tally], outcome: Outcome[Tally]
+) -> ReplayJob:
+    summary = merged(job.total, tallies)
+    failed = [f.to_dict() for f in sorted(outcome.failed, key=lambda f: f.partition.index)]
+    summary = replace(summary, failed_partitions=tuple(failed))
+    processed = summary.unchanged + summary.changed + summary.failed
+    status: JobStatus = "cancelled" if outcome.cancelled else "failed" if failed else "done"
+    error = None
+    if failed:
+        error = "; ".join(
+            f"partition {f['index']} (decisions {f['from']}–{f['to']}): {f['error']}"
+            for f in failed
+        )
+    done = replace(
+        job,
+        status=status,
+        processed=processed,
+        summary=summary,
+        finished_at=store.now(),
+        error=error,
+    )
+    store.jobs.save(done)
+    if outcome.failed:
+        raise outcome.failed[0].error
+    return done
+
+

@@ -1,0 +1,50 @@
+"""What a worker keeps for the life of the cluster: open databases and compiled versions.
+
+Compiled versions live in the process's compile cache (`eligibility.catalogue`),
+keyed by content hash, so a worker compiles a version once however many partitions
+and jobs use it. Storage is opened once per database URL (a few at a time, the
+least recently used closed), so partitions reuse its connection pool.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from eligibility.catalogue import compile_cache
+from eligibility.compiler import CompiledRuleSet
+from eligibility.ports import Storage
+from eligibility.records import StoredVersion
+from eligibility.storage import open_storage
+
+StorageRef = str | Storage  # a database URL (any worker), or storage held by this process
+MAX_OPEN = 4
+
+_open: OrderedDict[str, Storage] = OrderedDict()
+_lock = threading.Lock()
+
+
+def storage_at(source: StorageRef) -> Storage:
+    """The storage a partition reads and writes: opened once per URL on this worker."""
+    if not isinstance(source, str):
+        return source
+    with _lock:
+        found = _open.get(source)
+        if found is not None:
+            _open.move_to_end(source)
+            return found
+        store = _open[source] = open_storage(source)
+        while len(_open) > MAX_OPEN:
+            _, oldest = _open.popitem(last=False)
+            oldest.close()
+        return store
+
+
+def compiled(version: StoredVersion) -> CompiledRuleSet:
+    """A stored version compiled, once per worker (by content hash, checked on compile)."""
+    return compile_cache().stored(version)
+
+
+def compiled_count() -> int:
+    """How many versions this worker holds compiled (for tests and the dashboard)."""
+    return len(compile_cache())
