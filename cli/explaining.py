@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ import click
 from cli.common import DEFAULT_RULES, _load
 from eligibility.errors import AnswerError, EligibilityError, Problem, RuleSetError
 from eligibility.evaluation import Evaluation, GoalResult, NextQuestion, Reason
-from eligibility.explanation import missing_by_goal, new_reasons
+from eligibility.explanation import collections_read, missing_by_goal, new_reasons
+from eligibility.instance_results import InstanceResult
 from eligibility.model import Location
 from eligibility.services import EvaluationRequest, Evaluator
 from eligibility.values_io import pointer_path, to_plain
@@ -59,8 +61,11 @@ def explain(
         sys.exit(2)
     compiled = evaluator.catalogue.version(result.ruleset_id, result.version, drafts=True)
     missing = missing_by_goal(compiled, data, result.as_of)
-    shown = _plain(result, missing) if as_json else "\n".join(_text(result, missing))
-    click.echo(json.dumps(shown, indent=2, ensure_ascii=False) if as_json else shown)
+    waits = {g: collections_read(compiled, g) for g in missing}
+    if as_json:
+        click.echo(json.dumps(_plain(result, missing, waits), indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(_text(result, missing, waits)))
 
 
 def _answers(path: Path) -> tuple[dict[str, Any], dict[str, Location]]:
@@ -87,7 +92,9 @@ def _answer_problems(error: AnswerError, positions: dict[str, Location], file: P
     sys.exit(2)
 
 
-def _plain(result: Evaluation, missing: dict[str, list[str]]) -> dict[str, Any]:
+def _plain(
+    result: Evaluation, missing: dict[str, list[str]], waits: dict[str, list[str]]
+) -> dict[str, Any]:
     return {
         "ruleset": result.ruleset_id,
         "version": result.version,
@@ -98,6 +105,7 @@ def _plain(result: Evaluation, missing: dict[str, list[str]]) -> dict[str, Any]:
                 "decided": g.decided,
                 "reasons": [r.text for r in g.reasons],
                 **({} if g.decided else {"missing": missing.get(k, [])}),
+                **({"collections": waits[k]} if waits.get(k) else {}),
             }
             for k, g in result.goals.items()
         },
@@ -109,22 +117,42 @@ def _plain(result: Evaluation, missing: dict[str, list[str]]) -> dict[str, Any]:
             }
             for q in result.next_questions
         ],
+        "instances": {
+            item.pointer: {k: _goal_plain(g) for k, g in item.goals.items()}
+            for item in _flat(result.instances)
+        },
         "ignored_answers": list(result.ignored_answers),
     }
 
 
-def _text(result: Evaluation, missing: dict[str, list[str]]) -> list[str]:
+def _goal_plain(goal: GoalResult) -> dict[str, Any]:
+    reasons = [r.text for r in goal.reasons]
+    return {"value": to_plain(goal.value), "decided": goal.decided, "reasons": reasons}
+
+
+def _flat(instances: Mapping[str, tuple[InstanceResult, ...]]) -> list[InstanceResult]:
+    found: list[InstanceResult] = []
+    for items in instances.values():
+        for item in items:
+            found += [item, *_flat(item.collections)]
+    return found
+
+
+def _text(
+    result: Evaluation, missing: dict[str, list[str]], waits: dict[str, list[str]]
+) -> list[str]:
     goals = list(result.goals.values())
     decided = sum(g.decided for g in goals)
     status = "complete" if result.complete else f"incomplete, {decided} of {len(goals)} decided"
     lines = [f"{result.ruleset_id} {result.version} (as of {result.as_of}): {status}"]
-    shown: set[str] = set()
+    shown: set[tuple[str, str | None]] = set()
     for goal in goals:
         lines.append(f"{goal.label or goal.id}: {_value(goal)}")
         if goal.decided:
             lines += _decided_reasons(goal, shown)
         else:
-            lines.append(_needs(goal, missing, result))
+            lines.append(_needs(goal, missing, result, waits.get(goal.id, [])))
+    lines += _instances(result.instances, shown)
     known = new_reasons([g for g in goals if not g.decided], shown)
     if known:
         lines.append("Known so far:")
@@ -138,7 +166,22 @@ def _text(result: Evaluation, missing: dict[str, list[str]]) -> list[str]:
     return lines
 
 
-def _decided_reasons(goal: GoalResult, shown: set[str]) -> list[str]:
+def _instances(
+    instances: Mapping[str, tuple[InstanceResult, ...]], shown: set[tuple[str, str | None]]
+) -> list[str]:
+    """Each instance of each collection with its goals (each employee's allowance)."""
+    lines: list[str] = []
+    for items in instances.values():
+        for item in items:
+            lines.append(f"{item.pointer}" + (f" ({item.label})" if item.label else "") + ":")
+            for goal in item.goals.values():
+                lines.append(f"  {goal.label or goal.id}: {_value(goal)}")
+                lines += ["  " + line for line in _decided_reasons(goal, shown)]
+            lines += _instances(item.collections, shown)
+    return lines
+
+
+def _decided_reasons(goal: GoalResult, shown: set[tuple[str, str | None]]) -> list[str]:
     """A decided goal's reasons not printed yet; a pointer up when all of them were."""
     reasons = new_reasons([goal], shown)
     if not reasons and goal.reasons:
@@ -154,10 +197,17 @@ def _reason(reason: Reason) -> str:
     return f"  - {reason.text}  [{reason.legal_reference}]"
 
 
-def _needs(goal: GoalResult, missing: dict[str, list[str]], result: Evaluation) -> str:
+def _needs(
+    goal: GoalResult, missing: dict[str, list[str]], result: Evaluation, collections: list[str]
+) -> str:
     questions = missing.get(goal.id, [])
+    unknown = [q for q, v in result.answers.items() if v == "unknown"]
+    if not questions and collections and not unknown:
+        return (
+            f"  still needs answers about {', '.join(collections)} "
+            "(their own questions, or whether the list is complete)"
+        )
     if not questions:
-        unknown = [q for q, v in result.answers.items() if v == "unknown"]
         said = f" ('I don't know' to {', '.join(unknown)})" if unknown else ""
         return f"  cannot be decided with the answers given{said}"
     base = _needing_less(goal.id, missing, result)

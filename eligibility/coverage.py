@@ -15,19 +15,21 @@ to the engine, DESIGN §5); a scenario whose answers are refused exercises nothi
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from eligibility.answers import parse_answers
+from eligibility.compiled_parts import CompiledCollection, Named, ScopePath
 from eligibility.compiler import CompiledRuleSet
-from eligibility.engine.pure import compute
 from eligibility.errors import EligibilityError
+from eligibility.explanation import environment
 from eligibility.expressions import nodes as n
+from eligibility.expressions.aggregates import collection_key
+from eligibility.expressions.unparse import unparse
 from eligibility.expressions.values import UNKNOWN, Failure, Value
-from eligibility.model import Location, Scenario
+from eligibility.model import Derived, Goal, Location, Question, Rule, Scenario
+
+Env = dict[Any, Any]
 
 KINDS = ("goal", "rule", "branch")
 
@@ -97,24 +99,40 @@ class _Probe:
     kind: str
     path: str
     expression: str
+    scope: ScopePath  # the entity whose environments hold the value: () is the root
     key: str | int  # a name, or id(node) of a sub-expression (kept in the environment)
     values: tuple[str, ...]
     location: Location
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """One kind of entity: the root, or a collection (children, employees), compiled."""
+
+    path: ScopePath
+    prefix: str  # where its parts are written: "" or "collections.children."
+    named: Mapping[str, Named]
+    order: tuple[str, ...]
+    questions: tuple[Question, ...]
+    derived: tuple[Derived, ...]
+    rules: tuple[Rule, ...]
+    goals: tuple[Goal, ...]
+
+
 def coverage(compiled: CompiledRuleSet) -> Coverage:
     """Which outcomes of the version its scenarios exercise, and which they miss."""
     ruleset = compiled.ruleset
-    probes = list(_probes(compiled))
-    seen: set[tuple[str | int, str]] = set()
+    probes = [p for scope in _scopes(compiled) for p in _probes(compiled, scope)]
+    seen: set[tuple[ScopePath, str | int, str]] = set()
     for scenario in ruleset.scenarios:
-        env = _environment(compiled, scenario)
+        envs = _environments(compiled, scenario)
         for probe in probes:
-            shown = _shown(env.get(probe.key))
-            if shown is not None:
-                seen.add((probe.key, shown))
+            for env in envs.get(probe.scope, ()):
+                shown = _shown(env.get(probe.key))
+                if shown is not None:
+                    seen.add((probe.scope, probe.key, shown))
     outcomes = [
-        (Outcome(p.kind, p.path, p.expression, v, p.location), (p.key, v))
+        (Outcome(p.kind, p.path, p.expression, v, p.location), (p.scope, p.key, v))
         for p in probes
         for v in p.values
     ]
@@ -127,15 +145,42 @@ def coverage(compiled: CompiledRuleSet) -> Coverage:
     )
 
 
-def _environment(compiled: CompiledRuleSet, scenario: Scenario) -> Mapping[Any, Value]:
+def _scopes(compiled: CompiledRuleSet) -> list[_Scope]:
+    """The root and every collection, nested ones after their parent."""
+    r = compiled.ruleset
+    found = [_Scope((), "", compiled.named, compiled.order, r.questions, r.derived, r.rules,
+                    r.goals)]  # fmt: skip
+    stack = [(c, "") for c in compiled.collections.values()]
+    while stack:
+        part, above = stack.pop(0)
+        c = part.collection
+        prefix = f"{above}collections.{c.id}."
+        found.append(_Scope(part.path, prefix, part.named, part.order, c.questions, c.derived,
+                            c.rules, c.goals))  # fmt: skip
+        stack += [(sub, prefix) for sub in part.collections.values()]
+    return found
+
+
+def _environments(compiled: CompiledRuleSet, scenario: Scenario) -> dict[ScopePath, list[Env]]:
+    """Every environment of a scenario's claim by entity: the root's and each instance's."""
     if scenario.expect_refused is not None:
         return {}
     try:
-        answers = parse_answers(compiled.questions, scenario.answers)
+        _, env = environment(
+            compiled, scenario.answers, scenario.as_of or compiled.ruleset.effective_from
+        )
     except EligibilityError:
         return {}
-    day: dt.date = scenario.as_of or compiled.ruleset.effective_from
-    return compute(compiled, answers.values, day)
+    found: dict[ScopePath, list[Env]] = {(): [env]}
+    stack: list[tuple[Env, Mapping[str, CompiledCollection]]] = [(env, compiled.collections)]
+    while stack:
+        parent, collections = stack.pop()
+        for cid, part in collections.items():
+            instances = parent.get(collection_key(cid))
+            for inner in getattr(instances, "envs", ()):
+                found.setdefault(part.path, []).append(inner)
+                stack.append((inner, part.collections))
+    return found
 
 
 def _shown(value: Value | None) -> str | None:
@@ -148,31 +193,31 @@ def _shown(value: Value | None) -> str | None:
     return "decided"
 
 
-def _probes(compiled: CompiledRuleSet) -> Iterator[_Probe]:
-    ruleset = compiled.ruleset
-    unknowable = _unknowable(compiled)
-    for goal in ruleset.goals:
+def _probes(compiled: CompiledRuleSet, scope: _Scope) -> Iterator[_Probe]:
+    unknowable = _unknowable(scope)
+    for goal in scope.goals:
         values = ("true", "false") if goal.type == "boolean" else ("decided",)
-        path = f"goals.{goal.id}.value"
+        path = f"{scope.prefix}goals.{goal.id}.value"
         extra = ("unknown",) if goal.id in unknowable else ()
-        yield _Probe("goal", path, goal.expression, goal.id, values + extra, _at(compiled, path))
-    for rule in ruleset.rules:
-        path = f"rules.{rule.id}.when"
-        extra = ("unknown",) if rule.id in unknowable else ()
-        values = ("true", "false", *extra)
-        yield _Probe("rule", path, rule.condition, rule.id, values, _at(compiled, path))
-    yield from _branches(compiled, unknowable)
+        where = _at(compiled, path)
+        yield _Probe("goal", path, goal.expression, scope.path, goal.id, values + extra, where)
+    for rule in scope.rules:
+        path = f"{scope.prefix}rules.{rule.id}.when"
+        values = ("true", "false", *(("unknown",) if rule.id in unknowable else ()))
+        where = _at(compiled, path)
+        yield _Probe("rule", path, rule.condition, scope.path, rule.id, values, where)
+    yield from _branches(compiled, scope, unknowable)
 
 
-def _branches(compiled: CompiledRuleSet, unknowable: set[str]) -> Iterator[_Probe]:
+def _branches(compiled: CompiledRuleSet, scope: _Scope, unknowable: set[str]) -> Iterator[_Probe]:
     """Conditions inside expressions; a name read in several places counts once."""
     keys: set[str | int] = set()
-    for kind, key, name in _expressions(compiled):
-        path = f"{kind}.{name}.{key}"
-        for node in n.walk(compiled.named[name].node):
+    for kind, key, name in _expressions(scope):
+        path = f"{scope.prefix}{kind}.{name}.{key}"
+        for node in n.walk(scope.named[name].node):
             for condition in _conditions(node):
                 probe_key = condition.name if isinstance(condition, n.Name) else id(condition)
-                if probe_key in keys or _is_named_outcome(compiled, condition):
+                if probe_key in keys or _is_named_outcome(scope, condition):
                     continue
                 keys.add(probe_key)
                 extra = ("unknown",) if unknowable & set(n.names(condition)) else ()
@@ -180,17 +225,17 @@ def _branches(compiled: CompiledRuleSet, unknowable: set[str]) -> Iterator[_Prob
                     "branch",
                     path,
                     unparse(condition),
+                    scope.path,
                     probe_key,
                     ("true", "false", *extra),
                     _at(compiled, path, condition.pos),
                 )
 
 
-def _expressions(compiled: CompiledRuleSet) -> Iterator[tuple[str, str, str]]:
-    ruleset = compiled.ruleset
-    yield from (("derived", "value", d.id) for d in ruleset.derived)
-    yield from (("rules", "when", r.id) for r in ruleset.rules)
-    yield from (("goals", "value", g.id) for g in ruleset.goals)
+def _expressions(scope: _Scope) -> Iterator[tuple[str, str, str]]:
+    yield from (("derived", "value", d.id) for d in scope.derived)
+    yield from (("rules", "when", r.id) for r in scope.rules)
+    yield from (("goals", "value", g.id) for g in scope.goals)
 
 
 def _conditions(node: n.Node) -> tuple[n.Node, ...]:
@@ -201,19 +246,19 @@ def _conditions(node: n.Node) -> tuple[n.Node, ...]:
     return ()
 
 
-def _is_named_outcome(compiled: CompiledRuleSet, node: n.Node) -> bool:
+def _is_named_outcome(scope: _Scope, node: n.Node) -> bool:
     """A rule or goal named as a condition is an outcome of its own already."""
     if not isinstance(node, n.Name):
         return False
-    named = compiled.named.get(node.name)
+    named = scope.named.get(node.name)
     return named is not None and named.kind in ("rule", "goal")
 
 
-def _unknowable(compiled: CompiledRuleSet) -> set[str]:
+def _unknowable(scope: _Scope) -> set[str]:
     """Names whose value an 'I don't know' answer can leave unknown for good."""
-    found = {q.id for q in compiled.ruleset.questions if q.allow_unknown}
-    for name in compiled.order:
-        if found.intersection(compiled.named[name].reads):
+    found = {q.id for q in scope.questions if q.allow_unknown}
+    for name in scope.order:
+        if found.intersection(scope.named[name].reads):
             found.add(name)
     return found
 
@@ -228,50 +273,3 @@ def _at(compiled: CompiledRuleSet, path: str, pos: tuple[int, int] = (1, 1)) -> 
     if where.line is None:
         return where
     return Location(where.file, where.line + pos[0] - 1, (where.column or 1) + pos[1] - 1)
-
-
-def unparse(node: n.Node) -> str:
-    """An expression written back in the rule language (parentheses only where needed)."""
-    if isinstance(node, n.Literal):
-        return _literal(node.value)
-    if isinstance(node, n.Name):
-        return node.name
-    if isinstance(node, n.Negate | n.Not):
-        sign = "-" if isinstance(node, n.Negate) else "not "
-        return sign + _wrapped(node.operand, node)
-    if isinstance(node, n.Arith | n.Compare):
-        return f"{_wrapped(node.left, node)} {node.op} {_wrapped(node.right, node)}"
-    if isinstance(node, n.In):
-        items = ", ".join(unparse(i) for i in node.items)
-        return f"{_wrapped(node.needle, node)} {'not in' if node.negated else 'in'} [{items}]"
-    if isinstance(node, n.And | n.Or):
-        joint = " and " if isinstance(node, n.And) else " or "
-        return joint.join(_wrapped(o, node) for o in node.operands)
-    if isinstance(node, n.If):
-        parts = (unparse(node.cond), unparse(node.then), unparse(node.otherwise))
-        return "if {} then {} else {}".format(*parts)
-    if isinstance(node, n.Call):
-        return f"{node.func}({', '.join(unparse(a) for a in node.args)})"
-    if isinstance(node, n.Lookup):
-        return f"{unparse(node.target)}[{unparse(node.key)}]"
-    return "…"
-
-
-def _wrapped(child: n.Node, parent: n.Node) -> str:
-    text = unparse(child)
-    logical = isinstance(child, n.And | n.Or) and type(child) is not type(parent)
-    arithmetic = isinstance(child, n.Arith) and isinstance(parent, n.Arith | n.Negate)
-    compared = isinstance(child, n.Compare | n.In | n.Not) and not isinstance(
-        parent, n.And | n.Or | n.Not
-    )
-    return f"({text})" if isinstance(child, n.If) or logical or arithmetic or compared else text
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dt.date):
-        return f'date("{value.isoformat()}")'
-    return str(value)

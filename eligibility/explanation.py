@@ -14,20 +14,36 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from eligibility.answers import parse_answers
+from eligibility.answer_document import parse_document
+from eligibility.answers import Answers, parse_answers
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.pure import compute
 from eligibility.evaluation import GoalResult, Reason
-from eligibility.expressions.values import is_known
+from eligibility.expressions import nodes as n
+from eligibility.expressions.values import Value, is_known
 from eligibility.relevance import walk
+
+
+def environment(
+    compiled: CompiledRuleSet, raw: Mapping[str, Any], as_of: dt.date
+) -> tuple[Answers, dict[Any, Value]]:
+    """The answers checked as an evaluation checks them, and every value they give.
+
+    AnswerError when the answers do not fit the questions (checks between answers are
+    not run: they refuse a claim, and change no value).
+    """
+    if compiled.collections:
+        parsed = parse_document(compiled.questions, compiled.collections, raw)
+    else:
+        parsed = parse_answers(compiled.questions, raw)
+    return parsed, compute(compiled, parsed.values, as_of, parsed.collections)
 
 
 def missing_by_goal(
     compiled: CompiledRuleSet, answers: Mapping[str, Any], as_of: dt.date
 ) -> dict[str, list[str]]:
-    """Each undecided goal's unanswered questions that could still change it, in asking order."""
-    parsed = parse_answers(compiled.questions, answers)
-    env = compute(compiled, parsed.values, as_of)
+    """Each undecided root goal's unanswered questions that could still change it, in order."""
+    parsed, env = environment(compiled, answers, as_of)
     found: dict[str, list[str]] = {}
     for goal in compiled.goal_ids:
         if is_known(env[goal]):
@@ -39,12 +55,36 @@ def missing_by_goal(
     return found
 
 
-def new_reasons(goals: Iterable[GoalResult], shown: set[str]) -> list[Reason]:
-    """The goals' reasons not shown yet, each once, in order; marks them shown."""
+def collections_read(compiled: CompiledRuleSet, goal: str) -> list[str]:
+    """The collections a root goal aggregates over, directly or through other values.
+
+    The relevance walk stops at aggregates for now, so a goal waiting on instances (or on
+    whether the list is complete) names no next question; these say what it waits on.
+    """
+    found: dict[str, None] = {}
+    seen, stack = {goal}, [goal]
+    while stack:
+        named = compiled.named[stack.pop()]
+        for node in n.walk(named.node):
+            if isinstance(node, n.Aggregate):
+                found.setdefault(node.collection, None)
+        for read in named.reads:
+            if read in compiled.named and read not in seen:
+                seen.add(read)
+                stack.append(read)
+    return list(found)
+
+
+def new_reasons(goals: Iterable[GoalResult], shown: set[tuple[str, str | None]]) -> list[Reason]:
+    """The goals' reasons not shown yet, each once, in order; marks them shown.
+
+    A reason is its rule and its text: one rule of a collection reads differently for
+    each instance ('Anna qualifies.', 'Ben does not qualify.').
+    """
     found: list[Reason] = []
     for goal in goals:
         for reason in goal.reasons:
-            if reason.rule not in shown:
-                shown.add(reason.rule)
+            if (reason.rule, reason.text) not in shown:
+                shown.add((reason.rule, reason.text))
                 found.append(reason)
     return found

@@ -67,3 +67,15 @@ def test_without_the_flag_no_coverage_is_shown(tmp_path: Path) -> None:
     result = run(str(fishing(tmp_path)))
     assert result.exit_code == 0
     assert "Coverage:" not in result.output
+
+
+def test_collections_count_each_instance_kind_too(tmp_path: Path) -> None:
+    family = Path(__file__).resolve().parents[1] / "fixtures" / "family-allowance"
+    result = run(str(family), "--coverage")
+    assert result.exit_code == 0, result.output
+    file = family / "2024-01-01.yaml"
+    assert (
+        f"  {file}:46:59: collections.children.rules.qualifies.when: no scenario makes "
+        "`age < 25 and in_education` true"
+    ) in result.output.splitlines()
+    assert "rule 'qualifies'" not in result.output  # Anna qualifies, Ben does not

@@ -93,3 +93,29 @@ def test_an_unreadable_answers_file_is_located(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{file}:1:14: claim_month: '2020-13-01' is not a date that exists" in result.output
     assert "Traceback" not in result.output
+
+
+def test_collections_show_each_instance_and_what_the_root_waits_on(tmp_path: Path) -> None:
+    file = tmp_path / "answers.yaml"
+    file.write_text(
+        "resident: true\nchildren:\n  - {id: c1, name: Anna, age: 30}\n"
+        "  - {id: c2, name: Ben, age: 3}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main,
+        ["rules", "explain", "family-allowance", "--version", "2024-01-01", "--answers",
+         str(file), "--rules-dir", str(ROOT / "tests" / "fixtures")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    total = lines.index("Allowance per month: undecided")
+    assert lines[total + 1] == (
+        "  still needs answers about children (their own questions, or whether the list is "
+        "complete)"
+    )
+    ben = lines.index("/children/c2 (Ben):")
+    assert lines[ben + 1 : ben + 3] == [
+        '  Allowance for this child: "250.00"',
+        "    - Ben qualifies.  [Example Act § 1]",
+    ]

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from eligibility import CompiledRuleSet
-from eligibility.coverage import coverage, unparse
+from eligibility.coverage import coverage
 from eligibility.expressions.parser import parse
+from eligibility.expressions.unparse import unparse
 
 from .support import build
 

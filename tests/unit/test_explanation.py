@@ -52,8 +52,8 @@ def test_decided_goals_are_left_out() -> None:
 
 def test_reasons_shared_by_goals_are_given_once() -> None:
     result = evaluate(compiled(), {"age": 70, "resident": True, "children": 2}, engine="pure")
-    shown: set[str] = set()
+    shown: set[tuple[str, str | None]] = set()
     first = new_reasons([result.goals["eligible"]], shown)
     assert [r.rule for r in first] == ["lives_here", "senior"]
     assert new_reasons(result.goals.values(), shown) == []
-    assert shown == {"lives_here", "senior"}
+    assert {rule for rule, _ in shown} == {"lives_here", "senior"}
