@@ -53,7 +53,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check eligibility api cli web tests bench
 	$(BIN)/mypy
 
+# The HTTP benchmark drives the servers with wrk (closed loop) and hey (fixed rate).
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 && command -v hey >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk hey; }
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench
 

@@ -184,6 +184,14 @@ def _zen(b: dict[str, Any]) -> str:
             + ", ".join(f"{k} **{_fmt(v, 2)}**" for k, v in ratios.items())
             + "\n"
         )
+        if "cost_ratio_project_over_floor" in r:
+            floor = r["cost_ratio_project_over_floor"]
+            out.append(
+                "Cost ratio project / hand-written floor (`floor_python_decimal`, CPU time): "
+                + ", ".join(f"{k} **{_fmt(v, 1)}×**" for k, v in floor.items())
+                + f"; ZEN precompiled costs {_fmt(r['zen_precompiled_over_from_text_cost'], 2)}"
+                " × ZEN from text.\n"
+            )
     return "\n".join(out)
 
 
@@ -257,6 +265,13 @@ def _http(b: dict[str, Any]) -> str:
     if "ratio_project_over_bare" in b:
         q = _fmt(b["ratio_project_over_bare"], 2)
         out.append(f"\nRate ratio project / bare Flask at saturation: **{q}**")
+    if "ratio_as_of_over_version" in b:
+        out[-1] += (
+            f"; bodies naming only `as_of`: **{_fmt(b['ratio_project_as_of_over_bare'], 2)}**; "
+            f"rate with `as_of` / rate with `version`: **{_fmt(b['ratio_as_of_over_version'], 2)}**"
+            f" (1.0 when both cost the same); p99 at half load with `as_of` "
+            f"{_fmt(b.get('p99_half_as_of_ms'))} ms"
+        )
     return "\n".join(out)
 
 
