@@ -178,6 +178,15 @@ class NextQuestionSchema(Schema):
     """A question that can still change an undecided goal, ready to show."""
 
     id = fields.String(required=True, attribute="question.id")
+    path = fields.String(
+        required=True,
+        attribute="pointer",
+        metadata={
+            "description": "Where the answer goes in the answers document (JSON Pointer): "
+            "/age at the root, /children/c1/age in an instance.",
+            "example": "/children/c1/age",
+        },
+    )
     type = fields.String(required=True, attribute="question.type")
     label = fields.String(required=True)
     help = fields.String(allow_none=True)

@@ -111,7 +111,7 @@ def _plain(
         },
         "next_questions": [
             {
-                "id": q.question.id,
+                "id": q.key,
                 "label": q.label,
                 "why": [{"text": w.text, "legal_reference": w.legal_reference} for w in q.why],
             }
@@ -230,7 +230,7 @@ def _needing_less(
 
 
 def _question(question: NextQuestion) -> list[str]:
-    lines = [f"  {question.question.id}: {question.label}"]
+    lines = [f"  {question.key}: {question.label}"]
     for why in question.why:
         reference = why.legal_reference
         cited = f"  [{reference}]" if reference and reference not in (why.text or "") else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
@@ -14,6 +14,8 @@ from eligibility.answers import Answers, document, parse_answers
 from eligibility.compiled_parts import CompiledCollection
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.pure import compute
+from eligibility.entity_evaluation import frame_texts, ignored, next_question_parts, reasons_of
+from eligibility.entity_relevance import entity_walk
 from eligibility.errors import AnswerError, EvaluationError
 from eligibility.expressions.interpreter import Env
 from eligibility.expressions.values import UNKNOWN, Failure, Unknown, Value, is_known
@@ -83,6 +85,17 @@ class NextQuestion:
     help: str | None
     options: tuple[tuple[str, str], ...]
     why: tuple[Why, ...]
+    path: str | None = None  # the JSON Pointer of a question of an instance: /children/c1/age
+
+    @property
+    def pointer(self) -> str:
+        """Where the answer goes in the answers document (JSON Pointer)."""
+        return self.path or pointer(self.question.id)
+
+    @property
+    def key(self) -> str:
+        """The question's id at the root, its pointer in an instance (scenarios' expect_next)."""
+        return self.path or self.question.id
 
 
 @dataclass(frozen=True)
@@ -160,6 +173,8 @@ def evaluate(
     env = _engine(engine)(compiled, answers.values, day, answers.collections)
     texts = Texts(language, ruleset.default_locale, env, amounts(_declaring(ruleset)))
     _run_checks(compiled, texts, answers, today)
+    if compiled.collections:
+        return _with_collections(compiled, answers, env, texts, day, engine, with_trace)
     found = walk(compiled, env, answers.dont_know)
     return Evaluation(
         ruleset_id=ruleset.id,
@@ -217,6 +232,48 @@ def _all_instances(
             found.append(item)
             found.extend(_all_instances(item.collections))
     return found
+
+
+def _with_collections(
+    compiled: CompiledRuleSet,
+    answers: Answers,
+    env: dict[Any, Value],
+    texts: Texts,
+    day: dt.date,
+    engine: EngineName,
+    with_trace: bool,
+) -> Evaluation:
+    """The Evaluation of a claim with collections (see entity_evaluation.py)."""
+    found = entity_walk(compiled, env, answers)
+    goals = {}
+    for goal in compiled.ruleset.goals:
+        value = env[goal.id]
+        if isinstance(value, Failure):
+            raise EvaluationError(goal.id, value.reason, {"goal": goal.id})
+        reasons = tuple(
+            replace(_rule_reason(rule, rule_value, frame_texts(texts, frame)), rule=where)
+            for where, rule, rule_value, frame in reasons_of(found, goal.id)
+        )
+        goals[goal.id] = _goal_result(goal, value, texts, reasons)
+    questions = []
+    for item in found.next_questions():
+        parts = next_question_parts(compiled, item, texts)
+        parts["why"] = tuple(Why(*why) for why in parts["why"])
+        questions.append(NextQuestion(**parts))
+    return Evaluation(
+        ruleset_id=compiled.ruleset.id,
+        version=compiled.ruleset.version,
+        content_hash=compiled.content_hash,
+        as_of=day,
+        locale=texts.locale,
+        answers={**document(answers), **scale_answers(answers.plain(), texts.money)},
+        goals=goals,
+        next_questions=tuple(questions),
+        ignored_answers=tuple(ignored(compiled, answers, found)),
+        engine=engine,
+        trace=trace(compiled, env) if with_trace else (),
+        instances=_instances(compiled, texts, env),
+    )
 
 
 def choose_locale(compiled: CompiledRuleSet, wanted: str | Sequence[str] | None) -> str:

@@ -82,7 +82,7 @@ def run_scenario(
         m for goal, want in scenario.expect.items() if (m := _compare_goal(result, goal, want))
     ]
     if scenario.expect_next is not None:
-        actual = [q.question.id for q in result.next_questions]
+        actual = [q.key for q in result.next_questions]
         if actual != list(scenario.expect_next):
             mismatches.append(Mismatch("next questions", list(scenario.expect_next), actual))
     return ScenarioResult(**base, mismatches=tuple(mismatches), evaluation=result)

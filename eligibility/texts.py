@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
 from eligibility.expressions.values import UNKNOWN, Failure, Value
@@ -33,18 +34,21 @@ def default_why(reference: str, locale: str) -> str:
     return template.format(reference=reference)
 
 
-def why_asked(compiled: CompiledRuleSet, name: str, locale: str) -> tuple[str | None, str]:
+def why_asked(
+    compiled: CompiledRuleSet, name: str, locale: str, scope: Any = None
+) -> tuple[str | None, str]:
     """Why a question feeding the rule or goal `name` is asked: (legal reference, a sentence).
 
     The rule's or goal's own `why`; else "We ask this because <reference> requires it", from
     the rule's reference, the goal's, or the version's first legal basis; never a bare label.
     """
     default = compiled.ruleset.default_locale
-    rule = compiled.rules_by_id.get(name)
+    owner = scope if scope is not None else compiled  # a collection's rules and goals
+    rule = owner.rules_by_id.get(name)
     if rule is not None:
         own = localize(rule.why, locale, default)
         return rule.legal_reference, own or default_why(rule.legal_reference, locale)
-    goal = compiled.goals_by_id[name]
+    goal = owner.goals_by_id[name]
     basis = compiled.ruleset.legal_basis
     reference = goal.legal_reference or (basis[0].reference if basis else None)
     own = localize(goal.why, locale, default)

@@ -129,7 +129,7 @@ def refuse_incomplete(evaluation: Evaluation, allowed: bool) -> None:
     if evaluation.complete or allowed:
         return
     undecided = [goal for goal, result in evaluation.goals.items() if not result.decided]
-    raise IncompleteDecision(undecided, [q.question.id for q in evaluation.next_questions])
+    raise IncompleteDecision(undecided, [q.key for q in evaluation.next_questions])
 
 
 def _retried(decision: Decision, fingerprint: str) -> Recorded:

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from eligibility import AnswerError, CompiledRuleSet, load_paths
+from eligibility import AnswerError, CompiledRuleSet, document_from_data, load_document, load_paths
 from eligibility.canonical import to_document
 from eligibility.compiler import compile_ruleset
 from eligibility.evaluation import Evaluation, evaluate
 from eligibility.expressions.aggregates import Instances, all_of, any_of, count, extreme, total
 from eligibility.expressions.values import UNKNOWN, Failure
+from eligibility.yaml_source import load_yaml
 
 FAMILY = Path(__file__).parents[1] / "fixtures" / "family-allowance"
 
@@ -176,3 +177,75 @@ def test_a_filter_selects_instances_and_an_open_filter_keeps_the_result_open() -
     assert total(items, _read, odd) is UNKNOWN
     assert count(items, lambda env: env["v"] > 1) == 2
     assert any_of(items, lambda env: env["v"] == 3, odd) is True
+
+
+def _family_data() -> dict[str, Any]:
+    data, _ = load_yaml((FAMILY / "2024-01-01.yaml").read_text(encoding="utf-8"), "family")
+    return data  # type: ignore[no-any-return]
+
+
+def _family_with(**changes: Any) -> CompiledRuleSet:
+    data = _family_data()
+    data["collections"]["children"].update(changes)
+    return compile_ruleset(load_document(document_from_data(data)))
+
+
+def _asked(result: Evaluation) -> list[str]:
+    return [q.pointer for q in result.next_questions]
+
+
+KIDS = [child("c1"), child("c2", name="Ben")]
+
+
+def test_next_questions_finish_one_instance_before_the_next(family: CompiledRuleSet) -> None:
+    result = run(family, resident=True, children=KIDS)
+    assert _asked(result) == [
+        "/children/c1/name",  # the item label quotes it: asked first
+        "/children/c1/age",
+        "/children/c1/in_education",
+        "/children/c2/age",
+        "/children/c2/in_education",
+        "/children_complete",  # "is there anyone else?" after the listed ones
+    ]
+    assert result.next_questions[2].label == "Is ? in school or training?"
+    assert result.next_questions[3].label == "How old is Ben?"
+    assert [w.rule for w in result.next_questions[3].why] == ["/children/c2/qualifies"]
+
+
+def test_next_questions_one_question_across_instances() -> None:
+    result = run(_family_with(order="question_first"), resident=True, children=KIDS)
+    assert _asked(result)[:4] == [
+        "/children/c1/name",
+        "/children/c1/age",
+        "/children/c2/age",
+        "/children/c1/in_education",
+    ]
+
+
+def test_completeness_is_asked_only_while_it_can_matter(family: CompiledRuleSet) -> None:
+    open_list = run(family, resident=True, children=[child("c1", name="A", age=3)])
+    assert "/children_complete" in _asked(open_list)  # the total still needs it
+    assert [w.rule for w in open_list.next_questions[0].why] == ["total", "qualifying_children"]
+    data = _family_data()
+    data["goals"] = {"eligible": data["goals"]["eligible"]}
+    data.pop("scenarios")
+    only_eligible = compile_ruleset(load_document(document_from_data(data)))
+    decided = run(only_eligible, resident=True, children=[child("c1", name="A", age=3)])
+    assert decided.goals["eligible"].value is True
+    assert _asked(decided) == []  # a qualifying child decided it: no one else is asked about
+
+
+def test_reasons_of_a_root_goal_name_the_instance(family: CompiledRuleSet) -> None:
+    result = run(family, resident=True, children=[child("c1", name="Anna", age=3)])
+    reasons = [(r.rule, r.text) for r in result.goals["eligible"].reasons]
+    assert ("/children/c1/qualifies", "Anna qualifies.") in reasons
+
+
+def test_ignored_answers_inside_instances_are_named_by_pointer(family: CompiledRuleSet) -> None:
+    result = run(
+        family,
+        resident=True,
+        children_complete=True,
+        children=[child("c1", name="A", age=3, in_education=False)],
+    )
+    assert result.ignored_answers == ("/children/c1/in_education",)
