@@ -21,6 +21,7 @@ from api.jsonio import ExactJSONProvider
 from api.limits import check_request
 from api.rule_files import RuleFiles
 from api.state import EXTENSION, AppState, state
+from api.throttle import FailedAuthLimiter
 from eligibility.catalogue import Catalogue, StoredSource
 from eligibility.errors import StorageUnavailable
 from eligibility.ports import Storage
@@ -60,7 +61,14 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     evaluator = Evaluator(catalogue, settings.engine)
     rule_files = RuleFiles(tuple(Path(p) for p in settings.rules), settings.rules_watch_seconds)
     app.extensions[EXTENSION] = AppState(
-        settings, evaluator, storage, rule_files, checkpoints=settings.checkpoints.open()
+        settings,
+        evaluator,
+        storage,
+        rule_files,
+        checkpoints=settings.checkpoints.open(),
+        auth_limiter=FailedAuthLimiter(
+            settings.auth_failure_limit, settings.auth_failure_window_seconds
+        ),
     )
     _cors(app, settings)
     _blueprints(app)

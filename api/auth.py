@@ -9,7 +9,7 @@ from typing import Any, TypeVar, cast
 
 from flask import g, request
 
-from api.errors import Forbidden, Unauthorized
+from api.errors import Forbidden, TooManyRequests, Unauthorized
 from api.state import state
 from eligibility import services
 from eligibility.records import Role
@@ -59,14 +59,31 @@ def _authenticate() -> Principal:
     header = request.headers.get("Authorization")
     if header is None:
         return ANONYMOUS
+    limiter = state().auth_limiter
+    address = request.remote_addr or "unknown"
+    wait = limiter.retry_after(address)
+    if wait is not None:
+        raise TooManyRequests(
+            f"too many failed attempts to authenticate from this address; retry in {wait} s",
+            wait,
+        )
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
+        _failed(address)
         raise Unauthorized("send the API key as 'Authorization: Bearer <key>'")
     key = services.authenticate(state().storage, token)
     if key is None:
-        raise Unauthorized("the API key is unknown or revoked")
+        _failed(address)
+        raise Unauthorized("the API key is unknown, revoked or expired")
     return Principal(key.id, key.name, key.role)
+
+
+def _failed(address: str) -> None:
+    """Count a failed attempt once per request (principal() may be asked again after it)."""
+    if not g.get("auth_failure_counted"):
+        g.auth_failure_counted = True
+        state().auth_limiter.failed(address)
 
 
 def require(*roles: Role, public: bool = False) -> Callable[[F], F]:

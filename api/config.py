@@ -65,6 +65,9 @@ class Config:
     checkpoints: CheckpointSettings = field(default_factory=CheckpointSettings)
     # How often a worker looks whether the rule files changed, to sync them again (0: never).
     rules_watch_seconds: float = 2.0
+    # Failed authentication: at most this many per client address and window (0: no limit).
+    auth_failure_limit: int = 10
+    auth_failure_window_seconds: float = 60.0
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -74,8 +77,8 @@ class Config:
 
         … SESSION_IDLE_SECONDS, MAX_CONTENT_LENGTH, VERSION_CACHE_SECONDS,
         ELIGIBILITY_ENGINE (durable or pure), PUBLISH_MAKER_CHECKER,
-        PUBLISH_REQUIRE_COVERAGE, IMPACT_MIN_GROUP,
-        RULES_WATCH_SECONDS and the CHECKPOINT_* settings.
+        PUBLISH_REQUIRE_COVERAGE, IMPACT_MIN_GROUP, RULES_WATCH_SECONDS,
+        AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_SECONDS and the CHECKPOINT_* settings.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {"checkpoints": CheckpointSettings.from_env(env)}
@@ -92,10 +95,11 @@ class Config:
             values["cors_origins"] = _list(env["CORS_ORIGINS"])
         if env.get("ELIGIBILITY_ENGINE"):
             values["engine"] = _engine(env["ELIGIBILITY_ENGINE"])
-        for name in ("SESSION_IDLE_SECONDS", "MAX_CONTENT_LENGTH", "IMPACT_MIN_GROUP"):
+        integers = ("SESSION_IDLE_SECONDS", "MAX_CONTENT_LENGTH", "IMPACT_MIN_GROUP")
+        for name in (*integers, "AUTH_FAILURE_LIMIT"):
             if env.get(name):
                 values[name.lower()] = int(env[name])
-        for name in ("VERSION_CACHE_SECONDS", "RULES_WATCH_SECONDS"):
+        for name in ("VERSION_CACHE_SECONDS", "RULES_WATCH_SECONDS", "AUTH_FAILURE_WINDOW_SECONDS"):
             if env.get(name):
                 values[name.lower()] = float(env[name])
         return cls(**values)

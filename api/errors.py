@@ -103,6 +103,15 @@ class NotAcceptable(ApiError):
     status, slug, title = 406, "not-acceptable", "Not acceptable"
 
 
+class TooManyRequests(ApiError):
+    """Too many failed attempts to authenticate from this address (429)."""
+
+    status, slug, title = 429, "too-many-requests", "Too many failed attempts"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+
+
 class PreconditionRequired(ApiError):
     """A change that must name the state it was made on, sent without If-Match (428)."""
 

@@ -43,6 +43,7 @@ _REASONS = {
     413: "The body is too large",
     415: "The body is not JSON",
     422: "Invalid request or answers",
+    429: "Too many failed attempts to authenticate from this address",
     428: "If-Match is required",
     500: "Internal error (no details are given)",
     503: "Storage unavailable",
@@ -303,6 +304,11 @@ def _responses(view: Any, meta: Operation, has_path_parameters: bool) -> dict[st
             "description": _REASONS[status],
             "content": {"application/problem+json": {"schema": "Problem"}},
         }
+        if status == 429:
+            wait = "Seconds until a key may be tried again from this address."
+            responses["429"]["headers"] = {
+                "Retry-After": {"schema": {"type": "integer"}, "description": wait}
+            }
         if status == 412:
             current = "The current ETag: read the resource again, or send it in If-Match."
             responses["412"]["headers"] = {
@@ -316,7 +322,7 @@ def _error_statuses(view: Any, meta: Operation, has_path_parameters: bool) -> se
     if has_path_parameters:
         statuses.add(404)
     if getattr(view, "roles", ()):
-        statuses |= {401, 403}
+        statuses |= {401, 403, 429}
     if meta.body is not None:
         statuses |= {400, 413, 415, 422}
     if meta.query is not None:

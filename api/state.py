@@ -8,6 +8,7 @@ from flask import current_app
 
 from api.config import Config
 from api.rule_files import RuleFiles
+from api.throttle import FailedAuthLimiter
 from eligibility.catalogue import Catalogue
 from eligibility.checkpoints.settings import Checkpoints
 from eligibility.ports import Storage
@@ -25,6 +26,7 @@ class AppState:
     storage: Storage
     rule_files: RuleFiles  # synced into storage, watched for changes, their problems
     checkpoints: Checkpoints = field(default_factory=Checkpoints)  # signed chain heads
+    auth_limiter: FailedAuthLimiter = field(default_factory=lambda: FailedAuthLimiter(10, 60))
 
     @property
     def catalogue(self) -> Catalogue:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
 from cli.common import database_option, reported, storage
@@ -58,15 +60,43 @@ def keys() -> None:
     """API keys: create (shown once), list, revoke."""
 
 
+def _expiry(text: str | None) -> dt.datetime | None:
+    """--expires: a day (expires at its start, UTC), a moment (ISO 8601), or 90d / 12h from now."""
+    if text is None:
+        return None
+    spec = text.strip().lower()
+    try:
+        if spec[-1:] in ("d", "h") and spec[:-1].isdigit():
+            unit = "days" if spec[-1] == "d" else "hours"
+            return dt.datetime.now(dt.UTC) + dt.timedelta(**{unit: int(spec[:-1])})
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(
+            "a date (2027-01-31), a moment (2027-01-31T18:00+01:00) or 90d / 12h"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
 @keys.command("create")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--name", required=True, help="Who or what uses the key.")
+@click.option(
+    "--expires",
+    help="When the key stops working: a date (its start, UTC), an ISO 8601 moment, or 90d / "
+    "12h from now. Without it the key works until revoked.",
+)
 @database_option
-def create_key(role: str, name: str, url: str | None) -> None:
+def create_key(role: str, name: str, expires: str | None, url: str | None) -> None:
     """Create a key and print its secret once (only its hash is stored)."""
+    expires_at = _expiry(expires)
     with storage(url) as store:
-        token, key = services.create_key(store, role, name)  # type: ignore[arg-type]
+        try:
+            token, key = services.create_key(store, role, name, expires_at)  # type: ignore[arg-type]
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--expires") from None
     click.echo(f"id:     {key.id}\nrole:   {key.role}\nname:   {key.name}")
+    if key.expires_at is not None:
+        click.echo(f"expires: {key.expires_at.isoformat(timespec='minutes')}")
     click.echo(f"secret: {token}")
     click.echo("Store the secret now: it is not shown again.", err=True)
 
@@ -74,11 +104,15 @@ def create_key(role: str, name: str, url: str | None) -> None:
 @keys.command("list")
 @database_option
 def list_keys(url: str | None) -> None:
-    """Every key: id, role, name, prefix, created and revoked."""
+    """Every key: id, role, name, prefix, created, and revoked or expiring."""
     with storage(url) as store:
         found = services.list_keys(store)
+    now = dt.datetime.now(dt.UTC)
     for key in found:
         revoked = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
+        if key.active and key.expires_at is not None:
+            state = "expired" if not key.usable(now) else "active, expires"
+            revoked = f"{state} {key.expires_at:%Y-%m-%d %H:%M}"
         click.echo(
             f"{key.id}  {key.role:9}  {key.prefix}…  {key.created_at:%Y-%m-%d}  {revoked}  "
             f"{key.name}"

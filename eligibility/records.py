@@ -154,11 +154,16 @@ class ApiKey:
     prefix: str
     created_at: dt.datetime
     revoked_at: dt.datetime | None = None
+    expires_at: dt.datetime | None = None  # None: never
 
     @property
     def active(self) -> bool:
         """True until the key is revoked."""
         return self.revoked_at is None
+
+    def usable(self, now: dt.datetime) -> bool:
+        """True while the key is neither revoked nor expired."""
+        return self.active and (self.expires_at is None or now < self.expires_at)
 
 
 @dataclass(frozen=True)

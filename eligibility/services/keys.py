@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -19,10 +20,17 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_key(store: Storage, role: Role, name: str) -> tuple[str, ApiKey]:
-    """A new key: the secret (shown once, never stored) and its record (sha256 of the secret)."""
+def create_key(
+    store: Storage, role: Role, name: str, expires_at: dt.datetime | None = None
+) -> tuple[str, ApiKey]:
+    """A new key: the secret (shown once, never stored) and its record (sha256 of the secret).
+
+    With `expires_at` (aware) the key stops working then; without it, when revoked.
+    """
     if role not in ROLES:
         raise ValueError(f"unknown role '{role}'; one of {', '.join(ROLES)}")
+    if expires_at is not None and (expires_at.tzinfo is None or expires_at <= store.now()):
+        raise ValueError("a key's expiry must be a moment in the future, with its time zone")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(
         id=str(uuid.uuid4()),
@@ -31,20 +39,21 @@ def create_key(store: Storage, role: Role, name: str) -> tuple[str, ApiKey]:
         key_hash=hash_token(token),
         prefix=token[: len(TOKEN_PREFIX) + 6],
         created_at=store.now(),
+        expires_at=expires_at,
     )
     store.keys.add(key)
     return token, key
 
 
 def authenticate(store: Storage, token: str) -> ApiKey | None:
-    """The active key this secret belongs to, or None."""
+    """The key this secret belongs to while it is neither revoked nor expired, or None."""
     if not token:
         return None
     digest = hash_token(token)
     key = store.keys.by_hash(digest)
-    if key is None or not hmac.compare_digest(key.key_hash, digest) or not key.active:
+    if key is None or not hmac.compare_digest(key.key_hash, digest):
         return None
-    return key
+    return key if key.usable(store.now()) else None
 
 
 def list_keys(store: Storage) -> list[ApiKey]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -65,3 +66,27 @@ def test_an_unreachable_database_is_reported_with_its_own_exit_code() -> None:
     assert "database is unavailable" in result.output
     upgrade = CliRunner().invoke(main, ["db", "upgrade", "--database-url", url])
     assert upgrade.exit_code == 3
+
+
+def test_keys_expire_when_created_with_expires(migrated_url: str, store: Storage) -> None:
+    runner = CliRunner()
+    url = ["--database-url", migrated_url]
+    created = runner.invoke(
+        main, ["keys", "create", "--role", "client", "--name", "kiosk", "--expires", "2h", *url]
+    )
+    assert created.exit_code == 0, created.output
+    assert "expires: " in created.output
+    secret = next(line for line in created.output.splitlines() if line.startswith("secret:"))
+    key = services.authenticate(store, secret.split()[1])
+    assert key is not None and key.expires_at is not None
+    left = key.expires_at - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(hours=1, minutes=59) < left <= dt.timedelta(hours=2)
+    assert "active, expires" in runner.invoke(main, ["keys", "list", *url]).output
+    past = runner.invoke(
+        main, ["keys", "create", "--role", "client", "--name", "x", "--expires", "2020-01-01", *url]
+    )
+    assert past.exit_code == 2 and "future" in past.output
+    bad = runner.invoke(
+        main, ["keys", "create", "--role", "client", "--name", "x", "--expires", "soon", *url]
+    )
+    assert bad.exit_code == 2 and "90d" in bad.output

@@ -160,6 +160,7 @@ class ApiKeyRow(Base):
     prefix: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
+    expires_at: Mapped[dt.datetime | None]
 
 
 class ReplayJobRow(Base):
