@@ -23,6 +23,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from api.collection_schema import collection_properties, collection_ui, place_collections
 from eligibility.answers import DONT_KNOW
 from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
 from eligibility.evaluation import Evaluation
@@ -73,13 +74,18 @@ def answer_schema(
     questions = sorted(compiled.questions.values(), key=lambda q: compiled.question_rank[q.id])
     open_now: list[str] = []
     if relevant_to is not None:
-        open_now = [q.question.id for q in relevant_to.next_questions][:limit]
+        open_now = [q.key for q in relevant_to.next_questions][:limit]
         shown = used_ids(relevant_to) | set(open_now)
         questions = [q for q in questions if q.id in shown]
     whys = why_by_question(compiled, texts)
     properties = {q.id: question_schema(q, texts, whys.get(q.id, [])) for q in questions}
+    properties.update(
+        collection_properties(compiled.collections, lambda q: question_schema(q, texts, []), texts)
+    )
     groups = section_groups(ruleset, [q.id for q in questions])
+    place_collections(groups, compiled.collections)
     ui = ui_schema(questions, texts, whys)
+    ui.update({cid: collection_ui(c) for cid, c in compiled.collections.items()})
     ui["ui:order"] = [qid for group in groups for qid in group["questions"]]
     schema: dict[str, Any] = {
         "$schema": DRAFT,

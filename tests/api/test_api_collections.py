@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from jsonschema import Draft202012Validator, FormatChecker
+
 from tests.api.api_helpers import assert_problem
 from tests.api.conftest import FIXTURES, AppFactory
 
@@ -48,3 +50,33 @@ def test_bad_instances_are_one_422_naming_each_problem(make_app: AppFactory) -> 
         "/answers/children/c1",
         "/answers/children/2/id",
     }
+
+
+def test_the_json_schema_draws_collections_as_arrays_of_objects(make_app: AppFactory) -> None:
+    client = make_app(RULES=[FAMILY]).test_client()
+    response = client.get("/v1/rulesets/family-allowance/versions/2024-01-01/questions")
+    assert response.status_code == 200, response.json
+    schema = response.json
+    Draft202012Validator.check_schema(schema)
+    children = schema["properties"]["children"]
+    assert (children["type"], children["minItems"], children["maxItems"]) == ("array", 0, 20)
+    item = children["items"]
+    assert item["required"] == ["id"]
+    assert list(item["properties"]) == ["id", "name", "age", "in_education"]
+    assert item["properties"]["age"]["title"] == "How old is …?"
+    assert children["x-completeness"] == {"kind": "ask_another", "question": "children_complete"}
+    order = schema["x-uiSchema"]["ui:order"]
+    assert order.index("children") == order.index("children_complete") + 1
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    good = {"resident": True, "children": [{"id": "c1", "name": "Anna", "age": 4}]}
+    assert not list(validator.iter_errors(good))
+    too_many = {"children": [{"id": f"c{i}"} for i in range(21)]}
+    assert list(validator.iter_errors(too_many))
+    assert list(validator.iter_errors({"children": [{"name": "no id"}]}))
+
+
+def test_next_questions_address_instances(make_app: AppFactory) -> None:
+    response = _evaluate(make_app, {"resident": True, "children": [{"id": "c1", "name": "Ben"}]})
+    paths = [q["path"] for q in response.json["next_questions"]]
+    assert paths == ["/children/c1/age", "/children/c1/in_education", "/children_complete"]
+    assert response.json["next_questions"][0]["label"] == "How old is Ben?"
