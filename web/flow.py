@@ -109,11 +109,21 @@ def question_context(shown: Question, found: list[Problem], locale: str) -> dict
     """What a question page's template needs besides the question: errors and currency symbol."""
     symbol = SYMBOLS.get(shown.currency or "", shown.currency) if shown.is_amount else None
     return {
-        "errors": [(p.message, _error_link(p, shown)) for p in found],
+        "errors": [(p.message, _error_link(p, shown)) for p in _once(found, shown)],
         "own_error": next((p.message for p in found if p.pointer == shown.pointer), None),
         "symbol": symbol,
         "symbol_first": language(locale) == "en",
     }
+
+
+def _once(found: list[Problem], shown: Question) -> list[Problem]:
+    """Each message once: a check between answers names every answer it reads with the same
+    message, and the link to this page's answer is the one to keep."""
+    ordered = sorted(found, key=lambda p: p.pointer != shown.pointer)
+    kept: dict[str, Problem] = {}
+    for problem in ordered:
+        kept.setdefault(problem.message, problem)
+    return [p for p in found if kept.get(p.message) is p]
 
 
 def _error_link(problem: Problem, shown: Question) -> str | None:
