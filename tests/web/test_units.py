@@ -10,8 +10,10 @@ import pytest
 
 from web.config import Presentation, WebConfig
 from web.display import show_answer, show_goal
+from web.flow import _once as once
 from web.forms import read, typed_for
 from web.numbers import format_amount, format_date, format_number, format_share, parse_number
+from web.pages import Problem
 from web.pointers import apply_patch, from_error_key, lookup, merge_patch, pointer_of, tokens
 from web.questions import Option, Question
 
@@ -196,3 +198,12 @@ def test_why_a_question_is_asked_each_sentence_once() -> None:
         Why("Limits differ by state.", "7 CFR 273.9"),
         Why("Assets count in Utah.", None),
     )
+
+
+def test_a_message_named_under_several_answers_is_shown_once_preferring_this_page() -> None:
+    shown = question("integer")
+    same = "Only 3 employees work for you."
+    here, there, other = Problem("/q", same), Problem("/employees", same), Problem("/x", "Other.")
+    assert once([there, here, other], shown) == [here, other]
+    # Not on this page: the first answer named keeps it (and its link).
+    assert once([there, Problem("/affected", same)], shown) == [there]
