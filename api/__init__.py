@@ -137,6 +137,7 @@ def _blueprints(app: Flask) -> None:
     from api import (
         audit,
         authoring,
+        corrections,
         decisions,
         docs_page,
         evaluations,
@@ -147,7 +148,17 @@ def _blueprints(app: Flask) -> None:
         sessions,
     )
 
-    modules = (health, rulesets, authoring, evaluations, sessions, decisions, audit, replays)
+    modules = (
+        health,
+        rulesets,
+        authoring,
+        evaluations,
+        sessions,
+        decisions,
+        audit,
+        replays,
+        corrections,
+    )
     for module in (*modules, openapi, docs_page):
         app.register_blueprint(module.bp)
 

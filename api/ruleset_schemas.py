@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from api.fields import Inline, Scalar, pick, text_map
 from api.schemas import LOCALE, ConstraintsSchema, RequestSchema, answers_field
+from eligibility.catalogue import RulesetVersions
 from eligibility.compiler import CompiledRuleSet
 from eligibility.model import Table
 from eligibility.values_io import to_plain
@@ -157,6 +158,23 @@ class VersionSummarySchema(Schema):
     content_hash = fields.String(required=True)
     extends = fields.String(allow_none=True, attribute="ruleset.extends")
     title = text_map(required=True, attribute="ruleset.title")
+    supersedes = fields.String(
+        allow_none=True,
+        required=True,
+        attribute="ruleset.supersedes",
+        metadata={"description": "A correction: the published version it corrects (same window)"},
+    )
+    correction_reason = text_map(
+        required=True,
+        attribute="ruleset.correction_reason",
+        metadata={"description": "Why the correction was made; {} for other versions"},
+    )
+    published_at = fields.DateTime(
+        allow_none=True,
+        required=True,
+        attribute="ruleset.published_at",
+        metadata={"description": "A correction governs its window from this moment on"},
+    )
 
 
 def _locales(compiled: CompiledRuleSet) -> list[str]:
@@ -208,6 +226,14 @@ class AuthoredVersionSchema(VersionSchema):
     )
 
 
+def _superseded_by(found: RulesetVersions) -> dict[str, str]:
+    return {
+        c.ruleset.supersedes: c.ruleset.version
+        for c in found.versions
+        if c.ruleset.supersedes is not None and c.ruleset.status == "published"
+    }
+
+
 class RulesetSchema(Schema):
     """A rule set and its versions, oldest first (texts from the newest version)."""
 
@@ -217,6 +243,13 @@ class RulesetSchema(Schema):
     default_locale = fields.String(required=True, attribute="latest.ruleset.default_locale")
     dated_by = dated_by_field("latest.ruleset.dated_by")
     versions = fields.List(fields.Nested(VersionSummarySchema), required=True)
+    superseded_by = pick(
+        _superseded_by,
+        "object",
+        True,
+        additionalProperties={"type": "string"},
+        description="Each corrected version and the published correction that supersedes it",
+    )
 
 
 class RulesetListSchema(Schema):

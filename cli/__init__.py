@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from cli import admin, audit, diffing, explaining, publishing, replay, serve
+from cli import admin, audit, corrections, diffing, explaining, publishing, replay, serve
 from cli.rules import rules
 
 
@@ -21,6 +21,7 @@ rules.add_command(explaining.explain)
 rules.add_command(diffing.diff)
 rules.add_command(publishing.publish)
 rules.add_command(publishing.retire)
+rules.add_command(corrections.correction_impact)
 main.add_command(rules)
 main.add_command(admin.db)
 main.add_command(admin.keys)

@@ -92,6 +92,8 @@ def _assemble(
         entity=top.get("entity"),
         scenarios=tuple(_scenario(s) for s in scenarios),
         dated_by=_dated_by(top.get("dated_by")),
+        supersedes=top.get("supersedes"),
+        correction_reason=top.get("correction_reason", {}),
         source=file,
         document={k: v for k, v in top.items()},
         positions=positions,

@@ -23,6 +23,8 @@ VERSION_FIELDS = (
     "default_locale",
     "title",
     "description",
+    "supersedes",  # a correction names the version it corrects, and why
+    "correction_reason",
 )
 PARTS = ("sections", "questions", "parameters", "derived", "rules", "goals")
 

@@ -17,7 +17,16 @@ from eligibility.yaml_source import Positions, load_yaml
 # A collection is an entry too: a child version replaces the parts of a collection it names.
 ENTRY_PARTS = ("sections", "questions", "parameters", "derived", "rules", "goals", "collections")
 # Parts that belong to one version only and are never inherited.
-OWN_PARTS = ("scenarios", "status", "extends", "version", "effective_from", "effective_to")
+OWN_PARTS = (
+    "scenarios",
+    "status",
+    "extends",
+    "version",
+    "effective_from",
+    "effective_to",
+    "supersedes",  # a correction is of one version: never inherited
+    "correction_reason",
+)
 MAX_FILE_BYTES = 2_000_000
 MAX_EXTENDS_DEPTH = 50
 

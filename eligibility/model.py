@@ -251,6 +251,11 @@ class RuleSet:
     # Selection metadata, outside the content hash like status: it decides which version
     # governs a claim, never what a version computes.
     dated_by: DatedBy | None = None
+    # A correction: the published version it supersedes for the same window, and why.
+    supersedes: str | None = None
+    correction_reason: Text = field(default_factory=dict)
+    # Lifecycle, from storage (None for rule files): a correction is in force from then on.
+    published_at: dt.datetime | None = field(default=None, compare=False)
     source: str | None = None
     document: Mapping[str, object] = field(default_factory=dict, compare=False, repr=False)
     positions: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)

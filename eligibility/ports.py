@@ -53,8 +53,14 @@ class VersionRepository(Protocol):
         """Versions, by rule set then effective date."""
         ...
 
-    def covering(self, ruleset_id: str, day: dt.date) -> StoredVersion | None:
-        """The published version whose effective window contains `day` (the latest start wins)."""
+    def covering(
+        self, ruleset_id: str, day: dt.date, known_at: dt.datetime | None = None
+    ) -> StoredVersion | None:
+        """The published version governing `day` as known at `known_at` (default now).
+
+        See `catalogue.windows.covering`: corrections published by then replace the
+        versions they supersede; the latest start wins.
+        """
         ...
 
 

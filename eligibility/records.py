@@ -44,6 +44,12 @@ class StoredVersion:
     # The version this one extends, as its document said (the content has it merged in).
     extends: str | None = None
 
+    @property
+    def supersedes(self) -> str | None:
+        """The version this one corrects, as its (hashed) content says, or None."""
+        found = self.content.get("supersedes")
+        return str(found) if found is not None else None
+
     def integrity_problem(self) -> str | None:
         """Why the stored content no longer fits its content hash or columns, or None.
 

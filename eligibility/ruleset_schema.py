@@ -378,6 +378,8 @@ class VersionSchema(StrictSchema):
     collections = _mapping()
     scenarios = _list(fields.Raw())
     dated_by = fields.Raw(allow_none=True)
+    supersedes = VersionId(allow_none=True)
+    correction_reason = LocalizedText()
 
     @validates("dated_by")
     def _dated_by(self, value: Any, **kwargs: Any) -> None:
@@ -395,6 +397,16 @@ class VersionSchema(StrictSchema):
         start, end = data.get("effective_from"), data.get("effective_to")
         if start and end and end < start:
             raise ValidationError("must not be before effective_from", "effective_to")
+
+    @validates_schema
+    def _correction(self, data: dict[str, Any], **kwargs: Any) -> None:
+        supersedes, reason = data.get("supersedes"), data.get("correction_reason")
+        if supersedes is not None and not reason:
+            raise ValidationError("a correction states its reason", "correction_reason")
+        if reason and supersedes is None:
+            raise ValidationError("name the version this one corrects", "supersedes")
+        if supersedes is not None and supersedes == data.get("version"):
+            raise ValidationError("a version cannot supersede itself", "supersedes")
 
 
 ENTRY_SCHEMAS: dict[str, type[Schema]] = {

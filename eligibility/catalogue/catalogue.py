@@ -118,12 +118,15 @@ class Catalogue:
         as_of: dt.date | None = None,
         drafts: bool = False,
         answers: Mapping[str, Any] | None = None,
+        known_at: dt.datetime | None = None,
     ) -> Selection:
         """The version named, else the published one covering the claim's date.
 
         The claim's date is the answer the rule set dates claims by (`dated_by`) once it
         is given, else `as_of` (default today); an `as_of` outside the claim's own period
         is ClaimDateConflict. A named version without a date is assessed as of its first day.
+        `known_at` (default now) is the moment the answer is given for: corrections published
+        by then replace the versions they supersede (`windows.covering`).
         """
         if version is not None:
             compiled = self.version(ruleset_id, version, drafts)
@@ -132,10 +135,10 @@ class Catalogue:
         claim = claim_date(dating, answers) if dating is not None and answers else None
         if dating is None or claim is None:
             day = as_of or self.today()
-            return Selection(self.covering(ruleset_id, day), day)
+            return Selection(self.covering(ruleset_id, day, known_at=known_at), day)
         if as_of is not None and not in_period(dating, claim, as_of):
             raise ClaimDateConflict(dating.question, claim, as_of, dating.period)
-        compiled = self.covering(ruleset_id, claim, ("answers", dating.question))
+        compiled = self.covering(ruleset_id, claim, ("answers", dating.question), known_at)
         return Selection(compiled, as_of or claim, dating)
 
     def dating(self, ruleset_id: str, drafts: bool = False) -> DatedBy | None:
@@ -149,22 +152,32 @@ class Catalogue:
         return found
 
     def covering(
-        self, ruleset_id: str, day: dt.date, where: tuple[str, ...] = ("as_of",)
+        self,
+        ruleset_id: str,
+        day: dt.date,
+        where: tuple[str, ...] = ("as_of",),
+        known_at: dt.datetime | None = None,
     ) -> CompiledRuleSet:
-        """The published version covering `day`; NoVersionApplies (or RuleSetNotFound).
+        """The published version governing `day`; NoVersionApplies (or RuleSetNotFound).
 
-        `where` names the part of the request that gave the day (for the error).
+        `where` names the part of the request that gave the day (for the error); a past
+        `known_at` is never remembered.
         """
-        found = self._recall((ruleset_id, day))
+        found = self._recall((ruleset_id, day)) if known_at is None else None
         if found is None:
-            found = self.source.covering(ruleset_id, day)
+            found = (
+                self.source.covering(ruleset_id, day)
+                if known_at is None  # as known now: every source answers that
+                else self.source.covering(ruleset_id, day, known_at)
+            )
             if found is None:
                 self.ruleset(ruleset_id)
                 raise NoVersionApplies(
                     f"no published version of '{ruleset_id}' applies on {day.isoformat()}",
                     *where,
                 )
-            self._remember((ruleset_id, day), found)
+            if known_at is None:
+                self._remember((ruleset_id, day), found)
         return found
 
     def forget(self) -> None:

@@ -51,8 +51,9 @@ class CompileCache:
             if compiled.content_hash != stored.content_hash:
                 raise RuleSetError([_tampered(stored, compiled.content_hash)])
             found = self._put(stored.content_hash, compiled)
-        same = (found.ruleset.status, found.ruleset.version, found.ruleset.extends)
-        if same == (stored.status, stored.version, stored.extends):
+        ruleset = found.ruleset
+        same = (ruleset.status, ruleset.version, ruleset.extends, ruleset.published_at)
+        if same == (stored.status, stored.version, stored.extends, stored.published_at):
             return found
         ruleset = dataclasses.replace(
             found.ruleset,
@@ -60,6 +61,7 @@ class CompileCache:
             version=stored.version,
             id=stored.ruleset_id,
             extends=stored.extends,  # kept beside the content, which has the parent merged in
+            published_at=stored.published_at,
         )
         return dataclasses.replace(found, ruleset=ruleset)
 

@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from eligibility.catalogue.compile_cache import CompileCache, compile_cache
+from eligibility.catalogue.corrections import correction_problems
 from eligibility.catalogue.windows import covering, refuse_overlap
 from eligibility.compiler import CompiledRuleSet
+from eligibility.errors import RuleSetError
 from eligibility.model import RuleSet
 from eligibility.ports import Storage
 
@@ -28,8 +30,10 @@ class VersionSource(Protocol):
         """One version (any status), or None."""
         ...
 
-    def covering(self, ruleset_id: str, day: dt.date) -> CompiledRuleSet | None:
-        """The published version whose window contains `day`, or None."""
+    def covering(
+        self, ruleset_id: str, day: dt.date, known_at: dt.datetime | None = None
+    ) -> CompiledRuleSet | None:
+        """The published version governing `day` as known at `known_at` (default now), or None."""
         ...
 
 
@@ -41,6 +45,17 @@ class FileSource:
         self._versions: dict[str, dict[str, CompiledRuleSet]] = {}
         for ruleset in rulesets:
             self.add(ruleset)
+        self._check_corrections()
+
+    def _check_corrections(self) -> None:
+        """Each correction names a version loaded beside it and keeps its window."""
+        problems = []
+        for versions in self._versions.values():
+            rulesets = [c.ruleset for c in versions.values()]
+            for ruleset in rulesets:
+                problems.extend(correction_problems(ruleset, rulesets))
+        if problems:
+            raise RuleSetError(problems)
 
     def add(self, ruleset: RuleSet) -> CompiledRuleSet:
         """Add (or replace) a version, compiled; a published one may not overlap another."""
@@ -64,10 +79,12 @@ class FileSource:
         """One version, or None."""
         return self._versions.get(ruleset_id, {}).get(version)
 
-    def covering(self, ruleset_id: str, day: dt.date) -> CompiledRuleSet | None:
-        """The published version covering `day`."""
+    def covering(
+        self, ruleset_id: str, day: dt.date, known_at: dt.datetime | None = None
+    ) -> CompiledRuleSet | None:
+        """The published version governing `day` (a correction in a file is always in force)."""
         versions = self._versions.get(ruleset_id, {})
-        found = covering([c.ruleset for c in versions.values()], day)
+        found = covering([c.ruleset for c in versions.values()], day, known_at)
         return versions[found.version] if found is not None else None
 
 
@@ -91,7 +108,9 @@ class StoredSource:
         stored = self.store.versions.get(ruleset_id, version)
         return self.cache.stored(stored) if stored is not None else None
 
-    def covering(self, ruleset_id: str, day: dt.date) -> CompiledRuleSet | None:
-        """The published version covering `day`."""
-        stored = self.store.versions.covering(ruleset_id, day)
+    def covering(
+        self, ruleset_id: str, day: dt.date, known_at: dt.datetime | None = None
+    ) -> CompiledRuleSet | None:
+        """The published version governing `day` as known at `known_at` (default now)."""
+        stored = self.store.versions.covering(ruleset_id, day, known_at)
         return self.cache.stored(stored) if stored is not None else None

@@ -13,6 +13,7 @@ cannot be reached raises `StorageUnavailable` and nothing is half-written.
     audit        verify_audit_chain · write_checkpoint · latest_checkpoint · audit_head ·
                  keep_checkpointing
     replaying    replay_decision · start_replay_job · run_replay_job · export_replay_results
+    corrections  correction_impact (the what-if of a correction over recorded decisions)
     interviews   create_session · get_session · evaluate_session · answer · forget_answer ·
                  submit_session · expire_sessions
     keys         create_key · authenticate · list_keys · revoke_key
@@ -27,6 +28,11 @@ from eligibility.services.audit import (
     latest_checkpoint,
     verify_audit_chain,
     write_checkpoint,
+)
+from eligibility.services.corrections import (
+    CorrectedDecision,
+    CorrectionImpact,
+    correction_impact,
 )
 from eligibility.services.evaluations import EvaluationRequest, Evaluator, stored_evaluator
 from eligibility.services.interviews import (
@@ -76,6 +82,9 @@ from eligibility.services.versions import (
 )
 
 __all__ = [
+    "CorrectedDecision",
+    "CorrectionImpact",
+    "correction_impact",
     "AuditHead",
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_SESSION_IDLE_SECONDS",

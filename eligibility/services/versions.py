@@ -10,6 +10,11 @@ from typing import Any
 
 from eligibility.canonical import ruleset_hash, to_document
 from eligibility.catalogue import compile_cache, refuse_overlap, stored_ruleset
+from eligibility.catalogue.corrections import (
+    corrections_last,
+    refuse_bad_correction,
+    refuse_taken_target,
+)
 from eligibility.compiler import CompiledRuleSet, compile_ruleset
 from eligibility.coverage import coverage
 from eligibility.errors import (
@@ -100,7 +105,8 @@ def sync_rule_files(
         rulesets, problems = load_each(list(paths))
     else:
         rulesets, problems = load_paths(list(paths)), []
-    plan = [(r, store.versions.get(r.id, r.version)) for r in _checked(rulesets, problems)]
+    usable = corrections_last(_checked(rulesets, problems))
+    plan = [(r, store.versions.get(r.id, r.version)) for r in usable]
     refusals = {
         (r.id, r.version): refusal
         for r, stored in plan
@@ -139,10 +145,13 @@ def _checked(rulesets: list[RuleSet], problems: list[Problem]) -> list[RuleSet]:
                 same = [r for r in rulesets if r.id == ruleset.id]
                 refuse_overlap(ruleset, same, ruleset.source)
                 _refuse_draft_parent(ruleset, same)
+                refuse_bad_correction(ruleset, same)
             usable.append(ruleset)
         except RuleSetError as error:
             problems.extend(error.problems)
     return usable
+
+
 
 
 def _refuse_draft_parent(ruleset: RuleSet, same: list[RuleSet]) -> None:
@@ -190,7 +199,10 @@ def _problems_of(ruleset: RuleSet, error: RuleSetError | ImmutableVersion) -> li
 def _add_file_version(store: Storage, ruleset: RuleSet, by: str) -> bool:
     """Store a file's new version; False if another process stored the same one meanwhile."""
     if ruleset.status == "published":
-        refuse_overlap(ruleset, store.versions.list(ruleset.id), ruleset.source)
+        stored_versions = store.versions.list(ruleset.id)
+        refuse_bad_correction(ruleset, stored_versions)
+        refuse_taken_target(ruleset.supersedes, ruleset.version, stored_versions)
+        refuse_overlap(ruleset, stored_versions, ruleset.source)
     try:
         store.versions.add(_new_record(ruleset, ruleset.status, by, store.now()))
     except Conflict:
@@ -242,6 +254,7 @@ def create_draft(store: Storage, data: Mapping[str, Any] | str, author: str) -> 
 
     ruleset = load_document(_document(data), parents)
     compile_ruleset(ruleset)  # every expression checked now (drafts are not cached)
+    refuse_bad_correction(ruleset, store.versions.list(ruleset.id))
     existing = store.versions.get(ruleset.id, ruleset.version)
     if existing is not None and existing.status != "draft":
         raise ImmutableVersion(
@@ -302,7 +315,9 @@ def publish(
         raise ScenariosFailed(ruleset_id, version, failures)
     if require_coverage:
         _refuse_uncovered(replace(compiled, ruleset=ruleset))
-    refuse_overlap(stored, store.versions.list(ruleset_id), f"{ruleset_id}/{version}")
+    others = store.versions.list(ruleset_id)
+    refuse_taken_target(stored.supersedes, version, others)
+    refuse_overlap(stored, others, f"{ruleset_id}/{version}")
     now = store.now()
     published = replace(stored, status="published", published_at=now, published_by=publisher)
     try:
@@ -321,6 +336,7 @@ def _refuse_uncovered(compiled: CompiledRuleSet) -> None:
     if missed:
         ruleset = compiled.ruleset
         raise CoverageIncomplete(ruleset.id, ruleset.version, list(missed))
+
 
 
 def _person(store: Storage, client: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from eligibility.catalogue.windows import covering
 from eligibility.decisions import GENESIS, ChainHead, Decision, DecisionDraft
 from eligibility.errors import Conflict, NotFound, PreconditionFailed
 from eligibility.model import Status
@@ -71,15 +72,10 @@ class MemoryVersions:
         found = [v for v in self.items.values() if ruleset_id in (None, v.ruleset_id)]
         return sorted(found, key=lambda v: (v.ruleset_id, v.effective_from, v.version))
 
-    def covering(self, ruleset_id: str, day: dt.date) -> StoredVersion | None:
-        found = [
-            v
-            for v in self.list(ruleset_id)
-            if v.status == "published"
-            and v.effective_from <= day
-            and (v.effective_to is None or day <= v.effective_to)
-        ]
-        return found[-1] if found else None
+    def covering(
+        self, ruleset_id: str, day: dt.date, known_at: dt.datetime | None = None
+    ) -> StoredVersion | None:
+        return covering(self.list(ruleset_id), day, known_at)
 
 
 class MemoryDecisions:

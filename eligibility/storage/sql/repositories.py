@@ -11,6 +11,7 @@ from sqlalchemy import delete, exc, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from eligibility.catalogue.windows import covering
 from eligibility.errors import Conflict, StoredVersionAltered
 from eligibility.model import Status
 from eligibility.records import (
@@ -104,21 +105,19 @@ class SqlVersions:
         with self.db.read() as session:
             return [_version(row) for row in session.scalars(query)]
 
-    def covering(self, ruleset_id: str, day: dt.date) -> StoredVersion | None:
-        query = (
-            select(RuleVersionRow)
-            .where(
-                RuleVersionRow.ruleset_id == ruleset_id,
-                RuleVersionRow.status == "published",
-                RuleVersionRow.effective_from <= day,
-                or_(RuleVersionRow.effective_to.is_(None), RuleVersionRow.effective_to >= day),
-            )
-            .order_by(RuleVersionRow.effective_from.desc())
-            .limit(1)
+    def covering(
+        self, ruleset_id: str, day: dt.date, known_at: dt.datetime | None = None
+    ) -> StoredVersion | None:
+        query = select(RuleVersionRow).where(
+            RuleVersionRow.ruleset_id == ruleset_id,
+            RuleVersionRow.status == "published",
+            RuleVersionRow.effective_from <= day,
+            or_(RuleVersionRow.effective_to.is_(None), RuleVersionRow.effective_to >= day),
         )
         with self.db.read() as session:
-            row = session.scalars(query).first()
-            return _version(row) if row is not None else None
+            # A few rows at most: the version covering the day and its corrections.
+            found = [_version(row) for row in session.scalars(query)]
+        return covering(found, day, known_at)
 
 
 class SqlSessions:

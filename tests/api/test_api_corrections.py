@@ -1,0 +1,140 @@
+"""Correcting a published version over HTTP (SQLite and PostgreSQL): publish, use, what-if."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from eligibility.catalogue import Catalogue, StoredSource
+from tests.api.api_helpers import FakeClock, assert_problem
+
+RULESET = "/v1/rulesets/fishing-licence"
+VERSIONS = f"{RULESET}/versions"
+YAML = "application/yaml"
+CORRECTION = """\
+ruleset: fishing-licence
+version: "2024-01-01-c1"
+extends: "2024-01-01"
+supersedes: "2024-01-01"
+correction_reason: {en: "The income limit is 1000 (§ 12 (2) as promulgated); the fee is 50."}
+effective_from: 2024-01-01
+effective_to: 2024-12-31
+parameters:
+  income_limit: {value: 1000.00}
+  fee: {table: {1: 50, 2: 35, 3: 30}}
+scenarios:
+  - name: an income of 1100 is above the corrected limit
+    answers: {age: 30, income: "1100.00", resident: true}
+    expect: {eligible: false, reduction: "0"}
+  - name: a senior gets half the corrected fee
+    answers: {age: 70, resident: true}
+    expect: {eligible: true, reduction: "25"}
+"""
+CLAIMS = {
+    "too_much": {"age": 30, "income": "1100.00", "resident": True},  # 20 → 0
+    "too_little": {"age": 70, "resident": True},  # 20 → 25
+    "same": {"age": 30, "income": "1300.00", "resident": True},  # 0 → 0
+}
+
+
+def decide(api: FlaskClient, keys: Any, answers: dict[str, Any]) -> dict[str, Any]:
+    body = {"ruleset": "fishing-licence", "as_of": "2024-06-01", "answers": answers}
+    response = api.post("/v1/decisions", json=body, headers=keys["client"])
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return dict(response.get_json())
+
+
+def send(api: FlaskClient, keys: Any, text: str = CORRECTION) -> Any:
+    return api.post(VERSIONS, data=text, content_type=YAML, headers=keys["author"])
+
+
+def publish(api: FlaskClient, keys: Any, version: str = "2024-01-01-c1") -> Any:
+    read = api.get(f"{VERSIONS}/{version}", headers=keys["publisher"])
+    headers = {**keys["publisher"], "If-Match": read.headers["ETag"]}
+    return api.post(f"{VERSIONS}/{version}/publish", headers=headers)
+
+
+def evaluated_version(api: FlaskClient) -> str:
+    body = {"ruleset": "fishing-licence", "as_of": "2024-06-01", "answers": {"age": 30}}
+    return str(api.post("/v1/evaluations", json=body).get_json()["ruleset"]["version"])
+
+
+def impact(api: FlaskClient, keys: Any, role: str = "auditor") -> Any:
+    return api.get(f"{VERSIONS}/2024-01-01-c1/correction-impact", headers=keys[role])
+
+
+def test_a_correction_governs_its_window_from_its_publication_on(
+    api: FlaskClient, keys: Any, stored_app: Flask, clock: FakeClock
+) -> None:
+    recorded = {name: decide(api, keys, answers) for name, answers in CLAIMS.items()}
+    assert send(api, keys).status_code == 201
+    assert evaluated_version(api) == "2024-01-01"  # a draft changes nothing yet
+    assert_problem(api.post(f"{VERSIONS}/2024-01-01-c1/publish", headers=keys["publisher"]), 428)
+    clock.advance(60)
+    published = publish(api, keys)
+    assert published.status_code == 200, published.get_data(as_text=True)
+    assert evaluated_version(api) == "2024-01-01-c1"
+    ruleset = api.get(RULESET).get_json()
+    assert ruleset["superseded_by"] == {"2024-01-01": "2024-01-01-c1"}
+    correction = next(v for v in ruleset["versions"] if v["version"] == "2024-01-01-c1")
+    assert correction["supersedes"] == "2024-01-01"
+    assert correction["correction_reason"]["en"].startswith("The income limit is 1000")
+    assert correction["published_at"] is not None
+    for decision in recorded.values():  # decisions keep their version and replay identically
+        url = f"/v1/decisions/{decision['id']}/replay"
+        replayed = api.post(url, json={}, headers=keys["auditor"]).get_json()
+        assert replayed["identical"] is True
+        assert replayed["replayed_version"] == "2024-01-01"
+    # Bitemporal: as known just before the publication, the original governed the window.
+    store = stored_app.extensions["eligibility"].storage
+    before = clock.now - dt.timedelta(seconds=30)
+    catalogue = Catalogue(StoredSource(store))
+    day = dt.date(2024, 6, 1)
+    assert catalogue.resolve(
+        "fishing-licence", as_of=day, known_at=before
+    ).compiled.ruleset.version == ("2024-01-01")
+
+
+def test_the_what_if_lists_who_was_paid_too_much_or_too_little(api: FlaskClient, keys: Any) -> None:
+    recorded = {name: decide(api, keys, answers)["id"] for name, answers in CLAIMS.items()}
+    send(api, keys)
+    before = impact(api, keys).get_json()  # a draft can be tried before it is published
+    assert before["status"] == "draft"
+    publish(api, keys)
+    body = impact(api, keys).get_json()
+    assert body["supersedes"] == ["2024-01-01"] and body["status"] == "published"
+    assert (body["total"], body["unchanged"], body["changed"]) == (3, 1, 2)
+    rows = {row["decision_id"]: row for row in body["decisions"]}
+    assert set(rows) == {recorded["too_much"], recorded["too_little"]}
+    too_much, too_little = rows[recorded["too_much"]], rows[recorded["too_little"]]
+    assert too_much["direction"] == "paid_too_much" and too_much["difference"] == "-20"
+    assert too_much["amounts"]["reduction"] == {"recorded": "20", "corrected": "0"}
+    assert too_little["direction"] == "paid_too_little" and too_little["difference"] == "5"
+    assert body["totals"]["paid_too_much"] == {"decisions": 1, "amount": "20"}
+    assert body["totals"]["paid_too_little"] == {"decisions": 1, "amount": "5"}
+    assert before["decisions"] == body["decisions"]
+    assert_problem(impact(api, keys, "author"), 403)
+    not_a_correction = api.get(f"{VERSIONS}/2024-01-01/correction-impact", headers=keys["auditor"])
+    assert_problem(not_a_correction, 409)
+
+
+def test_a_correction_keeps_the_window_and_there_is_one_per_version(
+    api: FlaskClient, keys: Any
+) -> None:
+    moved = CORRECTION.replace("effective_to: 2024-12-31", "effective_to: 2024-11-30")
+    problem = assert_problem(send(api, keys, moved), 422)
+    assert any("window of the version it supersedes" in p["message"] for p in problem["problems"])
+    nowhere = CORRECTION.replace('supersedes: "2024-01-01"', 'supersedes: "2024-01-02"')
+    problem = assert_problem(send(api, keys, nowhere), 422)
+    assert problem["problems"][0]["suggestion"] == "2024-01-01"
+    unexplained = CORRECTION.replace("correction_reason:", "# correction_reason:")
+    assert_problem(send(api, keys, unexplained), 422)
+    send(api, keys)
+    publish(api, keys)
+    second = CORRECTION.replace('"2024-01-01-c1"', '"2024-01-01-c2"')
+    assert send(api, keys, second).status_code == 201
+    refused = assert_problem(publish(api, keys, "2024-01-01-c2"), 409)
+    assert "already corrected by 2024-01-01-c1" in refused["detail"]
