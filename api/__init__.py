@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.exceptions import NotFound
 
-from api import errors
+from api import errors, logs, metrics
 from api.config import Config
 from api.errors import InvalidRequest
 from api.jsonio import ExactJSONProvider
@@ -28,13 +28,14 @@ from eligibility.ports import Storage
 from eligibility.services import Evaluator
 
 log = logging.getLogger("api")
-EXPOSED_HEADERS = ["ETag", "Location", "Content-Language", "Retry-After"]
+EXPOSED_HEADERS = ["ETag", "Location", "Content-Language", "Retry-After", "X-Request-Id"]
 ALLOWED_HEADERS = [
     "Authorization",
     "Content-Type",
     "If-Match",
     "Idempotency-Key",
     "Accept-Language",
+    "X-Request-Id",
 ]
 
 
@@ -56,9 +57,11 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
         TESTING=settings.testing,
     )
     errors.init_app(app)
+    logs.init_app(app)  # first: every later hook's lines carry the request id
+    metrics.init_app(app)
     storage = _storage(settings)
     catalogue = Catalogue(StoredSource(storage), settings.version_cache_seconds)
-    evaluator = Evaluator(catalogue, settings.engine)
+    evaluator = Evaluator(catalogue, settings.engine, on_evaluated=metrics.evaluated)
     rule_files = RuleFiles(tuple(Path(p) for p in settings.rules), settings.rules_watch_seconds)
     app.extensions[EXTENSION] = AppState(
         settings,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from api import metrics
 from api.audit_schemas import AuditHeadSchema, CheckpointSchema, VerificationSchema
 from api.auth import require
 from api.openapi import Reply, operation
@@ -27,7 +28,9 @@ def verify() -> ChainVerification:
     hash was recomputed; `broken.checkpoint` names the checkpoint that failed.
     """
     app = state()
-    return services.verify_audit_chain(app.storage, app.checkpoints)
+    result = services.verify_audit_chain(app.storage, app.checkpoints)
+    metrics.verified(result.ok)
+    return result
 
 
 def _checkpoint(checkpoint: Checkpoint) -> dict[str, object]:

@@ -16,6 +16,7 @@ from flask import Flask, Response, current_app, g, json, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from api import metrics
 from eligibility.errors import (
     AnswerError,
     ClaimDateConflict,
@@ -210,6 +211,7 @@ def status_of(error: EligibilityError) -> int:
 def _core(error: EligibilityError) -> Response:
     status = status_of(error)
     if isinstance(error, StorageUnavailable):
+        metrics.database_error()
         log.warning("storage unavailable: %s", error)
         detail = "the database cannot be reached; try again shortly"
         return problem(503, error.code, error.title, detail, {"Retry-After": "5"})

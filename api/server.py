@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,14 @@ def checkpoint_hooks(settings: Config) -> dict[str, Any]:
     return {"when_ready": start, "on_exit": stop}
 
 
+def _worker_exited(server: Any, worker: Any) -> None:
+    """A worker's live metric files go with it (prometheus_client's multiprocess mode)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
 WORKER_CLASSES = {"gthread": "api.workers.TimedThreadWorker", "sync": "sync"}
 
 
@@ -141,8 +150,11 @@ def serve(
             # Above the API's own limits (api.limits), so the API answers them as problem+json.
             "limit_request_line": SERVER_REQUEST_LINE,
             "limit_request_field_size": SERVER_HEADER_FIELD,
-            "accesslog": "-",
+            # One JSON line per request comes from the app (api.logs), with its request id.
+            "accesslog": None,
             "errorlog": "-",
+            "logger_class": "api.logs.JsonLogger",
+            "child_exit": _worker_exited,
             "preload_app": False,
             # One control socket per user and machine would be shared by every server started.
             "control_socket_disable": True,

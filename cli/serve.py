@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
 import click
 
 
@@ -34,6 +41,27 @@ def serve(
     GUNICORN_CMD_ARGS (gunicorn's own options, e.g. "--threads 16 --keep-alive 5") is
     read too and wins over these options.
     """
-    from api.server import serve as run_server  # lazy: the core never imports flask
+    with metrics_directory():  # before prometheus_client is imported, so workers share it
+        from api.server import serve as run_server  # lazy: the core never imports flask
 
-    run_server(host, port, workers, worker_class, threads, read_timeout)
+        run_server(host, port, workers, worker_class, threads, read_timeout)
+
+
+@contextlib.contextmanager
+def metrics_directory() -> Iterator[None]:
+    """PROMETHEUS_MULTIPROC_DIR for the workers' metrics: the operator's (emptied) or a new one.
+
+    Every worker writes its samples there and /metrics adds them up; files left by an
+    earlier run would be counted again, so they are removed first.
+    """
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    folder = Path(given) if given else Path(tempfile.mkdtemp(prefix="eligibility-metrics-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    try:
+        yield
+    finally:
+        if not given:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -133,6 +133,10 @@ class SessionRepository(Protocol):
         """Delete sessions not touched since `before`; how many."""
         ...
 
+    def count_open(self) -> int:
+        """How many sessions have no decision yet (for metrics)."""
+        ...
+
 
 class ApiKeyRepository(Protocol):
     """API keys, found by the hash of their secret."""

@@ -8,7 +8,7 @@ drafts) and the engine setting (durable or pure) apply the same everywhere.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,8 @@ class Evaluator:
 
     catalogue: Catalogue
     engine: EngineName = "durable"
+    # Told of every evaluation's version (the API counts them for its metrics).
+    on_evaluated: Callable[[CompiledRuleSet], None] | None = None
 
     def evaluate(self, request: EvaluationRequest, drafts: bool = False) -> Evaluation:
         """The request evaluated under the version that governs it."""
@@ -72,6 +74,8 @@ class Evaluator:
         with_trace: bool = False,
     ) -> Evaluation:
         """Answers evaluated under a version the caller already holds (a session's, a replay's)."""
+        if self.on_evaluated is not None:
+            self.on_evaluated(compiled)
         return evaluate(
             compiled,
             answers,

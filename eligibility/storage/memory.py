@@ -189,6 +189,9 @@ class MemorySessions:
             del self.items[key]
         return len(idle)
 
+    def count_open(self) -> int:
+        return sum(1 for s in list(self.items.values()) if s.decision_id is None)
+
 
 class MemoryKeys:
     """API keys in a dict by id."""

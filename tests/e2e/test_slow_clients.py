@@ -7,6 +7,7 @@ the read timeout. Bodies past the limit are 413 also when sent chunked.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -143,3 +144,23 @@ def test_a_chunked_body_over_the_limit_is_413(server: tuple[str, int]) -> None:
     status_line, _, rest = answer.partition(b"\r\n")
     assert b" 413 " in status_line, answer[:300]
     assert b"application/problem+json" in rest
+
+
+def test_metrics_add_up_every_worker_and_logs_are_json_lines(server: tuple[str, int]) -> None:
+    log, port = server
+    for n in range(12):  # spread over both workers
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/v1/rulesets", headers={"X-Request-Id": f"e2e-{n}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.headers["X-Request-Id"] == f"e2e-{n}"
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    wanted = 'eligibility_http_requests_total{method="GET",route="/v1/rulesets",status="200"}'
+    (line,) = [line for line in text.splitlines() if line.startswith(wanted)]
+    assert float(line.split()[-1]) >= 12
+    assert "eligibility_chain_length 0.0" in text
+    lines = [json.loads(line) for line in Path(log).read_text().splitlines() if line.strip()]
+    ids = {line.get("request_id") for line in lines if line["logger"] == "api.access"}
+    assert {f"e2e-{n}" for n in range(12)} <= ids
+    assert any(line["logger"] == "gunicorn.error" for line in lines)

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, exc, or_, select, update
+from sqlalchemy import delete, exc, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -148,6 +148,11 @@ class SqlSessions:
         with self.db.write() as db_session:
             done = db_session.execute(delete(SessionRow).where(SessionRow.updated_at < before))
             return int(done.rowcount)  # type: ignore[attr-defined]
+
+    def count_open(self) -> int:
+        query = select(func.count()).select_from(SessionRow).where(SessionRow.decision_id.is_(None))
+        with self.db.read() as db_session:
+            return int(db_session.scalar(query) or 0)
 
 
 class SqlKeys:

@@ -1,0 +1,109 @@
+"""Structured logs: one JSON object a line, with the request id; never answers or keys.
+
+Each request gets an id: the caller's `X-Request-Id` when it is a short token, else a
+new one; it is sent back in `X-Request-Id` and written with every line logged while the
+request runs. One line per request (logger `api.access`) gives method, route template,
+path, status and duration: no query string, no body, no header values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from typing import Any
+
+from flask import Flask, Response, g, has_request_context, request
+from gunicorn.glogging import Logger
+
+ACCESS = logging.getLogger("api.access")
+REQUEST_ID = "X-Request-Id"
+_TOKEN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+class JsonFormatter(logging.Formatter):
+    """A record as one line of JSON: time, level, logger, message, request id, fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as JSON (an exception's traceback under `exception`)."""
+        line: dict[str, Any] = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        request_id = getattr(record, "request_id", None) or _current_request_id()
+        if request_id:
+            line["request_id"] = request_id
+        line.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def _current_request_id() -> str | None:
+    return g.get("request_id") if has_request_context() else None
+
+
+class JsonLogger(Logger):  # type: ignore[misc]  # gunicorn ships no type hints
+    """gunicorn's logger with JSON lines, and the app's loggers written the same way."""
+
+    def setup(self, cfg: Any) -> None:
+        """Set gunicorn's handlers up, then give them (and the root logger) JSON."""
+        super().setup(cfg)
+        for handler in self.error_log.handlers + self.access_log.handlers:
+            handler.setFormatter(JsonFormatter())
+        configure()
+
+
+def configure(level: int = logging.INFO) -> None:
+    """Write every logger's records as JSON lines to stderr (once per process)."""
+    root = logging.getLogger()
+    if not any(getattr(h, "_eligibility", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        handler._eligibility = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(level)
+
+
+def _start() -> None:
+    given = request.headers.get(REQUEST_ID, "")
+    g.request_id = given if _TOKEN.match(given) else uuid.uuid4().hex
+    g.log_started = time.perf_counter()
+
+
+def _finish(response: Response) -> Response:
+    request_id = g.get("request_id")
+    if request_id is None:
+        return response
+    response.headers[REQUEST_ID] = request_id
+    started = g.get("log_started", time.perf_counter())
+    route = request.url_rule.rule if request.url_rule is not None else None
+    fields = {
+        "method": request.method,
+        "route": route,
+        "path": request.path if route is not None else None,  # unmatched paths are noise
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+    }
+    ACCESS.info(
+        "%s %s %s",
+        request.method,
+        route or "(unmatched)",
+        response.status_code,
+        extra={"fields": fields, "request_id": request_id},
+    )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Give every request an id and log one line for it."""
+    app.before_request(_start)
+    app.after_request(_finish)

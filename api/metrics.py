@@ -1,0 +1,152 @@
+"""Prometheus metrics at /metrics (prometheus_client).
+
+Requests by route template, method and status, latency histograms by route,
+evaluations by rule set and version, decisions recorded, database errors, the last
+audit verification; the chain length and open sessions are read from storage when
+scraped. Under gunicorn (`eligibility serve`) every worker writes its samples to
+PROMETHEUS_MULTIPROC_DIR and /metrics adds them up, so one scrape sees the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+
+from flask import Blueprint, Flask, Response, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+
+from api.state import state
+from eligibility.compiler import CompiledRuleSet
+from eligibility.errors import StorageUnavailable
+from eligibility.ports import Storage
+
+log = logging.getLogger("api.metrics")
+bp = Blueprint("metrics", __name__)
+MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR"
+# Endpoints whose 201 records a decision.
+RECORDING = frozenset({"decisions.create_decision", "sessions.submit"})
+
+REQUESTS = Counter(
+    "eligibility_http_requests",
+    "HTTP requests answered, by route template, method and status.",
+    ["route", "method", "status"],
+)
+LATENCY = Histogram(
+    "eligibility_http_request_duration_seconds",
+    "Time to answer a request, by route template and method.",
+    ["route", "method"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+EVALUATIONS = Counter(
+    "eligibility_evaluations",
+    "Evaluations (stateless, sessions, decisions, replays), by rule set and version.",
+    ["ruleset", "version"],
+)
+DECISIONS = Counter("eligibility_decisions_recorded", "Decisions recorded in the audit chain.")
+DATABASE_ERRORS = Counter(
+    "eligibility_database_errors", "Requests that failed because the database was unreachable."
+)
+VERIFIED_AT = Gauge(
+    "eligibility_chain_last_verification_timestamp_seconds",
+    "When the audit chain was last verified through the API (Unix time).",
+    multiprocess_mode="max",
+)
+VERIFIED_OK = Gauge(
+    "eligibility_chain_last_verification_ok",
+    "1 if the last verification found the chain intact, else 0.",
+    multiprocess_mode="mostrecent",
+)
+
+
+def evaluated(compiled: CompiledRuleSet) -> None:
+    """Count one evaluation under a version (the Evaluator's hook)."""
+    EVALUATIONS.labels(compiled.ruleset.id, compiled.ruleset.version).inc()
+
+
+def database_error() -> None:
+    """Count one request that found the database unreachable."""
+    DATABASE_ERRORS.inc()
+
+
+def verified(ok: bool) -> None:
+    """Note the outcome of an audit verification."""
+    VERIFIED_AT.set(time.time())
+    VERIFIED_OK.set(1 if ok else 0)
+
+
+class StorageCollector(Collector):
+    """The chain length and open sessions, read from storage when scraped."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        """Both gauges, or neither when the database cannot be read."""
+        try:
+            length = self.storage.decisions.head().sequence
+            sessions = self.storage.sessions.count_open()
+        except StorageUnavailable:
+            database_error()
+            return
+        yield GaugeMetricFamily(
+            "eligibility_chain_length", "Decisions in the audit chain.", value=length
+        )
+        yield GaugeMetricFamily(
+            "eligibility_sessions_open", "Interview sessions without a decision.", value=sessions
+        )
+
+
+_OWN = (REQUESTS, LATENCY, EVALUATIONS, DECISIONS, DATABASE_ERRORS, VERIFIED_AT, VERIFIED_OK)
+
+
+def _registry() -> CollectorRegistry:
+    """Every worker's samples (multiprocess mode) or this process's, and the storage gauges."""
+    registry = CollectorRegistry()
+    if os.environ.get(MULTIPROCESS):
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    else:
+        for collector in _OWN:
+            registry.register(collector)
+    registry.register(StorageCollector(state().storage))
+    return registry
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    """The metrics in Prometheus' text format (no key: expose it only to the scraper)."""
+    return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)
+
+
+def _started() -> None:
+    g.metrics_started = time.perf_counter()
+
+
+def _finished(response: Response) -> Response:
+    started = g.pop("metrics_started", None)
+    if started is None or request.endpoint == "metrics.metrics":
+        return response
+    route = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
+    REQUESTS.labels(route, request.method, str(response.status_code)).inc()
+    LATENCY.labels(route, request.method).observe(time.perf_counter() - started)
+    if request.endpoint in RECORDING and response.status_code == 201:
+        DECISIONS.inc()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Time and count every request; serve /metrics."""
+    app.before_request(_started)
+    app.after_request(_finished)
+    app.register_blueprint(bp)
