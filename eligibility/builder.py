@@ -131,6 +131,7 @@ def _table(rows: Any, ptype: str, spec: dict[str, Any], path: str, problems: Pro
         return Table("string", {})
     keys = list(rows)
     integer_keys = all(isinstance(k, int) or (isinstance(k, str) and k.isdigit()) for k in keys)
+    _check_shape(rows, path, problems)
     converted: dict[int | str, Any] = {}
     for key, value in rows.items():
         row_key: int | str = int(key) if integer_keys else str(key)
@@ -156,6 +157,18 @@ def _table(rows: Any, ptype: str, spec: dict[str, Any], path: str, problems: Pro
         step_value,
         default_value,
     )
+
+
+def _check_shape(rows: dict[Any, Any], path: str, problems: Problems) -> None:
+    """Every row of a table holds a value, or every row a table of its own: not both."""
+    nested = [k for k, v in rows.items() if isinstance(v, dict)]
+    if nested and len(nested) < len(rows):
+        flat = next(k for k, v in rows.items() if not isinstance(v, dict))
+        problems.add(
+            f"{path}.{nested[0]}",
+            f"row {nested[0]} holds a table but row {flat} a value: write every row of the "
+            "table as a value, or every row as a table of its own",
+        )
 
 
 def _dated_by(spec: str | dict[str, Any] | None) -> DatedBy | None:

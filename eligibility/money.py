@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal, getcontext
 
 from eligibility.model import Goal, Question
 
@@ -52,10 +52,13 @@ def scaled(value: Decimal, places: int | None) -> Decimal:
     """`value` with at least `places` decimal places (zeros added, never rounded)."""
     if places is None or not value.is_finite():
         return value
-    exponent = value.as_tuple().exponent
+    digits, exponent = value.as_tuple()[1:]
     if isinstance(exponent, int) and -exponent >= places:
         return value
-    return value.quantize(Decimal(1).scaleb(-places))
+    # Only zeros are added, so the result needs its digits and the places: a context that
+    # holds them all (the default 28 digits refuse a large amount with InvalidOperation).
+    room = Context(prec=max(len(digits) + places + 1, getcontext().prec))
+    return value.quantize(Decimal(1).scaleb(-places), context=room)
 
 
 def scale_answers(answers: Mapping[str, object], money: Mapping[str, Money]) -> dict[str, object]:

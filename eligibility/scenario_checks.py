@@ -11,7 +11,7 @@ from typing import Any
 
 from eligibility.answers import DONT_KNOW, check_answer
 from eligibility.expressions.typecheck import suggest
-from eligibility.model import RuleSet, Scenario
+from eligibility.model import Goal, RuleSet, Scenario
 from eligibility.values_io import ConversionError, to_typed
 
 Report = Callable[[str, str, "str | None"], None]
@@ -66,11 +66,27 @@ def _check_expectations(ruleset: RuleSet, scenario: Scenario, path: str, report:
     for key, want in scenario.expect.items():
         goal = goals.get(str(key))
         if str(key).startswith("/") and ruleset.collections:
-            continue  # an instance's goal (/children/c1/amount), checked when run
+            goal = _instance_goal(ruleset, str(key))
+            if goal is None:
+                continue  # an instance's goal the run names (no such instance, or goal)
         if goal is None:
             report(f"{path}.{key}", f"unknown goal '{key}'", suggest(key, goals))
         elif want is not None:
             _check_expectation(goal.type, want, f"{path}.{key}", report)
+
+
+def _instance_goal(ruleset: RuleSet, at: str) -> Goal | None:
+    """The goal an instance's pointer names (/children/c1/amount → children's amount)."""
+    parts = at.strip("/").split("/")
+    collections, found = ruleset.collections, None
+    for cid in parts[:-1:2]:
+        found = next((c for c in collections if c.id == cid), None)
+        if found is None:
+            return None
+        collections = found.collections
+    if found is None or len(parts) % 2 == 0:
+        return None
+    return next((g for g in found.goals if g.id == parts[-1]), None)
 
 
 def _check_expectation(goal_type: str, want: Any, path: str, report: Report) -> None:

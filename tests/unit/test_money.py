@@ -123,3 +123,9 @@ def test_declarations_that_make_no_sense_are_refused(
     with pytest.raises(RuleSetError) as refused:
         build(**{part: base[part]})
     assert message in str(refused.value)
+
+
+def test_a_large_amount_is_written_with_its_places_not_refused() -> None:
+    huge = Decimal(10**40)
+    assert str(scaled(huge, 2)) == "1" + "0" * 40 + ".00"
+    assert str(scaled(Decimal("1.555"), 2)) == "1.555"  # never rounded
