@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import click
 
-from cli import admin, audit, corrections, diffing, explaining, publishing, replay, serve
+from cli import (
+    admin,
+    audit,
+    batch,
+    corrections,
+    diffing,
+    explaining,
+    publishing,
+    replay,
+    serve,
+)
 from cli.rules import rules
 
 
@@ -27,6 +37,8 @@ main.add_command(admin.db)
 main.add_command(admin.keys)
 main.add_command(audit.audit)
 main.add_command(replay.replay)
+main.add_command(batch.batch)
+main.add_command(batch.assess_command)  # `eligibility assess …` = `eligibility batch assess …`
 main.add_command(serve.serve)
 
 __all__ = ["main"]

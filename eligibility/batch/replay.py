@@ -185,5 +185,3 @@ def _finish(
     if outcome.failed:
         raise outcome.failed[0].error
     return done
-
-

@@ -1,0 +1,207 @@
+"""Batch assessment: a population evaluated under one version, or a baseline and a reform.
+
+Each partition reads its own rows (`populations`), evaluates them through the
+`Evaluator` (so whatever it evaluates, collections too, a batch evaluates), writes
+one JSON line per row to its own file (`rows/part-NNNNN.jsonl`, replaced whole,
+so a partition run again writes it once) and returns its counts. A row that fails
+(unreadable, answers that do not fit) keeps its error; the others go on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eligibility.batch.effects import Effects, amount
+from eligibility.batch.partitions import Partition
+from eligibility.batch.populations import Population, Row, rows
+from eligibility.batch.worker import compiled
+from eligibility.catalogue import Catalogue
+from eligibility.compiler import CompiledRuleSet
+from eligibility.decisions import goal_value, outcome_of
+from eligibility.decisions.changes import GoalChange, goal_changes
+from eligibility.errors import EligibilityError
+from eligibility.evaluation import EngineName, Evaluation
+from eligibility.records import StoredVersion
+from eligibility.services.evaluations import Evaluator
+from eligibility.values_io import to_plain
+
+MAX_ERRORS = 50  # errors kept with the counts per partition (every one is in the rows)
+SIDES = ("baseline", "reform")
+
+
+@dataclass(frozen=True)
+class AssessTask:
+    """What every partition of one assessment needs (sent to each worker once)."""
+
+    population: Population
+    offsets: Mapping[int, tuple[int, int, int]]
+    baseline: StoredVersion
+    reform: StoredVersion | None
+    out: str
+    as_of: dt.date | None = None
+    locale: str | None = None
+    engine: EngineName = "durable"
+
+
+@dataclass
+class AssessTally:
+    """A partition's counts: rows, failures (a few with their error), outcomes, effects."""
+
+    rows: int = 0
+    failed: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)  # side→goal→value
+    sums: dict[str, dict[str, Any]] = field(default_factory=dict)  # side → goal → sum
+    labels: dict[str, str] = field(default_factory=dict)
+    effects: Effects = field(default_factory=Effects)
+
+    def outcome(self, side: str, goals: Mapping[str, Any]) -> None:
+        """Count one row's goal values under one version."""
+        for goal, value in goals.items():
+            number = amount(value)
+            if number is not None:
+                sums = self.sums.setdefault(side, {})
+                sums[goal] = sums.get(goal, 0) + number
+            else:
+                shown = "undecided" if value is None else str(value).lower()
+                self.outcomes.setdefault(side, {}).setdefault(goal, Counter())[shown] += 1
+
+    def merge(self, other: AssessTally) -> None:
+        """Count in another partition."""
+        self.rows += other.rows
+        self.failed += other.failed
+        self.errors.extend(other.errors[: max(0, MAX_ERRORS - len(self.errors))])
+        for side, goals in other.outcomes.items():
+            for goal, counts in goals.items():
+                self.outcomes.setdefault(side, {}).setdefault(goal, Counter()).update(counts)
+        for side, sums in other.sums.items():
+            for goal, total in sums.items():
+                mine = self.sums.setdefault(side, {})
+                mine[goal] = mine.get(goal, 0) + total
+        for goal, label in other.labels.items():
+            self.labels.setdefault(goal, label)
+        self.effects.merge(other.effects)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-safe)."""
+        return {
+            "rows": self.rows,
+            "assessed": self.rows - self.failed,
+            "failed": self.failed,
+            "errors": list(self.errors),
+            "outcomes": {
+                side: {goal: dict(c) for goal, c in goals.items()}
+                for side, goals in self.outcomes.items()
+            },
+            "sums": {
+                side: {goal: str(total) for goal, total in sums.items()}
+                for side, sums in self.sums.items()
+            },
+            "labels": dict(self.labels),
+            "effects": self.effects.to_dict(),
+        }
+
+
+def assess_partition(part: Partition, task: AssessTask) -> AssessTally:
+    """Assess the rows of one partition (on a worker) and write them to its own file."""
+    baseline = compiled(task.baseline)
+    reform = compiled(task.reform) if task.reform is not None else None
+    evaluator = Evaluator(Catalogue.of([]), task.engine)  # versions are given, not looked up
+    tally = AssessTally(labels=_labels(baseline, task.locale))
+    folder = Path(task.out) / "rows"
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"part-{part.index:05d}.jsonl"
+    partial = final.with_suffix(f".{os.getpid()}.tmp")
+    with partial.open("w", encoding="utf-8") as out:
+        for row in rows(task.population, part, task.offsets, baseline.questions):
+            result = _assess(row, baseline, reform, task, evaluator, tally)
+            out.write(json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n")
+    os.replace(partial, final)  # whole or not at all: a partition run again replaces it
+    return tally
+
+
+def _labels(version: CompiledRuleSet, locale: str | None) -> dict[str, str]:
+    from eligibility.model import localize
+
+    ruleset = version.ruleset
+    wanted = locale or ruleset.default_locale
+    return {g.id: localize(g.label, wanted, ruleset.default_locale) or g.id for g in ruleset.goals}
+
+
+def _assess(
+    row: Row,
+    baseline: CompiledRuleSet,
+    reform: CompiledRuleSet | None,
+    task: AssessTask,
+    evaluator: Evaluator,
+    tally: AssessTally,
+) -> dict[str, Any]:
+    tally.rows += 1
+    head = {"row": row.number, "line": row.line, "id": row.id}
+    try:
+        if row.error is not None:
+            raise ValueError(row.error)
+        old = _goals(_evaluate(evaluator, baseline, row, task, False))
+        new = _goals(_evaluate(evaluator, reform, row, task, False)) if reform else None
+    except (EligibilityError, ValueError) as error:
+        tally.failed += 1
+        text = str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
+        if len(tally.errors) < MAX_ERRORS:
+            tally.errors.append({**head, "error": text})
+        return {**head, "status": "failed", "error": text}
+    tally.outcome("baseline", old)
+    if new is None or reform is None:
+        return {**head, "status": "assessed", "goals": old}
+    tally.outcome("reform", new)
+    goals = [*old, *(g for g in new if g not in old)]
+    values = {g: (old.get(g), new.get(g)) for g in goals}
+    changes = _changes(evaluator, baseline, reform, row, task) if old != new else ()
+    tally.effects.add(values, changes)
+    return {
+        **head,
+        "status": "changed" if changes else "same",
+        "goals": {g: {"baseline": o, "reform": n} for g, (o, n) in values.items()},
+        "changes": [c.to_dict() for c in changes],
+    }
+
+
+def _changes(
+    evaluator: Evaluator,
+    baseline: CompiledRuleSet,
+    reform: CompiledRuleSet,
+    row: Row,
+    task: AssessTask,
+) -> tuple[GoalChange, ...]:
+    """The goals that changed and the rules behind them (evaluated again, with the trace)."""
+    before = to_plain(outcome_of(_evaluate(evaluator, baseline, row, task, True)))
+    after = to_plain(outcome_of(_evaluate(evaluator, reform, row, task, True)))
+    locale = task.locale or reform.ruleset.default_locale
+    return tuple(c for c in goal_changes(before, after, reform, locale) if c.outcome_changed)
+
+
+def _evaluate(
+    evaluator: Evaluator, version: CompiledRuleSet, row: Row, task: AssessTask, trace: bool
+) -> Evaluation:
+    day = row.as_of or task.as_of or version.ruleset.effective_from
+    locales = (task.locale,) if task.locale else ()
+    return evaluator.evaluate_under(version, row.answers, day, locales, trace)
+
+
+def _goals(evaluation: Evaluation) -> dict[str, Any]:
+    """Each goal's value, None while undecided (amounts at their scale, as recorded)."""
+    return {g: goal_value(v) for g, v in outcome_of(evaluation)["goals"].items()}
+
+
+def result_rows(out: str | Path) -> Iterator[dict[str, Any]]:
+    """Every row written by an assessment, in row order (partition files in order)."""
+    for part in sorted((Path(out) / "rows").glob("part-*.jsonl")):
+        with part.open(encoding="utf-8") as lines:
+            for line in lines:
+                yield json.loads(line)

@@ -1,0 +1,285 @@
+"""Populations to assess: answer sets in CSV, JSON Lines or Parquet files, or recorded decisions.
+
+Each population is split into partitions that a worker reads by itself: a CSV or
+JSON Lines file by byte ranges found in one pass over its line ends (so each row
+keeps its line number), a Parquet file by row groups, recorded decisions by
+sequence ranges. A row that cannot be read (a malformed line, a cell of the wrong
+kind) becomes a row with its error; the others go on.
+
+CSV: a header row, then one column per question (for rule sets without
+collections); optional `id` and `as_of` columns. Empty cells are not answered;
+`unknown` is "I don't know"; booleans are true/false (yes/no, 1/0).
+JSON Lines: one object per line, `{"answers": {…}, "id": …, "as_of": …}` or the
+answers alone (nested answers of collections too). Parquet: columns as in CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from eligibility.batch.partitions import Partition, plan
+from eligibility.batch.worker import StorageRef, storage_at
+from eligibility.errors import EligibilityError
+from eligibility.model import Question
+from eligibility.ports import iterate
+from eligibility.records import DecisionFilter
+
+Kind = Literal["csv", "jsonl", "parquet", "decisions"]
+KINDS: dict[str, Kind] = {
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+}
+SPECIAL = ("id", "as_of")  # columns that are not questions
+TRUE, FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
+BLOCK = 1 << 20
+
+
+class PopulationError(EligibilityError):
+    """A population that cannot be assessed at all (unknown format, unknown column)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One answer set: its number (1-based), file line, id, answers and claim date, or error."""
+
+    number: int
+    line: int | None
+    id: str | None
+    answers: Mapping[str, Any]
+    as_of: dt.date | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Population:
+    """Where the answer sets are: a file (by kind) or the recorded decisions of a filter."""
+
+    kind: Kind
+    path: str | None = None
+    source: StorageRef | None = None
+    filters: DecisionFilter | None = None
+
+    @classmethod
+    def file(cls, path: str | Path) -> Population:
+        """A CSV, JSON Lines or Parquet file (by its suffix)."""
+        kind = KINDS.get(Path(path).suffix.lower())
+        if kind is None:
+            raise PopulationError(f"'{path}': a population is a .csv, .jsonl or .parquet file")
+        return cls(kind, str(Path(path).resolve()))
+
+    @classmethod
+    def decisions(cls, source: StorageRef, filters: DecisionFilter) -> Population:
+        """The recorded decisions matching `filters` (their answers and claim dates)."""
+        return cls("decisions", source=source, filters=filters)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a population splits: its partitions, and for text files their byte ranges."""
+
+    total: int
+    partitions: tuple[Partition, ...]
+    offsets: Mapping[int, tuple[int, int, int]]  # partition → bytes [start, end), first line
+    columns: tuple[str, ...] = ()
+
+
+def layout(population: Population, every: int) -> Layout:
+    """Split a population into partitions of about `every` rows."""
+    if population.kind == "decisions":
+        return _decision_layout(population, every)
+    assert population.path is not None
+    if population.kind == "parquet":
+        return _parquet_layout(population.path)
+    return _text_layout(population.path, every, header=population.kind == "csv")
+
+
+def _decision_layout(population: Population, every: int) -> Layout:
+    assert population.source is not None and population.filters is not None
+    store = storage_at(population.source)
+    head = store.decisions.head().sequence
+    total = store.decisions.count(population.filters)
+    starts = [k for k in store.decisions.keys(population.filters, every) if k <= head]
+    return Layout(total, tuple(plan(starts, head, total, every)), {})
+
+
+def _parquet_layout(path: str) -> Layout:
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    parts, first = [], 1
+    for index in range(meta.num_row_groups):
+        rows = meta.row_group(index).num_rows
+        parts.append(Partition(index, first, first + rows - 1, rows))
+        first += rows
+    return Layout(meta.num_rows, tuple(parts), {}, tuple(meta.schema.names))
+
+
+def _text_layout(path: str, every: int, header: bool) -> Layout:
+    """One pass over the line ends: where every `every`-th row starts (no row is parsed)."""
+    starts: list[tuple[int, int]] = []  # byte offset and line number of each partition's first row
+    rows, position, number = 0, 0, 0
+    columns: tuple[str, ...] = ()
+    with open(path, "rb") as file:
+        if header:
+            first = file.readline()
+            columns = tuple(next(csv.reader([first.decode("utf-8-sig")]), []))
+            position, number = len(first), 1
+        for line in file:
+            number += 1
+            if line.strip():
+                if rows % every == 0:
+                    starts.append((position, number))
+                rows += 1
+            position += len(line)
+    offsets = {
+        i: (start, starts[i + 1][0] if i + 1 < len(starts) else position, line)
+        for i, (start, line) in enumerate(starts)
+    }
+    parts = plan([1 + every * i for i in range(len(starts))], rows, rows, every)
+    return Layout(rows, tuple(parts), offsets, tuple(str(c).strip() for c in columns))
+
+
+def check_columns(columns: tuple[str, ...], questions: Mapping[str, Question]) -> None:
+    """A CSV or Parquet column that is neither a question nor id/as_of stops the batch now."""
+    unknown = [c for c in columns if c not in questions and c not in SPECIAL]
+    if unknown:
+        raise PopulationError(f"column(s) {', '.join(unknown)} name no question of this version")
+
+
+def rows(
+    population: Population,
+    part: Partition,
+    offsets: Mapping[int, tuple[int, int, int]],
+    questions: Mapping[str, Question],
+) -> Iterator[Row]:
+    """The rows of one partition, read by the worker that assesses them."""
+    if population.kind == "decisions":
+        yield from _decision_rows(population, part)
+    elif population.kind == "parquet":
+        assert population.path is not None
+        yield from _parquet_rows(population.path, part, questions)
+    else:
+        assert population.path is not None
+        yield from _text_rows(population, part, offsets[part.index], questions)
+
+
+def _decision_rows(population: Population, part: Partition) -> Iterator[Row]:
+    assert population.source is not None and population.filters is not None
+    store = storage_at(population.source)
+    for decision in iterate(store.decisions, population.filters, 500, part.low - 1, part.high):
+        yield Row(decision.sequence, None, decision.id, decision.answers, decision.as_of)
+
+
+def _text_rows(
+    population: Population,
+    part: Partition,
+    where: tuple[int, int, int],
+    questions: Mapping[str, Question],
+) -> Iterator[Row]:
+    assert population.path is not None
+    start, end, line = where
+    with open(population.path, "rb") as file:
+        header = file.readline().decode("utf-8-sig") if population.kind == "csv" else ""
+        columns = [c.strip() for c in next(csv.reader([header]), [])] if header else []
+        file.seek(start)
+        number = part.low
+        for raw in io.BytesIO(file.read(end - start)):
+            if raw.strip():
+                yield _parse(population.kind, raw, number, line, columns, questions)
+                number += 1
+            line += 1
+
+
+def _parse(
+    kind: Kind,
+    raw: bytes,
+    number: int,
+    line: int,
+    columns: list[str],
+    questions: Mapping[str, Question],
+) -> Row:
+    try:
+        text = raw.decode("utf-8")
+        if kind == "csv":
+            cells = next(csv.reader([text]))
+            if len(cells) != len(columns):
+                raise ValueError(f"{len(cells)} cells for {len(columns)} columns")
+            return _from_cells(number, line, dict(zip(columns, cells, strict=True)), questions)
+        return _from_json(number, line, json.loads(text))
+    except (ValueError, UnicodeDecodeError) as error:
+        return Row(number, line, None, {}, error=f"line {line}: {error}")
+
+
+def _from_json(number: int, line: int, data: Any) -> Row:
+    if not isinstance(data, dict):
+        raise ValueError("expected a JSON object")
+    answers = data["answers"] if isinstance(data.get("answers"), dict) else data
+    row_id = data.get("id") if answers is not data else None
+    as_of = _day(data.get("as_of")) if answers is not data else None
+    return Row(number, line, None if row_id is None else str(row_id), answers, as_of)
+
+
+def _from_cells(
+    number: int, line: int | None, cells: Mapping[str, Any], questions: Mapping[str, Question]
+) -> Row:
+    answers = {}
+    for column, cell in cells.items():
+        if column in SPECIAL or cell is None or cell == "":
+            continue
+        answers[column] = _cell(cell, questions[column]) if column in questions else cell
+    row_id = cells.get("id")
+    return Row(
+        number,
+        line,
+        None if row_id in (None, "") else str(row_id),
+        answers,
+        _day(cells.get("as_of")),
+    )
+
+
+def _cell(cell: Any, question: Question) -> Any:
+    """A CSV or Parquet cell as the answer it stands for (checked later with the others)."""
+    if isinstance(cell, float):
+        cell = Decimal(str(cell))  # Parquet doubles: as written, never binary fractions
+    if not isinstance(cell, str) or cell == "unknown":
+        return cell
+    text = cell.strip()
+    if question.value_type == "boolean":
+        if text.lower() in TRUE:
+            return True
+        if text.lower() in FALSE:
+            return False
+    return text
+
+
+def _day(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise ValueError(f"as_of: expected a date written YYYY-MM-DD, got '{value}'") from error
+
+
+def _parquet_rows(path: str, part: Partition, questions: Mapping[str, Question]) -> Iterator[Row]:
+    import pyarrow.parquet as pq
+
+    table = pq.ParquetFile(path).read_row_group(part.index)
+    for offset, cells in enumerate(table.to_pylist()):
+        number = part.low + offset
+        try:
+            yield _from_cells(number, None, cells, questions)
+        except ValueError as error:
+            yield Row(number, None, None, {}, error=f"row {number}: {error}")

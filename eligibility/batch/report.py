@@ -1,0 +1,162 @@
+"""The impact report, for legal experts and auditors: what a reform changes, in their words.
+
+Built from an assessment's (or a replay's) counts: how many claims gain or lose
+eligibility, how amounts move (bands of the change per claim, and the whole
+distribution), the total cost difference, the rules that made the difference
+most often, and the failures. `impact_report` gives plain data (the API's JSON);
+`report_text` the terminal's lines; `eligibility.batch.html` the page with charts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from eligibility.batch.effects import Distribution
+
+TOP_RULES = 10
+
+
+def nice_step(spread: Decimal, bands: int = 5) -> Decimal:
+    """A round band width (1, 2 or 5 × 10^k) so that `spread` spans about `bands` bands."""
+    if spread <= 0:
+        return Decimal(1)
+    rough = spread / bands
+    power = Decimal(10) ** rough.adjusted()
+    for factor in (1, 2, 5, 10):
+        if power * factor >= rough:
+            return power * factor
+    return power * 10
+
+
+def bands(distribution: Distribution) -> list[dict[str, Any]]:
+    """Claims by band of their change: decreases, no change, increases (empty bands left out)."""
+    changes = {v: n for v, n in distribution.counts.items() if v != 0}
+    table: list[dict[str, Any]] = []
+    unchanged = distribution.counts.get(Decimal(0), 0)
+    if changes:
+        step = nice_step(max(abs(v) for v in changes))
+        found: dict[int, list[Any]] = {}
+        for value, count in changes.items():
+            index = int((abs(value) / step).to_integral_value(rounding="ROUND_CEILING"))
+            key = index if value > 0 else -index
+            entry = found.setdefault(key, [0, Decimal(0)])
+            entry[0] += count
+            entry[1] += value * count
+        for key in sorted(found):  # most negative first
+            low, high = (abs(key) - 1) * step, abs(key) * step
+            start, stop = (low, high) if key > 0 else (-high, -low)
+            table.append(
+                {
+                    "band": f"{_signed(start)} … {_signed(stop)}",
+                    "from": str(start),
+                    "to": str(stop),
+                    "claims": found[key][0],
+                    "change": str(found[key][1]),
+                }
+            )
+    if unchanged:
+        position = next((i for i, b in enumerate(table) if Decimal(b["from"]) >= 0), len(table))
+        same = {"band": "no change", "from": "0", "to": "0", "claims": unchanged, "change": "0"}
+        table.insert(position, same)
+    return table
+
+
+def _signed(value: Decimal) -> str:
+    return f"+{value}" if value > 0 else str(value)
+
+
+def impact_report(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The report's content from an assessment summary (`Assessment.to_dict()`)."""
+    labels = {**summary.get("labels", {}), **summary.get("effects", {}).get("labels", {})}
+    effects = summary.get("effects") or {}
+    reform = summary.get("reform")
+    report: dict[str, Any] = {
+        "ruleset": summary.get("ruleset"),
+        "baseline": summary.get("version"),
+        "reform": reform,
+        "population": summary.get("population"),
+        "status": summary.get("status"),
+        "total": summary.get("total", 0),
+        "processed": summary.get("processed", 0),
+        "assessed": summary.get("assessed", 0),
+        "failed": summary.get("failed", 0),
+        "errors": summary.get("errors", []),
+        "failed_partitions": summary.get("failed_partitions", []),
+        "labels": labels,
+        "outcomes": summary.get("outcomes", {}),
+        "sums": summary.get("sums", {}),
+    }
+    if reform is None:
+        return report
+    report["changed"] = effects.get("changed", 0)
+    report["eligibility"] = [
+        {
+            "goal": goal,
+            "label": labels.get(goal, goal),
+            "gained": effects.get("gained", {}).get(goal, 0),
+            "lost": effects.get("lost", {}).get(goal, 0),
+        }
+        for goal in sorted(set(effects.get("gained", {})) | set(effects.get("lost", {})))
+    ]
+    report["amounts"] = [
+        {
+            "goal": goal,
+            "label": labels.get(goal, goal),
+            **sums,
+            "bands": bands(Distribution.from_dict(effects["differences"][goal])),
+            "distribution": effects["differences"][goal],
+        }
+        for goal, sums in effects.get("amounts", {}).items()
+    ]
+    rules = list(effects.get("by_rule", {}).items())[:TOP_RULES]
+    report["rules"] = [{"rule": rule, **seen} for rule, seen in rules]
+    report["by_goal"] = effects.get("by_goal", {})
+    return report
+
+
+def report_text(report: Mapping[str, Any]) -> str:
+    """The report as lines for a terminal."""
+    head = f"{report['ruleset']} {report['baseline']}"
+    if report.get("reform"):
+        head += f" → {report['reform']}"
+    lines = [
+        f"{head}: {report['status']}, {report['processed']} of {report['total']} rows "
+        f"({report['assessed']} assessed, {report['failed']} failed)"
+    ]
+    labels = report.get("labels", {})
+    if not report.get("reform"):
+        for goal, counts in report.get("outcomes", {}).get("baseline", {}).items():
+            shown = ", ".join(f"{value} {count}" for value, count in sorted(counts.items()))
+            lines.append(f"  {labels.get(goal, goal)}: {shown}")
+        for goal, total in report.get("sums", {}).get("baseline", {}).items():
+            lines.append(f"  {labels.get(goal, goal)}: total {total}")
+    else:
+        lines.append(f"claims whose outcome changes: {report.get('changed', 0)}")
+        for entry in report.get("eligibility", []):
+            lines.append(f"  {entry['label']}: gained {entry['gained']}, lost {entry['lost']}")
+        for entry in report.get("amounts", []):
+            lines.append(
+                f"  {entry['label']}: {entry['baseline']} → {entry['reform']} "
+                f"(total difference {entry['difference']}, {entry['rows']} claims)"
+            )
+            for band in entry["bands"]:
+                lines.append(
+                    f"    {band['band']:>24}  {band['claims']:>8} claims  {band['change']}"
+                )
+        if report.get("rules"):
+            lines.append("rules that made the difference most often:")
+            for rule in report["rules"]:
+                where = f" ({rule['legal_reference']})" if rule.get("legal_reference") else ""
+                lines.append(f"  {rule['label']}{where}: {rule['rows']} claims")
+    for error in report.get("errors", [])[:10]:
+        where = f"line {error['line']}" if error.get("line") else f"row {error['row']}"
+        named = f" ({error['id']})" if error.get("id") else ""
+        lines.append(f"failed {where}{named}: {error['error']}")
+    for part in report.get("failed_partitions", []):
+        lines.append(
+            f"partition {part['index']} (rows {part['from']}–{part['to']}) did not complete: "
+            f"{part['error']}"
+        )
+    return "\n".join(lines)
