@@ -14,10 +14,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from cli.cluster import Interrupt, cluster, cluster_options
 from cli.common import DEFAULT_RULES, database_option, reported, storage
 from eligibility import load_paths
+from eligibility.batch.assess import result_rows
 from eligibility.batch.assessment import Assessment, assess
 from eligibility.batch.generate import GENERATORS, population, write
 from eligibility.batch.populations import Population
-from eligibility.batch.report import impact_report, report_text
+from eligibility.batch.publish import write_report
+from eligibility.batch.report import report_text
 from eligibility.catalogue import compiled
 from eligibility.records import DecisionFilter
 from eligibility.storage import database_url
@@ -113,8 +115,11 @@ def _bar() -> Progress:
 
 
 def _show(job: Assessment) -> None:
-    click.echo(report_text(impact_report(job.to_dict())))
-    click.echo(f"rows and summary: {job.out}")
+    report = write_report(job.out, job.to_dict(), result_rows(job.out))
+    click.echo(report_text(report))
+    click.echo(
+        f"report: {Path(job.out) / 'report.html'} (rows: rows/, changed claims: affected.csv)"
+    )
     if job.status != "done":
         sys.exit(1)
 

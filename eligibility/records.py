@@ -193,6 +193,8 @@ class ReplaySummary:
     amounts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # Partitions (key ranges) that did not complete: from, to, rows, error. Not counted above.
     failed_partitions: tuple[Mapping[str, Any], ...] = ()
+    # For the impact report: gains, losses, amount changes, rules (`batch.effects.Effects`).
+    effects: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain data (JSON-safe)."""
@@ -208,6 +210,7 @@ class ReplaySummary:
             "by_rule": {k: dict(v) for k, v in self.by_rule.items()},
             "amounts": {k: dict(v) for k, v in self.amounts.items()},
             "failed_partitions": [dict(p) for p in self.failed_partitions],
+            "effects": dict(self.effects),
         }
 
     @classmethod
@@ -225,6 +228,7 @@ class ReplaySummary:
             by_rule=data.get("by_rule", {}),
             amounts=data.get("amounts", {}),
             failed_partitions=tuple(data.get("failed_partitions", ())),
+            effects=data.get("effects", {}),
         )
 
 

@@ -23,7 +23,7 @@ def fishing() -> CompiledRuleSet:
 @pytest.fixture(scope="session")
 def dask_cluster() -> Iterator[Cluster]:
     """One 2-worker Dask LocalCluster (threads: fast to start) for the session, the shared one."""
-    cluster = start_local(2, processes=False, dashboard=None)
+    cluster = start_local(2, processes=False, dashboard=":0")  # any free port
     use_shared(cluster)
     yield cluster
     use_shared(None)

@@ -35,13 +35,17 @@ def amount(value: Any) -> Decimal | None:
 
 @dataclass
 class Distribution:
-    """How often each value (or bucket of width `step`, floored) occurred."""
+    """How often each non-zero value (or bucket of width `step`, floored) occurred; zeros apart."""
 
     counts: Counter[Decimal] = field(default_factory=Counter)
     step: Decimal | None = None  # None: exact values
+    zero: int = 0  # no change at all: never in a bucket with small changes
 
     def add(self, value: Decimal, times: int = 1) -> None:
         """Count a value."""
+        if value == 0:
+            self.zero += times
+            return
         self.counts[self._key(value)] += times
         while len(self.counts) > MAX_DISTINCT:
             self._coarsen()
@@ -52,6 +56,12 @@ class Distribution:
             self._rebucket(other.step)
         for value, times in other.counts.items():
             self.add(value, times)
+        self.zero += other.zero
+
+    def moved(self) -> list[tuple[Decimal, int]]:
+        """The non-zero values (a bucket's middle when coarse) and how often, in order."""
+        half = self.step / 2 if self.step is not None else Decimal(0)
+        return [(value + half, count) for value, count in sorted(self.counts.items())]
 
     def _key(self, value: Decimal) -> Decimal:
         if self.step is None:
@@ -73,13 +83,14 @@ class Distribution:
     @property
     def total(self) -> int:
         """How many values were counted."""
-        return sum(self.counts.values())
+        return sum(self.counts.values()) + self.zero
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data: values (bucket starts) as decimal strings, in order."""
         return {
             "step": None if self.step is None else str(self.step),
             "counts": {str(v): n for v, n in sorted(self.counts.items())},
+            "zero": self.zero,
         }
 
     @classmethod
@@ -87,7 +98,7 @@ class Distribution:
         """A distribution from `to_dict` data."""
         step = data.get("step")
         counts = Counter({Decimal(v): n for v, n in data.get("counts", {}).items()})
-        return cls(counts, None if step is None else Decimal(step))
+        return cls(counts, None if step is None else Decimal(step), data.get("zero", 0))
 
 
 @dataclass

@@ -9,11 +9,12 @@ most often, and the failures. `impact_report` gives plain data (the API's JSON);
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
 from eligibility.batch.effects import Distribution
+from eligibility.records import ReplayJob
 
 TOP_RULES = 10
 
@@ -32,9 +33,9 @@ def nice_step(spread: Decimal, bands: int = 5) -> Decimal:
 
 def bands(distribution: Distribution) -> list[dict[str, Any]]:
     """Claims by band of their change: decreases, no change, increases (empty bands left out)."""
-    changes = {v: n for v, n in distribution.counts.items() if v != 0}
+    changes = dict(distribution.moved())
     table: list[dict[str, Any]] = []
-    unchanged = distribution.counts.get(Decimal(0), 0)
+    unchanged = distribution.zero
     if changes:
         step = nice_step(max(abs(v) for v in changes))
         found: dict[int, list[Any]] = {}
@@ -65,6 +66,44 @@ def bands(distribution: Distribution) -> list[dict[str, Any]]:
 
 def _signed(value: Decimal) -> str:
     return f"+{value}" if value > 0 else str(value)
+
+
+def replay_summary(job: ReplayJob, max_errors: int = 50) -> dict[str, Any]:
+    """A replay (what-if) job as an assessment summary: recorded outcomes against replayed."""
+    summary = job.summary
+    errors = list(summary.failed_ids.items())[:max_errors]
+    return {
+        "ruleset": job.ruleset_id,
+        "version": "recorded",
+        "reform": job.target_version
+        or (f"the version of {job.target_as_of.isoformat()}" if job.target_as_of else "replayed"),
+        "population": "recorded decisions",
+        "status": job.status,
+        "total": job.total,
+        "processed": job.processed,
+        "assessed": summary.unchanged + summary.changed,
+        "failed": summary.failed,
+        "errors": [{"row": None, "line": None, "id": i, "error": e} for i, e in errors],
+        "failed_partitions": list(summary.failed_partitions),
+        "labels": dict(summary.labels),
+        "effects": dict(summary.effects),
+    }
+
+
+def replay_rows(results: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+    """A replay job's result rows in the shape of assessed rows (recorded → replayed)."""
+    for result in results:
+        yield {
+            "row": result["sequence"],
+            "line": None,
+            "id": result["decision_id"],
+            "status": result["status"],
+            "goals": {
+                goal: {"baseline": v.get("recorded"), "reform": v.get("replayed")}
+                for goal, v in result.get("goals", {}).items()
+            },
+            "changes": [c for c in result.get("changes", []) if c.get("outcome_changed")],
+        }
 
 
 def impact_report(summary: Mapping[str, Any]) -> dict[str, Any]:
@@ -152,8 +191,11 @@ def report_text(report: Mapping[str, Any]) -> str:
                 lines.append(f"  {rule['label']}{where}: {rule['rows']} claims")
     for error in report.get("errors", [])[:10]:
         where = f"line {error['line']}" if error.get("line") else f"row {error['row']}"
-        named = f" ({error['id']})" if error.get("id") else ""
-        lines.append(f"failed {where}{named}: {error['error']}")
+        if error.get("row") is None:
+            where = str(error.get("id"))
+        elif error.get("id"):
+            where += f" ({error['id']})"
+        lines.append(f"failed {where}: {error['error']}")
     for part in report.get("failed_partitions", []):
         lines.append(
             f"partition {part['index']} (rows {part['from']}–{part['to']}) did not complete: "

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from eligibility.batch.effects import Effects
 from eligibility.decisions.changes import RuleChange
 from eligibility.decisions.replay import ReplayResult
 from eligibility.records import ReplaySummary
@@ -32,6 +33,7 @@ class Tally:
     by_rule: dict[str, dict[str, Any]] = field(default_factory=dict)
     sums: dict[str, list[Any]] = field(default_factory=dict)  # goal → [before, after, count]
     rows: list[dict[str, Any]] = field(default_factory=list)
+    effects: Effects = field(default_factory=Effects)  # gains, losses, amount changes
 
     def add(self, result: ReplayResult) -> None:
         """Count one replayed decision."""
@@ -40,6 +42,7 @@ class Tally:
             self.failed_ids[result.decision_id] = result.error
             return
         self._sum(result)
+        self.effects.add(result.values, result.changes)
         changes = [c for c in result.changes if c.outcome_changed]
         if not changes:
             self.unchanged += 1
@@ -85,6 +88,7 @@ class Tally:
             total[0] += before
             total[1] += after
             total[2] += count
+        self.effects.merge(other.effects)
 
     def take_rows(self) -> list[dict[str, Any]]:
         """The rows counted since the last call (to be saved with the job's progress)."""
@@ -117,6 +121,7 @@ class Tally:
                 }
                 for goal, (before, after, count) in self.sums.items()
             },
+            effects=self.effects.to_dict(),
         )
 
 

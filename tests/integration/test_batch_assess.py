@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,17 @@ def test_cli_generates_and_assesses_with_a_progress_bar(
     assert "fishing-licence 2024-01-01 → 2025-01-01: done, 50 of 50 rows" in done.stdout
     assert "Reduced licence: gained 0, lost" in done.stdout
     assert "assessing" in done.stderr and "50/50" in done.stderr
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "What fishing-licence 2025-01-01 changes against 2024-01-01" in page
+    assert page.count('src="data:image/svg+xml;base64,') >= 2  # eligibility, the reduction
+    assert (tmp_path / "r" / "charts" / "reduction-changes.svg").read_text().startswith("<?xml")
+    report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    (eligible,) = report["eligibility"]
+    assert eligible["lost"] > 0 and eligible["label"] == "Reduced licence"
+    (reduction,) = report["amounts"]
+    assert Decimal(reduction["difference"]) < 0
+    assert sum(b["claims"] for b in reduction["bands"]) == reduction["rows"] <= 50  # decided
+    with (tmp_path / "r" / "affected.csv").open(encoding="utf-8") as file:
+        affected = list(csv.DictReader(file))
+    assert len(affected) == report["changed"] > 0
+    assert {a["Reduced licence (eligible)"] for a in affected} >= {"true → false"}

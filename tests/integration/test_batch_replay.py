@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,9 @@ from eligibility import services
 from eligibility.batch import partitions
 from eligibility.batch.cluster import Cluster
 from eligibility.batch.partitions import Partition, plan
+from eligibility.batch.publish import write_report
 from eligibility.batch.replay import ReplayTask, replay_partition
+from eligibility.batch.report import replay_rows, replay_summary
 from eligibility.batch.worker import compiled_count
 from eligibility.ports import Storage, iterate
 from eligibility.records import DecisionFilter
@@ -93,3 +96,30 @@ def test_a_failing_partition_is_named_and_the_others_counted(
         {"index": 1, "from": 4, "to": 6, "rows": 3, "error": "RuntimeError: disk full"},
     )
     assert failed.error == "partition 1 (decisions 4–6): RuntimeError: disk full"
+
+
+def test_a_replay_job_has_the_impact_report(
+    nine: Storage, dask_cluster: Cluster, tmp_path: Path
+) -> None:
+    job = services.start_replay_job(nine, "fishing-licence", "auditor", "2025-01-01")
+    done = services.run_replay_job(nine, job.id, cluster=dask_cluster)
+    report = write_report(tmp_path, replay_summary(done), replay_rows(nine.jobs.results(job.id)))
+    assert (report["baseline"], report["reform"], report["changed"]) == (
+        "recorded",
+        "2025-01-01",
+        4,
+    )
+    assert report["eligibility"] == [
+        {"goal": "eligible", "label": "Reduced licence", "gained": 0, "lost": 4}
+    ]
+    assert report["rules"][0]["rule"] == "low_income" and report["rules"][0]["rows"] == 4
+    (reduction,) = report["amounts"]
+    assert reduction["bands"] == [
+        {"band": "-20 … -15", "from": "-20", "to": "-15", "claims": 4, "change": "-80"},
+        {"band": "no change", "from": "0", "to": "0", "claims": 5, "change": "0"},
+    ]
+    lines = (tmp_path / "affected.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 5 and "true → false" in lines[1]
+    assert "What fishing-licence 2025-01-01 changes against recorded" in (
+        tmp_path / "report.html"
+    ).read_text(encoding="utf-8")
