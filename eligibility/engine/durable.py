@@ -25,6 +25,7 @@ from durable.engine import Host
 
 from eligibility.answers import Answers
 from eligibility.compiler import CompiledRuleSet
+from eligibility.engine.durable_entities import ScopedNetworks, decide_instances, entity_networks
 from eligibility.engine.mapping import GoalNetwork, goal_networks, rule_definitions
 from eligibility.engine.pure import compute
 from eligibility.errors import EngineError
@@ -49,6 +50,7 @@ class DurableVersion:
     goals: tuple[str, ...]
     networks: tuple[GoalNetwork, ...]
     recompute: tuple[str, ...]
+    scoped: tuple[ScopedNetworks, ...] = ()  # the collections' boolean goals
 
 
 class DurableRuntime:
@@ -85,7 +87,7 @@ class DurableRuntime:
             return version
         version = _map(compiled)
         definitions: dict[str, Any] = {}
-        for network in version.networks:
+        for network in (*version.networks, *(n for s in version.scoped for n in s.networks)):
             definitions.update(rule_definitions(network, self.action))
         self.host.register_rulesets({version.name: definitions})
         self.versions[compiled.key] = version
@@ -99,10 +101,15 @@ class DurableRuntime:
         self.host._ruleset_list.remove(ruleset)
         durable_rules_engine.delete_ruleset(ruleset._handle)
 
-    def decide(self, version: DurableVersion, env: dict[Any, Value]) -> dict[str, bool | None]:
+    def decide(
+        self,
+        version: DurableVersion,
+        env: dict[Any, Value],
+        networks: tuple[GoalNetwork, ...] | None = None,
+    ) -> dict[str, bool | None]:
         """Post one event per network (parts before goals); the outcome that fired for each."""
         decided: dict[str, bool | None] = {}
-        for network in version.networks:
+        for network in version.networks if networks is None else networks:
             decided[network.goal] = self.post(version, _event(network, env, decided))
         return decided
 
@@ -140,7 +147,8 @@ def _map(compiled: CompiledRuleSet) -> DurableVersion:
     goals = [g for g in compiled.goal_ids if compiled.named[g].type == "boolean"]
     name = f"{compiled.ruleset.id}_{compiled.ruleset.version}_{compiled.content_hash[:16]}"
     networks = tuple(network for g in goals for network in goal_networks(compiled, g))
-    return DurableVersion(name, tuple(goals), networks, _dependants(compiled, goals))
+    scoped = entity_networks(compiled)
+    return DurableVersion(name, tuple(goals), networks, _dependants(compiled, goals), scoped)
 
 
 def _dependants(compiled: CompiledRuleSet, goals: list[str]) -> tuple[str, ...]:
@@ -174,13 +182,16 @@ def compute_durable(
 ) -> dict[str, Value]:
     """Values as the pure engine computes them, with every boolean goal decided by durable_rules.
 
-    With collections, the root's boolean goals are decided by durable_rules with each
-    aggregate as one atom; the instances' values are the pure engine's.
+    With collections, each instance's boolean goals are decided first (one event per
+    instance goal, see `durable_entities.py`), then the root's, each aggregate one atom.
     """
     env = compute(compiled, answers, as_of, instances)
     rt = runtime()
     with rt.lock:
         version = rt.register(compiled)
+        decide_instances(
+            compiled, env, version.scoped, lambda nets, inner: rt.decide(version, inner, nets)
+        )
         decided = rt.decide(version, env)
     for goal in version.goals:
         value = decided[goal]

@@ -16,7 +16,7 @@ posted first, whose outcomes are atoms of the goal's event (forward chaining).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from eligibility.compiler import CompiledRuleSet
@@ -43,6 +43,10 @@ class GoalNetwork:
     atoms: tuple[tuple[str, Any, Evaluator | None], ...]
     when_true: Condition
     when_false: Condition
+    # The atoms' AST nodes, kept alive with the network: atoms find computed values in the
+    # environment by id(node), and a freed node's id could be reused by another node of a
+    # later compilation of the same version (the compile cache drops versions, this does not).
+    nodes: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
 
 class _Atoms:
@@ -52,6 +56,7 @@ class _Atoms:
         self.compiled = compiled
         self.keys: dict[Any, str] = {}
         self.evaluators: list[tuple[str, Any, Evaluator | None]] = []
+        self.nodes: list[n.Node] = []
 
     def atom(self, node: n.Node) -> Formula:
         key = self.keys.get(id(node))
@@ -59,6 +64,7 @@ class _Atoms:
             key = f"a{len(self.keys)}"
             self.keys[id(node)] = key
             env_key = node.name if isinstance(node, n.Name) else id(node)
+            self.nodes.append(node)
             self.evaluators.append((key, env_key, self.compiled.closures[id(node)]))
         return ("atom", key)
 
@@ -218,11 +224,14 @@ class _Splitter:
     def __init__(self, goal: str, atoms: _Atoms) -> None:
         self.goal, self.atoms = goal, atoms
         self.networks: list[GoalNetwork] = []
+        self.parts = 0
 
     def network(self, name: str, f: Formula) -> GoalNetwork:
         if not _fits(name, f, len(_atom_keys(f))):
             f = self.split(name, f)
-        network = GoalNetwork(name, self.atoms.used_in(f), holds(f, True), holds(f, False))
+        network = GoalNetwork(
+            name, self.atoms.used_in(f), holds(f, True), holds(f, False), tuple(self.atoms.nodes)
+        )
         self.networks.append(network)
         return network
 
@@ -238,23 +247,33 @@ class _Splitter:
         return (kind, parts[0]) if kind == "not" else (kind, parts)
 
     def part(self, f: Formula) -> Formula:
-        name = f"{self.goal}.{len(self.networks) + 1}"
+        # Numbered when named, not by networks made so far: a part split further makes its
+        # own parts before it is itself added, and they must not reuse its number.
+        self.parts += 1
+        name = f"{self.goal}.{self.parts}"
         self.network(name, f)
         return self.atoms.outcome(name)
 
 
-def goal_networks(compiled: CompiledRuleSet, goal: str) -> tuple[GoalNetwork, ...]:
-    """The networks of one boolean goal, parts first: rules inlined where they fit."""
+def goal_networks(
+    compiled: CompiledRuleSet, goal: str, name: str | None = None
+) -> tuple[GoalNetwork, ...]:
+    """The networks of one boolean goal, parts first: rules inlined where they fit.
+
+    `compiled` may also be a collection's entity (anything with `named` and `closures`);
+    `name` then names its networks apart from the root's (`children/eligible`).
+    """
+    name = name or goal
     atoms = _Atoms(compiled)
     try:
         f = formula(compiled.named[goal].node, atoms, True)
-        if not _fits(goal, f, len(atoms.evaluators)):
+        if not _fits(name, f, len(atoms.evaluators)):
             raise EngineError("does not fit inlined")
     except EngineError:  # too deep or too large with its rules inlined: rules become atoms
         atoms = _Atoms(compiled)
         f = formula(compiled.named[goal].node, atoms, False)
-    splitter = _Splitter(goal, atoms)
-    splitter.network(goal, f)
+    splitter = _Splitter(name, atoms)
+    splitter.network(name, f)
     return tuple(splitter.networks)
 
 

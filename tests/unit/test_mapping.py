@@ -14,6 +14,7 @@ from eligibility.engine.mapping import (
     all_of,
     any_of,
     goal_network,
+    goal_networks,
     holds,
     operators,
     rule_definitions,
@@ -204,3 +205,23 @@ def test_a_goal_too_large_for_one_rule_is_split_into_parts_that_agree_with_kleen
         given = {f"p{i}": v for i, v in enumerate(answers) if v is not None}
         durable = evaluate(version, given, engine="durable").outcome
         assert durable == evaluate(version, given, engine="pure").outcome
+
+
+def test_parts_split_again_get_names_of_their_own() -> None:
+    # Each `and` of six ifs is split into parts, and each of those split again: before the
+    # parts were numbered when named, a part and its own first part were both `eligible.1`
+    # (the later rule replaced the earlier, and the goal stayed undecided under durable).
+    questions = {f"q{i}": {"type": "integer", "label": "x"} for i in range(40)}
+    ifs = [f"(if q{i} > 1 then q{i + 1} > 2 else q{i + 2} > 3)" for i in range(0, 36, 3)]
+    expression = f"({' and '.join(ifs[:6])}) or ({' and '.join(ifs[6:])})"
+    version = build(
+        questions=questions,
+        rules=None,
+        goals={"eligible": {"type": "boolean", "value": expression}},
+    )
+    names = [network.goal for network in goal_networks(version, "eligible")]
+    assert len(names) == len(set(names)) > 2
+    answers = {f"q{i}": i % 4 for i in range(40)}
+    pure = evaluate(version, answers, engine="pure").goals["eligible"]
+    durable = evaluate(version, answers, engine="durable").goals["eligible"]
+    assert (durable.value, durable.decided) == (pure.value, pure.decided)
