@@ -7,9 +7,10 @@ from typing import Any
 from flask import Blueprint
 
 from api.auth import principal, require
+from api.evaluation_body import evaluation_body
 from api.languages import wanted_locales
 from api.openapi import Reply, operation
-from api.schemas import EvaluationQuerySchema, EvaluationRequestSchema, EvaluationSchema
+from api.schemas import PARTS, EvaluationQuerySchema, EvaluationRequestSchema, EvaluationSchema
 from api.state import state
 from eligibility.records import Role
 from eligibility.services import EvaluationRequest
@@ -54,11 +55,15 @@ EVALUATORS: tuple[Role, ...] = ("client", "author", "publisher")
 def create_evaluation(body: dict[str, Any], query: dict[str, Any]) -> Reply:
     """Evaluate answers: goals (decided or not), reasons, next questions; stores nothing.
 
-    `status` is `complete` exactly when every goal is decided. `?trace=true` adds the trace.
+    `status` is `complete` exactly when every goal is decided. `?trace=true` adds the trace;
+    `?fields=goals` (or any list of the optional parts) leaves the other parts out.
     """
     request = evaluation_request(body, with_trace=bool(query["trace"]))
     result = state().evaluator.evaluate(request, drafts=principal().sees_drafts)
-    return Reply(result, locale=result.locale, exclude=() if request.with_trace else ("trace",))
+    # Built directly, not dumped with EvaluationSchema (the contract it matches, tested).
+    parts = query["fields_"].split(",") if query.get("fields_") else PARTS
+    data = evaluation_body(result, parts, trace=request.with_trace)
+    return Reply(data, locale=result.locale, dumped=True)
 
 
 def evaluation_request(body: dict[str, Any], with_trace: bool = False) -> EvaluationRequest:

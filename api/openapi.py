@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from marshmallow import Schema
 
 from api.fields import scalar_schema_properties
-from api.jsonio import json_body, load, query
+from api.jsonio import json_body, json_response, load, query
 from api.schemas import ProblemSchema
 
 SchemaType = type[Schema] | Schema
@@ -142,7 +142,7 @@ class Operation:
         data = reply.data
         if self.response is not None and not reply.dumped:
             data = self.schema(self.response, reply.exclude).dump(data)
-        response = jsonify(data)
+        response = json_response(data)
         response.status_code = reply.status or self.status
         response.headers.update(dict(reply.headers))
         if reply.locale is not None:

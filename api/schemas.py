@@ -99,10 +99,28 @@ class DecisionRequestSchema(EvaluationRequestSchema):
     )
 
 
+PARTS = ("answers", "goals", "next_questions", "ignored_answers", "instances")
+_PART = "(" + "|".join(PARTS) + ")"
+
+
 class EvaluationQuerySchema(Schema):
     """Query of `POST /v1/evaluations`."""
 
     trace = fields.Boolean(load_default=False, metadata={"description": "Add the trace."})
+    fields_ = fields.String(
+        data_key="fields",
+        validate=validate.Regexp(
+            f"^{_PART}(,{_PART})*$",
+            error="a comma-separated list of: " + ", ".join(PARTS),
+        ),
+        metadata={
+            "description": "Only these optional parts of the response, comma-separated "
+            f"({', '.join(PARTS)}); `ruleset`, `as_of`, `locale` and `status` always come. "
+            "Default: all of them. `fields=goals` is the cheapest call for a client that "
+            "needs only the outcome.",
+            "example": "goals",
+        },
+    )
 
 
 class RulesetRefSchema(Schema):
@@ -229,6 +247,9 @@ class InstanceSchema(Schema):
     )
 
 
+_ABSENT = " Always there unless `?fields=` leaves it out."
+
+
 class EvaluationSchema(Schema):
     """The outcome of evaluating answers: `complete` exactly when every goal is decided."""
 
@@ -238,17 +259,31 @@ class EvaluationSchema(Schema):
     status = pick(
         lambda e: "complete" if e.complete else "incomplete", "string", True, enum=STATUSES
     )
-    answers = fields.Dict(keys=fields.String(), values=Scalar(), required=True)
-    goals = fields.Dict(keys=fields.String(), values=fields.Nested(GoalSchema), required=True)
-    next_questions = fields.List(fields.Nested(NextQuestionSchema), required=True)
-    ignored_answers = fields.List(fields.String(), required=True)
+    # Each of these comes unless `?fields=` leaves it out (see EvaluationQuerySchema).
+    answers = fields.Dict(
+        keys=fields.String(),
+        values=Scalar(),
+        metadata={"description": "The answers as understood (amounts at their scale)." + _ABSENT},
+    )
+    goals = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(GoalSchema),
+        metadata={"description": "Every goal, decided or not." + _ABSENT},
+    )
+    next_questions = fields.List(
+        fields.Nested(NextQuestionSchema),
+        metadata={"description": "The questions that can still change a goal." + _ABSENT},
+    )
+    ignored_answers = fields.List(
+        fields.String(),
+        metadata={"description": "Answers that changed nothing." + _ABSENT},
+    )
     instances = fields.Dict(
         keys=fields.String(),
         values=fields.List(fields.Nested(InstanceSchema)),
-        required=True,
         metadata={
             "description": "Per collection, each instance with its goals (empty for a rule set "
-            "without collections)."
+            "without collections)." + _ABSENT
         },
     )
     trace = fields.List(

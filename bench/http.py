@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import corpus
-from bench.harness import ROOT, Settings
+from bench.harness import ROOT, Settings, measure_many, ratio
 
 BODY_SCENARIO = "UT family of three with earnings"
 PATH = "/v1/evaluations"
@@ -186,6 +186,73 @@ def _body_files(folder: Path, name: str, body: dict[str, Any]) -> tuple[Path, Pa
     return body_file, script
 
 
+def in_process(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """CPU per request through the WSGI apps (Flask's test client), taken in turns.
+
+    Free of the load generator and of the scheduling on a shared machine: the CPU time of
+    this one process. `serialize_*` isolate writing the response: EvaluationSchema's dump
+    with Flask's JSON against the lean body (api/evaluation_body.py) with orjson.
+    """
+    from api import create_app
+    from api.evaluation_body import evaluation_body
+    from api.jsonio import json_response
+    from api.schemas import EvaluationSchema
+    from api.state import state
+    from bench.bare_flask import bare_app
+    from eligibility.storage import memory_storage
+
+    app = create_app(
+        {"RULES": [str(ROOT / "rules" / "snap")], "STORAGE": memory_storage(), "TESTING": True}
+    )
+    client = app.test_client()
+    response = client.post(PATH, json=bodies["project"])
+    bare = bare_app(response.data).test_client()
+    with app.test_request_context(PATH, method="POST", json=bodies["project"]):
+        evaluation = state().evaluator.evaluate(_request(bodies["project"]), drafts=False)
+    dump = EvaluationSchema(exclude=("trace",))
+
+    def post(c: Any, body: dict[str, Any], path: str = PATH) -> Any:
+        return lambda _: c.post(path, json=body)
+
+    with app.app_context():
+        timings = measure_many(
+            {
+                "project": (post(client, bodies["project"]), [0]),
+                "project_as_of": (post(client, bodies["project_as_of"]), [0]),
+                "project_fields_goals": (
+                    post(client, bodies["project"], f"{PATH}?fields=goals"),
+                    [0],
+                ),
+                "bare": (post(bare, bodies["project"]), [0]),
+                "serialize_marshmallow": (
+                    lambda e: app.json.response(dump.dump(e)),
+                    [evaluation],
+                ),
+                "serialize_lean": (lambda e: json_response(evaluation_body(e)), [evaluation]),
+            },
+            settings,
+        )
+    cpu = {k: v["cpu_us_per_call"] for k, v in timings.items()}
+    return {
+        "timings": timings,
+        # rates per core (CPU time): project / bare Flask, the way the HTTP target is put
+        "rate_ratio_over_bare": {
+            k: ratio(cpu["bare"], cpu[k])
+            for k in ("project", "project_as_of", "project_fields_goals")
+        },
+        "as_of_over_version_cost": ratio(cpu["project_as_of"], cpu["project"]),
+        "serialize_marshmallow_over_lean_cost": ratio(
+            cpu["serialize_marshmallow"], cpu["serialize_lean"]
+        ),
+    }
+
+
+def _request(body: dict[str, Any]) -> Any:
+    from api.evaluations import evaluation_request
+
+    return evaluation_request(body)
+
+
 def _cpu_of_tree(pid: int) -> float:
     try:
         import psutil
@@ -203,18 +270,24 @@ def _cpu_of_tree(pid: int) -> float:
 
 
 def run(settings: Settings) -> dict[str, Any]:
-    missing = [tool for tool in ("wrk", "hey") if shutil.which(tool) is None]
-    if missing:
-        return {"skipped": f"{' and '.join(missing)} not installed (apt-get install wrk hey)"}
-    try:
-        import api.server  # noqa: F401
-    except ImportError:
-        return {"skipped": "the HTTP API (api.server) is not there yet"}
     item = next(i for i in corpus("snap", "2019-10-01").complete if i.name == BODY_SCENARIO)
     bodies = {
         "project": {"ruleset": "snap", "version": "2019-10-01", "answers": item.answers},
         "project_as_of": {"ruleset": "snap", "as_of": "2019-10-01", "answers": item.answers},
     }
+    inside = in_process(settings, bodies)
+    missing = [tool for tool in ("wrk", "hey") if shutil.which(tool) is None]
+    if missing:
+        return {
+            "in_process": inside,
+            "skipped": f"{' and '.join(missing)} not installed (apt-get install wrk hey)",
+        }
+    servers = _servers(settings, bodies)
+    return {"in_process": inside, **servers}
+
+
+def _servers(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The two servers under wrk and hey (wall clock; see the module's docstring)."""
     request_body = json.dumps(bodies["project"]).encode()
     probe_s, run_s = (2, 4) if settings.quick else (5, 10)
     repeats = 1 if settings.quick else min(settings.repeat, 3)

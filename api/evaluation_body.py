@@ -1,0 +1,149 @@
+"""The body of `POST /v1/evaluations` built directly, without a marshmallow dump.
+
+`EvaluationSchema` stays the contract (it documents the response and tests compare this
+body with its dump on many evaluations); this module writes the same JSON data with
+plain code, because the dump walked every field of every next question and reason per
+request. What depends only on the version (a question's id, type, constraints and
+section; an option list in one language) is built once per content hash and language.
+`parts` leaves out the optional parts a client did not ask for (`?fields=`).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from api.schemas import PARTS
+from eligibility.evaluation import Evaluation, GoalResult, NextQuestion, TraceStep
+from eligibility.instance_results import InstanceResult
+from eligibility.model import Question
+from eligibility.values_io import to_plain
+
+_CONSTRAINTS = ("min", "max", "decimal_places", "max_length", "currency")
+_MAX_STATIC = 20_000  # questions remembered (content hash, id, language), least recently used out
+_static: OrderedDict[tuple[str, str, str], dict[str, Any]] = OrderedDict()
+
+
+def evaluation_body(
+    evaluation: Evaluation, parts: Collection[str] = PARTS, trace: bool = False
+) -> dict[str, Any]:
+    """The evaluation as `EvaluationSchema` dumps it (the trace only when asked)."""
+    body: dict[str, Any] = {
+        "ruleset": {
+            "id": evaluation.ruleset_id,
+            "version": evaluation.version,
+            "content_hash": evaluation.content_hash,
+        },
+        "as_of": evaluation.as_of.isoformat(),
+        "locale": evaluation.locale,
+        "status": "complete" if evaluation.complete else "incomplete",
+    }
+    if "answers" in parts:
+        body["answers"] = {str(k): to_plain(v) for k, v in evaluation.answers.items()}
+    if "goals" in parts:
+        body["goals"] = {str(k): _goal(g) for k, g in evaluation.goals.items()}
+    if "next_questions" in parts:
+        body["next_questions"] = [_next_question(evaluation, q) for q in evaluation.next_questions]
+    if "ignored_answers" in parts:
+        body["ignored_answers"] = list(evaluation.ignored_answers)
+    if "instances" in parts:
+        body["instances"] = _collections(evaluation.instances)
+    if trace:
+        body["trace"] = [_step(s) for s in evaluation.trace]
+    return body
+
+
+def _goal(goal: GoalResult) -> dict[str, Any]:
+    return {
+        "value": to_plain(goal.value),
+        "decided": goal.decided,
+        "type": goal.type,
+        "label": goal.label,
+        "reasons": [
+            {
+                "rule": r.rule,
+                "value": r.value,
+                "text": r.text,
+                "legal_reference": r.legal_reference,
+            }
+            for r in goal.reasons
+        ],
+        "currency": goal.currency,
+        "decimal_places": goal.decimal_places,
+    }
+
+
+def _collections(
+    collections: Mapping[str, tuple[InstanceResult, ...]],
+) -> dict[str, list[dict[str, Any]]]:
+    return {
+        str(cid): [
+            {
+                "id": item.id,
+                "pointer": item.pointer,
+                "label": item.label,
+                "goals": {str(k): _goal(g) for k, g in item.goals.items()},
+                "collections": _collections(item.collections),
+            }
+            for item in items
+        ]
+        for cid, items in collections.items()
+    }
+
+
+def _next_question(evaluation: Evaluation, asked: NextQuestion) -> dict[str, Any]:
+    fixed = _question_static(evaluation, asked)
+    return {  # the schema's order: clients see the same document either way
+        "id": fixed["id"],
+        "type": fixed["type"],
+        "label": asked.label,
+        "help": asked.help,
+        "options": fixed["options"],
+        "constraints": fixed["constraints"],
+        "allow_unknown": fixed["allow_unknown"],
+        "section": fixed["section"],
+        "why": [
+            {"rule": w.rule, "legal_reference": w.legal_reference, "text": w.text}
+            for w in asked.why
+        ],
+    }
+
+
+def _question_static(evaluation: Evaluation, asked: NextQuestion) -> dict[str, Any]:
+    """The parts of a next question fixed by the version and the language (built once)."""
+    key = (evaluation.content_hash, asked.question.id, evaluation.locale)
+    found = _static.get(key)
+    if found is None:
+        found = _static[key] = _describe(asked)
+        if len(_static) > _MAX_STATIC:
+            _static.popitem(last=False)
+    return found
+
+
+def _describe(asked: NextQuestion) -> dict[str, Any]:
+    question = asked.question
+    return {
+        "id": question.id,
+        "type": question.type,
+        "options": [{"value": value, "label": label} for value, label in asked.options],
+        "constraints": constraints(question),
+        "allow_unknown": question.allow_unknown,
+        "section": question.section,
+    }
+
+
+def constraints(question: Question) -> dict[str, Any]:
+    """An answer's bounds as `ConstraintsSchema` dumps them (absent when unbounded)."""
+    found = {name: getattr(question, name) for name in _CONSTRAINTS}
+    return {name: to_plain(value) for name, value in found.items() if value is not None}
+
+
+def _step(step: TraceStep) -> dict[str, Any]:
+    return {
+        "name": step.name,
+        "kind": step.kind,
+        "inputs": {str(k): to_plain(v) for k, v in step.inputs.items()},
+        "result": to_plain(step.result),
+        "legal_reference": step.legal_reference,
+    }
