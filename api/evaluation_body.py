@@ -3,14 +3,12 @@
 `EvaluationSchema` stays the contract (it documents the response and tests compare this
 body with its dump on many evaluations); this module writes the same JSON data with
 plain code, because the dump walked every field of every next question and reason per
-request. What depends only on the version (a question's id, type, constraints and
-section; an option list in one language) is built once per content hash and language.
-`parts` leaves out the optional parts a client did not ask for (`?fields=`).
+request through marshmallow's machinery (~7x the cost of this). `parts` leaves out the
+optional parts a client did not ask for (`?fields=`).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -21,8 +19,6 @@ from eligibility.model import Question
 from eligibility.values_io import to_plain
 
 _CONSTRAINTS = ("min", "max", "decimal_places", "max_length", "currency")
-_MAX_STATIC = 20_000  # questions remembered (content hash, id, language), least recently used out
-_static: OrderedDict[tuple[str, str, str], dict[str, Any]] = OrderedDict()
 
 
 def evaluation_body(
@@ -44,7 +40,7 @@ def evaluation_body(
     if "goals" in parts:
         body["goals"] = {str(k): _goal(g) for k, g in evaluation.goals.items()}
     if "next_questions" in parts:
-        body["next_questions"] = [_next_question(evaluation, q) for q in evaluation.next_questions]
+        body["next_questions"] = [_next_question(q) for q in evaluation.next_questions]
     if "ignored_answers" in parts:
         body["ignored_answers"] = list(evaluation.ignored_answers)
     if "instances" in parts:
@@ -92,44 +88,22 @@ def _collections(
     }
 
 
-def _next_question(evaluation: Evaluation, asked: NextQuestion) -> dict[str, Any]:
-    fixed = _question_static(evaluation, asked)
+def _next_question(asked: NextQuestion) -> dict[str, Any]:
+    question = asked.question
     return {  # the schema's order: clients see the same document either way
-        "id": fixed["id"],
-        "type": fixed["type"],
+        "id": question.id,
+        "path": asked.pointer,
+        "type": question.type,
         "label": asked.label,
         "help": asked.help,
-        "options": fixed["options"],
-        "constraints": fixed["constraints"],
-        "allow_unknown": fixed["allow_unknown"],
-        "section": fixed["section"],
-        "why": [
-            {"rule": w.rule, "legal_reference": w.legal_reference, "text": w.text}
-            for w in asked.why
-        ],
-    }
-
-
-def _question_static(evaluation: Evaluation, asked: NextQuestion) -> dict[str, Any]:
-    """The parts of a next question fixed by the version and the language (built once)."""
-    key = (evaluation.content_hash, asked.question.id, evaluation.locale)
-    found = _static.get(key)
-    if found is None:
-        found = _static[key] = _describe(asked)
-        if len(_static) > _MAX_STATIC:
-            _static.popitem(last=False)
-    return found
-
-
-def _describe(asked: NextQuestion) -> dict[str, Any]:
-    question = asked.question
-    return {
-        "id": question.id,
-        "type": question.type,
         "options": [{"value": value, "label": label} for value, label in asked.options],
         "constraints": constraints(question),
         "allow_unknown": question.allow_unknown,
         "section": question.section,
+        "why": [
+            {"rule": w.rule, "legal_reference": w.legal_reference, "text": w.text}
+            for w in asked.why
+        ],
     }
 
 
