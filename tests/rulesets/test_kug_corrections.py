@@ -1,11 +1,13 @@
 """The corrected Kurzarbeitergeld versions (issue 11 § 3): plausibility, order, reasons, periods.
 
 The published versions never change (their hashes are pinned here); each correction is a draft
-`<version>.1` for the same window, built on the corrected baseline, ready to supersede it.
+`<version>.1` for the same window (`supersedes` the version, with its reason), built on the
+corrected baseline, which governs the window once a publisher publishes it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -106,6 +108,8 @@ def test_each_correction_is_a_draft_for_the_published_window(
     published = catalogue.version(RULESET, version).ruleset
     correction = corrected(catalogue, version).ruleset
     assert published.status == "published" and correction.status == "draft"
+    assert correction.supersedes == version
+    assert {"de", "en"} <= set(correction.correction_reason)
     assert (correction.effective_from, correction.effective_to) == (
         published.effective_from,
         published.effective_to,
@@ -254,6 +258,14 @@ def test_benefit_period_by_the_start_of_the_entitlement(
     result = evaluate(corrected(catalogue, version), given, as_of=claim_month)
     assert result.outcome["eligible"] is True
     assert result.outcome["max_duration_months"] == months
+
+
+def test_once_published_the_corrections_govern_their_windows() -> None:
+    files = load_paths([RULES])
+    published = [dataclasses.replace(r, status="published") if r.supersedes else r for r in files]
+    after = Catalogue.of(published)
+    for version, claim_month in CLAIM_MONTHS.items():
+        assert after.covering(RULESET, claim_month).ruleset.version == f"{version}.1"
 
 
 def test_published_versions_are_unchanged(catalogue: Catalogue) -> None:
