@@ -140,6 +140,7 @@ def _blueprints(app: Flask) -> None:
     from api import (
         audit,
         authoring,
+        changes,
         corrections,
         decisions,
         docs_page,
@@ -155,6 +156,7 @@ def _blueprints(app: Flask) -> None:
         health,
         rulesets,
         authoring,
+        changes,
         evaluations,
         sessions,
         decisions,

@@ -22,6 +22,7 @@ from eligibility.errors import Problem, RuleSetNotFound, VersionNotFound
 from eligibility.expressions.typecheck import suggest
 from eligibility.loader import load_each, version_files
 from eligibility.model import RuleSet
+from eligibility.services.changes import stored_document
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,7 @@ def _from_storage(ruleset: str, version: str, url: str | None) -> Side:
             if ruleset not in known:
                 raise RuleSetNotFound(ruleset, suggest(ruleset, known))
             raise VersionNotFound(ruleset, version)
-    # The stored document keeps the status it was sent with; the column says what it is now.
-    return Side(f"{version} (stored, {found.status})", {**found.content, "status": found.status})
+    return Side(f"{version} (stored, {found.status})", dict(stored_document(found)))
 
 
 def _from_folder(ruleset: str, version: str, rules_dir: Path) -> Side:

@@ -14,6 +14,7 @@ cannot be reached raises `StorageUnavailable` and nothing is half-written.
                  keep_checkpointing
     replaying    replay_decision · start_replay_job · run_replay_job · export_replay_results
     corrections  correction_impact (the what-if of a correction over recorded decisions)
+    changes      version_changes (what changed between two stored versions, drafts too)
     interviews   create_session · get_session · evaluate_session · answer · forget_answer ·
                  submit_session · expire_sessions
     keys         create_key · authenticate · list_keys · revoke_key
@@ -29,6 +30,7 @@ from eligibility.services.audit import (
     verify_audit_chain,
     write_checkpoint,
 )
+from eligibility.services.changes import VersionChanges, version_changes
 from eligibility.services.corrections import (
     CorrectedDecision,
     CorrectionImpact,
@@ -85,6 +87,8 @@ __all__ = [
     "CorrectedDecision",
     "CorrectionImpact",
     "correction_impact",
+    "version_changes",
+    "VersionChanges",
     "AuditHead",
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_SESSION_IDLE_SECONDS",
