@@ -68,3 +68,60 @@ class VersionChangesSchema(Schema):
     since = fields.Nested(ComparedVersionSchema, required=True)
     version = fields.Nested(ComparedVersionSchema, required=True)
     changes = fields.List(fields.Nested(VersionChangeSchema), required=True)
+
+
+class MissedOutcomeSchema(Schema):
+    """An outcome of the rules that no scenario exercises."""
+
+    path = fields.String(required=True, metadata={"example": "rules.low_income.when"})
+    kind = fields.String(required=True, validate=validate.OneOf(["goal", "rule", "branch"]))
+    expression = fields.String(
+        required=True, metadata={"example": "monthly_income_rounded <= income_limit"}
+    )
+    outcome = pick(
+        lambda o: o.value,
+        "string",
+        True,
+        enum=["true", "false", "unknown", "decided"],
+        example="false",
+    )
+    detail = pick(
+        lambda o: o.describe(), "string", True, example="no scenario makes rule 'low_income' false"
+    )
+
+
+class ShareSchema(Schema):
+    """How many outcomes of one kind the scenarios exercise, of how many."""
+
+    exercised = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+def _counts(report: Any) -> dict[str, dict[str, int]]:
+    kinds = {"goals": "goal", "rules": "rule", "branches": "branch"}
+    return {
+        name: dict(zip(("exercised", "total"), report.counts(kind), strict=True))
+        for name, kind in kinds.items()
+    }
+
+
+class VersionCoverageSchema(Schema):
+    """What a version's scenarios exercise: goals, rules and branches, and what they miss."""
+
+    ruleset = fields.String(required=True)
+    version = fields.String(required=True)
+    scenarios = fields.Integer(required=True, metadata={"description": "How many it has."})
+    complete = fields.Boolean(
+        required=True,
+        metadata={"description": "Every outcome exercised (what PUBLISH_REQUIRE_COVERAGE asks)."},
+    )
+    counts = fields.Function(
+        _counts,
+        required=True,
+        metadata={
+            "type": "object",
+            "description": "goals, rules and branches: {exercised, total}",
+            "example": {"goals": {"exercised": 4, "total": 5}},
+        },
+    )
+    missed = fields.List(fields.Nested(MissedOutcomeSchema), required=True)

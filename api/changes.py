@@ -1,7 +1,6 @@
-"""`/v1/rulesets/{id}/versions/{version}/changes`: what changed since another version.
-
-What a reviewer reads before publishing a draft (`?since=` the version in force), and
-`eligibility rules diff --stored` prints on the command line.
+"""What a reviewer reads before publishing a draft: `…/versions/{version}/changes` (what
+changed since another version, as `eligibility rules diff --stored` prints) and
+`…/versions/{version}/coverage` (what its scenarios exercise, as `rules test --coverage`).
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from typing import Any
 from flask import Blueprint
 
 from api.auth import principal, require
-from api.change_schemas import ChangesQuerySchema, VersionChangesSchema
+from api.change_schemas import ChangesQuerySchema, VersionChangesSchema, VersionCoverageSchema
 from api.openapi import operation
 from api.rulesets import READERS
 from api.state import state
@@ -37,3 +36,17 @@ def get_changes(ruleset_id: str, version: str, query: dict[str, Any]) -> Any:
     for named in (query["since"], version):
         catalogue.version(ruleset_id, named, drafts)  # 404 for what the caller may not see
     return services.version_changes(state().storage, ruleset_id, query["since"], version)
+
+
+@bp.get("/<ruleset_id>/versions/<version>/coverage")
+@require(*READERS, public=True)
+@operation(VersionCoverageSchema, errors=(404,), storage=True, tag="authoring")
+def get_coverage(ruleset_id: str, version: str) -> Any:
+    """What the version's scenarios exercise: each goal, rule and branch true and false.
+
+    `missed` lists each outcome no scenario shows (unknown too where an "I don't know"
+    answer can leave it so); `complete` is what PUBLISH_REQUIRE_COVERAGE requires. Drafts
+    only for authors, publishers and auditors (404 otherwise).
+    """
+    state().catalogue.version(ruleset_id, version, principal().sees_drafts)
+    return services.version_coverage(state().storage, ruleset_id, version)

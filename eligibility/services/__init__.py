@@ -7,7 +7,8 @@ the stored versions). Errors are the core's (`eligibility.errors`); a database t
 cannot be reached raises `StorageUnavailable` and nothing is half-written.
 
     evaluations  Evaluator.evaluate · EvaluationRequest · stored_evaluator
-    versions     sync_rule_files · create_draft · publish · publish_files · retire
+    versions     sync_rule_files · create_draft · publish · publish_files · retire ·
+                 version_coverage
     records      record_decision · get_decision · list_decisions · export_decisions
     reports      decision_report (render it with eligibility.reports)
     audit        verify_audit_chain · write_checkpoint · latest_checkpoint · audit_head ·
@@ -81,6 +82,7 @@ from eligibility.services.versions import (
     publish_files,
     retire,
     sync_rule_files,
+    version_coverage,
 )
 
 __all__ = [
@@ -88,6 +90,7 @@ __all__ = [
     "CorrectionImpact",
     "correction_impact",
     "version_changes",
+    "version_coverage",
     "VersionChanges",
     "AuditHead",
     "DEFAULT_PAGE_SIZE",

@@ -16,7 +16,7 @@ from eligibility.catalogue.corrections import (
     refuse_taken_target,
 )
 from eligibility.compiler import CompiledRuleSet, compile_ruleset
-from eligibility.coverage import coverage
+from eligibility.coverage import Coverage, coverage
 from eligibility.errors import (
     Conflict,
     CoverageIncomplete,
@@ -308,13 +308,12 @@ def publish(
         parent = store.versions.get(ruleset_id, stored.extends)
         if parent is not None and parent.status == "draft":
             raise ParentNotPublished(ruleset_id, version, stored.extends)
-    compiled = compile_cache().stored(stored)
-    ruleset = stored_ruleset(stored)
-    failures = [r for r in run_scenarios(compiled, ruleset) if not r.passed]
+    compiled = _with_own_scenarios(stored)
+    failures = [r for r in run_scenarios(compiled, compiled.ruleset) if not r.passed]
     if failures:
         raise ScenariosFailed(ruleset_id, version, failures)
     if require_coverage:
-        _refuse_uncovered(replace(compiled, ruleset=ruleset))
+        _refuse_uncovered(compiled)
     others = store.versions.list(ruleset_id)
     refuse_taken_target(stored.supersedes, version, others)
     refuse_overlap(stored, others, f"{ruleset_id}/{version}")
@@ -328,6 +327,17 @@ def publish(
             raise PreconditionFailed(stored.content_hash, current.content_hash) from None
         raise
     return published
+
+
+def _with_own_scenarios(stored: StoredVersion) -> CompiledRuleSet:
+    """A stored version compiled, with its own scenarios (the cache is keyed by the rules'
+    hash, which leaves scenarios out: another draft with the same rules may have others)."""
+    return replace(compile_cache().stored(stored), ruleset=stored_ruleset(stored))
+
+
+def version_coverage(store: Storage, ruleset_id: str, version: str) -> Coverage:
+    """What the scenarios of a stored version (a draft under review too) exercise and miss."""
+    return coverage(_with_own_scenarios(get_version(store, ruleset_id, version)))
 
 
 def _refuse_uncovered(compiled: CompiledRuleSet) -> None:

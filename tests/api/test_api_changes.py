@@ -84,3 +84,27 @@ def test_published_versions_are_compared_for_anyone(examples: FlaskClient) -> No
     assert response.status_code == 200, response.get_data(as_text=True)
     changes = by_entry(response.get_json())
     assert changes["changed parameters.benefit_rates"]["table.standard.4"] == {"new": "0.70"}
+
+
+def test_the_coverage_of_a_draft_under_review(make_app: AppFactory) -> None:
+    api, author = author_client(make_app)
+    response = api.get(f"{VERSIONS}/2025-01-01/coverage", headers=author)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert (body["scenarios"], body["complete"]) == (1, False)
+    assert body["counts"]["goals"]["total"] == 5
+    assert set(body["counts"]) == {"goals", "rules", "branches"}
+    assert {
+        "path": "rules.low_income.when",
+        "kind": "rule",
+        "expression": "monthly_income_rounded <= income_limit",
+        "outcome": "true",
+        "detail": "no scenario makes rule 'low_income' true",
+    } in body["missed"]
+    assert_problem(api.get(f"{VERSIONS}/2025-01-01/coverage"), 404)  # a draft, for the public
+
+
+def test_published_coverage_for_anyone(examples: FlaskClient) -> None:
+    body = examples.get("/v1/rulesets/snap/versions/2019-10-01/coverage").get_json()
+    assert body["counts"]["rules"] == {"exercised": 10, "total": 10}
+    assert [m["expression"] for m in body["missed"]] == ["emergency_allotments"]

@@ -117,6 +117,7 @@ def test_the_openapi_document(client: FlaskClient) -> None:
         "/v1/rulesets/{ruleset_id}/versions/{version}/publish": {"post"},
         "/v1/rulesets/{ruleset_id}/versions/{version}/retire": {"post"},
         "/v1/rulesets/{ruleset_id}/versions/{version}/changes": {"get"},
+        "/v1/rulesets/{ruleset_id}/versions/{version}/coverage": {"get"},
         "/v1/rulesets/{ruleset_id}/versions/{version}/correction-impact": {"get"},
         "/v1/evaluations": {"post"},
         "/v1/sessions": {"post"},
