@@ -21,6 +21,8 @@ from marshmallow import Schema
 
 from api.fields import scalar_schema_properties
 from api.jsonio import json_body, json_response, load, query
+from api.parameters import check_headers, constrain_query_texts
+from api.parameters import header as header  # views declare their headers with it
 from api.schemas import ProblemSchema
 
 SchemaType = type[Schema] | Schema
@@ -125,6 +127,9 @@ class Operation:
     def arguments(self) -> dict[str, Any]:
         """The view's `query` and `body`, loaded with the operation's schemas (422 if bad)."""
         found: dict[str, Any] = {}
+        check_headers(h["name"] for h in self.headers_in)
+        if self.localized or self.body is not None:
+            check_headers(["Accept-Language"])
         if self.query is not None:
             found["query"] = query(self.schema(self.query))
         if self.body is not None and self.load_body:
@@ -174,17 +179,6 @@ def operation(
     return decorate
 
 
-def header(name: str, description: str, required: bool = False) -> dict[str, Any]:
-    """A header parameter."""
-    return {
-        "in": "header",
-        "name": name,
-        "description": description,
-        "required": required,
-        "schema": {"type": "string", "maxLength": 200},
-    }
-
-
 def _path(rule: str) -> tuple[str, list[str]]:
     names = re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", rule)
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule), names
@@ -215,7 +209,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             operation = _operation(view, meta, names, anonymous)
             spec.path(path=path, operations={method.lower(): operation})
-    return spec.to_dict()
+    return constrain_query_texts(spec.to_dict())
 
 
 def spec_of(app: Flask) -> dict[str, Any]:

@@ -62,7 +62,8 @@ def answers_field() -> fields.Dict:
     """Answers by question id, as requests carry them (at most MAX_ANSWERS)."""
     return fields.Dict(
         keys=fields.String(validate=validate.Length(max=100)),
-        values=Scalar(allow_none=True),
+        # Numbers beyond 1e±100 are refused when the body is parsed (api.jsonio).
+        values=Scalar(allow_none=True, metadata={"maximum": 1e100, "minimum": -1e100}),
         load_default=dict,
         validate=_at_most_answers,
         metadata={
