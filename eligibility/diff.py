@@ -25,8 +25,14 @@ VERSION_FIELDS = (
     "description",
     "supersedes",  # a correction names the version it corrects, and why
     "correction_reason",
+    "dated_by",
+    "entity",
 )
 PARTS = ("sections", "questions", "parameters", "derived", "rules", "goals")
+ENTITY_PARTS = ("questions", "derived", "rules", "goals")  # of a collection's entity
+# Compared entry by entry; any other top-level field is compared as a version field, so a
+# field added to the format later is never left out of a diff.
+OWN = {"ruleset", "version", "legal_basis", "scenarios", "collections", *PARTS}
 
 
 class _Absent:
@@ -61,15 +67,17 @@ def diff_versions(old: RuleSet, new: RuleSet) -> list[Change]:
 
 def diff_documents(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
     """Changes between two canonical documents: version texts and window, then part by part."""
+    others = [k for k in [*before, *after] if k not in OWN and k not in VERSION_FIELDS]
     changes = [
         Change("version", key, "changed", fields)
-        for key in VERSION_FIELDS
+        for key in dict.fromkeys([*VERSION_FIELDS, *others])
         if (fields := _changed_fields(_only(before, key), _only(after, key)))
     ]
     changes += _entries("legal_basis", _keyed(before, "legal_basis", "reference"),
                         _keyed(after, "legal_basis", "reference"))  # fmt: skip
     for part in PARTS:
         changes += _entries(part, before.get(part) or {}, after.get(part) or {})
+    changes += _collections("collections", before.get("collections"), after.get("collections"))
     changes += _entries("scenarios", _keyed(before, "scenarios", "name"),
                         _keyed(after, "scenarios", "name"))  # fmt: skip
     return changes
@@ -82,6 +90,29 @@ def _entries(part: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> list[Chan
     for key in (k for k in a if k in b and a[k] != b[k]):
         changes.append(Change(part, key, "changed", _changed_fields(a[key], b[key])))
     return changes
+
+
+def _collections(part: str, a: Any, b: Any) -> list[Change]:
+    """Collections: each one's own fields, then its entity's parts, nested ones below."""
+    a, b = a or {}, b or {}
+    nested = {*ENTITY_PARTS, "collections"}
+    changes = _entries(part, {k: v for k, v in a.items() if k not in b},
+                       {k: v for k, v in b.items() if k not in a})  # fmt: skip
+    for cid in (k for k in a if k in b and a[k] != b[k]):
+        old, new = a[cid], b[cid]
+        own = _changed_fields(_without(old, nested), _without(new, nested))
+        if own:
+            changes.append(Change(part, cid, "changed", own))
+        for inner in ENTITY_PARTS:
+            changes += _entries(f"{part}.{cid}.{inner}", old.get(inner) or {},
+                                new.get(inner) or {})  # fmt: skip
+        changes += _collections(f"{part}.{cid}.collections", old.get("collections"),
+                                new.get("collections"))  # fmt: skip
+    return changes
+
+
+def _without(entry: Mapping[str, Any], keys: set[str]) -> dict[str, Any]:
+    return {k: v for k, v in entry.items() if k not in keys}
 
 
 def _changed_fields(a: Any, b: Any) -> dict[str, tuple[Any, Any]]:

@@ -182,3 +182,34 @@ def test_an_unknown_rule_set_is_named_with_a_suggestion(rules_dir: Path) -> None
     )  # fmt: skip
     assert result.exit_code == 2
     assert "did you mean 'fishing-licence'?" in result.output
+
+
+FAMILY = Path(__file__).resolve().parents[1] / "fixtures" / "family-allowance"
+
+
+def test_collections_are_compared_entry_by_entry(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(FAMILY, rules / "family-allowance")
+    text = (FAMILY / "2024-01-01.yaml").read_text(encoding="utf-8")
+    for old, new in (
+        ("    max: 20\n", "    max: 12\n"),
+        ("(age < 25 and in_education)", "(age < 27 and in_education)"),
+        ('de: "Wie alt ist {name}?"', 'de: "Wie alt ist {name} heute?"'),
+        ("      in_education:\n", "      disabled:\n        type: boolean\n"
+         "        label: {en: \"Is {name} disabled?\"}\n      in_education:\n"),
+    ):  # fmt: skip
+        assert old in text, old
+        text = text.replace(old, new)
+    folder = tmp_path / "drafts" / "family-allowance"
+    folder.mkdir(parents=True)
+    file = folder / "2024-01-01.yaml"
+    file.write_text(text.replace("status: published", "status: draft"), encoding="utf-8")
+    lines = lines_of(run("family-allowance", "2024-01-01", str(file), "--rules-dir", str(rules)))
+    assert lines[lines.index("changed  collections.children") + 1] == "           max: 20 → 12"
+    age = lines.index("changed  collections.children.questions.age")
+    assert (
+        lines[age + 1] == '           label.de: "Wie alt ist {name}?" → "Wie alt ist {name} heute?"'
+    )
+    assert "added    collections.children.questions.disabled" in lines
+    rule = lines.index("changed  collections.children.rules.qualifies")
+    assert "age < 27 and in_education" in lines[rule + 1]
