@@ -13,6 +13,7 @@ from api.schemas import (
     LOCALE,
     STATUSES,
     GoalSchema,
+    InstanceSchema,
     NextQuestionSchema,
     ReasonSchema,
     RequestSchema,
@@ -104,6 +105,13 @@ class SessionSchema(Schema):
     )
     next_questions = fields.List(
         fields.Nested(NextQuestionSchema), required=True, attribute="evaluation.next_questions"
+    )
+    instances = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Nested(InstanceSchema)),
+        required=True,
+        attribute="evaluation.instances",
+        metadata={"description": "Per collection, each instance with its goals."},
     )
     ignored_answers = fields.List(
         fields.String(), required=True, attribute="evaluation.ignored_answers"

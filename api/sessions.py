@@ -147,7 +147,12 @@ def get_session(session_id: str, query: dict[str, Any]) -> Reply:
     load_body=False,  # the body is the answers document: checked by the core, all at once
 )
 def answer(session_id: str, query: dict[str, Any]) -> Reply:
-    """Add or change one or more answers (null removes one); all are checked at once."""
+    """Add or change one or more answers (null removes one); all are checked at once.
+
+    A key that is a JSON Pointer reaches into a collection: `{"/children/c3": {"name":
+    "Cleo"}}` adds an instance (or answers in it), `{"/children/c2/age": 7}` answers one of
+    its questions, `{"/children/c2": null}` removes it.
+    """
     g.answers_pointer = ""  # the body is the answers document itself
     answers = json_body()
     if not isinstance(answers, dict):
@@ -164,7 +169,7 @@ def answer(session_id: str, query: dict[str, Any]) -> Reply:
     return _reply(session, query)
 
 
-@bp.delete("/<session_id>/answers/<question>")
+@bp.delete("/<session_id>/answers/<path:question>")
 @require("client")
 @operation(
     SessionSchema,
@@ -177,12 +182,16 @@ def answer(session_id: str, query: dict[str, Any]) -> Reply:
     headers_out=ETAG_OUT,
 )
 def forget_answer(session_id: str, question: str, query: dict[str, Any]) -> Reply:
-    """Remove one answer (the interview goes back to asking it, if it still matters)."""
+    """Remove one answer (the interview goes back to asking it, if it still matters).
+
+    In a claim about several people, `children/c2` removes that instance and its answers
+    and `children/c2/age` one of its answers.
+    """
     _owned(session_id)
     session = services.forget_answer(
         state().storage,
         session_id,
-        question,
+        f"/{question}" if "/" in question else question,
         request.headers.get("If-Match"),
         _idle(),
         state().evaluator,

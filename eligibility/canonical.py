@@ -123,6 +123,7 @@ def _collection(c: Collection) -> dict[str, Any]:
     doc = {
         "entity": c.entity,
         "item_label": _text(c.item_label),
+        "add_label": _text(c.add_label),
         "min": c.min,
         "max": c.max,
         "completeness": c.completeness,

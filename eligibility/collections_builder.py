@@ -54,6 +54,7 @@ def _collection(
         rules=tuple(rule(k, v) for k, v in parts["rules"].items()),
         goals=tuple(goal(k, v) for k, v in parts["goals"].items()),
         item_label=top.get("item_label", {}),
+        add_label=top.get("add_label", {}),
         min=top.get("min", 0),
         max=top.get("max", 1000),
         completeness=top.get("completeness", "ask_another"),

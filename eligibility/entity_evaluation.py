@@ -10,7 +10,7 @@ from eligibility.answers import Answers
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.pure import entity_scopes
 from eligibility.entity_relevance import EntityWalk, Frame, Relevant
-from eligibility.model import Rule, localize
+from eligibility.model import Collection, Question, Rule, localize
 from eligibility.texts import Texts, why_asked
 from eligibility.values_io import pointer
 
@@ -36,6 +36,8 @@ def next_question_parts(
     """The fields of a NextQuestion for one relevant question (label in its entity's words)."""
     local = frame_texts(texts, item.frame)
     question, locale, default = item.question, texts.locale, texts.default_locale
+    if item.adding is not None:
+        question = _add_prompt(item.frame.scope.collections[item.adding].collection, locale)
     whys: dict[str, tuple[str, str | None, str]] = {}
     scopes = entity_scopes(compiled)
     for path, name in item.contexts:
@@ -50,8 +52,24 @@ def next_question_parts(
             (o.value, localize(o.label, locale, default) or o.value) for o in question.options
         ),
         "why": list(whys.values()),
-        "path": pointer(*item.frame.at, question.id) if item.frame.parent else None,
+        "path": pointer(*item.frame.at, question.id, *(("-",) if item.adding else ()))
+        if item.frame.parent or item.adding
+        else None,
     }
+
+
+_ADD = {
+    "en": "Please add the next one to '{id}' (more are to come).",
+    "de": "Bitte ergänzen Sie den nächsten Eintrag in „{id}“ (es folgen weitere).",
+}
+
+
+def _add_prompt(collection: Collection, locale: str) -> Question:
+    """The prompt to add an instance, as a question of type `instance` (its pointer ends in -)."""
+    label = dict(collection.add_label) or {
+        lang: text.format(id=collection.id) for lang, text in _ADD.items()
+    }
+    return Question(id=collection.id, type="instance", label=label)
 
 
 def _owner_at(frame: Frame, path: tuple[str, ...]) -> tuple[str, ...]:

@@ -66,17 +66,24 @@ class Frame:
 
 @dataclass
 class Relevant:
-    """A relevant question: where it is, its entity, the stage and the rules it feeds."""
+    """A relevant question: where it is, its entity, the stage and the rules it feeds.
+
+    With `adding` set, it is the prompt to add an instance to that collection of the frame
+    (the claimant said there are more than are listed).
+    """
 
     question: Question
     frame: Frame
     stage: int
     contexts: list[Context] = field(default_factory=list)
+    adding: str | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         """Settling conditions first, then the authors' order (see Frame.key)."""
         scope = self.frame.scope
         rank = scope.question_rank[self.question.id]
+        if self.adding is not None:  # after the listed instances, before the question again
+            return (self.stage, self.frame.key((rank, 0, 1 << 30)))
         closing = self.question.id in _completeness_questions(scope)
         return (self.stage, self.frame.key((rank, 1 if closing else 0)))
 
@@ -254,6 +261,22 @@ class _EntityWalker:
             self.push(parts, stage, context, inner)
         if not (is_known(value) and value is absorbing):
             self.question(frame, scope.collection.completeness_question, stage, context)
+            if _more_to_come(frame.env[collection_key(node.collection)], scope, frame.env):
+                self.adding(frame, node.collection, stage, context)
+
+    def adding(self, frame: Frame, cid: str, stage: int, context: Context) -> None:
+        """The prompt to add an instance: the claimant said there are more than listed."""
+        where = pointer(*frame.at, cid, "-")
+        found = self.result.relevant.get(where)
+        if found is None:
+            question = frame.scope.questions[
+                frame.scope.collections[cid].collection.completeness_question
+            ]
+            found = Relevant(question, frame, stage, adding=cid)
+            self.result.relevant[where] = found
+        found.stage = min(found.stage, stage)
+        if context not in found.contexts:
+            found.contexts.append(context)
 
     def instance_frames(self, frame: Frame, cid: str) -> list[Frame]:
         """The frames of a collection's instances under `frame`, made once."""
@@ -291,6 +314,13 @@ class _EntityWalker:
         found.stage = min(found.stage, stage)
         if context not in found.contexts:
             found.contexts.append(context)
+
+
+def _more_to_come(items: Instances, scope: Any, env: Mapping[Any, Any]) -> bool:
+    """True when the claimant said more instances exist than are listed."""
+    if items.declared is not None:
+        return len(items.envs) < items.declared
+    return env.get(scope.collection.completeness_question) is False
 
 
 def _quoted(text: Mapping[str, str]) -> set[str]:

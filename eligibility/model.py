@@ -9,7 +9,9 @@ from decimal import Decimal
 from typing import Literal
 
 ValueType = Literal["boolean", "integer", "decimal", "string", "date"]
-QuestionType = Literal["boolean", "integer", "decimal", "string", "enum", "date"]
+# "instance" is not written in rule files: it is the type of the prompt to add an instance
+# to a collection among the next questions (see entity_relevance.py).
+QuestionType = Literal["boolean", "integer", "decimal", "string", "enum", "date", "instance"]
 Status = Literal["draft", "published", "retired"]
 Scalar = bool | int | Decimal | str | dt.date
 
@@ -77,7 +79,9 @@ class Question:
     @property
     def value_type(self) -> ValueType:
         """The type of the answer inside expressions (an enum is a string)."""
-        return "string" if self.type == "enum" else self.type
+        if self.type == "enum" or self.type == "instance":
+            return "string"
+        return self.type
 
     @property
     def option_values(self) -> tuple[str, ...]:
@@ -199,6 +203,7 @@ class Collection:
     rules: tuple[Rule, ...] = ()
     goals: tuple[Goal, ...] = ()
     item_label: Text = field(default_factory=dict)
+    add_label: Text = field(default_factory=dict)  # the prompt to add an instance
     min: int = 0
     max: int = 1000
     completeness: Completeness = "ask_another"

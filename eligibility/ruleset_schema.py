@@ -322,6 +322,7 @@ class CollectionSchema(StrictSchema):
 
     entity = _entity_name()
     item_label = LocalizedText()
+    add_label = LocalizedText()
     min = fields.Integer(
         strict=True,
         validate=validate.Range(0, MAX_INSTANCES, error=f"must be from 0 to {MAX_INSTANCES}"),

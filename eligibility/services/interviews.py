@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from eligibility.answer_paths import apply_changes, ask_again
 from eligibility.catalogue import compile_cache
 from eligibility.catalogue.dating import claim_date
 from eligibility.compiler import CompiledRuleSet
@@ -199,12 +200,12 @@ def answer(
     chosen = evaluator or stored_evaluator(store)
 
     def merged(session: InterviewSession) -> InterviewSession:
-        combined = {**session.answers, **answers}
-        combined = {k: v for k, v in combined.items() if v is not None}
+        combined = apply_changes(session.answers, answers)  # JSON Pointer keys reach instances
         moved, compiled = session, None
         if session.follows_claim_date:
             moved, compiled = _following(chosen, session, combined)
         version = compiled or pinned_version(store, session)
+        combined = ask_again(session.answers, combined, version.collections)
         return replace(moved, answers=_checked(chosen, version, moved, combined))
 
     return _change(store, session_id, expected_etag, idle_seconds, merged)
@@ -220,6 +221,9 @@ def forget_answer(
 ) -> InterviewSession:
     """Remove one answer; PreconditionFailed if `expected_etag` is stale.
 
+    `question` may be a JSON Pointer to an instance (`/children/c2`: the instance and its
+    answers) or to one of its answers (`/children/c2/age`).
+
     A question the session's version does not have is NotFound (naming it, with a
     close one it may mean); removing an answer that is not there changes nothing.
     Removing the claim's date from a session that follows it moves it back to the
@@ -228,6 +232,12 @@ def forget_answer(
     chosen = evaluator or stored_evaluator(store)
 
     def without(session: InterviewSession) -> InterviewSession | None:
+        if question.startswith("/"):  # an instance, or one answer of an instance
+            kept = apply_changes(session.answers, {question: None})
+            if kept == session.answers:
+                return None
+            version = pinned_version(store, session)
+            return replace(session, answers=_checked(chosen, version, session, kept))
         _known_question(pinned_version(store, session), question)
         if question not in session.answers:
             return None
