@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -168,6 +169,21 @@ class ReplaySummarySchema(Schema):
     )
 
 
+def _rate(job: Any) -> float:
+    """Decisions per second from the start to the end (or now)."""
+    if job.started_at is None:
+        return 0.0
+    end = job.finished_at or dt.datetime.now(dt.UTC)
+    seconds = (end - job.started_at).total_seconds()
+    return round(job.processed / seconds, 1) if seconds > 0 else 0.0
+
+
+class ReplayReportQuerySchema(Schema):
+    """Format of a replay's impact report (else chosen by the Accept header)."""
+
+    format = fields.String(validate=validate.OneOf(["json", "html"]))
+
+
 class ReplayJobSchema(Schema):
     """A batch replay and how far it got."""
 
@@ -180,6 +196,10 @@ class ReplayJobSchema(Schema):
     )
     total = fields.Integer(required=True)
     processed = fields.Integer(required=True)
+    rate = fields.Function(
+        _rate,
+        metadata={"type": "number", "description": "Decisions replayed per second so far"},
+    )
     summary = fields.Nested(ReplaySummarySchema, required=True)
     created_at = fields.DateTime(required=True)
     started_at = fields.DateTime(allow_none=True)

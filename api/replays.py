@@ -8,11 +8,13 @@ that made the difference and sums of amounts; never a decision or its answers.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, stream_with_context, url_for
+from flask import Blueprint, Response, request, stream_with_context, url_for
 
 from api.audit_schemas import (
     ImpactRequestSchema,
@@ -20,12 +22,16 @@ from api.audit_schemas import (
     ReplayJobListSchema,
     ReplayJobRequestSchema,
     ReplayJobSchema,
+    ReplayReportQuerySchema,
     ResultsQuerySchema,
 )
 from api.auth import principal, require
+from api.errors import NotAcceptable
 from api.openapi import Reply, operation
 from api.state import state
 from eligibility import services
+from eligibility.batch.publish import affected_lines, charts, render_html
+from eligibility.batch.report import impact_report, replay_rows, replay_summary
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter, ReplayJob
 from eligibility.services.impact import Impact, get_impact, start_impact
@@ -102,6 +108,82 @@ def get_replay(job_id: str) -> ReplayJob:
     return services.get_replay_job(state().storage, job_id)
 
 
+@bp.post("/replays/<job_id>/cancel")
+@require("auditor")
+@operation(ReplayJobSchema, status=202, errors=(404,), storage=True, tag="audit")
+def cancel_replay(job_id: str) -> ReplayJob:
+    """Cancel a pending or running replay: the partitions not yet done are not run.
+
+    The partitions already done stay counted (status cancelled, `processed` of
+    `total`); a finished job is answered as it is, so a retried cancel is harmless.
+    """
+    return services.cancel_replay_job(state().storage, job_id)
+
+
+REPORT_TYPES = {"json": "application/json", "html": "text/html"}
+
+
+@bp.get("/replays/<job_id>/report")
+@require("auditor")
+@operation(
+    None,
+    query=ReplayReportQuerySchema,
+    errors=(404, 406),
+    storage=True,
+    tag="audit",
+    media_types=tuple(REPORT_TYPES.values()),
+)
+def get_replay_report(job_id: str, query: dict[str, Any]) -> Response:
+    """The impact report of a replay: gains and losses, amounts by band, cost, rules.
+
+    JSON (default) or an HTML page with its charts (`?format=html` or Accept), for
+    legal experts and auditors. The claims that changed: `…/affected`.
+    """
+    chosen = query.get("format") or _negotiated()
+    job = services.get_replay_job(state().storage, job_id)
+    report = impact_report(replay_summary(job))
+    if chosen == "html":
+        response = Response(render_html(report, charts(report)), mimetype=REPORT_TYPES["html"])
+    else:
+        response = Response(json.dumps(report), mimetype=REPORT_TYPES["json"])
+    response.vary.add("Accept")
+    return response
+
+
+def _negotiated() -> str:
+    if not request.headers.get("Accept"):
+        return "json"
+    best = request.accept_mimetypes.best_match(list(REPORT_TYPES.values()))
+    if best is None:
+        raise NotAcceptable("the report is application/json or text/html (or ?format=json|html)")
+    return "html" if best == REPORT_TYPES["html"] else "json"
+
+
+@bp.get("/replays/<job_id>/affected")
+@require("auditor")
+@operation(None, errors=(404,), storage=True, tag="audit", media_types=("text/csv",))
+def get_replay_affected(job_id: str) -> Response:
+    """The decisions whose outcome changed, as CSV: id, the changes, each goal old → new.
+
+    Columns: row (the decision's sequence), line (empty), id (the decision), changes
+    (`Reduced licence: true → false; …`), then one per goal headed `label (goal)`.
+    """
+    store = state().storage
+    job = services.get_replay_job(store, job_id)
+    report = impact_report(replay_summary(job))
+    rows = replay_rows(_results(store, job_id))
+    response = Response(stream_with_context(affected_lines(report, rows)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="affected-{job_id[:8]}.csv"'
+    return response
+
+
+def _results(store: Storage, job_id: str) -> Iterator[dict[str, Any]]:
+    after = 0
+    while page := store.jobs.results(job_id, after):
+        yield from page
+        after = page[-1]["sequence"]
+
+
 @bp.get("/replays/<job_id>/results")
 @require("auditor")
 @operation(
@@ -122,9 +204,7 @@ def get_replay_results(job_id: str, query: dict[str, Any]) -> Response:
     chosen = query["format"]
     lines = services.export_replay_results(state().storage, job_id, chosen)
     response = Response(stream_with_context(lines), mimetype=EXPORT_TYPES[chosen])
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="replay-{job_id[:8]}.{chosen}"'
-    )
+    response.headers["Content-Disposition"] = f'attachment; filename="replay-{job_id[:8]}.{chosen}"'
     return response
 
 

@@ -181,6 +181,14 @@ class ReplayJobRepository(Protocol):
         """Every job, newest first."""
         ...
 
+    def save_progress(self, job: ReplayJob) -> bool:
+        """Store a running job's progress unless it was cancelled meanwhile (then False)."""
+        ...
+
+    def cancel(self, job_id: str) -> bool:
+        """Mark a pending or running job cancelled; False when it was not pending or running."""
+        ...
+
     def add_results(self, job_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
         """Keep the per-decision results of a job (`ReplayResult.to_row()`, by sequence)."""
         ...

@@ -47,6 +47,7 @@ from eligibility.storage import storage_url
 
 PAGE = 500  # decisions read per query inside a partition
 SAVE_SECONDS = 0.5  # progress is saved at most this often
+CANCEL_POLL_SECONDS = 1.0  # how often a job looks whether it was cancelled
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def run_replay_job(
     partition that fails is named in the summary and the job fails with its error.
     """
     job = get_replay_job(store, job_id)
+    if job.status == "cancelled":  # before it started
+        return job
     head = store.decisions.head().sequence  # decisions recorded later are not this job's
     job = replace(
         job, status="running", started_at=store.now(), total=store.decisions.count(job.filters)
@@ -115,9 +118,10 @@ def run_replay_job(
         task = ReplayTask(job.id, job.filters, target, job.target_as_of, engine)
         saver = _Saver(store, job, tallies, progress)
         ref: StorageRef = source if on is not None and source is not None else store
-        outcome = run(
-            on, replay_partition, parts, (ref, task), saver.done, stop or _never, f"replay-{job.id}"
-        )
+        halt = _Halt(store, job.id, stop)
+        saver.halt = halt
+        name = f"replay-{job.id}"
+        outcome = run(on, replay_partition, parts, (ref, task), saver.done, halt, name)
     except Exception as error:
         failed = replace(job, status="failed", finished_at=store.now(), error=describe(error))
         store.jobs.save(failed)
@@ -125,8 +129,22 @@ def run_replay_job(
     return _finish(store, saver.job, tallies, outcome)
 
 
-def _never() -> bool:
-    return False
+class _Halt:
+    """Stop when the caller says so or the job was cancelled (asked of storage now and then)."""
+
+    def __init__(self, store: Storage, job_id: str, stop: Callable[[], bool] | None) -> None:
+        self.store, self.job_id, self.stop = store, job_id, stop
+        self.cancelled = False
+        self.asked = time.monotonic()
+
+    def __call__(self) -> bool:
+        if self.cancelled or (self.stop is not None and self.stop()):
+            return True
+        if time.monotonic() - self.asked >= CANCEL_POLL_SECONDS:
+            self.asked = time.monotonic()
+            found = self.store.jobs.get(self.job_id)
+            self.cancelled = found is not None and found.status == "cancelled"
+        return self.cancelled
 
 
 class _Saver:
@@ -137,6 +155,7 @@ class _Saver:
     ) -> None:
         self.store, self.job, self.tallies, self.progress = store, job, tallies, progress
         self.saved = 0.0
+        self.halt: _Halt | None = None
 
     def done(self, part: Partition, tally: Tally) -> None:
         self.tallies[part.index] = tally
@@ -145,7 +164,8 @@ class _Saver:
         if now - self.saved >= SAVE_SECONDS:
             summary = merged(self.job.total, self.tallies)
             self.job = replace(self.job, processed=processed, summary=summary)
-            self.store.jobs.save(self.job)
+            if not self.store.jobs.save_progress(self.job) and self.halt is not None:
+                self.halt.cancelled = True  # cancelled meanwhile: the rest is not run
             self.saved = now
         if self.progress is not None:
             self.progress(processed, self.job.total)

@@ -13,7 +13,8 @@ cannot be reached raises `StorageUnavailable` and nothing is half-written.
     reports      decision_report (render it with eligibility.reports)
     audit        verify_audit_chain · write_checkpoint · latest_checkpoint · audit_head ·
                  keep_checkpointing
-    replaying    replay_decision · start_replay_job · run_replay_job · export_replay_results
+    replaying    replay_decision · start_replay_job · run_replay_job · cancel_replay_job ·
+                 export_replay_results
     corrections  correction_impact (the what-if of a correction over recorded decisions)
     changes      version_changes (what changed between two stored versions, drafts too)
     interviews   create_session · get_session · evaluate_session · answer · forget_answer ·
@@ -64,6 +65,7 @@ from eligibility.services.records import (
 )
 from eligibility.services.replaying import (
     Progress,
+    cancel_replay_job,
     export_replay_results,
     get_replay_job,
     list_replay_jobs,
@@ -107,6 +109,7 @@ __all__ = [
     "answer",
     "audit_head",
     "authenticate",
+    "cancel_replay_job",
     "create_draft",
     "create_key",
     "create_session",

@@ -130,6 +130,16 @@ def export_replay_results(store: Storage, job_id: str, export_format: str) -> It
     return itertools.chain([first] if first is not None else [], lines)
 
 
+def cancel_replay_job(store: Storage, job_id: str) -> ReplayJob:
+    """Cancel a pending or running job (its completed partitions stay counted); idempotent.
+
+    A job already finished is answered as it is.
+    """
+    get_replay_job(store, job_id)
+    store.jobs.cancel(job_id)
+    return get_replay_job(store, job_id)
+
+
 def list_replay_jobs(store: Storage) -> list[ReplayJob]:
     """Every replay job, newest first."""
     return store.jobs.list()

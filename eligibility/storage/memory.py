@@ -225,6 +225,7 @@ class MemoryJobs:
     def __init__(self) -> None:
         self.items: dict[str, ReplayJob] = {}
         self.rows: dict[str, list[dict[str, Any]]] = {}
+        self.lock = threading.Lock()
 
     def add_results(self, job_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
         self.rows.setdefault(job_id, []).extend(dict(r) for r in rows)
@@ -250,6 +251,21 @@ class MemoryJobs:
 
     def save(self, job: ReplayJob) -> None:
         self.items[job.id] = job
+
+    def save_progress(self, job: ReplayJob) -> bool:
+        with self.lock:
+            if self.items[job.id].status == "cancelled":
+                return False
+            self.items[job.id] = job
+            return True
+
+    def cancel(self, job_id: str) -> bool:
+        with self.lock:
+            job = self.items.get(job_id)
+            if job is None or job.status not in ("pending", "running"):
+                return False
+            self.items[job_id] = replace(job, status="cancelled")
+            return True
 
     def list(self) -> list[ReplayJob]:
         return sorted(self.items.values(), key=lambda j: (j.created_at, j.id), reverse=True)

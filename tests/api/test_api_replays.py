@@ -188,3 +188,49 @@ def test_small_groups_hide_their_amounts(app: Flask) -> None:
     assert impact["amounts"] == {"reduction": None}
     missing = api.post(f"{VERSIONS}/1999/impact", headers=keys["author"])
     assert_problem(missing, 404)
+
+
+def test_a_replay_has_an_impact_report_and_the_affected_decisions(app: Flask) -> None:
+    api, keys = app.test_client(), keys_of(app)
+    ids = recorded(api, keys)
+    start = {"ruleset": "fishing-licence", "version": "2025-01-01"}
+    started = api.post("/v1/replays", json=start, headers=keys["auditor"])
+    job = finished(api, started.headers["Location"], keys["auditor"])
+    assert job["processed"] == job["total"] == 6 and job["rate"] > 0
+    url = f"/v1/replays/{job['id']}"
+    report = api.get(url + "/report", headers=keys["auditor"])
+    assert report.mimetype == "application/json"
+    body = report.get_json()
+    assert (body["changed"], body["reform"]) == (3, "2025-01-01")
+    assert body["eligibility"] == [
+        {"goal": "eligible", "label": "Reduced licence", "gained": 0, "lost": 3}
+    ]
+    assert body["rules"][0]["legal_reference"] == "Fisheries Act § 12 (1) No. 2"
+    page = api.get(url + "/report", headers={**keys["auditor"], "Accept": "text/html"})
+    assert page.mimetype == "text/html" and "data:image/svg+xml;base64," in page.get_data(
+        as_text=True
+    )
+    refused = api.get(url + "/report", headers={**keys["auditor"], "Accept": "image/png"})
+    assert_problem(refused, 406)
+    affected = api.get(url + "/affected", headers=keys["auditor"])
+    rows = list(csv.DictReader(io.StringIO(affected.get_data(as_text=True))))
+    assert [r["id"] for r in rows] == [ids[1], ids[2], ids[3]]
+    assert rows[0]["Reduced licence (eligible)"] == "true → false"
+    for role in ("author", "publisher", "client"):
+        assert_problem(api.get(url + "/report", headers=keys[role]), 403)
+        assert_problem(api.get(url + "/affected", headers=keys[role]), 403)
+
+
+def test_cancelling_a_replay(app: Flask) -> None:
+    api, keys = app.test_client(), keys_of(app)
+    recorded(api, keys)
+    store = app.extensions["eligibility"].storage
+    job = services.start_replay_job(store, "fishing-licence", "auditor-1", "2025-01-01")
+    cancelled = api.post(f"/v1/replays/{job.id}/cancel", headers=keys["auditor"])
+    assert cancelled.status_code == 202 and cancelled.get_json()["status"] == "cancelled"
+    ran = services.run_replay_job(store, job.id)  # a cancelled job does not start
+    assert (ran.status, ran.processed) == ("cancelled", 0)
+    again = api.post(f"/v1/replays/{job.id}/cancel", headers=keys["auditor"])
+    assert again.get_json()["status"] == "cancelled"
+    assert_problem(api.post("/v1/replays/nope/cancel", headers=keys["auditor"]), 404)
+    assert_problem(api.post(f"/v1/replays/{job.id}/cancel", headers=keys["author"]), 403)

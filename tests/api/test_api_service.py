@@ -137,6 +137,9 @@ def test_the_openapi_document(client: FlaskClient) -> None:
         "/v1/replays": {"get", "post"},
         "/v1/replays/{job_id}": {"get"},
         "/v1/replays/{job_id}/results": {"get"},
+        "/v1/replays/{job_id}/cancel": {"post"},
+        "/v1/replays/{job_id}/report": {"get"},
+        "/v1/replays/{job_id}/affected": {"get"},
         "/v1/replays/{job_id}/impact": {"get"},
         "/v1/rulesets/{ruleset_id}/versions/{version}/impact": {"post"},
     }

@@ -186,3 +186,24 @@ def test_keys_roles(store: MemoryStorage) -> None:
     assert services.authenticate(store, token) == key
     with pytest.raises(ValueError):
         services.create_key(store, "root", "x")  # type: ignore[arg-type]
+
+
+def test_a_replay_cancelled_while_it_runs_keeps_what_was_done(
+    store: MemoryStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eligibility.batch import partitions
+    from eligibility.batch import replay as on_cluster
+
+    for income in ("900.00", "1100.00", "1150.00", "5000.00", "700.00"):
+        decide(store, {"age": 30, "income": income, "resident": True})
+    services.create_draft(store, NEXT, "author")
+    monkeypatch.setattr(partitions, "MIN_ROWS", 2)  # partitions of 2
+    monkeypatch.setattr(on_cluster, "CANCEL_POLL_SECONDS", 0)
+    job = services.start_replay_job(store, "fishing-licence", "auditor", "2025-01-01")
+    done = services.run_replay_job(
+        store, job.id, progress=lambda n, total: services.cancel_replay_job(store, job.id)
+    )
+    assert (done.status, done.processed, done.total) == ("cancelled", 2, 5)
+    assert done.summary.changed == 1 and done.finished_at is not None
+    assert [r["sequence"] for r in store.jobs.results(job.id)] == [1, 2]
+    assert services.cancel_replay_job(store, job.id) == done  # finished: as it is

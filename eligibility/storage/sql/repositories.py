@@ -217,6 +217,22 @@ class SqlJobs:
                 update(ReplayJobRow).where(ReplayJobRow.id == job.id).values(**_job_row_values(job))
             )
 
+    def save_progress(self, job: ReplayJob) -> bool:
+        query = update(ReplayJobRow).where(
+            ReplayJobRow.id == job.id, ReplayJobRow.status != "cancelled"
+        )
+        with self.db.write() as session:
+            done = session.execute(query.values(**_job_row_values(job)))
+            return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+
+    def cancel(self, job_id: str) -> bool:
+        query = update(ReplayJobRow).where(
+            ReplayJobRow.id == job_id, ReplayJobRow.status.in_(("pending", "running"))
+        )
+        with self.db.write() as session:
+            done = session.execute(query.values(status="cancelled"))
+            return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+
     def list(self) -> list[ReplayJob]:
         query = select(ReplayJobRow).order_by(ReplayJobRow.created_at.desc(), ReplayJobRow.id)
         with self.db.read() as session:
