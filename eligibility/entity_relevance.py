@@ -41,6 +41,10 @@ class Frame:
     parent: Frame | None = None
     place: tuple[int, int] = (0, 0)  # (rank of the completeness question, index) in the parent
     order: str = "instance_first"
+    prefix: str = ""  # pointer(*at), made once: question ids need no escaping
+
+    def __post_init__(self) -> None:
+        self.prefix = pointer(*self.at)
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -107,7 +111,9 @@ class EntityWalk:
         return sorted(self.relevant.values(), key=Relevant.sort_key)
 
 
-_Item = tuple[n.Node, int, Context, Frame]
+# The named value (in its entity) whose expression holds the node: edges for the reasons.
+Owner = tuple[Frame, str] | None
+_Item = tuple[n.Node, int, Context, Frame, Owner]
 
 
 class _EntityWalker:
@@ -119,24 +125,39 @@ class _EntityWalker:
         self.result = EntityWalk()
         self.seen: set[tuple[int, str, int, Any]] = set()
         self.stack: list[_Item] = []
-        self.rules: dict[tuple[Frame, str], None] | None = None
+        self.entered: dict[tuple[Frame, str], dict[tuple[Frame, str], None]] = {}
         self.frames: dict[tuple[int, str], list[Frame]] = {}
 
     def run(self) -> EntityWalk:
-        # Each root goal is walked on its own, so its reasons are complete (goals are few).
         for goal in self.compiled.goal_ids:
-            self.rules, self.seen = {}, set()
-            self.enter(self.root, goal, 0, ((), goal))
+            self.enter(self.root, goal, 0, ((), goal), None)
             self.drain()
-            self.result.reasons[goal] = list(self.rules)
-        self.rules, self.seen = None, set()
         frames = self.instances(self.root)
         for frame in frames:
             for goal in frame.scope.goal_ids:
-                self.enter(frame, goal, 0, (frame.path, goal))
+                self.enter(frame, goal, 0, (frame.path, goal), None)
             self.drain()
         self.naming(frames)
+        for goal in self.compiled.goal_ids:
+            self.result.reasons[goal] = self.rules_below((self.root, goal))
         return self.result
+
+    def rules_below(self, start: tuple[Frame, str]) -> list[tuple[Frame, str]]:
+        """Rules with a known value reached from a root goal: the root's, and the instances'
+        that decided an any/all (a count or sum over every instance names none of them)."""
+        found: dict[tuple[Frame, str], None] = {}
+        visited: set[tuple[Frame, str]] = set()
+        stack = [start]
+        while stack:
+            key = stack.pop()
+            if key in visited:
+                continue
+            visited.add(key)
+            frame, name = key
+            if frame.scope.named[name].kind == "rule" and is_known(frame.env[name]):
+                found[key] = None
+            stack.extend(reversed(list(self.entered.get(key, ()))))
+        return list(found)
 
     def naming(self, frames: list[Frame]) -> None:
         """The answers an instance is named by (its item label quotes them) are asked first,
@@ -147,7 +168,7 @@ class _EntityWalker:
             first = asked.get(id(frame))
             for qid in sorted(quoted, key=frame.scope.question_rank.__getitem__):
                 if is_known(frame.env[qid]) or qid in frame.answers.dont_know:
-                    self.result.used.add(pointer(*frame.at, qid))
+                    self.result.used.add(f"{frame.prefix}/{qid}")
                 elif first is not None:
                     self.question(frame, qid, 0, first.contexts[0])
 
@@ -164,17 +185,17 @@ class _EntityWalker:
         while self.stack:
             self.step(*self.stack.pop())
 
-    def enter(self, frame: Frame, name: str, stage: int, context: Context) -> None:
+    def enter(self, frame: Frame, name: str, stage: int, context: Context, owner: Owner) -> None:
         named = frame.scope.named[name]
+        if owner is not None:
+            self.entered.setdefault(owner, {})[(frame, name)] = None
         if named.kind == "rule":
             context = (frame.path, name)
         known = is_known(frame.env[name])
-        if known and named.kind == "rule" and self.rules is not None:
-            self.rules[(frame, name)] = None
         key = (id(frame), name, 0, None) if known else (id(frame), name, min(stage, 1), context)
         if key not in self.seen:
             self.seen.add(key)
-            self.stack.append((named.node, min(stage, 1), context, frame))
+            self.stack.append((named.node, min(stage, 1), context, frame, (frame, name)))
 
     def value(self, node: n.Node, frame: Frame) -> Value:
         if isinstance(node, n.Name):
@@ -184,37 +205,44 @@ class _EntityWalker:
         # An instance after the one that decided an `any`/`all` was never evaluated.
         return frame.env.get(id(node), UNKNOWN)  # type: ignore[no-any-return]
 
-    def step(self, node: n.Node, stage: int, context: Context, frame: Frame) -> None:
+    def step(self, node: n.Node, stage: int, context: Context, frame: Frame, owner: Owner) -> None:
         strict = self.compiled.strict_parts.get(id(node))
         if strict is not None:
             questions, named = strict
             for question in questions:
                 self.question(frame, question, stage, context)
             for name in named:
-                self.enter(frame, name, stage, context)
+                self.enter(frame, name, stage, context, owner)
             return
         if isinstance(node, n.ParentRef):
-            self.reference(frame.up(node.up), node.name, stage, context)
+            self.reference(frame.up(node.up), node.name, stage, context, owner)
         elif isinstance(node, n.Aggregate):
-            self.aggregate(node, frame, stage, context)
+            self.aggregate(node, frame, stage, context, owner)
         elif is_known(value := self.value(node, frame)):
-            self.push(self.decisive(node, value, frame), stage, context, frame)
+            self.push(self.decisive(node, value, frame), stage, context, frame, owner)
         elif isinstance(node, n.If) and not is_known(self.value(node.cond, frame)):
-            self.push([node.cond], stage, context, frame)
-            self.push([node.then, node.otherwise], stage + 1, context, frame)
+            self.push([node.cond], stage, context, frame, owner)
+            self.push([node.then, node.otherwise], stage + 1, context, frame, owner)
         elif isinstance(node, n.If):
-            self.push(self.taken(node, frame), stage, context, frame)
+            self.push(self.taken(node, frame), stage, context, frame, owner)
         else:
-            self.push(n.operands(node), stage, context, frame)
+            self.push(n.operands(node), stage, context, frame, owner)
 
     def push(
-        self, nodes: list[n.Node] | tuple[n.Node, ...], stage: int, context: Context, frame: Frame
+        self,
+        nodes: list[n.Node] | tuple[n.Node, ...],
+        stage: int,
+        context: Context,
+        frame: Frame,
+        owner: Owner,
     ) -> None:
-        self.stack.extend((child, stage, context, frame) for child in reversed(nodes))
+        self.stack.extend((child, stage, context, frame, owner) for child in reversed(nodes))
 
-    def reference(self, frame: Frame, name: str, stage: int, context: Context) -> None:
+    def reference(
+        self, frame: Frame, name: str, stage: int, context: Context, owner: Owner
+    ) -> None:
         if name in frame.scope.named:
-            self.enter(frame, name, stage, context)
+            self.enter(frame, name, stage, context, owner)
         elif name in frame.scope.questions:
             self.question(frame, name, stage, context)
 
@@ -233,7 +261,9 @@ class _EntityWalker:
             return [node.cond, node.otherwise]
         return [node.then, node.otherwise]
 
-    def aggregate(self, node: n.Aggregate, frame: Frame, stage: int, context: Context) -> None:
+    def aggregate(
+        self, node: n.Aggregate, frame: Frame, stage: int, context: Context, owner: Owner
+    ) -> None:
         scope = frame.scope.collections[node.collection]
         frames = self.instance_frames(frame, node.collection)
         value = self.value(node, frame)
@@ -247,7 +277,7 @@ class _EntityWalker:
             )
             if is_known(value) and value is absorbing:
                 if keep is True and read is absorbing:  # one instance that decides it
-                    self.push(list(n.scoped(node)), stage, context, inner)
+                    self.push(list(n.scoped(node)), stage, context, inner, owner)
                 continue
             if (
                 not is_known(value)
@@ -258,7 +288,7 @@ class _EntityWalker:
             parts = [node.filter] if node.filter is not None else []
             if keep is not False and node.value is not None:
                 parts.append(node.value)
-            self.push(parts, stage, context, inner)
+            self.push(parts, stage, context, inner, None)  # not reasons: every instance
         if not (is_known(value) and value is absorbing):
             self.question(frame, scope.collection.completeness_question, stage, context)
             if _more_to_come(frame.env[collection_key(node.collection)], scope, frame.env):
@@ -303,7 +333,7 @@ class _EntityWalker:
         return found
 
     def question(self, frame: Frame, qid: str, stage: int, context: Context) -> None:
-        where = pointer(*frame.at, qid)
+        where = f"{frame.prefix}/{qid}"
         if qid in frame.answers.dont_know or is_known(frame.env[qid]):
             self.result.used.add(where)
             return
