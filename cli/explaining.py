@@ -21,7 +21,7 @@ from eligibility.errors import AnswerError, EligibilityError, Problem, RuleSetEr
 from eligibility.evaluation import Evaluation, GoalResult, NextQuestion, Reason
 from eligibility.explanation import collections_read, missing_by_goal, new_reasons
 from eligibility.instance_results import InstanceResult
-from eligibility.model import Location
+from eligibility.model import Location, RuleSet
 from eligibility.services import EvaluationRequest, Evaluator
 from eligibility.values_io import pointer_path, to_plain
 from eligibility.yaml_source import load_yaml
@@ -62,6 +62,8 @@ def explain(
     compiled = evaluator.catalogue.version(result.ruleset_id, result.version, drafts=True)
     missing = missing_by_goal(compiled, data, result.as_of)
     waits = {g: collections_read(compiled, g) for g in missing}
+    for goal, collections in waits.items():
+        missing[goal] += _in_collections(result, compiled.ruleset, collections)
     if as_json:
         click.echo(json.dumps(_plain(result, missing, waits), indent=2, ensure_ascii=False))
     else:
@@ -92,6 +94,21 @@ def _answer_problems(error: AnswerError, positions: dict[str, Location], file: P
     sys.exit(2)
 
 
+def _in_collections(result: Evaluation, ruleset: RuleSet, collections: list[str]) -> list[str]:
+    """The next questions inside these collections, and whether their lists are complete.
+
+    The root's relevance walk stops at aggregates; the evaluation's own walk goes into the
+    instances, and its next questions say where (`/children/c2/in_education`).
+    """
+    closing = {c.completeness_question for c in ruleset.collections if c.id in collections}
+    found: list[str] = []
+    for question in result.next_questions:
+        inside = question.path is not None and question.path.split("/")[1] in collections
+        if inside or (question.path is None and question.question.id in closing):
+            found.append(question.key)
+    return found
+
+
 def _plain(
     result: Evaluation, missing: dict[str, list[str]], waits: dict[str, list[str]]
 ) -> dict[str, Any]:
@@ -112,6 +129,7 @@ def _plain(
         "next_questions": [
             {
                 "id": q.key,
+                "pointer": q.pointer,
                 "label": q.label,
                 "why": [{"text": w.text, "legal_reference": w.legal_reference} for w in q.why],
             }

@@ -96,6 +96,7 @@ def test_an_unreadable_answers_file_is_located(tmp_path: Path) -> None:
 
 
 def test_collections_show_each_instance_and_what_the_root_waits_on(tmp_path: Path) -> None:
+    """Total waits on whether the list is complete; Ben's allowance is his own."""
     file = tmp_path / "answers.yaml"
     file.write_text(
         "resident: true\nchildren:\n  - {id: c1, name: Anna, age: 30}\n"
@@ -110,12 +111,44 @@ def test_collections_show_each_instance_and_what_the_root_waits_on(tmp_path: Pat
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     total = lines.index("Allowance per month: undecided")
-    assert lines[total + 1] == (
-        "  still needs answers about children (their own questions, or whether the list is "
-        "complete)"
-    )
+    assert lines[total + 1] == "  still needs: children_complete"
     ben = lines.index("/children/c2 (Ben):")
     assert lines[ben + 1 : ben + 3] == [
         '  Allowance for this child: "250.00"',
         "    - Ben qualifies.  [Example Act § 1]",
     ]
+
+
+def test_a_goal_waiting_on_a_list_said_to_be_incomplete_asks_for_the_next_one(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "answers.yaml"
+    file.write_text(
+        "resident: true\nchildren_complete: false\nchildren:\n  - {id: c1, name: Ben, age: 3}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main,
+        ["rules", "explain", "family-allowance", "--version", "2024-01-01", "--answers",
+         str(file), "--rules-dir", str(ROOT / "tests" / "fixtures"), "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    total = json.loads(result.output)["goals"]["total"]
+    # more children are to come: the next question is the next instance
+    assert (total["missing"], total["collections"]) == (["/children/-"], ["children"])
+
+
+def test_questions_inside_instances_are_named_by_pointer(tmp_path: Path) -> None:
+    file = tmp_path / "answers.yaml"
+    file.write_text("resident: true\nchildren:\n  - {id: c1, name: Anna, age: 20}\n")
+    result = CliRunner().invoke(
+        main,
+        ["rules", "explain", "family-allowance", "--version", "2024-01-01", "--answers",
+         str(file), "--rules-dir", str(ROOT / "tests" / "fixtures")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[lines.index("Eligible: undecided") + 1] == (
+        "  still needs: /children/c1/in_education, children_complete"
+    )
+    assert "  /children/c1/in_education: Is Anna in school or training?" in lines
