@@ -32,8 +32,22 @@ def check_scenarios(ruleset: RuleSet, report: Report) -> None:
 
 def _check_questions(ruleset: RuleSet, keys: tuple[str, ...], path: str, report: Report) -> None:
     for key in keys:
-        if ruleset.question(key) is None:
+        if key.startswith("/"):
+            _check_instance_question(ruleset, key, path, report)
+        elif ruleset.question(key) is None:
             report(path, f"unknown question '{key}'", suggest(key, ruleset.question_ids))
+
+
+def _check_instance_question(ruleset: RuleSet, key: str, path: str, report: Report) -> None:
+    """A question of an instance named by its pointer: /children/c1/age (one level deep)."""
+    parts = key.split("/")
+    named = parts[1] if len(parts) == 4 else None
+    collection = next((c for c in ruleset.collections if c.id == named), None)
+    if collection is None:
+        report(path, f"'{key}' names no question of an instance (/collection/id/question)", None)
+    elif collection.question(parts[3]) is None:
+        names = [q.id for q in collection.questions]
+        report(path, f"unknown question '{key}'", suggest(parts[3], names))
 
 
 def _check_answers(ruleset: RuleSet, scenario: Scenario, path: str, report: Report) -> None:
