@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class AssessTally:
 
     rows: int = 0
     failed: int = 0
+    cpu_seconds: float = 0.0  # of the workers, for rates per core whatever the machine's load
     errors: list[dict[str, Any]] = field(default_factory=list)
     outcomes: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)  # side→goal→value
     sums: dict[str, dict[str, Any]] = field(default_factory=dict)  # side → goal → sum
@@ -77,6 +79,7 @@ class AssessTally:
         """Count in another partition."""
         self.rows += other.rows
         self.failed += other.failed
+        self.cpu_seconds += other.cpu_seconds
         self.errors.extend(other.errors[: max(0, MAX_ERRORS - len(self.errors))])
         for side, goals in other.outcomes.items():
             for goal, counts in goals.items():
@@ -95,6 +98,7 @@ class AssessTally:
             "rows": self.rows,
             "assessed": self.rows - self.failed,
             "failed": self.failed,
+            "cpu_seconds": round(self.cpu_seconds, 3),
             "errors": list(self.errors),
             "outcomes": {
                 side: {goal: dict(c) for goal, c in goals.items()}
@@ -111,6 +115,7 @@ class AssessTally:
 
 def assess_partition(part: Partition, task: AssessTask) -> AssessTally:
     """Assess the rows of one partition (on a worker) and write them to its own file."""
+    started = time.thread_time()  # this partition's own CPU (workers may have several threads)
     baseline = compiled(task.baseline)
     reform = compiled(task.reform) if task.reform is not None else None
     evaluator = Evaluator(Catalogue.of([]), task.engine)  # versions are given, not looked up
@@ -124,6 +129,7 @@ def assess_partition(part: Partition, task: AssessTask) -> AssessTally:
             result = _assess(row, baseline, reform, task, evaluator, tally)
             out.write(json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n")
     os.replace(partial, final)  # whole or not at all: a partition run again replaces it
+    tally.cpu_seconds = time.thread_time() - started
     return tally
 
 
@@ -200,8 +206,18 @@ def _goals(evaluation: Evaluation) -> dict[str, Any]:
 
 
 def result_rows(out: str | Path) -> Iterator[dict[str, Any]]:
-    """Every row written by an assessment, in row order (partition files in order)."""
+    """Every row of the partitions an assessment counted, in row order.
+
+    A partition still under way when the job was cancelled may finish writing its
+    file afterwards; summary.json names the partitions counted, and only theirs are read.
+    """
+    summary = Path(out) / "summary.json"
+    counted = None
+    if summary.exists():
+        counted = set(json.loads(summary.read_text(encoding="utf-8")).get("partitions_done", []))
     for part in sorted((Path(out) / "rows").glob("part-*.jsonl")):
+        if counted is not None and int(part.stem.split("-")[1]) not in counted:
+            continue
         with part.open(encoding="utf-8") as lines:
             for line in lines:
                 yield json.loads(line)

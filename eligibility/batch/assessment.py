@@ -78,6 +78,7 @@ class Assessment:
             "started_at": _time(self.started),
             "finished_at": _time(self.finished),
             "failed_partitions": [f.to_dict() for f in self.failed_partitions],
+            "partitions_done": sorted(self.tallies),
             **self.tally().to_dict(),
         }
 

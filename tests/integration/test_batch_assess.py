@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
+import signal
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -222,3 +225,37 @@ def test_cli_generates_and_assesses_with_a_progress_bar(
         affected = list(csv.DictReader(file))
     assert len(affected) == report["changed"] > 0
     assert {a["Reduced licence (eligible)"] for a in affected} >= {"true → false"}
+
+
+def test_ctrl_c_stops_the_assessment_with_a_partial_report(
+    fishing_store: Storage,
+    migrated_url: str,
+    tmp_path: Path,
+    dask_scheduler: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cli.batch
+
+    path = tmp_path / "people.csv"
+    write(path, iter(people(2000)))  # partitions of 200 rows
+    running = cli.batch.assess
+
+    def interrupted(*args: Any, progress: Any, **options: Any) -> Any:
+        def once(processed: int, total: int) -> None:
+            progress(processed, total)
+            os.kill(os.getpid(), signal.SIGINT)  # the operator presses Ctrl-C
+
+        return running(*args, progress=once, **options)
+
+    monkeypatch.setattr(cli.batch, "assess", interrupted)
+    args = ["assess", str(path), "--ruleset", "fishing-licence", "--version", "2024-01-01"]
+    args += ["--report", str(tmp_path / "r"), "--database-url", migrated_url]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 1, done.output
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("fishing-licence 2024-01-01: cancelled, ") and "of 2000 rows" in first
+    processed = int(first.split("cancelled, ")[1].split(" of")[0])
+    assert 0 < processed < 2000 and processed % 200 == 0
+    assert len(list(result_rows(tmp_path / "r"))) == processed
+    assert "stopping" in done.stderr
+    assert (tmp_path / "r" / "report.html").exists()
