@@ -15,7 +15,9 @@ from typing import Any, NoReturn
 
 import click
 
+from cli import remote
 from cli.common import DEFAULT_RULES, database_option, reported, storage
+from cli.remote import server_options
 from eligibility.canonical import to_document
 from eligibility.diff import ABSENT, Change, diff_documents
 from eligibility.errors import Problem, RuleSetNotFound, VersionNotFound
@@ -44,6 +46,7 @@ class Side:
     help="Take versions named by id from the database (drafts sent over the API too).",
 )
 @database_option
+@server_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def diff(
     ruleset: str,
@@ -52,20 +55,26 @@ def diff(
     rules_dir: Path,
     stored: bool,
     url: str | None,
+    server: str | None,
+    key: str | None,
     as_json: bool,
 ) -> None:
     """What changed from OLD to NEW: texts in every language, legal basis, questions,
     figures, rules, goals and scenarios.
 
-    OLD and NEW are version ids or paths of version files (drafts not yet published).
+    OLD and NEW are version ids or paths of version files (drafts not yet published);
+    with --server, versions stored on a running server (drafts sent over its API too).
     """
-    with reported():
-        before, after = (_side(ruleset, ref, rules_dir, stored, url) for ref in (old, new))
-    changes = diff_documents(before.document, after.document)
+    if server:
+        names, changes = _from_server(server, key, ruleset, old, new)
+    else:
+        with reported():
+            before, after = (_side(ruleset, ref, rules_dir, stored, url) for ref in (old, new))
+        names, changes = (before.name, after.name), diff_documents(before.document, after.document)
     if as_json:
         click.echo(json.dumps([_plain(c) for c in changes], indent=2, ensure_ascii=False))
         return
-    click.echo(f"{ruleset}: {before.name} → {after.name}")
+    click.echo(f"{ruleset}: {names[0]} → {names[1]}")
     for change in changes:
         click.echo(f"{change.kind:8} {change.part}.{change.id}")
         if change.part == "scenarios" and change.kind != "changed":
@@ -73,6 +82,22 @@ def diff(
         for field, pair in change.fields.items():
             click.echo(f"           {field}: {_shown(change.kind, pair)}")
     click.echo(f"{len(changes)} change(s)")
+
+
+def _from_server(
+    server: str, key: str | None, ruleset: str, old: str, new: str
+) -> tuple[tuple[str, str], list[Change]]:
+    for ref in (old, new):
+        if Path(ref).suffix in (".yaml", ".yml"):
+            raise click.BadParameter(
+                f"{ref}: --server compares versions stored on the server; send the draft "
+                "first, or compare files without --server",
+                param_hint="OLD/NEW",
+            )
+    body, changes = remote.version_changes(server, key, ruleset, old, new)
+    old_side, new_side = (f"{s['version']} ({server}, {s['status']})" for s in
+                          (body["since"], body["version"]))  # fmt: skip
+    return (old_side, new_side), changes
 
 
 def _shown(kind: str, pair: tuple[Any, Any]) -> str:
