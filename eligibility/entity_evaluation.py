@@ -84,12 +84,12 @@ def ignored(compiled: CompiledRuleSet, answers: Answers, found: EntityWalk) -> l
     """Answers the walk never used: root ones by id, instance ones by pointer."""
     root = [q for q in answers.plain() if pointer(q) not in found.used]
     root.sort(key=compiled.question_rank.__getitem__)
-    return root + [p for p in _instance_answers(answers, ()) if p not in found.used]
+    return root + [p for p in _instance_answers(answers, "") if p not in found.used]
 
 
-def _instance_answers(answers: Answers, at: tuple[str, ...]) -> Iterator[str]:
+def _instance_answers(answers: Answers, at: str) -> Iterator[str]:
     for cid, items in answers.collections.items():
         for item in items:
-            where = (*at, cid, item.id or "")
-            yield from (pointer(*where, q) for q in item.plain())
+            where = f"{at}/{cid}/{item.id}"  # ids and question ids need no escaping
+            yield from (f"{where}/{q}" for q in item.plain())
             yield from _instance_answers(item, where)

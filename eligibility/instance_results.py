@@ -42,15 +42,16 @@ def instance_results(
     for cid, compiled in collections.items():
         items: Instances = env[collection_key(cid)]
         results = []
+        prefix = pointer(*at, cid)
         for iid, inner in items:
-            where = (*at, cid, iid)
+            where, at_instance = (*at, cid, iid), f"{prefix}/{iid}"  # ids need no escaping
             results.append(
                 InstanceResult(
                     id=iid,
-                    pointer=pointer(*where),
+                    pointer=at_instance,
                     label=label(compiled, inner),
                     goals={
-                        g.id: goal(g, inner, compiled, pointer(*where))
+                        g.id: goal(g, inner, compiled, at_instance)
                         for g in compiled.collection.goals
                     },
                     collections=instance_results(compiled.collections, inner, goal, label, where),
