@@ -31,6 +31,7 @@ BENCHMARKS: dict[str, tuple[str, int, str]] = {
     "replay": ("bench.replay", 900, "replay of stored decisions (6)"),
     "memory": ("bench.memory", 1200, "RSS after compiling, over 100,000 evaluations (7)"),
     "profile": ("bench.profile", 600, "profiles of the hot paths (pyinstrument)"),
+    "collections": ("bench.entities", 1200, "claims of 100-10,000 instances (10)"),
 }
 LATEST = RESULTS / "latest.json"
 DOCS = ROOT / "docs" / "performance.md"
