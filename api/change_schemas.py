@@ -97,14 +97,6 @@ class ShareSchema(Schema):
     total = fields.Integer(required=True)
 
 
-def _counts(report: Any) -> dict[str, dict[str, int]]:
-    kinds = {"goals": "goal", "rules": "rule", "branches": "branch"}
-    return {
-        name: dict(zip(("exercised", "total"), report.counts(kind), strict=True))
-        for name, kind in kinds.items()
-    }
-
-
 class VersionCoverageSchema(Schema):
     """What a version's scenarios exercise: goals, rules and branches, and what they miss."""
 
@@ -116,7 +108,7 @@ class VersionCoverageSchema(Schema):
         metadata={"description": "Every outcome exercised (what PUBLISH_REQUIRE_COVERAGE asks)."},
     )
     counts = fields.Function(
-        _counts,
+        lambda report: report.shares(),
         required=True,
         metadata={
             "type": "object",

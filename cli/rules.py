@@ -43,8 +43,18 @@ def lint(paths: tuple[Path, ...]) -> None:
     is_flag=True,
     help="Fail unless the scenarios exercise every outcome (implies --coverage).",
 )
+@click.option(
+    "--coverage-json",
+    "coverage_json",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write the coverage of every version to this file as JSON (for a build).",
+)
 def test_scenarios(
-    paths: tuple[Path, ...], engine: str, show_coverage: bool, require_coverage: bool
+    paths: tuple[Path, ...],
+    engine: str,
+    show_coverage: bool,
+    require_coverage: bool,
+    coverage_json: Path | None,
 ) -> None:
     """Run the scenarios of every version; a failure shows expected vs actual and the trace."""
     versions = [v for found in _load(paths).rulesets(drafts=True) for v in found.versions]
@@ -56,14 +66,41 @@ def test_scenarios(
         _show_failure(result)
     click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     missed = 0
-    if show_coverage or require_coverage:
-        missed = _show_coverage([coverage(v) for v in versions])
+    if show_coverage or require_coverage or coverage_json:
+        reports = [coverage(v) for v in versions]
+        missed = _show_coverage(reports)
+        if coverage_json:
+            data = [_coverage_plain(r) for r in reports]
+            coverage_json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     if require_coverage and missed:
         click.echo(
             f"coverage required: {missed} outcome(s) are exercised by no scenario; "
             "add scenarios that show them"
         )
     sys.exit(1 if failed or (require_coverage and missed) else 0)
+
+
+def _coverage_plain(report: Coverage) -> dict[str, object]:
+    return {
+        "ruleset": report.ruleset,
+        "version": report.version,
+        "scenarios": report.scenarios,
+        "complete": report.complete,
+        "counts": report.shares(),
+        "missed": [
+            {
+                "path": o.path,
+                "kind": o.kind,
+                "expression": o.expression,
+                "outcome": o.value,
+                "detail": o.describe(),
+                "file": o.location.file,
+                "line": o.location.line,
+                "column": o.location.column,
+            }
+            for o in report.missed
+        ],
+    }
 
 
 def _show_coverage(reports: list[Coverage]) -> int:

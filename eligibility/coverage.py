@@ -80,6 +80,13 @@ class Coverage:
         total = sum(o.kind == kind for o in self.outcomes)
         return total - sum(o.kind == kind for o in self.missed), total
 
+    def shares(self) -> dict[str, dict[str, int]]:
+        """{"goals" | "rules" | "branches": {"exercised": n, "total": m}}, as data."""
+        return {
+            _plural(kind): dict(zip(("exercised", "total"), self.counts(kind), strict=True))
+            for kind in KINDS
+        }
+
     def summary(self) -> str:
         """One line: how much the scenarios exercise, kind by kind."""
         parts = ", ".join(f"{_plural(k)} {'/'.join(map(str, self.counts(k)))}" for k in KINDS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -79,3 +80,22 @@ def test_collections_count_each_instance_kind_too(tmp_path: Path) -> None:
         "`age < 25 and in_education` true"
     ) in result.output.splitlines()
     assert "rule 'qualifies'" not in result.output  # Anna qualifies, Ben does not
+
+
+def test_coverage_as_json_for_a_build(tmp_path: Path) -> None:
+    folder = fishing(tmp_path)
+    out = tmp_path / "coverage.json"
+    result = run(str(folder), "--coverage-json", str(out))
+    assert result.exit_code == 0, result.output
+    (report,) = json.loads(out.read_text(encoding="utf-8"))
+    assert report["counts"]["branches"] == {"exercised": 3, "total": 5}
+    assert report["missed"][1] == {
+        "path": "rules.low_income.when",
+        "kind": "rule",
+        "expression": "monthly_income_rounded <= income_limit",
+        "outcome": "false",
+        "detail": "no scenario makes rule 'low_income' false",
+        "file": str(folder / "2024-01-01.yaml"),
+        "line": 53,
+        "column": 11,
+    }

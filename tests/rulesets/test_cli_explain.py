@@ -152,3 +152,19 @@ def test_questions_inside_instances_are_named_by_pointer(tmp_path: Path) -> None
         "  still needs: /children/c1/in_education, children_complete"
     )
     assert "  /children/c1/in_education: Is Anna in school or training?" in lines
+
+
+def test_a_goal_blocked_by_i_dont_know_says_so(tmp_path: Path) -> None:
+    file = tmp_path / "answers.yaml"
+    file.write_text("age: 30\nresident: true\nincome: unknown\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["rules", "explain", "fishing-licence", "--version", "2024-01-01", "--answers",
+         str(file), "--rules-dir", str(ROOT / "tests" / "fixtures")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[lines.index("Reduced licence: undecided") + 1] == (
+        "  cannot be decided with the answers given ('I don't know' to income)"
+    )
+    assert not any(line.startswith("Still missing") for line in lines)
