@@ -190,7 +190,14 @@ def _zen(b: dict[str, Any]) -> str:
                 "Cost ratio project / hand-written floor (`floor_python_decimal`, CPU time): "
                 + ", ".join(f"{k} **{_fmt(v, 1)}×**" for k, v in floor.items())
                 + f"; ZEN precompiled costs {_fmt(r['zen_precompiled_over_from_text_cost'], 2)}"
-                " × ZEN from text.\n"
+                " × ZEN from text"
+                + (
+                    f"; the closures cost {_fmt(r['closures_over_generated_cost'], 2)} × the "
+                    "generated program (`compute`)"
+                    if "closures_over_generated_cost" in r
+                    else ""
+                )
+                + ".\n"
             )
     return "\n".join(out)
 

@@ -20,7 +20,8 @@ ZEN's own figure for the graph alone (its `performance` field) is reported besid
 
 ZEN computes the two outputs only; the project's `evaluate()` also parses and checks
 the answers, reports reasons and next questions and decides three-valued. Both the
-full call and the project's bare computation (`compute`) are set against ZEN, and the
+full call and the project's bare computation (`compute`: the version's generated program;
+`compute_closures`: the same on the closures it replaced) are set against ZEN, and the
 plain-Python floor (`bench.snap_reference.reference`: the method written by hand with
 `Decimal`, two-valued, no checks) is timed on the same sets as the reference the
 project is measured against.
@@ -152,7 +153,7 @@ def comparable(version: str) -> list[AnswerSet]:
 
 def run(settings: Settings) -> dict[str, Any]:
     from eligibility.answers import parse_answers
-    from eligibility.engine.pure import compute
+    from eligibility.engine.pure import compute, compute_closures
 
     try:
         graph, from_text = decision(), decision_from_text()
@@ -182,6 +183,11 @@ def run(settings: Settings) -> dict[str, Any]:
                 "project_evaluate_pure": (evaluator(compiled, "pure"), items),
                 "project_compute_pure": (
                     lambda p, c=compiled: compute(c, p[0], p[1]),
+                    parsed,
+                ),
+                # the same on the closures (the reference the generated program replaced)
+                "project_compute_closures": (
+                    lambda p, c=compiled: compute_closures(c, p[0], p[1]),
                     parsed,
                 ),
                 "floor_python_decimal": (
@@ -220,6 +226,10 @@ def run(settings: Settings) -> dict[str, Any]:
                     for k, v in timings.items()
                     if k.startswith("project")
                 },
+                "closures_over_generated_cost": ratio(
+                    timings["project_compute_closures"]["cpu_us_per_call"],
+                    timings["project_compute_pure"]["cpu_us_per_call"],
+                ),
                 "zen_precompiled_over_from_text_cost": ratio(
                     timings["zen_evaluate_dict"]["cpu_us_per_call"],
                     timings["zen_from_text_evaluate_dict"]["cpu_us_per_call"],

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from eligibility.answers import Answers
+from eligibility.codegen import program
 from eligibility.compiled_parts import ScopePath
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.instances import attach
@@ -32,17 +33,42 @@ def compute(
 ) -> dict[str, Value]:
     """The value of every question, parameter, derived value, rule and goal.
 
-    With collections, each instance's values are computed in its own environment, held by
-    the root's (see `engine/instances.py`).
+    A version's generated program computes them (`eligibility.codegen`), or the closures
+    where the generator does not write the version's constructs yet. With collections, each
+    instance's values are computed in its own environment, held by the root's (see
+    `engine/instances.py`).
     """
     env = base_environment(compiled, answers, as_of)
     if compiled.steps:
         _compute_entities(compiled, env, instances or {})
         return env
+    generated = program(compiled)  # None when the version needs the closures (see codegen)
+    if generated is None:
+        _run_closures(compiled, env)
+    else:
+        generated.run(env)
+    return env
+
+
+def compute_closures(
+    compiled: CompiledRuleSet,
+    answers: Mapping[str, Value],
+    as_of: dt.date,
+    instances: Mapping[str, tuple[Answers, ...]] | None = None,
+) -> dict[str, Value]:
+    """`compute` on the closures alone: the reference the generated program is tested against."""
+    env = base_environment(compiled, answers, as_of)
+    if compiled.steps:
+        _compute_entities(compiled, env, instances or {})
+    else:
+        _run_closures(compiled, env)
+    return env
+
+
+def _run_closures(compiled: CompiledRuleSet, env: dict[Any, Any]) -> None:
     named = compiled.named
     for name in compiled.order:
         env[name] = named[name].evaluate(env)
-    return env
 
 
 def _compute_entities(
