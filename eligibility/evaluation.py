@@ -19,7 +19,12 @@ from eligibility.entity_relevance import entity_walk
 from eligibility.errors import AnswerError, EvaluationError
 from eligibility.expressions.interpreter import Env
 from eligibility.expressions.values import UNKNOWN, Failure, Unknown, Value, is_known
-from eligibility.instance_results import InstanceResult, instance_results, instance_trace
+from eligibility.instance_results import (
+    InstanceResult,
+    all_instances,
+    instance_results,
+    instance_trace,
+)
 from eligibility.model import Goal, Question, Rule, RuleSet, localize
 from eligibility.money import amounts, scale_answers, scaled
 from eligibility.relevance import Walk, walk
@@ -131,7 +136,7 @@ class Evaluation:
     def complete(self) -> bool:
         """True exactly when every goal is decided (each instance's too)."""
         return all(g.decided for g in self.goals.values()) and all(
-            g.decided for item in _all_instances(self.instances) for g in item.goals.values()
+            g.decided for item in all_instances(self.instances) for g in item.goals.values()
         )
 
     @property
@@ -221,17 +226,6 @@ def _instances(
         return texts_in(inner).render(scope.collection.item_label)
 
     return instance_results(compiled.collections, env, goal, label)
-
-
-def _all_instances(
-    instances: Mapping[str, tuple[InstanceResult, ...]],
-) -> list[InstanceResult]:
-    found: list[InstanceResult] = []
-    for items in instances.values():
-        for item in items:
-            found.append(item)
-            found.extend(_all_instances(item.collections))
-    return found
 
 
 def _with_collections(

@@ -61,6 +61,16 @@ def instance_results(
     return found
 
 
+def all_instances(instances: Mapping[str, tuple[InstanceResult, ...]]) -> list[InstanceResult]:
+    """Every instance, nested ones after their parent, in the order listed."""
+    found: list[InstanceResult] = []
+    for items in instances.values():
+        for item in items:
+            found.append(item)
+            found.extend(all_instances(item.collections))
+    return found
+
+
 def instance_trace(
     collections: Mapping[str, CompiledCollection],
     env: Mapping[Any, Any],

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eligibility.evaluation import Evaluation, GoalResult
+from eligibility.instance_results import all_instances
 from eligibility.values_io import canonical_json, content_hash, to_plain
 
 GENESIS = "0" * 64  # the previous hash of the first record
@@ -47,9 +48,17 @@ DERIVED_COLUMNS = ("eligible",)
 
 
 def outcome_of(evaluation: Evaluation) -> dict[str, Any]:
-    """What a decision records of an evaluation: goals, reasons, trace, ignored answers (plain)."""
+    """What a decision records of an evaluation: goals, reasons, trace, ignored answers (plain).
+
+    Each instance's goals are recorded beside the root's, keyed by JSON Pointer
+    (`/children/c1/amount`), so replay and what-if compare them like any goal; a version
+    without collections records (and hashes) exactly what it did before.
+    """
+    goals = dict(evaluation.goals)
+    for item in all_instances(evaluation.instances):
+        goals.update({f"{item.pointer}/{k}": g for k, g in item.goals.items()})
     return {
-        "goals": {k: _goal(g) for k, g in evaluation.goals.items()},
+        "goals": {k: _goal(g) for k, g in goals.items()},
         "reasons": {
             k: [
                 {
@@ -60,7 +69,7 @@ def outcome_of(evaluation: Evaluation) -> dict[str, Any]:
                 }
                 for r in g.reasons
             ]
-            for k, g in evaluation.goals.items()
+            for k, g in goals.items()
         },
         "trace": [
             {

@@ -51,11 +51,14 @@ class Columns:
 
 
 def columns_of(store: Storage, ruleset_id: str | None) -> Columns:
-    """Every question and goal of the stored versions of one rule set (or all)."""
+    """Every question (and collection) and goal of the stored versions of one rule set (or all)."""
     questions: dict[str, None] = {}
     goals: dict[str, None] = {}
     for stored in store.versions.list(ruleset_id):
         questions.update(dict.fromkeys(stored.content.get("questions", {})))
+        # a collection is one column: its instances as JSON (each one's goals are in the
+        # record's goals, keyed by pointer, and in the JSON lines export)
+        questions.update(dict.fromkeys(stored.content.get("collections", {})))
         goals.update(dict.fromkeys(stored.content.get("goals", {})))
     return Columns(tuple(questions), tuple(goals))
 
