@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 from eligibility.canonical import ruleset_hash
 from eligibility.compiler import CompiledRuleSet, compile_ruleset
@@ -29,6 +30,7 @@ class CompileCache:
         self.capacity = capacity
         self._compiled: OrderedDict[str, CompiledRuleSet] = OrderedDict()
         self._lock = threading.Lock()
+        self._building = [threading.Lock() for _ in range(16)]  # striped by content hash
 
     def __len__(self) -> int:
         return len(self._compiled)
@@ -38,7 +40,7 @@ class CompileCache:
         content_hash = ruleset_hash(ruleset)
         found = self._get(content_hash)
         if found is None:
-            found = self._put(content_hash, compile_ruleset(ruleset))
+            found = self._once(content_hash, lambda: compile_ruleset(ruleset))
         elif found.ruleset.scenarios != ruleset.scenarios:
             compile_ruleset(ruleset)  # same rules, other scenarios: they are checked on compile
         return found if found.ruleset is ruleset else dataclasses.replace(found, ruleset=ruleset)
@@ -47,10 +49,14 @@ class CompileCache:
         """The compiled form of a stored version, whose content must hash as recorded."""
         found = self._get(stored.content_hash)
         if found is None:
-            compiled = compile_ruleset(stored_ruleset(stored))
-            if compiled.content_hash != stored.content_hash:
-                raise RuleSetError([_tampered(stored, compiled.content_hash)])
-            found = self._put(stored.content_hash, compiled)
+
+            def build() -> CompiledRuleSet:
+                compiled = compile_ruleset(stored_ruleset(stored))
+                if compiled.content_hash != stored.content_hash:
+                    raise RuleSetError([_tampered(stored, compiled.content_hash)])
+                return compiled
+
+            found = self._once(stored.content_hash, build)
         ruleset = found.ruleset
         same = (ruleset.status, ruleset.version, ruleset.extends, ruleset.published_at)
         if same == (stored.status, stored.version, stored.extends, stored.published_at):
@@ -64,6 +70,16 @@ class CompileCache:
             published_at=stored.published_at,
         )
         return dataclasses.replace(found, ruleset=ruleset)
+
+    def _once(self, content_hash: str, build: Callable[[], CompiledRuleSet]) -> CompiledRuleSet:
+        """Compile a content once: threads asking for it meanwhile wait and share the result.
+
+        Threaded workers starting cold would otherwise compile every version once per
+        waiting request (a readiness probe retried every few seconds, say), all at once.
+        """
+        with self._building[hash(content_hash) % len(self._building)]:
+            found = self._get(content_hash)
+            return found if found is not None else self._put(content_hash, build())
 
     def _get(self, content_hash: str) -> CompiledRuleSet | None:
         with self._lock:

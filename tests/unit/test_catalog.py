@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import time
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
@@ -132,6 +135,28 @@ def test_the_compile_cache_is_bounded_and_shares_by_content() -> None:
     cache.ruleset(version("3", "2022-01-01"))
     assert len(cache) == 2
     assert cache.ruleset(version("1", "2020-01-01")).named is not first.named  # evicted
+
+
+def test_threads_asking_for_one_content_at_once_compile_it_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = importlib.import_module("eligibility.catalogue.compile_cache")
+
+    calls: list[str] = []
+    real = module.compile_ruleset
+
+    def slow(ruleset: Any) -> Any:
+        calls.append(ruleset.version)
+        time.sleep(0.2)  # long enough for every thread to ask meanwhile
+        return real(ruleset)
+
+    monkeypatch.setattr(module, "compile_ruleset", slow)
+    cache = CompileCache()
+    wanted = version("1", "2020-01-01")
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: cache.ruleset(wanted), range(8)))
+    assert calls == ["1"]
+    assert len({id(r.named) for r in results}) == 1
 
 
 # ------------------------------------------------------------------------------ scenarios
