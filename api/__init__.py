@@ -119,7 +119,10 @@ def _reject_control_characters() -> None:
 def _sync_rule_files() -> None:
     """Store the rule files' versions (retried while storage is down), again when they change."""
     app = state()
+    before = app.rule_files.generation
     app.rule_files.refresh(app.storage)
+    if app.rule_files.generation != before:
+        app.catalogue.forget()  # a version (a correction, say) came in: chosen again by date
 
 
 def _cors(app: Flask, settings: Config) -> None:

@@ -47,6 +47,7 @@ class RuleFiles:
     watch_seconds: float = 2.0  # 0: synced once, never watched
     problems: tuple[Problem, ...] = ()
     synced: bool = False
+    generation: int = 0  # how many syncs stored something (a version or its dating)
     _seen: Fingerprint | None = None
     _next_look: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -87,6 +88,8 @@ class RuleFiles:
             return
         before = self.problems
         self.problems, self._seen, self.synced = report.problems, seen, True
+        if report.added or report.updated:
+            self.generation += 1
         log.info(
             "rule files: %d stored, %d updated, %d unchanged, %d with problems",
             len(report.added),

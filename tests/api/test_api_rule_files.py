@@ -76,7 +76,8 @@ def test_a_new_file_with_a_mistake_is_reported_and_the_rest_kept(
     (problem,) = client.get("/readyz").get_json()["rule_file_problems"]
     assert problem["file"] == str(added) and problem["line"] == 3
     versions = client.get("/v1/rulesets/snap").get_json()["versions"]
-    assert [v["version"] for v in versions] == ["2019-10-01", "2020-03-01"]
+    found = [v["version"] for v in versions]
+    assert found == ["2019-10-01", "2019-10-01.1", "2020-03-01", "2020-03-01.1"]
 
 
 def test_a_changed_published_file_is_refused_and_the_stored_version_kept(

@@ -77,7 +77,7 @@ def test_a_decided_goal_resting_on_reasons_shown_points_up(tmp_path: Path) -> No
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    benefit = lines.index('Estimated monthly benefit: "440"')
+    benefit = lines.index('Estimated monthly benefit: "439"')
     assert lines[benefit + 1] == "  for the reasons above"
     assert not any(line.startswith("Still missing") for line in lines)
 

@@ -247,7 +247,7 @@ def test_a_decided_household_is_asked_nothing_more(catalogue: Catalogue) -> None
         "household_size": 2,
         "has_elderly_or_disabled_member": False,
         "earned_income_monthly": "2000.00",
-        "unearned_income_monthly": "608.00",
+        "unearned_income_monthly": "609.00",  # at the limit of 2609 (1.85 x 1410, 50 cents up)
     }
 
     result = evaluate(compiled, answers, as_of=BEFORE_EMERGENCY)
@@ -294,10 +294,10 @@ def test_illinois_has_a_single_utility_allowance(catalogue: Catalogue) -> None:
 @pytest.mark.parametrize(
     ("as_of", "version", "expected"),
     [
-        (dt.date(2019, 10, 1), "2019-10-01", 332),
-        (dt.date(2020, 2, 29), "2019-10-01", 332),
-        (dt.date(2020, 3, 1), "2020-03-01", 509),
-        (dt.date(2020, 9, 30), "2020-03-01", 509),
+        (dt.date(2019, 10, 1), "2019-10-01.1", 332),  # the corrections govern FY2020
+        (dt.date(2020, 2, 29), "2019-10-01.1", 332),
+        (dt.date(2020, 3, 1), "2020-03-01.1", 509),
+        (dt.date(2020, 9, 30), "2020-03-01.1", 509),
     ],
 )
 def test_emergency_allotments_give_the_maximum_allotment_from_march_2020(
