@@ -91,20 +91,8 @@ def _check_level(
         _check_completeness(c, questions, path, problems)
         _check_unique(c, f"{path}.", problems)
         check_questions(c.questions, set(), problems, f"{path}.")
-        _refuse_checks(c, f"{path}.", problems)
         nested = entities | {c.entity}
         _check_level(c.questions, _names_of(c), c.collections, f"{path}.", problems, nested)
-
-
-def _refuse_checks(c: Collection, prefix: str, problems: Problems) -> None:
-    """Checks run on the root's answers only: one on an instance's question would never refuse."""
-    for q in c.questions:
-        if q.checks:
-            problems.add(
-                f"{prefix}questions.{q.id}.checks",
-                "checks are not run on the questions of an instance yet; guard the answer "
-                "in the rules instead (a condition that is false for implausible answers)",
-            )
 
 
 def _check_completeness(

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from eligibility.answer_checks import CompiledCheck
 from eligibility.expressions import nodes as n
 from eligibility.expressions.interpreter import Evaluator
 from eligibility.expressions.types import Type
@@ -42,6 +43,7 @@ class CompiledCollection:
     collections: Mapping[str, CompiledCollection] = field(default_factory=dict)
     rules_by_id: Mapping[str, Rule] = field(default_factory=dict)
     goals_by_id: Mapping[str, Goal] = field(default_factory=dict)
+    checks: tuple[CompiledCheck, ...] = ()  # its questions' checks, run in each instance
 
     @property
     def goal_ids(self) -> tuple[str, ...]:

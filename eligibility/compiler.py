@@ -214,6 +214,7 @@ def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
         raise RuleSetError(job.problems)
     if entities is not None:
         entities.check_types(steps)
+        entities.check_texts()
         types = job.types
     else:
         types = job.check_types(order)
@@ -228,6 +229,8 @@ def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
     if job.problems:
         raise RuleSetError(job.problems)
     compiled = _assemble(job, order, types, checks, entities)
+    if job.problems:  # the checks of collections' questions are compiled with their entity
+        raise RuleSetError(job.problems)
     return replace(compiled, steps=tuple(steps)) if entities is not None else compiled
 
 

@@ -8,21 +8,24 @@ type-checked in that order, each in its entity's scope.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from eligibility.answer_checks import CompiledCheck
 from eligibility.compiled_parts import CompiledCollection, Kind, Named, ScopePath
 from eligibility.errors import ExpressionError
 from eligibility.expressions import nodes as n
 from eligibility.expressions.interpreter import Evaluator, compile_expression
 from eligibility.expressions.parser import parse
 from eligibility.expressions.scopes import EntityScope, resolve
-from eligibility.expressions.typecheck import Scope, typecheck
+from eligibility.expressions.typecheck import Scope, suggest, typecheck
 from eligibility.expressions.types import Type, describe
 from eligibility.model import Collection, Question, RuleSet, Table
 
 Step = tuple[ScopePath, str]
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")  # as compiler.PLACEHOLDER (no import cycle)
 
 
 class RootJob(Protocol):
@@ -253,8 +256,63 @@ class EntityCompilation:
                 collections=self.collections(child, order, compile_node, rank),
                 rules_by_id={r.id: r for r in c.rules},
                 goals_by_id={g.id: g for g in c.goals},
+                checks=self.checks(child, compile_node),
             )
         return compiled
+
+    def checks(
+        self, unit: Unit, compile_node: Callable[[n.Node], Evaluator]
+    ) -> tuple[CompiledCheck, ...]:
+        """The checks of a collection's questions, resolved and typed in its entity."""
+        assert unit.collection is not None and unit.entity is not None and unit.scope is not None
+        found: list[CompiledCheck] = []
+        questions = {q.id for q in unit.collection.questions}
+        for q in unit.collection.questions:
+            for index, check in enumerate(q.checks):
+                path = f"{unit.prefix}questions.{q.id}.checks[{index}].when"
+                try:
+                    ast = resolve(parse(check.condition), unit.entity)
+                    kind = typecheck(ast, unit.scope)
+                except ExpressionError as error:
+                    self.job.problem(path, error.message, error.suggestion, error)
+                    continue
+                if kind != "boolean":
+                    self.job.problem(
+                        path, f"a check must be a condition (yes/no), got {describe(kind)}"
+                    )
+                    continue
+                reads = tuple(n.names(ast))
+                concerns = (q.id, *(r for r in reads if r in questions and r != q.id))
+                found.append(CompiledCheck(q.id, index, compile_node(ast), reads, concerns))
+        return tuple(found)
+
+    def check_texts(self) -> None:
+        """Texts of collections quote only the values of their own entity."""
+        for unit in self.units.values():
+            c = unit.collection
+            if c is None:
+                continue
+            texts: list[tuple[str, Any]] = [(f"{unit.prefix}item_label", c.item_label)]
+            for q in c.questions:
+                texts += [
+                    (f"{unit.prefix}questions.{q.id}.label", q.label),
+                    (f"{unit.prefix}questions.{q.id}.help", q.help),
+                ]
+            for r in c.rules:
+                texts += [
+                    (f"{unit.prefix}rules.{r.id}.explanation.true", r.explanation_true),
+                    (f"{unit.prefix}rules.{r.id}.explanation.false", r.explanation_false),
+                ]
+            for path, text in texts:
+                for value in (text or {}).values():
+                    for name in PLACEHOLDER.findall(value):
+                        if name not in unit.types:
+                            self.job.problem(
+                                path,
+                                f"the text quotes unknown value '{{{name}}}' (a text of "
+                                f"{c.entity} quotes the values of {c.entity} only)",
+                                suggest(name, unit.types),
+                            )
 
 
 def _scoped_over(ast: n.Node, unit: Unit, path: ScopePath) -> list[n.Node]:

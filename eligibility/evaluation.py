@@ -19,6 +19,7 @@ from eligibility.entity_relevance import entity_walk
 from eligibility.errors import AnswerError, EvaluationError
 from eligibility.expressions.interpreter import Env
 from eligibility.expressions.values import UNKNOWN, Failure, Unknown, Value, is_known
+from eligibility.instance_checks import instance_check_errors
 from eligibility.instance_results import (
     InstanceResult,
     all_instances,
@@ -300,10 +301,15 @@ def _declaring(ruleset: RuleSet) -> list[Question | Goal]:
 def _run_checks(
     compiled: CompiledRuleSet, texts: Texts, answers: Answers, day: dt.date | None
 ) -> None:
-    """Refuse answers a check finds definitely false, at every question the check concerns."""
+    """Refuse answers a check finds definitely false, at every question the check concerns.
+
+    The checks of a collection's questions run in each instance (pointers name it).
+    """
+    errors = instance_check_errors(compiled.collections, texts, texts.env)
     if not compiled.checks:
+        if errors:
+            raise AnswerError(errors)
         return
-    errors: dict[str, list[str]] = {}
     env: Env = {**texts.env, answer_checks.TODAY: day or answer_checks.today()}
     for check in compiled.checks:
         outcome = check.evaluate(env) if check.question in answers.values else True

@@ -249,3 +249,19 @@ def test_ignored_answers_inside_instances_are_named_by_pointer(family: CompiledR
         children=[child("c1", name="A", age=3, in_education=False)],
     )
     assert result.ignored_answers == ("/children/c1/in_education",)
+
+
+def test_checks_of_an_instance_refuse_its_answers_by_pointer() -> None:
+    (ruleset,) = load_paths([FAMILY.parent / "employer-claim"])
+    compiled = compile_ruleset(ruleset)
+    employees = [
+        {"id": "e1", "name": "Ada", "target_pay": "1000.00", "actual_pay": "1200.00"},
+        {"id": "e2", "name": "Bo", "target_pay": "1000.00", "actual_pay": "900.00"},
+    ]
+    with pytest.raises(AnswerError) as caught:
+        evaluate(compiled, {"employees_count": 2, "employees": employees}, engine="pure")
+    message = "The actual pay of Ada is more than the target pay."
+    assert caught.value.errors == {
+        "/employees/e1/actual_pay": [message],
+        "/employees/e1/target_pay": [message],
+    }

@@ -1,0 +1,45 @@
+"""The checks of collections' questions, run in every instance that answered them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from eligibility.compiled_parts import CompiledCollection
+from eligibility.expressions.aggregates import Instances, collection_key
+from eligibility.expressions.values import Failure, is_known
+from eligibility.texts import Texts
+
+
+def instance_check_errors(
+    collections: Mapping[str, CompiledCollection],
+    texts: Texts,
+    env: Mapping[Any, Any],
+    at: str = "",
+) -> dict[str, list[str]]:
+    """{pointer: [messages]} for each answer a check of its instance finds definitely false."""
+    errors: dict[str, list[str]] = {}
+    for cid, compiled in collections.items():
+        items: Instances = env[collection_key(cid)]
+        for iid, inner in items:
+            where = f"{at}/{cid}/{iid}"
+            local = Texts(texts.locale, texts.default_locale, inner, texts.money)
+            for check in compiled.checks:
+                if not _answered(inner, check.question):
+                    continue
+                outcome = check.evaluate(inner)
+                if outcome is False or isinstance(outcome, Failure):
+                    question = compiled.questions[check.question]
+                    message = local.render(question.checks[check.index].message)
+                    for concerned in check.concerns:
+                        errors.setdefault(f"{where}/{concerned}", []).append(
+                            message or "the answer does not fit other answers"
+                        )
+            nested = instance_check_errors(compiled.collections, texts, inner, where)
+            for key, messages in nested.items():
+                errors.setdefault(key, []).extend(messages)
+    return errors
+
+
+def _answered(env: Mapping[Any, Any], question: str) -> bool:
+    return is_known(env[question])
