@@ -11,10 +11,10 @@
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,8 +32,8 @@ PROPERTIES = settings(
 )
 
 
-@pytest.fixture(scope="module")
-def family() -> CompiledRuleSet:
+@functools.cache
+def _family() -> CompiledRuleSet:
     (ruleset,) = load_paths([FAMILY])
     return compile_ruleset(ruleset)
 
@@ -81,8 +81,8 @@ def outcome(result: Evaluation) -> dict[str, Any]:
     return goals
 
 
-def run(compiled: CompiledRuleSet, claim: dict[str, Any], engine: str = "pure") -> Evaluation:
-    return evaluate(compiled, claim, engine=engine)  # type: ignore[arg-type]
+def run(claim: dict[str, Any], engine: str = "pure") -> Evaluation:
+    return evaluate(_family(), claim, engine=engine)  # type: ignore[arg-type]
 
 
 def _set(claim: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
@@ -96,7 +96,7 @@ def _set(claim: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     return changed
 
 
-UNANSWERED = {
+UNANSWERED: dict[str, list[Any]] = {
     "resident": [True, False],
     "children_complete": [True],
     "name": ["Cleo"],
@@ -119,25 +119,25 @@ def _unanswered(claim: dict[str, Any]) -> list[str]:
 @PROPERTIES
 @given(claim=claims(), data=st.data())
 def test_answering_an_irrelevant_question_changes_no_goal(
-    family: CompiledRuleSet, claim: dict[str, Any], data: st.DataObject
+    claim: dict[str, Any], data: st.DataObject
 ) -> None:
-    before = run(family, claim)
+    before = run(claim)
     relevant = {q.pointer for q in before.next_questions}
     for path in _unanswered(claim):
         if path in relevant:
             continue
         value = data.draw(st.sampled_from(UNANSWERED[path.rsplit("/", 1)[1]]))
-        assert outcome(run(family, _set(claim, path, value))) == outcome(before), path
+        assert outcome(run(_set(claim, path, value))) == outcome(before), path
 
 
 @PROPERTIES
 @given(claim=claims(), extra=children(first=10))
 def test_adding_instances_to_an_open_list_never_changes_a_decided_root_goal(
-    family: CompiledRuleSet, claim: dict[str, Any], extra: list[dict[str, Any]]
+    claim: dict[str, Any], extra: list[dict[str, Any]]
 ) -> None:
     claim.pop("children_complete", None)
-    before = run(family, claim)
-    grown = run(family, {**claim, "children": [*claim["children"], *extra]})
+    before = run(claim)
+    grown = run({**claim, "children": [*claim["children"], *extra]})
     for goal, result in before.goals.items():
         if result.decided:
             assert grown.goals[goal].value == result.value, goal
@@ -145,10 +145,8 @@ def test_adding_instances_to_an_open_list_never_changes_a_decided_root_goal(
 
 @PROPERTIES
 @given(claim=claims())
-def test_removing_ignored_answers_changes_nothing(
-    family: CompiledRuleSet, claim: dict[str, Any]
-) -> None:
-    before = run(family, claim)
+def test_removing_ignored_answers_changes_nothing(claim: dict[str, Any]) -> None:
+    before = run(claim)
     stripped = claim
     for path in before.ignored_answers:
         parts = path.strip("/").split("/")
@@ -158,10 +156,10 @@ def test_removing_ignored_answers_changes_nothing(
         else:
             cid, iid, qid = parts
             next(c for c in stripped[cid] if c["id"] == iid).pop(qid)
-    assert outcome(run(family, stripped)) == outcome(before)
+    assert outcome(run(stripped)) == outcome(before)
 
 
 @settings(PROPERTIES, max_examples=80)
 @given(claim=claims())
-def test_pure_and_durable_agree(family: CompiledRuleSet, claim: dict[str, Any]) -> None:
-    assert outcome(run(family, claim, "durable")) == outcome(run(family, claim, "pure"))
+def test_pure_and_durable_agree(claim: dict[str, Any]) -> None:
+    assert outcome(run(claim, "durable")) == outcome(run(claim, "pure"))
