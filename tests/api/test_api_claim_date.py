@@ -126,3 +126,16 @@ def test_the_rule_set_says_what_dates_its_claims(examples: FlaskClient) -> None:
     version = examples.get(f"/v1/rulesets/{KUG}/versions/2020-05-29").get_json()
     assert version["dated_by"] == dating
     assert examples.get("/v1/rulesets/snap").get_json()["dated_by"] is None
+
+
+def test_a_decision_is_recorded_under_the_claim_months_version(
+    kug: Flask, client_key: dict[str, str]
+) -> None:
+    api = kug.test_client()
+    body = {"ruleset": KUG, "answers": {"claim_month": "2020-05-01"}, "allow_incomplete": True}
+    response = api.post("/v1/decisions", json=body, headers=client_key)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["ruleset"]["version"] == "2020-03-01"  # May: one month, one rule
+    conflict = {**body, "as_of": "2020-06-15"}
+    problem = assert_problem(api.post("/v1/decisions", json=conflict, headers=client_key), 422)
+    assert set(problem["errors"]) == {"/as_of", "/answers/claim_month"}
