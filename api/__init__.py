@@ -143,6 +143,7 @@ def _blueprints(app: Flask) -> None:
     from api import (
         audit,
         authoring,
+        batches,
         changes,
         corrections,
         decisions,
@@ -165,6 +166,7 @@ def _blueprints(app: Flask) -> None:
         decisions,
         audit,
         replays,
+        batches,
         corrections,
     )
     for module in (*modules, openapi, docs_page):

@@ -61,9 +61,7 @@ class GoalChangeSchema(Schema):
     recorded = AnyJson(required=True, metadata={"description": "null: undecided"})
     replayed = AnyJson(required=True)
     outcome_changed = fields.Boolean(required=True)
-    text = pick(
-        lambda c: c.describe(), "string", True, example="Reduced licence: true → false"
-    )
+    text = pick(lambda c: c.describe(), "string", True, example="Reduced licence: true → false")
     rules = fields.List(fields.Nested(RuleChangeSchema), required=True)
 
 
@@ -77,9 +75,7 @@ class ReplaySchema(Schema):
     replayed_content_hash = fields.String(required=True, attribute="replayed_hash")
     as_of = fields.Date(required=True)
     identical = fields.Boolean(required=True)
-    differences = fields.List(
-        fields.Nested(GoalChangeSchema), required=True, attribute="changes"
-    )
+    differences = fields.List(fields.Nested(GoalChangeSchema), required=True, attribute="changes")
     details = fields.List(
         fields.Nested(DifferenceSchema),
         required=True,

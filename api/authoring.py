@@ -170,7 +170,7 @@ def reviewed_hash() -> str:
     found = re.fullmatch(r'"([0-9a-f]{64})"', sent)
     if found is None:
         message = (
-            "send the content hash you reviewed as If-Match: \"<content_hash>\" "
+            'send the content hash you reviewed as If-Match: "<content_hash>" '
             "(the ETag of GET /v1/rulesets/{id}/versions/{version})"
         )
         raise PreconditionRequired(

@@ -36,6 +36,13 @@ def _engine(text: str) -> EngineName:
     raise ValueError(f"ELIGIBILITY_ENGINE must be durable or pure, got {text!r}")
 
 
+def _jobs_cluster(text: str) -> str:
+    name = text.strip().lower()
+    if name not in ("dask", "inline"):
+        raise ValueError(f"JOBS_CLUSTER must be dask or inline, got {text!r}")
+    return name
+
+
 def _as_tuple(value: Any) -> tuple[str, ...]:
     return (str(value),) if isinstance(value, str | os.PathLike) else tuple(str(v) for v in value)
 
@@ -57,6 +64,14 @@ class Config:
     version_cache_seconds: float = 5.0
     # Impact for authors: amounts summed over fewer decisions than this are withheld.
     impact_min_group: int = 5
+    # Batch assessments: where their populations, rows and reports are kept, and how large
+    # an uploaded population may be (BATCH_DIR, BATCH_MAX_BYTES).
+    batch_dir: str = "instance/batches"
+    # Where replay and batch jobs run: "dask" (DASK_SCHEDULER_ADDRESS, else a LocalCluster
+    # the process starts on its first job) or "inline" (in the server process, partition
+    # after partition: small installations, and tests that fuzz the API).
+    jobs_cluster: str = "dask"
+    batch_max_bytes: int = 256 * 1024 * 1024
     # Maker-checker: the author of a version's content may not publish it.
     publish_maker_checker: bool = False
     # Publishing requires scenarios that exercise every outcome (eligibility.coverage).
@@ -78,7 +93,9 @@ class Config:
         … SESSION_IDLE_SECONDS, MAX_CONTENT_LENGTH, VERSION_CACHE_SECONDS,
         ELIGIBILITY_ENGINE (durable or pure), PUBLISH_MAKER_CHECKER,
         PUBLISH_REQUIRE_COVERAGE, IMPACT_MIN_GROUP, RULES_WATCH_SECONDS,
-        AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_SECONDS and the CHECKPOINT_* settings.
+        AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_SECONDS, BATCH_DIR, BATCH_MAX_BYTES, JOBS_CLUSTER
+        and the
+        CHECKPOINT_* settings.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {"checkpoints": CheckpointSettings.from_env(env)}
@@ -95,8 +112,12 @@ class Config:
             values["cors_origins"] = _list(env["CORS_ORIGINS"])
         if env.get("ELIGIBILITY_ENGINE"):
             values["engine"] = _engine(env["ELIGIBILITY_ENGINE"])
+        if env.get("BATCH_DIR"):
+            values["batch_dir"] = env["BATCH_DIR"]
+        if env.get("JOBS_CLUSTER"):
+            values["jobs_cluster"] = _jobs_cluster(env["JOBS_CLUSTER"])
         integers = ("SESSION_IDLE_SECONDS", "MAX_CONTENT_LENGTH", "IMPACT_MIN_GROUP")
-        for name in (*integers, "AUTH_FAILURE_LIMIT"):
+        for name in (*integers, "AUTH_FAILURE_LIMIT", "BATCH_MAX_BYTES"):
             if env.get(name):
                 values[name.lower()] = int(env[name])
         for name in ("VERSION_CACHE_SECONDS", "RULES_WATCH_SECONDS", "AUTH_FAILURE_WINDOW_SECONDS"):

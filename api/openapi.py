@@ -63,6 +63,7 @@ TAGS = (
     ("decisions", "Record decisions in the hash chain; read, list, export and replay them."),
     ("authoring", "Send draft versions (YAML or JSON), publish and retire them."),
     ("audit", "Verify the hash chain; batch replays (what-if) over recorded decisions."),
+    ("batch", "Assess whole populations under a version or two; the impact report."),
     ("health", "Liveness and readiness for load balancers and orchestrators."),
 )
 DESCRIPTION = """Rules as code: rule sets, evaluations, interviews, decisions.

@@ -42,17 +42,20 @@ EXPORT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv"}
 LOCATION = {"Location": {"schema": {"type": "string"}}}
 
 
-def _run(store: Storage, job_id: str) -> None:
+def _run(store: Storage, job_id: str, inline: bool) -> None:
     """Run a replay job in the background; its failure is recorded on the job itself."""
     try:
-        services.run_replay_job(store, job_id)
+        services.run_replay_job(store, job_id, inline=inline)
     except Exception:
         log.exception("replay job %s failed", job_id)
 
 
 def _in_background(store: Storage, job: ReplayJob) -> None:
     threading.Thread(
-        target=_run, args=(store, job.id), name=f"replay-{job.id}", daemon=True
+        target=_run,
+        args=(store, job.id, state().config.jobs_cluster == "inline"),
+        name=f"replay-{job.id}",
+        daemon=True,
     ).start()
 
 

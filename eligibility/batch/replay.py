@@ -91,8 +91,11 @@ def run_replay_job(
     progress: Progress | None = None,
     stop: Callable[[], bool] | None = None,
     engine: EngineName = "durable",
+    inline: bool = False,
 ) -> ReplayJob:
     """Run a job on `cluster` (default: the process's, for storage in a database).
+
+    `inline` runs it here, partition after partition, whatever the storage.
 
     Storage only this process holds (in memory) is replayed here, partition after
     partition. Progress is saved as partitions complete; `stop` returning true
@@ -108,7 +111,7 @@ def run_replay_job(
     )
     store.jobs.save(job)
     source = storage_url(store)
-    on = cluster if cluster is not None else shared_cluster() if source else None
+    on = cluster if cluster is not None else shared_cluster() if source and not inline else None
     tallies: dict[int, Tally] = {}
     try:
         target = what_if_version(store, job.ruleset_id, job.target_version, job.target_as_of)

@@ -153,10 +153,11 @@ def run_replay_job(
     progress: Progress | None = None,
     stop: Callable[[], bool] | None = None,
     engine: EngineName = "durable",
+    inline: bool = False,
 ) -> ReplayJob:
     """Run a job on the Dask cluster (see `eligibility.batch.replay.run_replay_job`)."""
     from eligibility.batch.replay import run_replay_job as on_cluster  # it imports this module
 
     return on_cluster(
-        store, job_id, cluster=cluster, progress=progress, stop=stop, engine=engine
+        store, job_id, cluster=cluster, progress=progress, stop=stop, engine=engine, inline=inline
     )

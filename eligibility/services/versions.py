@@ -152,8 +152,6 @@ def _checked(rulesets: list[RuleSet], problems: list[Problem]) -> list[RuleSet]:
     return usable
 
 
-
-
 def _refuse_draft_parent(ruleset: RuleSet, same: list[RuleSet]) -> None:
     """A published file may not extend a file that is still a draft."""
     parent = next((r for r in same if r.version == ruleset.extends), None)
@@ -346,7 +344,6 @@ def _refuse_uncovered(compiled: CompiledRuleSet) -> None:
     if missed:
         ruleset = compiled.ruleset
         raise CoverageIncomplete(ruleset.id, ruleset.version, list(missed))
-
 
 
 def _person(store: Storage, client: str) -> str:

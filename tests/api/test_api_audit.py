@@ -129,8 +129,6 @@ def test_only_auditors(audited: Flask, method: str, url: str) -> None:
         assert_problem(getattr(api, method)(url, headers=keys[role]), 403)
 
 
-
-
 def test_a_rule_version_edited_in_the_database_is_refused_by_a_running_server(
     make_app: AppFactory, database_url: str
 ) -> None:

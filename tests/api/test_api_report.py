@@ -41,7 +41,7 @@ def test_the_html_report_in_german(api: FlaskClient, keys: Any) -> None:
         "<h1>Entscheidung</h1>",
         "Ermäßigter Angelschein",  # the rule set's title in German
         "<td>01.06.2024</td>",  # the date as written in German
-        "Reduced licence:</span> <span class=\"value\">ja</span>",  # no German label: English
+        'Reduced licence:</span> <span class="value">ja</span>',  # no German label: English
         "(Fisheries Act § 12 (1) No. 1)",  # the reason's legal reference
         "Ihre Angaben, auf die es ankam",
         "<th>Wie alt sind Sie?</th><td>70</td>",

@@ -65,7 +65,16 @@ def _app() -> Flask:
     # Schemathesis sends wrong and missing keys on purpose, all from one address: the
     # throttle of failed attempts (tested in test_api_auth_limits) would turn them into 429.
     return create_app(
-        {"RULES": RULES, "STORAGE": SqlStorage(url), "TESTING": True, "AUTH_FAILURE_LIMIT": 0}
+        {
+            "RULES": RULES,
+            "STORAGE": SqlStorage(url),
+            "TESTING": True,
+            "AUTH_FAILURE_LIMIT": 0,
+            "BATCH_DIR": str(Path(_FOLDER.name) / "batches"),
+            # Jobs run in this process: a cluster's threads would touch the global `random`
+            # while Hypothesis draws the next request (it refuses that).
+            "JOBS_CLUSTER": "inline",
+        }
     )
 
 

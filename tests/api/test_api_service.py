@@ -140,6 +140,11 @@ def test_the_openapi_document(client: FlaskClient) -> None:
         "/v1/replays/{job_id}/cancel": {"post"},
         "/v1/replays/{job_id}/report": {"get"},
         "/v1/replays/{job_id}/affected": {"get"},
+        "/v1/batches": {"post"},
+        "/v1/batches/{job_id}": {"get"},
+        "/v1/batches/{job_id}/cancel": {"post"},
+        "/v1/batches/{job_id}/report": {"get"},
+        "/v1/batches/{job_id}/affected": {"get"},
         "/v1/replays/{job_id}/impact": {"get"},
         "/v1/rulesets/{ruleset_id}/versions/{version}/impact": {"post"},
     }
@@ -206,6 +211,7 @@ def test_tags_come_in_the_order_of_use_with_descriptions(client: FlaskClient) ->
         "decisions",
         "authoring",
         "audit",
+        "batch",
         "health",
     ]
     assert all(t["description"] for t in spec["tags"])

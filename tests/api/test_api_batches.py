@@ -1,0 +1,94 @@
+"""`/v1/batches`: populations assessed as jobs, their progress, report, affected claims, cancel."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from eligibility import services
+from eligibility.records import ROLES
+from tests.api.api_helpers import assert_problem
+from tests.api.conftest import AppFactory
+from tests.integration.test_versions_storage import NEXT_YEAR
+
+pytestmark = pytest.mark.usefixtures("dask_cluster")  # jobs run on it
+POPULATION = "id,age,income,resident\na,30,1100.00,true\nb,70,,true\nc,thirty,900.00,true\n"
+
+
+@pytest.fixture
+def app(make_app: AppFactory, tmp_path: Path) -> Flask:
+    built = make_app(BATCH_DIR=str(tmp_path / "batches"))
+    services.create_draft(built.extensions["eligibility"].storage, NEXT_YEAR, "author-1")
+    return built
+
+
+def keys_of(app: Flask) -> dict[str, dict[str, str]]:
+    store = app.extensions["eligibility"].storage
+    found = {}
+    for role in ROLES:
+        token, _ = services.create_key(store, role, f"test {role}")
+        found[role] = {"Authorization": f"Bearer {token}"}
+    return found
+
+
+def finished(api: FlaskClient, url: str, headers: dict[str, str]) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    body: dict[str, Any] = api.get(url, headers=headers).get_json()
+    while body["status"] in ("pending", "running") and time.monotonic() < deadline:
+        time.sleep(0.05)
+        body = api.get(url, headers=headers).get_json()
+    return body
+
+
+def test_a_population_is_assessed_with_its_report(app: Flask) -> None:
+    api, keys = app.test_client(), keys_of(app)
+    query = "?ruleset=fishing-licence&version=2024-01-01&reform=2025-01-01"
+    started = api.post(
+        "/v1/batches" + query,
+        data=POPULATION,
+        headers={**keys["author"], "Content-Type": "text/csv"},
+    )
+    assert started.status_code == 202, started.get_json()
+    job = finished(api, started.headers["Location"], keys["author"])
+    assert (job["status"], job["total"], job["processed"]) == ("done", 3, 3)
+    assert job["rate"] > 0 and job["population"] == "csv"
+    url = started.headers["Location"]
+    report = api.get(url + "/report", headers=keys["author"]).get_json()
+    assert (report["assessed"], report["failed"], report["changed"]) == (2, 1, 1)
+    assert report["errors"][0]["line"] == 4
+    assert report["eligibility"][0]["lost"] == 1
+    page = api.get(url + "/report?format=html", headers=keys["author"])
+    assert page.mimetype == "text/html" and "Reduced licence" in page.get_data(as_text=True)
+    affected = api.get(url + "/affected", headers=keys["author"]).get_data(as_text=True)
+    (row,) = list(csv.DictReader(io.StringIO(affected)))
+    assert (row["id"], row["Reduced licence (eligible)"]) == ("a", "true → false")
+    assert_problem(api.get(url, headers=keys["publisher"]), 404)  # another's job
+    assert api.get(url, headers=keys["auditor"]).status_code == 200
+    assert_problem(api.get(url, headers=keys["client"]), 403)
+
+
+def test_refusals_and_cancelling(app: Flask) -> None:
+    api, keys = app.test_client(), keys_of(app)
+    base = "/v1/batches?ruleset=fishing-licence&version=2024-01-01"
+    sent = {**keys["author"], "Content-Type": "application/pdf"}
+    assert_problem(api.post(base, data=b"%PDF", headers=sent), 415)
+    csv_type = {**keys["author"], "Content-Type": "text/csv"}
+    missing = api.post(base.replace("2024-01-01", "1999-01-01"), data=POPULATION, headers=csv_type)
+    assert_problem(missing, 404)
+    started = api.post(base, data=POPULATION, headers=csv_type)
+    url = started.headers["Location"]
+    cancelled = api.post(url + "/cancel", headers=keys["author"])
+    assert cancelled.status_code == 202
+    job = finished(api, url, keys["author"])
+    assert job["status"] in ("cancelled", "done")  # it may have finished before the cancel
+    again = api.post(url + "/cancel", headers=keys["author"]).get_json()
+    assert again["status"] == job["status"]
+    assert_problem(api.get("/v1/batches/not-a-job", headers=keys["auditor"]), 404)
+    assert_problem(api.get("/v1/batches/../../etc", headers=keys["auditor"]), 404)
