@@ -11,7 +11,7 @@ from typing import Any
 from eligibility.answers import DONT_KNOW
 from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions import Decision, goal_value
-from eligibility.model import Question, localize
+from eligibility.model import Goal, Question, localize
 from eligibility.reports.texts import texts_for
 from eligibility.texts import format_value
 from eligibility.values_io import ConversionError, to_typed
@@ -97,8 +97,12 @@ def _goals(
     declared = {g.id: g for g in ruleset.goals}
     lines = []
     for goal_id, recorded in decision.goals.items():
-        goal = declared.get(goal_id)
+        goal, instance = declared.get(goal_id), None
+        if goal is None and goal_id.startswith("/"):  # an instance's goal: /children/c1/amount
+            goal, instance = _instance_goal(compiled, goal_id)
         label = localize(goal.label, locale, ruleset.default_locale) if goal else None
+        if label and instance:
+            label = f"{instance}: {label}"
         value = goal_value(recorded)
         shown = (
             words["undecided"]
@@ -111,6 +115,18 @@ def _goals(
         )
         lines.append(GoalLine(label or goal_id, shown, value is not None, reasons))
     return lines
+
+
+def _instance_goal(compiled: CompiledRuleSet, pointer: str) -> tuple[Goal | None, str | None]:
+    """The goal a pointer names inside instances, and the instance's id ("c1")."""
+    parts = pointer.strip("/").split("/")
+    collections, instance, goal = compiled.collections, None, None
+    while len(parts) >= 3 and parts[0] in collections:
+        scope = collections[parts[0]]
+        instance, parts = parts[1], parts[2:]
+        collections = scope.collections
+        goal = scope.goals_by_id.get(parts[0]) if len(parts) == 1 else None
+    return goal, instance
 
 
 def _answers(decision: Decision, compiled: CompiledRuleSet, words: Mapping[str, str]) -> list[Line]:

@@ -72,5 +72,8 @@ def test_a_decision_records_each_instance_and_replays_identical(
     csv = exported.get_data(as_text=True)
     assert "answer:children" in csv.splitlines()[0]
     assert '""id"": ""c1""' in csv  # the instances as JSON in one cell
+    report = api.get(f"/v1/decisions/{decision['id']}/report?format=html", headers=keys["auditor"])
+    assert report.status_code == 200
+    assert "c1: Allowance for this child" in report.get_data(as_text=True)
     verified = api.get("/v1/audit/verify", headers=keys["auditor"])
     assert verified.status_code == 200 and verified.get_json()["ok"] is True
