@@ -99,8 +99,7 @@ def _run(store: Storage, found: BatchJobs, job_id: str, files: bool, inline: boo
     try:
         # Workers read a file themselves; decisions only from a database they can open.
         on_dask = not inline and (files or storage_url(store) is not None)
-        cluster = shared_cluster() if on_dask else None
-        found.run(store, job_id, cluster)
+        found.run(store, job_id, shared_cluster if on_dask else lambda: None)
     except Exception:
         log.exception("batch job %s failed", job_id)
 

@@ -13,7 +13,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -93,8 +93,14 @@ class BatchJobs:
         job["rate"] = _rate(job)
         return job
 
-    def run(self, store: Storage, job_id: str, cluster: Cluster | None) -> dict[str, Any]:
-        """Run a pending job (in the background of a server), keeping job.json up to date."""
+    def run(
+        self, store: Storage, job_id: str, cluster: Callable[[], Cluster | None]
+    ) -> dict[str, Any]:
+        """Run a pending job (in the background of a server), keeping job.json up to date.
+
+        `cluster` gives the cluster to run on (None: here), asked once the job is running,
+        so a cluster that cannot start fails the job rather than leaving it pending.
+        """
         job = self.get(job_id)
         folder = self.root / job_id
         if job["status"] != "pending" or (folder / "cancel").exists():
@@ -116,7 +122,7 @@ class BatchJobs:
                 job["version"],
                 folder,
                 reform=job["reform"],
-                cluster=cluster,
+                cluster=cluster(),
                 progress=progress,
                 stop=lambda: (folder / "cancel").exists(),
             )

@@ -111,9 +111,9 @@ def run_replay_job(
     )
     store.jobs.save(job)
     source = storage_url(store)
-    on = cluster if cluster is not None else shared_cluster() if source and not inline else None
     tallies: dict[int, Tally] = {}
     try:
+        on = cluster if cluster is not None else shared_cluster() if source and not inline else None
         target = what_if_version(store, job.ruleset_id, job.target_version, job.target_as_of)
         every = partition_size(job.total, on.workers if on is not None else 1)
         starts = [key for key in store.decisions.keys(job.filters, every) if key <= head]
