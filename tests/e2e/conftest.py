@@ -63,7 +63,7 @@ def _die_with_parent() -> None:
 
 
 def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"the server stopped:\n{log.read_text()}")
