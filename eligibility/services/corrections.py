@@ -19,7 +19,7 @@ from eligibility.catalogue.windows import lineage
 from eligibility.decisions import Decision, ReplayResult, replay
 from eligibility.errors import Conflict
 from eligibility.evaluation import EngineName
-from eligibility.model import Text
+from eligibility.model import Collection, RuleSet, Text
 from eligibility.ports import Storage, iterate
 from eligibility.records import DecisionFilter, StoredVersion
 from eligibility.services.versions import get_version
@@ -90,7 +90,7 @@ def correction_impact(
         if result.error is not None:
             failed[decision.id] = result.error
         elif result.goal_changes:
-            found.append(_corrected(decision, result))
+            found.append(_corrected(decision, result, _money_goals(compiled.ruleset)))
         else:
             unchanged += 1
     return CorrectionImpact(
@@ -119,11 +119,32 @@ def _reason(correction: StoredVersion) -> Text:
     return dict(reason) if isinstance(reason, Mapping) else {"*": str(reason)}
 
 
-def _corrected(decision: Decision, result: ReplayResult) -> CorrectedDecision:
+def _money_goals(ruleset: RuleSet) -> frozenset[str]:
+    """The goals that are amounts of money: those with a currency, else the decimal ones.
+
+    A count of months or a rate that changes is an outcome that changed, not money paid
+    too much or too little; versions written before goals declared a currency have only
+    their decimal type to go by.
+    """
+    goals = [*ruleset.goals, *(g for c in _all_collections(ruleset) for g in c.goals)]
+    priced = {g.id for g in goals if g.currency is not None}
+    return frozenset(priced or {g.id for g in goals if g.type == "decimal"})
+
+
+def _all_collections(holder: RuleSet | Collection) -> Iterator[Collection]:
+    for collection in holder.collections:
+        yield collection
+        yield from _all_collections(collection)
+
+
+def _corrected(
+    decision: Decision, result: ReplayResult, money: frozenset[str]
+) -> CorrectedDecision:
     amounts = {
         goal: (_amount(old), _amount(new))
         for goal, (old, new) in result.goal_changes.items()
-        if _amount(old) is not None or _amount(new) is not None
+        if goal.rsplit("/", 1)[-1] in money
+        and (_amount(old) is not None or _amount(new) is not None)
     }
     zero = Decimal(0)
     difference = sum(((new or zero) - (old or zero) for old, new in amounts.values()), zero)
