@@ -38,6 +38,7 @@ class ApiClient:
     def __init__(self, http: httpx.Client) -> None:
         self.http = http
         self._versions: dict[tuple[str, str], Json] = {}
+        self._schemas: dict[tuple[str, str, str], Json] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -70,6 +71,20 @@ class ApiClient:
             if len(self._versions) > 64:
                 self._versions.clear()
             self._versions[key] = found
+        return found
+
+    def questions(self, ruleset: str, version: str, locale: str) -> Json:
+        """The JSON Schema of a version's answers in `locale` (cached like the version)."""
+        key = (ruleset, version, locale)
+        with self._lock:
+            if key in self._schemas:
+                return self._schemas[key]
+        path = f"/v1/rulesets/{ruleset}/versions/{version}/questions"
+        found = self._call("GET", path, params=_locale(locale))
+        with self._lock:
+            if len(self._schemas) > 64:
+                self._schemas.clear()
+            self._schemas[key] = found
         return found
 
     def evaluate(self, ruleset: str, version: str, answers: Json, locale: str) -> Json:

@@ -43,7 +43,8 @@ def show_goal(
     if goal.get("type") == "decimal":
         if goal_id in presentation.shares:
             return format_share(Decimal(str(value)), locale)
-        return format_amount(Decimal(str(value)), presentation.currency, locale)
+        currency = goal.get("currency") or presentation.currency
+        return format_amount(Decimal(str(value)), currency, locale)
     if goal.get("type") == "integer":
         return format_number(int(value), locale)
     if goal.get("type") == "date":

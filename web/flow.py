@@ -12,8 +12,8 @@ from web.client import ApiProblem, Json
 from web.config import Presentation
 from web.numbers import SYMBOLS, language
 from web.pages import Problem, field_anchor, localize, version_question
-from web.pointers import apply_patch, lookup, merge_patch, pointer_of, tokens
-from web.questions import Question, from_api
+from web.pointers import lookup, tokens, without
+from web.questions import Question, asked_pointer, from_api
 from web.state import Interview, current, web
 
 
@@ -49,7 +49,10 @@ def question_url(pointer: str) -> str:
 def next_url(data: Json) -> str:
     """The first question still to answer, or "check your answers" when there is none."""
     if data["next_questions"]:
-        return question_url(pointer_of(data["next_questions"][0]["id"]))
+        first = data["next_questions"][0]
+        if first["type"] == "instance":
+            return url_for("interview.add", ref=asked_pointer(first)[1:-2])
+        return question_url(asked_pointer(first))
     return url_for("interview.check")
 
 
@@ -71,21 +74,24 @@ def question_at(interview: Opened, pointer: str) -> Question | None:
     """
     presentation = interview.presentation
     for found in interview.data["next_questions"]:
-        if pointer_of(found["id"]) == pointer:
+        if asked_pointer(found) == pointer:
             return from_api(found, presentation, _section(interview, found.get("section")))
     answers = interview.data["answers"]
     if lookup(answers, pointer) is None:
         return None
-    without = apply_patch(answers, merge_patch(pointer, None))
     ruleset = interview.data["ruleset"]
     try:
-        again = web().api.evaluate(ruleset["id"], ruleset["version"], without, interview.locale)
+        again = web().api.evaluate(
+            ruleset["id"], ruleset["version"], without(answers, pointer), interview.locale
+        )
     except ApiProblem:
         again = {"next_questions": []}
     for found in again["next_questions"]:
-        if pointer_of(found["id"]) == pointer:
+        if asked_pointer(found) == pointer:
             return from_api(found, presentation, _section(interview, found.get("section")))
-    spec = next(q for q in interview.version["questions"] if q["id"] == tokens(pointer)[-1])
+    spec = next((q for q in interview.version["questions"] if q["id"] == tokens(pointer)[-1]), None)
+    if spec is None or len(tokens(pointer)) > 1:
+        return None  # an instance's question no longer asked: the API words it no more
     return version_question(spec, interview.version, interview.locale, presentation, answers)
 
 

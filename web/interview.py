@@ -20,6 +20,7 @@ from web.flow import (
     redirect_to,
 )
 from web.forms import read, typed_for
+from web.instances import add_if_prompted, completing, listed
 from web.numbers import format_date
 from web.pages import (
     Problem,
@@ -30,7 +31,7 @@ from web.pages import (
     summary,
     visible_trail,
 )
-from web.pointers import lookup, merge_patch
+from web.pointers import answer_patch, lookup
 from web.questions import Question
 from web.render import page
 from web.state import web
@@ -68,8 +69,10 @@ def question(ref: str) -> Response:
 
 def _answer(interview: Opened, pointer: str, value: object) -> Json:
     """Send one answer to the session; the session's new state comes back."""
-    patch = merge_patch(pointer, value)
-    return web().api.answer(interview.held.session_id, patch, interview.locale)
+    data = web().api.answer(
+        interview.held.session_id, answer_patch(pointer, value), interview.locale
+    )
+    return add_if_prompted(interview, data)
 
 
 def _question_page(
@@ -93,6 +96,7 @@ def _question_page(
         back_url=back,
         action=request.path,
         interview=interview,
+        collections=listed(interview) if completing(interview, found.pointer) else [],
         **question_context(found, errors or [], interview.locale),
     )
 
@@ -119,6 +123,7 @@ def check() -> Response:
         interview.locale,
         interview.held.locales,
         rows=summary(interview.data, interview.version, interview.locale, interview.presentation),
+        collections=listed(interview),
         as_of=_day(interview),
         version_title=_title(interview),
         complete=not interview.data["next_questions"],
@@ -138,6 +143,7 @@ def result() -> Response:
         interview.locale,
         interview.held.locales,
         goals=outcomes(interview.data, interview.presentation, interview.locale),
+        collections=listed(interview),
         as_of=_day(interview),
         version_title=_title(interview),
         back_url=url_for("interview.check"),

@@ -14,7 +14,7 @@ from web.display import show_answer, show_goal
 from web.forms import FIELD
 from web.messages import message
 from web.numbers import format_date
-from web.pointers import from_error_key, lookup, pointer_of
+from web.pointers import answered_pointers, from_error_key, lookup, pointer_of
 from web.questions import Option, Question
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -155,7 +155,7 @@ def problems(problem: ApiProblem) -> list[Problem]:
 def visible_trail(trail: list[str], interview: Json) -> list[str]:
     """The pages answered, in order, without answers removed or no longer needed."""
     ignored = {from_error_key(i) for i in interview.get("ignored_answers", [])}
-    answered = [pointer_of(k) for k in interview["answers"]]
+    answered = answered_pointers(interview["answers"])
     kept = [p for p in trail if p in answered and p not in ignored]
     return kept + [p for p in answered if p not in kept and p not in ignored]
 

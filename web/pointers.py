@@ -1,7 +1,7 @@
-"""Questions addressed by JSON Pointer (RFC 6901): `/household_size`, later `/children/c2/age`.
+"""Questions addressed by JSON Pointer (RFC 6901): `/household_size`, `/children/c2/age`.
 
-Today's rule sets are flat, so a pointer has one token; the page model already speaks pointers
-so that questions about instances of a collection need no new addressing.
+A root question's pointer has one token; an instance's question names the collection, the
+instance's id and the question (the answers hold a collection as a list of objects with an `id`).
 """
 
 from __future__ import annotations
@@ -30,11 +30,55 @@ def lookup(document: Any, pointer: str) -> Any:
     """The value at `pointer`, or None when there is none."""
     current = document
     for token in tokens(pointer):
-        if isinstance(current, dict) and token in current:
+        if isinstance(current, list):
+            current = next((i for i in current if _is(i, token)), None)
+        elif isinstance(current, dict) and token in current:
             current = current[token]
         else:
             return None
     return current
+
+
+def _is(item: Any, instance_id: str) -> bool:
+    """True when `item` of a collection is the instance with that id."""
+    return isinstance(item, dict) and item.get("id") == instance_id
+
+
+def answer_patch(pointer: str, value: Any) -> dict[str, Any]:
+    """The body of a session's PATCH that sets `pointer` to `value` (None removes it): a merge
+    patch for a root answer, a key that is the pointer for an instance's (the API's form)."""
+    if len(tokens(pointer)) == 1:
+        return merge_patch(pointer, value)
+    return {pointer: value}
+
+
+def without(answers: dict[str, Any], pointer: str) -> dict[str, Any]:
+    """The answers without the one at `pointer` (in a collection's instance, too)."""
+    parts = tokens(pointer)
+    if len(parts) == 1:
+        return {k: v for k, v in answers.items() if k != parts[0]}
+    head, rest = parts[0], pointer_of(*parts[2:]) if len(parts) > 2 else None
+    items = []
+    for item in answers.get(head) or []:
+        if isinstance(item, dict) and item.get("id") == parts[1]:
+            if rest is None:
+                continue
+            item = without(item, rest)
+        items.append(item)
+    return {**answers, head: items}
+
+
+def answered_pointers(answers: dict[str, Any]) -> list[str]:
+    """The pointer of every answer given, the instances' answers included, in the answers' order."""
+    found: list[str] = []
+    for key, value in answers.items():
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict) and "id" in item:
+                    found += [pointer_of(key, str(item["id"]), k) for k in item if k != "id"]
+        else:
+            found.append(pointer_of(key))
+    return found
 
 
 def merge_patch(pointer: str, value: Any) -> dict[str, Any]:

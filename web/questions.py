@@ -73,7 +73,7 @@ def from_api(
 ) -> Question:
     """A question from an entry of `next_questions` (label, help and why already localized)."""
     return Question(
-        pointer=str(found.get("pointer") or pointer_of(found["id"])),
+        pointer=asked_pointer(found),
         type=found["type"],
         label=found["label"],
         help=found.get("help") or None,
@@ -84,6 +84,12 @@ def from_api(
         section=section,
         currency=presentation.currency,
     )
+
+
+def asked_pointer(found: Mapping[str, Any]) -> str:
+    """Where a next question's answer goes: its `path` (an instance's question, `/children/c1/age`),
+    else the root question's id."""
+    return str(found.get("path") or pointer_of(found["id"]))
 
 
 def _whys(entries: list[Mapping[str, Any]]) -> tuple[Why, ...]:

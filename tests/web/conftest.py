@@ -29,10 +29,10 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 class Stack:
     """The API app, its storage and clock, and the client key the front end uses."""
 
-    def __init__(self) -> None:
+    def __init__(self, rules: list[str] = RULES) -> None:
         self.clock = FakeClock()
         self.storage = MemoryStorage(clock=self.clock)
-        self.api = create_app({"RULES": RULES, "STORAGE": self.storage, "TESTING": True})
+        self.api = create_app({"RULES": rules, "STORAGE": self.storage, "TESTING": True})
         self.key, _ = services.create_key(self.storage, "client", "web tests")
 
     def front(self, **settings: Any) -> Flask:

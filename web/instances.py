@@ -1,0 +1,158 @@
+"""Collections, the "add another" pattern: add an instance when the API prompts for one, list the
+instances with links to change or remove them (a root question's page, check your answers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import request, url_for
+from werkzeug.wrappers import Response
+
+from web.blueprint import bp
+from web.client import Json
+from web.display import show_answer
+from web.flow import Opened, leave, next_url, opened, redirect_to
+from web.pages import Outcome, Row, outcomes
+from web.pointers import lookup, tokens
+from web.questions import Option, Question, asked_pointer
+from web.render import page
+from web.state import web
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One listed instance: its label (the name given), its page of answers, its goals."""
+
+    pointer: str
+    label: str
+    first_question: str
+    goals: tuple[Outcome, ...]
+    rows: tuple[Row, ...]
+
+
+def listed(interview: Opened) -> list[tuple[str, list[Instance]]]:
+    """Each collection of the root with its instances (the API's `instances`), in its order."""
+    return [
+        (collection, [_instance(interview, item) for item in items])
+        for collection, items in (interview.data.get("instances") or {}).items()
+    ]
+
+
+def _instance(interview: Opened, item: Json) -> Instance:
+    answered = [k for k in (lookup(interview.data["answers"], item["pointer"]) or {}) if k != "id"]
+    first = item["pointer"] + "/" + answered[0] if answered else item["pointer"]
+    label = item.get("label") or item["id"]
+    return Instance(
+        pointer=item["pointer"],
+        label=label,
+        first_question=first,
+        goals=tuple(outcomes(item, interview.presentation, interview.locale)),
+        rows=tuple(_rows(interview, item["pointer"], label)),
+    )
+
+
+def _rows(interview: Opened, pointer: str, label: str) -> list[Row]:
+    """An instance's answers that still matter, in the authors' order, worded by the JSON Schema
+    of the answers (its titles say "…" where the instance's name goes)."""
+    ruleset = interview.data["ruleset"]
+    schema = web().api.questions(ruleset["id"], ruleset["version"], interview.locale)
+    collection = schema["properties"].get(tokens(pointer)[0]) or {}
+    properties = (collection.get("items") or {}).get("properties") or {}
+    ignored = set(interview.data.get("ignored_answers") or [])
+    answers = lookup(interview.data["answers"], pointer) or {}
+    found = []
+    for qid, spec in properties.items():
+        at = f"{pointer}/{qid}"
+        if qid == "id" or qid not in answers or at in ignored or "x-type" not in spec:
+            continue
+        shown = _question(spec, at, label, interview)
+        found.append(Row(at, shown.label, show_answer(shown, answers[qid], interview.locale)))
+    return found
+
+
+def _question(spec: Json, pointer: str, label: str, interview: Opened) -> Question:
+    """A question of an instance as its JSON Schema describes it (enough to show an answer)."""
+    options = tuple(
+        Option(str(o["const"]), str(o.get("title") or o["const"]))
+        for o in spec.get("oneOf") or []
+        if not isinstance(o.get("const"), bool)
+    )
+    return Question(
+        pointer=pointer,
+        type=spec["x-type"],
+        label=str(spec.get("title") or pointer).replace("\u2026", label),
+        help=None,
+        options=options,
+        allow_unknown=False,
+        constraints={"decimal_places": spec.get("x-decimal-places")},
+        why=(),
+        section=None,
+        currency=interview.presentation.currency,
+    )
+
+
+def completing(interview: Opened, pointer: str) -> bool:
+    """True when `pointer` asks whether a collection's list is complete ("is there another?")."""
+    ruleset = interview.data["ruleset"]
+    schema = web().api.questions(ruleset["id"], ruleset["version"], interview.locale)
+    return any(
+        "/" + str((c.get("x-completeness") or {}).get("question")) == pointer
+        for c in schema["properties"].values()
+    )
+
+
+def prompt(data: Json) -> str | None:
+    """The collection the API asks to add an instance to (`/children`), if it does now."""
+    first = (data.get("next_questions") or [None])[0]
+    if first is None or first["type"] != "instance":
+        return None
+    return asked_pointer(first)[:-2]
+
+
+def add_if_prompted(interview: Opened, data: Json) -> Json:
+    """Add the instance the API prompts for right away: the claimant just said there is another."""
+    collection = prompt(data)
+    return data if collection is None else _add(interview, data, collection)
+
+
+def _add(interview: Opened, data: Json, collection: str) -> Json:
+    """A new, empty instance with an id of our choosing (the next free `c1`, `c2`, …)."""
+    taken = {str(i.get("id")) for i in lookup(data["answers"], collection) or []}
+    letter = tokens(collection)[-1][:1] or "i"
+    number = next(n for n in range(1, len(taken) + 2) if f"{letter}{n}" not in taken)
+    patch: Json = {f"{collection}/{letter}{number}": {}}
+    return web().api.answer(interview.held.session_id, patch, interview.locale)
+
+
+@bp.route("/add/<path:ref>", methods=["GET", "POST"])
+def add(ref: str) -> Response:
+    """The API's prompt to add an instance: GET shows it with the list so far; POST adds one."""
+    interview = opened()
+    collection = "/" + ref
+    if prompt(interview.data) != collection:
+        leave(url_for("interview.next_page"))
+    if request.method == "POST":
+        return redirect_to(next_url(_add(interview, interview.data, collection)))
+    label = interview.data["next_questions"][0]["label"]
+    return page(
+        "add.html",
+        interview.locale,
+        interview.held.locales,
+        label=label,
+        collections=listed(interview),
+        back_url=url_for("interview.check"),
+        interview=interview,
+    )
+
+
+@bp.post("/remove/<path:ref>")
+def remove(ref: str) -> Response:
+    """Remove an instance and every answer about it; then wherever the interview stands."""
+    interview = opened()
+    pointer = "/" + ref
+    if len(tokens(pointer)) < 2 or lookup(interview.data["answers"], pointer) is None:
+        leave(url_for("interview.next_page"))
+    data = web().api.answer(interview.held.session_id, {pointer: None}, interview.locale)
+    back = request.form.get("then")
+    return redirect_to(url_for("interview.check") if back == "check" else next_url(data))
