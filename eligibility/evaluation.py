@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -279,12 +280,18 @@ def choose_locale(compiled: CompiledRuleSet, wanted: str | Sequence[str] | None)
     (de) before the next, less wanted tag is tried (RFC 4647 lookup).
     """
     tags = [wanted] if isinstance(wanted, str) else list(wanted or ())
-    available = {a.lower(): a for a in compiled.locales}
+    available = _by_lower_case(compiled.locales)
     for tag in tags:
         for candidate in (tag.lower(), tag.lower().split("-")[0]):
             if candidate in available:
                 return available[candidate]
     return compiled.ruleset.default_locale
+
+
+@functools.lru_cache(maxsize=1024)
+def _by_lower_case(locales: frozenset[str]) -> dict[str, str]:
+    """A version's languages by their lower-case tag (a constant of the version)."""
+    return {a.lower(): a for a in locales}
 
 
 def _declaring(ruleset: RuleSet) -> list[Question | Goal]:

@@ -34,6 +34,12 @@ def default_why(reference: str, locale: str) -> str:
     return template.format(reference=reference)
 
 
+# (content hash, rule or goal, language) → why_asked's answer: a constant of the version,
+# asked for every next question of every evaluation. Cleared when full (bounded memory).
+_WHYS: dict[tuple[str, str, str], tuple[str | None, str]] = {}
+MAX_WHYS = 50_000
+
+
 def why_asked(
     compiled: CompiledRuleSet, name: str, locale: str, scope: Any = None
 ) -> tuple[str | None, str]:
@@ -41,7 +47,22 @@ def why_asked(
 
     The rule's or goal's own `why`; else "We ask this because <reference> requires it", from
     the rule's reference, the goal's, or the version's first legal basis; never a bare label.
+    Worked out once per version (by content hash), rule or goal, and language.
     """
+    if scope is not None:  # a collection's rule: names are the collection's own
+        return _why_asked(compiled, name, locale, scope)
+    key = (compiled.content_hash, name, locale)
+    found = _WHYS.get(key)
+    if found is None:
+        if len(_WHYS) >= MAX_WHYS:
+            _WHYS.clear()
+        found = _WHYS[key] = _why_asked(compiled, name, locale, None)
+    return found
+
+
+def _why_asked(
+    compiled: CompiledRuleSet, name: str, locale: str, scope: Any
+) -> tuple[str | None, str]:
     default = compiled.ruleset.default_locale
     owner = scope if scope is not None else compiled  # a collection's rules and goals
     rule = owner.rules_by_id.get(name)

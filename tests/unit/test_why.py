@@ -66,3 +66,12 @@ def test_a_rule_without_its_own_why_names_its_reference() -> None:
         "Act § 1",
         "We ask this because Act § 1 requires it.",
     )
+
+
+def test_whys_are_worked_out_once_per_version_and_language() -> None:
+    first = build(goals={"eligible": {**RESIDENT, "why": {"en": "A.", "de": "A-de."}}})
+    second = build(goals={"eligible": {**RESIDENT, "why": {"en": "B."}}})
+    assert why_asked(first, "eligible", "en")[1] == "A."
+    assert why_asked(first, "eligible", "de")[1] == "A-de."
+    assert why_asked(second, "eligible", "en")[1] == "B."  # same id, another version
+    assert why_asked(first, "eligible", "en") is why_asked(first, "eligible", "en")
