@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.exceptions import NotFound
 
-from api import errors, logs, metrics
+from api import deadlines, errors, logs, metrics
 from api.config import Config
 from api.errors import InvalidRequest
 from api.jsonio import ExactJSONProvider
@@ -59,6 +59,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     errors.init_app(app)
     logs.init_app(app)  # first: every later hook's lines carry the request id
     metrics.init_app(app)
+    deadlines.init_app(app, settings.request_timeout_seconds)
     storage = _storage(settings)
     catalogue = Catalogue(StoredSource(storage), settings.version_cache_seconds)
     evaluator = Evaluator(catalogue, settings.engine, on_evaluated=metrics.evaluated)

@@ -13,6 +13,7 @@ from eligibility.evaluation import EngineName
 DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB
 # An interview may span days (documents to find, an employer to ask): two weeks idle.
 DEFAULT_SESSION_IDLE_SECONDS = 14 * 24 * 60 * 60
+DEFAULT_REQUEST_TIMEOUT_SECONDS = 10.0  # gunicorn's worker timeout is 60 s
 
 
 def _flag(text: str) -> bool:
@@ -83,6 +84,9 @@ class Config:
     # Failed authentication: at most this many per client address and window (0: no limit).
     auth_failure_limit: int = 10
     auth_failure_window_seconds: float = 60.0
+    # Each request's database work ends within this (a 503 after it), well inside the
+    # worker timeout, so a silent database costs requests, never workers (0: none).
+    request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -93,9 +97,9 @@ class Config:
         … SESSION_IDLE_SECONDS, MAX_CONTENT_LENGTH, VERSION_CACHE_SECONDS,
         ELIGIBILITY_ENGINE (durable or pure), PUBLISH_MAKER_CHECKER,
         PUBLISH_REQUIRE_COVERAGE, IMPACT_MIN_GROUP, RULES_WATCH_SECONDS,
-        AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_SECONDS, BATCH_DIR, BATCH_MAX_BYTES, JOBS_CLUSTER
-        and the
-        CHECKPOINT_* settings.
+        AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_SECONDS, BATCH_DIR, BATCH_MAX_BYTES,
+        JOBS_CLUSTER, REQUEST_TIMEOUT_SECONDS and the CHECKPOINT_* settings (the DB_*
+        timeouts are read by the storage: eligibility.storage.sql.settings).
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {"checkpoints": CheckpointSettings.from_env(env)}
@@ -120,7 +124,8 @@ class Config:
         for name in (*integers, "AUTH_FAILURE_LIMIT", "BATCH_MAX_BYTES"):
             if env.get(name):
                 values[name.lower()] = int(env[name])
-        for name in ("VERSION_CACHE_SECONDS", "RULES_WATCH_SECONDS", "AUTH_FAILURE_WINDOW_SECONDS"):
+        floats = ("VERSION_CACHE_SECONDS", "RULES_WATCH_SECONDS", "AUTH_FAILURE_WINDOW_SECONDS")
+        for name in (*floats, "REQUEST_TIMEOUT_SECONDS"):
             if env.get(name):
                 values[name.lower()] = float(env[name])
         return cls(**values)

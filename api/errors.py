@@ -213,8 +213,7 @@ def _core(error: EligibilityError) -> Response:
     if isinstance(error, StorageUnavailable):
         metrics.database_error()
         log.warning("storage unavailable: %s", error)
-        detail = "the database cannot be reached; try again shortly"
-        return problem(503, error.code, error.title, detail, {"Retry-After": "5"})
+        return problem(503, error.code, error.title, error.advice, {"Retry-After": "5"})
     if status >= 500:
         log.error("core failure: %s: %s", error.__class__.__name__, error)
         return problem(500, error.code, error.title)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint
@@ -10,9 +11,10 @@ from marshmallow import Schema, fields
 from api.errors import ServiceUnavailable
 from api.openapi import operation
 from api.state import state
-from eligibility.errors import StorageUnavailable
+from eligibility.errors import DatabaseTimeout, StorageUnavailable
 
 bp = Blueprint("health", __name__)
+log = logging.getLogger("api.health")
 
 
 class HealthSchema(Schema):
@@ -46,6 +48,20 @@ class ReadySchema(Schema):
     rule_file_problems = fields.List(fields.Nested(RuleFileProblemSchema), required=True)
 
 
+def _what_is_wrong(error: StorageUnavailable) -> str:
+    """The storage problem in a few words (the log has the driver's own message)."""
+    text = str(error).lower()
+    if isinstance(error, DatabaseTimeout):
+        what = f"the database did not answer within {error.seconds:g} s"
+    elif "lock timeout" in text:
+        what = "writes wait on a lock held by another transaction (the chain head)"
+    elif "read-only" in text:
+        what = "the database accepts no writes (read-only)"
+    else:
+        what = "the database cannot be reached"
+    return ("reads work but writes do not: " if error.writes_only else "") + what
+
+
 @bp.get("/healthz")
 @operation(HealthSchema, tag="health")
 def healthz() -> dict[str, str]:
@@ -56,7 +72,10 @@ def healthz() -> dict[str, str]:
 @bp.get("/readyz")
 @operation(ReadySchema, errors=(503,), tag="health")
 def readyz() -> dict[str, Any]:
-    """Ready for traffic: the database answers and the rule sets are compiled.
+    """Ready for traffic: reads and writes get through and the rule sets are compiled.
+
+    The write path is taken as an append takes it (the chain head locked, then rolled
+    back); a 503 says what is wrong: unreachable, too slow, or reads only.
 
     `rule_file_problems` names each rule file that is left out (file, line, column, the
     problem); the files are looked at again on every call, so a fix shows here at once.
@@ -68,8 +87,9 @@ def readyz() -> dict[str, Any]:
         found = app.catalogue.rulesets(drafts=True)
         ids = [r.id for r in found]
         versions = sum(len(r.versions) for r in found)
-    except StorageUnavailable:
-        raise ServiceUnavailable("the database cannot be reached") from None
+    except StorageUnavailable as error:
+        log.warning("not ready: %s", error)
+        raise ServiceUnavailable(_what_is_wrong(error)) from None
     if not ids:
         raise ServiceUnavailable("no rule set is loaded")
     problems = [p.to_dict() for p in app.rule_files.problems]

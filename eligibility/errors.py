@@ -29,6 +29,7 @@ EligibilityError                    root; every error the core raises on purpose
 │   └── PreconditionFailed          the caller's ETag is stale: the record changed meanwhile
 └── ServiceError                    the service cannot do it now; nothing was changed
     ├── StorageUnavailable          the database cannot be reached (retry later)
+    │   └── DatabaseTimeout         the database did not answer within the time allowed
     ├── EngineError                 the rule engine failed
     └── StoredVersionAltered        a stored version no longer fits its content hash (500)
 
@@ -342,6 +343,24 @@ class StorageUnavailable(ServiceError):
     """The database cannot be reached; the operation was not carried out (retry later)."""
 
     code, title = "service-unavailable", "Service unavailable"
+    # What a caller is told (the message itself may name hosts: it is logged instead).
+    advice: ClassVar[str] = "the database cannot be reached; try again shortly"
+    # Set by a readiness check whose reads got through but whose write did not.
+    writes_only: bool = False
+
+
+class DatabaseTimeout(StorageUnavailable):
+    """The database did not answer within the time allowed; the transaction was abandoned.
+
+    Nothing was committed unless the commit itself had reached the database (then a
+    retry with the same Idempotency-Key returns the stored decision).
+    """
+
+    advice: ClassVar[str] = "the database did not answer in time; try again shortly"
+
+    def __init__(self, seconds: float, reason: str | None = None) -> None:
+        self.seconds = seconds
+        super().__init__(reason or f"the database did not answer within {seconds:g} s")
 
 
 class EngineError(ServiceError):

@@ -4,6 +4,8 @@
 versions never change, so what it found is remembered for `cache_seconds` whether
 the request named the version or gave a date; only which dates a version covers (a
 publication or retirement elsewhere) can change, and that shows after the delay.
+While storage is unavailable, what was remembered is used past its delay, so
+evaluations go on from the versions this process holds.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from eligibility.errors import (
     ClaimDateConflict,
     NoVersionApplies,
     RuleSetNotFound,
+    StorageUnavailable,
     VersionNotFound,
 )
 from eligibility.expressions.typecheck import suggest
@@ -103,7 +106,7 @@ class Catalogue:
         """One version the caller may see; VersionNotFound or RuleSetNotFound otherwise."""
         found = self._recall((ruleset_id, version))
         if found is None:
-            found = self.source.get(ruleset_id, version)
+            found = self._fetch((ruleset_id, version), self.source.get)
             if found is None or not visible(found, drafts):
                 self.ruleset(ruleset_id, drafts)  # RuleSetNotFound first, when it is that
                 raise VersionNotFound(ruleset_id, version)
@@ -146,7 +149,12 @@ class Catalogue:
         remembered = self._dating.get((ruleset_id, drafts))
         if remembered is not None and remembered[0] > time.monotonic():
             return remembered[1]
-        found = self.ruleset(ruleset_id, drafts).latest.ruleset.dated_by
+        try:
+            found = self.ruleset(ruleset_id, drafts).latest.ruleset.dated_by
+        except StorageUnavailable:
+            if remembered is None:
+                raise
+            found = remembered[1]  # as known before storage went away
         if self.cache_seconds > 0:
             self._dating[(ruleset_id, drafts)] = (time.monotonic() + self.cache_seconds, found)
         return found
@@ -166,7 +174,7 @@ class Catalogue:
         found = self._recall((ruleset_id, day)) if known_at is None else None
         if found is None:
             found = (
-                self.source.covering(ruleset_id, day)
+                self._fetch((ruleset_id, day), self.source.covering)
                 if known_at is None  # as known now: every source answers that
                 else self.source.covering(ruleset_id, day, known_at)
             )
@@ -184,6 +192,25 @@ class Catalogue:
         """Drop what was remembered (after a publication or retirement in this process)."""
         self._remembered.clear()
         self._dating.clear()
+
+    def _fetch(
+        self,
+        key: tuple[str, Any],
+        fetch: Callable[[str, Any], CompiledRuleSet | None],
+    ) -> CompiledRuleSet | None:
+        """`fetch(*key)` from the source; if storage is unavailable, what was remembered.
+
+        Published versions never change: only a publication or retirement made
+        elsewhere meanwhile would be missed, until storage answers again.
+        """
+        try:
+            return fetch(*key)
+        except StorageUnavailable:
+            remembered = self._remembered.get(key)
+            if remembered is None:
+                raise
+            self._remember(key, remembered[1])  # ask storage again only after the delay
+            return remembered[1]
 
     def _recall(self, key: tuple[str, str | dt.date]) -> CompiledRuleSet | None:
         remembered = self._remembered.get(key)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from eligibility.ports import Storage
 
@@ -27,6 +29,18 @@ def storage_url(store: Storage) -> str | None:
     return url if isinstance(url, str) else None
 
 
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Database work inside must end within `seconds` (a request's budget; 0: none).
+
+    A transaction that would run past it fails with DatabaseTimeout (the API: 503).
+    """
+    from eligibility.storage.sql.deadline import request_deadline
+
+    with request_deadline(seconds):
+        yield
+
+
 def memory_storage() -> Storage:
     """In-memory storage for unit tests."""
     from eligibility.storage.memory import MemoryStorage
@@ -37,6 +51,7 @@ def memory_storage() -> Storage:
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "database_url",
+    "deadline",
     "memory_storage",
     "open_storage",
     "storage_url",

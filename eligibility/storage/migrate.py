@@ -9,6 +9,7 @@ from alembic.config import Config
 from sqlalchemy import text
 
 from eligibility.storage.sql.engine import Database, guard
+from eligibility.storage.sql.settings import DatabaseSettings
 
 SCRIPT_LOCATION = "eligibility.storage:migrations"
 # Any fixed number: PostgreSQL processes migrating at once take turns on this lock.
@@ -29,7 +30,7 @@ def upgrade(url: str, revision: str = "head", app_role: str | None = None) -> No
     connects as: migrations grant it what the service needs (INSERT and SELECT on
     decisions, nothing more) and create it NOLOGIN if it does not exist.
     """
-    database = Database(url)
+    database = Database(url, DatabaseSettings.unlimited())
     try:
         with guard(), database.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
@@ -48,7 +49,7 @@ def current(url: str) -> str | None:
     """The revision the database is at (None before the first migration)."""
     from alembic.runtime.migration import MigrationContext
 
-    database = Database(url)
+    database = Database(url, DatabaseSettings.unlimited())
     try:
         with guard(), database.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
@@ -60,7 +61,7 @@ def grant_app_role(url: str, role: str) -> None:
     """Give `role` the application's privileges on the migrated schema now (PostgreSQL)."""
     from eligibility.storage.sql.privileges import grant
 
-    database = Database(url)
+    database = Database(url, DatabaseSettings.unlimited())
     try:
         with guard(), database.engine.begin() as connection:
             grant(connection, role)

@@ -15,7 +15,7 @@ from eligibility import Catalogue, RuleSetError, RuleSetNotFound, VersionNotFoun
 from eligibility.canonical import ruleset_hash, to_document
 from eligibility.catalogue import CompileCache, FileSource
 from eligibility.diff import diff_versions
-from eligibility.errors import NoVersionApplies
+from eligibility.errors import NoVersionApplies, StorageUnavailable
 from eligibility.expressions.values import UNKNOWN, Failure
 from eligibility.model import localize
 from eligibility.scenarios import run_scenario, run_scenarios
@@ -115,6 +115,35 @@ def test_published_versions_are_remembered_by_name_and_by_date_drafts_never() ->
     catalogue.forget()
     catalogue.resolve("unit", "2020")
     assert source.calls == 6
+
+
+class FailingSource(CountingSource):
+    """A source whose storage goes away once `down` is set."""
+
+    down = False
+
+    def get(self, ruleset_id: str, version: str) -> Any:
+        if self.down:
+            raise StorageUnavailable("the database is unavailable")
+        return super().get(ruleset_id, version)
+
+    def covering(self, ruleset_id: str, day: dt.date) -> Any:
+        if self.down:
+            raise StorageUnavailable("the database is unavailable")
+        return super().covering(ruleset_id, day)
+
+
+def test_remembered_versions_serve_past_their_delay_while_storage_is_away() -> None:
+    source = FailingSource([version("2020", "2020-01-01")])
+    catalogue = Catalogue(source, cache_seconds=0.01)
+    found = catalogue.resolve("unit", as_of=dt.date(2020, 3, 1)).compiled
+    assert catalogue.resolve("unit", "2020").compiled is found
+    source.down = True
+    time.sleep(0.02)
+    assert catalogue.resolve("unit", as_of=dt.date(2020, 3, 1)).compiled is found
+    assert catalogue.resolve("unit", "2020").compiled is found
+    with pytest.raises(StorageUnavailable):  # never found: nothing to fall back on
+        catalogue.resolve("unit", as_of=dt.date(2020, 6, 1))
 
 
 def test_published_windows_may_not_overlap() -> None:

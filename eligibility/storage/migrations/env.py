@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 from eligibility.storage import database_url
 from eligibility.storage.sql.engine import Database
 from eligibility.storage.sql.models import Base
+from eligibility.storage.sql.settings import DatabaseSettings
 
 config = context.config
 
@@ -30,7 +31,9 @@ def run_online() -> None:
     if connection is not None:
         run(connection)
         return
-    database = Database(config.get_main_option("sqlalchemy.url") or database_url())
+    database = Database(
+        config.get_main_option("sqlalchemy.url") or database_url(), DatabaseSettings.unlimited()
+    )
     try:
         with database.engine.begin() as own:
             run(own)

@@ -1,4 +1,9 @@
-"""Engines from a database URL, short transactions, and database failures as StorageUnavailable."""
+"""Engines from a database URL, short transactions, and database failures as StorageUnavailable.
+
+PostgreSQL sessions carry server-side timeouts and keepalives (`settings.py`), and each
+transaction a client-side deadline (`deadline.py`): a database that goes silent costs a
+transaction about `DatabaseSettings.timeout_seconds`, then DatabaseTimeout.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,13 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from eligibility.errors import StorageUnavailable
+from eligibility.errors import DatabaseTimeout, StorageUnavailable
+from eligibility.storage.sql import deadline
+from eligibility.storage.sql.settings import DatabaseSettings
 
 SQLITE_BUSY_SECONDS = 30
-CONNECT_TIMEOUT_SECONDS = 5
+# The client waits this much longer than the server's own timeouts, whose errors are clearer.
+GRACE_SECONDS = 0.25
 
 
 def normalise_url(url: str) -> URL:
@@ -25,15 +33,54 @@ def normalise_url(url: str) -> URL:
     return parsed
 
 
-def create_engine_for(url: str) -> Engine:
-    """An engine for SQLite (a file, created with its folder) or PostgreSQL; no connection yet."""
+def create_engine_for(url: str, settings: DatabaseSettings | None = None) -> Engine:
+    """An engine for SQLite (a file, created with its folder) or PostgreSQL; no connection yet.
+
+    Arguments given in a PostgreSQL URL's query win over `settings`.
+    """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
-    connect_args: dict[str, Any] = {}
-    if "connect_timeout" not in parsed.query:
-        connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
-    return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    chosen = settings or DatabaseSettings()
+    connect_args = {k: v for k, v in chosen.connect_args().items() if k not in parsed.query}
+    if "options" in parsed.query:  # the URL's own options (a search_path …) come after ours
+        connect_args["options"] = f"{chosen.server_options()} {parsed.query['options']}".strip()
+    engine = create_engine(
+        parsed, pool_timeout=chosen.pool_timeout_seconds or None, connect_args=connect_args
+    )
+    # Pinged in the checkout event (not pool_pre_ping) so the ping runs under the deadline.
+    event.listen(engine, "checkout", _checked_out)
+    return engine
+
+
+def _checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    current = deadline.watch(dbapi_connection, _shut)
+    if current is not None and current.expired:
+        raise DatabaseTimeout(current.budget)
+    if record.info.get("used"):
+        try:
+            _ping(dbapi_connection)
+        except Exception as error:
+            if current is not None and current.expired:
+                raise DatabaseTimeout(current.budget) from error
+            raise exc.DisconnectionError(str(error)) from error  # the pool reconnects
+    record.info["used"] = True
+
+
+def _ping(dbapi_connection: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT 1")
+    finally:
+        cursor.close()
+
+
+def _shut(dbapi_connection: Any) -> None:
+    try:
+        fileno = dbapi_connection.pgconn.socket
+    except Exception:  # closed meanwhile: nothing waits on it
+        return
+    deadline.shut_socket(fileno)
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -66,15 +113,19 @@ def is_unavailable(error: BaseException) -> bool:
     """True when a database error means it cannot be reached or used right now."""
     if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
         return True
-    return isinstance(error, exc.OperationalError | exc.InterfaceError | exc.TimeoutError)
+    return isinstance(
+        error,
+        exc.OperationalError | exc.InterfaceError | exc.TimeoutError | exc.DisconnectionError,
+    )
 
 
 class Database:
     """One engine and its sessions: short read and write transactions, failures translated."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, settings: DatabaseSettings | None = None) -> None:
         self.url = url
-        self.engine = create_engine_for(url)
+        self.settings = settings or DatabaseSettings()
+        self.engine = create_engine_for(url, self.settings)
         writer = self.engine.execution_options(immediate=True)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
@@ -87,14 +138,44 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reads; StorageUnavailable when the database cannot be reached."""
-        with guard(), self._read() as session, session.begin():
+        with self._deadline(), guard(), self._read() as session, session.begin():
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose transaction commits at the end, or rolls back on any error."""
-        with guard(), self._write() as session, session.begin():
+        with self._deadline(), guard(), self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def probe_write(self) -> Iterator[Session]:
+        """A write transaction that is always rolled back (checks that writes get through)."""
+        with self._deadline(), guard(), self._write() as session:
+            transaction = session.begin()
+            try:
+                yield session
+            finally:
+                transaction.rollback()
+
+    @contextmanager
+    def _deadline(self) -> Iterator[None]:
+        """The transaction's deadline; DatabaseTimeout when it ran out (or had already)."""
+        budget = self.settings.timeout_seconds
+        with deadline.transaction(budget, GRACE_SECONDS) as current:
+            remaining = current.remaining()
+            if remaining is not None and remaining <= 0:
+                raise DatabaseTimeout(budget, "the request's time for the database is up")
+            try:
+                yield
+            except (StorageUnavailable, exc.SQLAlchemyError) as error:
+                if isinstance(error, DatabaseTimeout):
+                    raise
+                if current.expired:
+                    raise DatabaseTimeout(budget) from error
+                if "timeout expired" in str(error):  # libpq's connect_timeout
+                    seconds = self.settings.connect_timeout_seconds
+                    raise DatabaseTimeout(seconds, f"no connection within {seconds:g} s") from error
+                raise
 
     def dispose(self) -> None:
         """Close every pooled connection."""
