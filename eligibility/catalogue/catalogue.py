@@ -30,6 +30,7 @@ from eligibility.expressions.typecheck import suggest
 from eligibility.model import DatedBy, RuleSet
 
 MAX_REMEMBERED = 10_000  # (rule set, version or date) pairs remembered per process
+AWAY_SECONDS = 2.0  # at least this long between questions to storage while it is away
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class Catalogue:
         self.today = today
         self._remembered: dict[tuple[str, str | dt.date], tuple[float, CompiledRuleSet]] = {}
         self._dating: dict[tuple[str, bool], tuple[float, DatedBy | None]] = {}
+        # Until then storage is taken to be away: what was remembered serves, unasked.
+        self._away_until = 0.0
 
     @classmethod
     def of(cls, rulesets: Iterable[RuleSet]) -> Catalogue:
@@ -150,10 +153,14 @@ class Catalogue:
         if remembered is not None and remembered[0] > time.monotonic():
             return remembered[1]
         try:
-            found = self.ruleset(ruleset_id, drafts).latest.ruleset.dated_by
+            if remembered is not None and self._away():
+                found = remembered[1]
+            else:
+                found = self.ruleset(ruleset_id, drafts).latest.ruleset.dated_by
         except StorageUnavailable:
             if remembered is None:
                 raise
+            self._went_away()
             found = remembered[1]  # as known before storage went away
         if self.cache_seconds > 0:
             self._dating[(ruleset_id, drafts)] = (time.monotonic() + self.cache_seconds, found)
@@ -203,14 +210,23 @@ class Catalogue:
         Published versions never change: only a publication or retirement made
         elsewhere meanwhile would be missed, until storage answers again.
         """
+        remembered = self._remembered.get(key)
+        if remembered is not None and self._away():
+            return remembered[1]
         try:
             return fetch(*key)
         except StorageUnavailable:
-            remembered = self._remembered.get(key)
             if remembered is None:
                 raise
-            self._remember(key, remembered[1])  # ask storage again only after the delay
+            self._went_away()
             return remembered[1]
+
+    def _away(self) -> bool:
+        return time.monotonic() < self._away_until
+
+    def _went_away(self) -> None:
+        """Ask storage again only after a while: each question may cost its whole timeout."""
+        self._away_until = time.monotonic() + max(self.cache_seconds, AWAY_SECONDS)
 
     def _recall(self, key: tuple[str, str | dt.date]) -> CompiledRuleSet | None:
         remembered = self._remembered.get(key)
