@@ -125,6 +125,9 @@ def run(
                 time.sleep(POLL_SECONDS)
                 continue
             for future in arriving.next_batch(block=False):
+                if stop():  # asked while collecting: what is not collected is not counted
+                    outcome.cancelled = True
+                    return outcome
                 _collect(future, pending.pop(future), outcome, on_done)
         return outcome
     finally:
