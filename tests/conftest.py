@@ -20,9 +20,13 @@ def fishing() -> CompiledRuleSet:
     return compiled(ruleset)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dask_cluster() -> Iterator[Cluster]:
-    """One 2-worker Dask LocalCluster (threads: fast to start) for the session, the shared one."""
+    """A 2-worker Dask LocalCluster (threads: fast to start) for a module, the shared one.
+
+    Per module, not per session: its scheduler threads draw from the global `random`, which
+    Hypothesis reports as a strategy using it in any property test that runs beside them.
+    """
     cluster = start_local(2, processes=False, dashboard=":0")  # any free port
     use_shared(cluster)
     yield cluster

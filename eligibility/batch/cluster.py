@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import socket
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -76,11 +77,28 @@ def start_local(
             n_workers=workers or machine_workers(),
             threads_per_worker=1,
             processes=processes,
-            dashboard_address=dashboard,
+            dashboard_address=_free_dashboard(dashboard),
             silence_logs=logging.ERROR,
             protocol="tcp",  # an address other clients (a CLI, a test) can reach, even in-process
         )
     return Cluster(Client(local, set_as_default=False), local)
+
+
+def _free_dashboard(address: str | None) -> str | None:
+    """`address`, or any free port when its port is taken.
+
+    Dask falls back to a free port itself, but leaves the socket of its failed attempt
+    open (a ResourceWarning later, at some unrelated moment).
+    """
+    if address is None or not address.rpartition(":")[2].isdigit():
+        return address
+    host, _, port = address.rpartition(":")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host or "0.0.0.0", int(port)))
+        except OSError:
+            return f"{host}:0"
+    return address
 
 
 def connect(

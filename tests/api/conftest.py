@@ -27,15 +27,6 @@ EXAMPLES = [str(RULES / "snap"), str(RULES / "kurzarbeitergeld"), FISHING]
 AppFactory = Callable[..., Flask]
 
 
-@pytest.fixture(autouse=True)
-def _jobs_on_the_session_cluster(dask_cluster: object) -> None:
-    """Replay and what-if jobs started over the API run on the session's threaded cluster.
-
-    Without it a job starts its own process cluster, which under load takes longer than a
-    test waits and leaves sockets open.
-    """
-
-
 @pytest.fixture
 def make_app() -> AppFactory:
     """Build an app over the fishing-licence rule set (or other rules) with settings changed."""

@@ -11,6 +11,8 @@ from flask.testing import FlaskClient
 from eligibility import services
 from tests.api.api_helpers import assert_problem
 
+pytestmark = pytest.mark.usefixtures("dask_cluster")  # the replay jobs posted here run on it
+
 EVALUATION = {"ruleset": "fishing-licence", "as_of": "2024-06-01", "answers": {"age": 70}}
 SESSION = {"ruleset": "fishing-licence", "as_of": "2024-06-01"}
 

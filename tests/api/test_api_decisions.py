@@ -8,12 +8,15 @@ import json
 import time
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from eligibility.storage.testing import bypassing_append_only
 from tests.api.api_helpers import assert_problem
+
+pytestmark = pytest.mark.usefixtures("dask_cluster")  # the replay jobs posted here run on it
 
 DECISIONS = "/v1/decisions"
 SENIOR = {

@@ -16,6 +16,8 @@ from eligibility import services
 from eligibility.records import ROLES
 from tests.api.api_helpers import assert_problem
 
+pytestmark = pytest.mark.usefixtures("dask_cluster")  # the replay jobs posted here run on it
+
 JSON = "application/json"
 VERSIONS = "/v1/rulesets/fishing-licence/versions"
 

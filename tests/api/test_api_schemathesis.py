@@ -28,12 +28,13 @@ from eligibility.records import ROLES
 from eligibility.storage.migrate import upgrade
 from eligibility.storage.sql import SqlStorage
 
-# The replay jobs the fuzzer starts run on Dask, whose scheduler threads in this process draw
-# from the global `random`; Hypothesis sees the state move while it builds a case and warns
-# as if a strategy had used it. The strategies here do not.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Do not use the `random` module inside strategies"
-)
+# The replay jobs the fuzzer starts run on the module's Dask cluster, whose scheduler
+# threads in this process draw from the global `random`; Hypothesis sees the state move
+# while it builds a case and warns as if a strategy had used it. The strategies do not.
+pytestmark = [
+    pytest.mark.usefixtures("dask_cluster"),
+    pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies"),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = [str(ROOT / "tests" / "fixtures" / "fishing-licence"), str(ROOT / "rules" / "snap")]

@@ -12,6 +12,8 @@ from api.config import Config
 from eligibility.storage.sql import SqlStorage
 from tests.api.api_helpers import assert_problem
 
+pytestmark = pytest.mark.usefixtures("dask_cluster")  # the replay jobs posted here run on it
+
 DOWN = "postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=1"
 
 
