@@ -93,16 +93,3 @@ def merge_patch(pointer: str, value: Any) -> dict[str, Any]:
 def question_id(pointer: str) -> str:
     """The question a pointer asks (its last token)."""
     return tokens(pointer)[-1]
-
-
-def apply_patch(document: Any, patch: Any) -> Any:
-    """The document with a JSON merge patch applied (RFC 7396): null removes a member."""
-    if not isinstance(patch, dict):
-        return patch
-    result = dict(document) if isinstance(document, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = apply_patch(result.get(key), value)
-    return result

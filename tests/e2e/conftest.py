@@ -87,7 +87,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("WEB_")},
         "DATABASE_URL": f"sqlite:///{directory / 'eligibility.db'}",
-        "ELIGIBILITY_RULES": str(ROOT / "rules"),
+        # the example rule sets, and the worked example of collections (a family's children)
+        "ELIGIBILITY_RULES": f"{ROOT / 'rules'},{ROOT / 'tests' / 'fixtures' / 'family-allowance'}",
         "ELIGIBILITY_INSTANCE": str(directory),
     }
     subprocess.run([CLI, "db", "upgrade"], env=env, check=True, cwd=ROOT, timeout=120,

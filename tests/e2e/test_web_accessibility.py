@@ -151,3 +151,22 @@ def _answer_by_keyboard(page: Page, value: str) -> None:
         page.keyboard.type(value)
     page.keyboard.press("Enter")  # Enter in a field submits its form, as in any browser
     expect(page.locator("h1")).not_to_have_text(heading)
+
+
+def test_the_pages_of_a_collection_have_no_violations(site: Site, page: Page) -> None:
+    start(page, site.base, "family-allowance", "2024-05-01")
+    answer(page, "Yes")
+    answer(page, "No")
+    answer(page, "Anna")
+    audit(page, "collection-question")
+    answer(page, "10")
+    audit(page, "collection-another")
+    answer(page, "No")
+    answer(page, "Ben")
+    answer(page, "20")
+    answer(page, "Yes")
+    answer(page, "Yes")
+    audit(page, "collection-check")
+    with page.expect_navigation():
+        page.get_by_role("link", name="See the result").click()
+    audit(page, "collection-result")

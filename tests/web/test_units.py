@@ -14,7 +14,16 @@ from web.flow import _once as once
 from web.forms import read, typed_for
 from web.numbers import format_amount, format_date, format_number, format_share, parse_number
 from web.pages import Problem
-from web.pointers import apply_patch, from_error_key, lookup, merge_patch, pointer_of, tokens
+from web.pointers import (
+    answer_patch,
+    answered_pointers,
+    from_error_key,
+    lookup,
+    merge_patch,
+    pointer_of,
+    tokens,
+    without,
+)
 from web.questions import Option, Question
 
 
@@ -23,19 +32,27 @@ def question(kind: str, **constraints: object) -> Question:
     return Question("/q", kind, "Q?", None, options, False, constraints, (), None, "USD")
 
 
-def test_pointers_address_questions_and_later_instances() -> None:
+def test_pointers_address_questions_and_instances() -> None:
     assert tokens("/children/c~12/age") == ["children", "c/2", "age"]
     assert pointer_of("a/b", "c~d") == "/a~1b/c~0d"
     assert from_error_key("household_size") == "/household_size"
     assert from_error_key("/children/0/age") == "/children/0/age"
-    assert lookup({"children": {"c2": {"age": 4}}}, "/children/c2/age") == 4
+    document = {"state": "UT", "children": [{"id": "c1"}, {"id": "c2", "age": 4, "name": "A"}]}
+    assert lookup(document, "/children/c2/age") == 4
+    assert lookup(document, "/children/c3/age") is None
     assert lookup({}, "/missing") is None
-    assert merge_patch("/children/c2/age", 5) == {"children": {"c2": {"age": 5}}}
-    document = {"state": "UT", "children": {"c2": {"age": 4, "name": "A"}}}
-    assert apply_patch(document, merge_patch("/children/c2/age", None)) == {
+    assert answer_patch("/state", "IL") == merge_patch("/state", "IL") == {"state": "IL"}
+    assert answer_patch("/children/c2/age", 5) == {"/children/c2/age": 5}
+    assert without(document, "/children/c2/age") == {
         "state": "UT",
-        "children": {"c2": {"name": "A"}},
+        "children": [{"id": "c1"}, {"id": "c2", "name": "A"}],
     }
+    assert without(document, "/children/c1") == {
+        "state": "UT",
+        "children": [document["children"][1]],
+    }
+    assert without(document, "/state") == {"children": document["children"]}
+    assert answered_pointers(document) == ["/state", "/children/c2/age", "/children/c2/name"]
     with pytest.raises(ValueError):
         tokens("state")
 
