@@ -16,6 +16,17 @@ from .strategies import question_answers, some_of
 RULES = Path(__file__).resolve().parents[2] / "rules"
 VERSION_IDS = sorted(f"{p.parent.name}/{p.stem}" for p in RULES.glob("*/*.yaml"))
 RULESET_IDS = sorted({v.split("/")[0] for v in VERSION_IDS})
+# Rule sets about one person; those with collections (their answers are a document with
+# lists) have their own properties in test_entity_properties.py and test_entity_differential.py.
+FLAT_RULESET_IDS = sorted(
+    r
+    for r in RULESET_IDS
+    if not any(
+        line.startswith("collections:")
+        for path in (RULES / r).glob("*.yaml")
+        for line in path.read_text(encoding="utf-8").splitlines()
+    )
+)
 
 
 @functools.cache

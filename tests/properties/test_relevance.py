@@ -24,7 +24,14 @@ from eligibility.answers import parse_answers
 from eligibility.engine.pure import compute
 from eligibility.relevance import walk
 
-from .examples import RULESET_IDS, claim_dates, example_answers, pure, valid_subset, versions_of
+from .examples import (
+    FLAT_RULESET_IDS,
+    claim_dates,
+    example_answers,
+    pure,
+    valid_subset,
+    versions_of,
+)
 from .strategies import answer_sets, generated_rulesets, question_answers
 
 PROPERTIES = settings(
@@ -215,7 +222,7 @@ CASES_PER_GENERATED_RULE_SET = 3  # compiling a rule set costs more than a few e
 
 @pytest.mark.slow
 @pytest.mark.parametrize("check", sorted(CHECKS))
-@pytest.mark.parametrize("ruleset_id", RULESET_IDS)
+@pytest.mark.parametrize("ruleset_id", FLAT_RULESET_IDS)
 @ON_EXAMPLES
 @given(data=st.data())
 def test_on_example_rule_sets(ruleset_id: str, check: str, data: st.DataObject) -> None:
