@@ -8,7 +8,6 @@ jobs they started, auditors every job.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from typing import Any
@@ -18,12 +17,11 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import UnsupportedMediaType
 
 from api.auth import principal, require
-from api.errors import NotAcceptable
+from api.impact_reports import REPORT_TYPES, report_response
 from api.openapi import Reply, operation
 from api.state import state
 from eligibility.batch.cluster import shared_cluster
 from eligibility.batch.jobs import BatchJobs
-from eligibility.batch.publish import charts, render_html
 from eligibility.ports import Storage
 from eligibility.records import Role
 from eligibility.storage import storage_url
@@ -37,7 +35,6 @@ SUFFIXES = {
     "application/jsonl": ".jsonl",
     "application/vnd.apache.parquet": ".parquet",
 }
-REPORT_TYPES = {"json": "application/json", "html": "text/html"}
 LOCATION = {"Location": {"schema": {"type": "string"}}}
 STATUSES = ["pending", "running", "done", "failed", "cancelled"]
 
@@ -183,23 +180,9 @@ def cancel_batch(job_id: str) -> dict[str, Any]:
 )
 def get_batch_report(job_id: str, query: dict[str, Any]) -> Response:
     """The impact report of a finished assessment: JSON, or HTML with charts (?format=)."""
-    chosen = query.get("format") or _negotiated()
+    chosen = query.get("format")
     report = jobs().report(job_id, _viewer())
-    if chosen == "html":
-        response = Response(render_html(report, charts(report)), mimetype=REPORT_TYPES["html"])
-    else:
-        response = Response(json.dumps(report), mimetype=REPORT_TYPES["json"])
-    response.vary.add("Accept")
-    return response
-
-
-def _negotiated() -> str:
-    if not request.headers.get("Accept"):
-        return "json"
-    best = request.accept_mimetypes.best_match(list(REPORT_TYPES.values()))
-    if best is None:
-        raise NotAcceptable("the report is application/json or text/html (or ?format=json|html)")
-    return "html" if best == REPORT_TYPES["html"] else "json"
+    return report_response(report, chosen)
 
 
 @bp.get("/batches/<job_id>/affected")

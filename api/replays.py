@@ -8,13 +8,12 @@ that made the difference and sums of amounts; never a decision or its answers.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, request, stream_with_context, url_for
+from flask import Blueprint, Response, stream_with_context, url_for
 
 from api.audit_schemas import (
     ImpactRequestSchema,
@@ -26,11 +25,11 @@ from api.audit_schemas import (
     ResultsQuerySchema,
 )
 from api.auth import principal, require
-from api.errors import NotAcceptable
+from api.impact_reports import REPORT_TYPES, report_response
 from api.openapi import Reply, operation
 from api.state import state
 from eligibility import services
-from eligibility.batch.publish import affected_lines, charts, render_html
+from eligibility.batch.publish import affected_lines
 from eligibility.batch.report import impact_report, replay_rows, replay_summary
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter, ReplayJob
@@ -123,7 +122,6 @@ def cancel_replay(job_id: str) -> ReplayJob:
     return services.cancel_replay_job(state().storage, job_id)
 
 
-REPORT_TYPES = {"json": "application/json", "html": "text/html"}
 
 
 @bp.get("/replays/<job_id>/report")
@@ -142,24 +140,10 @@ def get_replay_report(job_id: str, query: dict[str, Any]) -> Response:
     JSON (default) or an HTML page with its charts (`?format=html` or Accept), for
     legal experts and auditors. The claims that changed: `…/affected`.
     """
-    chosen = query.get("format") or _negotiated()
+    chosen = query.get("format")
     job = services.get_replay_job(state().storage, job_id)
     report = impact_report(replay_summary(job))
-    if chosen == "html":
-        response = Response(render_html(report, charts(report)), mimetype=REPORT_TYPES["html"])
-    else:
-        response = Response(json.dumps(report), mimetype=REPORT_TYPES["json"])
-    response.vary.add("Accept")
-    return response
-
-
-def _negotiated() -> str:
-    if not request.headers.get("Accept"):
-        return "json"
-    best = request.accept_mimetypes.best_match(list(REPORT_TYPES.values()))
-    if best is None:
-        raise NotAcceptable("the report is application/json or text/html (or ?format=json|html)")
-    return "html" if best == REPORT_TYPES["html"] else "json"
+    return report_response(report, chosen)
 
 
 @bp.get("/replays/<job_id>/affected")
