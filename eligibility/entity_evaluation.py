@@ -9,7 +9,7 @@ from typing import Any
 from eligibility.answers import Answers
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.pure import entity_scopes
-from eligibility.entity_relevance import EntityWalk, Frame, Relevant
+from eligibility.entity_frames import EntityWalk, Frame, Relevant
 from eligibility.model import Collection, Question, Rule, localize
 from eligibility.texts import Texts, why_asked
 from eligibility.values_io import pointer

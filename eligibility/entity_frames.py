@@ -1,0 +1,99 @@
+"""The entities of the relevance walk across collections, and what the walk finds.
+
+A `Frame` is one entity (the root or an instance) with its values and answers; a `Relevant`
+is a question found relevant in one frame; an `EntityWalk` holds every relevant question,
+the used answers and the root goals' reasons (see entity_relevance.py for the walk).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from eligibility.answers import Answers
+from eligibility.model import Question
+from eligibility.values_io import pointer
+
+# A context is the innermost rule or goal on the path: (its entity's ScopePath, its id).
+Context = tuple[tuple[str, ...], str]
+
+
+@dataclass(eq=False)
+class Frame:
+    """One entity in the walk: the root or an instance, with its values and answers."""
+
+    scope: Any  # CompiledRuleSet or CompiledCollection
+    env: dict[Any, Any]
+    answers: Answers
+    at: tuple[str, ...]  # the pointer's parts: () or ("children", "c1")
+    parent: Frame | None = None
+    place: tuple[int, int] = (0, 0)  # (rank of the completeness question, index) in the parent
+    order: str = "instance_first"
+    prefix: str = ""  # pointer(*at), made once: question ids need no escaping
+
+    def __post_init__(self) -> None:
+        self.prefix = pointer(*self.at)
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The collections from the root down to this entity's kind (() for the root)."""
+        return () if self.parent is None else self.scope.path
+
+    def up(self, levels: int) -> Frame:
+        """The enclosing frame `levels` above."""
+        frame = self
+        for _ in range(levels):
+            assert frame.parent is not None
+            frame = frame.parent
+        return frame
+
+    def key(self, local: tuple[int, ...]) -> tuple[int, ...]:
+        """The asking order of a question of this entity whose own order is `local`."""
+        if self.parent is None:
+            return local
+        anchor, index = self.place
+        inner = (index, *local) if self.order == "instance_first" else (*local, index)
+        return self.parent.key((anchor, 0, *inner))
+
+
+@dataclass
+class Relevant:
+    """A relevant question: where it is, its entity, the stage and the rules it feeds.
+
+    With `adding` set, it is the prompt to add an instance to that collection of the frame
+    (the claimant said there are more than are listed).
+    """
+
+    question: Question
+    frame: Frame
+    stage: int
+    contexts: list[Context] = field(default_factory=list)
+    adding: str | None = None
+
+    def sort_key(self) -> tuple[Any, ...]:
+        """Settling conditions first, then the authors' order (see Frame.key)."""
+        scope = self.frame.scope
+        rank = scope.question_rank[self.question.id]
+        if self.adding is not None:  # after the listed instances, before the question again
+            return (self.stage, self.frame.key((rank, 0, 1 << 30)))
+        closing = self.question.id in _completeness_questions(scope)
+        return (self.stage, self.frame.key((rank, 1 if closing else 0)))
+
+
+def _completeness_questions(scope: Any) -> set[str]:
+    return {c.collection.completeness_question for c in scope.collections.values()}
+
+
+@dataclass
+class EntityWalk:
+    """What the walk found: relevant questions and used answers by pointer, root reasons."""
+
+    relevant: dict[str, Relevant] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    # root goal → the rules with a known value that decide or shape it, in the entity where
+    # they were reached (an instance's rule names the instance: "Anna qualifies")
+    reasons: dict[str, list[tuple[Frame, str]]] = field(default_factory=dict)
+
+    def next_questions(self) -> list[Relevant]:
+        """Relevant questions in asking order."""
+        return sorted(self.relevant.values(), key=Relevant.sort_key)
