@@ -7,8 +7,10 @@ the stored versions). Errors are the core's (`eligibility.errors`); a database t
 cannot be reached raises `StorageUnavailable` and nothing is half-written.
 
     evaluations  Evaluator.evaluate · EvaluationRequest · stored_evaluator
-    versions     sync_rule_files · create_draft · publish · publish_files · retire ·
-                 version_coverage
+    versions     get_version · list_versions (the stored record of a version)
+    syncing      sync_rule_files (rule files into storage)
+    drafts       create_draft
+    publishing   publish · publish_files · retire · version_coverage
     records      record_decision · get_decision · list_decisions · export_decisions
     reports      decision_report (render it with eligibility.reports)
     audit        verify_audit_chain · write_checkpoint · latest_checkpoint · audit_head ·
@@ -38,6 +40,7 @@ from eligibility.services.corrections import (
     CorrectionImpact,
     correction_impact,
 )
+from eligibility.services.drafts import create_draft
 from eligibility.services.evaluations import EvaluationRequest, Evaluator, stored_evaluator
 from eligibility.services.interviews import (
     DEFAULT_SESSION_IDLE_SECONDS,
@@ -52,6 +55,13 @@ from eligibility.services.interviews import (
     submit_session,
 )
 from eligibility.services.keys import authenticate, create_key, list_keys, revoke_key
+from eligibility.services.publishing import (
+    Publication,
+    publish,
+    publish_files,
+    retire,
+    version_coverage,
+)
 from eligibility.services.records import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -74,18 +84,8 @@ from eligibility.services.replaying import (
     start_replay_job,
 )
 from eligibility.services.reports import decision_report
-from eligibility.services.versions import (
-    Publication,
-    SyncReport,
-    create_draft,
-    get_version,
-    list_versions,
-    publish,
-    publish_files,
-    retire,
-    sync_rule_files,
-    version_coverage,
-)
+from eligibility.services.syncing import SyncReport, sync_rule_files
+from eligibility.services.versions import get_version, list_versions
 
 __all__ = [
     "CorrectedDecision",
