@@ -19,8 +19,9 @@ cannot be reached raises `StorageUnavailable` and nothing is half-written.
                  export_replay_results
     corrections  correction_impact (the what-if of a correction over recorded decisions)
     changes      version_changes (what changed between two stored versions, drafts too)
-    interviews   create_session · get_session · evaluate_session · answer · forget_answer ·
-                 submit_session · expire_sessions
+    interviews   create_session · get_session · evaluate_session · expire_sessions
+    interview_answers  answer · forget_answer (under ETags)
+    interview_submits  submit_session (a session recorded as a decision)
     keys         create_key · authenticate · list_keys · revoke_key
 """
 
@@ -42,17 +43,15 @@ from eligibility.services.corrections import (
 )
 from eligibility.services.drafts import create_draft
 from eligibility.services.evaluations import EvaluationRequest, Evaluator, stored_evaluator
+from eligibility.services.interview_answers import answer, etag_matches, forget_answer
+from eligibility.services.interview_submits import submit_session
 from eligibility.services.interviews import (
     DEFAULT_SESSION_IDLE_SECONDS,
-    answer,
     create_session,
-    etag_matches,
     evaluate_session,
     expire_sessions,
-    forget_answer,
     get_session,
     pinned_version,
-    submit_session,
 )
 from eligibility.services.keys import authenticate, create_key, list_keys, revoke_key
 from eligibility.services.publishing import (
