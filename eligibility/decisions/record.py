@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from eligibility.evaluation import Evaluation, GoalResult
@@ -155,14 +155,9 @@ class DecisionDraft:
 
     def seal(self, sequence: int, prev_hash: str, recorded_at: dt.datetime) -> Decision:
         """The record at this place of the chain, with its digests and hash."""
-        unsealed = Decision(
-            **self.__dict__,
-            sequence=sequence,
-            recorded_at=recorded_at.astimezone(dt.UTC),
-            prev_hash=prev_hash,
-            hash="",
-        )
-        return replace(unsealed, hash=unsealed.computed_hash(), field_digests=unsealed.digests())
+        from eligibility.decisions.sealing import PreparedDraft  # sealing builds on this module
+
+        return PreparedDraft.of(self).seal(sequence, prev_hash, recorded_at)
 
 
 @dataclass(frozen=True)
@@ -200,7 +195,7 @@ class Decision(DecisionDraft):
         for name in LATER_FIELDS:
             if data[name] is None:  # recorded without it (before it existed): hashed as then
                 del data[name]
-        data["recorded_at"] = _timestamp(self.recorded_at)
+        data["recorded_at"] = timestamp(self.recorded_at)
         return to_plain(data)  # type: ignore[no-any-return]
 
     def digests(self) -> dict[str, str]:
@@ -225,5 +220,6 @@ class Decision(DecisionDraft):
         return data
 
 
-def _timestamp(value: dt.datetime) -> str:
+def timestamp(value: dt.datetime) -> str:
+    """A moment as the content records it: UTC, ISO 8601, microseconds."""
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds")

@@ -1,0 +1,111 @@
+"""Sealing a draft cheaply: its canonical text worked out once, before the chain's lock.
+
+A record's hash is sha256(previous hash + canonical content), and the content holds
+two values known only when the record takes its place: `sequence` and `recorded_at`.
+Everything else is written to canonical text once (`PreparedDraft.of`); placing the
+record then joins the texts around those two values, so the work under the chain's
+lock is one sha256. The canonical content is a JSON object with sorted keys, so it
+is exactly the joined text of each field's canonical text (`Decision.content` is the
+reference: verification recomputes every hash from it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from eligibility.decisions.record import (
+    CONTENT_FIELDS,
+    LATER_FIELDS,
+    Decision,
+    DecisionDraft,
+    timestamp,
+)
+from eligibility.values_io import canonical_json
+
+PLACED = ("recorded_at", "sequence")  # known only when the record takes its place
+
+
+def canonical_text(value: Any) -> str:
+    """canonical_json, without its copy of data that is already plain (a draft's is)."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except TypeError:  # decimals or dates inside: made plain first
+        return canonical_json(value)
+
+
+def sha256(text: str) -> str:
+    """sha256 of the text's UTF-8 bytes, as hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Halves:
+    """The canonical content of a placed record around its sequence number."""
+
+    left: str  # "{…,"sequence":
+    right: str  # ,…}
+
+    def hash(self, prev_hash: str, sequence: int) -> str:
+        """The record's hash at this place of the chain."""
+        return sha256(f"{prev_hash}{self.left}{sequence}{self.right}")
+
+
+@dataclass(frozen=True)
+class PreparedDraft:
+    """A draft with the canonical text and digest of every content field it knows."""
+
+    draft: DecisionDraft
+    texts: Mapping[str, str]
+    digests: Mapping[str, str]
+
+    @classmethod
+    def of(cls, draft: DecisionDraft) -> PreparedDraft:
+        """Write the draft's content fields to canonical text (each once)."""
+        texts = {
+            name: canonical_text(getattr(draft, name))
+            for name in CONTENT_FIELDS
+            if name not in PLACED and not (name in LATER_FIELDS and getattr(draft, name) is None)
+        }
+        return cls(draft, texts, {name: sha256(text) for name, text in texts.items()})
+
+    def halves(self, recorded_at: dt.datetime) -> Halves:
+        """The content as text before and after the sequence number, recorded at this time."""
+        texts = {**self.texts, "recorded_at": _recorded_text(recorded_at)}
+        names = sorted([*texts, "sequence"])
+        place = names.index("sequence")
+        left = ",".join(f"{json.dumps(n)}:{texts[n]}" for n in names[:place])
+        right = "".join(f",{json.dumps(n)}:{texts[n]}" for n in names[place + 1 :])
+        return Halves("{" + left + ("," if left else "") + '"sequence":', right + "}")
+
+    def placed_digests(self, recorded_at: dt.datetime) -> dict[str, str]:
+        """Every field's digest once the record is recorded at this time (but `sequence`'s)."""
+        return {**self.digests, "recorded_at": sha256(_recorded_text(recorded_at))}
+
+    def seal(self, sequence: int, prev_hash: str, recorded_at: dt.datetime) -> Decision:
+        """The record at this place of the chain, with its digests and hash."""
+        record_hash = self.halves(recorded_at).hash(prev_hash, sequence)
+        return self.placed(sequence, prev_hash, record_hash, recorded_at)
+
+    def placed(
+        self, sequence: int, prev_hash: str, record_hash: str, recorded_at: dt.datetime
+    ) -> Decision:
+        """The record as sealed at this place (its hash worked out already)."""
+        digests = self.placed_digests(recorded_at)
+        digests["sequence"] = sha256(str(sequence))
+        return Decision(
+            **self.draft.__dict__,
+            sequence=sequence,
+            recorded_at=recorded_at.astimezone(dt.UTC),
+            prev_hash=prev_hash,
+            hash=record_hash,
+            field_digests=digests,
+        )
+
+
+def _recorded_text(recorded_at: dt.datetime) -> str:
+    return json.dumps(timestamp(recorded_at), ensure_ascii=False)
