@@ -93,6 +93,9 @@ class EntityWalk:
     # root goal → the rules with a known value that decide or shape it, in the entity where
     # they were reached (an instance's rule names the instance: "Anna qualifies")
     reasons: dict[str, list[tuple[Frame, str]]] = field(default_factory=dict)
+    # (instance pointer, goal) → the instance's own rules reached from that goal: the operands
+    # that decided it, as for a root goal (a branch not taken gives no reason)
+    instance_reasons: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     def next_questions(self) -> list[Relevant]:
         """Relevant questions in asking order."""

@@ -56,11 +56,19 @@ class _EntityWalker:
         self.naming(frames)
         for goal in self.compiled.goal_ids:
             self.result.reasons[goal] = self.rules_below((self.root, goal))
+        for frame in frames:
+            for goal in frame.scope.goal_ids:
+                own = self.rules_below((frame, goal), inside=frame)
+                reasons = {name for where, name in own if where is frame}
+                self.result.instance_reasons[(frame.prefix, goal)] = reasons
         return self.result
 
-    def rules_below(self, start: tuple[Frame, str]) -> list[tuple[Frame, str]]:
-        """Rules with a known value reached from a root goal: the root's, and the instances'
-        that decided an any/all (a count or sum over every instance names none of them)."""
+    def rules_below(
+        self, start: tuple[Frame, str], inside: Frame | None = None
+    ) -> list[tuple[Frame, str]]:
+        """Rules with a known value reached from a goal: the root's, and the instances'
+        that decided an any/all (a count or sum over every instance names none of them).
+        With `inside`, only that entity and those below it are followed."""
         found: dict[tuple[Frame, str], None] = {}
         visited: set[tuple[Frame, str]] = set()
         stack = [start]
@@ -70,6 +78,8 @@ class _EntityWalker:
                 continue
             visited.add(key)
             frame, name = key
+            if inside is not None and frame.at[: len(inside.at)] != inside.at:
+                continue
             if frame.scope.named[name].kind == "rule" and is_known(frame.env[name]):
                 found[key] = None
             stack.extend(reversed(list(self.entered.get(key, ()))))

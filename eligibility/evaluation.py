@@ -205,9 +205,12 @@ def evaluate(
 
 
 def _instances(
-    compiled: CompiledRuleSet, texts: Texts, env: Mapping[Any, Value]
+    compiled: CompiledRuleSet,
+    texts: Texts,
+    env: Mapping[Any, Value],
+    reached: Mapping[tuple[str, str], set[str]] | None = None,
 ) -> dict[str, tuple[InstanceResult, ...]]:
-    """Each instance's goals; reasons are the rules of the instance with a known value."""
+    """Each instance's goals; reasons are the instance's rules that decided each goal."""
 
     def texts_in(inner: Mapping[Any, Any]) -> Texts:
         return Texts(texts.locale, texts.default_locale, inner, texts.money)
@@ -217,10 +220,11 @@ def _instances(
         if isinstance(value, Failure):
             raise EvaluationError(g.id, value.reason, {"goal": f"{at}/{g.id}"})
         local = texts_in(inner)
+        decided = (reached or {}).get((at, g.id), set())
         reasons = tuple(
             _rule_reason(scope.rules_by_id[r], inner[r], local)
             for r in scope.order
-            if r in scope.rules_by_id and isinstance(inner[r], bool)
+            if r in decided and isinstance(inner[r], bool)
         )
         return _goal_result(g, value, local, reasons)
 
@@ -268,7 +272,7 @@ def _with_collections(
         ignored_answers=tuple(ignored(compiled, answers, found)),
         engine=engine,
         trace=trace(compiled, env) if with_trace else (),
-        instances=_instances(compiled, texts, env),
+        instances=_instances(compiled, texts, env, found.instance_reasons),
     )
 
 
