@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from eligibility import RuleSetError, compile_ruleset
-from eligibility import compiler as compiler_module
-from eligibility.compiler import label_references
+from eligibility.compiler import label_references, pipeline
 from eligibility.model import Question
 
 from .support import build, document, load
@@ -176,7 +175,7 @@ def test_scenarios_name_known_questions_and_goals() -> None:
 
 
 def test_limit_on_the_work_of_one_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(compiler_module, "MAX_TOTAL_NODES", 5)
+    monkeypatch.setattr(pipeline, "MAX_TOTAL_NODES", 5)
     with pytest.raises(RuleSetError, match="expression parts; at most 5"):
         compile_ruleset(load(document()))
 

@@ -8,44 +8,21 @@ type-checked in that order, each in its entity's scope.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-from eligibility.answer_checks import CompiledCheck
-from eligibility.compiled_parts import CompiledCollection, Kind, Named, ScopePath
+from eligibility.compiled_parts import Kind, ScopePath
+from eligibility.compiler.compilation import Compilation, fits
 from eligibility.errors import ExpressionError
 from eligibility.expressions import nodes as n
-from eligibility.expressions.interpreter import Evaluator, compile_expression
 from eligibility.expressions.parser import parse
 from eligibility.expressions.scopes import EntityScope, resolve
-from eligibility.expressions.typecheck import Scope, suggest, typecheck
+from eligibility.expressions.typecheck import Scope, typecheck
 from eligibility.expressions.types import Type, describe
-from eligibility.model import Collection, Question, RuleSet, Table
+from eligibility.model import Collection, Question
 
 Step = tuple[ScopePath, str]
-PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")  # as compiler.PLACEHOLDER (no import cycle)
-
-
-class RootJob(Protocol):
-    """What the root's compilation offers (compiler._Compilation)."""
-
-    ruleset: RuleSet
-    asts: dict[str, n.Node]
-    paths: dict[str, str]
-    types: dict[str, Type]
-    options: dict[str, tuple[str, ...]]
-    tables: dict[str, Table]
-
-    def problem(
-        self,
-        path: str,
-        message: str,
-        suggestion: str | None = None,
-        error: ExpressionError | None = None,
-    ) -> None:
-        """Record a located problem."""
 
 
 @dataclass
@@ -85,7 +62,7 @@ def _declared(kinds_of: Any) -> tuple[dict[str, str], dict[str, Kind]]:
 class EntityCompilation:
     """Resolves, orders and type-checks the expressions of every entity of a version."""
 
-    def __init__(self, job: RootJob) -> None:
+    def __init__(self, job: Compilation) -> None:
         self.job = job
         declared, kinds = _declared(job.ruleset)
         self.root = Unit((), "", None, job.asts, job.paths, job.types, job.options, declared, kinds)
@@ -205,7 +182,7 @@ class EntityCompilation:
                 self.job.problem(unit.paths[name], error.message, error.suggestion, error)
                 unit.types[name] = wanted or "boolean"
                 continue
-            if wanted and not _fits(found, wanted):
+            if wanted and not fits(found, wanted):
                 self.job.problem(
                     unit.paths[name], f"gives {describe(found)} but must give {describe(wanted)}"
                 )
@@ -218,101 +195,6 @@ class EntityCompilation:
             for ast in unit.asts.values():
                 found.extend(_scoped_over(ast, unit, path))
         return found
-
-    def collections(
-        self,
-        unit: Unit,
-        order: list[Step],
-        compile_node: Callable[[n.Node], Evaluator],
-        rank: Callable[[tuple[Question, ...]], dict[str, int]],
-    ) -> dict[str, CompiledCollection]:
-        """The compiled collections under one entity (recursively)."""
-        compiled: dict[str, CompiledCollection] = {}
-        for cid, child in unit.children.items():
-            c = child.collection
-            assert c is not None
-            names = [name for path, name in order if path == child.path]
-            references = {r.id: r.legal_reference for r in c.rules}
-            named = {
-                name: Named(
-                    name,
-                    child.kinds[name],
-                    child.asts[name],
-                    child.types[name],
-                    compile_node(child.asts[name]),
-                    tuple(n.names(child.asts[name])),
-                    references.get(name),
-                )
-                for name in names
-            }
-            compiled[cid] = CompiledCollection(
-                collection=c,
-                path=child.path,
-                named=named,
-                order=tuple(names),
-                questions={q.id: q for q in c.questions},
-                question_rank=rank(c.questions),
-                types=dict(child.types),
-                collections=self.collections(child, order, compile_node, rank),
-                rules_by_id={r.id: r for r in c.rules},
-                goals_by_id={g.id: g for g in c.goals},
-                checks=self.checks(child, compile_node),
-            )
-        return compiled
-
-    def checks(
-        self, unit: Unit, compile_node: Callable[[n.Node], Evaluator]
-    ) -> tuple[CompiledCheck, ...]:
-        """The checks of a collection's questions, resolved and typed in its entity."""
-        assert unit.collection is not None and unit.entity is not None and unit.scope is not None
-        found: list[CompiledCheck] = []
-        questions = {q.id for q in unit.collection.questions}
-        for q in unit.collection.questions:
-            for index, check in enumerate(q.checks):
-                path = f"{unit.prefix}questions.{q.id}.checks[{index}].when"
-                try:
-                    ast = resolve(parse(check.condition), unit.entity)
-                    kind = typecheck(ast, unit.scope)
-                except ExpressionError as error:
-                    self.job.problem(path, error.message, error.suggestion, error)
-                    continue
-                if kind != "boolean":
-                    self.job.problem(
-                        path, f"a check must be a condition (yes/no), got {describe(kind)}"
-                    )
-                    continue
-                reads = tuple(n.names(ast))
-                concerns = (q.id, *(r for r in reads if r in questions and r != q.id))
-                found.append(CompiledCheck(q.id, index, compile_node(ast), reads, concerns))
-        return tuple(found)
-
-    def check_texts(self) -> None:
-        """Texts of collections quote only the values of their own entity."""
-        for unit in self.units.values():
-            c = unit.collection
-            if c is None:
-                continue
-            texts: list[tuple[str, Any]] = [(f"{unit.prefix}item_label", c.item_label)]
-            for q in c.questions:
-                texts += [
-                    (f"{unit.prefix}questions.{q.id}.label", q.label),
-                    (f"{unit.prefix}questions.{q.id}.help", q.help),
-                ]
-            for r in c.rules:
-                texts += [
-                    (f"{unit.prefix}rules.{r.id}.explanation.true", r.explanation_true),
-                    (f"{unit.prefix}rules.{r.id}.explanation.false", r.explanation_false),
-                ]
-            for path, text in texts:
-                for value in (text or {}).values():
-                    for name in PLACEHOLDER.findall(value):
-                        if name not in unit.types:
-                            self.job.problem(
-                                path,
-                                f"the text quotes unknown value '{{{name}}}' (a text of "
-                                f"{c.entity} quotes the values of {c.entity} only)",
-                                suggest(name, unit.types),
-                            )
 
 
 def _scoped_over(ast: n.Node, unit: Unit, path: ScopePath) -> list[n.Node]:
@@ -329,16 +211,3 @@ def _scoped_over(ast: n.Node, unit: Unit, path: ScopePath) -> list[n.Node]:
                         found.append(part)
                     stack.append((part, inner))
     return found
-
-
-def _fits(found: Type, wanted: str) -> bool:
-    if wanted == "decimal":
-        return found in ("integer", "decimal")
-    return found == wanted
-
-
-def compile_closures(
-    tables: dict[str, Table], closures: dict[int, Evaluator], keep: set[int]
-) -> Callable[[n.Node], Evaluator]:
-    """A compiler of entity expressions sharing one closure table and keep set."""
-    return lambda node: compile_expression(node, tables, closures, keep)
