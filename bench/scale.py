@@ -8,6 +8,8 @@ own and a size that hangs durable_rules cannot stop the others. Per size:
   and pure;
 - next questions: `evaluate()` with no answer (every question relevant: the worst
   case) and with half of them, and the relevance walk alone on the empty set;
+- an interview step: `evaluate()` with a session's state (`interview_state`), one answer
+  added or removed per call around half answered (`interview_path`);
 - RSS after importing, after load + compile, after registration and evaluating.
 The growth exponent is the slope of log(time) over log(rules), fitted over the sizes
 from 100 up (at 10 rules the fixed cost of a call dominates), over all sizes, and
@@ -40,6 +42,7 @@ METRICS = {
     "next_questions_empty_pure_us": "next questions, no answers, pure",
     "next_questions_half_durable_us": "next questions, half answered, durable",
     "next_questions_half_durable_cold_us": "the same, no walk cached for the path",
+    "next_questions_step_durable_us": "next questions, one interview step from the session's state",
     "walk_empty_us": "relevance walk alone, no answers (found in the version's cache)",
     "walk_empty_cold_us": "relevance walk alone, no answers, not cached",
     "rss_compiled_mib": "RSS of load + compile",
@@ -54,6 +57,7 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
     from eligibility.answers import parse_answers
     from eligibility.engine import durable
     from eligibility.engine.pure import compute
+    from eligibility.interview_state import InterviewState
     from eligibility.relevance import walk
 
     out: dict[str, Any] = {"rules": n, **generate.counts(n)}
@@ -101,6 +105,11 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
 
         return run
 
+    state = InterviewState()
+
+    def step(answers: dict[str, Any]) -> Any:
+        return evaluate(compiled, answers, as_of=day, state=state)
+
     def call(answers: dict[str, Any], engine: str) -> Any:
         return lambda _: evaluate(compiled, answers, as_of=day, engine=engine)  # type: ignore[arg-type]
 
@@ -112,6 +121,7 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
             "next_questions_empty_pure_us": (call({}, "pure"), [0]),
             "next_questions_half_durable_us": (call(half, "durable"), [0]),
             "next_questions_half_durable_cold_us": (cold(half), [0]),
+            "next_questions_step_durable_us": (step, interview_path(n)),
             "walk_empty_us": (lambda _: walk(compiled, env, frozenset()), [0]),
             "walk_empty_cold_us": (cold_walk, [0]),
         },
@@ -122,6 +132,14 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
         out[key.replace("_us", "_cpu_us")] = timing["cpu_us_per_call"]
     out["spread"] = {k: t["spread"] for k, t in timings.items()}
     return out
+
+
+def interview_path(n: int, steps: int = 40) -> list[dict[str, Any]]:
+    """Answer sets one answer apart: from half answered up by `steps` answers and back."""
+    full, half = generate.answers(n), generate.partial(n, 0.5)
+    rest = [q for q in full if q not in half][:steps]
+    up = [{**half, **{q: full[q] for q in rest[:k]}} for k in range(1, len(rest) + 1)]
+    return up + up[-2::-1] + [half]
 
 
 def run(settings: Settings) -> dict[str, Any]:

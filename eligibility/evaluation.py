@@ -27,6 +27,7 @@ from eligibility.instance_results import (
     instance_results,
     instance_trace,
 )
+from eligibility.interview_state import InterviewState
 from eligibility.model import Goal, Question, Rule, RuleSet, localize
 from eligibility.money import amounts, scale_answers, scaled
 from eligibility.relevance import Walk, walk
@@ -164,11 +165,13 @@ def evaluate(
     engine: EngineName = "durable",
     with_trace: bool = False,
     today: dt.date | None = None,
+    state: InterviewState | None = None,
 ) -> Evaluation:
     """Evaluate answers under a compiled version (three-valued; see DESIGN §3–4).
 
     `locale` is a language or several, best first (see `choose_locale`); `today` is the day
     the claim is made, read only by checks (default: now, see `answer_checks.today`).
+    `state`, an interview's, makes this a step from its last one (see `interview_state`).
     """
     ruleset = compiled.ruleset
     if compiled.collections:
@@ -177,12 +180,15 @@ def evaluate(
         answers = parse_answers(compiled.questions, raw_answers)
     language = choose_locale(compiled, locale)
     day = as_of or ruleset.effective_from
-    env = _engine(engine)(compiled, answers.values, day, answers.collections)
+    env = _environment(compiled, answers, day, engine, state)
     texts = Texts(language, ruleset.default_locale, env, amounts(_declaring(ruleset)))
     _run_checks(compiled, texts, answers, today)
     if compiled.collections:
         return _with_collections(compiled, answers, env, texts, day, engine, with_trace)
-    found = walk(compiled, env, answers.dont_know)
+    if state is not None:
+        found = state.walk(compiled, env, answers.dont_know)
+    else:
+        found = walk(compiled, env, answers.dont_know)
     return Evaluation(
         ruleset_id=ruleset.id,
         version=ruleset.version,
@@ -202,6 +208,21 @@ def evaluate(
         trace=trace(compiled, env) if with_trace else (),
         instances=_instances(compiled, texts, env),
     )
+
+
+def _environment(
+    compiled: CompiledRuleSet,
+    answers: Answers,
+    day: dt.date,
+    engine: EngineName,
+    state: InterviewState | None,
+) -> dict[Any, Value]:
+    def full() -> dict[Any, Value]:
+        return _engine(engine)(compiled, answers.values, day, answers.collections)
+
+    if state is None or compiled.collections:
+        return full()
+    return state.environment(compiled, answers, day, full)
 
 
 def _instances(

@@ -7,7 +7,9 @@ One walk over the goals' expressions, guided by the values already computed:
 - a node whose value is unknown is walked through every operand that could
   still change it; the unanswered questions reached are *relevant*. Questions
   reached only through the branches of an `if` whose condition is still open
-  come after those that settle the condition (stage 1 rather than 0).
+  come after those that settle the condition (stage 1 rather than 0). A question
+  reached from several rules names them in evaluation order (the rules it feeds
+  before the rules built on them), whatever path reached it first.
 Answers never reached are *ignored*: they influence no goal.
 """
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eligibility.compiler import CompiledRuleSet
+from eligibility.dependencies import dependencies
 from eligibility.expressions import nodes as n
 from eligibility.expressions.values import UNKNOWN, Failure, Value, is_known
 
@@ -33,6 +36,34 @@ class Walk:
     def next_questions(self, rank: Mapping[str, int]) -> list[str]:
         """Relevant questions in asking order: settling conditions first, then authors' order."""
         return sorted(self.relevant, key=lambda q: (self.relevant[q][0], rank[q]))
+
+
+def value_of(env: Mapping[Any, Value], node: n.Node) -> Value:
+    """A node's value in an evaluation's environment."""
+    if isinstance(node, n.Name):
+        return env[node.name]
+    if isinstance(node, n.Literal):
+        return node.value
+    return env[id(node)]
+
+
+def decisive(env: Mapping[Any, Value], node: n.Node, value: Value) -> list[n.Node]:
+    """The operands that made a known node's value what it is."""
+    if isinstance(node, n.And | n.Or) and value is (isinstance(node, n.Or)):
+        return [o for o in node.operands if value_of(env, o) is value]
+    if isinstance(node, n.If):
+        return taken(env, node)
+    return [c for c in n.operands(node) if is_known(value_of(env, c))]
+
+
+def taken(env: Mapping[Any, Value], node: n.If) -> list[n.Node]:
+    """The condition and the branch it chose; both branches when it is open."""
+    cond = value_of(env, node.cond)
+    if cond is True:
+        return [node.cond, node.then]
+    if cond is False:
+        return [node.cond, node.otherwise]
+    return [node.then, node.otherwise]
 
 
 # (node, stage, innermost rule or goal, named value whose expression holds the node)
@@ -53,11 +84,7 @@ class _Walker:
         self.stack: list[_Item] = []
 
     def value(self, node: n.Node) -> Value:
-        if isinstance(node, n.Name):
-            return self.env[node.name]
-        if isinstance(node, n.Literal):
-            return node.value
-        return self.env[id(node)]
+        return value_of(self.env, node)
 
     def run(self) -> Walk:
         for goal in self.compiled.goal_ids:
@@ -66,6 +93,9 @@ class _Walker:
                 self.step(*self.stack.pop())
         for goal in self.compiled.goal_ids:
             self.result.reasons[goal] = self.rules_below(goal)
+        rank = dependencies(self.compiled).position
+        for _, contexts in self.result.relevant.values():
+            contexts.sort(key=rank.__getitem__)
         return self.result
 
     def enter(self, name: str, stage: int, context: str, owner: str) -> None:
@@ -106,21 +136,10 @@ class _Walker:
         self.stack.extend((child, stage, context, owner) for child in reversed(nodes))
 
     def decisive(self, node: n.Node, value: Value) -> list[n.Node]:
-        """The operands that made a known node's value what it is."""
-        if isinstance(node, n.And | n.Or) and value is (isinstance(node, n.Or)):
-            return [o for o in node.operands if self.value(o) is value]
-        if isinstance(node, n.If):
-            return self.taken(node)
-        return [c for c in n.operands(node) if is_known(self.value(c))]
+        return decisive(self.env, node, value)
 
     def taken(self, node: n.If) -> list[n.Node]:
-        """The condition and the branch it chose; both branches when it is open."""
-        cond = self.value(node.cond)
-        if cond is True:
-            return [node.cond, node.then]
-        if cond is False:
-            return [node.cond, node.otherwise]
-        return [node.then, node.otherwise]
+        return taken(self.env, node)
 
     def question(self, question: str, stage: int, context: str) -> None:
         if question in self.dont_know or is_known(self.env[question]):

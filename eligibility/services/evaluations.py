@@ -15,6 +15,7 @@ from typing import Any
 from eligibility.catalogue import Catalogue, StoredSource
 from eligibility.compiler import CompiledRuleSet
 from eligibility.evaluation import EngineName, Evaluation, choose_locale, evaluate
+from eligibility.interview_state import InterviewState
 from eligibility.ports import Storage
 from eligibility.values_io import content_hash
 
@@ -72,8 +73,12 @@ class Evaluator:
         as_of: dt.date,
         locales: Sequence[str] = (),
         with_trace: bool = False,
+        state: InterviewState | None = None,
     ) -> Evaluation:
-        """Answers evaluated under a version the caller already holds (a session's, a replay's)."""
+        """Answers evaluated under a version the caller already holds (a session's, a replay's).
+
+        `state`: an interview's, so that only what changed since its last step is computed.
+        """
         if self.on_evaluated is not None:
             self.on_evaluated(compiled)
         return evaluate(
@@ -83,6 +88,7 @@ class Evaluator:
             locale=locales,
             engine=self.engine,
             with_trace=with_trace,
+            state=state,
         )
 
     def locale(self, compiled: CompiledRuleSet, locales: Sequence[str]) -> str:

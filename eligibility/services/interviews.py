@@ -13,6 +13,7 @@ from eligibility.catalogue.dating import claim_date
 from eligibility.compiler import CompiledRuleSet
 from eligibility.errors import NotFound, SessionExpired
 from eligibility.evaluation import Evaluation
+from eligibility.interview_state import interview_state
 from eligibility.ports import Storage
 from eligibility.records import InterviewSession
 from eligibility.services.evaluations import Evaluator, stored_evaluator
@@ -82,7 +83,8 @@ def checked_answers(
 ) -> dict[str, Any]:
     """The answers, validated all at once (AnswerError), as plain data."""
     locales = (session.locale,) if session.locale else ()
-    result = evaluator.evaluate_under(compiled, answers, assessed_on(session, compiled), locales)
+    at, state = assessed_on(session, compiled), interview_state(session.id)
+    result = evaluator.evaluate_under(compiled, answers, at, locales, state=state)
     return to_plain(dict(result.answers))  # type: ignore[no-any-return]
 
 
@@ -133,7 +135,8 @@ def evaluate_session(
     chosen = evaluator or stored_evaluator(store)
     compiled = pinned_version(store, session)
     wanted = tuple(locales) or ((session.locale,) if session.locale else ())
-    return chosen.evaluate_under(compiled, session.answers, assessed_on(session, compiled), wanted)
+    at, state = assessed_on(session, compiled), interview_state(session.id)
+    return chosen.evaluate_under(compiled, session.answers, at, wanted, state=state)
 
 
 def expire_sessions(

@@ -1,0 +1,103 @@
+"""Incremental interviews: a step of a session recomputes only what its answers reach.
+
+A session's evaluations in one process share an `InterviewState`: the environment of the
+last step and its relevance walk as a graph (`relevance_graph.py`). The next step finds
+which answers changed, evaluates again only the named values downstream of them
+(`dependencies.recompute`, on the pure evaluator's closures) and re-derives only the part
+of the walk those values hold. Everything else is the full evaluation's: the first step
+in a process, a step under another version or claim date, and claims with collections
+are evaluated in full (durable_rules deciding the goals when it is the engine). The
+results equal a full evaluation's (tests/properties/test_incremental.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from eligibility.answers import Answers
+from eligibility.compiler import CompiledRuleSet
+from eligibility.dependencies import recompute, same
+from eligibility.expressions.values import UNKNOWN, Value
+from eligibility.relevance import Walk, walk
+from eligibility.relevance_graph import RelevanceGraph
+
+__all__ = ["STATES_KEPT", "InterviewState", "interview_state"]
+
+STATES_KEPT = 128  # sessions whose last step this process remembers (least recently used out)
+Env = dict[Any, Value]
+
+
+class InterviewState:
+    """What the last step of one interview left in this process, for the next step."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.compiled: CompiledRuleSet | None = None
+        self.as_of: dt.date | None = None
+        self.values: Mapping[str, Value] = {}
+        self.env: Env | None = None
+        self.graph: RelevanceGraph | None = None
+        self.evaluated: set[str] | None = None  # evaluated since the graph's step; None: all
+
+    def environment(
+        self,
+        compiled: CompiledRuleSet,
+        answers: Answers,
+        as_of: dt.date,
+        full: Callable[[], Env],
+    ) -> Env:
+        """Every value for `answers`: from the last step's, or by `full` when there is none."""
+        with self.lock:
+            if self.env is None or self.compiled is not compiled or self.as_of != as_of:
+                env = full()
+                self.evaluated = None
+            else:
+                env = dict(self.env)  # the last step's evaluation keeps its own
+                changed = _changed(self.values, answers.values)
+                for question in changed:
+                    env[question] = answers.values.get(question, UNKNOWN)
+                evaluated = recompute(compiled, env, changed)
+                if self.evaluated is not None:
+                    self.evaluated.update(evaluated)
+            self.compiled, self.as_of, self.values, self.env = compiled, as_of, answers.values, env
+            return env
+
+    def walk(self, compiled: CompiledRuleSet, env: Env, dont_know: frozenset[str]) -> Walk:
+        """The relevance walk of `env`, re-derived where the last steps changed it."""
+        with self.lock:
+            if env is not self.env or compiled is not self.compiled:
+                return walk(compiled, env, dont_know)  # another step came in between
+            if self.graph is None or self.evaluated is None or self.graph.compiled is not compiled:
+                self.graph = RelevanceGraph(compiled, env)
+            else:
+                self.graph.update(env, self.evaluated)
+            self.evaluated = set()
+            return self.graph.walk(dont_know)
+
+
+def _changed(old: Mapping[str, Value], new: Mapping[str, Value]) -> list[str]:
+    """Questions whose answer differs (a type or, for decimals, a scale counts)."""
+    found = [q for q in old if q not in new]
+    found.extend(q for q, value in new.items() if not same(old.get(q, UNKNOWN), value))
+    return found
+
+
+_states: OrderedDict[str, InterviewState] = OrderedDict()
+_states_lock = threading.Lock()
+
+
+def interview_state(session_id: str) -> InterviewState:
+    """The state this process keeps for one session (new when forgotten or never seen)."""
+    with _states_lock:
+        found = _states.get(session_id)
+        if found is None:
+            found = _states[session_id] = InterviewState()
+            if len(_states) > STATES_KEPT:
+                _states.popitem(last=False)
+        else:
+            _states.move_to_end(session_id)
+        return found
