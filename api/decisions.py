@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Blueprint, Response, request, stream_with_context, url_for
 
-from api.audit_schemas import ReplayRequestSchema, ReplaySchema
 from api.auth import principal, require
 from api.errors import InvalidRequest, NotAcceptable
 from api.evaluations import evaluation_request
@@ -20,6 +19,7 @@ from api.record_schemas import (
     ExportQuerySchema,
     ReportQuerySchema,
 )
+from api.replay_schemas import ReplayRequestSchema, ReplaySchema
 from api.schemas import DecisionRequestSchema
 from api.state import state
 from eligibility import services

@@ -15,7 +15,10 @@ from typing import Any
 
 from flask import Blueprint, Response, stream_with_context, url_for
 
-from api.audit_schemas import (
+from api.auth import principal, require
+from api.impact_reports import REPORT_TYPES, report_response
+from api.openapi import Reply, operation
+from api.replay_job_schemas import (
     ImpactRequestSchema,
     ImpactSchema,
     ReplayJobListSchema,
@@ -24,9 +27,6 @@ from api.audit_schemas import (
     ReplayReportQuerySchema,
     ResultsQuerySchema,
 )
-from api.auth import principal, require
-from api.impact_reports import REPORT_TYPES, report_response
-from api.openapi import Reply, operation
 from api.state import state
 from eligibility import services
 from eligibility.batch.publish import affected_lines
