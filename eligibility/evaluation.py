@@ -174,15 +174,9 @@ def evaluate(
     `state`, an interview's, makes this a step from its last one (see `interview_state`).
     """
     ruleset = compiled.ruleset
-    if compiled.collections:
-        answers = parse_document(compiled.questions, compiled.collections, raw_answers)
-    else:
-        answers = parse_answers(compiled.questions, raw_answers)
-    language = choose_locale(compiled, locale)
-    day = as_of or ruleset.effective_from
-    env = _environment(compiled, answers, day, engine, state)
-    texts = Texts(language, ruleset.default_locale, env, amounts(_declaring(ruleset)))
-    _run_checks(compiled, texts, answers, today)
+    answers, env, texts, day = computed(
+        compiled, raw_answers, as_of=as_of, locale=locale, engine=engine, today=today, state=state
+    )
     if compiled.collections:
         return _with_collections(compiled, answers, env, texts, day, engine, with_trace)
     if state is not None:
@@ -194,7 +188,7 @@ def evaluate(
         version=ruleset.version,
         content_hash=compiled.content_hash,
         as_of=day,
-        locale=language,
+        locale=texts.locale,
         answers={**document(answers), **scale_answers(answers.plain(), texts.money)},
         goals=_goals(compiled, texts, found),
         next_questions=tuple(
@@ -208,6 +202,37 @@ def evaluate(
         trace=trace(compiled, env) if with_trace else (),
         instances=_instances(compiled, texts, env),
     )
+
+
+def computed(
+    compiled: CompiledRuleSet,
+    raw_answers: Mapping[str, Any] | Answers,
+    *,
+    as_of: dt.date | None = None,
+    locale: str | Sequence[str] | None = None,
+    engine: EngineName = "durable",
+    today: dt.date | None = None,
+    state: InterviewState | None = None,
+) -> tuple[Answers, dict[Any, Value], Texts, dt.date]:
+    """The answers parsed and checked, and every value computed: where `evaluate` starts.
+
+    Batches (`eligibility.batch.outcomes`) build their goal values on it alone, and give
+    answers already parsed under a version with the same questions as `Answers`; `state` is
+    an interview's, as in `evaluate`.
+    """
+    ruleset = compiled.ruleset
+    if isinstance(raw_answers, Answers):
+        answers = raw_answers
+    elif compiled.collections:
+        answers = parse_document(compiled.questions, compiled.collections, raw_answers)
+    else:
+        answers = parse_answers(compiled.questions, raw_answers)
+    language = choose_locale(compiled, locale)
+    day = as_of or ruleset.effective_from
+    env = _environment(compiled, answers, day, engine, state)
+    texts = Texts(language, ruleset.default_locale, env, amounts(_declaring(ruleset)))
+    _run_checks(compiled, texts, answers, today)
+    return answers, env, texts, day
 
 
 def _environment(

@@ -1,7 +1,8 @@
 """Batch assessment: a population evaluated under one version, or a baseline and a reform.
 
-Each partition reads its own rows (`populations`), evaluates them through the
-`Evaluator` (so whatever it evaluates, collections too, a batch evaluates), writes
+Each partition reads its own rows (`populations`), works out their goal values
+(`outcomes`: what `evaluate` decides, collections too, without next questions or
+reason texts; the rules behind a change only for the rows whose goals differ), writes
 one JSON line per row to its own file (`rows/part-NNNNN.jsonl`, replaced whole,
 so a partition run again writes it once) and returns its counts. A row that fails
 (unreadable, answers that do not fit) keeps its error; the others go on.
@@ -19,19 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eligibility.answers import Answers
 from eligibility.batch.effects import Effects, amount
+from eligibility.batch.outcomes import Outcome, changes, goal_values
 from eligibility.batch.partitions import Partition
 from eligibility.batch.populations import Population, Row, rows
 from eligibility.batch.worker import compiled
-from eligibility.catalogue import Catalogue
 from eligibility.compiler import CompiledRuleSet
-from eligibility.decisions import goal_value, outcome_of
-from eligibility.decisions.changes import GoalChange, goal_changes
+from eligibility.decisions.changes import GoalChange
 from eligibility.errors import EligibilityError
-from eligibility.evaluation import EngineName, Evaluation
+from eligibility.evaluation import EngineName
 from eligibility.records import StoredVersion
-from eligibility.services.evaluations import Evaluator
-from eligibility.values_io import to_plain
 
 MAX_ERRORS = 50  # errors kept with the counts per partition (every one is in the rows)
 SIDES = ("baseline", "reform")
@@ -118,7 +117,6 @@ def assess_partition(part: Partition, task: AssessTask) -> AssessTally:
     started = time.thread_time()  # this partition's own CPU (workers may have several threads)
     baseline = compiled(task.baseline)
     reform = compiled(task.reform) if task.reform is not None else None
-    evaluator = Evaluator(Catalogue.of([]), task.engine)  # versions are given, not looked up
     tally = AssessTally(labels=_labels(baseline, task.locale))
     folder = Path(task.out) / "rows"
     folder.mkdir(parents=True, exist_ok=True)
@@ -126,7 +124,7 @@ def assess_partition(part: Partition, task: AssessTask) -> AssessTally:
     partial = final.with_suffix(f".{os.getpid()}.tmp")
     with partial.open("w", encoding="utf-8") as out:
         for row in rows(task.population, part, task.offsets, baseline.questions):
-            result = _assess(row, baseline, reform, task, evaluator, tally)
+            result = _assess(row, baseline, reform, task, tally)
             out.write(json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n")
     os.replace(partial, final)  # whole or not at all: a partition run again replaces it
     tally.cpu_seconds = time.thread_time() - started
@@ -146,7 +144,6 @@ def _assess(
     baseline: CompiledRuleSet,
     reform: CompiledRuleSet | None,
     task: AssessTask,
-    evaluator: Evaluator,
     tally: AssessTally,
 ) -> dict[str, Any]:
     tally.rows += 1
@@ -154,21 +151,26 @@ def _assess(
     try:
         if row.error is not None:
             raise ValueError(row.error)
-        old = _goals(_evaluate(evaluator, baseline, row, task, False))
-        new = _goals(_evaluate(evaluator, reform, row, task, False)) if reform else None
+        before = _evaluate(baseline, row.answers, row, task)
+        after = None
+        if reform is not None:  # answers parsed once when both versions ask the same
+            same = _same_questions(baseline, reform)
+            after = _evaluate(reform, before.answers if same else row.answers, row, task)
     except (EligibilityError, ValueError) as error:
         tally.failed += 1
         text = str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
         if len(tally.errors) < MAX_ERRORS:
             tally.errors.append({**head, "error": text})
         return {**head, "status": "failed", "error": text}
+    old = before.goals
     tally.outcome("baseline", old)
-    if new is None or reform is None:
+    if after is None or reform is None:
         return {**head, "status": "assessed", "goals": old}
+    new = after.goals
     tally.outcome("reform", new)
     goals = [*old, *(g for g in new if g not in old)]
     values = {g: (old.get(g), new.get(g)) for g in goals}
-    changes = _changes(evaluator, baseline, reform, row, task) if old != new else ()
+    changes = _changes(baseline, before, reform, after, task) if old != new else ()
     tally.effects.add(values, changes)
     return {
         **head,
@@ -179,30 +181,36 @@ def _assess(
 
 
 def _changes(
-    evaluator: Evaluator,
     baseline: CompiledRuleSet,
+    before: Outcome,
     reform: CompiledRuleSet,
-    row: Row,
+    after: Outcome,
     task: AssessTask,
 ) -> tuple[GoalChange, ...]:
-    """The goals that changed and the rules behind them (evaluated again, with the trace)."""
-    before = to_plain(outcome_of(_evaluate(evaluator, baseline, row, task, True)))
-    after = to_plain(outcome_of(_evaluate(evaluator, reform, row, task, True)))
+    """The goals that changed and the rules behind them (from the values computed already)."""
     locale = task.locale or reform.ruleset.default_locale
-    return tuple(c for c in goal_changes(before, after, reform, locale) if c.outcome_changed)
+    found = changes(baseline, before, reform, after, locale)
+    return tuple(c for c in found if c.outcome_changed)
+
+
+_SAME: dict[tuple[str, str], bool] = {}  # (baseline key, reform key) → same questions
+
+
+def _same_questions(baseline: CompiledRuleSet, reform: CompiledRuleSet) -> bool:
+    """True when answers parsed under `baseline` are those `reform` would parse (asked once)."""
+    pair = (baseline.key, reform.key)
+    if pair not in _SAME:
+        if len(_SAME) > 256:  # a worker lives long; versions come and go
+            _SAME.clear()
+        _SAME[pair] = not baseline.collections and reform.questions == baseline.questions
+    return _SAME[pair]
 
 
 def _evaluate(
-    evaluator: Evaluator, version: CompiledRuleSet, row: Row, task: AssessTask, trace: bool
-) -> Evaluation:
+    version: CompiledRuleSet, answers: Mapping[str, Any] | Answers, row: Row, task: AssessTask
+) -> Outcome:
     day = row.as_of or task.as_of or version.ruleset.effective_from
-    locales = (task.locale,) if task.locale else ()
-    return evaluator.evaluate_under(version, row.answers, day, locales, trace)
-
-
-def _goals(evaluation: Evaluation) -> dict[str, Any]:
-    """Each goal's value, None while undecided (amounts at their scale, as recorded)."""
-    return {g: goal_value(v) for g, v in outcome_of(evaluation)["goals"].items()}
+    return goal_values(version, answers, day, task.engine)
 
 
 def result_rows(out: str | Path) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,204 @@
+"""Goal values alone, for batches: what `evaluate` decides, without reasons, questions or texts.
+
+A batch row needs each goal's value as a decision records it (three-valued: None
+while undecided; instance goals by JSON Pointer). Next questions, reason texts and
+the trace are most of an evaluation's cost and a batch reads none of them, so they
+are left out; for the rows whose goals differ, `changes` works out the reasons and
+the trace from the values already computed (no second evaluation) to name the rules.
+tests/properties/test_batch_outcomes.py holds both to `evaluate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from eligibility.answers import Answers
+from eligibility.compiled_parts import CompiledCollection
+from eligibility.compiler import CompiledRuleSet
+from eligibility.decisions.changes import GoalChange, goal_changes
+from eligibility.entity_evaluation import reasons_of
+from eligibility.entity_relevance import entity_walk
+from eligibility.errors import EvaluationError
+from eligibility.evaluation import EngineName, computed, trace
+from eligibility.expressions.aggregates import collection_key
+from eligibility.expressions.values import UNKNOWN, Failure, Value, is_known
+from eligibility.model import Goal
+from eligibility.money import Money, scaled
+from eligibility.relevance import walk
+from eligibility.values_io import to_plain
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One row under one version: every goal's plain value (None: undecided), and the values."""
+
+    goals: dict[str, Any]
+    answers: Answers
+    env: dict[Any, Value]
+
+
+def goal_values(
+    compiled: CompiledRuleSet,
+    answers: Mapping[str, Any] | Answers,
+    as_of: dt.date,
+    engine: EngineName = "durable",
+) -> Outcome:
+    """The goals `evaluate` would give, as `outcome_of` records them; its errors too.
+
+    `answers` may be an `Outcome.answers` of a version with the same questions (parsed once).
+    """
+    parsed, env, texts, _ = computed(compiled, answers, as_of=as_of, engine=engine)
+    goals = {g.id: _value(g, env[g.id], texts.money, g.id) for g in compiled.ruleset.goals}
+    if compiled.collections:
+        _instance_values(compiled.collections, env, texts.money, "", goals)
+    return Outcome(goals, parsed, env)
+
+
+def _value(goal: Goal, value: Value, money: Mapping[str, Money], at: str) -> Any:
+    """A goal's value as recorded: typed, at its scale, plain; None while unknown."""
+    if isinstance(value, Failure):
+        raise EvaluationError(goal.id, value.reason, {"goal": at})
+    if not is_known(value):
+        return None
+    if goal.type == "decimal" and isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
+    if isinstance(value, Decimal):
+        declared = money.get(goal.id)
+        value = scaled(value, declared.places if declared is not None else None)
+    return to_plain(value)
+
+
+def _instance_values(
+    collections: Mapping[str, CompiledCollection],
+    env: Mapping[Any, Any],
+    money: Mapping[str, Money],
+    at: str,
+    goals: dict[str, Any],
+) -> None:
+    """Each instance's goals by pointer, nested instances after their parent (as recorded)."""
+    for cid, scope in collections.items():
+        for iid, inner in env[collection_key(cid)]:
+            where = f"{at}/{cid}/{iid}"  # ids need no escaping (as in instance_results)
+            for goal in scope.collection.goals:
+                at_goal = f"{where}/{goal.id}"
+                goals[at_goal] = _value(goal, inner[goal.id], money, at_goal)
+            _instance_values(scope.collections, inner, money, where, goals)
+
+
+def changes(
+    before_version: CompiledRuleSet,
+    before: Outcome,
+    after_version: CompiledRuleSet,
+    after: Outcome,
+    locale: str,
+) -> tuple[GoalChange, ...]:
+    """`goal_changes` between two outcomes, as between the full evaluations with their trace.
+
+    Reasons are the rule ids and values (`goal_changes` reads no text); the trace holds the
+    steps of the rules that are a reason on either side (with collections, every step).
+    """
+    old_reasons, new_reasons = _reasons(before_version, before), _reasons(after_version, after)
+    wanted = {r["rule"] for side in (old_reasons, new_reasons) for f in side.values() for r in f}
+    old = _details(before, old_reasons, _trace(before_version, before.env, wanted))
+    new = _details(after, new_reasons, _trace(after_version, after.env, wanted))
+    return goal_changes(old, new, after_version, locale)
+
+
+def _details(
+    outcome: Outcome, reasons: dict[str, list[dict[str, Any]]], steps: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Goals, reasons and trace as `outcome_of` records them (the parts `goal_changes` reads)."""
+    return {
+        "goals": {
+            goal: {"value": value, "decided": value is not None}
+            for goal, value in outcome.goals.items()
+        },
+        "reasons": reasons,
+        "trace": steps,
+    }
+
+
+def _trace(
+    compiled: CompiledRuleSet, env: Mapping[Any, Value], wanted: set[str]
+) -> list[dict[str, Any]]:
+    """The trace steps of the `wanted` rules (every step, with collections)."""
+    if compiled.collections:
+        return [
+            _step(s.name, s.kind, s.inputs, s.result, s.legal_reference)
+            for s in trace(compiled, env)
+        ]
+    steps = []
+    for name in compiled.order:  # as `trace` writes them, for the rules wanted only
+        if name in wanted:
+            named = compiled.named[name]
+            inputs = {r: _plain(env[r]) for r in named.reads if r in env}
+            steps.append(_step(name, named.kind, inputs, _plain(env[name]), named.legal_reference))
+    return steps
+
+
+def _step(
+    name: str, kind: str, inputs: Mapping[str, Any], result: Any, reference: str | None
+) -> dict[str, Any]:
+    """A trace step as `outcome_of` records it."""
+    return {
+        "name": name,
+        "kind": kind,
+        "inputs": to_plain(dict(inputs)),
+        "result": to_plain(result),
+        "legal_reference": reference,
+    }
+
+
+def _plain(value: Value) -> Any:
+    """A value as the trace shows it (as `evaluation.trace` does)."""
+    if value is UNKNOWN:
+        return None
+    if isinstance(value, Failure):
+        return {"error": value.reason}
+    return to_plain(value)
+
+
+def _reasons(compiled: CompiledRuleSet, outcome: Outcome) -> dict[str, list[dict[str, Any]]]:
+    """The rules behind each goal, found by the same walks `evaluate` makes."""
+    env = outcome.env
+    if not compiled.collections:
+        found = walk(compiled, env, outcome.answers.dont_know)
+        return {
+            g.id: [_reason(rule, env[rule]) for rule in found.reasons[g.id]]
+            for g in compiled.ruleset.goals
+        }
+    walked = entity_walk(compiled, env, outcome.answers)
+    reasons = {
+        g.id: [_reason(where, value) for where, _, value, _ in reasons_of(walked, g.id)]
+        for g in compiled.ruleset.goals
+    }
+    _instance_reasons(compiled.collections, env, "", reasons)
+    return reasons
+
+
+def _instance_reasons(
+    collections: Mapping[str, CompiledCollection],
+    env: Mapping[Any, Any],
+    at: str,
+    reasons: dict[str, list[dict[str, Any]]],
+) -> None:
+    """An instance goal's reasons: the instance's rules with a known value, in order."""
+    for cid, scope in collections.items():
+        for iid, inner in env[collection_key(cid)]:
+            where = f"{at}/{cid}/{iid}"
+            known = [
+                _reason(r, inner[r])
+                for r in scope.order
+                if r in scope.rules_by_id and isinstance(inner[r], bool)
+            ]
+            for goal in scope.collection.goals:
+                reasons[f"{where}/{goal.id}"] = known
+            _instance_reasons(scope.collections, inner, where, reasons)
+
+
+def _reason(rule: str, value: Value) -> dict[str, Any]:
+    return {"rule": rule, "value": value if isinstance(value, bool) else None}

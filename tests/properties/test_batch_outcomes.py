@@ -1,0 +1,165 @@
+"""A batch's goal values and its changes equal what `evaluate` gives, row for row.
+
+`goal_values` (no reasons, questions or texts) must give every goal's value as a decision
+records it, or refuse the answers with the same error, and `changes` must name the same
+rules `goal_changes` finds in two full evaluations with their trace: on random answer sets
+of every example rule set, the authors' scenarios of the rule sets with collections,
+random rule sets with a collection, and the generated SNAP and Kurzarbeitergeld populations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from eligibility import CompiledRuleSet, EligibilityError, evaluate
+from eligibility.batch.generate import population
+from eligibility.batch.outcomes import changes, goal_values
+from eligibility.decisions import goal_value, outcome_of
+from eligibility.decisions.changes import goal_changes
+from eligibility.evaluation import EngineName
+
+from .entity_strategies import collection_rulesets, documents
+from .examples import (
+    FLAT_RULESET_IDS,
+    RULESET_IDS,
+    VERSION_IDS,
+    claim_dates,
+    example,
+    example_answers,
+    scenario_answers,
+    versions_of,
+)
+
+DIFFERENTIAL = settings(
+    max_examples=150,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+ENGINES: tuple[EngineName, ...] = ("durable", "pure")
+
+
+def full(
+    version: CompiledRuleSet, answers: dict[str, Any], as_of: dt.date, engine: EngineName
+) -> dict[str, Any] | str:
+    """What a decision would record of `evaluate` (with the trace), or the error."""
+    try:
+        return outcome_of(evaluate(version, answers, as_of=as_of, engine=engine, with_trace=True))
+    except EligibilityError as error:
+        return f"{type(error).__name__}: {error}"
+
+
+def lean(
+    version: CompiledRuleSet, answers: dict[str, Any], as_of: dt.date, engine: EngineName
+) -> Any:
+    """The batch path's outcome, or the error."""
+    try:
+        return goal_values(version, answers, as_of, engine)
+    except EligibilityError as error:
+        return f"{type(error).__name__}: {error}"
+
+
+def assert_same(
+    version: CompiledRuleSet,
+    answers: dict[str, Any],
+    as_of: dt.date | None = None,
+    engine: EngineName = "durable",
+) -> None:
+    """Goal values (instance goals too, in the recorded order) or the error are the same."""
+    day = as_of or version.ruleset.effective_from
+    expected, found = full(version, answers, day, engine), lean(version, answers, day, engine)
+    if isinstance(expected, str) or isinstance(found, str):
+        assert found == expected
+        return
+    values = {g: goal_value(recorded) for g, recorded in expected["goals"].items()}
+    assert list(found.goals.items()) == list(values.items())
+
+
+def assert_same_changes(
+    before: CompiledRuleSet,
+    after: CompiledRuleSet,
+    answers: dict[str, Any],
+    as_of: dt.date | None = None,
+) -> None:
+    """The goals that change between two versions, and the rules behind them, are the same."""
+    old = full(before, answers, as_of or before.ruleset.effective_from, "durable")
+    new = full(after, answers, as_of or after.ruleset.effective_from, "durable")
+    if isinstance(old, str) or isinstance(new, str):
+        return  # a refused row has no changes (the batch reports its error)
+    locale = after.ruleset.default_locale
+    expected = goal_changes(old, new, after, locale)
+    first = goal_values(before, answers, as_of or before.ruleset.effective_from)
+    second = goal_values(after, answers, as_of or after.ruleset.effective_from)
+    assert changes(before, first, after, second, locale) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ruleset_id", FLAT_RULESET_IDS)
+@DIFFERENTIAL
+@given(data=st.data())
+def test_goal_values_as_evaluate_on_example_rule_sets(ruleset_id: str, data: st.DataObject) -> None:
+    version = data.draw(versions_of(ruleset_id), label="version")
+    answers = data.draw(example_answers(version), label="answers")
+    as_of = data.draw(claim_dates(version), label="as_of")
+    engine = data.draw(st.sampled_from(ENGINES), label="engine")
+    assert_same(version, answers, as_of, engine)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ruleset_id", FLAT_RULESET_IDS)
+@DIFFERENTIAL
+@given(data=st.data())
+def test_changes_as_evaluate_between_versions(ruleset_id: str, data: st.DataObject) -> None:
+    before = data.draw(versions_of(ruleset_id), label="baseline")
+    after = data.draw(versions_of(ruleset_id), label="reform")
+    answers = data.draw(example_answers(before), label="answers")
+    assert_same_changes(before, after, answers)
+
+
+@pytest.mark.parametrize("ruleset_id", [r for r in RULESET_IDS if r not in FLAT_RULESET_IDS])
+def test_goal_values_and_changes_on_scenarios_with_collections(ruleset_id: str) -> None:
+    versions = [example(v) for v in VERSION_IDS if v.startswith(f"{ruleset_id}/")]
+    for version in versions:
+        for answers in scenario_answers(version):
+            for engine in ENGINES:
+                assert_same(version, answers, engine=engine)
+    for before, after in itertools.pairwise(versions):
+        for answers in scenario_answers(before):
+            assert_same_changes(before, after, answers)
+
+
+@settings(DIFFERENTIAL, max_examples=60)
+@given(data=st.data())
+def test_goal_values_and_changes_on_random_collections(data: st.DataObject) -> None:
+    version = data.draw(collection_rulesets())
+    other = data.draw(collection_rulesets())
+    for _ in range(3):
+        answers = data.draw(documents(version))
+        for engine in ENGINES:
+            assert_same(version, answers, engine=engine)
+        assert_same_changes(version, other, answers)
+
+
+@pytest.mark.parametrize(
+    ("ruleset_id", "baseline", "reform"),
+    [("snap", "2019-10-01", "2020-03-01"), ("kurzarbeitergeld", "2020-03-01", "2021-01-01")],
+)
+def test_generated_populations(ruleset_id: str, baseline: str, reform: str) -> None:
+    before, after = example(f"{ruleset_id}/{baseline}"), example(f"{ruleset_id}/{reform}")
+    day = before.ruleset.effective_from
+    rows = list(population(ruleset_id, 300, 7, before.questions, day))
+    changed = 0
+    for row in rows:
+        answers = {q: a for q, a in row.items() if q in before.questions}
+        assert_same(before, answers)
+        assert_same(after, answers)
+        assert_same_changes(before, after, answers)
+        changed += goal_values(before, answers, day).goals != goal_values(after, answers, day).goals
+    assert changed  # the reform changes some rows, so the changes were compared
