@@ -176,28 +176,29 @@ def _reasons(compiled: CompiledRuleSet, outcome: Outcome) -> dict[str, list[dict
         g.id: [_reason(where, value) for where, _, value, _ in reasons_of(walked, g.id)]
         for g in compiled.ruleset.goals
     }
-    _instance_reasons(compiled.collections, env, "", reasons)
+    _instance_reasons(compiled.collections, env, walked.instance_reasons, "", reasons)
     return reasons
 
 
 def _instance_reasons(
     collections: Mapping[str, CompiledCollection],
     env: Mapping[Any, Any],
+    reached: Mapping[tuple[str, str], set[str]],
     at: str,
     reasons: dict[str, list[dict[str, Any]]],
 ) -> None:
-    """An instance goal's reasons: the instance's rules with a known value, in order."""
+    """An instance goal's reasons: the instance's rules that decided it, in order."""
     for cid, scope in collections.items():
         for iid, inner in env[collection_key(cid)]:
             where = f"{at}/{cid}/{iid}"
-            known = [
-                _reason(r, inner[r])
-                for r in scope.order
-                if r in scope.rules_by_id and isinstance(inner[r], bool)
-            ]
             for goal in scope.collection.goals:
-                reasons[f"{where}/{goal.id}"] = known
-            _instance_reasons(scope.collections, inner, where, reasons)
+                decided = reached.get((where, goal.id), set())
+                reasons[f"{where}/{goal.id}"] = [
+                    _reason(r, inner[r])
+                    for r in scope.order
+                    if r in decided and isinstance(inner[r], bool)
+                ]
+            _instance_reasons(scope.collections, inner, reached, where, reasons)
 
 
 def _reason(rule: str, value: Value) -> dict[str, Any]:
