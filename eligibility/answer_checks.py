@@ -12,6 +12,7 @@ outcome never depends on it, so a recorded decision replays the same on any late
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from eligibility.errors import ExpressionError
 from eligibility.expressions import nodes as n
 from eligibility.expressions.interpreter import Evaluator, compile_expression
 from eligibility.expressions.parser import parse
+from eligibility.expressions.scopes import EntityScope, resolve
 from eligibility.expressions.typecheck import Scope, typecheck
 from eligibility.expressions.types import Type, describe
 from eligibility.model import RuleSet, Table
@@ -53,15 +55,23 @@ def compile_checks(
     tables: Mapping[str, Table],
     asts: Mapping[str, n.Node],
     report: Report,
+    root: tuple[EntityScope, Scope] | None = None,
 ) -> tuple[CompiledCheck, ...]:
-    """Every question's checks, type-checked as conditions; problems go to `report`."""
-    scope = Scope({**types, TODAY: "date"}, options)
+    """Every question's checks, type-checked as conditions; problems go to `report`.
+
+    With `root` (the root entity of a version with collections), a check may read its
+    collections through aggregates: `count(employees) <= headcount`.
+    """
+    entity = dataclasses.replace(root[0], names=root[0].names | {TODAY}) if root else None
+    collections = root[1].collections if root else {}
+    scope = Scope({**types, TODAY: "date"}, options, collections)
     compiled: list[CompiledCheck] = []
     for q in ruleset.questions:
         for index, check in enumerate(q.checks):
             path = f"questions.{q.id}.checks[{index}]"
             try:
                 ast = parse(check.condition)
+                ast = resolve(ast, entity) if entity is not None else ast
                 found = typecheck(ast, scope)
             except ExpressionError as error:
                 report(f"{path}.when", error.message, error.suggestion, error)
@@ -73,9 +83,16 @@ def compile_checks(
                 continue
             reads = tuple(n.names(ast))
             concerns = _questions_read(q.id, reads, set(ruleset.question_ids), asts)
+            concerns += _collections_read(ast)
             evaluator = compile_expression(ast, tables)
             compiled.append(CompiledCheck(q.id, index, evaluator, reads, concerns))
     return tuple(compiled)
+
+
+def _collections_read(ast: n.Node) -> tuple[str, ...]:
+    """The collections a check counts or sums over: the list itself may be the wrong answer."""
+    found = {node.collection: None for node in n.walk(ast) if isinstance(node, n.Aggregate)}
+    return tuple(found)
 
 
 def _questions_read(

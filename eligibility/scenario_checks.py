@@ -27,14 +27,18 @@ def check_scenarios(ruleset: RuleSet, report: Report) -> None:
             ("expect_next", scenario.expect_next),
             ("expect_refused", scenario.expect_refused),
         ):
-            _check_questions(ruleset, keys or (), f"{where}.{part}", report)
+            lists = part == "expect_refused"  # a check may refuse a whole list: `employees`
+            _check_questions(ruleset, keys or (), f"{where}.{part}", report, lists)
 
 
-def _check_questions(ruleset: RuleSet, keys: tuple[str, ...], path: str, report: Report) -> None:
+def _check_questions(
+    ruleset: RuleSet, keys: tuple[str, ...], path: str, report: Report, lists: bool = False
+) -> None:
+    collections = {c.id for c in ruleset.collections} if lists else set()
     for key in keys:
         if key.startswith("/"):
             _check_instance_question(ruleset, key, path, report)
-        elif ruleset.question(key) is None:
+        elif key not in collections and ruleset.question(key) is None:
             report(path, f"unknown question '{key}'", suggest(key, ruleset.question_ids))
 
 

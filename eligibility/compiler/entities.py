@@ -110,6 +110,11 @@ class EntityCompilation:
             unit.entity.collections[cid] = child.entity  # type: ignore[index]
             unit.scope.collections[cid] = child.scope  # type: ignore[index]
 
+    def root_scopes(self) -> tuple[EntityScope, Scope]:
+        """The root entity's names and types, for the checks of the root's questions."""
+        assert self.root.entity is not None and self.root.scope is not None
+        return self.root.entity, self.root.scope
+
     def resolve_all(self) -> None:
         """Resolve entity references in every expression (problems are recorded)."""
         for unit in self.units.values():

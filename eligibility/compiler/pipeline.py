@@ -42,7 +42,10 @@ def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
         job.problem(
             "rules", f"the rule set has {total} expression parts; at most {MAX_TOTAL_NODES}"
         )
-    checks = compile_checks(job.ruleset, job.types, job.options, job.tables, job.asts, job.problem)
+    root = entities.root_scopes() if entities is not None else None
+    checks = compile_checks(
+        job.ruleset, job.types, job.options, job.tables, job.asts, job.problem, root
+    )
     check_texts(job)
     check_scenarios(job.ruleset, job.problem)
     if job.problems:

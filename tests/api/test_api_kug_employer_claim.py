@@ -178,3 +178,16 @@ def test_the_claim_interviewed_through_a_session(api: tuple[FlaskClient, dict[st
     assert session["ruleset"]["version"] == "2026-01-01"
     assert session["goals"]["claim_total"]["value"] == "2111.86"
     assert session["goals"]["affected"]["value"] == 4
+
+
+def test_more_employees_listed_than_the_headcount_is_a_problem_naming_both(
+    api: tuple[FlaskClient, dict[str, str]],
+) -> None:
+    client, headers = api
+    answers = {**_establishment("2519.99"), "headcount": 11, "employees_complete": True}
+    body = {"ruleset": RULESET, "as_of": "2026-02-15", "answers": answers, "locale": "en"}
+    response = client.post("/v1/evaluations", json=body, headers=headers)
+    assert response.status_code == 422
+    assert response.content_type == "application/problem+json"
+    assert set(response.json["errors"]) == {"/answers/headcount", "/answers/employees"}
+    assert "cannot name more employees" in response.json["errors"]["/answers/employees"][0]

@@ -14,13 +14,14 @@ from typing import Any
 
 import pytest
 
-from eligibility import Catalogue, CompiledRuleSet, Evaluation, evaluate, load_paths
+from eligibility import AnswerError, Catalogue, CompiledRuleSet, Evaluation, evaluate, load_paths
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 RULESET = "kurzarbeitergeld-abrechnung"
 # Versions without the raised rates of § 421c Abs. 2, and those with them.
 WITHOUT_RAISED_RATES = ("2016-01-01", "2020-03-01", "2022-07-01", "2023-07-01", "2025-01-01")
 WITH_RAISED_RATES = ("2020-05-29", "2021-01-01", "2022-01-01", "2022-04-01")
+TODAY = dt.date(2027, 1, 31)  # after every claim month judged here
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +60,6 @@ def employee(iid: str, **changes: Any) -> dict[str, Any]:
         "refused_cooperation": False,
         "has_child": False,
         "months_of_receipt": 1,
-        "entitlement_start_month": dt.date(2020, 3, 1),
         "net_target_pay": "1995.41",
         "net_actual_pay": "1138.71",
         **changes,
@@ -67,7 +67,10 @@ def employee(iid: str, **changes: Any) -> dict[str, Any]:
 
 
 def claim(month: dt.date, employees: list[dict[str, Any]], **changes: Any) -> dict[str, Any]:
-    """An eligible establishment of ten whose listed employees all count towards the quorum."""
+    """An eligible establishment of ten whose listed employees all count towards the quorum;
+    an entitlement that arose in March 2020 (or in the month claimed, if earlier)."""
+    for item in employees:
+        item.setdefault("entitlement_start_month", min(month, dt.date(2020, 3, 1)))
     return {
         "cause": "economic",
         "claim_month": month,
@@ -123,7 +126,7 @@ def test_no_reason_cites_the_raised_rates_where_there_are_none(
 ) -> None:
     compiled = version(catalogue, version_id)
     for month in months(compiled):
-        result = evaluate(compiled, mixed(month), as_of=month, locale="en")
+        result = evaluate(compiled, mixed(month), as_of=month, locale="en", today=TODAY)
         assert result.outcome["eligible"] is True, month
         cited = {g: r for g, r in references(result).items() if any("421c Abs. 2" in x for x in r)}
         assert not cited, (month, cited)
@@ -137,7 +140,7 @@ def test_the_raised_rates_are_the_reason_where_they_decide_the_rate(
 ) -> None:
     compiled = version(catalogue, version_id)
     for month in months(compiled):
-        result = evaluate(compiled, mixed(month), as_of=month, locale="en")
+        result = evaluate(compiled, mixed(month), as_of=month, locale="en", today=TODAY)
         refs = references(result)
         rates = {i.id: i.goals["benefit_rate"].value for i in result.instances["employees"]}
         child_rate = "0.87" if since_march_2020(month) >= 7 else "0.77"
@@ -145,3 +148,79 @@ def test_the_raised_rates_are_the_reason_where_they_decide_the_rate(
         for iid in ("e1", "e2", "e3"):  # e3: less than half lost, which § 421c makes the reason
             assert any("421c Abs. 2" in r for r in refs[f"/employees/{iid}/benefit_rate"]), month
         assert not any("421c" in r for r in refs["/employees/e4/benefit_rate"])  # not entitled
+
+
+ALL_VERSIONS = sorted(WITHOUT_RAISED_RATES + WITH_RAISED_RATES + ("2026-01-01",))
+
+
+def refused(compiled: CompiledRuleSet, given: dict[str, Any]) -> dict[str, list[str]]:
+    with pytest.raises(AnswerError) as caught:
+        evaluate(compiled, given, as_of=given["claim_month"], locale="en", today=TODAY)
+    return caught.value.errors
+
+
+def first_month(compiled: CompiledRuleSet) -> dt.date:
+    return next(months(compiled))
+
+
+@pytest.mark.parametrize("version_id", ALL_VERSIONS)
+def test_more_employees_listed_than_the_headcount_are_refused(
+    catalogue: Catalogue, version_id: str
+) -> None:
+    compiled = version(catalogue, version_id)
+    month = first_month(compiled)
+    three = [employee("e1"), employee("e2"), employee("e3")]
+    errors = refused(compiled, claim(month, three, headcount=2))
+    assert set(errors) == {"/headcount", "/employees"}
+    assert "cannot name more employees than the establishment employs (2" in errors["/headcount"][0]
+    # As many as the headcount is possible, and so is a list not yet complete (it may be wrong).
+    assert evaluate(compiled, claim(month, three, headcount=3), as_of=month).outcome["eligible"]
+    open_list = claim(month, three, headcount=2, employees_complete=False)
+    assert evaluate(compiled, open_list, as_of=month).outcome["claim_total"] is None
+
+
+@pytest.mark.parametrize("version_id", ALL_VERSIONS)
+def test_an_employees_implausible_net_pays_are_refused_naming_the_four_pays(
+    catalogue: Catalogue, version_id: str
+) -> None:
+    compiled = version(catalogue, version_id)
+    month = first_month(compiled)
+    swapped = employee("e2", net_target_pay="1138.71", net_actual_pay="1995.41")
+    errors = refused(compiled, claim(month, [employee("e1"), swapped]))
+    pays = ("net_actual_pay", "net_target_pay", "actual_gross_pay", "target_gross_pay")
+    assert set(errors) == {f"/employees/e2/{pay}" for pay in pays}
+    assert errors["/employees/e2/net_actual_pay"][0].startswith("E2's flat-rate net pay")
+
+
+@pytest.mark.parametrize("version_id", ALL_VERSIONS)
+def test_an_entitlement_after_the_month_claimed_is_refused(
+    catalogue: Catalogue, version_id: str
+) -> None:
+    compiled = version(catalogue, version_id)
+    month = first_month(compiled)
+    later = (month + dt.timedelta(days=31)).replace(day=1)
+    errors = refused(compiled, claim(month, [employee("e1", entitlement_start_month=later)]))
+    assert list(errors) == ["/employees/e1/entitlement_start_month"]
+
+
+@pytest.mark.parametrize("version_id", ALL_VERSIONS)
+def test_a_month_of_receipt_beyond_the_months_since_march_2020_is_refused_where_counted(
+    catalogue: Catalogue, version_id: str
+) -> None:
+    compiled = version(catalogue, version_id)
+    for month in (first_month(compiled), compiled.ruleset.effective_to or dt.date(2026, 12, 1)):
+        month = month.replace(day=1)
+        most = since_march_2020(month)
+        too_many = claim(month, [employee("e1", months_of_receipt=max(most, 0) + 1)])
+        if version_id in WITH_RAISED_RATES:
+            errors = refused(compiled, too_many)
+            assert list(errors) == ["/employees/e1/months_of_receipt"]
+            assert (
+                f"month of receipt {max(most, 0) + 1}"
+                in errors["/employees/e1/months_of_receipt"][0]
+            )
+            fits = claim(month, [employee("e1", months_of_receipt=most)])
+            evaluate(compiled, fits, as_of=month, today=TODAY)
+        else:  # not counted where there are no raised rates: the answer is ignored
+            result = evaluate(compiled, too_many, as_of=month, today=TODAY)
+            assert "/employees/e1/months_of_receipt" in result.ignored_answers
