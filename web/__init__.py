@@ -47,7 +47,7 @@ def create_app(
     security.init_app(app)
     errors.init_app(app)
     app.before_request(_language_switch)
-    from web import interview, start  # noqa: F401  (their routes join the blueprint)
+    from web import interview, removal, start  # noqa: F401  (their routes join the blueprint)
     from web.blueprint import bp
 
     app.register_blueprint(bp)

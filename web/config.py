@@ -9,10 +9,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-# The rule-file format has no unit for decimals yet: which currency a rule set's amounts are in,
-# and which decimal goals are shares rather than amounts, is the front end's presentation setting.
+# Where the rule file gives no currency (a question's `constraints.currency`, a goal's `currency`),
+# which currency a rule set's amounts are in, and which decimal goals are shares rather than
+# amounts, is the front end's presentation setting.
 DEFAULT_PRESENTATION: dict[str, dict[str, Any]] = {
+    "kindergeld": {"currency": "EUR"},
     "kurzarbeitergeld": {"currency": "EUR", "shares": ["benefit_rate"]},
+    "kurzarbeitergeld-abrechnung": {"currency": "EUR", "shares": ["benefit_rate"]},
     "snap": {"currency": "USD"},
 }
 

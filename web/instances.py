@@ -1,5 +1,5 @@
-"""Collections, the "add another" pattern: add an instance when the API prompts for one, list the
-instances with links to change or remove them (a root question's page, check your answers).
+"""Collections, the "add to a list" pattern: a collection's list summary above the question that
+grows or closes it, an instance added when the API prompts for one, each instance's answers.
 """
 
 from __future__ import annotations
@@ -12,12 +12,21 @@ from werkzeug.wrappers import Response
 from web.blueprint import bp
 from web.client import Json
 from web.display import show_answer
-from web.flow import Opened, leave, next_url, opened, redirect_to
-from web.pages import Outcome, Row, outcomes
-from web.pointers import lookup, tokens
+from web.flow import Opened, leave, next_url, opened, question_url, redirect_to
+from web.pages import Outcome, Row, outcomes, visible_trail
+from web.pointers import lookup, pointer_of, tokens
 from web.questions import Option, Question, asked_pointer
 from web.render import page
 from web.state import web
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A collection's list summary: the instances so far and, for "how many?", how many in all."""
+
+    collection: str
+    items: tuple[Instance, ...]
+    expected: int | None
 
 
 @dataclass(frozen=True)
@@ -52,12 +61,16 @@ def _instance(interview: Opened, item: Json) -> Instance:
     )
 
 
+def _schema(interview: Opened) -> Json:
+    """The JSON Schema of the interview's answers, in its language (the API caches it for us)."""
+    ruleset = interview.data["ruleset"]
+    return web().api.questions(ruleset["id"], ruleset["version"], interview.locale)
+
+
 def _rows(interview: Opened, pointer: str, label: str) -> list[Row]:
     """An instance's answers that still matter, in the authors' order, worded by the JSON Schema
     of the answers (its titles say "…" where the instance's name goes)."""
-    ruleset = interview.data["ruleset"]
-    schema = web().api.questions(ruleset["id"], ruleset["version"], interview.locale)
-    collection = schema["properties"].get(tokens(pointer)[0]) or {}
+    collection = _schema(interview)["properties"].get(tokens(pointer)[0]) or {}
     properties = (collection.get("items") or {}).get("properties") or {}
     ignored = set(interview.data.get("ignored_answers") or [])
     answers = lookup(interview.data["answers"], pointer) or {}
@@ -85,21 +98,35 @@ def _question(spec: Json, pointer: str, label: str, interview: Opened) -> Questi
         help=None,
         options=options,
         allow_unknown=False,
-        constraints={"decimal_places": spec.get("x-decimal-places")},
+        constraints={
+            "decimal_places": spec.get("x-decimal-places"),
+            "currency": spec.get("x-currency"),
+        },
         why=(),
         section=None,
-        currency=interview.presentation.currency,
+        currency=spec.get("x-currency") or interview.presentation.currency,
     )
 
 
-def completing(interview: Opened, pointer: str) -> bool:
-    """True when `pointer` asks whether a collection's list is complete ("is there another?")."""
-    ruleset = interview.data["ruleset"]
-    schema = web().api.questions(ruleset["id"], ruleset["version"], interview.locale)
-    return any(
-        "/" + str((c.get("x-completeness") or {}).get("question")) == pointer
-        for c in schema["properties"].values()
-    )
+def completed(interview: Opened, pointer: str) -> str | None:
+    """The collection (`/children`) whose list `pointer` completes ("Have you listed all your
+    children?", "How many employees?"), if it asks that."""
+    for name, spec in _schema(interview)["properties"].items():
+        if "/" + str((spec.get("x-completeness") or {}).get("question")) == pointer:
+            return pointer_of(name)
+    return None
+
+
+def listing(interview: Opened, collection: str) -> Listing:
+    """A root collection's instances so far, and the number expected if the claimant said it."""
+    name = tokens(collection)[0]
+    items = (interview.data.get("instances") or {}).get(name) or []
+    completeness = _schema(interview)["properties"][name].get("x-completeness") or {}
+    expected = None
+    if completeness.get("kind") == "how_many":
+        count = interview.data["answers"].get(completeness.get("question"))
+        expected = count if isinstance(count, int) else None
+    return Listing(collection, tuple(_instance(interview, i) for i in items), expected)
 
 
 def prompt(data: Json) -> str | None:
@@ -111,7 +138,8 @@ def prompt(data: Json) -> str | None:
 
 
 def add_if_prompted(interview: Opened, data: Json) -> Json:
-    """Add the instance the API prompts for right away: the claimant just said there is another."""
+    """Add the instance the API prompts for right away: the claimant just said there is another
+    (or how many there are), on the page that shows the list."""
     collection = prompt(data)
     return data if collection is None else _add(interview, data, collection)
 
@@ -127,32 +155,22 @@ def _add(interview: Opened, data: Json, collection: str) -> Json:
 
 @bp.route("/add/<path:ref>", methods=["GET", "POST"])
 def add(ref: str) -> Response:
-    """The API's prompt to add an instance: GET shows it with the list so far; POST adds one."""
+    """The API's prompt to add an instance, under the list so far; POST adds one."""
     interview = opened()
     collection = "/" + ref
-    if prompt(interview.data) != collection:
+    if prompt(interview.data) != collection or len(tokens(collection)) != 1:
         leave(url_for("interview.next_page"))
     if request.method == "POST":
         return redirect_to(next_url(_add(interview, interview.data, collection)))
-    label = interview.data["next_questions"][0]["label"]
+    trail = visible_trail(interview.held.trail, interview.data)
     return page(
-        "add.html",
+        "list.html",
         interview.locale,
         interview.held.locales,
-        label=label,
-        collections=listed(interview),
-        back_url=url_for("interview.check"),
+        add_label=interview.data["next_questions"][0]["label"],
+        listing=listing(interview, collection),
+        caption=None,
+        action=request.path,
+        back_url=question_url(trail[-1]) if trail else url_for("interview.check"),
         interview=interview,
     )
-
-
-@bp.post("/remove/<path:ref>")
-def remove(ref: str) -> Response:
-    """Remove an instance and every answer about it; then wherever the interview stands."""
-    interview = opened()
-    pointer = "/" + ref
-    if len(tokens(pointer)) < 2 or lookup(interview.data["answers"], pointer) is None:
-        leave(url_for("interview.next_page"))
-    data = web().api.answer(interview.held.session_id, {pointer: None}, interview.locale)
-    back = request.form.get("then")
-    return redirect_to(url_for("interview.check") if back == "check" else next_url(data))

@@ -1,4 +1,5 @@
-"""The interview itself: one question per page, check your answers, the result, the chat."""
+"""The interview itself: one question per page (a list's page for a collection's completeness
+question), check your answers, the result, the chat."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from web.flow import (
     redirect_to,
 )
 from web.forms import read, typed_for
-from web.instances import add_if_prompted, completing, listed
+from web.instances import add_if_prompted, completed, listed, listing
 from web.numbers import format_date
 from web.pages import (
     Problem,
@@ -68,11 +69,13 @@ def question(ref: str) -> Response:
 
 
 def _answer(interview: Opened, pointer: str, value: object) -> Json:
-    """Send one answer to the session; the session's new state comes back."""
+    """Send one answer to the session; the session's new state comes back. An answer on a list's
+    page ("not all listed yet", "how many") adds the instance the API then prompts for; after an
+    instance's last answer, the list page shows the list again before the next one is added."""
     data = web().api.answer(
         interview.held.session_id, answer_patch(pointer, value), interview.locale
     )
-    return add_if_prompted(interview, data)
+    return add_if_prompted(interview, data) if completed(interview, pointer) else data
 
 
 def _question_page(
@@ -85,8 +88,9 @@ def _question_page(
     before = previous(found.pointer, trail)
     first = url_for("interview.start", ruleset_id=interview.held.ruleset)
     back = question_url(before) if before else first
+    collection = completed(interview, found.pointer)
     return page(
-        "question.html",
+        "list.html" if collection else "question.html",
         interview.locale,
         interview.held.locales,
         status=422 if errors else 200,
@@ -96,7 +100,7 @@ def _question_page(
         back_url=back,
         action=request.path,
         interview=interview,
-        collections=listed(interview) if completing(interview, found.pointer) else [],
+        listing=listing(interview, collection) if collection else None,
         **question_context(found, errors or [], interview.locale),
     )
 

@@ -55,8 +55,10 @@ class Question:
 
     @property
     def is_amount(self) -> bool:
-        """Money: a decimal in cents of a rule set with a currency."""
-        return self.currency is not None and self.constraints.get("decimal_places") == 2
+        """Money: a decimal with a currency of its own, or in cents in a rule set with one."""
+        if self.currency is None or self.type != "decimal":
+            return False
+        return bool(self.constraints.get("currency")) or self.constraints.get("decimal_places") == 2
 
     def choices(self, locale: str) -> tuple[Option, ...]:
         """The radio options, yes/no for boolean questions, and "I don't know" where allowed."""
@@ -82,7 +84,7 @@ def from_api(
         constraints=found.get("constraints") or {},
         why=_whys(found.get("why") or []),
         section=section,
-        currency=presentation.currency,
+        currency=(found.get("constraints") or {}).get("currency") or presentation.currency,
     )
 
 

@@ -77,6 +77,28 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise AssertionError(f"the server did not become ready:\n{log.read_text()}")
 
 
+# Claims about several people whose versions are drafts until reviewed: the server serves copies
+# marked published, exactly as it will serve them once they are (as tests/api does).
+DRAFTS = ("kindergeld", "kurzarbeitergeld-abrechnung")
+
+
+def _served_rules(published: Path) -> list[str]:
+    """The example rule sets, the drafts of claims about several people as published copies, and
+    the worked examples of collections (a family's children, an employer's employees)."""
+    served = [str(ROOT / "rules" / name) for name in ("snap", "kurzarbeitergeld")]
+    for name in DRAFTS:
+        folder = published / name
+        folder.mkdir(parents=True)
+        for source in (ROOT / "rules" / name).glob("*.yaml"):
+            text = source.read_text(encoding="utf-8")
+            (folder / source.name).write_text(
+                text.replace("\nstatus: draft\n", "\nstatus: published\n"), encoding="utf-8"
+            )
+        served.append(str(folder))
+    fixtures = ROOT / "tests" / "fixtures"
+    return served + [str(fixtures / "family-allowance"), str(fixtures / "employer-claim")]
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """`eligibility serve` on a free port with a fresh SQLite database; stopped afterwards.
@@ -87,8 +109,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("WEB_")},
         "DATABASE_URL": f"sqlite:///{directory / 'eligibility.db'}",
-        # the example rule sets, and the worked example of collections (a family's children)
-        "ELIGIBILITY_RULES": f"{ROOT / 'rules'},{ROOT / 'tests' / 'fixtures' / 'family-allowance'}",
+        "ELIGIBILITY_RULES": ",".join(_served_rules(directory / "published")),
         "ELIGIBILITY_INSTANCE": str(directory),
     }
     subprocess.run([CLI, "db", "upgrade"], env=env, check=True, cwd=ROOT, timeout=120,

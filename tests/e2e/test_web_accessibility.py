@@ -156,6 +156,7 @@ def _answer_by_keyboard(page: Page, value: str) -> None:
 def test_the_pages_of_a_collection_have_no_violations(site: Site, page: Page) -> None:
     start(page, site.base, "family-allowance", "2024-05-01")
     answer(page, "Yes")
+    audit(page, "collection-intro")
     answer(page, "No")
     answer(page, "Anna")
     audit(page, "collection-question")
@@ -170,3 +171,22 @@ def test_the_pages_of_a_collection_have_no_violations(site: Site, page: Page) ->
     with page.expect_navigation():
         page.get_by_role("link", name="See the result").click()
     audit(page, "collection-result")
+    page.goto(site.url("/chat"))
+    expect(page.locator(".chat__message--bot").last).to_contain_text("Allowance for this child")
+    audit(page, "chat-end-collection")
+    page.goto(site.url("/check"))
+    with page.expect_navigation():
+        page.get_by_role("link", name="Remove Ben").click()
+    audit(page, "collection-remove")
+    continue_(page)
+    audit(page, "collection-remove-error")
+
+
+def test_the_pages_of_a_how_many_list_have_no_violations(site: Site, page: Page) -> None:
+    start(page, site.base, "employer-claim", "2024-05-01")
+    answer(page, "Yes")
+    audit(page, "collection-how-many")
+    for value in ("2", "Ada", "3000", "1500"):
+        answer(page, value)
+    expect(page).to_have_url(site.url("/add/employees"))
+    audit(page, "collection-add")

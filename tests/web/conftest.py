@@ -95,5 +95,9 @@ def answer(client: FlaskClient, path: str, **fields: str) -> Any:
 
 def text_of(response: Any) -> str:
     """A page's visible text, roughly (tags dropped, spaces squeezed)."""
-    html = response.get_data(as_text=True)
+    return text_of_html(response.get_data(as_text=True))
+
+
+def text_of_html(html: str) -> str:
+    """The text of some HTML, roughly (tags dropped, spaces squeezed)."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()

@@ -1,4 +1,6 @@
-"""Collections in the pages: "add another" over the family-allowance example (two children)."""
+"""Collections in the pages, the "add to a list" pattern: a family's children (ask another) and an
+employer's employees (how many), each list's page with the list above its question, removing
+only after "Yes"."""
 
 from __future__ import annotations
 
@@ -7,21 +9,28 @@ from collections.abc import Iterator
 import pytest
 from flask.testing import FlaskClient
 
-from tests.web.conftest import ROOT, Stack, answer, csrf_of, start, text_of
+from tests.web.conftest import ROOT, Stack, answer, start, text_of, text_of_html
 
 FAMILY = str(ROOT / "tests" / "fixtures" / "family-allowance")
+EMPLOYER = str(ROOT / "tests" / "fixtures" / "employer-claim")
 
 
 @pytest.fixture(scope="module")
 def family() -> Stack:
-    """An API serving the family allowance (a collection of children)."""
-    return Stack([FAMILY])
+    """An API serving the family allowance (children) and the employer's claim (employees)."""
+    return Stack([FAMILY, EMPLOYER])
 
 
 @pytest.fixture
 def client(family: Stack) -> Iterator[FlaskClient]:
     with family.front().test_client() as client:
         yield client
+
+
+def main_text(client: FlaskClient, path: str) -> str:
+    """The visible text of a page's main part (the title and header left out)."""
+    html = client.get(path).get_data(as_text=True)
+    return text_of_html(html[html.index("<main") : html.index("</main>")])
 
 
 def _go(client: FlaskClient, path: str, **fields: str) -> str:
@@ -37,6 +46,10 @@ def _two_children(client: FlaskClient) -> str:
     assert first == "/questions/resident"
     listed = _go(client, first, answer="true")
     assert listed == "/questions/children_complete"
+    # the list's page introduces the collection before anyone is added to it
+    page = client.get(listed).get_data(as_text=True)
+    assert '<h1 class="heading">Listed so far</h1>' in page and "Nothing is listed yet" in page
+    assert '<h2 class="heading-m" data-chat="question">Have you listed all' in page
     # "not all listed yet": the API prompts for a child, and the page adds one straight away
     name = _go(client, listed, answer="false")
     assert name == "/questions/children/c1/name"
@@ -45,8 +58,10 @@ def _two_children(client: FlaskClient) -> str:
     assert "How old is Anna?" in text_of(client.get(age))
     again = _go(client, age, answer="10")
     assert again == "/questions/children_complete"
-    page = text_of(client.get(again))
-    assert "Listed so far" in page and "Anna" in page
+    page = main_text(client, again)
+    # the list so far goes above the question, each with a way to change and to remove it
+    assert page.index("Listed so far") < page.index("Anna") < page.index("Have you listed all")
+    assert "Change Anna" in page and "Remove Anna" in page
     name = _go(client, again, answer="false")
     assert name == "/questions/children/c2/name"
     return _go(client, name, answer="Ben")
@@ -70,15 +85,37 @@ def test_add_another_child_then_check_and_result(client: FlaskClient) -> None:
     assert "Ben Allowance for this child €250 Ben qualifies." in result
 
 
-def test_remove_a_child_from_check_your_answers(client: FlaskClient) -> None:
+def test_removing_a_child_asks_first_and_removes_only_on_yes(client: FlaskClient) -> None:
     age = _two_children(client)
     _go(client, _go(client, age, answer="30"), answer="true")
-    token = csrf_of(client, "/check")
-    removed = client.post("/remove/children/c2", data={"csrf_token": token, "then": "check"})
+    assert 'href="/remove/children/c2?then=check"' in client.get("/check").get_data(as_text=True)
+    asked = client.get("/remove/children/c2?then=check")
+    assert asked.status_code == 200
+    assert "Are you sure you want to remove Ben?" in text_of(asked)
+    assert "Ben" in text_of(client.get("/check"))  # asking removed nothing
+    unanswered = answer(client, "/remove/children/c2?then=check", then="check")
+    assert unanswered.status_code == 422
+    assert "Select yes if you want to remove Ben" in text_of(unanswered)
+    kept = answer(client, "/remove/children/c2?then=check", then="check", answer="false")
+    assert kept.status_code == 303 and kept.headers["Location"] == "/check"
+    assert "Ben" in text_of(client.get("/check"))
+    assert client.post("/remove/children/c2", data={"answer": "true"}).status_code == 400
+    removed = answer(client, "/remove/children/c2?then=check", then="check", answer="true")
     assert removed.status_code == 303 and removed.headers["Location"] == "/check"
     page = text_of(client.get("/check"))
     assert "Anna" in page and "Ben" not in page
-    assert client.post("/remove/children/c2", data={}).status_code == 400
+    assert client.get("/remove/children/c2").headers["Location"] == "/next"
+
+
+def test_removing_from_the_list_page_goes_back_to_the_list(client: FlaskClient) -> None:
+    _go(client, _two_children(client), answer="30")
+    assert 'href="/remove/children/c1?then=next"' in client.get(
+        "/questions/children_complete"
+    ).get_data(as_text=True)
+    back = _go(client, "/remove/children/c1?then=next", then="next", answer="true")
+    assert back == "/questions/children_complete"
+    page = text_of(client.get("/questions/children_complete"))
+    assert "Ben" in page and "Anna" not in page
 
 
 def test_change_an_instance_answer_from_check(client: FlaskClient) -> None:
@@ -109,3 +146,31 @@ def test_the_api_prompt_to_add_a_child_is_a_page_of_its_own(
     page = client.get("/add/children")
     assert page.status_code == 200 and "add the next one" in text_of(page)
     assert _go(client, "/add/children") == "/questions/children/c1/name"
+
+
+def test_an_employer_lists_how_many_employees_then_each_one(client: FlaskClient) -> None:
+    first = start(client, "employer-claim", "2024-05-01")
+    count = _go(client, first, answer="true")
+    assert count == "/questions/employees_count"
+    page = main_text(client, count)
+    assert page.index("Listed so far") < page.index("Nothing is listed yet")
+    assert page.index("Nothing is listed yet") < page.index("How many employees are on the list?")
+    # the count given, the first employee is added and asked about at once
+    name = _go(client, count, answer="2")
+    assert name == "/questions/employees/e1/name"
+    pay = _go(client, name, answer="Ada")
+    assert "Target pay of Ada (gross)?" in text_of(client.get(pay))
+    actual = _go(client, pay, answer="3000")
+    # after an employee's last answer, the list again (1 of 2) above the button for the next
+    assert _go(client, actual, answer="1500") == "/add/employees"
+    page = main_text(client, "/add/employees")
+    assert page.index("You have listed 1 of 2.") < page.index("Ada")
+    assert page.index("Ada") < page.index("Add the next employee.")
+    assert _go(client, "/add/employees") == "/questions/employees/e2/name"
+    _go(client, _go(client, _go(client, "/questions/employees/e2/name", answer="Bo"),
+                    answer="2000"), answer="2000")  # fmt: skip
+    check = text_of(client.get("/check"))
+    assert "Target pay of Ada (gross)? €3,000" in check
+    result = text_of(client.get("/result"))
+    assert "Total allowance €900" in result
+    assert "Ada Allowance €900" in result and "Bo Allowance €0" in result

@@ -66,6 +66,10 @@
       });
     } else {
       var bubble = document.createDocumentFragment();
+      var listed = names(page.doc);
+      if (listed) {
+        bubble.appendChild(paragraph(words.listed + ": " + listed, "hint"));
+      }
       bubble.appendChild(paragraph(text(page.doc, "[data-chat=question]")));
       var hint = text(page.doc, "[data-chat=hint]");
       if (hint) {
@@ -74,6 +78,15 @@
       message("bot", bubble);
     }
     compose(document.importNode(form, true), page.url);
+  }
+
+  // A list's page: the names listed so far (the list is above its question on the page).
+  function names(doc) {
+    return Array.prototype.map
+      .call(doc.querySelectorAll("[data-chat=listed] [data-chat=item]"), function (item) {
+        return item.textContent.replace(/\s+/g, " ").trim();
+      })
+      .join(", ");
   }
 
   function compose(form, action) {
@@ -87,7 +100,9 @@
     });
     var why = form.querySelector("[data-chat=why]");
     var submit = form.querySelector("[data-chat=submit]");
-    submit.textContent = words.send;
+    if (form.querySelector("input:not([type=hidden])")) {
+      submit.textContent = words.send; // a button alone ("Add") keeps its own words
+    }
     var actions = document.createElement("div");
     actions.className = "chat__actions";
     submit.replaceWith(actions);
@@ -113,10 +128,8 @@
       send(form);
     });
     composer.replaceChildren(form);
-    var first = form.querySelector("input:not([type=hidden])");
-    if (first) {
-      first.focus();
-    }
+    var first = form.querySelector("input:not([type=hidden])") || submit;
+    first.focus();
   }
 
   function said(form) {
@@ -136,7 +149,10 @@
       return parts.join(".");
     }
     var input = form.querySelector("#answer");
-    var value = input ? input.value.trim() : "";
+    if (!input) {
+      return text(form, "[data-chat=submit]");
+    }
+    var value = input.value.trim();
     return [text(form, ".input__prefix"), value, text(form, ".input__suffix")].join(" ").trim();
   }
 
@@ -168,8 +184,20 @@
         bubble.appendChild(paragraph(text(goal, "[data-chat=value]"), "chat__value"));
         message("bot", bubble);
       });
+      result.doc.querySelectorAll("[data-chat=instance]").forEach(instance);
       links([check, [words.resultLabel, words.result]]);
     });
+  }
+
+  // One instance's goals (each child's amount), under its name, as the result page shows them.
+  function instance(section) {
+    var bubble = document.createDocumentFragment();
+    bubble.appendChild(paragraph(text(section, "[data-chat=name]")));
+    section.querySelectorAll("[data-chat=instance-goal]").forEach(function (goal) {
+      var line = text(goal, "[data-chat=goal]") + ": " + text(goal, "[data-chat=value]");
+      bubble.appendChild(paragraph(line, "chat__value"));
+    });
+    message("bot", bubble);
   }
 
   function links(pairs) {
