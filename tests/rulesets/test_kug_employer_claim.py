@@ -224,3 +224,25 @@ def test_a_month_of_receipt_beyond_the_months_since_march_2020_is_refused_where_
         else:  # not counted where there are no raised rates: the answer is ignored
             result = evaluate(compiled, too_many, as_of=month, today=TODAY)
             assert "/employees/e1/months_of_receipt" in result.ignored_answers
+
+
+@pytest.mark.parametrize("version_id", ALL_VERSIONS)
+def test_the_establishments_questions_come_before_the_employees(
+    catalogue: Catalogue, version_id: str
+) -> None:
+    compiled = version(catalogue, version_id)
+    month = first_month(compiled)
+    listed = [{"id": "e1", "name": "Anna"}, {"id": "e2", "name": "Ben"}]
+    result = evaluate(compiled, {"claim_month": month, "employees": listed}, as_of=month)
+    asked = [q.key for q in result.next_questions]
+    first_employee = next(i for i, key in enumerate(asked) if key.startswith("/employees/"))
+    assert not [k for k in asked[:first_employee] if k.startswith("/employees/")]
+    assert {"cause", "notification_date", "headcount"} <= set(asked[:first_employee])
+    # Each employee's knock-outs and gross pays, one after the other, before the list is
+    # complete; what only the amounts need comes after it.
+    complete = asked.index("employees_complete")
+    e1 = [k for k in asked[:complete] if k.startswith("/employees/e1/")]
+    e2 = [k for k in asked[:complete] if k.startswith("/employees/e2/")]
+    assert asked[first_employee:complete] == e1 + e2
+    assert {"/employees/e1/agency_worker", "/employees/e1/refused_cooperation"} & set(e1)
+    assert "/employees/e1/net_target_pay" in asked[complete:]
