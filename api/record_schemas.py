@@ -104,7 +104,13 @@ class SessionSchema(Schema):
         attribute="evaluation.goals",
     )
     next_questions = fields.List(
-        fields.Nested(NextQuestionSchema), required=True, attribute="evaluation.next_questions"
+        fields.Nested(NextQuestionSchema),
+        required=True,
+        metadata={"description": "In asking order; only the page asked for (`offset`, `limit`)."},
+    )
+    next_questions_total = fields.Integer(
+        required=True,
+        metadata={"description": "How many next questions there are, on every page."},
     )
     instances = fields.Dict(
         keys=fields.String(),
@@ -122,6 +128,20 @@ class SessionQuerySchema(Schema):
     """Query of the session endpoints."""
 
     locale = fields.String(validate=LOCALE, metadata={"description": "Language of the texts."})
+    limit = fields.Integer(
+        validate=validate.Range(1, 1000),
+        metadata={
+            "description": "At most this many next questions, in asking order from `offset` "
+            "(only those are worded, so a front end that shows one question asks for 1); "
+            "`next_questions_total` says how many there are. Default: all of them.",
+            "example": 1,
+        },
+    )
+    offset = fields.Integer(
+        load_default=0,
+        validate=validate.Range(0),
+        metadata={"description": "Skip this many next questions (with `limit`: a later page)."},
+    )
 
 
 # --- decisions ------------------------------------------------------------------------------

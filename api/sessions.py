@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, g, request, url_for
@@ -31,7 +32,7 @@ from api.record_schemas import (
 from api.state import state
 from eligibility import services
 from eligibility.errors import NotFound
-from eligibility.evaluation import Evaluation
+from eligibility.evaluation import Evaluation, NextQuestion
 from eligibility.records import InterviewSession
 
 bp = Blueprint("sessions", __name__, url_prefix="/v1/sessions")
@@ -50,6 +51,17 @@ class SessionView:
     session: InterviewSession
     evaluation: Evaluation
     expires_at: dt.datetime
+    page: slice = field(default_factory=lambda: slice(None))  # `offset`, `limit`
+
+    @property
+    def next_questions(self) -> Sequence[NextQuestion]:
+        """The page of next questions asked for; only these are worded."""
+        return self.evaluation.next_questions[self.page]
+
+    @property
+    def next_questions_total(self) -> int:
+        """How many next questions there are in all."""
+        return len(self.evaluation.next_questions)
 
 
 def _idle() -> int:
@@ -73,7 +85,10 @@ def _reply(session: InterviewSession, query: dict[str, Any], status: int = 200) 
     headers = {"ETag": session.etag}
     if status == 201:
         headers["Location"] = url_for(".get_session", session_id=session.id)
-    view = SessionView(session, evaluation, expires)
+    start = query.get("offset", 0)
+    limit = query.get("limit")
+    page = slice(start, None if limit is None else start + limit)
+    view = SessionView(session, evaluation, expires, page)
     return Reply(view, status, headers, locale=evaluation.locale)
 
 

@@ -9,7 +9,8 @@ own and a size that hangs durable_rules cannot stop the others. Per size:
 - next questions: `evaluate()` with no answer (every question relevant: the worst
   case) and with half of them, and the relevance walk alone on the empty set;
 - an interview step: `evaluate()` with a session's state (`interview_state`), one answer
-  added or removed per call around half answered (`interview_path`);
+  added or removed per call around half answered (`interview_path`), the first PAGE
+  next questions worded (a session's `limit`), and the same with all of them worded;
 - RSS after importing, after load + compile, after registration and evaluating.
 The growth exponent is the slope of log(time) over log(rules), fitted over the sizes
 from 100 up (at 10 rules the fixed cost of a call dominates), over all sizes, and
@@ -32,6 +33,7 @@ from bench import generate
 from bench.harness import ROOT, Settings, growth_exponent, measure_many, rss_bytes, time_once
 
 SIZES = (10, 100, 1000, 2000)
+PAGE = 10  # next questions a front end shows at once (`limit` of the session endpoints)
 METRICS = {
     "load_ms": "load (YAML → RuleSet)",
     "compile_ms": "compile",
@@ -42,7 +44,8 @@ METRICS = {
     "next_questions_empty_pure_us": "next questions, no answers, pure",
     "next_questions_half_durable_us": "next questions, half answered, durable",
     "next_questions_half_durable_cold_us": "the same, no walk cached for the path",
-    "next_questions_step_durable_us": "next questions, one interview step from the session's state",
+    "next_questions_step_durable_us": "interview step from the session's state, first 10 worded",
+    "next_questions_step_all_durable_us": "the same step, every next question worded",
     "walk_empty_us": "relevance walk alone, no answers (found in the version's cache)",
     "walk_empty_cold_us": "relevance walk alone, no answers, not cached",
     "rss_compiled_mib": "RSS of load + compile",
@@ -108,7 +111,10 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
     state = InterviewState()
 
     def step(answers: dict[str, Any]) -> Any:
-        return evaluate(compiled, answers, as_of=day, state=state)
+        return evaluate(compiled, answers, as_of=day, state=state).next_questions[:PAGE]
+
+    def step_all(answers: dict[str, Any]) -> Any:
+        return tuple(evaluate(compiled, answers, as_of=day, state=state).next_questions)
 
     def call(answers: dict[str, Any], engine: str) -> Any:
         return lambda _: evaluate(compiled, answers, as_of=day, engine=engine)  # type: ignore[arg-type]
@@ -122,6 +128,7 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
             "next_questions_half_durable_us": (call(half, "durable"), [0]),
             "next_questions_half_durable_cold_us": (cold(half), [0]),
             "next_questions_step_durable_us": (step, interview_path(n)),
+            "next_questions_step_all_durable_us": (step_all, interview_path(n)),
             "walk_empty_us": (lambda _: walk(compiled, env, frozenset()), [0]),
             "walk_empty_cold_us": (cold_walk, [0]),
         },

@@ -30,6 +30,7 @@ from eligibility.instance_results import (
 from eligibility.interview_state import InterviewState
 from eligibility.model import Goal, Question, Rule, RuleSet, localize
 from eligibility.money import amounts, scale_answers, scaled
+from eligibility.next_questions import NextQuestions
 from eligibility.relevance import Walk, walk
 from eligibility.texts import Texts, why_asked
 from eligibility.values_io import pointer, to_plain
@@ -128,7 +129,7 @@ class Evaluation:
     locale: str
     answers: Mapping[str, Any]
     goals: Mapping[str, GoalResult]
-    next_questions: tuple[NextQuestion, ...]
+    next_questions: Sequence[NextQuestion]  # worded when read (see next_questions.py)
     ignored_answers: tuple[str, ...]
     engine: str
     trace: tuple[TraceStep, ...] = field(default=())
@@ -191,9 +192,9 @@ def evaluate(
         locale=texts.locale,
         answers={**document(answers), **scale_answers(answers.plain(), texts.money)},
         goals=_goals(compiled, texts, found),
-        next_questions=tuple(
-            _next_question(compiled, q, found, texts)
-            for q in found.next_questions(compiled.question_rank)
+        next_questions=NextQuestions(
+            found.next_questions(compiled.question_rank),
+            functools.partial(_next_question, compiled, found=found, texts=texts),
         ),
         ignored_answers=tuple(
             sorted(set(answers.plain()) - found.used, key=compiled.question_rank.__getitem__)

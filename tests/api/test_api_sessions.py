@@ -211,3 +211,39 @@ def test_session_errors(api: FlaskClient, keys: Any) -> None:
     assert_problem(api.patch(url, json=[1], headers=client), 422, "invalid-request")
     assert_problem(api.patch(url, data="{", content_type="application/json", headers=client), 400)
     assert_problem(api.patch(url, data="a=1", headers=client), 415)
+
+
+def test_a_page_of_next_questions(api: FlaskClient, keys: Any) -> None:
+    client = keys["client"]
+    session = start(api, client).get_json()
+    everything = session["next_questions"]
+    assert session["next_questions_total"] == len(everything) == 3
+    url = f"{SESSIONS}/{session['id']}"
+    first = api.get(f"{url}?limit=1", headers=client).get_json()
+    assert first["next_questions"] == everything[:1]
+    assert first["next_questions_total"] == 3
+    rest = api.get(f"{url}?offset=1&limit=5", headers=client).get_json()
+    assert rest["next_questions"] == everything[1:]
+    assert api.get(f"{url}?offset=3", headers=client).get_json()["next_questions"] == []
+    answered = api.patch(f"{url}/answers?limit=1", json={"age": 30}, headers=client).get_json()
+    assert [q["id"] for q in answered["next_questions"]] == ["income"]
+    assert answered["next_questions_total"] == 2
+
+
+def test_a_page_out_of_bounds_is_a_problem(api: FlaskClient, keys: Any) -> None:
+    client = keys["client"]
+    url = f"{SESSIONS}/{start(api, client).get_json()['id']}"
+    for query in ("limit=0", "limit=1001", "offset=-1", "limit=x"):
+        response = api.get(f"{url}?{query}", headers=client)
+        body = assert_problem(response, 422, "invalid-request")
+        assert list(body["errors"]) == [query.split("=")[0]]
+
+
+def test_the_openapi_document_describes_the_page(api: FlaskClient) -> None:
+    document = api.get("/openapi.json").get_json()
+    read = document["paths"]["/v1/sessions/{session_id}"]["get"]
+    names = {p["name"]: p for p in read["parameters"] if p["in"] == "query"}
+    assert names["limit"]["schema"]["minimum"] == 1 and names["limit"]["schema"]["maximum"] == 1000
+    assert names["offset"]["schema"]["minimum"] == 0
+    session = document["components"]["schemas"]["Session"]
+    assert "next_questions_total" in session["required"]
