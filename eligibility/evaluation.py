@@ -31,6 +31,7 @@ from eligibility.interview_state import InterviewState
 from eligibility.model import Goal, Question, Rule, RuleSet, localize
 from eligibility.money import amounts, scale_answers, scaled
 from eligibility.next_questions import NextQuestions
+from eligibility.reason_cache import constant_reason
 from eligibility.relevance import Walk, walk
 from eligibility.texts import Texts, why_asked
 from eligibility.values_io import pointer, to_plain
@@ -226,6 +227,10 @@ def computed(
         answers = raw_answers
     elif compiled.collections:
         answers = parse_document(compiled.questions, compiled.collections, raw_answers)
+    elif state is not None:
+        answers = state.answers(
+            compiled, raw_answers, functools.partial(parse_answers, compiled.questions)
+        )
     else:
         answers = parse_answers(compiled.questions, raw_answers)
     language = choose_locale(compiled, locale)
@@ -426,7 +431,11 @@ def _typed(
 
 
 def _reason(compiled: CompiledRuleSet, rule_id: str, texts: Texts) -> Reason:
-    return _rule_reason(compiled.rules_by_id[rule_id], texts.env[rule_id], texts)
+    rule, value = compiled.rules_by_id[rule_id], texts.env[rule_id]
+    outcome = value if isinstance(value, bool) else None
+    return constant_reason(
+        compiled, rule, outcome, texts.locale, lambda: _rule_reason(rule, value, texts)
+    )
 
 
 def _rule_reason(rule: Rule, value: Value, texts: Texts) -> Reason:

@@ -1,8 +1,9 @@
 """Incremental interviews: a step of a session recomputes only what its answers reach.
 
-A session's evaluations in one process share an `InterviewState`: the environment of the
-last step and its relevance walk as a graph (`relevance_graph.py`). The next step finds
-which answers changed, evaluates again only the named values downstream of them
+A session's evaluations in one process share an `InterviewState`: the answers of the
+last step as given and as parsed, its environment, and its relevance walk as a graph
+(`relevance_graph.py`). The next step parses only the answers given otherwise, finds
+which values changed, evaluates again only the named values downstream of them
 (`dependencies.recompute`, on the pure evaluator's closures) and re-derives only the part
 of the walk those values hold. Everything else is the full evaluation's: the first step
 in a process, a step under another version or claim date, and claims with collections
@@ -42,6 +43,24 @@ class InterviewState:
         self.env: Env | None = None
         self.graph: RelevanceGraph | None = None
         self.evaluated: set[str] | None = None  # evaluated since the graph's step; None: all
+        # The last answers parsed without a problem: version, as given, as parsed.
+        self.parsed: tuple[CompiledRuleSet, dict[str, Any], Answers] | None = None
+
+    def answers(
+        self,
+        compiled: CompiledRuleSet,
+        raw: Mapping[str, Any],
+        parse: Callable[[Mapping[str, Any]], Answers],
+    ) -> Answers:
+        """The answers parsed by `parse`, which sees only those not given as in the last step."""
+        with self.lock:
+            last = self.parsed
+            if last is None or last[0] is not compiled:
+                found = parse(raw)
+            else:
+                found = _parse_changes(raw, last[1], last[2], parse)
+            self.parsed = (compiled, dict(raw), found)
+            return found
 
     def environment(
         self,
@@ -84,6 +103,36 @@ def _changed(old: Mapping[str, Value], new: Mapping[str, Value]) -> list[str]:
     found = [q for q in old if q not in new]
     found.extend(q for q, value in new.items() if not same(old.get(q, UNKNOWN), value))
     return found
+
+
+def _parse_changes(
+    raw: Mapping[str, Any],
+    last_raw: Mapping[str, Any],
+    last: Answers,
+    parse: Callable[[Mapping[str, Any]], Answers],
+) -> Answers:
+    """`parse(raw)`, parsing only the answers given otherwise than in `last_raw`.
+
+    Each answer is parsed on its own (problems name only it), so the answers given as
+    before parse as before; the result keeps the order of `raw`, as a full parse does.
+    """
+    changed = {
+        q: a
+        for q, a in raw.items()
+        if q not in last_raw or type(a) is not type(last_raw[q]) or a != last_raw[q]
+    }
+    fresh = parse(changed)
+    if not changed and len(raw) == len(last_raw):
+        return last
+    values: dict[str, Value] = {}
+    dont_know: set[str] = set()
+    for question in raw:
+        source = fresh if question in changed else last
+        if question in source.values:
+            values[question] = source.values[question]
+        if question in source.dont_know:
+            dont_know.add(question)
+    return Answers(values, frozenset(dont_know))
 
 
 _states: OrderedDict[str, InterviewState] = OrderedDict()

@@ -1,0 +1,80 @@
+"""Interview steps: next questions worded when read, constant reasons shared, answers parsed
+only where they changed (the differential test in tests/properties/test_incremental.py
+checks whole interviews)."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from eligibility import AnswerError
+from eligibility.evaluation import evaluate
+from eligibility.interview_state import InterviewState
+from eligibility.next_questions import NextQuestions
+
+from .support import build
+
+
+def test_next_questions_are_built_when_read_and_once() -> None:
+    built: list[str] = []
+
+    def word(qid: str) -> str:
+        built.append(qid)
+        return qid.upper()
+
+    questions = NextQuestions(["a", "b", "c"], word)
+    assert len(questions) == 3 and built == []
+    assert questions[0] == "A" and questions[-1] == "C"
+    assert questions[1:] == ("B", "C")
+    assert list(questions) == ["A", "B", "C"]
+    assert built == ["a", "c", "b"]  # each once, in the order read
+    assert questions == ("A", "B", "C") and ("A", "B", "C") == questions
+    assert questions != ("A", "B")
+    assert pickle.loads(pickle.dumps(questions)) == ("A", "B", "C")
+    with pytest.raises(IndexError):
+        questions[3]
+
+
+def test_an_evaluation_words_only_the_questions_read() -> None:
+    compiled = build()
+    result = evaluate(compiled, {})
+    assert result.next_questions[0].question.id == "age"
+    assert [q.label for q in result.next_questions] == ["Age?", "Resident?"]
+
+
+QUOTING = {
+    "adult": {
+        "when": "age >= 18",
+        "legal_reference": "Act § 1",
+        "explanation": {"true": {"en": "You are {age}."}, "false": {"en": "Too young."}},
+    }
+}
+
+
+def test_a_reason_quoting_nothing_is_made_once_per_version() -> None:
+    compiled = build(rules=QUOTING)
+    first = evaluate(compiled, {"age": 10}).goals["eligible"].reasons
+    again = evaluate(compiled, {"age": 12}).goals["eligible"].reasons
+    assert first[0].text == "Too young." and again[0] is first[0]
+
+
+def test_a_reason_quoting_a_value_is_written_each_time() -> None:
+    compiled = build(rules=QUOTING)
+    assert evaluate(compiled, {"age": 30}).goals["eligible"].reasons[0].text == "You are 30."
+    assert evaluate(compiled, {"age": 40}).goals["eligible"].reasons[0].text == "You are 40."
+
+
+def test_a_step_parses_only_what_changed_and_refuses_as_a_full_evaluation() -> None:
+    compiled, state = build(), InterviewState()
+    evaluate(compiled, {"age": 30}, state=state)
+    with pytest.raises(AnswerError) as refused:
+        evaluate(compiled, {"age": 30, "resident": "perhaps"}, state=state)
+    assert list(refused.value.errors) == ["/resident"]
+    with pytest.raises(AnswerError) as unknown:
+        evaluate(compiled, {"age": 30, "agee": 3}, state=state)
+    assert "did you mean 'age'" in unknown.value.errors["/agee"][0]
+    answers = {"resident": True, "age": 31}
+    assert evaluate(compiled, answers, state=state) == evaluate(compiled, answers)
+    assert list(evaluate(compiled, answers, state=state).answers) == ["resident", "age"]
+    assert evaluate(compiled, {"age": 31}, state=state) == evaluate(compiled, {"age": 31})
