@@ -7,17 +7,15 @@ from typing import Any
 from flask import Blueprint, request, url_for
 
 from api.answer_schema import answer_schema
-from api.auth import principal, require
-from api.languages import wanted_locales
-from api.openapi import Reply, operation
-from api.ruleset_schemas import (
+from api.answer_schema.payloads import (
     AnswerSchemaSchema,
     QuestionsQuerySchema,
     RelevantQuestionsSchema,
-    RulesetListSchema,
-    RulesetSchema,
-    VersionSchema,
 )
+from api.auth import principal, require
+from api.languages import wanted_locales
+from api.openapi import Reply, operation
+from api.ruleset_schemas import RulesetListSchema, RulesetSchema, VersionSchema
 from api.state import state
 from eligibility.catalogue import RulesetVersions
 from eligibility.evaluation import choose_locale
