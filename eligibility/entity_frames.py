@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eligibility.answers import Answers
+from eligibility.expressions.aggregates import Instances, collection_key
+from eligibility.expressions.values import is_known
 from eligibility.model import Question
 from eligibility.values_io import pointer
 
@@ -32,7 +34,8 @@ class Frame:
     prefix: str = ""  # pointer(*at), made once: question ids need no escaping
 
     def __post_init__(self) -> None:
-        self.prefix = pointer(*self.at)
+        if not self.prefix:
+            self.prefix = pointer(*self.at)
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -100,3 +103,60 @@ class EntityWalk:
     def next_questions(self) -> list[Relevant]:
         """Relevant questions in asking order."""
         return sorted(self.relevant.values(), key=Relevant.sort_key)
+
+
+Edges = dict[tuple[Frame, str], dict[tuple[Frame, str], None]]  # named → named it entered
+
+
+def rules_below(
+    entered: Edges, start: tuple[Frame, str], inside: Frame | None = None
+) -> list[tuple[Frame, str]]:
+    """Rules with a known value reached from a goal: the root's, and the instances'
+    that decided an any/all (a count or sum over every instance names none of them).
+    With `inside`, only that entity and those below it are followed."""
+    found: dict[tuple[Frame, str], None] = {}
+    visited: set[tuple[Frame, str]] = set()
+    stack = [start]
+    while stack:
+        key = stack.pop()
+        if key in visited:
+            continue
+        visited.add(key)
+        frame, name = key
+        if inside is not None and frame.at[: len(inside.at)] != inside.at:
+            continue
+        if frame.scope.named[name].kind == "rule" and is_known(frame.env[name]):
+            found[key] = None
+        stack.extend(reversed(list(entered.get(key, ()))))
+    return list(found)
+
+
+def instance_reasons(entered: Edges, frames: list[Frame]) -> dict[tuple[str, str], set[str]]:
+    """(instance pointer, goal) → the instance's own rules that decided the goal."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for frame in frames:
+        for goal in frame.scope.goal_ids:
+            own = rules_below(entered, (frame, goal), inside=frame)
+            found[(frame.prefix, goal)] = {name for where, name in own if where is frame}
+    return found
+
+
+def instance_frames(frame: Frame, cid: str) -> list[Frame]:
+    """The frames of a collection's instances under `frame`."""
+    scope = frame.scope.collections[cid]
+    rank = frame.scope.question_rank[scope.collection.completeness_question]
+    answers = frame.answers.collections.get(cid, ())
+    items: Instances = frame.env[collection_key(cid)]
+    return [
+        Frame(
+            scope,
+            env,
+            answers[i],
+            (*frame.at, cid, iid),
+            frame,
+            (rank, i),
+            scope.collection.order,
+            f"{frame.prefix}/{cid}/{iid}",  # ids need no escaping (answer_document.py)
+        )
+        for i, (iid, env) in enumerate(items)
+    ]

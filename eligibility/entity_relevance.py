@@ -10,6 +10,7 @@ instances of a collection for an aggregate:
   false ones of an `any`: with more answers they stay false), and the completeness
   question is relevant while the list is not known to be complete.
 Questions are addressed by JSON Pointer (`/children/c1/age`); root questions by `/id`.
+Instances that take the same path share one walk of it, replayed (entity_segments.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,17 @@ from typing import Any
 
 from eligibility.answers import Answers
 from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
-from eligibility.entity_frames import Context, EntityWalk, Frame, Relevant
+from eligibility.entity_frames import (
+    Context,
+    Edges,
+    EntityWalk,
+    Frame,
+    Relevant,
+    instance_frames,
+    instance_reasons,
+    rules_below,
+)
+from eligibility.entity_segments import Recording, Segments
 from eligibility.expressions import nodes as n
 from eligibility.expressions.aggregates import Instances, collection_key
 from eligibility.expressions.values import UNKNOWN, Value, is_known
@@ -29,19 +40,24 @@ __all__ = ["Context", "EntityWalk", "Frame", "Relevant", "entity_walk"]
 
 # The named value (in its entity) whose expression holds the node: edges for the reasons.
 Owner = tuple[Frame, str] | None
-_Item = tuple[n.Node, int, Context, Frame, Owner]
+WalkItem = tuple[n.Node, int, Context, Frame, Owner]
+WalkKey = tuple[int, str, int, Any]  # (id(frame), name, stage, context) walked once
 
 
 class _EntityWalker:
     """Walks the goals of one evaluation across entities; see the module docstring."""
 
-    def __init__(self, compiled: CompiledRuleSet, env: dict[Any, Any], answers: Answers) -> None:
+    def __init__(
+        self, compiled: CompiledRuleSet, env: dict[Any, Any], answers: Answers, cached: bool
+    ) -> None:
         self.compiled = compiled
         self.root = Frame(compiled, env, answers, ())
         self.result = EntityWalk()
-        self.seen: set[tuple[int, str, int, Any]] = set()
-        self.stack: list[_Item] = []
-        self.entered: dict[tuple[Frame, str], dict[tuple[Frame, str], None]] = {}
+        self.seen: set[WalkKey] = set()
+        self.segments = Segments() if cached else None  # see entity_segments.py
+        self.recording: Recording | None = None
+        self.stack: list[WalkItem] = []
+        self.entered: Edges = {}
         self.frames: dict[tuple[int, str], list[Frame]] = {}
 
     def run(self) -> EntityWalk:
@@ -55,44 +71,21 @@ class _EntityWalker:
             self.drain()
         self.naming(frames)
         for goal in self.compiled.goal_ids:
-            self.result.reasons[goal] = self.rules_below((self.root, goal))
-        for frame in frames:
-            for goal in frame.scope.goal_ids:
-                own = self.rules_below((frame, goal), inside=frame)
-                reasons = {name for where, name in own if where is frame}
-                self.result.instance_reasons[(frame.prefix, goal)] = reasons
+            self.result.reasons[goal] = rules_below(self.entered, (self.root, goal))
+        self.result.instance_reasons = instance_reasons(self.entered, frames)
         return self.result
-
-    def rules_below(
-        self, start: tuple[Frame, str], inside: Frame | None = None
-    ) -> list[tuple[Frame, str]]:
-        """Rules with a known value reached from a goal: the root's, and the instances'
-        that decided an any/all (a count or sum over every instance names none of them).
-        With `inside`, only that entity and those below it are followed."""
-        found: dict[tuple[Frame, str], None] = {}
-        visited: set[tuple[Frame, str]] = set()
-        stack = [start]
-        while stack:
-            key = stack.pop()
-            if key in visited:
-                continue
-            visited.add(key)
-            frame, name = key
-            if inside is not None and frame.at[: len(inside.at)] != inside.at:
-                continue
-            if frame.scope.named[name].kind == "rule" and is_known(frame.env[name]):
-                found[key] = None
-            stack.extend(reversed(list(self.entered.get(key, ()))))
-        return list(found)
 
     def naming(self, frames: list[Frame]) -> None:
         """The answers an instance is named by (its item label quotes them) are asked first,
         as soon as anything about the instance is asked, and are never ignored."""
         asked = {id(r.frame): r for r in self.result.relevant.values()}
+        by_kind: dict[tuple[str, ...], list[str]] = {}
         for frame in frames:
-            quoted = _quoted(frame.scope.collection.item_label) & set(frame.scope.questions)
+            quoted = by_kind.get(frame.scope.path)
+            if quoted is None:
+                quoted = by_kind[frame.scope.path] = _quoted_questions(frame.scope)
             first = asked.get(id(frame))
-            for qid in sorted(quoted, key=frame.scope.question_rank.__getitem__):
+            for qid in quoted:
                 if is_known(frame.env[qid]) or qid in frame.answers.dont_know:
                     self.result.used.add(f"{frame.prefix}/{qid}")
                 elif first is not None:
@@ -108,20 +101,34 @@ class _EntityWalker:
         return found
 
     def drain(self) -> None:
-        while self.stack:
-            self.step(*self.stack.pop())
+        stack, segments = self.stack, self.segments
+        while stack:
+            item = stack.pop()
+            if segments is not None and item[3].parent is not None:
+                segments.run(self, item)  # an item entering an instance: a segment
+            else:
+                self.step(*item)
 
     def enter(self, frame: Frame, name: str, stage: int, context: Context, owner: Owner) -> None:
         named = frame.scope.named[name]
         if owner is not None:
             self.entered.setdefault(owner, {})[(frame, name)] = None
-        if named.kind == "rule":
-            context = (frame.path, name)
-        known = is_known(frame.env[name])
-        key = (id(frame), name, 0, None) if known else (id(frame), name, min(stage, 1), context)
-        if key not in self.seen:
+        key = self.seen_key(frame, name, stage, context)
+        new = key not in self.seen
+        if new:
             self.seen.add(key)
-            self.stack.append((named.node, min(stage, 1), context, frame, (frame, name)))
+            inner = (frame.path, name) if named.kind == "rule" else context
+            self.stack.append((named.node, min(stage, 1), inner, frame, (frame, name)))
+        if self.segments is not None:
+            self.segments.entered(self.recording, frame, name, (stage, context), key, owner, new)
+
+    def seen_key(self, frame: Frame, name: str, stage: int, context: Context) -> WalkKey:
+        """A known value is walked only through known parts, where stage and context never
+        matter (they only label relevant questions): walked once."""
+        if is_known(frame.env[name]):
+            return (id(frame), name, 0, None)
+        rule = frame.scope.named[name].kind == "rule"
+        return (id(frame), name, min(stage, 1), (frame.path, name) if rule else context)
 
     def value(self, node: n.Node, frame: Frame) -> Value:
         if isinstance(node, n.Name):
@@ -143,6 +150,8 @@ class _EntityWalker:
         if isinstance(node, n.ParentRef):
             self.reference(frame.up(node.up), node.name, stage, context, owner)
         elif isinstance(node, n.Aggregate):
+            if self.recording is not None:  # reads other instances: never replayed
+                self.recording.pure = False
             self.aggregate(node, frame, stage, context, owner)
         elif is_known(value := self.value(node, frame)):
             self.push(self.decisive(node, value, frame), stage, context, frame, owner)
@@ -239,26 +248,18 @@ class _EntityWalker:
         cached = self.frames.get((id(frame), cid))
         if cached is not None:
             return cached
-        scope = frame.scope.collections[cid]
-        rank = frame.scope.question_rank[scope.collection.completeness_question]
-        answers = frame.answers.collections.get(cid, ())
-        items: Instances = frame.env[collection_key(cid)]
-        found = [
-            Frame(
-                scope,
-                env,
-                answers[i],
-                (*frame.at, cid, iid),
-                frame,
-                (rank, i),
-                scope.collection.order,
-            )
-            for i, (iid, env) in enumerate(items)
-        ]
+        found = instance_frames(frame, cid)
         self.frames[(id(frame), cid)] = found
         return found
 
     def question(self, frame: Frame, qid: str, stage: int, context: Context) -> None:
+        if self.recording is not None:
+            self.recording.question(frame, qid, stage, context)
+        self.reached(frame, qid, stage, (context,))
+
+    def reached(self, frame: Frame, qid: str, stage: int, contexts: tuple[Context, ...]) -> None:
+        """A question reached at a stage from rules (contexts): used when answered, else
+        relevant (its earliest stage, each rule once in the order reached)."""
         where = f"{frame.prefix}/{qid}"
         if qid in frame.answers.dont_know or is_known(frame.env[qid]):
             self.result.used.add(where)
@@ -267,9 +268,11 @@ class _EntityWalker:
         if found is None:
             found = Relevant(frame.scope.questions[qid], frame, stage)
             self.result.relevant[where] = found
-        found.stage = min(found.stage, stage)
-        if context not in found.contexts:
-            found.contexts.append(context)
+        elif stage < found.stage:
+            found.stage = stage
+        for context in contexts:
+            if context not in found.contexts:
+                found.contexts.append(context)
 
 
 def _more_to_come(items: Instances, scope: Any, env: Mapping[Any, Any]) -> bool:
@@ -279,10 +282,19 @@ def _more_to_come(items: Instances, scope: Any, env: Mapping[Any, Any]) -> bool:
     return env.get(scope.collection.completeness_question) is False
 
 
-def _quoted(text: Mapping[str, str]) -> set[str]:
-    return {name for value in text.values() for name in PLACEHOLDER.findall(value)}
+def _quoted_questions(scope: Any) -> list[str]:
+    """The questions of a collection that its item label quotes, in asking order."""
+    text = scope.collection.item_label
+    quoted = {name for value in text.values() for name in PLACEHOLDER.findall(value)}
+    return sorted(quoted & set(scope.questions), key=scope.question_rank.__getitem__)
 
 
-def entity_walk(compiled: CompiledRuleSet, env: Mapping[Any, Any], answers: Answers) -> EntityWalk:
-    """Relevant questions, used answers and root reasons of one evaluation with collections."""
-    return _EntityWalker(compiled, dict(env) if not isinstance(env, dict) else env, answers).run()
+def entity_walk(
+    compiled: CompiledRuleSet, env: Mapping[Any, Any], answers: Answers, cached: bool = True
+) -> EntityWalk:
+    """Relevant questions, used answers and root reasons of one evaluation with collections.
+
+    `cached`: instances that take the same path replay its walk (see entity_segments.py).
+    """
+    table = dict(env) if not isinstance(env, dict) else env
+    return _EntityWalker(compiled, table, answers, cached).run()

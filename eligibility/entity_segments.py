@@ -1,0 +1,214 @@
+"""The relevance walk of an instance, walked once per path and replayed for the others.
+
+Employees of one claim take a handful of paths through their rules. The walk across entities
+(entity_relevance.py) takes each item that enters an instance from outside (an aggregate's
+operand, an instance goal) as a *segment*: the item and everything it pushes, which the stack
+processes before anything below it. What a segment does depends only on
+- the instance's *signature*: which of its answers are "don't know", and the class of every
+  value in its environment (true, false, known, open; the walk reads nothing finer),
+- its *state*: the walk keys already seen in the instance (a segment pushes only unseen
+  ones), summarised as a number that follows every change,
+- the item (node, stage, context, owner),
+as long as it stays inside the instance and reaches the ancestors only through questions and
+through named values the walk has already entered (it then adds an edge and pushes nothing).
+Such a segment is recorded as its effects in order — questions reached, walk keys seen,
+edges for the reasons — relative to the instance, and replayed for every instance with the
+same signature, state and item whose ancestors have seen those named values too. Anything
+else (an aggregate over a nested collection, a parent's value not yet walked) runs live and
+leaves the instance's state unknown, so it is never replayed from then on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from eligibility.entity_frames import Context, Frame
+from eligibility.expressions.values import UNKNOWN, Failure
+
+if TYPE_CHECKING:
+    from eligibility.entity_relevance import Owner, WalkItem, WalkKey, _EntityWalker
+
+# Owner of an edge inside a segment: the segment item's own owner, or a named value of the
+# instance (by name).
+OUTER = ("outer",)
+_OPEN, _KNOWN = "open", "known"
+# A value's class by its type: booleans stand for themselves (None here), open or known.
+_CLASSES: dict[type, str | None] = {bool: None, type(UNKNOWN): _OPEN, Failure: _OPEN}
+# A question reached, with every call for it taken together (the walk's `reached` gives the
+# same result): (levels up from the instance, question, earliest stage, contexts in order).
+_Reached = tuple[int, str, int, tuple[Context, ...]]
+# A walk key the instance saw: (name, stage, context) as entity_relevance makes them.
+_Seen = tuple[str, int, Any]
+# An edge for the reasons: (owner's name in the instance, or OUTER; levels up; name).
+_Edge = tuple[Any, int, str]
+# An ancestor's named value the segment needs seen: (levels up, name, stage, context).
+_Need = tuple[int, str, int, Context]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """What one segment did, and what it needs of the ancestors to be replayed."""
+
+    questions: tuple[_Reached, ...]  # in the order first reached
+    seen: tuple[_Seen, ...]
+    edges: tuple[_Edge, ...]  # in the order made
+    needs: tuple[_Need, ...]
+    after: int  # the instance's state afterwards
+
+
+@dataclass
+class Recording:
+    """The effects of one segment while it runs live; `pure` until it leaves the instance."""
+
+    frame: Frame
+    owner: Owner
+    questions: dict[tuple[int, str], tuple[int, list[Context]]] = field(default_factory=dict)
+    seen: list[_Seen] = field(default_factory=list)
+    edges: list[_Edge] = field(default_factory=list)
+    needs: list[_Need] = field(default_factory=list)
+    pure: bool = True
+
+    def question(self, frame: Frame, qid: str, stage: int, context: Context) -> None:
+        """A question reached in the instance or an ancestor."""
+        up = _levels(self.frame, frame)
+        if up is None:
+            self.pure = False
+            return
+        best, contexts = self.questions.get((up, qid), (stage, []))
+        if context not in contexts:
+            contexts.append(context)
+        self.questions[(up, qid)] = (min(best, stage), contexts)
+
+    def enter(
+        self,
+        frame: Frame,
+        name: str,
+        at: tuple[int, Context],
+        key: WalkKey,
+        owner: Owner,
+        new: bool,
+    ) -> None:
+        """A named value entered (at a stage, in a context): its edge and the key it saw."""
+        up = _levels(self.frame, frame)
+        if owner is not None:
+            mine = OUTER if owner is self.owner else owner[1] if owner[0] is self.frame else None
+            if mine is None or up is None:
+                self.pure = False
+            else:
+                self.edges.append((mine, up, name))
+        if up == 0 and new:
+            self.seen.append(key[1:])
+        elif up is None or new:  # a walk pushed outside the instance
+            self.pure = False
+        elif up:
+            self.needs.append((up, name, *at))
+
+    def segment(self, after: int) -> Segment:
+        """The recorded effects, to replay."""
+        questions = tuple((up, q, s, tuple(c)) for (up, q), (s, c) in self.questions.items())
+        return Segment(questions, tuple(self.seen), tuple(self.edges), tuple(self.needs), after)
+
+
+class Segments:
+    """The segments of one walk, by (instance state, item); the instances' states."""
+
+    def __init__(self) -> None:
+        self.recorded: dict[Hashable, Segment] = {}
+        self.numbers: dict[Hashable, int] = {}  # signatures and transitions → state numbers
+        self.states: dict[int, int | None] = {}  # id(frame) → its state (None: not replayable)
+
+    def number(self, key: Hashable) -> int:
+        """The state number of a signature or a transition, the same for equal ones."""
+        found = self.numbers.get(key)
+        if found is None:
+            found = self.numbers[key] = len(self.numbers) + 1
+        return found
+
+    def state(self, frame: Frame) -> int | None:
+        """The instance's current state (its signature's number at first)."""
+        key = id(frame)
+        if key not in self.states:
+            self.states[key] = self.number(signature(frame))
+        return self.states[key]
+
+    def entered(
+        self,
+        recording: Recording | None,
+        frame: Frame,
+        name: str,
+        at: tuple[int, Context],
+        key: WalkKey,
+        owner: Owner,
+        new: bool,
+    ) -> None:
+        """A named value entered: noted by the segment running live, if any. A key of an
+        instance first seen outside its own segments (a nested instance's reference to
+        it, its goals entered by the walk) moves its state on, as a segment would."""
+        if recording is not None:
+            recording.enter(frame, name, at, key, owner, new)
+        if new and frame.parent is not None and (recording is None or recording.frame is not frame):
+            before = self.state(frame)
+            if before is not None:
+                self.states[id(frame)] = self.number((before, key[1:]))
+
+    def run(self, walker: _EntityWalker, item: WalkItem) -> None:
+        """Replay the item's segment when it is known and its needs hold, else run it live."""
+        node, stage, context, frame, owner = item
+        state = self.state(frame)
+        if state is None:
+            walker.step(*item)
+            return
+        mine = None if owner is None else OUTER if owner[0] is not frame else owner[1]
+        key = (state, id(node), stage, context, mine)
+        found = self.recorded.get(key)
+        if found is not None and (
+            not found.needs
+            or all(
+                walker.seen_key(frame.up(up), name, s, c) in walker.seen
+                for up, name, s, c in found.needs
+            )
+        ):
+            _replay(walker, frame, owner, found)
+            self.states[id(frame)] = found.after
+            return
+        recording = walker.recording = Recording(frame, owner)
+        height = len(walker.stack)
+        walker.step(*item)
+        while len(walker.stack) > height:  # what the item pushed, as the stack would
+            walker.step(*walker.stack.pop())
+        walker.recording = None
+        if recording.pure:
+            after = self.number(key)
+            self.recorded[key] = recording.segment(after)
+            self.states[id(frame)] = after
+        else:
+            self.states[id(frame)] = None
+
+
+def _replay(walker: _EntityWalker, frame: Frame, owner: Owner, segment: Segment) -> None:
+    for up, qid, stage, contexts in segment.questions:
+        walker.reached(frame.up(up) if up else frame, qid, stage, contexts)
+    walker.seen.update((id(frame), *seen) for seen in segment.seen)
+    for mine, up, name in segment.edges:
+        source = owner if mine is OUTER else (frame, mine)
+        assert source is not None
+        walker.entered.setdefault(source, {})[(frame.up(up) if up else frame, name)] = None
+
+
+def _levels(inner: Frame, frame: Frame) -> int | None:
+    """How many levels `frame` is above `inner` (0: itself), None when not an ancestor."""
+    up = 0
+    current: Frame | None = inner
+    while current is not None:
+        if current is frame:
+            return up
+        current, up = current.parent, up + 1
+    return None
+
+
+def signature(frame: Frame) -> Hashable:
+    """Which answers are "don't know", and the class of every value the instance holds."""
+    classes = tuple([_CLASSES.get(type(v), _KNOWN) or v for v in frame.env.values()])
+    return (frame.scope.path, frame.answers.dont_know, tuple(frame.env), classes)
