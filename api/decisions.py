@@ -6,10 +6,11 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, request, stream_with_context, url_for
+from flask import Blueprint, Response, request, url_for
 
 from api.auth import principal, require
-from api.errors import InvalidRequest, NotAcceptable
+from api.downloads import EXPORT_TYPES, attachment, negotiated
+from api.errors import InvalidRequest
 from api.evaluations import evaluation_request
 from api.openapi import Reply, header, operation
 from api.record_schemas import (
@@ -18,20 +19,19 @@ from api.record_schemas import (
     DecisionSchema,
     ExportQuerySchema,
     ReportQuerySchema,
+    decision_filter,
 )
 from api.replay_schemas import ReplayRequestSchema, ReplaySchema
 from api.schemas import DecisionRequestSchema
 from api.state import state
 from eligibility import services
 from eligibility.decisions import Decision, ReplayResult
-from eligibility.records import DecisionFilter
 from eligibility.reports import render_html, render_pdf
 from eligibility.services import Recorded
 
 bp = Blueprint("decisions", __name__, url_prefix="/v1/decisions")
 IDEMPOTENCY_KEY = header("Idempotency-Key", "Retries with the same key return the same decision.")
 MAX_KEY_LENGTH = 200
-EXPORT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv"}
 
 
 def decision_reply(recorded: Recorded) -> Reply:
@@ -86,17 +86,6 @@ def create_decision(body: dict[str, Any]) -> Reply:
     return decision_reply(recorded)
 
 
-def _filters(args: dict[str, Any]) -> DecisionFilter:
-    return DecisionFilter(
-        ruleset_id=args.get("ruleset"),
-        version=args.get("version"),
-        recorded_from=args.get("from_"),
-        recorded_to=args.get("to"),
-        eligible=args.get("eligible"),
-        status=args.get("status"),
-    )
-
-
 @bp.get("")
 @require("auditor")
 @operation(
@@ -108,7 +97,7 @@ def _filters(args: dict[str, Any]) -> DecisionFilter:
 def list_decisions(query: dict[str, Any]) -> dict[str, Any]:
     """Decisions oldest first, filtered by rule set, version, time and outcome; cursor paging."""
     page = services.list_decisions(
-        state().storage, _filters(query), query.get("cursor"), query["limit"]
+        state().storage, decision_filter(query), query.get("cursor"), query["limit"]
     )
     following = None
     if page.next_cursor is not None:
@@ -128,12 +117,11 @@ def list_decisions(query: dict[str, Any]) -> dict[str, Any]:
 )
 def export_decisions(query: dict[str, Any]) -> Response:
     """Every matching decision as JSON lines or CSV, streamed."""
-    lines = services.export_decisions(state().storage, query["format"], _filters(query))
+    chosen = query["format"]
+    lines = services.export_decisions(state().storage, chosen, decision_filter(query))
     first = next(lines, None)  # a database that is down fails now, as a 503, not mid-stream
     chunks: Iterator[str] = itertools.chain([first] if first is not None else [], lines)
-    response = Response(stream_with_context(chunks), mimetype=EXPORT_TYPES[query["format"]])
-    response.headers["Content-Disposition"] = f'attachment; filename="decisions.{query["format"]}"'
-    return response
+    return attachment(chunks, EXPORT_TYPES[chosen], f"decisions.{chosen}")
 
 
 @bp.get("/<decision_id>")
@@ -187,7 +175,8 @@ def get_report(decision_id: str, query: dict[str, Any]) -> Response:
     references, the answers that mattered, the rule version and its content hash, and
     the decision's position and hash in the audit chain.
     """
-    chosen = query.get("format") or _negotiated()
+    refusal = "the report is text/html or application/pdf (or ?format=html|pdf)"
+    chosen = query.get("format") or negotiated(REPORT_TYPES, refusal)
     report = services.decision_report(state().storage, decision_id)
     if chosen == "pdf":
         response = Response(render_pdf(report), mimetype=REPORT_TYPES["pdf"])
@@ -198,13 +187,3 @@ def get_report(decision_id: str, query: dict[str, Any]) -> Response:
     response.headers["Content-Language"] = report.locale
     response.vary.add("Accept")
     return response
-
-
-def _negotiated() -> str:
-    """html or pdf, as the Accept header prefers (html when anything goes); 406 otherwise."""
-    if not request.headers.get("Accept"):
-        return "html"
-    best = request.accept_mimetypes.best_match(list(REPORT_TYPES.values()))
-    if best is None:
-        raise NotAcceptable("the report is text/html or application/pdf (or ?format=html|pdf)")
-    return "pdf" if best == REPORT_TYPES["pdf"] else "html"

@@ -21,6 +21,7 @@ from api.schemas import (
     TraceStepSchema,
     answers_field,
 )
+from eligibility.records import DecisionFilter
 
 
 class Moment(fields.DateTime):
@@ -224,6 +225,18 @@ class DecisionFilterQuerySchema(Schema):
     status = fields.String(
         validate=validate.OneOf(STATUSES),
         metadata={"description": "complete or incomplete, as recorded."},
+    )
+
+
+def decision_filter(loaded: dict[str, Any]) -> DecisionFilter:
+    """The core's filter from loaded filters (query or body): rule set, version, time, outcome."""
+    return DecisionFilter(
+        ruleset_id=loaded.get("ruleset"),
+        version=loaded.get("version"),
+        recorded_from=loaded.get("from_"),
+        recorded_to=loaded.get("to"),
+        eligible=loaded.get("eligible"),
+        status=loaded.get("status"),
     )
 
 

@@ -13,11 +13,13 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, stream_with_context, url_for
+from flask import Blueprint, Response, url_for
 
 from api.auth import principal, require
+from api.downloads import EXPORT_TYPES, attachment
 from api.impact_reports import REPORT_TYPES, report_response
 from api.openapi import Reply, operation
+from api.record_schemas import decision_filter
 from api.replay_job_schemas import (
     ImpactRequestSchema,
     ImpactSchema,
@@ -32,12 +34,11 @@ from eligibility import services
 from eligibility.batch.publish import affected_lines
 from eligibility.batch.report import impact_report, replay_rows, replay_summary
 from eligibility.ports import Storage
-from eligibility.records import DecisionFilter, ReplayJob
+from eligibility.records import ReplayJob
 from eligibility.services.impact import Impact, get_impact, start_impact
 
 bp = Blueprint("replays", __name__, url_prefix="/v1")
 log = logging.getLogger("api.replays")
-EXPORT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv"}
 LOCATION = {"Location": {"schema": {"type": "string"}}}
 
 
@@ -56,16 +57,6 @@ def _in_background(store: Storage, job: ReplayJob) -> None:
         name=f"replay-{job.id}",
         daemon=True,
     ).start()
-
-
-def _filters(filters: dict[str, Any]) -> DecisionFilter:
-    return DecisionFilter(
-        version=filters.get("version"),
-        recorded_from=filters.get("from_"),
-        recorded_to=filters.get("to"),
-        eligible=filters.get("eligible"),
-        status=filters.get("status"),
-    )
 
 
 @bp.post("/replays")
@@ -88,7 +79,7 @@ def start_replay(body: dict[str, Any]) -> Reply:
         principal().client,
         body.get("version"),
         body.get("as_of"),
-        _filters(body["filters"]),
+        decision_filter(body["filters"]),
     )
     _in_background(store, job)
     return Reply(job, headers={"Location": url_for(".get_replay", job_id=job.id)})
@@ -120,8 +111,6 @@ def cancel_replay(job_id: str) -> ReplayJob:
     `total`); a finished job is answered as it is, so a retried cancel is harmless.
     """
     return services.cancel_replay_job(state().storage, job_id)
-
-
 
 
 @bp.get("/replays/<job_id>/report")
@@ -159,9 +148,7 @@ def get_replay_affected(job_id: str) -> Response:
     job = services.get_replay_job(store, job_id)
     report = impact_report(replay_summary(job))
     rows = replay_rows(_results(store, job_id))
-    response = Response(stream_with_context(affected_lines(report, rows)), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="affected-{job_id[:8]}.csv"'
-    return response
+    return attachment(affected_lines(report, rows), "text/csv", f"affected-{job_id[:8]}.csv")
 
 
 def _results(store: Storage, job_id: str) -> Iterator[dict[str, Any]]:
@@ -190,9 +177,7 @@ def get_replay_results(job_id: str, query: dict[str, Any]) -> Response:
     """
     chosen = query["format"]
     lines = services.export_replay_results(state().storage, job_id, chosen)
-    response = Response(stream_with_context(lines), mimetype=EXPORT_TYPES[chosen])
-    response.headers["Content-Disposition"] = f'attachment; filename="replay-{job_id[:8]}.{chosen}"'
-    return response
+    return attachment(lines, EXPORT_TYPES[chosen], f"replay-{job_id[:8]}.{chosen}")
 
 
 @bp.post("/rulesets/<ruleset_id>/versions/<version>/impact")
@@ -214,7 +199,7 @@ def start_version_impact(ruleset_id: str, version: str, body: dict[str, Any]) ->
     IMPACT_MIN_GROUP decisions are withheld (null).
     """
     store = state().storage
-    filters = _filters(body.get("filters") or {})
+    filters = decision_filter(body.get("filters") or {})
     job = start_impact(store, ruleset_id, version, principal().client, filters)
     _in_background(store, job)
     location = url_for(".get_replay_impact", job_id=job.id)
