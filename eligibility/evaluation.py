@@ -31,7 +31,7 @@ from eligibility.interview_state import InterviewState
 from eligibility.model import Goal, Question, Rule, RuleSet, localize
 from eligibility.money import amounts, scale_answers, scaled
 from eligibility.next_questions import NextQuestions
-from eligibility.reason_cache import constant_reason
+from eligibility.reason_cache import reasons_in_order
 from eligibility.relevance import Walk, walk
 from eligibility.texts import Texts, why_asked
 from eligibility.values_io import pointer, to_plain
@@ -398,9 +398,13 @@ def _goals(compiled: CompiledRuleSet, texts: Texts, found: Walk) -> dict[str, Go
             goal,
             value,
             texts,
-            tuple(
-                reasons.get(r) or reasons.setdefault(r, _reason(compiled, r, texts))
-                for r in found.reasons[goal.id]
+            reasons_in_order(  # those that quote nothing are constants of the version
+                compiled,
+                found.reasons[goal.id],
+                texts.env,
+                texts.locale,
+                reasons,
+                lambda r: _reason(compiled, r, texts),
             ),
         )
     return results
@@ -431,11 +435,7 @@ def _typed(
 
 
 def _reason(compiled: CompiledRuleSet, rule_id: str, texts: Texts) -> Reason:
-    rule, value = compiled.rules_by_id[rule_id], texts.env[rule_id]
-    outcome = value if isinstance(value, bool) else None
-    return constant_reason(
-        compiled, rule, outcome, texts.locale, lambda: _rule_reason(rule, value, texts)
-    )
+    return _rule_reason(compiled.rules_by_id[rule_id], texts.env[rule_id], texts)
 
 
 def _rule_reason(rule: Rule, value: Value, texts: Texts) -> Reason:

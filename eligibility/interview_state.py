@@ -26,9 +26,12 @@ from eligibility.expressions.values import UNKNOWN, Value
 from eligibility.relevance import Walk, walk
 from eligibility.relevance_graph import RelevanceGraph
 
-__all__ = ["STATES_KEPT", "InterviewState", "interview_state"]
+__all__ = ["STATES_KEPT", "WEIGHT_KEPT", "InterviewState", "interview_state"]
 
 STATES_KEPT = 128  # sessions whose last step this process remembers (least recently used out)
+# and at most this many named values and questions over all of them: a state holds ~1 KiB
+# for each (the 2,000-rule set: ~3 MiB), so a worker keeps ~50 MiB of states at most.
+WEIGHT_KEPT = 50_000
 Env = dict[Any, Value]
 
 
@@ -45,6 +48,12 @@ class InterviewState:
         self.evaluated: set[str] | None = None  # evaluated since the graph's step; None: all
         # The last answers parsed without a problem: version, as given, as parsed.
         self.parsed: tuple[CompiledRuleSet, dict[str, Any], Answers] | None = None
+
+    @property
+    def weight(self) -> int:
+        """What the state holds, in named values and questions of its version."""
+        compiled = self.compiled
+        return 1 if compiled is None else len(compiled.order) + len(compiled.questions)
 
     def answers(
         self,
@@ -145,8 +154,10 @@ def interview_state(session_id: str) -> InterviewState:
         found = _states.get(session_id)
         if found is None:
             found = _states[session_id] = InterviewState()
-            if len(_states) > STATES_KEPT:
-                _states.popitem(last=False)
         else:
             _states.move_to_end(session_id)
+        weight = sum(state.weight for state in _states.values())
+        while len(_states) > 1 and (len(_states) > STATES_KEPT or weight > WEIGHT_KEPT):
+            _, dropped = _states.popitem(last=False)
+            weight -= dropped.weight
         return found

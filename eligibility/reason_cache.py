@@ -3,42 +3,66 @@
 A goal decided late in an interview can have hundreds of reasons, and most explanation
 texts quote nothing ("The applicant lives in the state."): such a reason depends only on
 the version, the rule, whether it held and the language, so it is made once and shared
-(reasons are frozen). A text that quotes a value (`{income}`) is rendered every time.
+(reasons are frozen). A text that quotes a value (`{income}`) is written every time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
 from eligibility.model import Rule, localize
 
-__all__ = ["MAX_REASONS", "constant_reason"]
+__all__ = ["MAX_TABLES", "reasons_in_order"]
 
 T = TypeVar("T")
-# (content hash, rule, outcome, language) → the reason. Cleared when full (bounded memory).
-_REASONS: dict[tuple[str, str, bool | None, str], object] = {}
-MAX_REASONS = 50_000
+Outcome = bool | None  # the rule held, did not, or neither (its value is not a boolean)
+# (content hash, language) → (rule, outcome) → its reason. Cleared when full.
+_TABLES: dict[tuple[str, str], dict[tuple[str, Outcome], Any]] = {}
+MAX_TABLES = 256
 
 
-def constant_reason(
+def reasons_in_order(
     compiled: CompiledRuleSet,
-    rule: Rule,
-    outcome: bool | None,
+    rules: Iterable[str],
+    env: Mapping[Any, Any],
     locale: str,
-    make: Callable[[], T],
-) -> T:
-    """The reason `make` gives, made once when the rule's text in `locale` quotes nothing."""
-    key = (compiled.content_hash, rule.id, outcome, locale)
-    found = _REASONS.get(key)
-    if found is not None:
-        return found  # type: ignore[return-value]
-    made = make()
+    made: dict[str, T],
+    make: Callable[[str], T],
+) -> tuple[T, ...]:
+    """The reasons of `rules` in order: from the version's table, else `make(rule)`, once.
+
+    `made` holds the reasons of this evaluation (a rule shared by goals is explained once).
+    """
+    table = _table(compiled.content_hash, locale)
+    found: list[T] = []
+    for rule in rules:
+        reason = made.get(rule)
+        if reason is None:
+            value = env[rule]
+            outcome = value if value is True or value is False else None
+            reason = table.get((rule, outcome))
+            if reason is None:
+                reason = make(rule)
+                if _quotes_nothing(compiled, compiled.rules_by_id[rule], outcome, locale):
+                    table[(rule, outcome)] = reason
+            made[rule] = reason
+        found.append(reason)
+    return tuple(found)
+
+
+def _table(content_hash: str, locale: str) -> dict[tuple[str, Outcome], Any]:
+    key = (content_hash, locale)
+    table = _TABLES.get(key)
+    if table is None:
+        if len(_TABLES) >= MAX_TABLES:
+            _TABLES.clear()
+        table = _TABLES[key] = {}
+    return table
+
+
+def _quotes_nothing(compiled: CompiledRuleSet, rule: Rule, outcome: Outcome, locale: str) -> bool:
     text = rule.explanation_true if outcome is True else rule.explanation_false
     chosen = localize(text, locale, compiled.ruleset.default_locale)
-    if chosen is None or not PLACEHOLDER.search(chosen):
-        if len(_REASONS) >= MAX_REASONS:
-            _REASONS.clear()
-        _REASONS[key] = made
-    return made
+    return chosen is None or not PLACEHOLDER.search(chosen)

@@ -9,8 +9,9 @@ import pickle
 import pytest
 
 from eligibility import AnswerError
+from eligibility import interview_state as interview_state_module
 from eligibility.evaluation import evaluate
-from eligibility.interview_state import InterviewState
+from eligibility.interview_state import InterviewState, interview_state
 from eligibility.next_questions import NextQuestions
 
 from .support import build
@@ -78,3 +79,27 @@ def test_a_step_parses_only_what_changed_and_refuses_as_a_full_evaluation() -> N
     assert evaluate(compiled, answers, state=state) == evaluate(compiled, answers)
     assert list(evaluate(compiled, answers, state=state).answers) == ["resident", "age"]
     assert evaluate(compiled, {"age": 31}, state=state) == evaluate(compiled, {"age": 31})
+
+
+def test_a_process_keeps_the_states_of_the_sessions_used_last(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(interview_state_module, "STATES_KEPT", 2)
+    first, second = interview_state("s-1"), interview_state("s-2")
+    assert interview_state("s-1") is first
+    interview_state("s-3")  # s-2 was used longest ago
+    assert interview_state("s-1") is first
+    assert interview_state("s-2") is not second
+
+
+def test_states_of_large_versions_are_kept_fewer(monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled = build()
+    weight = len(compiled.order) + len(compiled.questions)
+    monkeypatch.setattr(interview_state_module, "WEIGHT_KEPT", 2 * weight)
+    states = [interview_state(f"w-{i}") for i in range(3)]
+    for state in states:
+        evaluate(compiled, {"age": 20}, state=state)
+    assert states[0].weight == weight
+    assert interview_state("w-2") is states[2]
+    assert interview_state("w-1") is states[1]
+    assert interview_state("w-0") is not states[0]  # the third state's weight was too much
