@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from eligibility import AnswerError, Catalogue, CompiledRuleSet, Evaluation, evaluate, load_paths
+from eligibility import AnswerError, Catalogue, CompiledRuleSet, evaluate, load_paths
 
-RULES = Path(__file__).resolve().parents[2] / "rules" / "kurzarbeitergeld"
-RULESET = "kurzarbeitergeld"
+from .kug import CLAIM_MONTHS, RULES, RULESET, interview, plain_claim
+
 # The published versions' content hashes: a published version never changes (sync refuses a
 # changed published file), so its fixes are corrections.
 PUBLISHED = {
@@ -31,18 +30,6 @@ PUBLISHED = {
     "2023-07-01": "302474e58582e3102ca84360506f4318cfcc110cdc6a7c5b314a442d8479b550",
     "2025-01-01": "5a2523a5e3dcf8be75b61ddb412e8445daa5a838e734c944c5aa8a01bd019394",
     "2026-01-01": "af6a5764072b5f610d6ce42843aa842949dfa348e88ea996f080442e241c5fd0",
-}
-CLAIM_MONTHS = {
-    "2016-01-01": dt.date(2019, 6, 1),
-    "2020-03-01": dt.date(2020, 4, 1),
-    "2020-05-29": dt.date(2020, 10, 1),
-    "2021-01-01": dt.date(2021, 2, 1),
-    "2022-01-01": dt.date(2022, 2, 1),
-    "2022-04-01": dt.date(2022, 5, 1),
-    "2022-07-01": dt.date(2022, 11, 1),
-    "2023-07-01": dt.date(2023, 9, 1),
-    "2025-01-01": dt.date(2025, 3, 1),
-    "2026-01-01": dt.date(2026, 2, 1),
 }
 WORK_LOSS = {
     "loss_temporary",
@@ -61,36 +48,6 @@ def catalogue() -> Catalogue:
 
 def corrected(catalogue: Catalogue, version: str) -> CompiledRuleSet:
     return catalogue.version(RULESET, f"{version}.1", drafts=True)
-
-
-def answers(claim_month: dt.date, **changes: Any) -> dict[str, Any]:
-    """A plain eligible claim: economic loss, 50 % pay loss, 9 others and the employee of 30."""
-    return {
-        "cause": "economic",
-        "claim_month": claim_month,
-        "notification_date": claim_month + dt.timedelta(days=4),
-        "employees": 30,
-        "other_affected_employees": 9,
-        "loss_temporary": True,
-        "loss_customary": False,
-        "leave_used": True,
-        "working_time_credits_used": True,
-        "negative_balances_used": True,
-        "employment_continued": True,
-        "employment_terminated": False,
-        "sickness_benefit": False,
-        "training_with_benefit": False,
-        "refused_cooperation": False,
-        "agency_worker": False,
-        "target_gross_pay": "3000.00",
-        "actual_gross_pay": "1500.00",
-        "has_child": False,
-        "months_of_receipt": 1,
-        "entitlement_start_month": claim_month,
-        "net_target_pay": "1995.41",
-        "net_actual_pay": "1138.71",
-        **changes,
-    }
 
 
 def refused(
@@ -122,7 +79,7 @@ def test_each_correction_is_a_draft_for_the_published_window(
 def test_a_net_actual_pay_above_the_net_target_pay_is_refused_naming_all_four_pays(
     catalogue: Catalogue, version: str
 ) -> None:
-    given = answers(CLAIM_MONTHS[version], net_target_pay="1138.71", net_actual_pay="1995.41")
+    given = plain_claim(CLAIM_MONTHS[version], net_target_pay="1138.71", net_actual_pay="1995.41")
     errors = refused(corrected(catalogue, version), given, today=dt.date(2026, 11, 30))
     assert set(errors) == {
         "/net_actual_pay",
@@ -172,23 +129,11 @@ def test_more_months_of_receipt_than_months_since_march_2020_are_refused(
     evaluate(compiled, {**given, "months_of_receipt": since}, as_of=claim_month)
 
 
-def interview(compiled: CompiledRuleSet, script: dict[str, Any]) -> tuple[list[str], Evaluation]:
-    """Answer the first next question until none is left."""
-    given: dict[str, Any] = {}
-    asked: list[str] = []
-    for _ in range(40):
-        result = evaluate(compiled, given, as_of=script["claim_month"], locale="en")
-        if not result.next_questions:
-            return asked, result
-        question = result.next_questions[0].question.id
-        asked.append(question)
-        given[question] = script[question]
-    raise AssertionError(asked)
-
-
 @pytest.mark.parametrize("version", sorted(CLAIM_MONTHS))
 def test_knock_outs_come_before_the_pay_questions(catalogue: Catalogue, version: str) -> None:
-    asked, final = interview(corrected(catalogue, version), answers(CLAIM_MONTHS[version]))
+    claim_month = CLAIM_MONTHS[version]
+    done = interview(corrected(catalogue, version), plain_claim(claim_month), claim_month)
+    asked, final = done.asked, done.final
     assert final.outcome["eligible"] is True
     assert asked.index("loss_temporary") < asked.index("employees")
     assert asked.index("refused_cooperation") < asked.index("target_gross_pay")
@@ -201,9 +146,9 @@ def test_knock_outs_come_before_the_pay_questions(catalogue: Catalogue, version:
 
 def test_agency_work_ends_a_2019_interview_as_the_ninth_question(catalogue: Catalogue) -> None:
     claim_month = CLAIM_MONTHS["2016-01-01"]
-    asked, final = interview(
-        corrected(catalogue, "2016-01-01"), answers(claim_month, agency_worker=True)
-    )
+    script = plain_claim(claim_month, agency_worker=True)
+    done = interview(corrected(catalogue, "2016-01-01"), script, claim_month)
+    asked, final = done.asked, done.final
     assert asked == [
         "cause",
         "claim_month",
@@ -223,12 +168,12 @@ def test_reasons_cite_421c_only_where_increased_rates_apply(
     catalogue: Catalogue, version: str
 ) -> None:
     claim_month = CLAIM_MONTHS[version]
-    result = evaluate(corrected(catalogue, version), answers(claim_month), as_of=claim_month)
+    result = evaluate(corrected(catalogue, version), plain_claim(claim_month), as_of=claim_month)
     references = {r.legal_reference for g in result.goals.values() for r in g.reasons}
     assert result.outcome["benefit_rate"] == "0.60"
     assert not [r for r in references if "421c" in r], references
     # The published baseline cited it for a 2019 claim: that is what the correction fixes.
-    before = {k: v for k, v in answers(claim_month).items() if k != "entitlement_start_month"}
+    before = {k: v for k, v in plain_claim(claim_month).items() if k != "entitlement_start_month"}
     published = evaluate(catalogue.version(RULESET, version), before, as_of=claim_month)
     assert any("421c" in r.legal_reference for r in published.goals["benefit_rate"].reasons)
 
@@ -254,7 +199,7 @@ def test_benefit_period_by_the_start_of_the_entitlement(
     catalogue: Catalogue, version: str, start: dt.date, months: int
 ) -> None:
     claim_month = CLAIM_MONTHS[version]
-    given = answers(claim_month, entitlement_start_month=start, months_of_receipt=1)
+    given = plain_claim(claim_month, entitlement_start_month=start, months_of_receipt=1)
     result = evaluate(corrected(catalogue, version), given, as_of=claim_month)
     assert result.outcome["eligible"] is True
     assert result.outcome["max_duration_months"] == months

@@ -7,30 +7,14 @@ question, repeat until nothing is left to ask.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from eligibility import AnswerError, Catalogue, Evaluation, evaluate, load_paths
 
-RULES = Path(__file__).resolve().parents[2] / "rules" / "kurzarbeitergeld"
-RULESET = "kurzarbeitergeld"
+from .kug import CLAIM_MONTHS, RULES, RULESET, Interview, interview, plain_claim
 
-# One claim month per version, with the version it must select.
-CLAIM_MONTHS = {
-    "2016-01-01": dt.date(2019, 6, 1),
-    "2020-03-01": dt.date(2020, 4, 1),
-    "2020-05-29": dt.date(2020, 10, 1),
-    "2021-01-01": dt.date(2021, 2, 1),
-    "2022-01-01": dt.date(2022, 2, 1),
-    "2022-04-01": dt.date(2022, 5, 1),
-    "2022-07-01": dt.date(2022, 11, 1),
-    "2023-07-01": dt.date(2023, 9, 1),
-    "2025-01-01": dt.date(2025, 3, 1),
-    "2026-01-01": dt.date(2026, 2, 1),
-}
 NEGATIVE_BALANCES_REQUIRED = {"2016-01-01", "2023-07-01", "2025-01-01", "2026-01-01"}
 # Quorum of § 96 Abs. 1 Satz 1 Nr. 4 SGB III: one third, or 10 % under the crisis rules.
 QUORUM_DENOMINATOR = {
@@ -47,47 +31,12 @@ BENEFIT_QUESTIONS = {
 }
 
 
-def _answers(claim_month: dt.date) -> dict[str, Any]:
-    """Answers of a plain eligible case: economic loss, 50 % pay loss, one third affected.
-
-    One third of 30 is 10: 9 other employees and the employee considered, who counts towards the
-    quorum because their own loss (50 %) is more than 10 %.
-    """
-    return {
-        "cause": "economic",
-        "claim_month": claim_month,
-        "notification_date": claim_month + dt.timedelta(days=4),
-        "notified_without_delay": True,
-        "employees": 30,
-        "other_affected_employees": 9,
-        "loss_temporary": True,
-        "loss_customary": False,
-        "leave_used": True,
-        "working_time_credits_used": True,
-        "negative_balances_used": True,
-        "employment_continued": True,
-        "employment_terminated": False,
-        "sickness_benefit": False,
-        "training_with_benefit": False,
-        "refused_cooperation": False,
-        "agency_worker": False,
-        "target_gross_pay": "3000.00",
-        "actual_gross_pay": "1500.00",
-        "has_child": False,
-        "months_of_receipt": 8,
-        "entitlement_start_month": dt.date(2020, 4, 1),
-        "net_target_pay": "1995.41",
-        "net_actual_pay": "1138.71",
-    }
-
-
-@dataclass
-class Interview:
-    """The questions asked in order, whether `eligible` was decided when each was asked."""
-
-    asked: list[str] = field(default_factory=list)
-    eligible_decided_when_asked: dict[str, bool] = field(default_factory=dict)
-    final: Evaluation | None = None
+# What this interview's claim answers besides the plain claim.
+INTERVIEW_CLAIM = {
+    "notified_without_delay": True,
+    "months_of_receipt": 8,
+    "entitlement_start_month": dt.date(2020, 4, 1),
+}
 
 
 @pytest.fixture(scope="module")
@@ -96,23 +45,11 @@ def catalogue() -> Catalogue:
 
 
 def run_interview(catalogue: Catalogue, claim_month: dt.date, **overrides: Any) -> Interview:
-    """Answer the first next question until none is left (at most 40 rounds)."""
+    """The interview of the version covering the claim month, answered from a plain claim."""
     compiled = catalogue.covering(RULESET, claim_month)
-    script = {**_answers(claim_month), **overrides}
-    interview = Interview()
-    given: dict[str, Any] = {}
-    for _ in range(40):
-        result = evaluate(compiled, given, as_of=claim_month, locale="en")
-        if not result.next_questions:
-            assert result.complete, "no question left but goals undecided"
-            interview.final = result
-            return interview
-        question = result.next_questions[0].question.id
-        assert question not in given, f"{question} asked twice"
-        interview.asked.append(question)
-        interview.eligible_decided_when_asked[question] = result.goals["eligible"].decided
-        given[question] = script[question]
-    raise AssertionError(f"the interview did not end: {interview.asked}")
+    return interview(
+        compiled, plain_claim(claim_month, **{**INTERVIEW_CLAIM, **overrides}), claim_month
+    )
 
 
 def _reason_rules(result: Evaluation) -> set[str]:
