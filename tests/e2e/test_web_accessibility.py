@@ -171,6 +171,15 @@ def test_the_pages_of_a_collection_have_no_violations(site: Site, page: Page) ->
     with page.expect_navigation():
         page.get_by_role("link", name="See the result").click()
     audit(page, "collection-result")
+    # printed: each child's amount and the total, without the page's links and buttons
+    page.emulate_media(media="print")
+    expect(page.locator(".result--instance")).to_have_count(2)
+    expect(page.locator(".result--instance").first).to_be_visible()
+    expect(page.locator("#goal-total")).to_be_visible()
+    expect(page.locator(".page-links")).to_be_hidden()
+    expect(page.locator(".back-link")).to_be_hidden()
+    screenshot(page, "collection-result-print")
+    page.emulate_media(media="screen")
     page.goto(site.url("/chat"))
     expect(page.locator(".chat__message--bot").last).to_contain_text("Allowance for this child")
     audit(page, "chat-end-collection")

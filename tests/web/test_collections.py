@@ -159,6 +159,10 @@ def test_an_employer_lists_how_many_employees_then_each_one(client: FlaskClient)
     name = _go(client, count, answer="2")
     assert name == "/questions/employees/e1/name"
     pay = _go(client, name, answer="Ada")
+    # the rule file gives these questions a currency: an amount in euros, not a bare number
+    assert '<span class="input__prefix" aria-hidden="true">€</span>' in client.get(pay).get_data(
+        as_text=True
+    )
     assert "Target pay of Ada (gross)?" in text_of(client.get(pay))
     actual = _go(client, pay, answer="3000")
     # after an employee's last answer, the list again (1 of 2) above the button for the next
