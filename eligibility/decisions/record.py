@@ -153,6 +153,22 @@ class DecisionDraft:
             session_id=session_id,
         )
 
+    @property
+    def eligible(self) -> bool | None:
+        """The `eligible` goal when decided, else None."""
+        goal = self.goals.get("eligible") or {}
+        value = goal.get("value") if goal.get("decided") else None
+        return value if isinstance(value, bool) else None
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        """The values of the goals other than `eligible` (None when undecided)."""
+        return {k: g.get("value") for k, g in self.goals.items() if k != "eligible"}
+
+    def derived_columns(self) -> dict[str, Any]:
+        """The columns stored beside the content for filtering, as the content defines them."""
+        return {"eligible": self.eligible}
+
     def seal(self, sequence: int, prev_hash: str, recorded_at: dt.datetime) -> Decision:
         """The record at this place of the chain, with its digests and hash."""
         from eligibility.decisions.sealing import PreparedDraft  # sealing builds on this module
@@ -172,22 +188,6 @@ class Decision(DecisionDraft):
     field_digests: Mapping[str, str] = field(default_factory=dict)
     # The derived columns as read back from storage (empty when not stored apart).
     stored_columns: Mapping[str, Any] = field(default_factory=dict, compare=False)
-
-    @property
-    def eligible(self) -> bool | None:
-        """The `eligible` goal when decided, else None."""
-        goal = self.goals.get("eligible") or {}
-        value = goal.get("value") if goal.get("decided") else None
-        return value if isinstance(value, bool) else None
-
-    @property
-    def outputs(self) -> dict[str, Any]:
-        """The values of the goals other than `eligible` (None when undecided)."""
-        return {k: g.get("value") for k, g in self.goals.items() if k != "eligible"}
-
-    def derived_columns(self) -> dict[str, Any]:
-        """The columns stored beside the content for filtering, as the content defines them."""
-        return {"eligible": self.eligible}
 
     def content(self) -> dict[str, Any]:
         """The canonical content the hash covers (plain data)."""

@@ -31,6 +31,7 @@ EligibilityError                    root; every error the core raises on purpose
     ├── StorageUnavailable          the database cannot be reached (retry later)
     │   └── DatabaseTimeout         the database did not answer within the time allowed
     ├── EngineError                 the rule engine failed
+    ├── ChainMismatch               the database chained a decision otherwise (rolled back, 500)
     └── StoredVersionAltered        a stored version no longer fits its content hash (500)
 
 Each class has a stable `code` (the last part of the problem type) and a `title`; callers
@@ -78,6 +79,7 @@ from eligibility.errors.rule_files import (
     unique,
 )
 from eligibility.errors.service import (
+    ChainMismatch,
     DatabaseTimeout,
     EngineError,
     ServiceError,
@@ -88,6 +90,7 @@ from eligibility.errors.service import (
 __all__ = [
     "AnswerError",
     "ChainBroken",
+    "ChainMismatch",
     "CheckpointsNotConfigured",
     "ClaimDateConflict",
     "Conflict",

@@ -45,3 +45,9 @@ class StoredVersionAltered(ServiceError):
     """A stored version no longer fits its content hash: it was changed in the database."""
 
     code, title = "integrity-failure", "Stored data failed its integrity check"
+
+
+class ChainMismatch(ServiceError):
+    """The database chained a decision to a hash the service does not compute; rolled back."""
+
+    code, title = "integrity-failure", "Stored data failed its integrity check"

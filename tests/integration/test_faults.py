@@ -24,7 +24,11 @@ SENIOR = {"age": 70, "resident": True}
 
 
 class Trap:
-    """A clock that runs an action on its n-th reading (appends read it inside their lock)."""
+    """A clock that runs an action when read: an append reads it inside its transaction.
+
+    (Just before the one statement that locks the head and chains the record, or, for a
+    session's submit and a retried key, inside the head's lock.)
+    """
 
     def __init__(self) -> None:
         self.armed: object = None

@@ -8,7 +8,8 @@ from sqlalchemy import select, text
 
 from eligibility.errors import StorageUnavailable
 from eligibility.records import Clock, utcnow
-from eligibility.storage.sql.chain import HEAD_ID, SqlDecisions
+from eligibility.storage.sql.appends import HEAD_ID
+from eligibility.storage.sql.chain import SqlDecisions
 from eligibility.storage.sql.engine import Database
 from eligibility.storage.sql.models import ChainHeadRow
 from eligibility.storage.sql.repositories import SqlJobs, SqlKeys, SqlSessions, SqlVersions

@@ -5,46 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, exc, func, select, update
 from sqlalchemy.orm import Session
 
-from eligibility.decisions import DERIVED_COLUMNS, ChainHead, Decision, DecisionDraft
+from eligibility.decisions import ChainHead, Decision, DecisionDraft
+from eligibility.decisions.sealing import PreparedDraft
 from eligibility.errors import NotFound, PreconditionFailed
 from eligibility.records import Clock, DecisionFilter, SessionSubmit, session_etag, utcnow
+from eligibility.storage.sql.appends import HEAD_ID, lock_head, place
 from eligibility.storage.sql.engine import Database
+from eligibility.storage.sql.group_commit import DEFAULT_MOST, GroupCommit
 from eligibility.storage.sql.models import ChainHeadRow, DecisionRow, SessionRow
-
-HEAD_ID = 1
-_DECISION_FIELDS = tuple(
-    name
-    for name in Decision.__dataclass_fields__
-    if name not in ("trace", "ignored_answers", "stored_columns")
-)
-
-
-def to_row(decision: Decision) -> DecisionRow:
-    """The row of a sealed decision (plus the derived columns for filtering: `eligible`)."""
-    values: dict[str, Any] = {name: getattr(decision, name) for name in _DECISION_FIELDS}
-    return DecisionRow(
-        **values,
-        **decision.derived_columns(),
-        trace=[dict(step) for step in decision.trace],
-        ignored_answers=list(decision.ignored_answers),
-    )
-
-
-def to_decision(row: DecisionRow) -> Decision:
-    """The decision a row holds, exactly as stored (verification recomputes its hash).
-
-    The derived columns come along as read, so verification can check they agree.
-    """
-    values: dict[str, Any] = {name: getattr(row, name) for name in _DECISION_FIELDS}
-    return Decision(
-        **values,
-        trace=tuple(row.trace),
-        ignored_answers=tuple(row.ignored_answers),
-        stored_columns={name: getattr(row, name) for name in DERIVED_COLUMNS},
-    )
+from eligibility.storage.sql.rows import to_decision
 
 
 def _filtered(query: Select[Any], filters: DecisionFilter) -> Select[Any]:
@@ -98,33 +70,61 @@ def _submitted(submit: SessionSubmit, decision_id: str) -> Any:
 class SqlDecisions:
     """The append-only decision log with its hash chain."""
 
-    def __init__(self, db: Database, clock: Clock = utcnow) -> None:
+    def __init__(self, db: Database, clock: Clock = utcnow, batch_most: int = DEFAULT_MOST) -> None:
         self.db = db
         self.clock = clock
+        self.appends: GroupCommit[PreparedDraft, tuple[Decision, bool]] = GroupCommit(
+            self._append_batch, batch_most
+        )
 
     def append(
         self, draft: DecisionDraft, submit: SessionSubmit | None = None
     ) -> tuple[Decision, bool]:
-        """Lock the chain head, chain the record after it, commit; then return it.
+        """Chain the record after the head and commit; then return it.
 
-        With `submit`, the session's row is locked first and moved to submitted in the
-        same transaction (see the port).
+        The draft's canonical text is written before any lock. A decision recorded
+        directly joins the appends this process has waiting (one transaction for them
+        all, see group_commit.py); with `submit`, the session's row is locked first and
+        moved to submitted in the same transaction (see the port).
         """
+        prepared = PreparedDraft.of(draft)
+        if submit is not None:
+            return self._append_one(prepared, submit)
+        return self.appends.submit(prepared)
+
+    def _append_batch(
+        self, batch: Sequence[PreparedDraft]
+    ) -> list[tuple[Decision, bool] | BaseException]:
+        """One transaction for the batch; if a key was stored meanwhile, each on its own."""
+        try:
+            with self.db.write() as session:
+                placed = place(session, batch, self.clock())
+        except exc.IntegrityError:  # an Idempotency-Key stored since the caller looked
+            return [self._append_alone(prepared) for prepared in batch]
+        return [(decision, True) for decision in placed]
+
+    def _append_alone(self, prepared: PreparedDraft) -> tuple[Decision, bool] | BaseException:
+        try:
+            return self._append_one(prepared)
+        except Exception as error:  # this draft's own outcome; the others go on
+            return error
+
+    def _append_one(
+        self, prepared: PreparedDraft, submit: SessionSubmit | None = None
+    ) -> tuple[Decision, bool]:
+        """Lock the session (if any) and the head, look the key up, chain, commit."""
+        draft = prepared.draft
         with self.db.write() as session:
             if submit is not None:
                 submitted = _claim(session, submit)
                 if submitted is not None:
                     return submitted, False
-            head = session.execute(
-                select(ChainHeadRow).where(ChainHeadRow.id == HEAD_ID).with_for_update()
-            ).scalar_one()
+            lock_head(session)
             if draft.idempotency_key is not None:
                 seen = session.scalars(_by_key(draft.client, draft.idempotency_key)).first()
                 if seen is not None:
                     return to_decision(seen), False
-            decision = draft.seal(head.sequence + 1, head.hash, self.clock())
-            session.add(to_row(decision))
-            head.sequence, head.hash = decision.sequence, decision.hash
+            decision = place(session, [prepared], self.clock())[0]
             if submit is not None:
                 session.execute(_submitted(submit, decision.id))
         return decision, True

@@ -1,0 +1,161 @@
+"""Placing prepared decisions at the end of the chain, inside the caller's transaction.
+
+PostgreSQL: one statement locks the chain head, chains each record after it (the
+server hashes each record's canonical text around its sequence number, exactly as
+`Halves.hash` does), inserts the records and moves the head. Before the commit the
+returned hashes are checked against the ones Python computes, so a record whose
+hash the service could not reproduce is never committed. The commit stays a round
+trip of its own: a statement that reached the server after its client gave up (a
+network that held it back) is rolled back with its connection, never committed.
+
+SQLite (one writer at a time, the lock taken at BEGIN): the head is read and each
+record sealed in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from eligibility.decisions import Decision
+from eligibility.decisions.sealing import Halves, PreparedDraft
+from eligibility.errors import ChainMismatch
+from eligibility.storage.sql.models import ChainHeadRow
+from eligibility.storage.sql.rows import to_row
+
+HEAD_ID = 1
+# Each item is one JSON object: its scalar columns, its JSON columns as canonical text
+# (kept as written: `->` on json returns the text), its digests and the two halves of
+# its canonical content. One text parameter carries the batch.
+_SCALARS = (
+    "id",
+    "ruleset_id",
+    "version",
+    "content_hash",
+    "locale",
+    "client",
+    "idempotency_key",
+    "request_hash",
+    "status",
+    "session_id",
+)
+_DOCUMENTS = ("answers", "goals", "reasons", "trace", "ignored_answers")
+_COLUMNS = ", ".join((*_SCALARS, *_DOCUMENTS, "as_of", "eligible"))
+# Each object is parsed once, into a record of these types (json columns keep their text).
+_RECORD = ", ".join(
+    (
+        *(f"{name} text" for name in _SCALARS),
+        *(f"{name} json" for name in _DOCUMENTS),
+        "as_of date",
+        "eligible boolean",
+        "digests jsonb",
+        "left_text text",
+        "right_text text",
+    )
+)
+_SHA256 = "encode(sha256(convert_to({}, 'UTF8')), 'hex')"
+_HASH = _SHA256.format("c.hash || i.left_text || CAST(c.sequence + 1 AS text) || i.right_text")
+
+POSTGRESQL_APPEND = text(
+    f"""
+WITH RECURSIVE
+head AS (SELECT sequence, hash FROM chain_head WHERE id = {HEAD_ID} FOR UPDATE),
+item AS (
+    SELECT * FROM ROWS FROM (json_to_recordset(CAST(:items AS json)) AS ({_RECORD}))
+    WITH ORDINALITY AS i
+),
+chained (n, sequence, prev_hash, hash) AS (
+    SELECT CAST(0 AS bigint), sequence, CAST(hash AS text), CAST(hash AS text) FROM head
+  UNION ALL
+    SELECT i.ordinality, c.sequence + 1, c.hash, {_HASH}
+    FROM chained c JOIN item i ON i.ordinality = c.n + 1
+),
+added AS (
+    INSERT INTO decisions (sequence, {_COLUMNS}, recorded_at, prev_hash, hash, field_digests)
+    SELECT c.sequence, {_COLUMNS}, CAST(:recorded_at AS timestamptz), c.prev_hash, c.hash,
+        CAST(i.digests
+            || jsonb_build_object('sequence', {_SHA256.format("CAST(c.sequence AS text)")})
+        AS json)
+    FROM chained c JOIN item i ON i.ordinality = c.n
+    RETURNING sequence, prev_hash, hash
+),
+moved AS (
+    UPDATE chain_head SET sequence = last.sequence, hash = last.hash
+    FROM (SELECT sequence, hash FROM added ORDER BY sequence DESC LIMIT 1) AS last
+    WHERE chain_head.id = {HEAD_ID}
+)
+SELECT sequence, prev_hash, hash FROM added ORDER BY sequence
+"""
+)
+
+
+def place(
+    session: Session, batch: Sequence[PreparedDraft], recorded_at: dt.datetime
+) -> list[Decision]:
+    """Chain the batch after the head, in order, in this transaction (not committed)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _place_postgresql(session, batch, recorded_at)
+    return _place_sealed(session, batch, recorded_at)
+
+
+def lock_head(session: Session) -> None:
+    """Take the chain head's lock now (SQLite took it at BEGIN)."""
+    session.execute(select(ChainHeadRow.id).where(ChainHeadRow.id == HEAD_ID).with_for_update())
+
+
+def _place_postgresql(
+    session: Session, batch: Sequence[PreparedDraft], recorded_at: dt.datetime
+) -> list[Decision]:
+    halves = [prepared.halves(recorded_at) for prepared in batch]
+    parameters = {"items": _items(batch, halves, recorded_at), "recorded_at": recorded_at}
+    rows = session.execute(POSTGRESQL_APPEND, parameters).all()
+    if len(rows) != len(batch):
+        raise ChainMismatch(f"{len(rows)} records chained for {len(batch)} drafts")
+    placed = []
+    for prepared, part, (sequence, prev_hash, record_hash) in zip(batch, halves, rows, strict=True):
+        if part.hash(prev_hash, sequence) != record_hash:
+            raise ChainMismatch(f"record #{sequence} was hashed otherwise by the database")
+        placed.append(prepared.placed(sequence, prev_hash, record_hash, recorded_at))
+    return placed
+
+
+def _items(batch: Sequence[PreparedDraft], halves: Sequence[Halves], at: dt.datetime) -> str:
+    """The batch as one JSON array (see the statement), the documents' text reused."""
+    return "[" + ",".join(_item(p, part, at) for p, part in zip(batch, halves, strict=True)) + "]"
+
+
+def _item(prepared: PreparedDraft, part: Halves, recorded_at: dt.datetime) -> str:
+    draft = prepared.draft
+    scalars: dict[str, Any] = {name: getattr(draft, name) for name in _SCALARS}
+    scalars.update(
+        as_of=draft.as_of.isoformat(),
+        eligible=draft.eligible,
+        digests=prepared.placed_digests(recorded_at),
+        left_text=part.left,
+        right_text=part.right,
+    )
+    documents = "".join(f',"{name}":{prepared.texts[name]}' for name in _DOCUMENTS)
+    return json.dumps(scalars, ensure_ascii=False)[:-1] + documents + "}"
+
+
+def _place_sealed(
+    session: Session, batch: Sequence[PreparedDraft], recorded_at: dt.datetime
+) -> list[Decision]:
+    head = session.execute(
+        select(ChainHeadRow).where(ChainHeadRow.id == HEAD_ID).with_for_update()
+    ).scalar_one()
+    placed = []
+    sequence, prev_hash = head.sequence, head.hash
+    for prepared in batch:
+        sequence += 1
+        decision = prepared.seal(sequence, prev_hash, recorded_at)
+        placed.append(decision)
+        prev_hash = decision.hash
+    session.add_all(to_row(decision) for decision in placed)
+    head.sequence, head.hash = sequence, prev_hash
+    return placed
