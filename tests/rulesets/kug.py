@@ -27,6 +27,11 @@ CLAIM_MONTHS = {
 }
 
 
+def month_after(month: dt.date) -> dt.date:
+    """The first day of the month after `month`'s."""
+    return (month + dt.timedelta(days=31)).replace(day=1)
+
+
 def plain_claim(claim_month: dt.date, **changes: Any) -> dict[str, Any]:
     """A plain eligible claim: economic loss, 50 % pay loss, one third affected.
 

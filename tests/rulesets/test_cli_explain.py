@@ -11,22 +11,44 @@ from click.testing import CliRunner
 from cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
 PARTLY = (
     "cause: economic\nclaim_month: 2020-04-01\nnotification_date: 2020-04-03\n"
     "employees: 50\nother_affected_employees: 4\n"
 )
 
 
-def explain(tmp_path: Path, answers: str, *args: str) -> str:
-    file = tmp_path / "answers.yaml"
-    file.write_text(answers, encoding="utf-8")
+def run_explain(
+    ruleset: str, answers: Path, *args: str, rules_dir: Path = ROOT / "rules", exit_code: int = 0
+) -> str:
+    """The output of `rules explain` for an answers file, once it exits with `exit_code`."""
     result = CliRunner().invoke(
         main,
-        ["rules", "explain", "kurzarbeitergeld", "--as-of", "2020-04-01", "--answers", str(file),
-         "--rules-dir", str(ROOT / "rules"), "--locale", "en", *args],
+        ["rules", "explain", ruleset, "--answers", str(answers), "--rules-dir", str(rules_dir),
+         *args],
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
     return result.output
+
+
+def answers_file(tmp_path: Path, answers: str) -> Path:
+    file = tmp_path / "answers.yaml"
+    file.write_text(answers, encoding="utf-8")
+    return file
+
+
+def explain(tmp_path: Path, answers: str, *args: str) -> str:
+    """A Kurzarbeitergeld claim for April 2020, explained in English."""
+    file = answers_file(tmp_path, answers)
+    return run_explain("kurzarbeitergeld", file, "--as-of", "2020-04-01", "--locale", "en", *args)
+
+
+def explain_family(tmp_path: Path, answers: str, *args: str) -> str:
+    """A claim under the family-allowance fixture (a rule set with a collection of children)."""
+    file = answers_file(tmp_path, answers)
+    return run_explain(
+        "family-allowance", file, "--version", "2024-01-01", *args, rules_dir=FIXTURES
+    )
 
 
 def test_known_reasons_are_given_once_not_under_every_undecided_goal(tmp_path: Path) -> None:
@@ -70,46 +92,27 @@ def test_json_lists_each_goals_missing_questions(tmp_path: Path) -> None:
 
 
 def test_a_decided_goal_resting_on_reasons_shown_points_up(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        main,
-        ["rules", "explain", "snap", "--as-of", "2020-01-15", "--answers",
-         str(ROOT / "examples" / "snap-illinois.yaml"), "--rules-dir", str(ROOT / "rules")],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    illinois = ROOT / "examples" / "snap-illinois.yaml"
+    lines = run_explain("snap", illinois, "--as-of", "2020-01-15").splitlines()
     benefit = lines.index('Estimated monthly benefit: "439"')
     assert lines[benefit + 1] == "  for the reasons above"
     assert not any(line.startswith("Still missing") for line in lines)
 
 
 def test_an_unreadable_answers_file_is_located(tmp_path: Path) -> None:
-    file = tmp_path / "answers.yaml"
-    file.write_text("claim_month: 2020-13-01\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        main,
-        ["rules", "explain", "kurzarbeitergeld", "--as-of", "2020-04-01", "--answers", str(file),
-         "--rules-dir", str(ROOT / "rules")],
-    )  # fmt: skip
-    assert result.exit_code == 2
-    assert f"{file}:1:14: claim_month: '2020-13-01' is not a date that exists" in result.output
-    assert "Traceback" not in result.output
+    file = answers_file(tmp_path, "claim_month: 2020-13-01\n")
+    output = run_explain("kurzarbeitergeld", file, "--as-of", "2020-04-01", exit_code=2)
+    assert f"{file}:1:14: claim_month: '2020-13-01' is not a date that exists" in output
+    assert "Traceback" not in output
 
 
 def test_collections_show_each_instance_and_what_the_root_waits_on(tmp_path: Path) -> None:
     """Total waits on whether the list is complete; Ben's allowance is his own."""
-    file = tmp_path / "answers.yaml"
-    file.write_text(
+    answers = (
         "resident: true\nchildren:\n  - {id: c1, name: Anna, age: 30}\n"
-        "  - {id: c2, name: Ben, age: 3}\n",
-        encoding="utf-8",
+        "  - {id: c2, name: Ben, age: 3}\n"
     )
-    result = CliRunner().invoke(
-        main,
-        ["rules", "explain", "family-allowance", "--version", "2024-01-01", "--answers",
-         str(file), "--rules-dir", str(ROOT / "tests" / "fixtures")],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = explain_family(tmp_path, answers).splitlines()
     total = lines.index("Allowance per month: undecided")
     assert lines[total + 1] == "  still needs: children_complete"
     ben = lines.index("/children/c2 (Ben):")
@@ -122,32 +125,17 @@ def test_collections_show_each_instance_and_what_the_root_waits_on(tmp_path: Pat
 def test_a_goal_waiting_on_a_list_said_to_be_incomplete_asks_for_the_next_one(
     tmp_path: Path,
 ) -> None:
-    file = tmp_path / "answers.yaml"
-    file.write_text(
-        "resident: true\nchildren_complete: false\nchildren:\n  - {id: c1, name: Ben, age: 3}\n",
-        encoding="utf-8",
+    answers = (
+        "resident: true\nchildren_complete: false\nchildren:\n  - {id: c1, name: Ben, age: 3}\n"
     )
-    result = CliRunner().invoke(
-        main,
-        ["rules", "explain", "family-allowance", "--version", "2024-01-01", "--answers",
-         str(file), "--rules-dir", str(ROOT / "tests" / "fixtures"), "--json"],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    total = json.loads(result.output)["goals"]["total"]
+    total = json.loads(explain_family(tmp_path, answers, "--json"))["goals"]["total"]
     # more children are to come: the next question is the next instance
     assert (total["missing"], total["collections"]) == (["/children/-"], ["children"])
 
 
 def test_questions_inside_instances_are_named_by_pointer(tmp_path: Path) -> None:
-    file = tmp_path / "answers.yaml"
-    file.write_text("resident: true\nchildren:\n  - {id: c1, name: Anna, age: 20}\n")
-    result = CliRunner().invoke(
-        main,
-        ["rules", "explain", "family-allowance", "--version", "2024-01-01", "--answers",
-         str(file), "--rules-dir", str(ROOT / "tests" / "fixtures")],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    answers = "resident: true\nchildren:\n  - {id: c1, name: Anna, age: 20}\n"
+    lines = explain_family(tmp_path, answers).splitlines()
     assert lines[lines.index("Eligible: undecided") + 1] == (
         "  still needs: /children/c1/in_education, children_complete"
     )
@@ -155,15 +143,9 @@ def test_questions_inside_instances_are_named_by_pointer(tmp_path: Path) -> None
 
 
 def test_a_goal_blocked_by_i_dont_know_says_so(tmp_path: Path) -> None:
-    file = tmp_path / "answers.yaml"
-    file.write_text("age: 30\nresident: true\nincome: unknown\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        main,
-        ["rules", "explain", "fishing-licence", "--version", "2024-01-01", "--answers",
-         str(file), "--rules-dir", str(ROOT / "tests" / "fixtures")],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    file = answers_file(tmp_path, "age: 30\nresident: true\nincome: unknown\n")
+    output = run_explain("fishing-licence", file, "--version", "2024-01-01", rules_dir=FIXTURES)
+    lines = output.splitlines()
     assert lines[lines.index("Reduced licence: undecided") + 1] == (
         "  cannot be decided with the answers given ('I don't know' to income)"
     )

@@ -15,7 +15,7 @@ import pytest
 
 from eligibility import AnswerError, Catalogue, CompiledRuleSet, evaluate, load_paths
 
-from .kug import CLAIM_MONTHS, RULES, RULESET, interview, plain_claim
+from .kug import CLAIM_MONTHS, RULES, RULESET, interview, month_after, plain_claim
 
 # The published versions' content hashes: a published version never changes (sync refuses a
 # changed published file), so its fixes are corrections.
@@ -108,8 +108,11 @@ def test_an_entitlement_after_the_claim_month_is_refused(
     catalogue: Catalogue, version: str
 ) -> None:
     claim_month = CLAIM_MONTHS[version]
-    later = (claim_month + dt.timedelta(days=31)).replace(day=1)
-    given = {"cause": "economic", "claim_month": claim_month, "entitlement_start_month": later}
+    given = {
+        "cause": "economic",
+        "claim_month": claim_month,
+        "entitlement_start_month": month_after(claim_month),
+    }
     errors = refused(corrected(catalogue, version), given)
     assert set(errors) == {"/entitlement_start_month", "/claim_month"}
     assert "cannot have arisen after" in errors["/claim_month"][0]

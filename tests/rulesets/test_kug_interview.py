@@ -13,7 +13,7 @@ import pytest
 
 from eligibility import AnswerError, Catalogue, Evaluation, evaluate, load_paths
 
-from .kug import CLAIM_MONTHS, RULES, RULESET, Interview, interview, plain_claim
+from .kug import CLAIM_MONTHS, RULES, RULESET, Interview, interview, month_after, plain_claim
 
 NEGATIVE_BALANCES_REQUIRED = {"2016-01-01", "2023-07-01", "2025-01-01", "2026-01-01"}
 # Quorum of § 96 Abs. 1 Satz 1 Nr. 4 SGB III: one third, or 10 % under the crisis rules.
@@ -78,9 +78,7 @@ def test_notification_after_the_claim_month_ends_the_interview(
     catalogue: Catalogue, version: str
 ) -> None:
     claim_month = CLAIM_MONTHS[version]
-    next_month = (claim_month + dt.timedelta(days=31)).replace(day=1)
-
-    interview = run_interview(catalogue, claim_month, notification_date=next_month)
+    interview = run_interview(catalogue, claim_month, notification_date=month_after(claim_month))
 
     assert interview.asked == ["cause", "claim_month", "notification_date"]
     assert interview.final is not None
