@@ -210,7 +210,7 @@ def _evaluate(
     version: CompiledRuleSet, answers: Mapping[str, Any] | Answers, row: Row, task: AssessTask
 ) -> Outcome:
     day = row.as_of or task.as_of or version.ruleset.effective_from
-    return goal_values(version, answers, day, task.engine)
+    return goal_values(version, answers, day, task.engine, task.locale)
 
 
 def result_rows(out: str | Path) -> Iterator[dict[str, Any]]:

@@ -39,6 +39,17 @@ class Outcome:
     goals: dict[str, Any]
     answers: Answers
     env: dict[Any, Value]
+    money: Mapping[str, Money]
+
+    def records(self) -> dict[str, dict[str, Any]]:
+        """Each goal as `outcome_of` records it: value, decided, and its currency if any."""
+        found = {}
+        for key, value in self.goals.items():
+            declared = self.money.get(key.rsplit("/", 1)[-1])  # an instance goal by its id
+            found[key] = {"value": value, "decided": value is not None}
+            if declared is not None and declared.currency is not None:
+                found[key]["currency"] = declared.currency
+        return found
 
 
 def goal_values(
@@ -46,16 +57,18 @@ def goal_values(
     answers: Mapping[str, Any] | Answers,
     as_of: dt.date,
     engine: EngineName = "durable",
+    locale: str | None = None,
 ) -> Outcome:
     """The goals `evaluate` would give, as `outcome_of` records them; its errors too.
 
-    `answers` may be an `Outcome.answers` of a version with the same questions (parsed once).
+    `answers` may be an `Outcome.answers` of a version with the same questions (parsed once);
+    `locale` is the language of the errors' messages (a check's).
     """
-    parsed, env, texts, _ = computed(compiled, answers, as_of=as_of, engine=engine)
+    parsed, env, texts, _ = computed(compiled, answers, as_of=as_of, locale=locale, engine=engine)
     goals = {g.id: _value(g, env[g.id], texts.money, g.id) for g in compiled.ruleset.goals}
     if compiled.collections:
         _instance_values(compiled.collections, env, texts.money, "", goals)
-    return Outcome(goals, parsed, env)
+    return Outcome(goals, parsed, env, texts.money)
 
 
 def _value(goal: Goal, value: Value, money: Mapping[str, Money], at: str) -> Any:
@@ -102,10 +115,24 @@ def changes(
     steps of the rules that are a reason on either side (with collections, every step).
     """
     old_reasons, new_reasons = _reasons(before_version, before), _reasons(after_version, after)
-    wanted = {r["rule"] for side in (old_reasons, new_reasons) for f in side.values() for r in f}
+    wanted = _rules(old_reasons, new_reasons)
     old = _details(before, old_reasons, _trace(before_version, before.env, wanted))
     new = _details(after, new_reasons, _trace(after_version, after.env, wanted))
     return goal_changes(old, new, after_version, locale)
+
+
+def changes_since(
+    recorded: Mapping[str, Any], version: CompiledRuleSet, outcome: Outcome, locale: str
+) -> tuple[GoalChange, ...]:
+    """`goal_changes` between a recorded outcome (plain, with its trace) and `outcome`."""
+    reasons = _reasons(version, outcome)
+    steps = _trace(version, outcome.env, _rules(recorded["reasons"], reasons))
+    return goal_changes(recorded, _details(outcome, reasons, steps), version, locale)
+
+
+def _rules(*sides: Mapping[str, Any]) -> set[str]:
+    """The rules that are a reason of some goal on either side."""
+    return {r["rule"] for side in sides for found in side.values() for r in found}
 
 
 def _details(
@@ -113,10 +140,7 @@ def _details(
 ) -> dict[str, Any]:
     """Goals, reasons and trace as `outcome_of` records them (the parts `goal_changes` reads)."""
     return {
-        "goals": {
-            goal: {"value": value, "decided": value is not None}
-            for goal, value in outcome.goals.items()
-        },
+        "goals": outcome.records(),
         "reasons": reasons,
         "trace": steps,
     }
@@ -135,8 +159,8 @@ def _trace(
     for name in compiled.order:  # as `trace` writes them, for the rules wanted only
         if name in wanted:
             named = compiled.named[name]
-            inputs = {r: _plain(env[r]) for r in named.reads if r in env}
-            steps.append(_step(name, named.kind, inputs, _plain(env[name]), named.legal_reference))
+            inputs = {r: plain(env[r]) for r in named.reads if r in env}
+            steps.append(_step(name, named.kind, inputs, plain(env[name]), named.legal_reference))
     return steps
 
 
@@ -153,7 +177,7 @@ def _step(
     }
 
 
-def _plain(value: Value) -> Any:
+def plain(value: Value) -> Any:
     """A value as the trace shows it (as `evaluation.trace` does)."""
     if value is UNKNOWN:
         return None

@@ -3,7 +3,8 @@
 The job splits the matching decisions into key ranges (sequence numbers, counted in
 the database); each partition opens the database on its worker, streams its
 decisions page by page, replays them under the target version (or each under its
-recorded one), saves its per-decision results and returns its counts. The job
+recorded one; goal values first, the rest where they differ: `replayed`), saves its
+per-decision results and returns its counts. The job
 merges the counts in key order; no decision passes through the job's process.
 """
 
@@ -23,9 +24,9 @@ from eligibility.batch.partitions import (
     plan,
     run,
 )
+from eligibility.batch.replayed import replayed
 from eligibility.batch.worker import StorageRef, compiled, storage_at
-from eligibility.catalogue import Catalogue, StoredSource
-from eligibility.decisions import Decision, replay
+from eligibility.decisions import Decision
 from eligibility.decisions.tally import Tally
 from eligibility.evaluation import EngineName
 from eligibility.ports import Storage, iterate
@@ -36,7 +37,6 @@ from eligibility.records import (
     ReplaySummary,
     StoredVersion,
 )
-from eligibility.services.evaluations import Evaluator
 from eligibility.services.replaying import (
     Progress,
     get_replay_job,
@@ -64,14 +64,12 @@ class ReplayTask:
 def replay_partition(part: Partition, source: StorageRef, task: ReplayTask) -> Tally:
     """Replay the decisions of one key range (on a worker); save their rows; their counts."""
     store = storage_at(source)
-    evaluator = Evaluator(Catalogue(StoredSource(store)), task.engine)
     tally = Tally(part.rows)
     versions: dict[str, StoredVersion] = {}
     decisions = iterate(store.decisions, task.filters, PAGE, part.low - 1, part.high)
     for decision in decisions:
         version = task.target or _recorded(store, decision, versions)
-        result = replay(decision, compiled(version), task.as_of, evaluator=evaluator.evaluate_under)
-        tally.add(result)
+        tally.add(replayed(decision, compiled(version), task.as_of, task.engine))
     store.jobs.put_results(task.job_id, part.low, part.high, tally.take_rows())
     return tally
 
