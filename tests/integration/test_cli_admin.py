@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from cli import main
 from eligibility import services
 from eligibility.ports import Storage
+from eligibility.storage.sql import SqlStorage
 
 from .helpers import FISHING
 
@@ -26,7 +27,14 @@ def test_keys_create_list_revoke(migrated_url: str, store: Storage) -> None:
     listed = runner.invoke(main, ["keys", "list", *url])
     assert key.id in listed.output and "active" in listed.output and "1 key(s)" in listed.output
     revoked = runner.invoke(main, ["keys", "revoke", key.id, *url])
-    assert revoked.exit_code == 0 and services.authenticate(store, secret.split()[1]) is None
+    assert revoked.exit_code == 0
+    fresh = SqlStorage(migrated_url)  # another process: refused at once
+    assert services.authenticate(fresh, secret.split()[1]) is None
+    fresh.close()
+    cache = store.keys.cache  # type: ignore[attr-defined]
+    seen_at = cache.clock()
+    cache.clock = lambda: seen_at + cache.seconds  # this process: once its cache time is up
+    assert services.authenticate(store, secret.split()[1]) is None
     assert "revoked" in runner.invoke(main, ["keys", "list", *url]).output
     unknown = runner.invoke(main, ["keys", "create", "--role", "root", "--name", "x", *url])
     assert unknown.exit_code == 2

@@ -11,6 +11,7 @@ from eligibility.records import Clock, utcnow
 from eligibility.storage.sql.appends import HEAD_ID
 from eligibility.storage.sql.chain import SqlDecisions
 from eligibility.storage.sql.engine import Database
+from eligibility.storage.sql.key_cache import KeyCache
 from eligibility.storage.sql.models import ChainHeadRow
 from eligibility.storage.sql.repositories import SqlJobs, SqlKeys, SqlSessions, SqlVersions
 from eligibility.storage.sql.settings import DatabaseSettings
@@ -27,7 +28,7 @@ class SqlStorage:
         self.versions = SqlVersions(self.db)
         self.decisions = SqlDecisions(self.db, clock)
         self.sessions = SqlSessions(self.db)
-        self.keys = SqlKeys(self.db)
+        self.keys = SqlKeys(self.db, KeyCache(self.db.settings.key_cache_seconds))
         self.jobs = SqlJobs(self.db)
 
     @property

@@ -23,6 +23,7 @@ from eligibility.records import (
     StoredVersion,
 )
 from eligibility.storage.sql.engine import Database
+from eligibility.storage.sql.key_cache import KeyCache
 from eligibility.storage.sql.models import (
     ApiKeyRow,
     Base,
@@ -156,19 +157,26 @@ class SqlSessions:
 
 
 class SqlKeys:
-    """API keys."""
+    """API keys; those found lately are remembered for a few seconds (key_cache.py)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cache: KeyCache | None = None) -> None:
         self.db = db
+        self.cache = cache or KeyCache()
 
     def add(self, key: ApiKey) -> None:
         with self.db.write() as session:
             session.add(ApiKeyRow(**_values(key)))
 
     def by_hash(self, key_hash: str) -> ApiKey | None:
+        remembered = self.cache.get(key_hash)
+        if remembered is not None:
+            return remembered
         with self.db.read() as session:
             row = session.scalars(select(ApiKeyRow).where(ApiKeyRow.key_hash == key_hash)).first()
-            return _record(ApiKey, row) if row is not None else None
+            found: ApiKey | None = _record(ApiKey, row) if row is not None else None
+        if found is not None:
+            self.cache.put(found)
+        return found
 
     def get(self, key_id: str) -> ApiKey | None:
         with self.db.read() as session:
@@ -187,7 +195,9 @@ class SqlKeys:
                 return None
             if row.revoked_at is None:
                 row.revoked_at = at
-            return _record(ApiKey, row)
+            revoked: ApiKey = _record(ApiKey, row)
+        self.cache.forget(key_id)  # refused by this process at once, by others within seconds
+        return revoked
 
 
 def _job_row_values(job: ReplayJob) -> dict[str, Any]:

@@ -33,6 +33,9 @@ class DatabaseSettings:
     keepalives_count: int = 3
     tcp_user_timeout_seconds: float = 5.0  # unacknowledged data for this long: the peer is gone
     pool_timeout_seconds: float = 2.0  # waiting for a pooled connection
+    # An API key found is remembered this long per process (a revocation made elsewhere
+    # is refused here within it); 0: every request looks its key up.
+    key_cache_seconds: float = 1.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> DatabaseSettings:
