@@ -1,18 +1,22 @@
 """(2) The durable_rules floor: the same facts and rules, asserted with durable_rules alone.
 
 For the headline version of every rule set (and a generated 100-rule set) the project's
-durable path is measured three ways — `evaluate()` in full, `compute_durable` (pure
-values + the durable_rules decision), and the runtime's `decide` (the durable_rules
-calls as the project makes them) — and the very same events are posted to a second
-host holding the very same rule definitions by code that knows nothing of the
-project (`bench.durable_raw`). Ratios project / raw say how far the project
-is above what durable_rules itself costs. The raw loop runs in this process but
+durable path is measured three ways — `evaluate()` in full, `compute_durable` (the
+atoms computed in Python, the goals decided by durable_rules), and `decide` (the
+durable_rules calls as the project makes them: C functions, one standing session per
+version, a session per evaluation) — and the very same events are posted to a second
+host holding the very same rule definitions by code that knows nothing of the project
+(`bench.durable_raw`: a session per event, through the stock host and through the C
+functions). Ratios project / raw say how far the project is above what durable_rules
+itself costs. The raw loop runs in this process but
 touches nothing of the project (see `bench.durable_raw`), so both are measured in
 turns under the same load; ratios use CPU time.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 from dataclasses import asdict
 from typing import Any
 
@@ -29,6 +33,7 @@ def job(compiled: Any, items: list[AnswerSet], settings: Settings) -> dict[str, 
     `compute_durable` runs once per answer set.
     """
     from eligibility.answers import parse_answers
+    from eligibility.engine import durable_session
     from eligibility.engine.durable import compute_durable, runtime
     from eligibility.engine.mapping import rule_definitions
 
@@ -37,27 +42,24 @@ def job(compiled: Any, items: list[AnswerSet], settings: Settings) -> dict[str, 
         version = rt.register(compiled)
     definitions: dict[str, Any] = {}
     for network in version.networks:
-        for rule_name, rule in rule_definitions(network, lambda goal, value: None).items():
-            definitions[rule_name] = {k: v for k, v in rule.items() if k != "run"}
+        definitions.update(rule_definitions(network))
     evaluations: list[list[dict[str, Any]]] = []
-    # The runtime posts one event per goal network: through `post(version, event)` where
-    # it has one, else through `decide(version, events)`. Spy on whichever exists.
-    hook = "post" if hasattr(rt, "post") else "decide"
-    original = getattr(rt, hook)
+    # The runtime fires one event (JSON) per goal network through `durable_session.fire`:
+    # spy on it (the raw loop adds a session id of its own).
+    original = durable_session.fire
 
-    def spy(version: Any, payload: Any) -> Any:
-        events = [payload] if hook == "post" else payload
-        evaluations[-1].extend(dict(e) for e in events)
-        return original(version, payload)
+    def spy(registration: Any, event: str) -> str:
+        evaluations[-1].append({k: v for k, v in json.loads(event).items() if k != "sid"})
+        return original(registration, event)
 
-    setattr(rt, hook, spy)
+    durable_session.fire = spy  # type: ignore[assignment]
     try:
         for item in items:
             evaluations.append([])
             answers = parse_answers(compiled.questions, item.answers)
             compute_durable(compiled, answers.values, item.as_of or compiled.ruleset.effective_from)
     finally:
-        delattr(rt, hook)
+        durable_session.fire = original  # type: ignore[assignment]
     return {
         "name": version.name,
         "definitions": definitions,
@@ -87,18 +89,28 @@ def compare(
     with rt.lock:
         version = rt.register(compiled)
 
-    def decide(events: list[dict[str, Any]]) -> object:
-        """The project's durable_rules calls for one evaluation's events."""
+    from eligibility.engine import durable_session
+
+    texts = [
+        ['{"sid":"%s",' + json.dumps(event)[1:] for event in events]
+        for events in payload["evaluations"]
+    ]
+    sessions = itertools.count()
+
+    def decide(events: list[str]) -> object:
+        """The project's durable_rules calls for one evaluation's events, in one session."""
         with rt.lock:
-            if hasattr(rt, "post"):
-                return [rt.post(version, event) for event in events]
-            return rt.decide(version, events)
+            sid = f"bench{next(sessions)}"
+            try:
+                return [durable_session.fire(version.registration, e % sid) for e in events]
+            finally:
+                durable_session.close(version.registration, sid)
 
     timings = measure_many(
         {
             "raw": (raw_fn, payload["evaluations"]),
             "raw_c": (raw_c, payload["evaluations"]),
-            "decide": (decide, payload["evaluations"]),
+            "decide": (decide, texts),
             "compute_durable": (lambda p: compute_durable(compiled, p[0], p[1]), parsed),
             "compute_pure": (lambda p: compute(compiled, p[0], p[1]), parsed),
             "evaluate": (evaluator(compiled, "durable"), items),

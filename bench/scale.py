@@ -58,7 +58,7 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
 
     from eligibility import compile_ruleset, evaluate, load_paths
     from eligibility.answers import parse_answers
-    from eligibility.engine import durable
+    from eligibility.engine import durable_plan, durable_session
     from eligibility.engine.pure import compute
     from eligibility.interview_state import InterviewState
     from eligibility.relevance import walk
@@ -81,8 +81,10 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
     out["compile_ms"] = time_once(lambda: compile_ruleset(ruleset), slow)["cpu_ms"]
 
     def register() -> None:
+        """Map the version (networks, durable program) and register its rules in C."""
         compiled.walks.clear()
-        durable.DurableRuntime().register(compiled)
+        registration = durable_session.create("scale", durable_plan.make(compiled).definitions)
+        durable_session.free(registration)
 
     out["durable_register_ms"] = time_once(register, slow)["cpu_ms"]
     full, half = generate.answers(n), generate.partial(n, 0.5)

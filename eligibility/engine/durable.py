@@ -1,17 +1,19 @@
-"""The durable_rules adapter: one process-wide host, one evaluation at a time, no leaks.
+"""The durable_rules adapter: one runtime per process, one evaluation at a time, bounded.
 
-durable_rules' stock host starts a dispatcher thread that crashes the process when
-several threads evaluate and delete states (see docs/architecture.md). This host
-never starts it; every call is serialised by one lock, every session id is fresh,
-and every session's state is deleted in `finally`. The host is rebuilt after a
-fork so gunicorn workers never share C state. Registrations are bounded (least
-recently used out): each costs ~0.2-0.4 MB of C memory, and drafts sent again and
-again would otherwise grow a worker without end.
+Python computes the atoms, durable_rules decides the boolean goals, and nothing computes
+a goal twice (`durable_program.py`). durable_rules is driven through its C functions
+(`durable_session.py`): no host, no dispatcher thread, no Python action inside it. Every
+evaluation is serialised by one lock (the GIL is never released by durable_rules, so
+threads lose nothing) and has a session of its own, deleted in `finally`; the runtime is
+rebuilt after a fork so gunicorn workers never share C state; registrations are bounded
+(least recently used out, freed in C): each costs ~0.2-0.4 MB of C memory, and drafts
+sent again and again would otherwise grow a worker without end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import os
 import threading
@@ -20,114 +22,128 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import durable_rules_engine
-from durable.engine import Host
-
 from eligibility.answers import Answers
 from eligibility.compiler import CompiledRuleSet
-from eligibility.engine.durable_entities import ScopedNetworks, decide_instances, entity_networks
-from eligibility.engine.mapping import GoalNetwork, goal_networks, rule_definitions
-from eligibility.engine.pure import compute
+from eligibility.engine import durable_session as session
+from eligibility.engine.durable_entities import run_entities
+from eligibility.engine.durable_plan import Plan, plan
+from eligibility.engine.durable_program import GoalStep, Posting
+from eligibility.engine.mapping import GoalNetwork
+from eligibility.engine.pure import base_environment
 from eligibility.errors import EngineError
-from eligibility.expressions.values import UNKNOWN, Failure, Value
+from eligibility.expressions.values import Value
 
-_TRUTH = {True: "T", False: "F"}
+Run = Callable[[session.Registration, Plan, dict[Any, Value]], None]
 DEFAULT_CAPACITY = 64  # versions registered per process; more live versions are re-registered
-
-
-class _QuietHost(Host):  # type: ignore[misc]
-    """A durable_rules host without the background dispatcher thread."""
-
-    def _run(self) -> None:
-        return None
 
 
 @dataclass(frozen=True)
 class DurableVersion:
-    """A version registered with durable_rules: its ruleset name, networks and dependants."""
+    """A version's content registered with durable_rules (shared by every compile of it)."""
 
     name: str
-    goals: tuple[str, ...]
-    networks: tuple[GoalNetwork, ...]
-    recompute: tuple[str, ...]
-    scoped: tuple[ScopedNetworks, ...] = ()  # the collections' boolean goals
+    networks: tuple[GoalNetwork, ...]  # the root goals' networks, as registered
+    registration: session.Registration
 
 
 class DurableRuntime:
-    """Owns the host of this process; evaluations are serialised by one lock."""
+    """Owns this process's durable_rules rulesets; evaluations are serialised by one lock."""
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self.lock = threading.Lock()
         self.pid = os.getpid()
-        self.host = _QuietHost()
         self.capacity = capacity
         # by CompiledRuleSet.key, least recently used first
         self.versions: OrderedDict[str, DurableVersion] = OrderedDict()
-        self.fired: list[tuple[str, bool | None]] = []
-        self.sessions = itertools.count()
-        self.live = 0
-
-    def action(self, goal: str, value: bool | None) -> Callable[[Any], None]:
-        """The action of one goal rule: note which outcome fired."""
-
-        def record(c: Any) -> None:
-            self.fired.append((goal, value))
-
-        return record
+        self.sessions = itertools.count()  # one session id per evaluation, never reused
+        self.events = itertools.count()  # events posted (tests and benches read the count)
+        self.sid = ""  # the session of the evaluation under way
+        self.live = 0  # sessions durable_rules holds for this runtime (0 between evaluations)
+        self.doubt = False  # a session of the evaluation under way is in doubt
 
     def register(self, compiled: CompiledRuleSet) -> DurableVersion:
         """Register the version's rules (names carry the content hash); evict beyond capacity.
 
-        Called with the lock held; no session is live between evaluations, so deleting
-        an evicted version's C ruleset cannot pull state from under an evaluation.
+        Called with the lock held; nothing is posted between evaluations, so freeing an
+        evicted version's C ruleset cannot pull state from under an evaluation.
         """
         version = self.versions.get(compiled.key)
         if version is not None:
             self.versions.move_to_end(compiled.key)
             return version
-        version = _map(compiled)
-        definitions: dict[str, Any] = {}
-        for network in (*version.networks, *(n for s in version.scoped for n in s.networks)):
-            definitions.update(rule_definitions(network, self.action))
-        self.host.register_rulesets({version.name: definitions})
+        made = plan(compiled)
+        name = f"{compiled.ruleset.id}_{compiled.ruleset.version}_{compiled.content_hash[:16]}"
+        version = DurableVersion(name, made.networks, session.create(name, made.definitions))
         self.versions[compiled.key] = version
+        self.versions.move_to_end(compiled.key)
         while len(self.versions) > max(self.capacity, 1):
             self.unregister(self.versions.popitem(last=False)[1])
         return version
 
     def unregister(self, version: DurableVersion) -> None:
-        """Free a version's ruleset in durable_rules (its C network and Python actions)."""
-        ruleset = self.host._ruleset_directory.pop(version.name)
-        self.host._ruleset_list.remove(ruleset)
-        durable_rules_engine.delete_ruleset(ruleset._handle)
+        """Free a version's ruleset in durable_rules' C engine (no session of it is open)."""
+        session.free(version.registration)
 
-    def decide(
-        self,
-        version: DurableVersion,
-        env: dict[Any, Value],
-        networks: tuple[GoalNetwork, ...] | None = None,
-    ) -> dict[str, bool | None]:
-        """Post one event per network (parts before goals); the outcome that fired for each."""
-        decided: dict[str, bool | None] = {}
-        for network in version.networks if networks is None else networks:
-            decided[network.goal] = self.post(version, _event(network, env, decided))
-        return decided
+    def evaluate(self, compiled: CompiledRuleSet, env: dict[Any, Value], run: Run) -> None:
+        """Register the version and run `run` in a session of its own, deleted afterwards.
 
-    def post(self, version: DurableVersion, event: dict[str, Any]) -> bool | None:
-        """Post one event in a fresh session, delete the session, return what fired."""
-        sid = f"s{next(self.sessions)}"
-        self.fired.clear()
+        Called with the lock held, for the whole evaluation: the version stays registered
+        between its goals. A session in doubt frees the version's ruleset (registered
+        again on its next evaluation).
+        """
+        version = self.register(compiled)
+        self.sid, self.doubt = f"s{next(self.sessions)}", False
         self.live += 1
         try:
-            state = self.host.post(version.name, {"sid": sid, **event})
+            run(version.registration, plan(compiled), env)
         finally:
-            self.host.delete_state(version.name, sid)
-            self.live -= 1
-        if isinstance(state, dict) and "exception" in state:
-            raise EngineError(f"durable_rules action failed: {state['exception']}")
-        if len(self.fired) != 1:
-            raise EngineError(f"durable_rules fired {len(self.fired)} outcomes for {event['goal']}")
-        return self.fired[0][1]
+            if session.close(version.registration, self.sid):
+                self.live -= 1  # else nothing fired in it: left to durable_rules (crash rule)
+            if self.doubt:
+                self.versions.pop(compiled.key, None)
+                session.free(version.registration)
+
+    def post(
+        self,
+        registration: session.Registration,
+        item: Posting,
+        env: dict[Any, Value],
+        decided: Mapping[str, bool | None],
+    ) -> bool | None:
+        """Post one network's event; the outcome of the rule that fired (None: undecided)."""
+        next(self.events)
+        truths: list[str] = [self.sid]
+        for key, evaluate in item.atoms:
+            if evaluate is None:  # the outcome of a part posted before
+                value: Value | None = decided[key[1]]
+            elif key in env:
+                value = env[key]
+            else:  # an atom not computed on the way (in a branch not taken): kept, as a failure
+                value = env[key] = evaluate(env)  # in it decides what an undecided goal is
+            truths.append("T" if value is True else "F" if value is False else "U")
+        try:
+            rule = session.fire(registration, item.template % tuple(truths))
+        except EngineError:
+            self.doubt = True
+            raise
+        return item.outcomes[rule]
+
+    def run(self, registration: session.Registration, made: Plan, env: dict[Any, Value]) -> None:
+        """Run a flat version's durable program over `env` (answers and constants in it)."""
+        assert made.program is not None
+        for segment, step in made.program.segments:
+            segment(env)
+            if step is not None:
+                self.settle(registration, step, env)
+
+    def settle(
+        self, registration: session.Registration, step: GoalStep, env: dict[Any, Value]
+    ) -> None:
+        """Decide one goal with durable_rules (its parts first) and store its value."""
+        decided: dict[str, bool | None] = {}
+        for item in step.postings:
+            decided[item.goal] = self.post(registration, item, env, decided)
+        step.settle(decided, env)
 
 
 _runtime: DurableRuntime | None = None
@@ -137,41 +153,23 @@ _runtime_lock = threading.Lock()
 def runtime() -> DurableRuntime:
     """The durable_rules runtime of this process (a new one after a fork)."""
     global _runtime
+    found = _runtime
+    if found is not None and found.pid == _pid:
+        return found
     with _runtime_lock:
         if _runtime is None or _runtime.pid != os.getpid():
             _runtime = DurableRuntime()
         return _runtime
 
 
-def _map(compiled: CompiledRuleSet) -> DurableVersion:
-    goals = [g for g in compiled.goal_ids if compiled.named[g].type == "boolean"]
-    name = f"{compiled.ruleset.id}_{compiled.ruleset.version}_{compiled.content_hash[:16]}"
-    networks = tuple(network for g in goals for network in goal_networks(compiled, g))
-    scoped = entity_networks(compiled)
-    return DurableVersion(name, tuple(goals), networks, _dependants(compiled, goals), scoped)
+def _forked() -> None:
+    """In a forked child: the parent's runtime and its locks are not this process's."""
+    global _pid, _runtime_lock
+    _pid, _runtime_lock = os.getpid(), threading.Lock()
 
 
-def _dependants(compiled: CompiledRuleSet, goals: list[str]) -> tuple[str, ...]:
-    """Named values that read a boolean goal (directly or not), in evaluation order."""
-    tainted = set(goals)
-    for name in compiled.order:
-        if name not in tainted and any(r in tainted for r in compiled.named[name].reads):
-            tainted.add(name)
-    return tuple(name for name in compiled.order if name in tainted and name not in goals)
-
-
-def _event(
-    network: GoalNetwork, env: dict[Any, Value], decided: Mapping[str, bool | None]
-) -> dict[str, Any]:
-    """A network's event: each atom as "T", "F" or "U" (values computed already are reused)."""
-    event: dict[str, Any] = {"goal": network.goal}
-    for key, node_key, evaluate in network.atoms:
-        if evaluate is None:  # the outcome of a part posted before
-            value: Value | None = decided[node_key[1]]
-        else:
-            value = env[node_key] if node_key in env else evaluate(env)
-        event[key] = _TRUTH[value] if isinstance(value, bool) else "U"
-    return event
+_pid = os.getpid()
+os.register_at_fork(after_in_child=_forked)
 
 
 def compute_durable(
@@ -180,32 +178,27 @@ def compute_durable(
     as_of: dt.date,
     instances: Mapping[str, tuple[Answers, ...]] | None = None,
 ) -> dict[str, Value]:
-    """Values as the pure engine computes them, with every boolean goal decided by durable_rules.
+    """Every value as the pure engine computes it, each boolean goal decided by durable_rules.
 
-    With collections, each instance's boolean goals are decided first (one event per
-    instance goal, see `durable_entities.py`), then the root's, each aggregate one atom.
+    No goal is computed in Python: a flat version runs its durable program; a claim with
+    collections runs in the order of its entities' values, each instance's boolean goals
+    decided where they come (`durable_entities.py`).
     """
-    env = compute(compiled, answers, as_of, instances)
     rt = runtime()
+    env: dict[Any, Value] = base_environment(compiled, answers, as_of)
+
+    def run(registration: session.Registration, made: Plan, env: dict[Any, Value]) -> None:
+        if made.program is not None:
+            rt.run(registration, made, env)
+            return
+        settle = functools.partial(rt.settle, registration)
+        run_entities(compiled, env, instances or {}, made.steps, settle)
+
     with rt.lock:
-        version = rt.register(compiled)
-        decide_instances(
-            compiled, env, version.scoped, lambda nets, inner: rt.decide(version, inner, nets)
-        )
-        decided = rt.decide(version, env)
-    for goal in version.goals:
-        value = decided[goal]
-        env[goal] = value if value is not None else _undecided(env[goal])
-    for name in version.recompute:
-        env[name] = compiled.named[name].evaluate(env)
+        rt.evaluate(compiled, env, run)
     return env
 
 
-def _undecided(pure_value: Value) -> Value:
-    """An undecided goal stays UNKNOWN, unless computing it failed (then the failure shows)."""
-    return pure_value if isinstance(pure_value, Failure) else UNKNOWN
-
-
 def live_sessions() -> int:
-    """Sessions currently held in durable_rules by this process (0 between evaluations)."""
+    """Sessions this process holds in durable_rules (0 between evaluations)."""
     return runtime().live

@@ -2,12 +2,15 @@
 
 Every boolean goal becomes three durable rules over one event per goal:
 `goal:T` fires when the goal is definitely true, `goal:F` when definitely false,
-and `goal:U` (lower priority) otherwise. The event carries the goal's *atoms* —
-its maximal non-logical sub-expressions (comparisons, boolean answers, calls) —
-as "T", "F" or "U". Kleene logic is encoded exactly in positive conditions:
-T(a and b) = T(a) ∧ T(b), F(a and b) = F(a) ∨ F(b), T(not a) = F(a), and
-T(if c then a else b) = (T(c) ∧ T(a)) ∨ (F(c) ∧ T(b)) ∨ (T(a) ∧ T(b)). An event
-is consumed by the first rule that matches, so exactly one action fires per goal.
+and `goal:U` (lower priority) otherwise. The event carries the goal's *atoms* — the
+operands of its own logic that are not logic themselves: named values it reads
+(rules, boolean answers, other goals) and non-logical sub-expressions (comparisons,
+calls) — as "T", "F" or "U". Rules are atoms, not inlined: Python computes each named
+value once (the reasons and the relevance walk need every rule's value), durable_rules
+decides each goal once from them; no logic is computed by both. Kleene logic is encoded
+exactly in positive conditions: T(a and b) = T(a) ∧ T(b), F(a and b) = F(a) ∨ F(b),
+T(not a) = F(a), and T(if c then a else b) = (T(c) ∧ T(a)) ∨ (F(c) ∧ T(b)) ∨ (T(a) ∧ T(b)).
+An event is consumed by the first rule that matches, so exactly one rule fires per goal.
 
 A goal too large for one durable rule (durable_rules' limits on alternatives,
 operators and properties) is split: its parts become networks of their own,
@@ -50,7 +53,7 @@ class GoalNetwork:
 
 
 class _Atoms:
-    """Numbers the leaves of a goal's formula (the same node is one atom)."""
+    """Numbers the leaves of a goal's formula (the same node or name is one atom)."""
 
     def __init__(self, compiled: CompiledRuleSet) -> None:
         self.compiled = compiled
@@ -59,10 +62,11 @@ class _Atoms:
         self.nodes: list[n.Node] = []
 
     def atom(self, node: n.Node) -> Formula:
-        key = self.keys.get(id(node))
+        ident = ("name", node.name) if isinstance(node, n.Name) else id(node)  # a name: one atom
+        key = self.keys.get(ident)
         if key is None:
             key = f"a{len(self.keys)}"
-            self.keys[id(node)] = key
+            self.keys[ident] = key
             env_key = node.name if isinstance(node, n.Name) else id(node)
             self.nodes.append(node)
             self.evaluators.append((key, env_key, self.compiled.closures[id(node)]))
@@ -98,40 +102,30 @@ def _atom_keys(f: Formula) -> set[str]:
     return found
 
 
-def formula(node: n.Node, atoms: _Atoms, inline: bool, depth: int = 0) -> Formula:
-    """The logical structure of a boolean node, with constants folded."""
+def formula(node: n.Node, atoms: _Atoms, depth: int = 0) -> Formula:
+    """The logical structure of a boolean node, with constants folded (names are atoms)."""
     if depth > 200:
         raise EngineError("the rule network is nested too deeply for durable_rules")
-    named = atoms.compiled.named
     if isinstance(node, n.Literal) and isinstance(node.value, bool):
         return node.value
-    if (
-        isinstance(node, n.Name)
-        and inline
-        and node.name in named
-        and named[node.name].type == "boolean"
-    ):
-        return formula(named[node.name].node, atoms, inline, depth + 1)
     if isinstance(node, n.Not):
-        inner = formula(node.operand, atoms, inline, depth + 1)
+        inner = formula(node.operand, atoms, depth + 1)
         return (not inner) if isinstance(inner, bool) else ("not", inner)
     if isinstance(node, n.And | n.Or):
-        return _junction(node, atoms, inline, depth)
+        return _junction(node, atoms, depth)
     if isinstance(node, n.If):
-        parts = [
-            formula(p, atoms, inline, depth + 1) for p in (node.cond, node.then, node.otherwise)
-        ]
+        parts = [formula(p, atoms, depth + 1) for p in (node.cond, node.then, node.otherwise)]
         if isinstance(parts[0], bool):
             return parts[1] if parts[0] else parts[2]
         return ("if", parts)
     return atoms.atom(node)
 
 
-def _junction(node: n.And | n.Or, atoms: _Atoms, inline: bool, depth: int) -> Formula:
+def _junction(node: n.And | n.Or, atoms: _Atoms, depth: int) -> Formula:
     absorbing = isinstance(node, n.Or)  # true absorbs an `or`, false an `and`
     parts: list[Formula] = []
     for operand in node.operands:
-        part = formula(operand, atoms, inline, depth + 1)
+        part = formula(operand, atoms, depth + 1)
         if part is absorbing:
             return absorbing
         if part is not (not absorbing):
@@ -258,20 +252,14 @@ class _Splitter:
 def goal_networks(
     compiled: CompiledRuleSet, goal: str, name: str | None = None
 ) -> tuple[GoalNetwork, ...]:
-    """The networks of one boolean goal, parts first: rules inlined where they fit.
+    """The networks of one boolean goal, parts first (a goal too large for one is split).
 
     `compiled` may also be a collection's entity (anything with `named` and `closures`);
     `name` then names its networks apart from the root's (`children/eligible`).
     """
     name = name or goal
     atoms = _Atoms(compiled)
-    try:
-        f = formula(compiled.named[goal].node, atoms, True)
-        if not _fits(name, f, len(atoms.evaluators)):
-            raise EngineError("does not fit inlined")
-    except EngineError:  # too deep or too large with its rules inlined: rules become atoms
-        atoms = _Atoms(compiled)
-        f = formula(compiled.named[goal].node, atoms, False)
+    f = formula(compiled.named[goal].node, atoms)
     splitter = _Splitter(name, atoms)
     splitter.network(name, f)
     return tuple(splitter.networks)
@@ -291,22 +279,34 @@ def single_keyed(condition: Any) -> bool:
     return True
 
 
-def rule_definitions(network: GoalNetwork, action: Any) -> dict[str, Any]:
-    """The three durable rules of one goal: definitely true, definitely false, otherwise."""
+def _rules(network: GoalNetwork) -> list[tuple[str, Condition, bool | None, int]]:
+    """Name, condition, outcome and priority of each rule a goal's network can fire."""
+    return [
+        (f"{network.goal}:{suffix}", condition, value, priority)
+        for suffix, condition, value, priority in (
+            ("T", network.when_true, True, 1),
+            ("F", network.when_false, False, 1),
+            ("U", None, None, 2),
+        )
+        if condition is not False
+    ]
+
+
+def rule_definitions(network: GoalNetwork) -> dict[str, Any]:
+    """The three durable rules of one goal: definitely true, definitely false, otherwise.
+
+    No rule has an action: the adapter reads which rule fired from durable_rules' C
+    engine (see `durable_session.py`), so no Python runs inside durable_rules.
+    """
     definitions: dict[str, Any] = {}
-    for suffix, condition, value, priority in (
-        ("T", network.when_true, True, 1),
-        ("F", network.when_false, False, 1),
-        ("U", None, None, 2),
-    ):
-        if condition is False:
-            continue
+    for rule, condition, _, priority in _rules(network):
         test = all_of([{"goal": network.goal}, condition])
         if not single_keyed(test):
             raise EngineError(f"internal: a condition of goal '{network.goal}' has several keys")
-        definitions[f"{network.goal}:{suffix}"] = {
-            "pri": priority,
-            "all": [{"m": test}],
-            "run": action(network.goal, value),
-        }
+        definitions[rule] = {"pri": priority, "all": [{"m": test}]}
     return definitions
+
+
+def outcomes(network: GoalNetwork) -> dict[str, bool | None]:
+    """What each rule of a goal's network decides, by the rule's name."""
+    return {rule: value for rule, _, value, _ in _rules(network)}

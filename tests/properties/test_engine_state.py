@@ -1,8 +1,9 @@
 """durable_rules' state is handled safely: threads, leftovers, failures and forks.
 
-The engine keeps C state per session; these tests check that evaluations from many threads
-at once all come out right, that no session survives an evaluation (even a failed one), and
-that a forked worker gets a runtime of its own.
+The engine keeps C state per session, one session per evaluation (`engine/durable_session.py`).
+These tests check that evaluations from many threads at once all come out right, that no
+session survives an evaluation, that a session in doubt frees its ruleset and the version
+is registered again, and that a forked worker gets a runtime of its own.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import durable_rules_engine
 import pytest
 
 from eligibility import CompiledRuleSet, EngineError, evaluate
-from eligibility.engine import durable
+from eligibility.engine import durable, durable_session
 
 from .examples import VERSION_IDS, example
 from .strategies import compile_document
@@ -38,14 +40,10 @@ def leftover_sessions(versions: list[CompiledRuleSet], first: int, last: int) ->
     runtime = durable.runtime()
     left = []
     for version in versions:
-        name = runtime.versions[version.key].name
-        for number in range(first, last):
-            try:
-                runtime.host.get_state(name, f"s{number}")
-            except Exception as error:  # durable_rules_engine.error 309: no such session
-                assert "309" in str(error), error
-                continue
-            left.append(f"{name}/s{number}")
+        registration = runtime.versions[version.key].registration
+        for sid in [f"s{number}" for number in range(first, last)]:
+            if durable_session.has_session(registration, sid):
+                left.append(f"{registration.name}/{sid}")
     return left
 
 
@@ -111,43 +109,54 @@ def test_evaluations_from_eight_threads_at_once_are_all_correct() -> None:
 
 def test_no_session_state_is_left_after_an_evaluation(fishing: CompiledRuleSet) -> None:
     evaluate(fishing, {}, engine="durable")
-    first = session_count()
+    first, events = session_count(), next(durable.runtime().events)
     result = evaluate(fishing, {"age": 70, "resident": True}, engine="durable")
     last = session_count()
     assert result.outcome == {"eligible": True, "reduction": "20"}
-    assert last - first > 1  # one session per boolean goal
+    assert last - first == 2  # one session per evaluation (and the one counted here)
+    assert next(durable.runtime().events) - events == 2  # one event per boolean goal
     assert durable.live_sessions() == 0
     assert leftover_sessions([fishing], first, last) == []
 
 
-def test_an_action_that_fails_raises_engine_error_and_leaves_no_state(
+def test_a_session_in_doubt_is_freed_and_the_version_registered_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # A rule set of its own (unique hash), so the failing action is registered for it alone.
+    # A rule set of its own (unique hash): its registration is the one put in doubt.
     version = compile_document(
         {
-            "ruleset": "failing-action",
+            "ruleset": "session-in-doubt",
             "version": "1",
             "effective_from": dt.date(2024, 1, 1),
-            "title": "Failing action",
+            "title": "Session in doubt",
             "questions": {"ok": {"type": "boolean", "label": "OK?"}},
             "goals": {"eligible": {"type": "boolean", "value": "ok"}},
         }
     )
+    assert evaluate(version, {"ok": True}, engine="durable").outcome == {"eligible": True}
+    first = durable.runtime().versions[version.key].registration
+    real = durable_rules_engine.complete_and_start_action
+    calls: list[int] = []
 
-    def failing(self: durable.DurableRuntime, goal: str, value: bool | None) -> Any:
-        def run(c: Any) -> None:
-            raise RuntimeError("boom")
+    def second_rule(handle: int, state: int) -> Any:
+        calls.append(state)
+        if len(calls) > 1:  # completing the second rule the adapter was told of
+            return None
+        real(handle, state)
+        return '{"eligible:U":{}}'  # as if another rule had fired for the same event
 
-        return run
-
-    monkeypatch.setattr(durable.DurableRuntime, "action", failing)
-    first = session_count()
-    with pytest.raises(EngineError, match="durable_rules action failed"):
+    monkeypatch.setattr(durable_session.engine, "complete_and_start_action", second_rule)
+    before = session_count()
+    with pytest.raises(EngineError, match="a second rule"):
         evaluate(version, {"ok": True}, engine="durable")
-    last = session_count()
-    assert durable.live_sessions() == 0
-    assert leftover_sessions([version], first, last) == []
+    after = session_count()
+    monkeypatch.setattr(durable_session.engine, "complete_and_start_action", real)
+    assert first.freed and version.key not in durable.runtime().versions
+    assert durable.live_sessions() == 0  # a rule had fired: its session was deleted first
+    assert evaluate(version, {"ok": False}, engine="durable").outcome == {"eligible": False}
+    again = durable.runtime().versions[version.key].registration
+    assert again is not first and not again.freed
+    assert leftover_sessions([version], before, after) == []
 
 
 def _evaluate_in_child(queue: Any) -> None:
@@ -176,14 +185,27 @@ def test_registrations_are_bounded_and_evicted_versions_still_evaluate(
 ) -> None:
     runtime = durable.DurableRuntime(capacity=3)
     monkeypatch.setattr(durable, "_runtime", runtime)
+    deleted: list[int] = []
+    real_delete = durable_rules_engine.delete_ruleset
+
+    def delete_ruleset(handle: int) -> None:
+        deleted.append(handle)
+        real_delete(handle)
+
+    monkeypatch.setattr(durable_session.engine, "delete_ruleset", delete_ruleset)
     jobs = workload()
     versions = list({id(v): v for v, _ in jobs}.values())
     assert len(versions) > 6
+    registered: dict[int, durable_session.Registration] = {}
     for _ in range(2):  # the second round re-registers every version evicted in the first
         for version, answers in jobs:
             assert outcome(version, answers, "durable") == outcome(version, answers, "pure")
             assert len(runtime.versions) <= 3
-            assert len(runtime.host._ruleset_directory) == len(runtime.versions)
-            assert len(runtime.host._ruleset_list) == len(runtime.versions)
-    assert runtime.live == 0
+            live = [v.registration for v in runtime.versions.values()]
+            assert not any(r.freed for r in live)
+            registered.update((id(r), r) for r in live)
+            # every registration not live any more was freed in C, exactly once
+            assert sorted(r.handle for r in registered.values() if r.freed) == sorted(deleted)
+            assert sum(not r.freed for r in registered.values()) == len(runtime.versions)
     assert list(runtime.versions) == [v.key for v in versions[-3:]]
+    assert len(deleted) >= 2 * len(versions) - 3

@@ -17,6 +17,7 @@ from eligibility.engine.mapping import (
     goal_networks,
     holds,
     operators,
+    outcomes,
     rule_definitions,
     single_keyed,
     terms,
@@ -103,9 +104,13 @@ def test_constants_fold_away() -> None:
     assert key_name(chosen, key) == "p1"
 
 
-def test_rules_are_inlined_and_the_same_node_is_one_atom() -> None:
-    network = network_of("r and p0", rules={"r": {"when": "p1 or p2", "legal_reference": "§"}})
-    assert [env for _, env, _ in network.atoms] == ["p1", "p2", "p0"]
+def test_rules_are_atoms_and_the_same_node_is_one_atom() -> None:
+    # Python computes each rule once (reasons and the walk need its value); durable_rules
+    # decides the goal's own logic from it: nothing is computed by both.
+    network = network_of(
+        "r and p0 and (r or p1)", rules={"r": {"when": "p1 or p2", "legal_reference": "§"}}
+    )
+    assert [env for _, env, _ in network.atoms] == ["r", "p0", "p1"]
 
 
 def test_condition_helpers() -> None:
@@ -123,23 +128,14 @@ def test_condition_helpers() -> None:
 
 
 def test_three_rules_per_goal_and_never_for_impossible_outcomes() -> None:
-    fired: list[tuple[str, bool | None]] = []
-
-    def action(goal: str, value: bool | None) -> Any:
-        return lambda c: fired.append((goal, value))
-
-    rules = rule_definitions(network_of("p0 and p1"), action)
+    network = network_of("p0 and p1")
+    rules = rule_definitions(network)
     assert sorted(rules) == ["eligible:F", "eligible:T", "eligible:U"]
-    assert rules["eligible:U"] == {
-        "pri": 2,
-        "all": [{"m": {"goal": "eligible"}}],
-        "run": rules["eligible:U"]["run"],
-    }
+    assert rules["eligible:U"] == {"pri": 2, "all": [{"m": {"goal": "eligible"}}]}
     assert rules["eligible:T"]["pri"] == 1
-    assert sorted(rule_definitions(network_of("p0 or true"), action)) == [
-        "eligible:T",
-        "eligible:U",
-    ]
+    assert "run" not in rules["eligible:T"]  # no Python action runs inside durable_rules
+    assert outcomes(network) == {"eligible:T": True, "eligible:F": False, "eligible:U": None}
+    assert sorted(rule_definitions(network_of("p0 or true"))) == ["eligible:T", "eligible:U"]
 
 
 def test_a_goal_of_six_ifs_runs_on_durable_rules() -> None:
@@ -150,7 +146,7 @@ def test_a_goal_of_six_ifs_runs_on_durable_rules() -> None:
     assert evaluate(version, {}, engine="durable").outcome == {"eligible": None}
 
 
-def test_inlining_is_given_up_when_the_rules_do_not_fit() -> None:
+def test_rules_stay_atoms_however_large_they_are() -> None:
     nested = " and ".join(
         f"(if p{i % 4} then p{(i + 1) % 4} else p{(i + 2) % 4})" for i in range(3)
     )
