@@ -22,6 +22,7 @@ from api.openapi import Reply, operation
 from api.state import state
 from eligibility.batch.cluster import shared_cluster
 from eligibility.batch.jobs import BatchJobs
+from eligibility.batch.retention import Retention
 from eligibility.ports import Storage
 from eligibility.records import Role
 from eligibility.storage import storage_url
@@ -83,7 +84,8 @@ class ReportQuerySchema(Schema):
 
 def jobs() -> BatchJobs:
     """The jobs of this server (a folder every process shares)."""
-    return BatchJobs(state().config.batch_dir)
+    config = state().config
+    return BatchJobs(config.batch_dir, Retention(config.batch_keep_days, config.batch_keep_jobs))
 
 
 def _viewer() -> str | None:

@@ -73,6 +73,10 @@ class Config:
     # after partition: small installations, and tests that fuzz the API).
     jobs_cluster: str = "dask"
     batch_max_bytes: int = 256 * 1024 * 1024
+    # Finished batch jobs are kept this many days, and at most this many of them (0: no
+    # limit); older ones are removed when a job is created (BATCH_KEEP_DAYS, BATCH_KEEP_JOBS).
+    batch_keep_days: float = 30.0
+    batch_keep_jobs: int = 200
     # Maker-checker: the author of a version's content may not publish it.
     publish_maker_checker: bool = False
     # Publishing requires scenarios that exercise every outcome (eligibility.coverage).
@@ -98,8 +102,9 @@ class Config:
         ELIGIBILITY_ENGINE (durable or pure), PUBLISH_MAKER_CHECKER,
         PUBLISH_REQUIRE_COVERAGE, IMPACT_MIN_GROUP, RULES_WATCH_SECONDS,
         AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_SECONDS, BATCH_DIR, BATCH_MAX_BYTES,
-        JOBS_CLUSTER, REQUEST_TIMEOUT_SECONDS and the CHECKPOINT_* settings (the DB_*
-        timeouts are read by the storage: eligibility.storage.sql.settings).
+        BATCH_KEEP_DAYS, BATCH_KEEP_JOBS, JOBS_CLUSTER, REQUEST_TIMEOUT_SECONDS and the
+        CHECKPOINT_* settings (the DB_* timeouts are read by the storage:
+        eligibility.storage.sql.settings).
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {"checkpoints": CheckpointSettings.from_env(env)}
@@ -121,11 +126,11 @@ class Config:
         if env.get("JOBS_CLUSTER"):
             values["jobs_cluster"] = _jobs_cluster(env["JOBS_CLUSTER"])
         integers = ("SESSION_IDLE_SECONDS", "MAX_CONTENT_LENGTH", "IMPACT_MIN_GROUP")
-        for name in (*integers, "AUTH_FAILURE_LIMIT", "BATCH_MAX_BYTES"):
+        for name in (*integers, "AUTH_FAILURE_LIMIT", "BATCH_MAX_BYTES", "BATCH_KEEP_JOBS"):
             if env.get(name):
                 values[name.lower()] = int(env[name])
         floats = ("VERSION_CACHE_SECONDS", "RULES_WATCH_SECONDS", "AUTH_FAILURE_WINDOW_SECONDS")
-        for name in (*floats, "REQUEST_TIMEOUT_SECONDS"):
+        for name in (*floats, "REQUEST_TIMEOUT_SECONDS", "BATCH_KEEP_DAYS"):
             if env.get(name):
                 values[name.lower()] = float(env[name])
         return cls(**values)

@@ -3,7 +3,8 @@
 A job's folder holds its population file, `job.json` (status, progress, who asked),
 the rows and the report of `assessment.assess`, and `cancel` once someone cancels
 it. Every process of the server reads the same folder, so any of them answers for
-a job whichever one runs it; the writer replaces `job.json` whole.
+a job whichever one runs it; the writer replaces `job.json` whole. Creating a job
+first removes the finished jobs the retention policy no longer keeps (`retention`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from eligibility.batch.partitions import describe
 from eligibility.batch.populations import KINDS, Population
 from eligibility.batch.publish import affected_lines
 from eligibility.batch.report import impact_report
+from eligibility.batch.retention import Retention, prune
 from eligibility.errors import NotFound
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter
@@ -35,10 +37,11 @@ FINISHED = ("done", "failed", "cancelled")
 
 
 class BatchJobs:
-    """The batch jobs kept under `root`."""
+    """The batch jobs kept under `root`, finished ones as long as `keep` says (None: for ever)."""
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, keep: Retention | None = None) -> None:
         self.root = Path(root)
+        self.keep = keep
 
     def create(
         self,
@@ -57,6 +60,8 @@ class BatchJobs:
             get_version(store, ruleset_id, reform)
         if population is not None and suffix not in KINDS:
             raise ValueError(f"a population is a .csv, .jsonl or .parquet file, not {suffix}")
+        if self.keep is not None:  # each new job makes room: the old ones' files go
+            prune(self.root, self.keep)
         job_id = str(uuid.uuid4())
         folder = self.root / job_id
         folder.mkdir(parents=True)

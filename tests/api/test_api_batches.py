@@ -92,3 +92,20 @@ def test_refusals_and_cancelling(app: Flask) -> None:
     assert again["status"] == job["status"]
     assert_problem(api.get("/v1/batches/not-a-job", headers=keys["auditor"]), 404)
     assert_problem(api.get("/v1/batches/../../etc", headers=keys["auditor"]), 404)
+
+
+def test_a_new_job_removes_the_finished_jobs_beyond_the_retention(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app(BATCH_DIR=str(tmp_path / "batches"), BATCH_KEEP_JOBS=1)
+    api, keys = app.test_client(), keys_of(app)
+    base = "/v1/batches?ruleset=fishing-licence&version=2024-01-01"
+    csv_type = {**keys["author"], "Content-Type": "text/csv"}
+    made = []
+    for _ in range(3):  # each new job makes room: one finished job kept besides it
+        made.append(api.post(base, data=POPULATION, headers=csv_type).headers["Location"])
+        assert finished(api, made[-1], keys["author"])["status"] == "done"
+    assert_problem(api.get(made[0], headers=keys["author"]), 404)
+    assert api.get(made[1], headers=keys["author"]).status_code == 200
+    kept = {p.name for p in (tmp_path / "batches").iterdir()}
+    assert kept == {url.rsplit("/", 1)[1] for url in made[1:]}
