@@ -6,12 +6,13 @@ from typing import Any
 
 from eligibility.answer_checks import CompiledCheck
 from eligibility.canonical import ruleset_hash
-from eligibility.compiled_parts import Kind, Named, strict_parts, walk_keys
+from eligibility.compiled_parts import Named, strict_parts, walk_keys
 from eligibility.compiler.asking_order import question_rank
 from eligibility.compiler.compilation import Compilation
 from eligibility.compiler.compiled import CompiledRuleSet
 from eligibility.compiler.entities import EntityCompilation
 from eligibility.compiler.entity_assembly import compile_closures, compiled_collections
+from eligibility.compiler.named_values import declared_kinds
 from eligibility.compiler.texts import locales
 from eligibility.expressions import nodes as n
 from eligibility.expressions.interpreter import Evaluator, compile_expression
@@ -28,9 +29,7 @@ def assemble(
     """The CompiledRuleSet of a compilation without problems: closures, walk keys, ranks."""
     ruleset = job.ruleset
     references = {r.id: r.legal_reference for r in ruleset.rules}
-    kinds: dict[str, Kind] = {d.id: "derived" for d in ruleset.derived}
-    kinds.update({r.id: "rule" for r in ruleset.rules})
-    kinds.update({g.id: "goal" for g in ruleset.goals})
+    _, kinds = declared_kinds(ruleset)
     closures: dict[int, Evaluator] = {}
     parts = strict_parts(job.asts.values(), set(ruleset.question_ids), set(job.asts))
     walk_keys_ = walk_keys(job.asts.values(), parts, order)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from eligibility.compiler.named_values import (
+    checked_type,
+    declared_kinds,
+    parse_named,
+    topological_order,
+)
 from eligibility.errors import ExpressionError, Problem
 from eligibility.expressions import nodes as n
-from eligibility.expressions.parser import parse
-from eligibility.expressions.typecheck import Scope, typecheck
-from eligibility.expressions.types import TableType, Type, describe
+from eligibility.expressions.typecheck import Scope
+from eligibility.expressions.types import TableType, Type
 from eligibility.model import Location, RuleSet, Table
 
 
@@ -59,74 +64,27 @@ class Compilation:
         return positions.get(probe, Location(self.ruleset.source))
 
     def parse_all(self) -> None:
-        for kind, items, attr in (
-            ("derived", self.ruleset.derived, "expression"),
-            ("rules", self.ruleset.rules, "condition"),
-            ("goals", self.ruleset.goals, "expression"),
-        ):
-            key = "when" if kind == "rules" else "value"
-            for item in items:
-                path = f"{kind}.{item.id}.{key}"
-                self.paths[item.id] = path
-                try:
-                    self.asts[item.id] = parse(getattr(item, attr))
-                except ExpressionError as error:
-                    self.problem(path, error.message, error.suggestion, error)
+        """Parse every expression of the root's named values (problems are recorded)."""
+        parse_named(self.ruleset, "", self.asts, self.paths, self.problem)
 
     def graph_order(self) -> list[str]:
         """Topological order of named values; cycles are reported as problems."""
-        order: list[str] = []
-        state: dict[str, int] = {}
-        for root in self.asts:
-            self._visit(root, state, order)
-        return order
 
-    def _visit(self, root: str, state: dict[str, int], order: list[str]) -> None:
-        stack: list[tuple[str, list[str]]] = [(root, [])]
-        while stack:
-            name, trail = stack.pop()
-            if name == "":
-                order.append(trail[-1])
-                state[trail[-1]] = 2
-                continue
-            if state.get(name) == 2:
-                continue
-            if state.get(name) == 1:
-                cycle = trail[trail.index(name) :] + [name]
-                self.problem(self.paths[name], "circular definition: " + " → ".join(cycle))
-                continue
-            state[name] = 1
-            stack.append(("", [*trail, name]))
-            for dep in reversed(n.names(self.asts[name])):
-                if dep in self.asts and state.get(dep) != 2:
-                    stack.append((dep, [*trail, name]))
+        def reads(name: str) -> list[str]:
+            return [dep for dep in n.names(self.asts[name]) if dep in self.asts]
+
+        return topological_order(self.asts, reads, self._circular)
+
+    def _circular(self, cycle: list[str]) -> None:
+        self.problem(self.paths[cycle[-1]], "circular definition: " + " → ".join(cycle))
 
     def check_types(self, order: list[str]) -> dict[str, Type]:
-        declared = self._declared_types()
+        """Type-check the named values in order (each type known before it is read)."""
+        declared, _ = declared_kinds(self.ruleset)
         for name in order:
-            try:
-                found = typecheck(self.asts[name], Scope(self.types, self.options))
-            except ExpressionError as error:
-                self.problem(self.paths[name], error.message, error.suggestion, error)
-                self.types[name] = declared.get(name) or "boolean"
-                continue
+            scope = Scope(self.types, self.options)
             wanted = declared.get(name)
-            if wanted and not fits(found, wanted):
-                self.problem(
-                    self.paths[name], f"gives {describe(found)} but must give {describe(wanted)}"
-                )
-            self.types[name] = wanted or found
+            self.types[name] = checked_type(
+                self.asts[name], scope, wanted, self.paths[name], self.problem
+            )
         return self.types
-
-    def _declared_types(self) -> dict[str, str]:
-        declared: dict[str, str] = {r.id: "boolean" for r in self.ruleset.rules}
-        declared.update({g.id: g.type for g in self.ruleset.goals})
-        declared.update({d.id: d.type for d in self.ruleset.derived if d.type})
-        return declared
-
-
-def fits(found: Type, wanted: str) -> bool:
-    """Whether a value of type `found` may stand where `wanted` is declared."""
-    if wanted == "decimal":
-        return found in ("integer", "decimal")
-    return found == wanted

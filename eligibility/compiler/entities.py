@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from eligibility.compiled_parts import Kind, ScopePath
-from eligibility.compiler.compilation import Compilation, fits
+from eligibility.compiler.compilation import Compilation
+from eligibility.compiler.named_values import (
+    checked_type,
+    declared_kinds,
+    parse_named,
+    topological_order,
+)
 from eligibility.errors import ExpressionError
 from eligibility.expressions import nodes as n
-from eligibility.expressions.parser import parse
 from eligibility.expressions.scopes import EntityScope, resolve
-from eligibility.expressions.typecheck import Scope, typecheck
-from eligibility.expressions.types import Type, describe
+from eligibility.expressions.typecheck import Scope
+from eligibility.expressions.types import Type
 from eligibility.model import Collection, Question
 
 Step = tuple[ScopePath, str]
@@ -49,22 +53,12 @@ def _questions(items: Iterable[Question]) -> tuple[dict[str, Type], dict[str, tu
     return types, options
 
 
-def _declared(kinds_of: Any) -> tuple[dict[str, str], dict[str, Kind]]:
-    declared: dict[str, str] = {r.id: "boolean" for r in kinds_of.rules}
-    declared.update({g.id: g.type for g in kinds_of.goals})
-    declared.update({d.id: d.type for d in kinds_of.derived if d.type})
-    kinds: dict[str, Kind] = {d.id: "derived" for d in kinds_of.derived}
-    kinds.update({r.id: "rule" for r in kinds_of.rules})
-    kinds.update({g.id: "goal" for g in kinds_of.goals})
-    return declared, kinds
-
-
 class EntityCompilation:
     """Resolves, orders and type-checks the expressions of every entity of a version."""
 
     def __init__(self, job: Compilation) -> None:
         self.job = job
-        declared, kinds = _declared(job.ruleset)
+        declared, kinds = declared_kinds(job.ruleset)
         self.root = Unit((), "", None, job.asts, job.paths, job.types, job.options, declared, kinds)
         self.units: dict[ScopePath, Unit] = {(): self.root}
         for c in job.ruleset.collections:
@@ -73,20 +67,9 @@ class EntityCompilation:
 
     def _unit(self, c: Collection, path: ScopePath, prefix: str) -> Unit:
         types, options = _questions(c.questions)
-        declared, kinds = _declared(c)
+        declared, kinds = declared_kinds(c)
         unit = Unit(path, prefix, c, {}, {}, types, options, declared, kinds)
-        for part, items, attr in (
-            ("derived", c.derived, "expression"),
-            ("rules", c.rules, "condition"),
-            ("goals", c.goals, "expression"),
-        ):
-            for item in items:
-                where = f"{prefix}{part}.{item.id}.{'when' if part == 'rules' else 'value'}"
-                unit.paths[item.id] = where
-                try:
-                    unit.asts[item.id] = parse(getattr(item, attr))
-                except ExpressionError as error:
-                    self.job.problem(where, error.message, error.suggestion, error)
+        parse_named(c, prefix, unit.asts, unit.paths, self.job.problem)
         for nested in c.collections:
             unit.children[nested.id] = self._unit(
                 nested, (*path, nested.id), f"{prefix}collections.{nested.id}."
@@ -146,34 +129,17 @@ class EntityCompilation:
 
     def order(self) -> list[Step]:
         """Every computed value of every entity in an order that respects what each reads."""
-        order: list[Step] = []
-        state: dict[Step, int] = {}
-        for unit in self.units.values():
-            for name in unit.asts:
-                self._visit((unit.path, name), state, order)
-        return order
+        steps = [(unit.path, name) for unit in self.units.values() for name in unit.asts]
+        return topological_order(steps, self._step_reads, self._circular)
 
-    def _visit(self, root: Step, state: dict[Step, int], order: list[Step]) -> None:
-        stack: list[tuple[Step | None, list[Step]]] = [(root, [])]
-        while stack:
-            step, trail = stack.pop()
-            if step is None:
-                order.append(trail[-1])
-                state[trail[-1]] = 2
-                continue
-            if state.get(step) == 2:
-                continue
-            if state.get(step) == 1:
-                cycle = [s[1] for s in trail[trail.index(step) :]] + [step[1]]
-                unit = self.units[step[0]]
-                self.job.problem(unit.paths[step[1]], "circular definition: " + " → ".join(cycle))
-                continue
-            state[step] = 1
-            stack.append((None, [*trail, step]))
-            unit = self.units[step[0]]
-            for dep in reversed(self.reads(unit, unit.asts[step[1]])):
-                if state.get(dep) != 2:
-                    stack.append((dep, [*trail, step]))
+    def _step_reads(self, step: Step) -> list[Step]:
+        unit = self.units[step[0]]
+        return self.reads(unit, unit.asts[step[1]])
+
+    def _circular(self, cycle: list[Step]) -> None:
+        path, name = cycle[-1]
+        names = " → ".join(step[1] for step in cycle)
+        self.job.problem(self.units[path].paths[name], "circular definition: " + names)
 
     def check_types(self, order: list[Step]) -> None:
         """Type-check every expression in its entity, in order (types fill in as they go)."""
@@ -181,17 +147,9 @@ class EntityCompilation:
             unit = self.units[path]
             assert unit.scope is not None
             wanted = unit.declared.get(name)
-            try:
-                found = typecheck(unit.asts[name], unit.scope)
-            except ExpressionError as error:
-                self.job.problem(unit.paths[name], error.message, error.suggestion, error)
-                unit.types[name] = wanted or "boolean"
-                continue
-            if wanted and not fits(found, wanted):
-                self.job.problem(
-                    unit.paths[name], f"gives {describe(found)} but must give {describe(wanted)}"
-                )
-            unit.types[name] = wanted or found
+            unit.types[name] = checked_type(
+                unit.asts[name], unit.scope, wanted, unit.paths[name], self.job.problem
+            )
 
     def all_asts(self, path: ScopePath) -> list[n.Node]:
         """The expressions evaluated in one entity: its own and aggregates' operands over it."""
