@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, request, url_for
 
 from api.auth import principal, require
+from api.decision_body import decision_body
 from api.downloads import EXPORT_TYPES, attachment, negotiated
 from api.errors import InvalidRequest
 from api.evaluations import evaluation_request
@@ -25,7 +26,7 @@ from api.replay_schemas import ReplayRequestSchema, ReplaySchema
 from api.schemas import DecisionRequestSchema
 from api.state import state
 from eligibility import services
-from eligibility.decisions import Decision, ReplayResult
+from eligibility.decisions import ReplayResult
 from eligibility.reports import render_html, render_pdf
 from eligibility.services import Recorded
 
@@ -41,7 +42,7 @@ def decision_reply(recorded: Recorded) -> Reply:
     if not recorded.created:
         headers["Idempotent-Replayed"] = "true"
     status = 201 if recorded.created else 200
-    return Reply(decision, status, headers, locale=decision.locale)
+    return Reply(decision_body(decision), status, headers, decision.locale, dumped=True)
 
 
 def _idempotency_key() -> str | None:
@@ -127,9 +128,9 @@ def export_decisions(query: dict[str, Any]) -> Response:
 @bp.get("/<decision_id>")
 @require("auditor")
 @operation(DecisionSchema, errors=(404,), storage=True, tag="decisions")
-def get_decision(decision_id: str) -> Decision:
+def get_decision(decision_id: str) -> Reply:
     """One decision: answers, version and content hash, outcome, reasons, trace, hashes."""
-    return services.get_decision(state().storage, decision_id)
+    return Reply(decision_body(services.get_decision(state().storage, decision_id)), dumped=True)
 
 
 @bp.post("/<decision_id>/replay")
