@@ -77,15 +77,15 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise AssertionError(f"the server did not become ready:\n{log.read_text()}")
 
 
-# Claims about several people whose versions are drafts until reviewed: the server serves copies
+# The employer's claim is a draft until its scenarios cover every outcome: the server serves copies
 # marked published, exactly as it will serve them once they are (as tests/api does).
-DRAFTS = ("kindergeld", "kurzarbeitergeld-abrechnung")
+DRAFTS = ("kurzarbeitergeld-abrechnung",)
 
 
 def _served_rules(published: Path) -> list[str]:
-    """The example rule sets, the drafts of claims about several people as published copies, and
+    """The example rule sets, the employer's claim (drafts) as published copies, and
     the worked examples of collections (a family's children, an employer's employees)."""
-    served = [str(ROOT / "rules" / name) for name in ("snap", "kurzarbeitergeld")]
+    served = [str(ROOT / "rules" / name) for name in ("snap", "kurzarbeitergeld", "kindergeld")]
     for name in DRAFTS:
         folder = published / name
         folder.mkdir(parents=True)
