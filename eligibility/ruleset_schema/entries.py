@@ -14,10 +14,12 @@ from eligibility.ruleset_schema.field_types import (
     Expression,
     LocalizedText,
     StrictSchema,
+    decimal_places_field,
     list_of,
     mapping,
     messages,
     nested,
+    one_of,
     text_field,
 )
 
@@ -63,20 +65,14 @@ def _amount_only(data: dict[str, Any], what: str) -> None:
 class QuestionSchema(StrictSchema):
     """One question: type, texts, constraints."""
 
-    type = fields.String(
-        required=True,
-        validate=validate.OneOf(QUESTION_TYPES, error="must be one of {choices}"),
-        error_messages=MESSAGES,
-    )
+    type = one_of(QUESTION_TYPES, required=True, error_messages=MESSAGES)
     label = LocalizedText(required=True)
     help = LocalizedText()
     options = mapping(values=LocalizedText())
     allow_unknown = fields.Boolean(error_messages=messages(invalid="expected true or false"))
     min = fields.Raw()
     max = fields.Raw()
-    decimal_places = fields.Integer(
-        strict=True, validate=validate.Range(0, 10, error="must be a whole number from 0 to 10")
-    )
+    decimal_places = decimal_places_field()
     max_length = fields.Integer(
         strict=True, validate=validate.Range(1, MAX_TEXT, error=f"must be from 1 to {MAX_TEXT}")
     )
@@ -97,7 +93,7 @@ class QuestionSchema(StrictSchema):
 class ParameterSchema(StrictSchema):
     """A figure fixed by law: a single value or a table."""
 
-    type = fields.String(validate=validate.OneOf(VALUE_TYPES, error="must be one of {choices}"))
+    type = one_of(VALUE_TYPES)
     value = fields.Raw(allow_none=False)
     table = fields.Dict(error_messages=messages(invalid="expected rows as {{key: value}}"))
     each_additional = fields.Raw()
@@ -118,7 +114,7 @@ class DerivedSchema(StrictSchema):
     """A named intermediate value."""
 
     value = Expression(required=True)
-    type = fields.String(validate=validate.OneOf(VALUE_TYPES, error="must be one of {choices}"))
+    type = one_of(VALUE_TYPES)
     description = LocalizedText()
 
 
@@ -142,20 +138,14 @@ class RuleSchema(StrictSchema):
 class GoalSchema(StrictSchema):
     """An outcome the service reports."""
 
-    type = fields.String(
-        required=True,
-        validate=validate.OneOf(VALUE_TYPES, error="must be one of {choices}"),
-        error_messages=MESSAGES,
-    )
+    type = one_of(VALUE_TYPES, required=True, error_messages=MESSAGES)
     value = Expression(required=True)
     label = LocalizedText()
     description = LocalizedText()
     legal_reference = text_field()
     why = LocalizedText()
     currency = fields.String(validate=_currency)
-    decimal_places = fields.Integer(
-        strict=True, validate=validate.Range(0, 10, error="must be a whole number from 0 to 10")
-    )
+    decimal_places = decimal_places_field()
 
     @validates_schema
     def _scale_fits_type(self, data: dict[str, Any], **kwargs: Any) -> None:

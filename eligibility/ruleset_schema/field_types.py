@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -52,6 +53,19 @@ def text_field(**kwargs: Any) -> fields.String:
         error_messages=messages(invalid="expected a text"),
         **kwargs,
     )
+
+
+def one_of(choices: Sequence[str], **kwargs: Any) -> fields.String:
+    """One of a few fixed words (a type, an order, a status), with an author's error message."""
+    return fields.String(
+        validate=validate.OneOf(choices, error="must be one of {choices}"), **kwargs
+    )
+
+
+def decimal_places_field() -> fields.Integer:
+    """How many decimal places an amount is written with: a whole number from 0 to 10."""
+    error = "must be a whole number from 0 to 10"
+    return fields.Integer(strict=True, validate=validate.Range(0, 10, error=error))
 
 
 class LocalizedText(fields.Field[dict[str, str]]):

@@ -20,6 +20,7 @@ from eligibility.ruleset_schema.field_types import (
     list_of,
     mapping,
     nested,
+    one_of,
     text_field,
 )
 
@@ -72,11 +73,9 @@ class CollectionSchema(StrictSchema):
         strict=True,
         validate=validate.Range(1, MAX_INSTANCES, error=f"must be from 1 to {MAX_INSTANCES}"),
     )
-    completeness = fields.String(
-        validate=validate.OneOf(COMPLETENESS, error="must be one of {choices}")
-    )
+    completeness = one_of(COMPLETENESS)
     completeness_question = _entity_name(required=True, error_messages=MESSAGES)
-    order = fields.String(validate=validate.OneOf(ASKING_ORDERS, error="must be one of {choices}"))
+    order = one_of(ASKING_ORDERS)
     questions = mapping(required=True)
     derived = mapping()
     rules = mapping()
@@ -99,9 +98,7 @@ class VersionSchema(StrictSchema):
     )
     version = VersionId(required=True, error_messages=MESSAGES)
     extends = VersionId(allow_none=True)
-    status = fields.String(
-        validate=validate.OneOf(("draft", "published", "retired"), error="must be one of {choices}")
-    )
+    status = one_of(("draft", "published", "retired"))
     effective_from = DateValue(required=True, error_messages=MESSAGES)
     effective_to = DateValue(allow_none=True)
     default_locale = fields.String(
