@@ -41,6 +41,8 @@ class CompiledCheck:
     evaluate: Evaluator
     reads: tuple[str, ...]
     concerns: tuple[str, ...] = ()  # the questions refused with it: its own, then those read
+    # In an instance, the enclosing entities' questions it reads: (levels up, question id)
+    above: tuple[tuple[int, str], ...] = ()
 
 
 def today() -> dt.date:

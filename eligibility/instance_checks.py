@@ -16,8 +16,13 @@ def instance_check_errors(
     texts: Texts,
     env: Mapping[Any, Any],
     at: str = "",
+    enclosing: tuple[str, ...] = ("",),
 ) -> dict[str, list[str]]:
-    """{pointer: [messages]} for each answer a check of its instance finds definitely false."""
+    """{pointer: [messages]} for each answer a check of its instance finds definitely false.
+
+    `enclosing` holds the pointers of the entities around the instances, the root's ("") first:
+    a refusal names the enclosing entities' answers the check read there.
+    """
     errors: dict[str, list[str]] = {}
     for cid, compiled in collections.items():
         items: Instances = env[collection_key(cid)]
@@ -31,11 +36,15 @@ def instance_check_errors(
                 if outcome is False or isinstance(outcome, Failure):
                     question = compiled.questions[check.question]
                     message = local.render(question.checks[check.index].message)
-                    for concerned in check.concerns:
-                        errors.setdefault(f"{where}/{concerned}", []).append(
+                    pointers = [f"{where}/{concerned}" for concerned in check.concerns]
+                    pointers += [f"{enclosing[-up]}/{qid}" for up, qid in check.above]
+                    for concerned in pointers:
+                        errors.setdefault(concerned, []).append(
                             message or "the answer does not fit other answers"
                         )
-            nested = instance_check_errors(compiled.collections, texts, inner, where)
+            nested = instance_check_errors(
+                compiled.collections, texts, inner, where, (*enclosing, where)
+            )
             for key, messages in nested.items():
                 errors.setdefault(key, []).extend(messages)
     return errors

@@ -82,8 +82,29 @@ def entity_checks(
                 continue
             reads = tuple(n.names(ast))
             concerns = (q.id, *(r for r in reads if r in questions and r != q.id))
-            found.append(CompiledCheck(q.id, index, compile_node(ast), reads, concerns))
+            above = _questions_above(entities, unit, ast)
+            found.append(CompiledCheck(q.id, index, compile_node(ast), reads, concerns, above))
     return tuple(found)
+
+
+def _questions_above(
+    entities: EntityCompilation, unit: Unit, ast: n.Node
+) -> tuple[tuple[int, str], ...]:
+    """The questions of enclosing entities a check reads (`establishment.claim_month`): any of
+    them may be the wrong answer, so a refusal names them too."""
+    found: dict[tuple[int, str], None] = {}
+    for node in n.walk(ast):
+        if isinstance(node, n.ParentRef):
+            owner = entities.units[unit.path[: len(unit.path) - node.up]]
+            if node.name in _question_ids(entities, owner):
+                found[(node.up, node.name)] = None
+    return tuple(found)
+
+
+def _question_ids(entities: EntityCompilation, unit: Unit) -> set[str]:
+    if unit.collection is None:
+        return set(entities.job.ruleset.question_ids)
+    return {q.id for q in unit.collection.questions}
 
 
 def compile_closures(

@@ -200,7 +200,8 @@ def test_an_entitlement_after_the_month_claimed_is_refused(
     month = first_month(compiled)
     later = (month + dt.timedelta(days=31)).replace(day=1)
     errors = refused(compiled, claim(month, [employee("e1", entitlement_start_month=later)]))
-    assert list(errors) == ["/employees/e1/entitlement_start_month"]
+    # The claim month is named too: either answer may be the wrong one.
+    assert set(errors) == {"/employees/e1/entitlement_start_month", "/claim_month"}
 
 
 @pytest.mark.parametrize("version_id", ALL_VERSIONS)
@@ -214,7 +215,7 @@ def test_a_month_of_receipt_beyond_the_months_since_march_2020_is_refused_where_
         too_many = claim(month, [employee("e1", months_of_receipt=max(most, 0) + 1)])
         if version_id in WITH_RAISED_RATES:
             errors = refused(compiled, too_many)
-            assert list(errors) == ["/employees/e1/months_of_receipt"]
+            assert set(errors) == {"/employees/e1/months_of_receipt", "/claim_month"}
             assert (
                 f"month of receipt {max(most, 0) + 1}"
                 in errors["/employees/e1/months_of_receipt"][0]
