@@ -11,7 +11,7 @@ from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.pure import entity_scopes
 from eligibility.entity_frames import EntityWalk, Frame, Relevant
 from eligibility.model import Collection, Question, Rule, localize
-from eligibility.texts import Texts, why_asked
+from eligibility.texts import Texts, render, why_asked
 from eligibility.values_io import pointer
 
 
@@ -30,32 +30,62 @@ def reasons_of(found: EntityWalk, goal: str) -> list[tuple[str, Rule, Any, Frame
     return out
 
 
-def next_question_parts(
-    compiled: CompiledRuleSet, item: Relevant, texts: Texts
-) -> dict[str, Any]:
-    """The fields of a NextQuestion for one relevant question (label in its entity's words)."""
-    local = frame_texts(texts, item.frame)
-    question, locale, default = item.question, texts.locale, texts.default_locale
-    if item.adding is not None:
-        question = _add_prompt(item.frame.scope.collections[item.adding].collection, locale)
-    whys: dict[str, tuple[str, str | None, str]] = {}
-    scopes = entity_scopes(compiled)
-    for path, name in item.contexts:
-        reference, text = why_asked(compiled, name, locale, scopes[path] if path else None)
-        rule = pointer(*_owner_at(item.frame, path), name) if path else name
-        whys.setdefault(text, (rule, reference, text))
-    return {
-        "question": question,
-        "label": local.render(question.label) or question.id,
-        "help": local.render(question.help),
-        "options": tuple(
+class Wording:
+    """Words the next questions of one evaluation with collections, each when it is read.
+
+    What depends only on the question's kind, the prompt and the rules it feeds (options, the
+    whys' texts) is made once per evaluation; the label and help are rendered in the words of
+    the question's own entity (`{name}`), and the whys name the rule in its instance.
+    """
+
+    def __init__(self, compiled: CompiledRuleSet, texts: Texts) -> None:
+        self.compiled, self.texts = compiled, texts
+        self.scopes = entity_scopes(compiled)
+        self.shared: dict[tuple[Any, ...], tuple[Question, Options, list[_Why]]] = {}
+
+    def parts(self, item: Relevant) -> dict[str, Any]:
+        """The fields of a NextQuestion for one relevant question."""
+        key = (item.frame.path, item.question.id, item.adding, tuple(item.contexts))
+        shared = self.shared.get(key)
+        if shared is None:
+            shared = self.shared[key] = self._shared(item)
+        question, options, whys = shared
+        t, frame = self.texts, item.frame
+        path = None
+        if frame.parent is not None or item.adding:  # ids need no escaping (answer_document)
+            path = f"{frame.prefix}/{question.id}" + ("/-" if item.adding else "")
+        return {
+            "question": question,
+            "label": render(question.label, t.locale, t.default_locale, frame.env, t.money)
+            or question.id,
+            "help": render(question.help, t.locale, t.default_locale, frame.env, t.money),
+            "options": options,
+            "why": [
+                (f"{_owner(frame, at).prefix}/{name}" if at else name, reference, text)
+                for at, name, reference, text in whys
+            ],
+            "path": path,
+        }
+
+    def _shared(self, item: Relevant) -> tuple[Question, Options, list[_Why]]:
+        locale, default = self.texts.locale, self.texts.default_locale
+        question = item.question
+        if item.adding is not None:
+            question = _add_prompt(item.frame.scope.collections[item.adding].collection, locale)
+        whys: dict[str, _Why] = {}  # once per distinct sentence, the first rule that gives it
+        for at, name in item.contexts:
+            scope = self.scopes[at] if at else None
+            reference, text = why_asked(self.compiled, name, locale, scope)
+            whys.setdefault(text, (at, name, reference, text))
+        options = tuple(
             (o.value, localize(o.label, locale, default) or o.value) for o in question.options
-        ),
-        "why": list(whys.values()),
-        "path": pointer(*item.frame.at, question.id, *(("-",) if item.adding else ()))
-        if item.frame.parent or item.adding
-        else None,
-    }
+        )
+        return question, options, list(whys.values())
+
+
+Options = tuple[tuple[str, str], ...]
+# A why: (the path of the entity whose rule it is, the rule, its reference, the sentence).
+_Why = tuple[tuple[str, ...], str, "str | None", str]
 
 
 _ADD = {
@@ -72,12 +102,12 @@ def _add_prompt(collection: Collection, locale: str) -> Question:
     return Question(id=collection.id, type="instance", label=label)
 
 
-def _owner_at(frame: Frame, path: tuple[str, ...]) -> tuple[str, ...]:
-    """The pointer parts of the entity (the frame or an ancestor) whose rule is the context."""
+def _owner(frame: Frame, path: tuple[str, ...]) -> Frame:
+    """The entity (the frame or an ancestor) whose rule is the context."""
     current: Frame | None = frame
     while current is not None and current.path != path:
         current = current.parent
-    return current.at if current is not None else frame.at
+    return current if current is not None else frame
 
 
 def ignored(compiled: CompiledRuleSet, answers: Answers, found: EntityWalk) -> list[str]:

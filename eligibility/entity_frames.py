@@ -72,6 +72,7 @@ class Relevant:
     stage: int
     contexts: list[Context] = field(default_factory=list)
     adding: str | None = None
+    where: str = ""  # its key among the relevant: the pointer (an adding prompt's ends in -)
 
     def sort_key(self) -> tuple[Any, ...]:
         """Settling conditions first, then the authors' order (see Frame.key)."""

@@ -237,7 +237,7 @@ class _EntityWalker:
             question = frame.scope.questions[
                 frame.scope.collections[cid].collection.completeness_question
             ]
-            found = Relevant(question, frame, stage, adding=cid)
+            found = Relevant(question, frame, stage, adding=cid, where=where)
             self.result.relevant[where] = found
         found.stage = min(found.stage, stage)
         if context not in found.contexts:
@@ -266,7 +266,7 @@ class _EntityWalker:
             return
         found = self.result.relevant.get(where)
         if found is None:
-            found = Relevant(frame.scope.questions[qid], frame, stage)
+            found = Relevant(frame.scope.questions[qid], frame, stage, where=where)
             self.result.relevant[where] = found
         elif stage < found.stage:
             found.stage = stage

@@ -15,7 +15,8 @@ from eligibility.answers import Answers, document, parse_answers
 from eligibility.compiled_parts import CompiledCollection
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.pure import compute
-from eligibility.entity_evaluation import frame_texts, ignored, next_question_parts, reasons_of
+from eligibility.entity_evaluation import Wording, frame_texts, ignored, reasons_of
+from eligibility.entity_frames import Relevant
 from eligibility.entity_relevance import entity_walk
 from eligibility.errors import AnswerError, EvaluationError
 from eligibility.expressions.interpreter import Env
@@ -307,11 +308,8 @@ def _with_collections(
             for where, rule, rule_value, frame in reasons_of(found, goal.id)
         )
         goals[goal.id] = _goal_result(goal, value, texts, reasons)
-    questions = []
-    for item in found.next_questions():
-        parts = next_question_parts(compiled, item, texts)
-        parts["why"] = tuple(Why(*why) for why in parts["why"])
-        questions.append(NextQuestion(**parts))
+    relevant = {item.where: item for item in found.next_questions()}
+    wording = functools.partial(_instance_question, Wording(compiled, texts), relevant)
     return Evaluation(
         ruleset_id=compiled.ruleset.id,
         version=compiled.ruleset.version,
@@ -320,12 +318,21 @@ def _with_collections(
         locale=texts.locale,
         answers={**document(answers), **scale_answers(answers.plain(), texts.money)},
         goals=goals,
-        next_questions=tuple(questions),
+        next_questions=NextQuestions(list(relevant), wording),
         ignored_answers=tuple(ignored(compiled, answers, found)),
         engine=engine,
         trace=trace(compiled, env) if with_trace else (),
         instances=_instances(compiled, texts, env, found.instance_reasons),
     )
+
+
+def _instance_question(
+    wording: Wording, relevant: Mapping[str, Relevant], where: str
+) -> NextQuestion:
+    """The next question at `where` (a claim with collections), worded when first read."""
+    parts = wording.parts(relevant[where])
+    parts["why"] = tuple(Why(*why) for why in parts["why"])
+    return NextQuestion(**parts)
 
 
 def choose_locale(compiled: CompiledRuleSet, wanted: str | Sequence[str] | None) -> str:
