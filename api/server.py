@@ -1,4 +1,8 @@
-"""`eligibility serve`: the API under gunicorn, one app (and one durable_rules host) per worker."""
+"""`eligibility serve`: the API under gunicorn, one app (and one durable_rules host) per worker.
+
+Beside the workers, one process per server writes checkpoints and one runs the Dask
+cluster that every worker's replay and batch jobs share.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from api.limits import SERVER_HEADER_FIELD, SERVER_REQUEST_LINE
 from api.rule_files import report_problems
 from api.workers import DEFAULT_READ_TIMEOUT, set_read_timeout
 from eligibility import services
+from eligibility.batch.cluster import SCHEDULER_ENV
+from eligibility.batch.cluster_process import ClusterProcess
 from eligibility.checkpoints import CheckpointSettings
 from eligibility.errors import StorageUnavailable
 from eligibility.storage import open_storage
@@ -109,6 +115,58 @@ def checkpoint_hooks(settings: Config) -> dict[str, Any]:
     return {"when_ready": start, "on_exit": stop}
 
 
+def cluster_hooks(
+    settings: Config, *, workers: int | None = None, processes: bool = True
+) -> dict[str, Any]:
+    """gunicorn hooks that start one Dask cluster for the server and hand it to every worker.
+
+    The cluster runs in a process of its own (`ClusterProcess`), started when the master
+    is ready, before it forks the workers, which inherit its address in
+    DASK_SCHEDULER_ADDRESS; it stops when the master exits. Nothing is started when jobs
+    run inline or DASK_SCHEDULER_ADDRESS names a cluster already.
+    """
+    if settings.jobs_cluster != "dask" or os.environ.get(SCHEDULER_ENV):
+        return {}
+    running: list[ClusterProcess] = []
+
+    def start(server: Any) -> None:
+        found = ClusterProcess.start(workers, processes=processes)
+        running.append(found)
+        os.environ[SCHEDULER_ENV] = found.address
+        log.info(
+            "Dask LocalCluster with %d workers for every server process at %s; dashboard: %s",
+            found.workers,
+            found.address,
+            found.dashboard,
+        )
+
+    def stop(server: Any) -> None:
+        while running:
+            running.pop().stop()
+        os.environ.pop(SCHEDULER_ENV, None)
+
+    return {"when_ready": start, "on_exit": stop}
+
+
+def together(*hooks: dict[str, Any]) -> dict[str, Any]:
+    """gunicorn hooks of several helpers, each hook calling theirs in turn (stops in reverse)."""
+    found: dict[str, list[Any]] = {}
+    for group in hooks:
+        for name, hook in group.items():
+            found.setdefault(name, []).append(hook)
+
+    def chained(name: str, calls: list[Any]) -> Any:
+        ordered = calls[::-1] if name == "on_exit" else calls
+
+        def call(server: Any) -> None:
+            for hook in ordered:
+                hook(server)
+
+        return call
+
+    return {name: chained(name, calls) for name, calls in found.items()}
+
+
 def _worker_exited(server: Any, worker: Any) -> None:
     """A worker's live metric files go with it (prometheus_client's multiprocess mode)."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -137,9 +195,10 @@ def serve(
     sync_once()
     web = provision(Config.from_env())
     set_read_timeout(read_timeout)
+    settings = Config.from_env()
     Server(
         {
-            **checkpoint_hooks(Config.from_env()),
+            **together(checkpoint_hooks(settings), cluster_hooks(settings)),
             "bind": f"{host}:{port}",
             "workers": workers,
             "worker_class": WORKER_CLASSES[worker_class],
