@@ -22,7 +22,7 @@ from api.rule_files import report_problems
 from api.workers import DEFAULT_READ_TIMEOUT, set_read_timeout
 from eligibility import services
 from eligibility.batch.cluster import SCHEDULER_ENV
-from eligibility.batch.cluster_process import ClusterProcess
+from eligibility.batch.cluster_process import FOLDER_ENV, ClusterProcess
 from eligibility.checkpoints import CheckpointSettings
 from eligibility.errors import StorageUnavailable
 from eligibility.storage import open_storage
@@ -120,10 +120,10 @@ def cluster_hooks(
 ) -> dict[str, Any]:
     """gunicorn hooks that start one Dask cluster for the server and hand it to every worker.
 
-    The cluster runs in a process of its own (`ClusterProcess`), started when the master
-    is ready, before it forks the workers, which inherit its address in
-    DASK_SCHEDULER_ADDRESS; it stops when the master exits. Nothing is started when jobs
-    run inline or DASK_SCHEDULER_ADDRESS names a cluster already.
+    The cluster runs in a process of its own (`ClusterProcess`), spawned when the master
+    is ready, before it forks the workers, which inherit where to find it; it starts the
+    LocalCluster on the first job of any worker and stops when the master exits. Nothing
+    is started when jobs run inline or DASK_SCHEDULER_ADDRESS names a cluster already.
     """
     if settings.jobs_cluster != "dask" or os.environ.get(SCHEDULER_ENV):
         return {}
@@ -132,18 +132,12 @@ def cluster_hooks(
     def start(server: Any) -> None:
         found = ClusterProcess.start(workers, processes=processes)
         running.append(found)
-        os.environ[SCHEDULER_ENV] = found.address
-        log.info(
-            "Dask LocalCluster with %d workers for every server process at %s; dashboard: %s",
-            found.workers,
-            found.address,
-            found.dashboard,
-        )
+        os.environ[FOLDER_ENV] = str(found.folder)  # the workers forked next inherit it
 
     def stop(server: Any) -> None:
         while running:
             running.pop().stop()
-        os.environ.pop(SCHEDULER_ENV, None)
+        os.environ.pop(FOLDER_ENV, None)
 
     return {"when_ready": start, "on_exit": stop}
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from distributed import Client, LocalCluster
 
+from eligibility.batch.cluster_process import FOLDER_ENV, server_address
+
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 log = logging.getLogger("eligibility.batch")
 Announce = Callable[[str], None]
@@ -109,6 +111,10 @@ def connect(
     `announce` is told where the dashboard of a new local cluster is.
     """
     address = address or os.environ.get(SCHEDULER_ENV)
+    if not address and os.environ.get(FOLDER_ENV):  # a worker of `eligibility serve`
+        found = server_address(os.environ[FOLDER_ENV])
+        address = found["address"]
+        log.info("Dask cluster of this server at %s; dashboard: %s", address, found["dashboard"])
     if address:
         return Cluster(Client(address, set_as_default=False))
     cluster = start_local(workers)
@@ -136,7 +142,11 @@ _shared_lock = threading.Lock()
 
 
 def shared_cluster() -> Cluster:
-    """This process's cluster (started on first use, closed at exit): the API server's jobs."""
+    """This process's cluster (connected on first use, closed at exit): the API server's jobs.
+
+    Under `eligibility serve` that is the server's one cluster (`cluster_process`);
+    a process on its own starts a LocalCluster of its own.
+    """
     global _shared
     with _shared_lock:
         if _shared is None:

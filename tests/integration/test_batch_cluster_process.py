@@ -1,8 +1,9 @@
-"""One Dask cluster per server: started once by the master, its address inherited by workers.
+"""One Dask cluster per server: spawned once by the master, started once a worker wants it.
 
 `eligibility serve` runs the cluster in a process of its own (`ClusterProcess`) from its
-gunicorn hooks; the workers forked afterwards connect to it instead of starting a
-LocalCluster each, and it ends with the server, or by itself when the server is gone.
+gunicorn hooks; the workers forked afterwards find it through ELIGIBILITY_CLUSTER_DIR and
+connect to it instead of starting a LocalCluster each. It ends with the server, or by
+itself when the server is gone.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -19,6 +21,7 @@ from distributed import Client
 from api.config import Config
 from api.server import cluster_hooks, together
 from eligibility.batch.cluster import SCHEDULER_ENV
+from eligibility.batch.cluster_process import FOLDER_ENV, ClusterProcess
 
 WORKER = """
 from eligibility.batch.cluster import shared_cluster
@@ -27,9 +30,10 @@ answer = cluster.client.submit(sum, [1, 2]).result()
 print(cluster.address, cluster.local is None, cluster.workers, answer)
 """
 ORPHAN = """
-import os, sys
-from eligibility.batch.cluster_process import ClusterProcess
+import os
+from eligibility.batch.cluster_process import ClusterProcess, server_address
 found = ClusterProcess.start(1, processes=False)
+server_address(found.folder)
 print(found.process.pid, flush=True)
 os._exit(0)  # the server dies without stopping its cluster
 """
@@ -45,22 +49,23 @@ def gone(pid: int, seconds: float = 60.0) -> bool:
     return False
 
 
-def test_the_server_starts_one_cluster_every_worker_uses(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_server_has_one_cluster_its_workers_share(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(SCHEDULER_ENV, raising=False)
     hooks = together(cluster_hooks(Config(), workers=1, processes=False))
     hooks["when_ready"](None)
+    folder = Path(os.environ[FOLDER_ENV])
     try:
-        address = os.environ[SCHEDULER_ENV]
-        answers = [  # two workers forked after it, as gunicorn's: each connects, none starts one
-            subprocess.run(
-                [sys.executable, "-c", WORKER], capture_output=True, text=True, check=True
-            ).stdout.split()
+        assert not (folder / "address.json").exists()  # idle until a job wants it
+        workers = [  # two workers forked after it, as gunicorn's, with a job at once
+            subprocess.Popen([sys.executable, "-c", WORKER], stdout=subprocess.PIPE, text=True)
             for _ in range(2)
         ]
-        assert answers == [[address, "True", "1", "3"]] * 2
+        answers = [worker.communicate(timeout=180)[0].split() for worker in workers]
+        address = answers[0][0]
+        assert answers == [[address, "True", "1", "3"]] * 2  # one cluster, none of their own
     finally:
         hooks["on_exit"](None)
-    assert SCHEDULER_ENV not in os.environ
+    assert FOLDER_ENV not in os.environ and not folder.exists()
     with pytest.raises(OSError):
         Client(address, timeout=2).close()  # stopped with the server
 
@@ -79,3 +84,9 @@ def test_the_cluster_ends_by_itself_when_its_server_is_gone() -> None:
         [sys.executable, "-c", ORPHAN], capture_output=True, text=True, check=True, timeout=180
     )
     assert gone(int(started.stdout.split()[0]))
+
+
+def test_an_idle_cluster_process_stops_without_a_cluster() -> None:
+    found = ClusterProcess.start(1, processes=False)
+    found.stop()
+    assert not found.process.is_alive() and not found.folder.exists()
