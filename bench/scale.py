@@ -106,7 +106,7 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
     def cold(answers: dict[str, Any]) -> Any:
         def run(_: object) -> Any:
             compiled.walks.clear()  # no walk remembered for this path
-            return evaluate(compiled, answers, as_of=day)
+            return tuple(evaluate(compiled, answers, as_of=day).next_questions)
 
         return run
 
@@ -119,7 +119,11 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
         return tuple(evaluate(compiled, answers, as_of=day, state=state).next_questions)
 
     def call(answers: dict[str, Any], engine: str) -> Any:
-        return lambda _: evaluate(compiled, answers, as_of=day, engine=engine)  # type: ignore[arg-type]
+        def run(_: object) -> Any:  # every next question worded, as a full response has them
+            result = evaluate(compiled, answers, as_of=day, engine=engine)  # type: ignore[arg-type]
+            return tuple(result.next_questions)
+
+        return run
 
     timings = measure_many(
         {

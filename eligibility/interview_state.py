@@ -64,7 +64,7 @@ class InterviewState:
         """The answers parsed by `parse`, which sees only those not given as in the last step."""
         with self.lock:
             last = self.parsed
-            if last is None or last[0] is not compiled:
+            if last is None or not _same(last[0], compiled):
                 found = parse(raw)
             else:
                 found = _parse_changes(raw, last[1], last[2], parse)
@@ -80,7 +80,7 @@ class InterviewState:
     ) -> Env:
         """Every value for `answers`: from the last step's, or by `full` when there is none."""
         with self.lock:
-            if self.env is None or self.compiled is not compiled or self.as_of != as_of:
+            if self.env is None or not _same(self.compiled, compiled) or self.as_of != as_of:
                 env = full()
                 self.evaluated = None
             else:
@@ -97,14 +97,15 @@ class InterviewState:
     def walk(self, compiled: CompiledRuleSet, env: Env, dont_know: frozenset[str]) -> Walk:
         """The relevance walk of `env`, re-derived where the last steps changed it."""
         with self.lock:
-            if env is not self.env or compiled is not self.compiled:
+            if env is not self.env or not _same(self.compiled, compiled):
                 return walk(compiled, env, dont_know)  # another step came in between
-            if self.graph is None or self.evaluated is None or self.graph.compiled is not compiled:
-                self.graph = RelevanceGraph(compiled, env)
+            graph = self.graph
+            if graph is None or self.evaluated is None or not _same(graph.compiled, compiled):
+                graph = self.graph = RelevanceGraph(compiled, env)
             else:
-                self.graph.update(env, self.evaluated)
+                graph.update(env, self.evaluated)
             self.evaluated = set()
-            return self.graph.walk(dont_know)
+            return graph.walk(dont_know)
 
 
 def _changed(old: Mapping[str, Value], new: Mapping[str, Value]) -> list[str]:
@@ -112,6 +113,11 @@ def _changed(old: Mapping[str, Value], new: Mapping[str, Value]) -> list[str]:
     found = [q for q in old if q not in new]
     found.extend(q for q, value in new.items() if not same(old.get(q, UNKNOWN), value))
     return found
+
+
+def _same(kept: CompiledRuleSet | None, compiled: CompiledRuleSet) -> bool:
+    """True for the same compiled content (copies under other metadata share its parts)."""
+    return kept is not None and (kept is compiled or kept.named is compiled.named)
 
 
 def _parse_changes(

@@ -29,6 +29,8 @@ class CompileCache:
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self.capacity = capacity
         self._compiled: OrderedDict[str, CompiledRuleSet] = OrderedDict()
+        # (content hash, the stored version's metadata) → the compiled content under it
+        self._variants: OrderedDict[tuple[object, ...], CompiledRuleSet] = OrderedDict()
         self._lock = threading.Lock()
         self._building = [threading.Lock() for _ in range(16)]  # striped by content hash
 
@@ -61,6 +63,27 @@ class CompileCache:
         same = (ruleset.status, ruleset.version, ruleset.extends, ruleset.published_at)
         if same == (stored.status, stored.version, stored.extends, stored.published_at):
             return found
+        return self._variant(found, stored)
+
+    def _variant(self, found: CompiledRuleSet, stored: StoredVersion) -> CompiledRuleSet:
+        """The compiled content under the stored version's own metadata, made once.
+
+        The same object every time: what is kept per compiled object (the generated
+        program, an interview's state) is then made once, not on every request.
+        """
+        key = (
+            stored.content_hash,
+            stored.status,
+            stored.version,
+            stored.ruleset_id,
+            stored.extends,
+            stored.published_at,
+        )
+        with self._lock:
+            variant = self._variants.get(key)
+            if variant is not None and variant.named is found.named:
+                self._variants.move_to_end(key)
+                return variant
         ruleset = dataclasses.replace(
             found.ruleset,
             status=stored.status,
@@ -69,7 +92,12 @@ class CompileCache:
             extends=stored.extends,  # kept beside the content, which has the parent merged in
             published_at=stored.published_at,
         )
-        return dataclasses.replace(found, ruleset=ruleset)
+        variant = dataclasses.replace(found, ruleset=ruleset)
+        with self._lock:
+            self._variants[key] = variant
+            while len(self._variants) > self.capacity:
+                self._variants.popitem(last=False)
+        return variant
 
     def _once(self, content_hash: str, build: Callable[[], CompiledRuleSet]) -> CompiledRuleSet:
         """Compile a content once: threads asking for it meanwhile wait and share the result.

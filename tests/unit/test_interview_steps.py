@@ -4,15 +4,18 @@ checks whole interviews)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 
 import pytest
 
 from eligibility import AnswerError
 from eligibility import interview_state as interview_state_module
+from eligibility.catalogue.compile_cache import CompileCache
 from eligibility.evaluation import evaluate
 from eligibility.interview_state import InterviewState, interview_state
 from eligibility.next_questions import NextQuestions
+from eligibility.services.versions import new_record
 
 from .support import build
 
@@ -103,3 +106,14 @@ def test_states_of_large_versions_are_kept_fewer(monkeypatch: pytest.MonkeyPatch
     assert interview_state("w-2") is states[2]
     assert interview_state("w-1") is states[1]
     assert interview_state("w-0") is not states[0]  # the third state's weight was too much
+
+
+def test_a_stored_version_compiles_to_one_object_whatever_its_metadata() -> None:
+    """What is kept per compiled object (program, interview states) is made once."""
+    ruleset = build().ruleset
+    stored = new_record(ruleset, "retired", "test", dt.datetime(2024, 1, 2, tzinfo=dt.UTC))
+    cache = CompileCache()
+    cache.ruleset(ruleset)  # the file's compiled version, published, no time of publication
+    first = cache.stored(stored)
+    assert first.ruleset.status == "retired" and first.named is cache.ruleset(ruleset).named
+    assert cache.stored(stored) is first
