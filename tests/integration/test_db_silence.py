@@ -19,6 +19,7 @@ from eligibility import services
 from eligibility.decisions import Decision
 from eligibility.errors import DatabaseTimeout, StorageUnavailable
 from eligibility.records import DecisionFilter
+from eligibility.storage import deadline
 from eligibility.storage.sql import SqlStorage
 
 from .helpers import FISHING, decide
@@ -146,3 +147,19 @@ def _assert_every_recorded_decision_stored_once(
     assert all(stored[r.id] == r for r in recorded)
     keys = [d.idempotency_key for d in stored.values() if d.idempotency_key]
     assert len(keys) == len(set(keys)) and "stranded" not in keys
+
+
+def test_after_a_timeout_the_rest_of_the_request_fails_at_once(
+    postgres_url: str, proxy: TcpProxy
+) -> None:
+    store = SqlStorage(_url(postgres_url, proxy))
+    services.sync_rule_files(store, [FISHING])
+    proxy.drop()
+    with deadline(10):  # a request's budget, as the API opens one per request
+        took, first = _timed(store.ping)
+        assert isinstance(first, DatabaseTimeout) and took < BOUND
+        took, second = _timed(lambda: decide(store, SENIOR))
+        assert isinstance(second, DatabaseTimeout) and took < 0.5, (took, second)
+    proxy.restore()
+    assert _resumes(store) < RESUME  # a new request has its whole budget again
+    store.close()

@@ -38,6 +38,17 @@ def end_request(token: Token[float | None]) -> None:
         pass
 
 
+def give_up_request() -> None:
+    """The database did not answer in time: the rest of this request's work fails at once.
+
+    A request whose first transaction timed out would otherwise wait the whole budget
+    again in each later one (a version looked up, then the append), answering 503 only
+    after several budgets.
+    """
+    if _request.get() is not None:
+        _request.set(time.monotonic())
+
+
 @contextmanager
 def request_deadline(seconds: float) -> Iterator[None]:
     """Database work inside ends by `seconds` from now."""

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -126,9 +126,9 @@ class Database:
         self.url = url
         self.settings = settings or DatabaseSettings()
         self.engine = create_engine_for(url, self.settings)
-        writer = self.engine.execution_options(immediate=True)
+        self._writer = self.engine.execution_options(immediate=True)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(writer, expire_on_commit=False)
+        self._write = sessionmaker(self._writer, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -146,6 +146,12 @@ class Database:
         """A session whose transaction commits at the end, or rolls back on any error."""
         with self._deadline(), guard(), self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A write transaction on a plain connection (no ORM session: statements only)."""
+        with self._deadline(), guard(), self._writer.begin() as connection:
+            yield connection
 
     @contextmanager
     def probe_write(self) -> Iterator[Session]:
@@ -168,14 +174,24 @@ class Database:
             try:
                 yield
             except (StorageUnavailable, exc.SQLAlchemyError) as error:
-                if isinstance(error, DatabaseTimeout):
+                timeout = self._timeout(error, current)
+                if timeout is None:
                     raise
-                if current.expired:
-                    raise DatabaseTimeout(budget) from error
-                if "timeout expired" in str(error):  # libpq's connect_timeout
-                    seconds = self.settings.connect_timeout_seconds
-                    raise DatabaseTimeout(seconds, f"no connection within {seconds:g} s") from error
-                raise
+                deadline.give_up_request()  # later transactions of this request fail at once
+                if timeout is error:
+                    raise
+                raise timeout from error
+
+    def _timeout(self, error: Exception, current: deadline.Transaction) -> DatabaseTimeout | None:
+        """The error as a DatabaseTimeout when the database did not answer in time, else None."""
+        if isinstance(error, DatabaseTimeout):
+            return error
+        if current.expired:
+            return DatabaseTimeout(current.budget)
+        if "timeout expired" in str(error):  # libpq's connect_timeout
+            seconds = self.settings.connect_timeout_seconds
+            return DatabaseTimeout(seconds, f"no connection within {seconds:g} s")
+        return None
 
     def dispose(self) -> None:
         """Close every pooled connection."""
