@@ -2,7 +2,9 @@
 
 Each collection is an array (`minItems`/`maxItems` as declared) of objects with an `id` the
 client chooses and the instance's questions (nested collections inside); the item label
-and the completeness question are named in `x-item-label` and `x-completeness`.
+and the completeness question are named in `x-item-label` and `x-completeness`. A titled
+collection is titled with its plural ("children") and names both words in `x-title`
+(`{"one": "child", "other": "children"}`), so a front end can say "You have added 2 children".
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from eligibility.answer_document import ID_PATTERN
+from eligibility.collection_titles import FORMS, noun
 from eligibility.compiled_parts import CompiledCollection
 from eligibility.model import Question, Text
 
@@ -46,9 +49,11 @@ def _collection(c: CompiledCollection, describe: Describe, label: Label) -> dict
     title = label(spec.item_label)
     if title:
         item["x-item-label"] = title
+    named = {form: label(noun(spec.title, form)) for form in FORMS} if spec.title else {}
     return {
         "type": "array",
-        "title": spec.id,
+        "title": named.get("other") or spec.id,
+        **({"x-title": named} if named else {}),
         "items": item,
         "minItems": spec.min,
         "maxItems": spec.max,

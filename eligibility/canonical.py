@@ -124,6 +124,7 @@ def _collection(c: Collection) -> dict[str, Any]:
         "entity": c.entity,
         "item_label": _text(c.item_label),
         "add_label": _text(c.add_label),
+        "title": {lang: dict(forms) for lang, forms in c.title.items()},
         "min": c.min,
         "max": c.max,
         "completeness": c.completeness,

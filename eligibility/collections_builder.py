@@ -55,6 +55,7 @@ def _collection(
         goals=tuple(goal(k, v) for k, v in parts["goals"].items()),
         item_label=top.get("item_label", {}),
         add_label=top.get("add_label", {}),
+        title=top.get("title", {}),
         min=top.get("min", 0),
         max=top.get("max", 1000),
         completeness=top.get("completeness", "ask_another"),

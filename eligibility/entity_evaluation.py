@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from eligibility.answers import Answers
+from eligibility.collection_titles import add_label
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.pure import entity_scopes
 from eligibility.entity_frames import EntityWalk, Frame, Relevant
@@ -88,18 +89,9 @@ Options = tuple[tuple[str, str], ...]
 _Why = tuple[tuple[str, ...], str, "str | None", str]
 
 
-_ADD = {
-    "en": "Please add the next one to '{id}' (more are to come).",
-    "de": "Bitte ergänzen Sie den nächsten Eintrag in „{id}“ (es folgen weitere).",
-}
-
-
 def _add_prompt(collection: Collection, locale: str) -> Question:
     """The prompt to add an instance, as a question of type `instance` (its pointer ends in -)."""
-    label = dict(collection.add_label) or {
-        lang: text.format(id=collection.id) for lang, text in _ADD.items()
-    }
-    return Question(id=collection.id, type="instance", label=label)
+    return Question(id=collection.id, type="instance", label=add_label(collection))
 
 
 def _owner(frame: Frame, path: tuple[str, ...]) -> Frame:

@@ -20,6 +20,8 @@ QUESTION_TYPES: tuple[str, ...] = (*VALUE_TYPES, "enum")
 
 # Localized text: locale -> text; "*" holds text given without a language.
 Text = Mapping[str, str]
+# A noun per language, for one and for several: {en: {one: child, other: children}}.
+Title = Mapping[str, Mapping[str, str]]
 
 
 def localize(text: Text | None, locale: str, default_locale: str) -> str | None:
@@ -204,6 +206,7 @@ class Collection:
     goals: tuple[Goal, ...] = ()
     item_label: Text = field(default_factory=dict)
     add_label: Text = field(default_factory=dict)  # the prompt to add an instance
+    title: Title = field(default_factory=dict)  # what the instances are called (child, children)
     min: int = 0
     max: int = 1000
     completeness: Completeness = "ask_another"

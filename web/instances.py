@@ -27,6 +27,14 @@ class Listing:
     collection: str
     items: tuple[Instance, ...]
     expected: int | None
+    title: Json | None = None  # the API's `x-title`: {"one": "child", "other": "children"}
+
+    @property
+    def noun(self) -> str | None:
+        """What the instances listed are called, for as many as there are ("2 children")."""
+        if not self.title:
+            return None
+        return str(self.title["one" if len(self.items) == 1 else "other"])
 
 
 @dataclass(frozen=True)
@@ -121,12 +129,14 @@ def listing(interview: Opened, collection: str) -> Listing:
     """A root collection's instances so far, and the number expected if the claimant said it."""
     name = tokens(collection)[0]
     items = (interview.data.get("instances") or {}).get(name) or []
-    completeness = _schema(interview)["properties"][name].get("x-completeness") or {}
+    spec = _schema(interview)["properties"][name]
+    completeness = spec.get("x-completeness") or {}
     expected = None
     if completeness.get("kind") == "how_many":
         count = interview.data["answers"].get(completeness.get("question"))
         expected = count if isinstance(count, int) else None
-    return Listing(collection, tuple(_instance(interview, i) for i in items), expected)
+    listed_items = tuple(_instance(interview, i) for i in items)
+    return Listing(collection, listed_items, expected, spec.get("x-title"))
 
 
 def prompt(data: Json) -> str | None:

@@ -40,7 +40,18 @@ class AnswerSchemaSchema(Schema):
     title = fields.String(required=True)
     description = fields.String()
     type = fields.String(required=True, metadata={"enum": ["object"]})
-    properties = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True)
+    properties = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(),
+        required=True,
+        metadata={
+            "description": "Each question by id; each collection an array of objects "
+            "(`items`, `minItems`, `maxItems`) with `x-completeness` (the question that "
+            "closes the list), `x-item-label` and, when the rule set names its instances, "
+            "`title` (the plural) and `x-title`: the words for one and for several "
+            '(`{"one": "child", "other": "children"}`), in the chosen language.'
+        },
+    )
     additionalProperties = fields.Boolean(  # noqa: N815 - a JSON Schema keyword
         metadata={"description": "false, except in the schema of the questions that matter now."}
     )

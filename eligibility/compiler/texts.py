@@ -66,11 +66,19 @@ def locales(ruleset: RuleSet) -> frozenset[str]:
 
 
 def check_entity_texts(entities: EntityCompilation) -> None:
-    """Texts of collections quote only the values of their own entity."""
+    """Texts of collections quote only the values of their own entity; titles in every language."""
+    languages = sorted(locales(entities.job.ruleset))
     for unit in entities.units.values():
         c = unit.collection
         if c is None:
             continue
+        missing = [lang for lang in languages if lang not in c.title and "*" not in c.title]
+        if c.title and missing:
+            entities.job.problem(
+                f"{unit.prefix}title",
+                f"the title is not written in {', '.join(missing)} (the version is written in "
+                f"{', '.join(languages)}): add {missing[0]}: {{one: …, other: …}}",
+            )
         texts: list[tuple[str, Any]] = [(f"{unit.prefix}item_label", c.item_label)]
         for q in c.questions:
             texts += [

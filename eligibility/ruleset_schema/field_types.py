@@ -88,6 +88,34 @@ class LocalizedText(fields.Field[dict[str, str]]):
         return dict(value)
 
 
+class CountedTitle(fields.Field[dict[str, dict[str, str]]]):
+    """What instances are called, for one and for several, per language (or without one)."""
+
+    default_error_messages = MESSAGES
+    FORMS = ("one", "other")
+
+    def _deserialize(
+        self, value: Any, attr: Any, data: Any, **kwargs: Any
+    ) -> dict[str, dict[str, str]]:
+        if isinstance(value, dict) and set(value) == set(self.FORMS):
+            value = {"*": value}  # one title without a language
+        if not isinstance(value, dict) or not value:
+            raise ValidationError(
+                "expected the title by language: {en: {one: child, other: children}}"
+            )
+        for locale, forms in value.items():
+            if not isinstance(locale, str) or not LOCALE_PATTERN.match(locale):
+                raise ValidationError(f"'{locale}' is not a language code such as en or de")
+            if not isinstance(forms, dict) or set(forms) != set(self.FORMS):
+                raise ValidationError(
+                    f"the {locale} title needs the word for one and for several: "
+                    f"{locale}: {{one: …, other: …}}"
+                )
+            if not all(isinstance(w, str) and 0 < len(w) <= MAX_TEXT for w in forms.values()):
+                raise ValidationError(f"the {locale} title's words must be texts")
+        return {locale: dict(forms) for locale, forms in value.items()}
+
+
 class Expression(fields.Field[str]):
     """An expression of the rule language (parsed and type-checked later, by the compiler)."""
 

@@ -13,6 +13,7 @@ from eligibility.ruleset_schema.field_types import (
     MESSAGES,
     NAME_PATTERN,
     RULESET_PATTERN,
+    CountedTitle,
     DateValue,
     LocalizedText,
     StrictSchema,
@@ -65,6 +66,7 @@ class CollectionSchema(StrictSchema):
     entity = _entity_name()
     item_label = LocalizedText()
     add_label = LocalizedText()
+    title = CountedTitle()
     min = fields.Integer(
         strict=True,
         validate=validate.Range(0, MAX_INSTANCES, error=f"must be from 0 to {MAX_INSTANCES}"),

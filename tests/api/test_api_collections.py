@@ -80,3 +80,24 @@ def test_next_questions_address_instances(make_app: AppFactory) -> None:
     paths = [q["path"] for q in response.json["next_questions"]]
     assert paths == ["/children/c1/age", "/children/c1/in_education", "/children_complete"]
     assert response.json["next_questions"][0]["label"] == "How old is Ben?"
+
+
+def test_a_collection_is_titled_in_the_language_asked_for(make_app: AppFactory) -> None:
+    client = make_app(RULES=[FAMILY]).test_client()
+    path = "/v1/rulesets/family-allowance/versions/2024-01-01/questions"
+    english = client.get(path).json["properties"]["children"]
+    assert (english["title"], english["x-title"]) == (
+        "children",
+        {"one": "child", "other": "children"},
+    )
+    german = client.get(path + "?locale=de").json["properties"]["children"]
+    assert german["x-title"] == {"one": "Kind", "other": "Kinder"}
+    spec = client.get("/openapi.json").get_json()
+    answer_schema = spec["components"]["schemas"]["AnswerSchema"]["properties"]["properties"]
+    assert "`x-title`" in answer_schema["description"]
+    prompt = _evaluate(make_app, {"resident": True, "children_complete": False})
+    (adding,) = [q for q in prompt.json["next_questions"] if q["type"] == "instance"]
+    assert (adding["path"], adding["label"]) == (
+        "/children/-",
+        "Please add the next child (more are to come).",
+    )

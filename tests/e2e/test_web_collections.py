@@ -16,7 +16,7 @@ def two_children(page: Page, base: str) -> None:
     start(page, base, "family-allowance", "2024-05-01")
     answer(page, "Yes")
     # the list's page introduces the collection before anyone is added to it
-    expect(page.locator("h1")).to_have_text("Listed so far")
+    expect(page.locator("h1")).to_have_text("You have added 0 children")
     expect(page.locator(".listing [data-empty]")).to_contain_text("Nothing is listed yet")
     expect(page.locator("legend h2")).to_have_text("Have you listed all your children?")
     answer(page, "No")
@@ -116,7 +116,7 @@ def test_an_employer_lists_how_many_employees_then_each_one(site: Site, browser:
     start(page, site.base, "employer-claim", "2024-05-01")
     answer(page, "Yes")
     # "how many?" introduces the list, empty so far
-    expect(page.locator("h1")).to_have_text("Listed so far")
+    expect(page.locator("h1")).to_have_text("You have added 0 employees")
     expect(page.locator(".listing [data-empty]")).to_be_visible()
     expect(page.locator("label[for=answer]")).to_have_text("How many employees are on the list?")
     answer(page, "2")
@@ -182,7 +182,8 @@ def test_the_employer_s_kurzarbeitergeld_claim_in_german(site: Site, seite: Page
             answer(seite, {**EMPLOYER_2026, **ADA}[asked])
             continue
         lists += 1
-        expect(seite.locator("h1")).to_have_text("Bisher genannt")
+        heading = "0 Beschäftigte" if lists == 1 else "1 beschäftigte Person"
+        expect(seite.locator("h1")).to_have_text(f"Sie haben {heading} angegeben")
         if lists == 1:  # the list introduced, empty: "not all listed" adds Ada
             expect(seite.locator(".listing [data-empty]")).to_contain_text("Noch ist niemand")
             answer(seite, "Nein")
@@ -202,7 +203,7 @@ def test_a_kindergeld_claim_for_one_child(site: Site, page: Page) -> None:
     start(page, site.base, "kindergeld", "2025-03-01")
     for value in ("Yes", "Yes", "Yes"):
         answer(page, value)
-    expect(page.locator("h1")).to_have_text("Listed so far")
+    expect(page.locator("h1")).to_have_text("Listed so far")  # published before titles
     answer(page, "No")
     for value in ("2025-03-01", "Anna", "2015-06-30", "Yes", "Yes", "Yes"):
         answer(page, value)

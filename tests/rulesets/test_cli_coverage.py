@@ -76,7 +76,7 @@ def test_collections_count_each_instance_kind_too(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     file = family / "2024-01-01.yaml"
     assert (
-        f"  {file}:46:59: collections.children.rules.qualifies.when: no scenario makes "
+        f"  {file}:47:59: collections.children.rules.qualifies.when: no scenario makes "
         "`age < 25 and in_education` true"
     ) in result.output.splitlines()
     assert "rule 'qualifies'" not in result.output  # Anna qualifies, Ben does not

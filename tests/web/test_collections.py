@@ -48,7 +48,8 @@ def _two_children(client: FlaskClient) -> str:
     assert listed == "/questions/children_complete"
     # the list's page introduces the collection before anyone is added to it
     page = client.get(listed).get_data(as_text=True)
-    assert '<h1 class="heading">Listed so far</h1>' in page and "Nothing is listed yet" in page
+    assert '<h1 class="heading">You have added 0 children</h1>' in page
+    assert "Nothing is listed yet" in page
     assert '<h2 class="heading-m" data-chat="question">Have you listed all' in page
     # "not all listed yet": the API prompts for a child, and the page adds one straight away
     name = _go(client, listed, answer="false")
@@ -60,7 +61,8 @@ def _two_children(client: FlaskClient) -> str:
     assert again == "/questions/children_complete"
     page = main_text(client, again)
     # the list so far goes above the question, each with a way to change and to remove it
-    assert page.index("Listed so far") < page.index("Anna") < page.index("Have you listed all")
+    assert page.index("You have added 1 child") < page.index("Anna")
+    assert page.index("Anna") < page.index("Have you listed all")
     assert "Change Anna" in page and "Remove Anna" in page
     name = _go(client, again, answer="false")
     assert name == "/questions/children/c2/name"
@@ -144,7 +146,7 @@ def test_the_api_prompt_to_add_a_child_is_a_page_of_its_own(
     assert client.get("/next").headers["Location"] == "/add/children"
     assert client.get("/add/nothing").headers["Location"] == "/next"
     page = client.get("/add/children")
-    assert page.status_code == 200 and "add the next one" in text_of(page)
+    assert page.status_code == 200 and "Please add the next child" in text_of(page)
     assert _go(client, "/add/children") == "/questions/children/c1/name"
 
 
@@ -153,7 +155,7 @@ def test_an_employer_lists_how_many_employees_then_each_one(client: FlaskClient)
     count = _go(client, first, answer="true")
     assert count == "/questions/employees_count"
     page = main_text(client, count)
-    assert page.index("Listed so far") < page.index("Nothing is listed yet")
+    assert page.index("You have added 0 employees") < page.index("Nothing is listed yet")
     assert page.index("Nothing is listed yet") < page.index("How many employees are on the list?")
     # the count given, the first employee is added and asked about at once
     name = _go(client, count, answer="2")
@@ -168,6 +170,7 @@ def test_an_employer_lists_how_many_employees_then_each_one(client: FlaskClient)
     # after an employee's last answer, the list again (1 of 2) above the button for the next
     assert _go(client, actual, answer="1500") == "/add/employees"
     page = main_text(client, "/add/employees")
+    assert page.index("You have added 1 employee") < page.index("You have listed 1 of 2.")
     assert page.index("You have listed 1 of 2.") < page.index("Ada")
     assert page.index("Ada") < page.index("Add the next employee.")
     assert _go(client, "/add/employees") == "/questions/employees/e2/name"
@@ -178,3 +181,15 @@ def test_an_employer_lists_how_many_employees_then_each_one(client: FlaskClient)
     result = text_of(client.get("/result"))
     assert "Total allowance €900" in result
     assert "Ada Allowance €900" in result and "Bo Allowance €0" in result
+
+
+def test_the_list_page_says_how_many_children_in_each_language(client: FlaskClient) -> None:
+    listed = _go(client, start(client, "family-allowance", "2024-05-01"), answer="true")
+    _go(client, _go(client, _go(client, listed, answer="false"), answer="Anna"), answer="10")
+    _go(client, _go(client, listed, answer="false"), answer="Ben")
+    _go(client, "/questions/children/c2/age", answer="8")
+    assert "<h1 class=\"heading\">You have added 2 children</h1>" in client.get(listed).get_data(
+        as_text=True
+    )
+    assert client.get(listed + "?lang=de").status_code == 303
+    assert "Sie haben 2 Kinder angegeben" in main_text(client, listed)
