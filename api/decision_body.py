@@ -65,7 +65,7 @@ def _step(step: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": step["name"],
         "kind": step["kind"],
-        "inputs": {str(k): to_plain(v) for k, v in step["inputs"].items()},
-        "result": to_plain(step["result"]),
+        "inputs": dict(step["inputs"]),  # plain: a record holds what it hashed
+        "result": step["result"],
         "legal_reference": step.get("legal_reference"),
     }

@@ -75,8 +75,8 @@ def outcome_of(evaluation: Evaluation) -> dict[str, Any]:
             {
                 "name": s.name,
                 "kind": s.kind,
-                "inputs": to_plain(dict(s.inputs)),
-                "result": to_plain(s.result),
+                "inputs": dict(s.inputs),  # trace steps hold plain values (evaluation.trace)
+                "result": s.result,
                 "legal_reference": s.legal_reference,
             }
             for s in evaluation.trace

@@ -19,14 +19,14 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from eligibility.decisions import Decision
 from eligibility.decisions.sealing import Halves, PreparedDraft
 from eligibility.errors import ChainMismatch
-from eligibility.storage.sql.models import ChainHeadRow
-from eligibility.storage.sql.rows import to_row
+from eligibility.storage.sql.models import ChainHeadRow, DecisionRow
+from eligibility.storage.sql.rows import row_values
 
 HEAD_ID = 1
 # Each item is one JSON object: its scalar columns, its JSON columns as canonical text
@@ -95,12 +95,12 @@ SELECT sequence, prev_hash, hash FROM added ORDER BY sequence
 
 
 def place(
-    session: Session, batch: Sequence[PreparedDraft], recorded_at: dt.datetime
+    connection: Connection, batch: Sequence[PreparedDraft], recorded_at: dt.datetime
 ) -> list[Decision]:
     """Chain the batch after the head, in order, in this transaction (not committed)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return _place_postgresql(session, batch, recorded_at)
-    return _place_sealed(session, batch, recorded_at)
+    if connection.dialect.name == "postgresql":
+        return _place_postgresql(connection, batch, recorded_at)
+    return _place_sealed(connection, batch, recorded_at)
 
 
 def lock_head(session: Session) -> None:
@@ -109,11 +109,11 @@ def lock_head(session: Session) -> None:
 
 
 def _place_postgresql(
-    session: Session, batch: Sequence[PreparedDraft], recorded_at: dt.datetime
+    connection: Connection, batch: Sequence[PreparedDraft], recorded_at: dt.datetime
 ) -> list[Decision]:
     halves = [prepared.halves(recorded_at) for prepared in batch]
     parameters = {"items": _items(batch, halves, recorded_at), "recorded_at": recorded_at}
-    rows = session.execute(POSTGRESQL_APPEND, parameters).all()
+    rows = connection.execute(POSTGRESQL_APPEND, parameters).all()
     if len(rows) != len(batch):
         raise ChainMismatch(f"{len(rows)} records chained for {len(batch)} drafts")
     placed = []
@@ -144,11 +144,11 @@ def _item(prepared: PreparedDraft, part: Halves, recorded_at: dt.datetime) -> st
 
 
 def _place_sealed(
-    session: Session, batch: Sequence[PreparedDraft], recorded_at: dt.datetime
+    connection: Connection, batch: Sequence[PreparedDraft], recorded_at: dt.datetime
 ) -> list[Decision]:
-    head = session.execute(
-        select(ChainHeadRow).where(ChainHeadRow.id == HEAD_ID).with_for_update()
-    ).scalar_one()
+    head = connection.execute(
+        select(ChainHeadRow.sequence, ChainHeadRow.hash).where(ChainHeadRow.id == HEAD_ID)
+    ).one()
     placed = []
     sequence, prev_hash = head.sequence, head.hash
     for prepared in batch:
@@ -156,6 +156,10 @@ def _place_sealed(
         decision = prepared.seal(sequence, prev_hash, recorded_at)
         placed.append(decision)
         prev_hash = decision.hash
-    session.add_all(to_row(decision) for decision in placed)
-    head.sequence, head.hash = sequence, prev_hash
+    connection.execute(insert(DecisionRow), [row_values(decision) for decision in placed])
+    connection.execute(
+        update(ChainHeadRow)
+        .where(ChainHeadRow.id == HEAD_ID)
+        .values(sequence=sequence, hash=prev_hash)
+    )
     return placed

@@ -97,8 +97,8 @@ class SqlDecisions:
     ) -> list[tuple[Decision, bool] | BaseException]:
         """One transaction for the batch; if a key was stored meanwhile, each on its own."""
         try:
-            with self.db.write() as session:
-                placed = place(session, batch, self.clock())
+            with self.db.write_connection() as connection:
+                placed = place(connection, batch, self.clock())
         except exc.IntegrityError:  # an Idempotency-Key stored since the caller looked
             return [self._append_alone(prepared) for prepared in batch]
         return [(decision, True) for decision in placed]
@@ -124,7 +124,7 @@ class SqlDecisions:
                 seen = session.scalars(_by_key(draft.client, draft.idempotency_key)).first()
                 if seen is not None:
                     return to_decision(seen), False
-            decision = place(session, [prepared], self.clock())[0]
+            decision = place(session.connection(), [prepared], self.clock())[0]
             if submit is not None:
                 session.execute(_submitted(submit, decision.id))
         return decision, True

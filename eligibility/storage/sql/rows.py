@@ -14,15 +14,15 @@ _DECISION_FIELDS = tuple(
 )
 
 
-def to_row(decision: Decision) -> DecisionRow:
-    """The row of a sealed decision (plus the derived columns for filtering: `eligible`)."""
+def row_values(decision: Decision) -> dict[str, Any]:
+    """The columns of a sealed decision (plus the derived ones for filtering: `eligible`)."""
     values: dict[str, Any] = {name: getattr(decision, name) for name in _DECISION_FIELDS}
-    return DecisionRow(
-        **values,
-        **decision.derived_columns(),
+    values.update(
+        decision.derived_columns(),
         trace=[dict(step) for step in decision.trace],
         ignored_answers=list(decision.ignored_answers),
     )
+    return values
 
 
 def to_decision(row: DecisionRow) -> Decision:
