@@ -46,6 +46,7 @@ class InterviewState:
         self.env: Env | None = None
         self.graph: RelevanceGraph | None = None
         self.evaluated: set[str] | None = None  # evaluated since the graph's step; None: all
+        self.answered: set[str] = set()  # questions answered otherwise since the graph's step
         # The last answers parsed without a problem: version, as given, as parsed.
         self.parsed: tuple[CompiledRuleSet, dict[str, Any], Answers] | None = None
 
@@ -91,6 +92,7 @@ class InterviewState:
                 evaluated = recompute(compiled, env, changed)
                 if self.evaluated is not None:
                     self.evaluated.update(evaluated)
+                    self.answered.update(changed)
             self.compiled, self.as_of, self.values, self.env = compiled, as_of, answers.values, env
             return env
 
@@ -103,8 +105,8 @@ class InterviewState:
             if graph is None or self.evaluated is None or not _same(graph.compiled, compiled):
                 graph = self.graph = RelevanceGraph(compiled, env)
             else:
-                graph.update(env, self.evaluated)
-            self.evaluated = set()
+                graph.update(env, self.evaluated, self.answered)
+            self.evaluated, self.answered = set(), set()
             return graph.walk(dont_know)
 
 

@@ -32,9 +32,13 @@ class Walk:
     relevant: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
     reasons: dict[str, list[str]] = field(default_factory=dict)
+    # The relevant questions already in asking order (an interview's walk keeps them so).
+    order: list[str] | None = field(default=None, compare=False)
 
     def next_questions(self, rank: Mapping[str, int]) -> list[str]:
         """Relevant questions in asking order: settling conditions first, then authors' order."""
+        if self.order is not None:
+            return list(self.order)
         return sorted(self.relevant, key=lambda q: (self.relevant[q][0], rank[q]))
 
 

@@ -14,6 +14,7 @@ full walk gives for the same environment (the differential tests check it).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -79,6 +80,12 @@ class RelevanceGraph:
         self.summary: dict[str, tuple[int, list[str]]] = {}  # question → (stage, contexts)
         self.changed_questions: set[str] = set()
         self.below: dict[str, dict[str, None]] = {}  # named → rules with a value below it
+        # What the last walk gave, kept up to date question by question.
+        self.relevant: dict[str, tuple[int, list[str]]] = {}
+        self.used: set[str] = set()
+        self.order: list[tuple[int, int, str]] = []  # (stage, rank, question) of relevant ones
+        self.dont_know: frozenset[str] = frozenset()
+        self.answered: set[str] = set(compiled.questions)  # answered otherwise since that walk
         self.roots = [self.root(goal) for goal in compiled.goal_ids]
         for key in self.roots:
             self.reach(key)
@@ -151,9 +158,13 @@ class RelevanceGraph:
                 del seen[(stage, context)]
             self.changed_questions.add(question)
 
-    def update(self, env: Mapping[Any, Value], evaluated: Iterable[str]) -> None:
-        """Follow an environment in which the named values `evaluated` were computed again."""
+    def update(
+        self, env: Mapping[Any, Value], evaluated: Iterable[str], answered: Iterable[str]
+    ) -> None:
+        """Follow an environment in which the questions `answered` were answered otherwise
+        and the named values `evaluated` were computed again."""
         self.env = env
+        self.answered.update(answered)
         names = list(evaluated)
         for name in names:
             self.fragments.pop(name, None)
@@ -216,6 +227,7 @@ class RelevanceGraph:
 
     def walk(self, dont_know: frozenset[str]) -> Walk:
         """The walk for the current environment: relevant, used, and the reasons per goal."""
+        touched = self.changed_questions | self.answered | (dont_know ^ self.dont_know)
         for question in self.changed_questions:
             seen = self.events.get(question)
             if not seen:
@@ -224,13 +236,28 @@ class RelevanceGraph:
                 continue
             contexts = sorted({c for _, c in seen if c}, key=self.rank.__getitem__)
             self.summary[question] = (min(s for s, _ in seen), contexts)
-        self.changed_questions.clear()
-        env = self.env
-        result = Walk()
-        for question, summary in self.summary.items():
-            if question in dont_know or env[question] is not UNKNOWN:
-                result.used.add(question)
-            else:
-                result.relevant[question] = summary
-        result.reasons = {goal: self.rules_below(goal) for goal in self.compiled.goal_ids}
-        return result
+        for question in touched:
+            self.classify(question, dont_know)
+        self.changed_questions, self.answered, self.dont_know = set(), set(), dont_know
+        return Walk(
+            relevant=dict(self.relevant),
+            used=set(self.used),
+            reasons={goal: self.rules_below(goal) for goal in self.compiled.goal_ids},
+            order=[question for _, _, question in self.order],
+        )
+
+    def classify(self, question: str, dont_know: frozenset[str]) -> None:
+        """File a question reached by the walk as relevant or used (or neither), in order."""
+        rank = self.compiled.question_rank[question]
+        old = self.relevant.pop(question, None)
+        if old is not None:
+            del self.order[bisect.bisect_left(self.order, (old[0], rank, question))]
+        self.used.discard(question)
+        summary = self.summary.get(question)
+        if summary is None:
+            return
+        if question in dont_know or self.env[question] is not UNKNOWN:
+            self.used.add(question)
+        else:
+            self.relevant[question] = summary
+            bisect.insort(self.order, (summary[0], rank, question))
