@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import DecimalException
 from typing import Any
 
-from eligibility.expressions.interpreter import lookup, strict
+from eligibility.expressions.operators import lookup, strict
 from eligibility.expressions.values import DECIMAL_CONTEXT, UNKNOWN, Failure, Unknown, Value
 from eligibility.model import Table
 

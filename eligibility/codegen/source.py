@@ -20,7 +20,7 @@ from typing import Any
 from eligibility.codegen import runtime
 from eligibility.expressions import nodes as n
 from eligibility.expressions.functions import FUNCTIONS
-from eligibility.expressions.interpreter import choose
+from eligibility.expressions.operators import choose
 from eligibility.expressions.values import UNKNOWN, Failure, same_value
 from eligibility.model import Table
 

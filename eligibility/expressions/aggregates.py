@@ -133,3 +133,29 @@ def extreme(func: str, items: Instances, read: Reader, keep: Reader | None) -> V
         return Failure(f"{func}() over no instances")
     result: Value = min(found) if func == "min" else max(found)
     return result
+
+
+def evaluator(func: str, key: Any, read: Reader | None, keep: Reader | None) -> Reader:
+    """The closure of one aggregate: `func` over the instances an environment holds under `key`."""
+    if func == "count":
+        return lambda env: count(env[key], keep)
+    assert read is not None
+    if func in ("any", "all"):
+        test = any_of if func == "any" else all_of
+        return lambda env: test(env[key], read, keep)
+    if func == "sum":
+        return lambda env: total(env[key], read, keep)
+    return lambda env: extreme(func, env[key], read, keep)
+
+
+def parent_reader(up: int, name: str) -> Reader:
+    """The closure that reads `name` in the environment `up` levels above an instance's."""
+    if up == 1:
+        return lambda env: env[PARENT][name]
+
+    def run(env: dict[Any, Any]) -> Value:
+        for _ in range(up):
+            env = env[PARENT]
+        return env[name]  # type: ignore[no-any-return]
+
+    return run

@@ -1,23 +1,29 @@
 """AST → Python closures that evaluate with Kleene three-valued logic.
 
 Each node compiles once, at load time, into a closure over the per-evaluation
-environment (name → value). Strict operations (arithmetic, comparison, calls,
-lookups) give UNKNOWN when an operand is UNKNOWN; `and`, `or` and `if` decide
-whenever the known operands suffice. A Failure (division by zero, no table row)
-propagates like UNKNOWN but dominates it, so an undecided goal can report why.
+environment (name → value). The closures apply the operators of `operators.py`
+(Kleene logic, exact arithmetic, table rows) and the aggregates of `aggregates.py`.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Container, Mapping
-from decimal import Decimal, DecimalException
+from decimal import DecimalException
 from typing import Any
 
 from eligibility.expressions import aggregates as agg
 from eligibility.expressions import nodes as n
 from eligibility.expressions.functions import FUNCTIONS
-from eligibility.expressions.values import DECIMAL_CONTEXT, UNKNOWN, Failure, Value, same_value
+from eligibility.expressions.operators import (
+    arithmetic,
+    choose,
+    conjunction,
+    disjunction,
+    lookup,
+    strict,
+)
+from eligibility.expressions.values import Failure, Value, same_value
 from eligibility.model import Table
 
 # name → value, and id(node) → value for every evaluated sub-expression (read by the relevance walk)
@@ -30,78 +36,6 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     ">": operator.gt,
     ">=": operator.ge,
 }
-
-
-def strict(values: tuple[Value, ...] | list[Value]) -> Value | None:
-    """The Failure or UNKNOWN among strict operands (failures first), else None."""
-    found: Value | None = None
-    for value in values:
-        if isinstance(value, Failure):
-            return value
-        if value is UNKNOWN:
-            found = UNKNOWN
-    return found
-
-
-def conjunction(values: list[Value]) -> Value:
-    """Kleene `and`: false wins, then failures, then unknown."""
-    if any(v is False for v in values):
-        return False
-    pending = strict(values)
-    return True if pending is None else pending
-
-
-def disjunction(values: list[Value]) -> Value:
-    """Kleene `or`: true wins, then failures, then unknown."""
-    if any(v is True for v in values):
-        return True
-    pending = strict(values)
-    return False if pending is None else pending
-
-
-def choose(cond: Value, then: Value, otherwise: Value) -> Value:
-    """Kleene `if`: the taken branch, or the common value of both when the condition is open."""
-    if cond is True:
-        return then
-    if cond is False:
-        return otherwise
-    if strict((then, otherwise)) is None and same_value(then, otherwise):
-        return then
-    return cond if isinstance(cond, Failure) else UNKNOWN
-
-
-def arithmetic(op: str, a: int | Decimal, b: int | Decimal) -> Value:
-    """Exact arithmetic on integers and decimals; division always gives a decimal."""
-    try:
-        if op == "/":
-            if b == 0:
-                return Failure("division by zero")
-            return DECIMAL_CONTEXT.divide(Decimal(a), Decimal(b))
-        if isinstance(a, int) and isinstance(b, int):
-            return {"+": a + b, "-": a - b, "*": a * b}[op]
-        method = {
-            "+": DECIMAL_CONTEXT.add,
-            "-": DECIMAL_CONTEXT.subtract,
-            "*": DECIMAL_CONTEXT.multiply,
-        }
-        return method[op](Decimal(a), Decimal(b))
-    except DecimalException as error:
-        return Failure(f"arithmetic error: {type(error).__name__}")
-
-
-def lookup(table: Table, key: Value, name: str) -> Value | Table:
-    """One row of a table, extending integer keys by `each_additional`."""
-    if isinstance(key, int | str) and not isinstance(key, bool) and key in table.rows:
-        return table.rows[key]
-    if table.each_additional is not None and isinstance(key, int) and table.rows:
-        last = max(k for k in table.rows if isinstance(k, int))
-        if key > last:
-            base = table.rows[last]
-            assert isinstance(base, int | Decimal)
-            return arithmetic("+", base, (key - last) * table.each_additional)
-    if table.default is not None:
-        return table.default
-    return Failure(f"table {name} has no row for {key}")
 
 
 class Compiler:
@@ -231,21 +165,12 @@ class Compiler:
         return run
 
     def _parentref(self, node: n.ParentRef) -> Evaluator:
-        return _parent_reader(node.up, node.name)
+        return agg.parent_reader(node.up, node.name)
 
     def _aggregate(self, node: n.Aggregate) -> Evaluator:
-        key, func = agg.collection_key(node.collection), node.func
         keep = self.compile(node.filter) if node.filter is not None else None
         read = self.compile(node.value) if node.value is not None else None
-        if func == "count":
-            return lambda env: agg.count(env[key], keep)  # type: ignore[arg-type]
-        assert read is not None
-        if func in ("any", "all"):
-            test = agg.any_of if func == "any" else agg.all_of
-            return lambda env: test(env[key], read, keep)  # type: ignore[arg-type]
-        if func == "sum":
-            return lambda env: agg.total(env[key], read, keep)  # type: ignore[arg-type]
-        return lambda env: agg.extreme(func, env[key], read, keep)  # type: ignore[arg-type]
+        return agg.evaluator(node.func, agg.collection_key(node.collection), read, keep)
 
     def _lookup(self, node: n.Lookup) -> Evaluator:
         keys: list[Evaluator] = []
@@ -271,18 +196,6 @@ class Compiler:
             return row
 
         return run
-
-
-def _parent_reader(up: int, name: str) -> Evaluator:
-    if up == 1:
-        return lambda env: env[agg.PARENT][name]  # type: ignore[index]
-
-    def run(env: Env) -> Value:
-        for _ in range(up):
-            env = env[agg.PARENT]  # type: ignore[assignment]
-        return env[name]
-
-    return run
 
 
 def _storing(key: int, closure: Evaluator) -> Evaluator:

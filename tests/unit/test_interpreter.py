@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from eligibility.expressions.interpreter import (
+from eligibility.expressions.operators import (
     arithmetic,
     choose,
     conjunction,
