@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from eligibility.answer_converters import Converter, converters
 from eligibility.answers import Answers, parse_values
 from eligibility.compiled_parts import CompiledCollection
 from eligibility.errors import AnswerError
@@ -42,9 +43,10 @@ def _entity(
     errors: dict[str, list[str]],
     at: tuple[str, ...],
     instance_id: str | None = None,
+    convert: Mapping[str, Converter] | None = None,
 ) -> Answers:
     skip = frozenset(collections) | ({"id"} if instance_id is not None else frozenset())
-    answers = parse_values(questions, raw, errors, at, skip)
+    answers = parse_values(questions, raw, errors, at, skip, convert)
     found: dict[str, tuple[Answers, ...]] = {}
     for cid, compiled in collections.items():
         items = raw.get(cid)
@@ -68,6 +70,7 @@ def _instances(
         return ()
     seen: set[str] = set()
     found: list[Answers] = []
+    convert = converters(compiled.questions)  # made once for every instance
     for index, item in enumerate(items):
         where = (*at, str(index))
         if not isinstance(item, Mapping):
@@ -84,7 +87,9 @@ def _instances(
             continue
         seen.add(iid)
         found.append(
-            _entity(compiled.questions, compiled.collections, item, errors, (*at, iid), iid)
+            _entity(
+                compiled.questions, compiled.collections, item, errors, (*at, iid), iid, convert
+            )
         )
     return tuple(found)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -55,9 +55,11 @@ def parse_values(
     errors: dict[str, list[str]],
     at: tuple[str, ...] = (),
     skip: frozenset[str] = frozenset(),
+    convert: Mapping[str, Callable[[Any], Value]] | None = None,
 ) -> Answers:
     """The answers to one entity's questions; problems are added to `errors` (JSON Pointers
-    below `at`), keys in `skip` (its collections and the instance id) are left to the caller."""
+    below `at`), keys in `skip` (its collections and the instance id) are left to the caller.
+    `convert` gives a converter per question that acts as `check_answer` (answer_converters)."""
     values: dict[str, Value] = {}
     dont_know: set[str] = set()
     for qid, answer in raw.items():
@@ -80,7 +82,10 @@ def parse_values(
                 ]
         else:
             try:
-                values[qid] = check_answer(question, answer)
+                if convert is not None:
+                    values[qid] = convert[qid](answer)
+                else:
+                    values[qid] = check_answer(question, answer)
             except ConversionError as error:
                 errors[pointer(*at, qid)] = [str(error)]
     return Answers(values, frozenset(dont_know))
