@@ -12,11 +12,12 @@ import logging
 import threading
 from typing import Any
 
-from flask import Blueprint, Response, request, stream_with_context, url_for
+from flask import Blueprint, Response, request, url_for
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import UnsupportedMediaType
 
 from api.auth import principal, require
+from api.downloads import attachment
 from api.impact_reports import REPORT_TYPES, report_response
 from api.openapi import Reply, operation
 from api.state import state
@@ -193,6 +194,4 @@ def get_batch_report(job_id: str, query: dict[str, Any]) -> Response:
 def get_batch_affected(job_id: str) -> Response:
     """The claims whose outcome changed, as CSV: row, line, id, changes, each goal old → new."""
     lines = jobs().affected(job_id, _viewer())
-    response = Response(stream_with_context(lines), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="affected-{job_id[:8]}.csv"'
-    return response
+    return attachment(lines, "text/csv", f"affected-{job_id[:8]}.csv")

@@ -66,7 +66,14 @@ def test_a_population_is_assessed_with_its_report(app: Flask) -> None:
     assert report["eligibility"][0]["lost"] == 1
     page = api.get(url + "/report?format=html", headers=keys["author"])
     assert page.mimetype == "text/html" and "Reduced licence" in page.get_data(as_text=True)
-    affected = api.get(url + "/affected", headers=keys["author"]).get_data(as_text=True)
+    download = api.get(url + "/affected", headers=keys["author"])
+    job_id = url.rsplit("/", 1)[1]
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert download.headers["Content-Disposition"] == (
+        f'attachment; filename="affected-{job_id[:8]}.csv"'
+    )
+    assert download.is_streamed
+    affected = download.get_data(as_text=True)
     (row,) = list(csv.DictReader(io.StringIO(affected)))
     assert (row["id"], row["Reduced licence (eligible)"]) == ("a", "true → false")
     assert_problem(api.get(url, headers=keys["publisher"]), 404)  # another's job

@@ -115,8 +115,10 @@ def test_export_jsonl_and_csv(api: FlaskClient, keys: Any) -> None:
     assert response.is_streamed
     lines = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
     assert [d["sequence"] for d in lines] == [1, 2]
+    assert response.headers["Content-Disposition"] == 'attachment; filename="decisions.jsonl"'
     response = api.get(DECISIONS + "/export?format=csv&eligible=false", headers=auditor)
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="decisions.csv"'
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [r["sequence"] for r in rows] == ["2"]
     assert rows[0]["eligible"] == "false"

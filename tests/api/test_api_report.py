@@ -63,6 +63,10 @@ def test_the_pdf_report_holds_the_same_content(api: FlaskClient, keys: Any) -> N
     for response in (by_query, by_accept):
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         assert response.get_data().startswith(b"%PDF-")
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert response.headers["Content-Disposition"] == (
+            f'inline; filename="decision-{decision["id"][:8]}.pdf"'
+        )
     reader = PdfReader(io.BytesIO(by_query.get_data()))
     text = "\n".join(page.extract_text() for page in reader.pages)
     for expected in (
