@@ -24,7 +24,7 @@ from eligibility.errors import Problem, RuleSetNotFound, VersionNotFound
 from eligibility.expressions.typecheck import suggest
 from eligibility.loader import load_each, version_files
 from eligibility.model import RuleSet
-from eligibility.services.changes import stored_document
+from eligibility.services.changes import document_with_status
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def _from_storage(ruleset: str, version: str, url: str | None) -> Side:
             if ruleset not in known:
                 raise RuleSetNotFound(ruleset, suggest(ruleset, known))
             raise VersionNotFound(ruleset, version)
-    return Side(f"{version} (stored, {found.status})", dict(stored_document(found)))
+    return Side(f"{version} (stored, {found.status})", dict(document_with_status(found)))
 
 
 def _from_folder(ruleset: str, version: str, rules_dir: Path) -> Side:

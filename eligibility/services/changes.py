@@ -22,7 +22,7 @@ class VersionChanges:
     changes: list[Change]
 
 
-def stored_document(stored: StoredVersion) -> Mapping[str, Any]:
+def document_with_status(stored: StoredVersion) -> Mapping[str, Any]:
     """A stored version's canonical document, with the status it has now.
 
     The content keeps the status it was sent with (a draft); the column says what it is.
@@ -34,5 +34,5 @@ def version_changes(store: Storage, ruleset_id: str, since: str, version: str) -
     """The changes from version `since` to `version` (VersionNotFound for either)."""
     old = get_version(store, ruleset_id, since)
     new = get_version(store, ruleset_id, version)
-    changes = diff_documents(stored_document(old), stored_document(new))
+    changes = diff_documents(document_with_status(old), document_with_status(new))
     return VersionChanges(ruleset_id, old, new, changes)

@@ -25,7 +25,7 @@ from eligibility.ports import Storage
 from eligibility.records import StoredVersion
 from eligibility.scenarios import run_scenarios
 from eligibility.services.drafts import create_draft
-from eligibility.services.versions import get_version, hash_refusal, stored_document
+from eligibility.services.versions import document_to_store, get_version, hash_refusal
 
 
 def publish(
@@ -134,7 +134,7 @@ def publish_files(
     for ruleset in load_paths(list(paths)):
         stored = store.versions.get(ruleset.id, ruleset.version)
         if stored is None or stored.status == "draft":
-            create_draft(store, stored_document(ruleset), publisher)
+            create_draft(store, document_to_store(ruleset), publisher)
         elif (refusal := hash_refusal(ruleset, stored)) is not None:
             raise ImmutableVersion(refusal)
         reviewed = ruleset_hash(ruleset)

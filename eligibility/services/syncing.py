@@ -25,7 +25,7 @@ from eligibility.loader import load_each, load_paths
 from eligibility.model import RuleSet
 from eligibility.ports import Storage
 from eligibility.records import StoredVersion
-from eligibility.services.versions import get_version, hash_refusal, new_record, stored_document
+from eligibility.services.versions import document_to_store, get_version, hash_refusal, new_record
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def _store_file_version(
     if stored.status != "draft" and _dating_differs(ruleset, stored):
         # Outside the content hash: a published version's file may declare it later.
         content = {k: v for k, v in stored.content.items() if k != "dated_by"}
-        content.update({k: v for k, v in stored_document(ruleset).items() if k == "dated_by"})
+        content.update({k: v for k, v in document_to_store(ruleset).items() if k == "dated_by"})
         updated = replace(stored, content=content)
         store.versions.replace(updated, stored.status, expected_hash=stored.content_hash)
         return "updated"
@@ -135,7 +135,7 @@ def _store_file_version(
 
 
 def _dating_differs(ruleset: RuleSet, stored: StoredVersion) -> bool:
-    return stored.content.get("dated_by") != stored_document(ruleset).get("dated_by")
+    return stored.content.get("dated_by") != document_to_store(ruleset).get("dated_by")
 
 
 def _problems_of(ruleset: RuleSet, error: RuleSetError | ImmutableVersion) -> list[Problem]:
@@ -164,4 +164,4 @@ def _add_file_version(store: Storage, ruleset: RuleSet, by: str) -> bool:
 
 
 def _file_differs(ruleset: RuleSet, stored: StoredVersion) -> bool:
-    return ruleset.status != "draft" or stored.content != stored_document(ruleset)
+    return ruleset.status != "draft" or stored.content != document_to_store(ruleset)

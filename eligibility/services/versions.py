@@ -12,7 +12,7 @@ from eligibility.ports import Storage
 from eligibility.records import StoredVersion
 
 
-def stored_document(ruleset: RuleSet) -> dict[str, Any]:
+def document_to_store(ruleset: RuleSet) -> dict[str, Any]:
     """The canonical document stored for a version: content and scenarios, without status."""
     document = to_document(ruleset, with_scenarios=True)
     document.pop("status", None)
@@ -26,7 +26,7 @@ def new_record(ruleset: RuleSet, status: Status, by: str, now: dt.datetime) -> S
         ruleset_id=ruleset.id,
         version=ruleset.version,
         status=status,
-        content=stored_document(ruleset),
+        content=document_to_store(ruleset),
         content_hash=ruleset_hash(ruleset),
         effective_from=ruleset.effective_from,
         effective_to=ruleset.effective_to,

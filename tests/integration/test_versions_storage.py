@@ -24,7 +24,7 @@ from eligibility.errors import (
 )
 from eligibility.loader import load_paths
 from eligibility.ports import Storage
-from eligibility.services.versions import stored_document
+from eligibility.services.versions import document_to_store
 
 from .helpers import FISHING
 
@@ -85,7 +85,7 @@ def test_draft_from_yaml_extends_the_stored_version(fishing_store: Storage) -> N
 
 def test_draft_from_a_json_body(store: Storage) -> None:
     (ruleset,) = load_paths([FISHING])
-    body = json.dumps(stored_document(ruleset))
+    body = json.dumps(document_to_store(ruleset))
     draft = services.create_draft(store, body, "author-1")
     assert (draft.status, draft.content_hash) == ("draft", ruleset_hash(ruleset))
     published = services.publish(store, "fishing-licence", "2024-01-01", "publisher-1")
