@@ -16,6 +16,7 @@ from eligibility.records import ROLES
 from eligibility.storage import memory_storage
 from eligibility.storage.migrate import upgrade
 from eligibility.storage.sql import SqlStorage
+from eligibility.storage.sql.settings import DatabaseSettings
 from eligibility.storage.testing import BACKENDS, temporary_database
 from tests.api.api_helpers import FakeClock
 
@@ -25,6 +26,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 FISHING = str(FIXTURES / "fishing-licence")
 EXAMPLES = [str(RULES / "snap"), str(RULES / "kurzarbeitergeld"), FISHING]
 AppFactory = Callable[..., Flask]
+FUNCTIONAL_DEADLINES = DatabaseSettings(timeout_seconds=15.0, pool_timeout_seconds=15.0)
 
 
 @pytest.fixture
@@ -74,7 +76,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def stored_app(database_url: str, clock: FakeClock) -> Iterator[Flask]:
     """An app over the fishing licence on a real database (SQLite and PostgreSQL)."""
-    storage = SqlStorage(database_url, clock=clock)
+    # These tests are about behaviour, not deadlines: a loaded machine must not turn a slow
+    # statement into a 503 here. The 2 s deadline is tested through the proxy (test_api_db_faults).
+    storage = SqlStorage(database_url, clock=clock, settings=FUNCTIONAL_DEADLINES)
     yield create_app({"RULES": [FISHING], "STORAGE": storage, "TESTING": True})
     storage.close()
 
