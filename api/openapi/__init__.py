@@ -3,14 +3,14 @@
 `@operation` loads a view's query and body with their schemas and dumps its result with
 the response schema, so the schemas that document a view are the ones that run it. Every
 operation lists its request and response schemas and every error it can return (all as
-`application/problem+json` with the `Problem` schema). `operation` declares and runs a
+`application/problem+json` with the `Problem` schema). `contract` declares and runs a
 view's contract, `paths` writes one operation of the document, `document` the whole.
 """
 
 from __future__ import annotations
 
+from api.openapi.contract import Operation, Reply, SchemaType, header, operation
 from api.openapi.document import API_VERSION, bp, build_spec, spec_of
-from api.openapi.operation import Operation, Reply, SchemaType, header, operation
 
 __all__ = [
     "API_VERSION",

@@ -9,7 +9,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, Response, current_app, jsonify
 
 from api.fields import scalar_schema_properties
-from api.openapi.operation import Operation
+from api.openapi.contract import Operation
 from api.openapi.paths import flask_path, path_operation
 from api.parameters import constrain_query_texts
 from api.schemas import ProblemSchema

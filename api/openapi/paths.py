@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from api.openapi.operation import Operation
+from api.openapi.contract import Operation
 from api.parameters import header
 
 # Ids in paths: no slash, no control characters (those paths are simply not found).
