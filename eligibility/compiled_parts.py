@@ -44,6 +44,7 @@ class CompiledCollection:
     rules_by_id: Mapping[str, Rule] = field(default_factory=dict)
     goals_by_id: Mapping[str, Goal] = field(default_factory=dict)
     checks: tuple[CompiledCheck, ...] = ()  # its questions' checks, run in each instance
+    parents: tuple[str, ...] = ()  # the enclosing entities' names, nearest first
 
     @property
     def goal_ids(self) -> tuple[str, ...]:

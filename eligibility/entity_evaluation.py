@@ -18,7 +18,12 @@ from eligibility.values_io import pointer
 
 def frame_texts(texts: Texts, frame: Frame) -> Texts:
     """The evaluation's texts with the values of one entity (for `{name}` in its labels)."""
-    return Texts(texts.locale, texts.default_locale, frame.env, texts.money)
+    return texts.within(frame.env, _parents(frame))
+
+
+def _parents(frame: Frame) -> tuple[str, ...]:
+    """The names of the entities around the frame's (for `{household.state}` in its texts)."""
+    return frame.scope.parents if frame.parent is not None else ()
 
 
 def reasons_of(found: EntityWalk, goal: str) -> list[tuple[str, Rule, Any, Frame]]:
@@ -55,11 +60,11 @@ class Wording:
         path = None
         if frame.parent is not None or item.adding:  # ids need no escaping (answer_document)
             path = f"{frame.prefix}/{question.id}" + ("/-" if item.adding else "")
+        local = (t.locale, t.default_locale, frame.env, t.money, _parents(frame))
         return {
             "question": question,
-            "label": render(question.label, t.locale, t.default_locale, frame.env, t.money)
-            or question.id,
-            "help": render(question.help, t.locale, t.default_locale, frame.env, t.money),
+            "label": render(question.label, *local) or question.id,
+            "help": render(question.help, *local),
             "options": options,
             "why": [
                 (f"{_owner(frame, at).prefix}/{name}" if at else name, reference, text)

@@ -265,14 +265,14 @@ def _instances(
 ) -> dict[str, tuple[InstanceResult, ...]]:
     """Each instance's goals; reasons are the instance's rules that decided each goal."""
 
-    def texts_in(inner: Mapping[Any, Any]) -> Texts:
-        return Texts(texts.locale, texts.default_locale, inner, texts.money)
+    def texts_in(inner: Mapping[Any, Any], scope: CompiledCollection) -> Texts:
+        return texts.within(inner, scope.parents)
 
     def goal(g: Goal, inner: dict[Any, Any], scope: CompiledCollection, at: str) -> GoalResult:
         value = inner[g.id]
         if isinstance(value, Failure):
             raise EvaluationError(g.id, value.reason, {"goal": f"{at}/{g.id}"})
-        local = texts_in(inner)
+        local = texts_in(inner, scope)
         decided = (reached or {}).get((at, g.id), set())
         reasons = tuple(
             _rule_reason(scope.rules_by_id[r], inner[r], local)
@@ -282,7 +282,7 @@ def _instances(
         return _goal_result(g, value, local, reasons)
 
     def label(scope: CompiledCollection, inner: dict[Any, Any]) -> str | None:
-        return texts_in(inner).render(scope.collection.item_label)
+        return texts_in(inner, scope).render(scope.collection.item_label)
 
     return instance_results(compiled.collections, env, goal, label)
 

@@ -28,7 +28,7 @@ def instance_check_errors(
         items: Instances = env[collection_key(cid)]
         for iid, inner in items:
             where = f"{at}/{cid}/{iid}"
-            local = Texts(texts.locale, texts.default_locale, inner, texts.money)
+            local = texts.within(inner, compiled.parents)
             for check in compiled.checks:
                 if not _answered(inner, check.question):
                     continue

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
+from eligibility.expressions.aggregates import PARENT
 from eligibility.expressions.values import UNKNOWN, Failure, Value
 from eligibility.model import Text, localize
 from eligibility.money import Money, format_amount
@@ -104,10 +105,12 @@ def render(
     default_locale: str,
     env: Mapping[str, Value],
     money: Mapping[str, Money] | None = None,
+    parents: tuple[str, ...] = (),
 ) -> str | None:
     """The text in the locale, with `{name}` replaced by the value of `name`.
 
-    `money` gives the declared currency and scale of the names that are amounts.
+    `money` gives the declared currency and scale of the names that are amounts; in an
+    instance, `parents` names the enclosing entities (nearest first) for `{household.state}`.
     """
     chosen = localize(text, locale, default_locale)
     if chosen is None:
@@ -118,9 +121,29 @@ def render(
     declared = money or {}
     # Odd pieces are names: "a {x} b" → ("a ", "x", " b").
     return "".join(
-        piece if i % 2 == 0 else format_value(env.get(piece, UNKNOWN), locale, declared.get(piece))
+        piece if i % 2 == 0 else _quoted(piece, env, parents, locale, declared)
         for i, piece in enumerate(pieces)
     )
+
+
+def _quoted(
+    name: str,
+    env: Mapping[Any, Value],
+    parents: tuple[str, ...],
+    locale: str,
+    money: Mapping[str, Money],
+) -> str:
+    """One quoted value: the entity's own, or an enclosing entity's (`household.state`)."""
+    entity, dot, own = name.partition(".")
+    if not dot:
+        return format_value(env.get(name, UNKNOWN), locale, money.get(name))
+    if entity not in parents:  # the compiler refuses it; a text is never worth a crash
+        return format_value(UNKNOWN, locale)
+    up = parents.index(entity) + 1
+    for _ in range(up):
+        env = env[PARENT]  # type: ignore[assignment]
+    declared = money.get(own) if up == len(parents) else None  # amounts declared at the root
+    return format_value(env.get(own, UNKNOWN), locale, declared)
 
 
 @dataclass(frozen=True)
@@ -131,10 +154,15 @@ class Texts:
     default_locale: str
     env: Mapping[str, Value]
     money: Mapping[str, Money]
+    parents: tuple[str, ...] = ()  # in an instance: the enclosing entities, nearest first
 
     def render(self, text: Text | None) -> str | None:
         """A text in this evaluation's language with its quoted values."""
-        return render(text, self.locale, self.default_locale, self.env, self.money)
+        return render(text, self.locale, self.default_locale, self.env, self.money, self.parents)
+
+    def within(self, env: Mapping[Any, Value], parents: tuple[str, ...]) -> Texts:
+        """The same texts with the values of one instance (`parents`: its enclosing entities)."""
+        return Texts(self.locale, self.default_locale, env, self.money, parents)
 
 
 @lru_cache(maxsize=4096)

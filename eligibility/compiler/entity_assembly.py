@@ -55,6 +55,7 @@ def compiled_collections(
             rules_by_id={r.id: r for r in c.rules},
             goals_by_id={g.id: g for g in c.goals},
             checks=entity_checks(entities, child, compile_node),
+            parents=parent_entities(child),
         )
     return compiled
 
@@ -85,6 +86,12 @@ def entity_checks(
             above = _questions_above(entities, unit, ast)
             found.append(CompiledCheck(q.id, index, compile_node(ast), reads, concerns, above))
     return tuple(found)
+
+
+def parent_entities(unit: Unit) -> tuple[str, ...]:
+    """The names of the entities around a collection's instances, nearest first."""
+    assert unit.entity is not None
+    return tuple(a.entity or "" for a in unit.entity.ancestors())
 
 
 def _questions_above(

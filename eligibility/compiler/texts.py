@@ -7,12 +7,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from eligibility.compiler.compilation import Compilation
-from eligibility.compiler.entities import EntityCompilation
+from eligibility.compiler.entities import EntityCompilation, Unit
+from eligibility.errors import ExpressionError
+from eligibility.expressions import nodes as n
+from eligibility.expressions.scopes import resolve
 from eligibility.expressions.typecheck import suggest
 from eligibility.expressions.types import TableType
 from eligibility.model import Question, RuleSet
 
-PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+# `{name}`, or in a collection's texts a value of an enclosing entity: `{household.state}`
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)\}")
 
 
 def check_texts(job: Compilation) -> None:
@@ -66,7 +70,7 @@ def locales(ruleset: RuleSet) -> frozenset[str]:
 
 
 def check_entity_texts(entities: EntityCompilation) -> None:
-    """Texts of collections quote only the values of their own entity; titles in every language."""
+    """Collections' texts quote their own entity's values or an enclosing one's; titles."""
     languages = sorted(locales(entities.job.ruleset))
     for unit in entities.units.values():
         c = unit.collection
@@ -93,10 +97,37 @@ def check_entity_texts(entities: EntityCompilation) -> None:
         for path, text in texts:
             for value in (text or {}).values():
                 for name in PLACEHOLDER.findall(value):
-                    if name not in unit.types:
-                        entities.job.problem(
-                            path,
-                            f"the text quotes unknown value '{{{name}}}' (a text of "
-                            f"{c.entity} quotes the values of {c.entity} only)",
-                            suggest(name, unit.types),
-                        )
+                    found = _quoting_problem(entities, unit, name)
+                    if found is not None:
+                        entities.job.problem(path, found[0], found[1])
+
+
+def _quoting_problem(
+    entities: EntityCompilation, unit: Unit, name: str
+) -> tuple[str, str | None] | None:
+    """What is wrong with `{name}` in a collection's text, with a suggestion: the name is the
+    entity's own value, or an enclosing entity's (`{household.state}`), resolved as the same
+    reference in an expression is."""
+    assert unit.collection is not None and unit.entity is not None
+    if "." not in name:
+        if name in unit.types:
+            return None
+        entity = unit.collection.entity
+        return (
+            f"the text quotes unknown value '{{{name}}}' (a text of {entity} quotes the "
+            f"values of {entity}, or an enclosing entity's as in {{household.state}})",
+            suggest(name, unit.types),
+        )
+    head, _, own = name.partition(".")
+    try:
+        ref = resolve(n.Dotted(head, own), unit.entity)
+    except ExpressionError as error:
+        return f"the text quotes '{{{name}}}': {error.message}", error.suggestion
+    assert isinstance(ref, n.ParentRef)
+    above = entities.units[unit.path[: len(unit.path) - ref.up]]
+    if isinstance(above.types.get(own), TableType):
+        return (
+            f"the text quotes the table '{{{name}}}'; quote one row through a derived value",
+            None,
+        )
+    return None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from eligibility import CompiledRuleSet, load_paths
+from eligibility import CompiledRuleSet, RuleSetError, load_paths
 from eligibility.canonical import to_document
 from eligibility.compiler import compile_ruleset
 from eligibility.evaluation import evaluate
@@ -55,3 +56,68 @@ def test_an_untitled_collection_is_prompted_for_by_its_id(tmp_path: Path) -> Non
     assert compiled.ruleset.collections[0].title == {}
     prompt = _prompt(compiled, "en", resident=True, children_complete=False)
     assert prompt == "Please add the next one to 'children' (more are to come)."
+
+
+HOUSEHOLD = """
+ruleset: household
+version: "2024-01-01"
+effective_from: 2024-01-01
+title: {en: A household, de: Ein Haushalt}
+entity: household
+questions:
+  applicant_name: {type: string, label: {en: "Your name?", de: "Ihr Name?"}}
+  children_complete: {type: boolean, label: {en: "All listed?", de: "Alle genannt?"}}
+collections:
+  children:
+    entity: child
+    item_label: {en: "{name}"}
+    title: {en: {one: child, other: children}, de: {one: Kind, other: Kinder}}
+    completeness_question: children_complete
+    questions:
+      name: {type: string, label: {en: "Name?", de: "Name?"}}
+      lives_with:
+        type: boolean
+        label: {en: "Does {name} live with {household.applicant_name}?", de: "{LABEL_DE}"}
+      birth_date:
+        type: date
+        label: {en: "When was {name} born?", de: "Wann ist {name} geboren?"}
+    rules:
+      counts: {when: lives_with, legal_reference: "Example § 1"}
+    goals:
+      counted: {type: boolean, value: counts}
+goals:
+  eligible: {type: boolean, value: "any(children, counts)"}
+"""
+
+
+def household(tmp_path: Path, label_de: str = "Lebt {name} bei Ihnen?") -> CompiledRuleSet:
+    folder = tmp_path / "household"
+    folder.mkdir()
+    (folder / "2024-01-01.yaml").write_text(HOUSEHOLD.replace("{LABEL_DE}", label_de), "utf-8")
+    (ruleset,) = load_paths([folder])
+    return compile_ruleset(ruleset)
+
+
+def test_an_instance_label_quotes_its_parent(tmp_path: Path) -> None:
+    compiled = household(tmp_path)
+    answers = {"applicant_name": "Maria", "children": [{"id": "c1", "name": "Anna"}]}
+    result = evaluate(compiled, answers, locale="en", today=dt.date(2024, 5, 1))
+    asked = {q.pointer: q.label for q in result.next_questions}
+    assert asked["/children/c1/lives_with"] == "Does Anna live with Maria?"
+
+
+@pytest.mark.parametrize(
+    ("label", "message"),
+    [
+        ("{household.applicant_nmae}", "household has no value 'applicant_nmae'"),
+        ("{family.applicant_name}", "unknown entity 'family'"),
+    ],
+)
+def test_a_quoted_parent_value_is_checked_when_the_file_loads(
+    tmp_path: Path, label: str, message: str
+) -> None:
+    with pytest.raises(RuleSetError) as caught:
+        household(tmp_path, label)
+    (problem,) = caught.value.problems
+    assert problem.path == "collections.children.questions.lives_with.label"
+    assert message in problem.message and problem.line == 20
