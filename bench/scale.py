@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -99,14 +100,26 @@ def one_size(n: int, settings: Settings) -> dict[str, Any]:
     out["rss_registered_mib"] = rss_bytes() / 2**20 - out["rss_start_mib"]
     env = compute(compiled, parse_answers(compiled.questions, {}).values, day)
 
-    def cold_walk(_: object) -> Any:
+    def without_walks(fn: Callable[[], Any]) -> Any:
+        """`fn` with no walk remembered, the version's walks given back afterwards.
+
+        Otherwise the cached cases measured in turns with it would meet an empty cache at
+        the start of each repetition, and their plan would be sized by a cold warm-up.
+        """
+        kept = dict(compiled.walks)
         compiled.walks.clear()
-        return walk(compiled, env, frozenset())
+        try:
+            return fn()
+        finally:
+            compiled.walks.clear()
+            compiled.walks.update(kept)
+
+    def cold_walk(_: object) -> Any:
+        return without_walks(lambda: walk(compiled, env, frozenset()))
 
     def cold(answers: dict[str, Any]) -> Any:
         def run(_: object) -> Any:
-            compiled.walks.clear()  # no walk remembered for this path
-            return tuple(evaluate(compiled, answers, as_of=day).next_questions)
+            return without_walks(lambda: tuple(call(answers, "durable")(None)))
 
         return run
 
