@@ -375,12 +375,13 @@ def _run_checks(
 
     The checks of a collection's questions run in each instance (pointers name it).
     """
-    errors = instance_check_errors(compiled.collections, texts, texts.env)
+    day = day or answer_checks.today()
+    errors = instance_check_errors(compiled.collections, texts, texts.env, day=day)
     if not compiled.checks:
         if errors:
             raise AnswerError(errors)
         return
-    env: Env = {**texts.env, answer_checks.TODAY: day or answer_checks.today()}
+    env: Env = {**texts.env, answer_checks.TODAY: day}
     for check in compiled.checks:
         outcome = check.evaluate(env) if check.question in answers.values else True
         if outcome is False or isinstance(outcome, Failure):

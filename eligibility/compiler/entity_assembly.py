@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
-from eligibility.answer_checks import CompiledCheck
+from eligibility.answer_checks import TODAY, CompiledCheck
 from eligibility.compiled_parts import CompiledCollection, Named
 from eligibility.compiler.entities import EntityCompilation, Step, Unit
 from eligibility.errors import ExpressionError
@@ -67,12 +68,15 @@ def entity_checks(
     assert unit.collection is not None and unit.entity is not None and unit.scope is not None
     found: list[CompiledCheck] = []
     questions = {q.id for q in unit.collection.questions}
+    # Checks, and only checks, may read `today` (see answer_checks), an instance's as the root's.
+    entity = dataclasses.replace(unit.entity, names=unit.entity.names | {TODAY})
+    scope = dataclasses.replace(unit.scope, types={**unit.scope.types, TODAY: "date"})
     for q in unit.collection.questions:
         for index, check in enumerate(q.checks):
             path = f"{unit.prefix}questions.{q.id}.checks[{index}].when"
             try:
-                ast = resolve(parse(check.condition), unit.entity)
-                kind = typecheck(ast, unit.scope)
+                ast = resolve(parse(check.condition), entity)
+                kind = typecheck(ast, scope)
             except ExpressionError as error:
                 entities.job.problem(path, error.message, error.suggestion, error)
                 continue

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from eligibility import CompiledRuleSet, RuleSetError, load_paths
+from eligibility import AnswerError, CompiledRuleSet, RuleSetError, load_paths
 from eligibility.canonical import to_document
 from eligibility.compiler import compile_ruleset
 from eligibility.evaluation import evaluate
@@ -81,6 +81,9 @@ collections:
       birth_date:
         type: date
         label: {en: "When was {name} born?", de: "Wann ist {name} geboren?"}
+        checks:
+          - when: birth_date <= today
+            message: {en: "{name} cannot be born after today."}
     rules:
       counts: {when: lives_with, legal_reference: "Example § 1"}
     goals:
@@ -90,10 +93,13 @@ goals:
 """
 
 
-def household(tmp_path: Path, label_de: str = "Lebt {name} bei Ihnen?") -> CompiledRuleSet:
+def household(
+    tmp_path: Path, label_de: str = "Lebt {name} bei Ihnen?", rule: str = "lives_with"
+) -> CompiledRuleSet:
     folder = tmp_path / "household"
     folder.mkdir()
-    (folder / "2024-01-01.yaml").write_text(HOUSEHOLD.replace("{LABEL_DE}", label_de), "utf-8")
+    text = HOUSEHOLD.replace("{LABEL_DE}", label_de).replace("when: lives_with", f"when: {rule}")
+    (folder / "2024-01-01.yaml").write_text(text, "utf-8")
     (ruleset,) = load_paths([folder])
     return compile_ruleset(ruleset)
 
@@ -121,3 +127,21 @@ def test_a_quoted_parent_value_is_checked_when_the_file_loads(
     (problem,) = caught.value.problems
     assert problem.path == "collections.children.questions.lives_with.label"
     assert message in problem.message and problem.line == 20
+
+
+def test_an_instance_check_reads_today(tmp_path: Path) -> None:
+    compiled = household(tmp_path)
+    child = {"id": "c1", "name": "Anna", "birth_date": "2024-05-02"}
+    with pytest.raises(AnswerError) as caught:
+        evaluate(compiled, {"children": [child]}, today=dt.date(2024, 5, 1))
+    assert caught.value.errors == {"/children/c1/birth_date": ["Anna cannot be born after today."]}
+    born_today = {**child, "birth_date": "2024-05-01"}
+    evaluate(compiled, {"children": [born_today]}, today=dt.date(2024, 5, 1))
+
+
+def test_only_checks_read_today_in_an_instance_too(tmp_path: Path) -> None:
+    with pytest.raises(RuleSetError) as caught:
+        household(tmp_path, rule="lives_with and birth_date <= today")
+    (problem,) = caught.value.problems
+    assert problem.path == "collections.children.rules.counts.when"
+    assert "unknown name 'today'" in problem.message
