@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, tuple[str, int, str]] = {
     "zen": ("bench.zen_peer", 600, "GoRules ZEN peer on SNAP (3)"),
     "scale": ("bench.scale", 2400, "generated rule sets of 10-2,000 rules (4)"),
     "http": ("bench.http", 900, "HTTP API against bare Flask (5)"),
+    "decisions": ("bench.decisions", 900, "recording decisions on PostgreSQL, 2 workers (11)"),
     "replay": ("bench.replay", 1800, "replay of stored decisions on Dask, 1 and 2 workers (6)"),
     "batch": ("bench.batch", 1800, "batch assessment on Dask, 1 and 2 workers (10)"),
     "memory": ("bench.memory", 1200, "RSS after compiling, over 100,000 evaluations (7)"),

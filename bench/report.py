@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from bench import report_decisions
+
 TEXT = Path(__file__).resolve().parent / "text"
 
 
@@ -612,7 +614,8 @@ def _targets_table(bench: dict[str, Any]) -> str:
     notes_file = TEXT / "targets.yaml"
     notes = yaml.safe_load(notes_file.read_text()) if notes_file.exists() else {}
     rows = []
-    for key, target, measured, met in [*_targets(bench), *_collection_targets(bench)]:
+    found = [*_targets(bench), report_decisions.target(bench), *_collection_targets(bench)]
+    for key, target, measured, met in found:
         verdict = "–" if met is None else "**met**" if met else "**missed**"
         text = (notes.get(key) or {}).get("met" if met else "missed", "") if met is not None else ""
         rows.append([target, measured, verdict, " ".join(str(text).split())])
@@ -675,6 +678,7 @@ SECTIONS: tuple[tuple[str, str, Any], ...] = (
     ("7. Memory", "memory", _memory),
     ("10. Collections: claims about many people", "collections", _collections),
     ("11. Batch assessment", "batch", _batch),
+    ("12. Recording decisions", "decisions", report_decisions.render),
 )
 
 
