@@ -132,7 +132,7 @@ def _served(settings: Settings, url: str, folder: Path) -> dict[str, Any]:
     """`eligibility serve` with 2 workers under wrk; CPU per decision; the chain afterwards."""
     from eligibility import services
     from eligibility.records import DecisionFilter
-    from eligibility.storage.sql import SqlStorage
+    from eligibility.storage.sql import DatabaseSettings, SqlStorage
 
     served_url = make_url(url).update_query_dict({"application_name": APPLICATION})
     env = {
@@ -184,7 +184,7 @@ def _served(settings: Settings, url: str, folder: Path) -> dict[str, Any]:
     finally:
         _stop(server)
         log.close()
-    store = SqlStorage(url)
+    store = SqlStorage(url, settings=DatabaseSettings.unlimited())  # pages of 1,000: no 2 s
     verified = services.verify_audit_chain(store)
     stored = store.decisions.count(DecisionFilter())
     store.close()

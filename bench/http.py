@@ -325,8 +325,15 @@ def _servers(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[str,
             )
             servers["project"] = servers["project_as_of"] = (port, proc)
             _wait_ready(port, proc)
-            status, response = _post(port, request_body)
             as_of_status, as_of_response = _post(port, json.dumps(bodies["project_as_of"]).encode())
+            answered = json.loads(as_of_response) if as_of_status == 200 else {}
+            chosen = answered.get("ruleset", {}).get("version")
+            if chosen is not None and chosen != bodies["project"]["version"]:
+                # the date picks a correction of the version (2019-10-01.1): name that one
+                bodies["project"] = {**bodies["project"], "version": chosen}
+                files["project"] = files["bare"] = _body_files(folder, "project", bodies["project"])
+                request_body = json.dumps(bodies["project"]).encode()
+            status, response = _post(port, request_body)
             if status != 200 or as_of_status != 200:
                 return {"error": f"the project answered {status} and {as_of_status}"}
             if json.loads(as_of_response)["goals"] != json.loads(response)["goals"]:

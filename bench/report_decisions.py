@@ -8,7 +8,11 @@ TARGET = "`POST /v1/decisions` on PostgreSQL, 2 workers ≥ 1,500/s, chain verif
 
 
 def _n(value: Any) -> str:
-    return "–" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+    if value is None:
+        return "–"
+    return (
+        f"{value:,}" if isinstance(value, int) else f"{value:,.0f}" if value >= 100 else str(value)
+    )
 
 
 def render(b: dict[str, Any]) -> str:
