@@ -26,7 +26,8 @@ def version_of(examples: FlaskClient, **body: Any) -> str:
 
 
 def test_the_claim_month_picks_the_rules_without_as_of(examples: FlaskClient) -> None:
-    assert version_of(examples, answers={"claim_month": "2019-11-01"}) == "2016-01-01"
+    # 2016-01-01's window is decided by its published correction.
+    assert version_of(examples, answers={"claim_month": "2019-11-01"}) == "2016-01-01.1"
     assert version_of(examples, answers={"claim_month": "2020-04-01"}) == "2020-03-01"
     assert version_of(examples, answers={"claim_month": "2021-02-01"}) == "2021-01-01"
 
@@ -117,7 +118,7 @@ def test_a_session_started_with_the_claim_month_records_its_version(
     api = kug.test_client()
     body = {"ruleset": KUG, "answers": {"claim_month": "2019-11-01"}}
     session = api.post(SESSIONS, json=body, headers=client_key).get_json()
-    assert session["ruleset"]["version"] == "2016-01-01"
+    assert session["ruleset"]["version"] == "2016-01-01.1"  # the correction governs 2019
 
 
 def test_the_rule_set_says_what_dates_its_claims(examples: FlaskClient) -> None:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 
+from api import create_app
+from eligibility import services
 from eligibility.catalogue import Catalogue, StoredSource
+from eligibility.storage.sql import SqlStorage
 from tests.api.api_helpers import FakeClock, assert_problem
+from tests.api.conftest import RULES
 
 RULESET = "/v1/rulesets/fishing-licence"
 VERSIONS = f"{RULESET}/versions"
@@ -138,3 +144,92 @@ def test_a_correction_keeps_the_window_and_there_is_one_per_version(
     assert send(api, keys, second).status_code == 201
     refused = assert_problem(publish(api, keys, "2024-01-01-c2"), 409)
     assert "already corrected by 2024-01-01-c1" in refused["detail"]
+
+
+# Kurzarbeitergeld: decisions recorded under the published baseline 2016-01-01 before its correction
+# 2016-01-01.1 (the law in force before March 2020 only) was published keep their version, replay
+# identically under it, and the correction changes none of their outcomes.
+KUG_CLAIMS = {
+    "2019": {"claim_month": "2019-06-01", "notification_date": "2019-06-12"},
+    "2020": {"claim_month": "2020-01-01", "notification_date": "2019-03-02"},
+}
+
+
+def _kug_claim(month: dict[str, str]) -> dict[str, Any]:
+    """An eligible one-employee claim (514.02 euros), answered as the published baseline asks it."""
+    return {
+        "cause": "economic",
+        **month,
+        "employees": 30,
+        "other_affected_employees": 9,
+        "target_gross_pay": "3000.00",
+        "actual_gross_pay": "1500.00",
+        "loss_temporary": True,
+        "loss_customary": False,
+        "leave_used": True,
+        "working_time_credits_used": True,
+        "negative_balances_used": True,
+        "employment_continued": True,
+        "employment_terminated": False,
+        "sickness_benefit": False,
+        "training_with_benefit": False,
+        "refused_cooperation": False,
+        "agency_worker": False,
+        "has_child": False,
+        "net_target_pay": "1995.41",
+        "net_actual_pay": "1138.71",
+    }
+
+
+def _kug_app(database_url: str, clock: FakeClock, folder: Path) -> tuple[FlaskClient, Any]:
+    storage = SqlStorage(database_url, clock=clock)
+    app = create_app({"RULES": [str(folder)], "STORAGE": storage, "TESTING": True})
+    headers = {}
+    for role in ("client", "auditor"):
+        token, _ = services.create_key(storage, role, f"kug {role}")
+        headers[role] = {"Authorization": f"Bearer {token}"}
+    return app.test_client(), (storage, headers)
+
+
+def test_kurzarbeitergeld_decisions_under_the_original_replay_after_its_correction(
+    database_url: str, clock: FakeClock, tmp_path: Path
+) -> None:
+    before = tmp_path / "kurzarbeitergeld"  # as served before the correction was published
+    shutil.copytree(RULES / "kurzarbeitergeld", before)
+    correction = before / "2016-01-01.1.yaml"
+    correction.write_text(
+        correction.read_text().replace("\nstatus: published\n", "\nstatus: draft\n")
+    )
+    api, (storage, keys) = _kug_app(database_url, clock, before)
+    recorded = {}
+    for name, month in KUG_CLAIMS.items():
+        body = {"ruleset": "kurzarbeitergeld", "answers": _kug_claim(month)}
+        response = api.post("/v1/decisions", json=body, headers=keys["client"])
+        assert response.status_code == 201, response.get_data(as_text=True)
+        decision = response.get_json()
+        assert decision["ruleset"]["version"] == "2016-01-01"
+        recorded[name] = decision["id"]
+    storage.close()
+    clock.advance(60)
+    api, (storage, keys) = _kug_app(database_url, clock, RULES / "kurzarbeitergeld")  # as it is
+    try:
+        for decision_id in recorded.values():
+            url = f"/v1/decisions/{decision_id}/replay"
+            replayed = api.post(url, json={}, headers=keys["auditor"]).get_json()
+            assert replayed["identical"] is True, replayed
+            assert replayed["replayed_version"] == "2016-01-01"
+        claim = _kug_claim(KUG_CLAIMS["2019"])
+        now = api.post("/v1/evaluations", json={"ruleset": "kurzarbeitergeld", "answers": claim})
+        assert now.get_json()["ruleset"]["version"] == "2016-01-01.1"
+        url = "/v1/rulesets/kurzarbeitergeld/versions/2016-01-01.1/correction-impact"
+        impact = api.get(url, headers=keys["auditor"]).get_json()
+        assert impact["status"] == "published"
+        # Nobody was paid too much or too little; the January 2020 claim's benefit period now
+        # depends on the start of the entitlement (KugBeV), which the original never asked.
+        assert (impact["total"], impact["unchanged"], impact["changed"]) == (2, 1, 1)
+        (changed,) = impact["decisions"]
+        assert changed["decision_id"] == recorded["2020"]
+        assert (changed["direction"], changed["difference"]) == ("outcome_changed", "0")
+        assert changed["changes"] == ["Längste Bezugsdauer (Monate): 12 → undecided"]
+    finally:
+        storage.close()

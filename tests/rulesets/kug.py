@@ -26,6 +26,20 @@ CLAIM_MONTHS = {
     "2026-01-01": dt.date(2026, 2, 1),
 }
 
+# The windows whose published correction `<version>.1` governs them in place of the original
+# (reviewed: every scenario passes and every outcome is exercised).
+CORRECTED = {"2016-01-01"}
+
+
+def governing(version: str) -> str:
+    """The version that decides the claim months of `version`'s window."""
+    return f"{version}.1" if version in CORRECTED else version
+
+
+def known(compiled: CompiledRuleSet, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers to questions the version asks (a correction removes those its law lacks)."""
+    return {q: a for q, a in answers.items() if q in compiled.ruleset.question_ids}
+
 
 def month_after(month: dt.date) -> dt.date:
     """The first day of the month after `month`'s."""

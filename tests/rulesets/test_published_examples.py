@@ -6,6 +6,10 @@ and is published: its content hashes are pinned, since a published version never
 employer's Kurzarbeitergeld claim is not: its scenarios pass, but each version leaves outcomes
 unexercised (some cannot be reached in that version at all, such as the raised rates of § 421c in
 2019), so it stays a draft until they are covered or the rules restructured (docs/authoring.md).
+The one-employee Kurzarbeitergeld corrections are published as each passes the same review, once it
+holds only the law in force in its window (2016-01-01.1: no § 421c, no agency-work ordinance, no
+relief for negative balances); they supersede the published originals, whose hashes
+tests/rulesets/test_kug_corrections.py pins.
 """
 
 from __future__ import annotations
@@ -26,10 +30,15 @@ KINDERGELD = {
     "2026-01-01": "267e20cf812a17af10fcbd0b71b98a75e67cb261edafffd2872a3931f13b5483",
 }
 
+KUG_CORRECTIONS = {
+    "2016-01-01.1": "8d15abc6dd61757b5a8bae8f03125f7d25ca30c78a4de4412e4a10f661c6c15c",
+}
+
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
-    return Catalogue.of(load_paths([RULES / "kindergeld", RULES / "kurzarbeitergeld-abrechnung"]))
+    folders = ("kindergeld", "kurzarbeitergeld", "kurzarbeitergeld-abrechnung")
+    return Catalogue.of(load_paths([RULES / name for name in folders]))
 
 
 @pytest.mark.parametrize(("version", "content_hash"), sorted(KINDERGELD.items()))
@@ -44,6 +53,22 @@ def test_kindergeld_is_published_as_reviewed(
     # Claims dated in its window are decided by it without naming it.
     month = dt.date.fromisoformat(version).replace(month=3)
     assert catalogue.covering("kindergeld", month).ruleset.version == version
+
+
+@pytest.mark.parametrize(("version", "content_hash"), sorted(KUG_CORRECTIONS.items()))
+def test_kurzarbeitergeld_corrections_are_published_as_reviewed(
+    catalogue: Catalogue, version: str, content_hash: str
+) -> None:
+    compiled = catalogue.version("kurzarbeitergeld", version)
+    assert compiled.ruleset.status == "published"
+    assert compiled.content_hash == content_hash  # a published version never changes
+    assert all(r.passed for r in run_scenarios(compiled, compiled.ruleset, "pure"))
+    assert coverage(compiled).complete, coverage(compiled).summary()
+    # It supersedes the original: claims dated in the window are decided by it.
+    original = catalogue.version("kurzarbeitergeld", compiled.ruleset.supersedes or "")
+    assert original.ruleset.status == "published"
+    governing = catalogue.covering("kurzarbeitergeld", original.ruleset.effective_from)
+    assert governing.ruleset.version == version
 
 
 def test_the_employer_claim_stays_a_draft_while_outcomes_are_unexercised(
