@@ -61,6 +61,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     metrics.init_app(app)
     deadlines.init_app(app, settings.request_timeout_seconds)
     storage = _storage(settings)
+    metrics.watch_appends(storage)
     catalogue = Catalogue(StoredSource(storage), settings.version_cache_seconds)
     evaluator = Evaluator(catalogue, settings.engine, on_evaluated=metrics.evaluated)
     rule_files = RuleFiles(tuple(Path(p) for p in settings.rules), settings.rules_watch_seconds)

@@ -55,6 +55,11 @@ EVALUATIONS = Counter(
     ["ruleset", "version"],
 )
 DECISIONS = Counter("eligibility_decisions_recorded", "Decisions recorded in the audit chain.")
+APPEND_BATCHES = Histogram(
+    "eligibility_decision_batch_size",
+    "Decisions written per append transaction (a worker's group commit).",
+    buckets=(1, 2, 4, 8, 16, 32, 64),
+)
 DATABASE_ERRORS = Counter(
     "eligibility_database_errors", "Requests that failed because the database was unreachable."
 )
@@ -86,6 +91,13 @@ def verified(ok: bool) -> None:
     VERIFIED_OK.set(1 if ok else 0)
 
 
+def watch_appends(storage: Storage) -> None:
+    """Observe the size of each append transaction of SQL storage (its group commit)."""
+    appends = getattr(getattr(storage, "decisions", None), "appends", None)
+    if appends is not None and hasattr(appends, "on_batch"):
+        appends.on_batch = APPEND_BATCHES.observe
+
+
 class StorageCollector(Collector):
     """The chain length and open sessions, read from storage when scraped."""
 
@@ -108,7 +120,16 @@ class StorageCollector(Collector):
         )
 
 
-_OWN = (REQUESTS, LATENCY, EVALUATIONS, DECISIONS, DATABASE_ERRORS, VERIFIED_AT, VERIFIED_OK)
+_OWN = (
+    REQUESTS,
+    LATENCY,
+    EVALUATIONS,
+    DECISIONS,
+    APPEND_BATCHES,
+    DATABASE_ERRORS,
+    VERIFIED_AT,
+    VERIFIED_OK,
+)
 
 
 def _registry() -> CollectorRegistry:

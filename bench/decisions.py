@@ -23,12 +23,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import psutil
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -181,6 +183,7 @@ def _served(settings: Settings, url: str, folder: Path) -> dict[str, Any]:
                 sum(after[1].get(pid, 0) - before[1].get(pid, 0) for pid in after[1]) / done * 1e6
             )
             rows.append(result)
+        batches = _batch_sizes(port)
     finally:
         _stop(server)
         log.close()
@@ -206,6 +209,26 @@ def _served(settings: Settings, url: str, folder: Path) -> dict[str, Any]:
         # wrk counts the 2xx it read; requests in flight when a run stops are stored unread
         "answered_2xx_plus_warm_up": answered,
         "load_average": os.getloadavg()[0],
+        "append_batches": batches,
+    }
+
+
+def _batch_sizes(port: int) -> dict[str, Any]:
+    """The workers' append transactions and their mean size, from /metrics (group commit)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        found = {
+            sample.name: sample.value
+            for family in text_string_to_metric_families(response.read().decode())
+            for sample in family.samples
+            if sample.name.startswith("eligibility_decision_batch_size")
+            and sample.name.endswith(("_count", "_sum"))
+        }
+    count = found.get("eligibility_decision_batch_size_count", 0.0)
+    total = found.get("eligibility_decision_batch_size_sum", 0.0)
+    return {
+        "transactions": int(count),
+        "decisions": int(total),
+        "mean_size": round(total / count, 2) if count else None,
     }
 
 

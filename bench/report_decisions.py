@@ -67,6 +67,16 @@ def _served(b: dict[str, Any]) -> str:
         f"{_n(b.get('stored'))} stored, {_n(b.get('answered_2xx_plus_warm_up'))} answered "
         "2xx to wrk: the rest were in flight when a run stopped). Load average "
         f"{round(b.get('load_average') or 0, 1)} during the runs."
+        + _batches(b.get("append_batches"))
+    )
+
+
+def _batches(found: dict[str, Any] | None) -> str:
+    if not found or not found.get("transactions"):
+        return ""
+    return (
+        f" Group commit: {found['decisions']:,} decisions in {found['transactions']:,} "
+        f"append transactions, {found['mean_size']} per transaction on average."
     )
 
 

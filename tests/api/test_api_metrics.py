@@ -142,3 +142,22 @@ def test_the_formatter_writes_exceptions_and_fields_as_json() -> None:
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "failed here" and line["status"] == 500
     assert "ValueError: boom" in line["exception"]
+
+
+def test_each_append_transaction_is_observed_with_its_size(
+    stored_app: Flask, api: FlaskClient
+) -> None:
+    token, _ = services.create_key(stored_app.extensions["eligibility"].storage, "client", "c")
+    before = samples(api)
+    for age in (70, 71):
+        answers = {"age": age, "resident": True}
+        recorded = api.post(
+            "/v1/decisions",
+            json={**EVALUATION, "answers": answers},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert recorded.status_code == 201
+    after = samples(api)
+    name = "eligibility_decision_batch_size"
+    assert value(after, f"{name}_count") - value(before, f"{name}_count") == 2
+    assert value(after, f"{name}_sum") - value(before, f"{name}_sum") == 2  # alone: 1 each

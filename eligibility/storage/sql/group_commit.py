@@ -55,6 +55,7 @@ class GroupCommit(Generic[T, R]):
         self.batches = 0  # written so far (their sizes show in `largest` and `items`)
         self.items = 0
         self.largest = 0
+        self.on_batch: Callable[[int], None] | None = None  # told each batch's size (metrics)
 
     def submit(self, item: T) -> R:
         """Write `item` with whatever else waits; its own result (or its own error)."""
@@ -87,6 +88,8 @@ class GroupCommit(Generic[T, R]):
             self.batches, self.items = self.batches + 1, self.items + len(batch)
             self.largest = max(self.largest, len(batch))
             self._changed.notify_all()
+        if self.on_batch is not None:
+            self.on_batch(len(batch))
 
 
 def _outcomes(
