@@ -7,10 +7,12 @@ the used answers and the root goals' reasons (see entity_relevance.py for the wa
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
 from eligibility.answers import Answers
+from eligibility.compiler import PLACEHOLDER
 from eligibility.expressions.aggregates import Instances, collection_key
 from eligibility.expressions.values import is_known
 from eligibility.model import Question
@@ -74,14 +76,16 @@ class Relevant:
     adding: str | None = None
     where: str = ""  # its key among the relevant: the pointer (an adding prompt's ends in -)
 
-    def sort_key(self) -> tuple[Any, ...]:
-        """Settling conditions first, then the authors' order (see Frame.key)."""
+    def sort_key(self, closing: set[str] | None = None) -> tuple[Any, ...]:
+        """Settling conditions first, then the authors' order (see Frame.key); `closing`,
+        the completeness questions of the frame's kind, when already known."""
         scope = self.frame.scope
         rank = scope.question_rank[self.question.id]
         if self.adding is not None:  # after the listed instances, before the question again
             return (self.stage, self.frame.key((rank, 0, 1 << 30)))
-        closing = self.question.id in _completeness_questions(scope)
-        return (self.stage, self.frame.key((rank, 1 if closing else 0)))
+        if closing is None:
+            closing = _completeness_questions(scope)
+        return (self.stage, self.frame.key((rank, 1 if self.question.id in closing else 0)))
 
 
 def _completeness_questions(scope: Any) -> set[str]:
@@ -103,7 +107,16 @@ class EntityWalk:
 
     def next_questions(self) -> list[Relevant]:
         """Relevant questions in asking order."""
-        return sorted(self.relevant.values(), key=Relevant.sort_key)
+        closing: dict[int, set[str]] = {}  # by kind of entity (id of its scope)
+
+        def key(item: Relevant) -> tuple[Any, ...]:
+            scope = item.frame.scope
+            found = closing.get(id(scope))
+            if found is None:
+                found = closing[id(scope)] = _completeness_questions(scope)
+            return item.sort_key(found)
+
+        return sorted(self.relevant.values(), key=key)
 
 
 Edges = dict[tuple[Frame, str], dict[tuple[Frame, str], None]]  # named → named it entered
@@ -132,13 +145,26 @@ def rules_below(
     return list(found)
 
 
-def instance_reasons(entered: Edges, frames: list[Frame]) -> dict[tuple[str, str], set[str]]:
-    """(instance pointer, goal) → the instance's own rules that decided the goal."""
+def instance_reasons(
+    entered: Edges, frames: list[Frame], path: Callable[[Frame], Hashable | None]
+) -> dict[tuple[str, str], set[str]]:
+    """(instance pointer, goal) → the instance's own rules that decided the goal.
+
+    `path` names the path an instance took through the walk (None: its own); instances
+    that took the same one have the same rules (its edges are the same).
+    """
     found: dict[tuple[str, str], set[str]] = {}
+    known: dict[tuple[Hashable, str], set[str]] = {}
     for frame in frames:
+        took = path(frame)
         for goal in frame.scope.goal_ids:
-            own = rules_below(entered, (frame, goal), inside=frame)
-            found[(frame.prefix, goal)] = {name for where, name in own if where is frame}
+            same = known.get((took, goal)) if took is not None else None
+            if same is None:
+                own = rules_below(entered, (frame, goal), inside=frame)
+                same = {name for where, name in own if where is frame}
+                if took is not None:
+                    known[(took, goal)] = same
+            found[(frame.prefix, goal)] = set(same)
     return found
 
 
@@ -161,3 +187,10 @@ def instance_frames(frame: Frame, cid: str) -> list[Frame]:
         )
         for i, (iid, env) in enumerate(items)
     ]
+
+
+def quoted_questions(scope: Any) -> list[str]:
+    """The questions of a collection that its item label quotes, in asking order."""
+    text = scope.collection.item_label
+    quoted = {name for value in text.values() for name in PLACEHOLDER.findall(value)}
+    return sorted(quoted & set(scope.questions), key=scope.question_rank.__getitem__)

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from eligibility.answers import Answers
-from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
+from eligibility.compiler import CompiledRuleSet
 from eligibility.entity_frames import (
     Context,
     Edges,
@@ -28,6 +28,7 @@ from eligibility.entity_frames import (
     Relevant,
     instance_frames,
     instance_reasons,
+    quoted_questions,
     rules_below,
 )
 from eligibility.entity_segments import Recording, Segments
@@ -72,7 +73,8 @@ class _EntityWalker:
         self.naming(frames)
         for goal in self.compiled.goal_ids:
             self.result.reasons[goal] = rules_below(self.entered, (self.root, goal))
-        self.result.instance_reasons = instance_reasons(self.entered, frames)
+        took = self.segments.taken if self.segments is not None else lambda frame: None
+        self.result.instance_reasons = instance_reasons(self.entered, frames, took)
         return self.result
 
     def naming(self, frames: list[Frame]) -> None:
@@ -83,7 +85,7 @@ class _EntityWalker:
         for frame in frames:
             quoted = by_kind.get(frame.scope.path)
             if quoted is None:
-                quoted = by_kind[frame.scope.path] = _quoted_questions(frame.scope)
+                quoted = by_kind[frame.scope.path] = quoted_questions(frame.scope)
             first = asked.get(id(frame))
             for qid in quoted:
                 if is_known(frame.env[qid]) or qid in frame.answers.dont_know:
@@ -280,13 +282,6 @@ def _more_to_come(items: Instances, scope: Any, env: Mapping[Any, Any]) -> bool:
     if items.declared is not None:
         return len(items.envs) < items.declared
     return env.get(scope.collection.completeness_question) is False
-
-
-def _quoted_questions(scope: Any) -> list[str]:
-    """The questions of a collection that its item label quotes, in asking order."""
-    text = scope.collection.item_label
-    quoted = {name for value in text.values() for name in PLACEHOLDER.findall(value)}
-    return sorted(quoted & set(scope.questions), key=scope.question_rank.__getitem__)
 
 
 def entity_walk(

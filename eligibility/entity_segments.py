@@ -133,6 +133,11 @@ class Segments:
             self.states[key] = self.number(signature(frame))
         return self.states[key]
 
+    def taken(self, frame: Frame) -> int | None:
+        """The path an instance took, once walked: its state, None when it was walked live
+        (an instance's edges are those of the segments its state went through)."""
+        return self.states.get(id(frame))
+
     def entered(
         self,
         recording: Recording | None,
@@ -177,7 +182,10 @@ class Segments:
         height = len(walker.stack)
         walker.step(*item)
         while len(walker.stack) > height:  # what the item pushed, as the stack would
-            walker.step(*walker.stack.pop())
+            inner = walker.stack.pop()
+            if inner[3] is not frame and inner[3].parent is not None:
+                self.states[id(inner[3])] = None  # another instance walked live: its own path
+            walker.step(*inner)
         walker.recording = None
         if recording.pure:
             after = self.number(key)

@@ -96,10 +96,14 @@ def parent_rulesets(draw: st.DrawFn) -> CompiledRuleSet:
                     "m_flag2": {"type": "boolean", "label": "G?"},
                     "m_num": {"type": "integer", "min": 0, "max": 10, "label": "M?"},
                 },
-                "rules": {"base": {"when": draw(formulas(atoms)), "legal_reference": "§ 1"}},
+                "rules": {
+                    "base": {"when": draw(formulas(atoms)), "legal_reference": "§ 1"},
+                    "extra": {"when": draw(formulas(atoms, 1)), "legal_reference": "§ 4"},
+                },
                 "goals": {
                     "ok": {"type": "boolean", "value": draw(formulas([*atoms, "base"]))},
                     "amount": {"type": "integer", "value": "if ok then m_num else 0"},
+                    "flagged": {"type": "boolean", "value": "extra or m_flag2"},
                 },
             }
         },

@@ -37,7 +37,7 @@ from .test_entity_walk_cache import (
 
 def one_by_one(compiled: CompiledRuleSet, item: Relevant, texts: Texts) -> dict[str, Any]:
     """One question worded on its own, from its parts (the wording before Wording)."""
-    local = Texts(texts.locale, texts.default_locale, item.frame.env, texts.money)
+    local = texts.within(item.frame.env, item.frame.scope.parents if item.frame.parent else ())
     question, locale, default = item.question, texts.locale, texts.default_locale
     if item.adding is not None:
         question = _add_prompt(item.frame.scope.collections[item.adding].collection, locale)
