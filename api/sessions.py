@@ -29,6 +29,7 @@ from api.record_schemas import (
     SessionSchema,
     SubmitSchema,
 )
+from api.session_body import session_body
 from api.state import state
 from eligibility import services
 from eligibility.errors import NotFound
@@ -89,7 +90,7 @@ def _reply(session: InterviewSession, query: dict[str, Any], status: int = 200) 
     limit = query.get("limit")
     page = slice(start, None if limit is None else start + limit)
     view = SessionView(session, evaluation, expires, page)
-    return Reply(view, status, headers, locale=evaluation.locale)
+    return Reply(session_body(view), status, headers, locale=evaluation.locale, dumped=True)
 
 
 def _sweep_expired() -> None:
