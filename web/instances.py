@@ -4,6 +4,7 @@ grows or closes it, an instance added when the API prompts for one, each instanc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import request, url_for
@@ -87,9 +88,32 @@ def _rows(interview: Opened, pointer: str, label: str) -> list[Row]:
         at = f"{pointer}/{qid}"
         if qid == "id" or qid not in answers or at in ignored or "x-type" not in spec:
             continue
-        shown = _question(spec, at, label, interview)
+        worded = _worded(spec, label, interview, (properties, answers))
+        shown = _question(spec, at, worded, interview)
         found.append(Row(at, shown.label, show_answer(shown, answers[qid], interview.locale)))
     return found
+
+
+_QUOTED = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\.([a-z_][a-z0-9_]*))?\}")
+
+
+def _worded(spec: Json, label: str, interview: Opened, own: tuple[Json, Json]) -> str:
+    """An instance's question as the claimant was asked it: the label as written (`x-label`)
+    with the instance's answers (`{name}`) and the root's (`{household.applicant}`) filled in;
+    else the title, whose "…" stands for the instance's name."""
+    template = spec.get("x-label")
+    if not template:
+        return str(spec.get("title") or "").replace("\u2026", label)
+    root = (_schema(interview)["properties"], interview.data["answers"])
+
+    def quoted(match: re.Match[str]) -> str:
+        (properties, answers), name = (root, match[2]) if match[2] else (own, match[1])
+        if name not in answers or name not in properties:
+            return "\u2026"
+        shown = _question(properties[name], "", name, interview)
+        return show_answer(shown, answers[name], interview.locale)
+
+    return _QUOTED.sub(quoted, str(template))
 
 
 def _question(spec: Json, pointer: str, label: str, interview: Opened) -> Question:
@@ -102,7 +126,7 @@ def _question(spec: Json, pointer: str, label: str, interview: Opened) -> Questi
     return Question(
         pointer=pointer,
         type=spec["x-type"],
-        label=str(spec.get("title") or pointer).replace("\u2026", label),
+        label=label or str(spec.get("title") or pointer),
         help=None,
         options=options,
         allow_unknown=False,

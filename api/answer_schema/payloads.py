@@ -49,7 +49,10 @@ class AnswerSchemaSchema(Schema):
             "(`items`, `minItems`, `maxItems`) with `x-completeness` (the question that "
             "closes the list), `x-item-label` and, when the rule set names its instances, "
             "`title` (the plural) and `x-title`: the words for one and for several "
-            '(`{"one": "child", "other": "children"}`), in the chosen language.'
+            '(`{"one": "child", "other": "children"}`), in the chosen language. A question '
+            "whose label quotes values has the title with each elided (`How old is …?`) and "
+            "the label as written in `x-label` (`How old is {name}?`; a value of an enclosing "
+            "entity as `{household.applicant}`)."
         },
     )
     additionalProperties = fields.Boolean(  # noqa: N815 - a JSON Schema keyword

@@ -14,6 +14,9 @@ from eligibility.model import Question
 def question_schema(question: Question, texts: Texts, why: list[dict[str, Any]]) -> dict[str, Any]:
     """One question: type, bounds, options, title and description, and why it is asked."""
     schema: dict[str, Any] = {"title": texts(question.label) or question.id}
+    template = texts.template(question.label)
+    if template is not None:  # the title elides the values quoted; a client may fill them in
+        schema["x-label"] = template
     help_text = texts(question.help)
     if help_text:
         schema["description"] = help_text

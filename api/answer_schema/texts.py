@@ -27,6 +27,11 @@ class Texts:
         chosen = localize(text, self.locale, self.default)
         return None if chosen is None else PLACEHOLDER.sub("…", chosen)
 
+    def template(self, text: Text | None) -> str | None:
+        """The text in this language as written, when it quotes values (`{name}`), else None."""
+        chosen = localize(text, self.locale, self.default)
+        return chosen if chosen is not None and PLACEHOLDER.search(chosen) else None
+
     def fixed(self, table: dict[str, Any]) -> Any:
         """A text of the API's own (Yes, No, I don't know) in this language, else English."""
         return table.get(self.locale.split("-")[0], table["en"])

@@ -94,7 +94,11 @@ def test_a_collection_is_titled_in_the_language_asked_for(make_app: AppFactory) 
     assert german["x-title"] == {"one": "Kind", "other": "Kinder"}
     spec = client.get("/openapi.json").get_json()
     answer_schema = spec["components"]["schemas"]["AnswerSchema"]["properties"]["properties"]
-    assert "`x-title`" in answer_schema["description"]
+    described = answer_schema["description"]
+    assert "`x-title`" in described and "`x-label`" in described
+    age = english["items"]["properties"]["age"]
+    assert (age["title"], age["x-label"]) == ("How old is …?", "How old is {name}?")
+    assert "x-label" not in english["items"]["properties"]["name"]
     prompt = _evaluate(make_app, {"resident": True, "children_complete": False})
     (adding,) = [q for q in prompt.json["next_questions"] if q["type"] == "instance"]
     assert (adding["path"], adding["label"]) == (

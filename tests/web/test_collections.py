@@ -5,6 +5,7 @@ only after "Yes"."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -193,3 +194,52 @@ def test_the_list_page_says_how_many_children_in_each_language(client: FlaskClie
     )
     assert client.get(listed + "?lang=de").status_code == 303
     assert "Sie haben 2 Kinder angegeben" in main_text(client, listed)
+
+
+QUOTING = """
+ruleset: household
+version: "2024-01-01"
+status: published
+effective_from: 2024-01-01
+title: {en: A household}
+entity: household
+questions:
+  applicant_name: {type: string, label: {en: "What is your name?"}}
+  children_complete: {type: boolean, label: {en: "Have you listed all your children?"}}
+collections:
+  children:
+    entity: child
+    item_label: {en: "{name}"}
+    title: {en: {one: child, other: children}}
+    completeness_question: children_complete
+    questions:
+      name: {type: string, label: {en: "What is the child's name?"}}
+      lives_with:
+        type: boolean
+        label: {en: "Does {name} live with {household.applicant_name}?"}
+    rules:
+      counts: {when: lives_with, legal_reference: "Example § 1"}
+goals:
+  eligible: {type: boolean, value: "any(children, counts)"}
+"""
+
+
+def test_check_words_a_child_s_question_with_the_parent_s_answer(tmp_path: Path) -> None:
+    (tmp_path / "household").mkdir()
+    (tmp_path / "household" / "2024-01-01.yaml").write_text(QUOTING, "utf-8")
+    quoting = Stack([str(tmp_path / "household")])
+    with quoting.front().test_client() as client:
+        start(client, "household", "2024-05-01")
+        with client.session_transaction() as cookie:
+            session_id = cookie["interview"]["id"]
+        patched = quoting.api.test_client().patch(
+            f"/v1/sessions/{session_id}/answers",
+            json={
+                "applicant_name": "Maria",
+                "children_complete": True,
+                "/children/c1": {"name": "Anna", "lives_with": True},
+            },
+            headers={"Authorization": f"Bearer {quoting.key}"},
+        )
+        assert patched.status_code == 200, patched.json
+        assert "Does Anna live with Maria? Yes" in text_of(client.get("/check"))
