@@ -7,7 +7,8 @@ processes (started once per size, not timed; a first run warms the workers).
 Rows per second from the wall clock, per worker, scaling efficiency (rate with
 2 / (2 × rate with 1)), rows per second of worker CPU (each partition's thread
 time: what a core gives when the machine is not shared), and the peak RSS of each
-worker (psutil, sampled).
+worker (psutil, sampled). Per worker process CPU second: rows / the CPU the worker
+processes used during the run (Dask's own work and the partitions' file reading too).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import ROOT, Settings
+from bench.replay import worker_cpu
 
 ROWS = 20_000
 
@@ -43,7 +45,7 @@ def _timed(store: Any, path: Path, cluster: Any, reform: str | None, out: Path) 
     stop = threading.Event()
     sampler = threading.Thread(target=_peak_rss, args=(cluster.client, stop, peaks), daemon=True)
     sampler.start()
-    t0 = time.perf_counter()
+    t0, w0 = time.perf_counter(), worker_cpu(cluster)
     people = Population.file(path)
     job = assess(store, people, "snap", "2019-10-01", out, reform=reform, cluster=cluster)
     wall = time.perf_counter() - t0
@@ -52,11 +54,13 @@ def _timed(store: Any, path: Path, cluster: Any, reform: str | None, out: Path) 
     if job.status != "done" or job.to_dict()["failed"]:
         raise RuntimeError(f"assessment {job.status}, failed {job.to_dict()['failed']}")
     cpu = job.to_dict()["cpu_seconds"]
+    workers_cpu = worker_cpu(cluster) - w0
     return {
         "rows": job.processed,
         "seconds": round(wall, 2),
         "per_second": round(job.processed / wall, 1),
         "per_worker_cpu_second": round(job.processed / cpu, 1) if cpu else None,
+        "per_worker_process_cpu_second": round(job.processed / workers_cpu, 1),
         "peak_rss_mib_per_worker": round(max(peaks.values(), default=0) / 2**20, 1),
     }
 

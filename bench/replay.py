@@ -6,11 +6,15 @@ files synced into it, and decisions recorded through the service (`record_decisi
 evaluate with trace, append to the hash chain) from the complete and partial answer
 sets of SNAP and Kurzarbeitergeld. Then batch replay jobs (`run_replay_job`: read the
 decisions by key range on the workers, re-evaluate each under its recorded version,
-compare goals, reasons, trace and ignored answers, save results and progress) for
-both rule sets on a LocalCluster of 1 and of 2 worker processes (started once per
-size and kept across jobs, as the API server keeps its cluster; the start is not
-timed); and single replays through `replay_decision` (fetch the decision and its
-version, replay). Per core: rate / workers.
+compare goal values, then the trace where every goal is the same or the rules behind
+a change where one differs, save results and progress) for both rule sets, and what-if
+jobs of every decision under one later version (WHAT_IF), on a LocalCluster of 1 and
+of 2 worker processes (started once per size and kept across jobs, as the API server
+keeps its cluster; the start is not timed); and single replays through
+`replay_decision` (fetch the decision and its version, replay, compare everything).
+Per core: rate / workers (wall clock); per worker CPU second: decisions / the CPU
+time the worker processes used during the jobs (`client.run(time.process_time)`),
+which the load of a shared machine disturbs far less.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from bench.harness import ROOT, Settings
 
 RULESETS = ("snap", "kurzarbeitergeld")
 DECISIONS = 2000
+WHAT_IF = {"snap": "2020-03-01", "kurzarbeitergeld": "2026-01-01"}  # every decision under it
 
 
 def _record(store: Any, count: int) -> tuple[int, float]:
@@ -54,21 +59,35 @@ def _record(store: Any, count: int) -> tuple[int, float]:
     return recorded, time.perf_counter() - t0
 
 
-def _jobs(store: Any, cluster: Any) -> tuple[int, float, float]:
-    """Replay every decision (one job per rule set); (decisions, wall s, CPU s of this process)."""
+def worker_cpu(cluster: Any) -> float:
+    """CPU seconds the cluster's worker processes have used so far (all their threads)."""
+    return float(sum(cluster.client.run(time.process_time).values()))
+
+
+def _jobs(store: Any, cluster: Any, what_if: bool = False) -> dict[str, float]:
+    """Replay every decision (one job per rule set): decisions, wall s, CPU s here and of workers.
+
+    `what_if`: under one later version each (WHAT_IF) instead of each decision's own.
+    """
     from eligibility import services
 
     total = 0
-    c0, t0 = time.process_time(), time.perf_counter()
+    c0, t0, w0 = time.process_time(), time.perf_counter(), worker_cpu(cluster)
     for ruleset_id in RULESETS:
-        job = services.start_replay_job(store, ruleset_id, "bench")
+        target = WHAT_IF[ruleset_id] if what_if else None
+        job = services.start_replay_job(store, ruleset_id, "bench", target)
         done = services.run_replay_job(store, job.id, cluster=cluster)
-        if done.summary.changed or done.summary.failed:
+        if not what_if and (done.summary.changed or done.summary.failed):
             raise RuntimeError(
                 f"replay changed {done.summary.changed}, failed {done.summary.failed}"
             )
         total += done.summary.total
-    return total, time.perf_counter() - t0, time.process_time() - c0
+    return {
+        "decisions": total,
+        "wall": time.perf_counter() - t0,
+        "cpu": time.process_time() - c0,
+        "workers_cpu": worker_cpu(cluster) - w0,
+    }
 
 
 def one_store(backend: str, count: int) -> dict[str, Any]:
@@ -112,18 +131,24 @@ def one_store(backend: str, count: int) -> dict[str, Any]:
             for workers in (1, 2):
                 with connected(workers=workers) as cluster:
                     _jobs(store, cluster)  # warm: the workers compile the versions once
-                    total, wall, cpu = _jobs(store, cluster)
-                rate = total / wall
-                rows.append(
-                    {
-                        "store": backend,
-                        "mode": f"batch job, Dask LocalCluster of {workers}",
-                        "decisions": total,
-                        "per_second": round(rate, 1),
-                        "per_second_per_core": round(rate / workers, 1),
-                        "parent_cpu_share": round(cpu / wall, 2),
-                    }
-                )
+                    _jobs(store, cluster, what_if=True)
+                    for what_if in (False, True):
+                        measured = _jobs(store, cluster, what_if)
+                        rate = measured["decisions"] / measured["wall"]
+                        kind = "what-if job" if what_if else "batch job"
+                        rows.append(
+                            {
+                                "store": backend,
+                                "mode": f"{kind}, Dask LocalCluster of {workers}",
+                                "decisions": measured["decisions"],
+                                "per_second": round(rate, 1),
+                                "per_second_per_core": round(rate / workers, 1),
+                                "per_worker_cpu_second": round(
+                                    measured["decisions"] / measured["workers_cpu"], 1
+                                ),
+                                "parent_cpu_share": round(measured["cpu"] / measured["wall"], 2),
+                            }
+                        )
         finally:
             store.close()
     return {"rows": rows}

@@ -296,10 +296,19 @@ POOL_BEFORE = (
 
 def _replay(b: dict[str, Any]) -> str:
     rows = [
-        [r["store"], r["mode"], r["decisions"], r["per_second"], r.get("per_second_per_core")]
+        [
+            r["store"],
+            r["mode"],
+            r["decisions"],
+            r["per_second"],
+            r.get("per_second_per_core"),
+            r.get("per_worker_cpu_second"),
+        ]
         for r in b.get("rows", [])
     ]
-    rows += [[store, mode, 2000, rate, per_core] for store, mode, rate, per_core in POOL_BEFORE]
+    rows += [
+        [store, mode, 2000, rate, per_core, None] for store, mode, rate, per_core in POOL_BEFORE
+    ]
     scaling = []
     for store in ("sqlite", "postgresql"):
         on = {r["mode"]: r["per_second"] for r in b.get("rows", []) if r["store"] == store}
@@ -308,14 +317,17 @@ def _replay(b: dict[str, Any]) -> str:
         if one and two:
             scaling.append(f"{store} {two / (2 * one):.2f}")
     note = (
-        "Rates from the wall clock (the workers are other processes). The last rows are the "
+        "Rates from the wall clock (the workers are other processes), which the machine's load "
+        "disturbs; per worker CPU second from the CPU time the worker processes used during "
+        "the jobs: what one core gives a worker. The last rows are the "
         "home-made process pool this replaced (a new spawned pool per job, the parent reading "
         "and pickling every decision), as measured with it. Scaling efficiency from 1 to 2 "
         "Dask workers (rate with 2 / twice the rate with 1): "
         + (", ".join(scaling) or "not measured")
         + "."
     )
-    return _table(["store", "mode", "decisions", "per second", "per core"], rows) + "\n\n" + note
+    head = ["store", "mode", "decisions", "per second", "per core", "per worker CPU second"]
+    return _table(head, rows) + "\n\n" + note
 
 
 def _batch(b: dict[str, Any]) -> str:
@@ -328,16 +340,20 @@ def _batch(b: dict[str, Any]) -> str:
             r["per_second_per_worker"],
             r["scaling_efficiency"],
             r.get("per_worker_cpu_second"),
+            r.get("per_worker_process_cpu_second"),
             r["peak_rss_mib_per_worker"],
         ]
         for r in b.get("rows", [])
     ]
     head = ["workers", "assessed under", "rows", "per second", "per worker", "efficiency"]
-    head += ["per worker CPU second", "peak RSS per worker (MiB)"]
+    head += ["per worker CPU second", "per worker process CPU second"]
+    head += ["peak RSS per worker (MiB)"]
     note = (
         "Per second, per worker and efficiency from the wall clock, which the machine's "
         "load disturbs (see the load average above); per worker CPU second from the "
-        "partitions' own thread time: what one core gives a worker."
+        "partitions' own thread time (reading, evaluating, writing rows): what one core "
+        "gives a worker; per worker process CPU second from the worker processes' whole "
+        "CPU time during the run (Dask's own work too)."
     )
     return _table(head, rows) + "\n\n" + note
 
@@ -518,16 +534,17 @@ def _targets(bench: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         out.append(("growth", "growth exponent ≤ 1.2", "not measured", None))
     replay = bench.get("replay") or {}
     on_dask = [r for r in replay.get("rows", []) if "Dask" in r["mode"]]
+    goal = "replay and what-if ≥ 5,000 decisions/s per worker core"
     if on_dask:
-        best = max(r["per_second_per_core"] for r in on_dask)
+        worst = min(r.get("per_worker_cpu_second") or 0 for r in on_dask)
         text = "; ".join(
-            f"{r['store']} {r['mode'].rsplit(' ', 1)[-1]} worker(s) "
-            f"{r['per_second_per_core']:,.0f}/s per worker"
+            f"{r['store']} {r['mode'].split(',')[0]} with {r['mode'].rsplit(' ', 1)[-1]}: "
+            f"{r.get('per_worker_cpu_second') or 0:,.0f}/s per worker CPU second"
             for r in on_dask
         )
-        out.append(("replay", "replay ≥ 2,000 decisions/s per core", text, best >= 2000))
+        out.append(("replay", goal, text, worst >= 5000))
     else:
-        out.append(("replay", "replay ≥ 2,000 decisions/s per core", "not measured", None))
+        out.append(("replay", goal, "not measured", None))
     batch = bench.get("batch") or {}
     if batch.get("rows"):
         two = [r for r in batch["rows"] if r["workers"] == 2]
