@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from typing import Any
 
 from eligibility.catalogue import compile_cache
 from eligibility.compiler import CompiledRuleSet
@@ -19,8 +20,10 @@ from eligibility.storage import open_storage
 
 StorageRef = str | Storage  # a database URL (any worker), or storage held by this process
 MAX_OPEN = 4
+MAX_COMPILED = 64  # stored versions held compiled by this worker, least recently used out
 
 _open: OrderedDict[str, Storage] = OrderedDict()
+_compiled: OrderedDict[tuple[Any, ...], CompiledRuleSet] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -41,8 +44,26 @@ def storage_at(source: StorageRef) -> Storage:
 
 
 def compiled(version: StoredVersion) -> CompiledRuleSet:
-    """A stored version compiled, once per worker (by content hash, checked on compile)."""
-    return compile_cache().stored(version)
+    """A stored version compiled, once per worker (by content hash, checked on compile).
+
+    The same object each time for the same stored version: the compile cache hands out a
+    new copy whenever the stored metadata differs from the compiled content's (a status,
+    a publication date), and what is made per compiled object (the durable plan and its
+    generated program) would then be made again for every row.
+    """
+    key: tuple[Any, ...] = (version.content_hash, version.ruleset_id, version.version)
+    key += (version.status, version.extends, version.published_at)
+    with _lock:
+        found = _compiled.get(key)
+        if found is not None:
+            _compiled.move_to_end(key)
+            return found
+    made = compile_cache().stored(version)
+    with _lock:
+        _compiled[key] = made
+        while len(_compiled) > MAX_COMPILED:
+            _compiled.popitem(last=False)
+    return made
 
 
 def compiled_count() -> int:

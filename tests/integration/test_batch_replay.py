@@ -123,3 +123,13 @@ def test_a_replay_job_has_the_impact_report(
     assert "What fishing-licence 2025-01-01 changes against recorded" in (
         tmp_path / "report.html"
     ).read_text(encoding="utf-8")
+
+
+def test_a_worker_holds_one_compiled_object_per_stored_version(nine: Storage) -> None:
+    from eligibility.batch.worker import compiled
+
+    first = services.get_version(nine, "fishing-licence", "2024-01-01")
+    again = services.get_version(nine, "fishing-licence", "2024-01-01")  # read anew
+    assert compiled(first) is compiled(again)  # its durable plan is made once, not per row
+    draft = services.get_version(nine, "fishing-licence", "2025-01-01")
+    assert compiled(draft) is not compiled(first)
