@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bench import report_decisions
+from bench.engine_targets import durable_targets
 
 TEXT = Path(__file__).resolve().parent / "text"
 
@@ -631,7 +632,12 @@ def _targets_table(bench: dict[str, Any]) -> str:
     notes_file = TEXT / "targets.yaml"
     notes = yaml.safe_load(notes_file.read_text()) if notes_file.exists() else {}
     rows = []
-    found = [*_targets(bench), report_decisions.target(bench), *_collection_targets(bench)]
+    found = [
+        *_targets(bench),
+        report_decisions.target(bench),
+        *durable_targets(bench),
+        *_collection_targets(bench),
+    ]
     for key, target, measured, met in found:
         verdict = "–" if met is None else "**met**" if met else "**missed**"
         text = (notes.get(key) or {}).get("met" if met else "missed", "") if met is not None else ""

@@ -7,14 +7,15 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from eligibility import answer_checks
 from eligibility.answer_document import parse_document
 from eligibility.answers import Answers, document, parse_answers
 from eligibility.compiled_parts import CompiledCollection
 from eligibility.compiler import CompiledRuleSet
-from eligibility.engine.pure import compute
+from eligibility.engine.select import EngineName as EngineName
+from eligibility.engine.select import engine as _engine
 from eligibility.entity_evaluation import Wording, frame_texts, ignored, reasons_of
 from eligibility.entity_frames import Relevant
 from eligibility.entity_relevance import entity_walk
@@ -36,22 +37,6 @@ from eligibility.reason_cache import reasons_in_order
 from eligibility.relevance import Walk, walk
 from eligibility.texts import Texts, why_asked
 from eligibility.values_io import pointer, to_plain
-
-EngineName = Literal["durable", "pure"]
-
-
-class Engine(Protocol):
-    """Computes every named value of a version for some answers."""
-
-    def __call__(
-        self,
-        compiled: CompiledRuleSet,
-        answers: Mapping[str, Value],
-        as_of: dt.date,
-        instances: Mapping[str, tuple[Answers, ...]] | None = None,
-    ) -> dict[str, Value]:
-        """The environment: every question, parameter and named value."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -149,14 +134,6 @@ class Evaluation:
     def outcome(self) -> dict[str, Any]:
         """Goal values (None when undecided), JSON-safe."""
         return {k: to_plain(g.value) for k, g in self.goals.items()}
-
-
-def _engine(name: EngineName) -> Engine:
-    if name == "pure":
-        return compute
-    from eligibility.engine.durable import compute_durable
-
-    return compute_durable
 
 
 def evaluate(

@@ -18,7 +18,7 @@ import itertools
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,6 @@ from eligibility.engine.pure import base_environment
 from eligibility.errors import EngineError
 from eligibility.expressions.values import Value
 
-Run = Callable[[session.Registration, Plan, dict[Any, Value]], None]
 DEFAULT_CAPACITY = 64  # versions registered per process; more live versions are re-registered
 
 
@@ -64,18 +63,16 @@ class DurableRuntime:
     def register(self, compiled: CompiledRuleSet) -> DurableVersion:
         """Register the version's rules (names carry the content hash); evict beyond capacity.
 
-        Called with the lock held; nothing is posted between evaluations, so freeing an
+        Called with the lock held; no session is open between evaluations, so freeing an
         evicted version's C ruleset cannot pull state from under an evaluation.
         """
-        version = self.versions.get(compiled.key)
-        if version is not None:
-            self.versions.move_to_end(compiled.key)
-            return version
         made = plan(compiled)
-        name = f"{compiled.ruleset.id}_{compiled.ruleset.version}_{compiled.content_hash[:16]}"
-        version = DurableVersion(name, made.networks, session.create(name, made.definitions))
-        self.versions[compiled.key] = version
-        self.versions.move_to_end(compiled.key)
+        version = self.versions.get(made.key)
+        if version is not None:
+            self.versions.move_to_end(made.key)
+            return version
+        registration = session.create(made.name, made.definitions)
+        version = self.versions[made.key] = DurableVersion(made.name, made.networks, registration)
         while len(self.versions) > max(self.capacity, 1):
             self.unregister(self.versions.popitem(last=False)[1])
         return version
@@ -84,24 +81,34 @@ class DurableRuntime:
         """Free a version's ruleset in durable_rules' C engine (no session of it is open)."""
         session.free(version.registration)
 
-    def evaluate(self, compiled: CompiledRuleSet, env: dict[Any, Value], run: Run) -> None:
-        """Register the version and run `run` in a session of its own, deleted afterwards.
+    def evaluate(
+        self,
+        compiled: CompiledRuleSet,
+        env: dict[Any, Value],
+        instances: Mapping[str, tuple[Answers, ...]],
+    ) -> None:
+        """Compute `env` with every boolean goal decided, in a session of its own.
 
         Called with the lock held, for the whole evaluation: the version stays registered
-        between its goals. A session in doubt frees the version's ruleset (registered
-        again on its next evaluation).
+        between its goals. The session is deleted afterwards; a session in doubt frees
+        the version's ruleset (registered again on its next evaluation).
         """
-        version = self.register(compiled)
+        registration = self.register(compiled).registration
+        made = plan(compiled)
         self.sid, self.doubt = f"s{next(self.sessions)}", False
         self.live += 1
         try:
-            run(version.registration, plan(compiled), env)
+            if made.program is not None:
+                self.run(registration, made, env)
+            else:
+                settle = functools.partial(self.settle, registration)
+                run_entities(compiled, env, instances, made.steps, settle)
         finally:
-            if session.close(version.registration, self.sid):
+            if session.close(registration, self.sid):
                 self.live -= 1  # else nothing fired in it: left to durable_rules (crash rule)
             if self.doubt:
-                self.versions.pop(compiled.key, None)
-                session.free(version.registration)
+                self.versions.pop(made.key, None)
+                session.free(registration)
 
     def post(
         self,
@@ -186,16 +193,8 @@ def compute_durable(
     """
     rt = runtime()
     env: dict[Any, Value] = base_environment(compiled, answers, as_of)
-
-    def run(registration: session.Registration, made: Plan, env: dict[Any, Value]) -> None:
-        if made.program is not None:
-            rt.run(registration, made, env)
-            return
-        settle = functools.partial(rt.settle, registration)
-        run_entities(compiled, env, instances or {}, made.steps, settle)
-
     with rt.lock:
-        rt.evaluate(compiled, env, run)
+        rt.evaluate(compiled, env, instances or {})
     return env
 
 

@@ -22,6 +22,8 @@ from eligibility.engine.mapping import GoalNetwork, rule_definitions
 class Plan:
     """How one compiled version is evaluated on durable_rules."""
 
+    key: str  # CompiledRuleSet.key: the registration's (content hash), found without a format
+    name: str  # the C ruleset's name
     goals: tuple[str, ...]  # the root's boolean goals, in the compiled order
     networks: tuple[GoalNetwork, ...]  # the root goals' networks, parts first
     steps: EntitySteps  # every boolean goal of every entity (the root's under ())
@@ -56,4 +58,5 @@ def make(compiled: CompiledRuleSet) -> Plan:
     flat = not (compiled.steps or compiled.collections)
     program = durable_program(compiled, {g: steps[((), g)] for g in goals}) if flat else None
     networks = tuple(network for g in goals for network in steps[((), g)].networks)
-    return Plan(goals, networks, steps, program, definitions)
+    name = f"{compiled.ruleset.id}_{compiled.ruleset.version}_{compiled.content_hash[:16]}"
+    return Plan(compiled.key, name, goals, networks, steps, program, definitions)
