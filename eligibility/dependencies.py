@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import threading
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -63,13 +63,22 @@ def same(old: Value | None, new: Value) -> bool:
     return type(new) is not Decimal or str(old) == str(new)
 
 
-def recompute(compiled: CompiledRuleSet, env: dict[Any, Any], changed: Iterable[str]) -> list[str]:
+Decide = Callable[[str, dict[Any, Any]], Any]  # a named value's value from an engine
+
+
+def recompute(
+    compiled: CompiledRuleSet,
+    env: dict[Any, Any],
+    changed: Iterable[str],
+    decide: Decide | None = None,
+) -> list[str]:
     """Bring `env` up to date after the inputs `changed` were set in it; the names evaluated.
 
     Every named value downstream of a change is evaluated again, in evaluation order,
     unless none of what it reads came out different. The result equals a full computation
     for every name (values of sub-expressions in branches not taken may stay from before;
-    nothing reads those).
+    nothing reads those). `decide`, when given, gives each value instead of its closure
+    (durable_rules deciding the boolean goals, `engine/durable.py`).
     """
     graph = dependencies(compiled)
     named, position, readers = compiled.named, graph.position, graph.readers
@@ -89,7 +98,7 @@ def recompute(compiled: CompiledRuleSet, env: dict[Any, Any], changed: Iterable[
     while waiting:
         name = order[heapq.heappop(waiting)]
         old = env.get(name)
-        new = named[name].evaluate(env)
+        new = named[name].evaluate(env) if decide is None else decide(name, env)
         env[name] = new
         evaluated.append(name)
         if not same(old, new):

@@ -15,6 +15,7 @@ from eligibility.answers import Answers, document, parse_answers
 from eligibility.compiled_parts import CompiledCollection
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.select import EngineName as EngineName
+from eligibility.engine.select import decider as _decider
 from eligibility.engine.select import engine as _engine
 from eligibility.entity_evaluation import Wording, frame_texts, ignored, reasons_of
 from eligibility.entity_frames import Relevant
@@ -231,7 +232,7 @@ def _environment(
 
     if state is None or compiled.collections:
         return full()
-    return state.environment(compiled, answers, day, full)
+    return state.environment(compiled, answers, day, full, _decider(engine, compiled))
 
 
 def _instances(

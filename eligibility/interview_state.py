@@ -4,7 +4,8 @@ A session's evaluations in one process share an `InterviewState`: the answers of
 last step as given and as parsed, its environment, and its relevance walk as a graph
 (`relevance_graph.py`). The next step parses only the answers given otherwise, finds
 which values changed, evaluates again only the named values downstream of them
-(`dependencies.recompute`, on the pure evaluator's closures) and re-derives only the part
+(`dependencies.recompute`, on the pure evaluator's closures; durable_rules decides the
+boolean goals when it is the engine) and re-derives only the part
 of the walk those values hold. Everything else is the full evaluation's: the first step
 in a process, a step under another version or claim date, and claims with collections
 are evaluated in full (durable_rules deciding the goals when it is the engine). The
@@ -21,7 +22,7 @@ from typing import Any
 
 from eligibility.answers import Answers
 from eligibility.compiler import CompiledRuleSet
-from eligibility.dependencies import recompute, same
+from eligibility.dependencies import Decide, recompute, same
 from eligibility.expressions.values import UNKNOWN, Value
 from eligibility.relevance import Walk, walk
 from eligibility.relevance_graph import RelevanceGraph
@@ -78,8 +79,12 @@ class InterviewState:
         answers: Answers,
         as_of: dt.date,
         full: Callable[[], Env],
+        decide: Decide | None = None,
     ) -> Env:
-        """Every value for `answers`: from the last step's, or by `full` when there is none."""
+        """Every value for `answers`: from the last step's, or by `full` when there is none.
+
+        `decide` gives the values an engine decides (see `dependencies.recompute`).
+        """
         with self.lock:
             if self.env is None or not _same(self.compiled, compiled) or self.as_of != as_of:
                 env = full()
@@ -89,7 +94,7 @@ class InterviewState:
                 changed = _changed(self.values, answers.values)
                 for question in changed:
                     env[question] = answers.values.get(question, UNKNOWN)
-                evaluated = recompute(compiled, env, changed)
+                evaluated = recompute(compiled, env, changed, decide)
                 if self.evaluated is not None:
                     self.evaluated.update(evaluated)
                     self.answered.update(changed)

@@ -12,13 +12,14 @@ sent again and again would otherwise grow a worker without end.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import itertools
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,34 +82,40 @@ class DurableRuntime:
         """Free a version's ruleset in durable_rules' C engine (no session of it is open)."""
         session.free(version.registration)
 
-    def evaluate(
-        self,
-        compiled: CompiledRuleSet,
-        env: dict[Any, Value],
-        instances: Mapping[str, tuple[Answers, ...]],
-    ) -> None:
-        """Compute `env` with every boolean goal decided, in a session of its own.
+    @contextlib.contextmanager
+    def in_session(self, compiled: CompiledRuleSet) -> Iterator[tuple[session.Registration, Plan]]:
+        """The version registered and a session of its own, deleted when the block ends.
 
-        Called with the lock held, for the whole evaluation: the version stays registered
-        between its goals. The session is deleted afterwards; a session in doubt frees
-        the version's ruleset (registered again on its next evaluation).
+        Entered with the lock held, for the whole block: the version stays registered
+        between its goals. A session in doubt frees the version's ruleset (registered
+        again on its next evaluation).
         """
         registration = self.register(compiled).registration
         made = plan(compiled)
         self.sid, self.doubt = f"s{next(self.sessions)}", False
         self.live += 1
         try:
-            if made.program is not None:
-                self.run(registration, made, env)
-            else:
-                settle = functools.partial(self.settle, registration)
-                run_entities(compiled, env, instances, made.steps, settle)
+            yield registration, made
         finally:
             if session.close(registration, self.sid):
                 self.live -= 1  # else nothing fired in it: left to durable_rules (crash rule)
             if self.doubt:
                 self.versions.pop(made.key, None)
                 session.free(registration)
+
+    def evaluate(
+        self,
+        compiled: CompiledRuleSet,
+        env: dict[Any, Value],
+        instances: Mapping[str, tuple[Answers, ...]],
+    ) -> None:
+        """Compute `env` with every boolean goal decided, in a session of its own."""
+        with self.in_session(compiled) as (registration, made):
+            if made.program is not None:
+                self.run(registration, made, env)
+            else:
+                settle = functools.partial(self.settle, registration)
+                run_entities(compiled, env, instances, made.steps, settle)
 
     def post(
         self,
@@ -196,6 +203,25 @@ def compute_durable(
     with rt.lock:
         rt.evaluate(compiled, env, instances or {})
     return env
+
+
+def decider(compiled: CompiledRuleSet) -> Callable[[str, dict[Any, Value]], Value]:
+    """A value for an interview step that recomputes some names: boolean goals decided by
+    durable_rules (each in a session of its own), every other value by its closure."""
+    named, steps = compiled.named, plan(compiled).steps
+
+    def decide(name: str, env: dict[Any, Value]) -> Value:
+        step = steps.get(((), name))
+        if step is None:
+            return named[name].evaluate(env)
+        rt = runtime()
+        with rt.lock, rt.in_session(compiled) as (registration, _):
+            for operand in step.operands:
+                operand(env)  # what the walk reads of the goal's own expression
+            rt.settle(registration, step, env)
+        return env[name]
+
+    return decide
 
 
 def live_sessions() -> int:

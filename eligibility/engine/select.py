@@ -43,3 +43,8 @@ def _durable() -> Any:
     from eligibility.engine import durable
 
     return durable
+
+
+def decider(name: EngineName, compiled: CompiledRuleSet) -> Any:
+    """How an interview step recomputes a value under this engine (None: by its closure)."""
+    return None if name == "pure" else _durable().decider(compiled)

@@ -23,28 +23,36 @@ def _app(make_app: Callable[..., Flask], engine: str) -> tuple[Flask, dict[str, 
     return app, {"Authorization": f"Bearer {token}"}
 
 
-def _durable_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    real = durable.compute_durable
+def _durable_decisions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every goal durable_rules decides from now on (in full evaluations and in steps)."""
+    decided: list[str] = []
+    real = durable.DurableRuntime.settle
 
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args[0].ruleset.id)
-        return real(*args, **kwargs)
+    def counted(self: durable.DurableRuntime, registration: Any, step: Any, env: Any) -> None:
+        decided.append(step.goal)
+        real(self, registration, step, env)
 
-    monkeypatch.setattr(durable, "compute_durable", counted)
-    return calls
+    monkeypatch.setattr(durable.DurableRuntime, "settle", counted)
+    return decided
 
 
-def _every_use_case(app: Flask, headers: dict[str, str]) -> list[int]:
+def _every_use_case(app: Flask, headers: dict[str, str], decided: list[str]) -> list[int]:
+    """Each use case's status; `decided` gets a "|" after each, between its decisions."""
     client = app.test_client()
     statuses = [client.post("/v1/evaluations", json=BODY).status_code]
+    decided.append("|")
     session = client.post("/v1/sessions", json={**BODY, "answers": {}}, headers=headers)
     url = session.headers["Location"]
     statuses.append(session.status_code)
+    decided.append("|")
     statuses.append(client.patch(url + "/answers", json=SENIOR, headers=headers).status_code)
+    decided.append("|")
     statuses.append(client.get(url, headers=headers).status_code)
+    decided.append("|")
     statuses.append(client.post(url + "/decision", headers=headers).status_code)
+    decided.append("|")
     statuses.append(client.post("/v1/decisions", json=BODY, headers=headers).status_code)
+    decided.append("|")
     return statuses
 
 
@@ -53,12 +61,17 @@ def test_sessions_and_decisions_honour_the_engine_setting(
     make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch, engine: str
 ) -> None:
     app, headers = _app(make_app, engine)
-    calls = _durable_calls(monkeypatch)
-    assert _every_use_case(app, headers) == [200, 201, 200, 200, 201, 201]
+    decided = _durable_decisions(monkeypatch)
+    assert _every_use_case(app, headers, decided) == [200, 201, 200, 200, 201, 201]
+    steps = "".join("|" if d == "|" else "g" for d in decided).split("|")[:-1]
     if engine == "pure":
-        assert calls == []  # not one evaluation reached durable_rules
-    else:  # evaluation, session start, answer, read, submit, decision: each on durable_rules
-        assert len(calls) >= 6 and set(calls) == {"fishing-licence"}
+        assert steps == [""] * 6  # not one goal reached durable_rules
+    else:
+        # Every use case's goal decided by durable_rules — the session's answer too, an
+        # incremental step that reaches the goal again — except reading the session: it
+        # changes no answer, so the goal durable_rules decided at the last step stands.
+        assert [bool(s) for s in steps] == [True, True, True, False, True, True], steps
+        assert set(decided) == {"eligible", "|"}
 
 
 class CountingVersions:
