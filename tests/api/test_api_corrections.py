@@ -146,13 +146,15 @@ def test_a_correction_keeps_the_window_and_there_is_one_per_version(
     assert "already corrected by 2024-01-01-c1" in refused["detail"]
 
 
-# Kurzarbeitergeld: decisions recorded under the published baseline 2016-01-01 before its correction
-# 2016-01-01.1 (the law in force before March 2020 only) was published keep their version, replay
-# identically under it, and the correction changes none of their outcomes.
+# Kurzarbeitergeld: decisions recorded under the published versions 2016-01-01 and 2023-07-01 before
+# their corrections (the law in force in each window only) were published keep their version,
+# replay identically under it, and the corrections change no amount.
 KUG_CLAIMS = {
     "2019": {"claim_month": "2019-06-01", "notification_date": "2019-06-12"},
     "2020": {"claim_month": "2020-01-01", "notification_date": "2019-03-02"},
+    "2023": {"claim_month": "2023-09-01", "notification_date": "2023-09-05"},
 }
+KUG_CORRECTED = {"2019": "2016-01-01", "2020": "2016-01-01", "2023": "2023-07-01"}
 
 
 def _kug_claim(month: dict[str, str]) -> dict[str, Any]:
@@ -191,15 +193,15 @@ def _kug_app(database_url: str, clock: FakeClock, folder: Path) -> tuple[FlaskCl
     return app.test_client(), (storage, headers)
 
 
-def test_kurzarbeitergeld_decisions_under_the_original_replay_after_its_correction(
+def test_kurzarbeitergeld_decisions_under_the_originals_replay_after_their_corrections(
     database_url: str, clock: FakeClock, tmp_path: Path
 ) -> None:
-    before = tmp_path / "kurzarbeitergeld"  # as served before the correction was published
+    before = tmp_path / "kurzarbeitergeld"  # as served before the corrections were published
     shutil.copytree(RULES / "kurzarbeitergeld", before)
-    correction = before / "2016-01-01.1.yaml"
-    correction.write_text(
-        correction.read_text().replace("\nstatus: published\n", "\nstatus: draft\n")
-    )
+    for version in set(KUG_CORRECTED.values()):
+        correction = before / f"{version}.1.yaml"
+        text = correction.read_text().replace("\nstatus: published\n", "\nstatus: draft\n")
+        correction.write_text(text)
     api, (storage, keys) = _kug_app(database_url, clock, before)
     recorded = {}
     for name, month in KUG_CLAIMS.items():
@@ -207,20 +209,21 @@ def test_kurzarbeitergeld_decisions_under_the_original_replay_after_its_correcti
         response = api.post("/v1/decisions", json=body, headers=keys["client"])
         assert response.status_code == 201, response.get_data(as_text=True)
         decision = response.get_json()
-        assert decision["ruleset"]["version"] == "2016-01-01"
+        assert decision["ruleset"]["version"] == KUG_CORRECTED[name]
         recorded[name] = decision["id"]
     storage.close()
     clock.advance(60)
     api, (storage, keys) = _kug_app(database_url, clock, RULES / "kurzarbeitergeld")  # as it is
     try:
-        for decision_id in recorded.values():
+        for name, decision_id in recorded.items():
             url = f"/v1/decisions/{decision_id}/replay"
             replayed = api.post(url, json={}, headers=keys["auditor"]).get_json()
             assert replayed["identical"] is True, replayed
-            assert replayed["replayed_version"] == "2016-01-01"
-        claim = _kug_claim(KUG_CLAIMS["2019"])
-        now = api.post("/v1/evaluations", json={"ruleset": "kurzarbeitergeld", "answers": claim})
-        assert now.get_json()["ruleset"]["version"] == "2016-01-01.1"
+            assert replayed["replayed_version"] == KUG_CORRECTED[name]
+            claim = _kug_claim(KUG_CLAIMS[name])
+            body = {"ruleset": "kurzarbeitergeld", "answers": claim}
+            now = api.post("/v1/evaluations", json=body).get_json()
+            assert now["ruleset"]["version"] == f"{KUG_CORRECTED[name]}.1"
         url = "/v1/rulesets/kurzarbeitergeld/versions/2016-01-01.1/correction-impact"
         impact = api.get(url, headers=keys["auditor"]).get_json()
         assert impact["status"] == "published"
@@ -231,5 +234,8 @@ def test_kurzarbeitergeld_decisions_under_the_original_replay_after_its_correcti
         assert changed["decision_id"] == recorded["2020"]
         assert (changed["direction"], changed["difference"]) == ("outcome_changed", "0")
         assert changed["changes"] == ["Längste Bezugsdauer (Monate): 12 → undecided"]
+        url = "/v1/rulesets/kurzarbeitergeld/versions/2023-07-01.1/correction-impact"
+        impact = api.get(url, headers=keys["auditor"]).get_json()
+        assert (impact["total"], impact["unchanged"], impact["changed"]) == (1, 1, 0)
     finally:
         storage.close()
