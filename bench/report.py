@@ -402,8 +402,9 @@ def _collections(b: dict[str, Any]) -> str:
     ]
     growth = b.get("growth", {})
     return (
-        "An employer's claim (tests/fixtures/employer-claim, bounds raised), every employee "
-        "answered; next questions with every employee listed by name only (all pay open).\n\n"
+        "CPU time of the benchmark's process. An employer's claim (tests/fixtures/employer-claim, "
+        "bounds raised), every employee answered; next questions with every employee listed by "
+        "name only (all pay open).\n\n"
         + _table(
             [
                 "instances",
