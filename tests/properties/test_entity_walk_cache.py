@@ -60,19 +60,27 @@ def assert_same(compiled: CompiledRuleSet, doc: dict[str, Any]) -> None:
         assert [q.why for q in replayed.next_questions] == [q.why for q in full.next_questions]
 
 
+def household(ruleset: str, parts: dict[str, Any]) -> CompiledRuleSet:
+    """A random rule set about a household: its questions, values, collections and goals."""
+    data = {
+        "ruleset": ruleset,
+        "version": "1",
+        "status": "published",
+        "effective_from": "2024-01-01",
+        "title": "Random",
+        "entity": "household",
+        **parts,
+    }
+    return compile_ruleset(load_document(document_from_data(data)))
+
+
 @st.composite
 def parent_rulesets(draw: st.DrawFn) -> CompiledRuleSet:
     """Random rule sets whose instances also read the root's derived values and rules (the
     walk then reaches named values of the parent), with questions that allow "don't know"."""
     atoms = [*INSTANCE_ATOMS, "household.r_high", "household.r_rule"]
     root_atoms = ["r_rule", "any(members, ok)", "count(members, base) >= 1", "all(members, m_flag)"]
-    data: dict[str, Any] = {
-        "ruleset": "random-parents",
-        "version": "1",
-        "status": "published",
-        "effective_from": "2024-01-01",
-        "title": "Random",
-        "entity": "household",
+    parts: dict[str, Any] = {
         "questions": {
             "r_flag": {"type": "boolean", "label": "R?", "allow_unknown": True},
             "r_num": {"type": "integer", "min": 0, "max": 10, "label": "N?"},
@@ -112,7 +120,7 @@ def parent_rulesets(draw: st.DrawFn) -> CompiledRuleSet:
             "total": {"type": "integer", "value": "if r_rule then sum(members, amount) else 0"},
         },
     }
-    return compile_ruleset(load_document(document_from_data(data)))
+    return household("random-parents", parts)
 
 
 @st.composite
@@ -171,13 +179,7 @@ def nested_rulesets(draw: st.DrawFn) -> CompiledRuleSet:
     levels up), a member reads its jobs through aggregates."""
     job_atoms = ["j_flag", "j_num > 2", "member.m_flag", "member.m_big", "household.r_high"]
     member_atoms = ["m_flag", "m_big", "any(jobs, j_ok)", "count(jobs) >= 1", "household.r_flag"]
-    data: dict[str, Any] = {
-        "ruleset": "random-nested",
-        "version": "1",
-        "status": "published",
-        "effective_from": "2024-01-01",
-        "title": "Random",
-        "entity": "household",
+    parts: dict[str, Any] = {
         "questions": {
             "r_flag": {"type": "boolean", "label": "R?"},
             "r_num": {"type": "integer", "min": 0, "max": 10, "label": "N?"},
@@ -223,7 +225,7 @@ def nested_rulesets(draw: st.DrawFn) -> CompiledRuleSet:
         },
         "goals": {"eligible": {"type": "boolean", "value": "any(members, ok) or r_high"}},
     }
-    return compile_ruleset(load_document(document_from_data(data)))
+    return household("random-nested", parts)
 
 
 @st.composite
