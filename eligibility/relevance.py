@@ -15,7 +15,7 @@ Answers never reached are *ignored*: they influence no goal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,26 +156,9 @@ class _Walker:
 
     def rules_below(self, goal: str) -> list[str]:
         """Rules with a known value that the walk reached from a goal, in order."""
-        memo = self.below
-        order: list[str] = []
-        stack: list[tuple[str, bool]] = [(goal, False)]
-        while stack:  # depth-first, children before parents, each named value once
-            name, expanded = stack.pop()
-            if name in memo:
-                continue
-            children = self.entered.get(name, {})
-            if expanded:
-                found: dict[str, None] = {}
-                if self.compiled.named[name].kind == "rule" and is_known(self.env[name]):
-                    found[name] = None
-                for child in children:
-                    found.update(memo[child])
-                memo[name] = found
-                continue
-            stack.append((name, True))
-            stack.extend((child, False) for child in reversed(children) if child not in memo)
-        order.extend(memo[goal])
-        return order
+        return known_rules_below(
+            goal, lambda name: self.entered.get(name, {}), self.compiled, self.env, self.below
+        )
 
 
 _KNOWN, _OPEN = "known", "open"
@@ -213,3 +196,31 @@ def signature(
         for v in values
     )
     return (dont_know, steering)
+
+
+def known_rules_below(
+    goal: str,
+    children_of: Callable[[str], Sequence[str] | dict[str, None]],
+    compiled: CompiledRuleSet,
+    env: Mapping[Any, Value],
+    memo: dict[str, dict[str, None]],
+) -> list[str]:
+    """Rules with a known value below a goal, children before parents, each once (memo kept)."""
+    named = compiled.named
+    stack: list[tuple[str, bool]] = [(goal, False)]
+    while stack:  # depth-first, children before parents, each named value once
+        name, expanded = stack.pop()
+        if name in memo:
+            continue
+        children = children_of(name)
+        if expanded:
+            found: dict[str, None] = {}
+            if named[name].kind == "rule" and is_known(env[name]):
+                found[name] = None
+            for child in children:
+                found.update(memo[child])
+            memo[name] = found
+            continue
+        stack.append((name, True))
+        stack.extend((child, False) for child in reversed(children) if child not in memo)
+    return list(memo[goal])

@@ -22,7 +22,7 @@ from eligibility.compiler import CompiledRuleSet
 from eligibility.dependencies import dependencies
 from eligibility.expressions import nodes as n
 from eligibility.expressions.values import UNKNOWN, Value, is_known
-from eligibility.relevance import Walk, decisive, taken, value_of
+from eligibility.relevance import Walk, decisive, known_rules_below, taken, value_of
 
 Key = tuple[str, int, str]  # (named value, stage 0 or 1, innermost rule or goal)
 Event = tuple[str, int, str]  # (question, stage, context)
@@ -206,24 +206,9 @@ class RelevanceGraph:
 
     def rules_below(self, goal: str) -> list[str]:
         """Rules with a known value below a goal, as `relevance._Walker.rules_below` orders them."""
-        memo, named, env = self.below, self.compiled.named, self.env
-        stack: list[tuple[str, bool]] = [(goal, False)]
-        while stack:
-            name, expanded = stack.pop()
-            if name in memo:
-                continue
-            children = self.fragment(name).names
-            if expanded:
-                found: dict[str, None] = {}
-                if named[name].kind == "rule" and is_known(env[name]):
-                    found[name] = None
-                for child in children:
-                    found.update(memo[child])
-                memo[name] = found
-                continue
-            stack.append((name, True))
-            stack.extend((child, False) for child in reversed(children) if child not in memo)
-        return list(memo[goal])
+        return known_rules_below(
+            goal, lambda name: self.fragment(name).names, self.compiled, self.env, self.below
+        )
 
     def walk(self, dont_know: frozenset[str]) -> Walk:
         """The walk for the current environment: relevant, used, and the reasons per goal."""
