@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eligibility import CompiledRuleSet, Evaluation, document_from_data, load_document, load_paths
-from eligibility import evaluation as evaluation_module
 from eligibility.compiler import compile_ruleset
 from eligibility.entity_relevance import entity_walk
 from eligibility.errors import AnswerError, EvaluationError
 from eligibility.evaluation import evaluate
+from eligibility.evaluation import use_case as evaluation_module
 
 from .entity_strategies import INSTANCE_ATOMS, collection_rulesets, documents, formulas
 

@@ -16,7 +16,8 @@ from eligibility.entity_evaluation import Wording, _add_prompt
 from eligibility.entity_frames import Frame, Relevant
 from eligibility.entity_relevance import entity_walk
 from eligibility.errors import AnswerError
-from eligibility.evaluation import _declaring, choose_locale
+from eligibility.evaluation import choose_locale
+from eligibility.evaluation.inputs import _declaring
 from eligibility.model import localize
 from eligibility.money import amounts
 from eligibility.texts import Texts, why_asked

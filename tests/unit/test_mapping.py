@@ -9,18 +9,14 @@ import pytest
 
 from eligibility import evaluate
 from eligibility.engine import mapping
+from eligibility.engine.formulas import all_of, any_of, holds, operators, terms
 from eligibility.engine.mapping import (
     MAX_OPERATORS,
-    all_of,
-    any_of,
     goal_network,
     goal_networks,
-    holds,
-    operators,
     outcomes,
     rule_definitions,
     single_keyed,
-    terms,
 )
 
 from .support import build
