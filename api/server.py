@@ -161,6 +161,17 @@ def together(*hooks: dict[str, Any]) -> dict[str, Any]:
     return {name: chained(name, calls) for name, calls in found.items()}
 
 
+def _worker_forked(server: Any, worker: Any) -> None:
+    """A worker forgets the master's helper processes (checkpoints, the Dask cluster).
+
+    gunicorn forks workers with os.fork, so each inherits multiprocessing's list of the
+    master's children; at exit it would terminate and join them as its own ("can only
+    join a child process"). multiprocessing clears that list in the children it forks
+    itself; a gunicorn worker needs the same.
+    """
+    setattr(multiprocessing.process, "_children", set())  # noqa: B010 (private to the stdlib)
+
+
 def _worker_exited(server: Any, worker: Any) -> None:
     """A worker's live metric files go with it (prometheus_client's multiprocess mode)."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -207,6 +218,7 @@ def serve(
             "accesslog": None,
             "errorlog": "-",
             "logger_class": "api.logs.JsonLogger",
+            "post_fork": _worker_forked,
             "child_exit": _worker_exited,
             "preload_app": False,
             # One control socket per user and machine would be shared by every server started.
