@@ -8,9 +8,8 @@ from typing import Any
 
 from eligibility.compiled_parts import CompiledCollection
 from eligibility.expressions.aggregates import Instances, collection_key
-from eligibility.expressions.values import UNKNOWN, Failure, Value
 from eligibility.model import Goal
-from eligibility.values_io import pointer, to_plain
+from eligibility.values_io import pointer, trace_value
 
 
 @dataclass(frozen=True)
@@ -83,23 +82,15 @@ def instance_trace(
             where = (*at, cid, iid)
             for name in compiled.order:
                 named = compiled.named[name]
-                inputs = {r: _plain(inner[r]) for r in named.reads if r in inner}
+                inputs = {r: trace_value(inner[r]) for r in named.reads if r in inner}
                 steps.append(
                     (
                         pointer(*where, name),
                         named.kind,
                         inputs,
-                        _plain(inner[name]),
+                        trace_value(inner[name]),
                         named.legal_reference,
                     )
                 )
             steps.extend(instance_trace(compiled.collections, inner, where))
     return steps
-
-
-def _plain(value: Value) -> Any:
-    if value is UNKNOWN:
-        return None
-    if isinstance(value, Failure):
-        return {"error": value.reason}
-    return to_plain(value)

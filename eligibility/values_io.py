@@ -9,7 +9,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from eligibility.expressions.values import Known
+from eligibility.expressions.values import UNKNOWN, Failure, Known, Value
 
 _INTEGER_TEXT = re.compile(r"^-?[0-9]+$")
 _DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
@@ -156,3 +156,12 @@ def pointer_path(text: str) -> str:
     """A JSON Pointer as a path in a rule file: "/children/c2/age" → "children.c2.age"."""
     parts = text.split("/")[1:]
     return ".".join(p.replace("~1", "/").replace("~0", "~") for p in parts)
+
+
+def trace_value(value: Value) -> Any:
+    """A value as a trace shows it: unknown as null, a failure as {"error": reason}."""
+    if value is UNKNOWN:
+        return None
+    if isinstance(value, Failure):
+        return {"error": value.reason}
+    return to_plain(value)

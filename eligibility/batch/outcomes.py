@@ -25,11 +25,11 @@ from eligibility.entity_relevance import entity_walk
 from eligibility.errors import EvaluationError
 from eligibility.evaluation import EngineName, computed, trace
 from eligibility.expressions.aggregates import collection_key
-from eligibility.expressions.values import UNKNOWN, Failure, Value, is_known
+from eligibility.expressions.values import Failure, Value, is_known
 from eligibility.model import Goal
 from eligibility.money import Money, scaled
 from eligibility.relevance import walk
-from eligibility.values_io import to_plain
+from eligibility.values_io import to_plain, trace_value
 
 
 @dataclass(frozen=True)
@@ -159,8 +159,10 @@ def _trace(
     for name in compiled.order:  # as `trace` writes them, for the rules wanted only
         if name in wanted:
             named = compiled.named[name]
-            inputs = {r: plain(env[r]) for r in named.reads if r in env}
-            steps.append(_step(name, named.kind, inputs, plain(env[name]), named.legal_reference))
+            inputs = {r: trace_value(env[r]) for r in named.reads if r in env}
+            steps.append(
+                _step(name, named.kind, inputs, trace_value(env[name]), named.legal_reference)
+            )
     return steps
 
 
@@ -175,15 +177,6 @@ def _step(
         "result": to_plain(result),
         "legal_reference": reference,
     }
-
-
-def plain(value: Value) -> Any:
-    """A value as the trace shows it (as `evaluation.trace` does)."""
-    if value is UNKNOWN:
-        return None
-    if isinstance(value, Failure):
-        return {"error": value.reason}
-    return to_plain(value)
 
 
 def _reasons(compiled: CompiledRuleSet, outcome: Outcome) -> dict[str, list[dict[str, Any]]]:

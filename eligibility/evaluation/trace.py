@@ -7,9 +7,9 @@ from typing import Any
 
 from eligibility.compiler import CompiledRuleSet
 from eligibility.evaluation.result import TraceStep
-from eligibility.expressions.values import UNKNOWN, Failure, Value
+from eligibility.expressions.values import Value
 from eligibility.instance_results import instance_trace
-from eligibility.values_io import to_plain
+from eligibility.values_io import trace_value
 
 
 def trace(compiled: CompiledRuleSet, env: Mapping[Any, Value]) -> tuple[TraceStep, ...]:
@@ -20,15 +20,9 @@ def trace(compiled: CompiledRuleSet, env: Mapping[Any, Value]) -> tuple[TraceSte
     steps = []
     for name in compiled.order:
         named = compiled.named[name]
-        inputs = {r: _plain(env[r]) for r in named.reads if r in env}
-        steps.append(TraceStep(name, named.kind, inputs, _plain(env[name]), named.legal_reference))
+        inputs = {r: trace_value(env[r]) for r in named.reads if r in env}
+        steps.append(
+            TraceStep(name, named.kind, inputs, trace_value(env[name]), named.legal_reference)
+        )
     steps.extend(TraceStep(*step) for step in instance_trace(compiled.collections, env))
     return tuple(steps)
-
-
-def _plain(value: Value) -> Any:
-    if value is UNKNOWN:
-        return None
-    if isinstance(value, Failure):
-        return {"error": value.reason}
-    return to_plain(value)
