@@ -13,7 +13,7 @@ from eligibility.compiler.compiled import CompiledRuleSet
 from eligibility.compiler.entities import EntityCompilation
 from eligibility.compiler.entity_assembly import compile_closures, compiled_collections
 from eligibility.compiler.named_values import declared_kinds
-from eligibility.compiler.texts import locales
+from eligibility.compiler.texts import declared_money, locales
 from eligibility.expressions import nodes as n
 from eligibility.expressions.interpreter import Evaluator, compile_expression
 from eligibility.expressions.types import Type
@@ -66,6 +66,7 @@ def assemble(
         rules_by_id={r.id: r for r in ruleset.rules},
         goals_by_id={g.id: g for g in ruleset.goals},
         locales=locales(ruleset),
+        money=declared_money(ruleset),
         collections=(
             compiled_collections(
                 entities,

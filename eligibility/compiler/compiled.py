@@ -12,6 +12,7 @@ from eligibility.expressions.interpreter import Evaluator
 from eligibility.expressions.types import Type
 from eligibility.expressions.values import Known
 from eligibility.model import Goal, Question, Rule, RuleSet, Table
+from eligibility.money import Money
 
 if TYPE_CHECKING:
     from eligibility.relevance import Walk
@@ -45,6 +46,8 @@ class CompiledRuleSet:
     goals_by_id: Mapping[str, Goal] = field(default_factory=dict, compare=False, repr=False)
     # The languages the question labels are written in (the default locale always).
     locales: frozenset[str] = frozenset()
+    # The declared currency or scale of every question and goal (collections' too), by id.
+    money: Mapping[str, Money] = field(default_factory=dict, compare=False, repr=False)
     # Relevance walks by the path a claim takes through the rules (filled by relevance.walk,
     # shared by every copy of this compiled version).
     walks: dict[tuple[Any, ...], Walk] = field(default_factory=dict, compare=False, repr=False)

@@ -13,7 +13,8 @@ from eligibility.expressions import nodes as n
 from eligibility.expressions.scopes import resolve
 from eligibility.expressions.typecheck import suggest
 from eligibility.expressions.types import TableType
-from eligibility.model import Question, RuleSet
+from eligibility.model import Goal, Question, RuleSet
+from eligibility.money import Money, amounts
 
 # `{name}`, or in a collection's texts a value of an enclosing entity: `{household.state}`
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)\}")
@@ -131,3 +132,14 @@ def _quoting_problem(
             None,
         )
     return None
+
+
+def declared_money(ruleset: RuleSet) -> dict[str, Money]:
+    """The currency or scale declared by the questions and goals (collections' too), by id."""
+    found: list[Question | Goal] = [*ruleset.questions, *ruleset.goals]
+    stack = list(ruleset.collections)
+    while stack:
+        c = stack.pop()
+        found += [*c.questions, *c.goals]
+        stack.extend(c.collections)
+    return amounts(found)

@@ -19,8 +19,6 @@ from eligibility.expressions.interpreter import Env
 from eligibility.expressions.values import Failure, Value
 from eligibility.instance_checks import instance_check_errors
 from eligibility.interview_state import InterviewState
-from eligibility.model import Goal, Question, RuleSet
-from eligibility.money import amounts
 from eligibility.texts import Texts
 from eligibility.values_io import pointer
 
@@ -55,7 +53,7 @@ def computed(
     language = choose_locale(compiled, locale)
     day = as_of or ruleset.effective_from
     env = _environment(compiled, answers, day, engine, state)
-    texts = Texts(language, ruleset.default_locale, env, amounts(_declaring(ruleset)))
+    texts = Texts(language, ruleset.default_locale, env, compiled.money)
     _run_checks(compiled, texts, answers, today)
     return answers, env, texts, day
 
@@ -95,17 +93,6 @@ def choose_locale(compiled: CompiledRuleSet, wanted: str | Sequence[str] | None)
 def _by_lower_case(locales: frozenset[str]) -> dict[str, str]:
     """A version's languages by their lower-case tag (a constant of the version)."""
     return {a.lower(): a for a in locales}
-
-
-def _declaring(ruleset: RuleSet) -> list[Question | Goal]:
-    """The questions and goals that may declare a currency or scale (collections' too)."""
-    found: list[Question | Goal] = [*ruleset.questions, *ruleset.goals]
-    stack = list(ruleset.collections)
-    while stack:
-        c = stack.pop()
-        found += [*c.questions, *c.goals]
-        stack.extend(c.collections)
-    return found
 
 
 def _run_checks(

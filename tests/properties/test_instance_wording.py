@@ -17,9 +17,7 @@ from eligibility.entity_frames import Frame, Relevant
 from eligibility.entity_relevance import entity_walk
 from eligibility.errors import AnswerError
 from eligibility.evaluation import choose_locale
-from eligibility.evaluation.inputs import _declaring
 from eligibility.model import localize
-from eligibility.money import amounts
 from eligibility.texts import Texts, why_asked
 from eligibility.values_io import pointer
 
@@ -84,7 +82,7 @@ def assert_worded_alike(compiled: CompiledRuleSet, doc: dict[str, Any], locale: 
 
 def amounts_of(compiled: CompiledRuleSet) -> Any:
     """The declared amounts, as evaluate() gives them to its texts."""
-    return amounts(_declaring(compiled.ruleset))
+    return compiled.money
 
 
 @PROPERTIES
