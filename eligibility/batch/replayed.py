@@ -30,15 +30,7 @@ def replayed(
 ) -> ReplayResult:
     """`decision` re-evaluated under `version`: same outcome (identical or not), or changes."""
     day = as_of or decision.as_of
-    base = ReplayResult(
-        decision.id,
-        decision.ruleset_id,
-        decision.version,
-        version.ruleset.version,
-        version.content_hash,
-        day,
-        sequence=decision.sequence,
-    )
+    base = ReplayResult.begun(decision, version, day)
     try:
         outcome = goal_values(version, decision.answers, day, engine, decision.locale)
     except EligibilityError as error:

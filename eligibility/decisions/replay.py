@@ -58,6 +58,19 @@ class ReplayResult:
     # Every goal's value before and after (None: undecided or absent), for exports and sums.
     values: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
 
+    @classmethod
+    def begun(cls, decision: Decision, compiled: CompiledRuleSet, day: dt.date) -> ReplayResult:
+        """The replay of `decision` under `compiled` on `day`, before anything is compared."""
+        return cls(
+            decision.id,
+            decision.ruleset_id,
+            decision.version,
+            compiled.ruleset.version,
+            compiled.content_hash,
+            day,
+            sequence=decision.sequence,
+        )
+
     @property
     def identical(self) -> bool:
         """True when the replay reproduced the record exactly."""
@@ -122,15 +135,7 @@ def replay(
     `evaluator` (an Evaluator's `evaluate_under`) evaluates instead of `engine` directly.
     """
     day = as_of or decision.as_of
-    base = ReplayResult(
-        decision.id,
-        decision.ruleset_id,
-        decision.version,
-        compiled.ruleset.version,
-        compiled.content_hash,
-        day,
-        sequence=decision.sequence,
-    )
+    base = ReplayResult.begun(decision, compiled, day)
     try:
         if evaluator is not None:
             result = evaluator(compiled, decision.answers, day, (decision.locale,), True)
