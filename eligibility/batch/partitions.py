@@ -128,6 +128,9 @@ def run(
                 if stop():  # asked while collecting: what is not collected is not counted
                     outcome.cancelled = True
                     return outcome
+                if future.status == "lost":  # its result was on a worker that died: computed again
+                    arriving.add(future)
+                    continue
                 _collect(future, pending.pop(future), outcome, on_done)
         return outcome
     finally:
