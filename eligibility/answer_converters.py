@@ -3,19 +3,21 @@
 A claim with 10,000 employees converts tens of thousands of answers to the same few questions.
 `converters` makes, once per question, a function that accepts the usual well-formed answer
 (true or false; a whole number in bounds; an amount written "1234.50" within its places,
-digits and bounds; a text within its length; one of an enum's options) directly and hands
+digits and bounds; a text within its length; one of an enum's options; a day in bounds, as a
+date or written YYYY-MM-DD) directly and hands
 anything else to `answers.check_answer`, which converts it the long way or says exactly what
 is wrong. So a converter gives the same value, or the same error, as `check_answer`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from eligibility.answers import MAX_DIGITS, MAX_INTEGER, check_answer
+from eligibility.answers import MAX_DATE, MAX_DIGITS, MAX_INTEGER, MIN_DATE, check_answer
 from eligibility.expressions.values import Value
 from eligibility.model import Question
 
@@ -104,10 +106,32 @@ def _enum(question: Question) -> Converter:
     return convert
 
 
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _date(question: Question) -> Converter:
+    low = question.min if question.min is not None else MIN_DATE
+    high = question.max if question.max is not None else MAX_DATE
+
+    def convert(answer: Any) -> Value:
+        day = answer
+        if type(answer) is str and _DAY.fullmatch(answer):
+            try:
+                day = dt.date.fromisoformat(answer)
+            except ValueError:  # no such day: the long way says so
+                return check_answer(question, answer)
+        if type(day) is dt.date and low <= day <= high:  # type: ignore[operator]
+            return day
+        return check_answer(question, answer)
+
+    return convert
+
+
 _MAKERS: dict[str, Callable[[Question], Converter]] = {
     "boolean": _boolean,
     "integer": _integer,
     "decimal": _decimal,
     "string": _string,
     "enum": _enum,
+    "date": _date,
 }

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from eligibility.answer_document import parse_document
-from eligibility.answers import Answers, parse_answers
+from eligibility.answers import Answers
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.pure import compute
 from eligibility.evaluation import GoalResult, Reason
@@ -35,7 +35,7 @@ def environment(
     if compiled.collections:
         parsed = parse_document(compiled.questions, compiled.collections, raw)
     else:
-        parsed = parse_answers(compiled.questions, raw)
+        parsed = compiled.answer_parser(raw)
     return parsed, compute(compiled, parsed.values, as_of, parsed.collections)
 
 

@@ -48,7 +48,7 @@ def assemble(
         )
         for name in order
     }
-    return CompiledRuleSet(
+    compiled = CompiledRuleSet(
         ruleset=ruleset,
         content_hash=ruleset_hash(ruleset),
         named=named,
@@ -79,6 +79,8 @@ def assemble(
             else {}
         ),
     )
+    compiled.answer_parser  # noqa: B018 (made now, not by the first evaluation)
+    return compiled
 
 
 def _entity_keep(entities: EntityCompilation, parts: dict[int, Any]) -> set[int]:

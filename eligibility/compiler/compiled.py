@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from eligibility.answer_checks import CompiledCheck
+from eligibility.answer_parser import AnswerParser
 from eligibility.compiled_parts import CompiledCollection, Named, ScopePath
 from eligibility.expressions.interpreter import Evaluator
 from eligibility.expressions.types import Type
@@ -60,3 +62,8 @@ class CompiledRuleSet:
     def key(self) -> str:
         """The id under which engines register this version: rule set, version and hash."""
         return f"{self.ruleset.id}:{self.ruleset.version}:{self.content_hash[:16]}"
+
+    @cached_property
+    def answer_parser(self) -> AnswerParser:
+        """The root questions' answer parser, made once (assembly makes it as it compiles)."""
+        return AnswerParser(self.questions)

@@ -9,7 +9,7 @@ from typing import Any
 
 from eligibility import answer_checks
 from eligibility.answer_document import parse_document
-from eligibility.answers import Answers, parse_answers
+from eligibility.answers import Answers
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.select import EngineName
 from eligibility.engine.select import decider as _decider
@@ -45,11 +45,9 @@ def computed(
     elif compiled.collections:
         answers = parse_document(compiled.questions, compiled.collections, raw_answers)
     elif state is not None:
-        answers = state.answers(
-            compiled, raw_answers, functools.partial(parse_answers, compiled.questions)
-        )
+        answers = state.answers(compiled, raw_answers, compiled.answer_parser)
     else:
-        answers = parse_answers(compiled.questions, raw_answers)
+        answers = compiled.answer_parser(raw_answers)
     language = choose_locale(compiled, locale)
     day = as_of or ruleset.effective_from
     env = _environment(compiled, answers, day, engine, state)

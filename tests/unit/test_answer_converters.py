@@ -30,6 +30,11 @@ ANSWERS = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     st.decimals(allow_nan=False, allow_infinity=False, places=3),
     st.sampled_from(["yes", "no", "a", "b", "2024-02-29", None, [], {}]),
+    st.sampled_from(["2023-02-29", "2024-13-01", "1899-12-31", "2201-01-01", "20240229"]),
+    st.sampled_from(["2024-W09-4", " 2024-02-29", "2024-02-29T00:00", "１２３４-01-01"]),
+    st.dates().map(lambda d: d.isoformat()),
+    st.dates(),
+    st.datetimes(),
 )
 
 
