@@ -3,30 +3,106 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from eligibility.compiled_parts import CompiledCollection
+from eligibility.errors import EvaluationError
 from eligibility.expressions.aggregates import Instances, collection_key
+from eligibility.expressions.values import Failure, is_known
 from eligibility.model import Goal
 from eligibility.values_io import pointer, trace_value
-
-
-@dataclass(frozen=True)
-class InstanceResult:
-    """One instance of a collection: its goals (each employee's allowance) and sub-collections."""
-
-    id: str
-    pointer: str  # JSON Pointer of the instance in the answers document: /children/c1
-    label: str | None
-    goals: Mapping[str, Any]  # goal id → evaluation.GoalResult
-    collections: Mapping[str, tuple[InstanceResult, ...]] = field(default_factory=dict)
-    complete: Mapping[str, bool] = field(default_factory=dict)
-
 
 # (goal, instance env, compiled collection, pointer of the instance) → GoalResult
 GoalMaker = Callable[[Goal, dict[Any, Any], CompiledCollection, str], Any]
 LabelMaker = Callable[[CompiledCollection, dict[Any, Any]], "str | None"]
+_UNREAD: Any = object()  # a lazy part not rendered yet
+
+
+class InstanceResult:
+    """One instance of a collection: its goals (each employee's allowance) and sub-collections.
+
+    Made by `instance_results`, its label and goals (whose reasons quote the instance: "Anna
+    lost more than a tenth") are rendered when first read, once, as next questions are: a
+    claim of 10,000 employees is often read only for its totals. It equals, and pickles as,
+    an instance result made with every part given.
+    """
+
+    __slots__ = ("id", "pointer", "collections", "complete", "_label", "_goals", "_lazy")
+
+    def __init__(
+        self,
+        id: str,
+        pointer: str,  # JSON Pointer of the instance in the answers document: /children/c1
+        label: str | None,
+        goals: Mapping[str, Any],  # goal id → evaluation.GoalResult
+        collections: Mapping[str, tuple[InstanceResult, ...]] | None = None,
+        complete: Mapping[str, bool] | None = None,
+    ) -> None:
+        self.id, self.pointer = id, pointer
+        self._label, self._goals = label, goals
+        self.collections = collections if collections is not None else {}
+        self.complete = complete if complete is not None else {}
+        self._lazy: tuple[dict[Any, Any], CompiledCollection, GoalMaker, LabelMaker] | None = None
+
+    @classmethod
+    def rendered_when_read(
+        cls,
+        id: str,
+        at: str,
+        parts: tuple[dict[Any, Any], CompiledCollection, GoalMaker, LabelMaker],
+        collections: Mapping[str, tuple[InstanceResult, ...]],
+    ) -> InstanceResult:
+        """An instance whose label and goals are made by the makers when first read."""
+        found = cls(id, at, _UNREAD, _UNREAD, collections)
+        found._lazy = parts
+        return found
+
+    @property
+    def label(self) -> str | None:
+        """Its item label in the evaluation's language (the employee's name)."""
+        if self._label is _UNREAD:
+            assert self._lazy is not None
+            inner, scope, _, label = self._lazy
+            self._label = label(scope, inner)
+        return self._label
+
+    @property
+    def goals(self) -> Mapping[str, Any]:
+        """Its goals (goal id → evaluation.GoalResult) with their reasons."""
+        if self._goals is _UNREAD:
+            assert self._lazy is not None
+            inner, scope, goal, _ = self._lazy
+            at = self.pointer
+            self._goals = {g.id: goal(g, inner, scope, at) for g in scope.collection.goals}
+        return self._goals
+
+    @property
+    def decided(self) -> bool:
+        """True when every goal of the instance is decided (its own, not its instances')."""
+        if self._goals is _UNREAD:
+            assert self._lazy is not None
+            inner, scope = self._lazy[0], self._lazy[1]
+            return all(is_known(inner[g.id]) for g in scope.collection.goals)
+        return all(g.decided for g in self._goals.values())
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.id, self.pointer, self.label, self.goals, self.collections, self.complete)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, InstanceResult):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"InstanceResult(id={self.id!r}, pointer={self.pointer!r}, label={self.label!r}, "
+            f"goals={self.goals!r}, collections={self.collections!r}, complete={self.complete!r})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (InstanceResult, self._fields())
 
 
 def instance_results(
@@ -36,24 +112,28 @@ def instance_results(
     label: LabelMaker,
     at: tuple[str, ...] = (),
 ) -> dict[str, tuple[InstanceResult, ...]]:
-    """The results of every instance under `env`, collection by collection."""
+    """The results of every instance under `env`, collection by collection (label and goals
+    rendered when read; a goal that failed to compute is refused here, at once)."""
     found: dict[str, tuple[InstanceResult, ...]] = {}
     for cid, compiled in collections.items():
         items: Instances = env[collection_key(cid)]
-        results = []
+        goals = compiled.collection.goals
         prefix = pointer(*at, cid)
+        results = []
         for iid, inner in items:
-            where, at_instance = (*at, cid, iid), f"{prefix}/{iid}"  # ids need no escaping
+            at_instance = f"{prefix}/{iid}"  # ids need no escaping
+            for g in goals:
+                value = inner[g.id]
+                if isinstance(value, Failure):
+                    raise EvaluationError(g.id, value.reason, {"goal": f"{at_instance}/{g.id}"})
+            nested = (
+                instance_results(compiled.collections, inner, goal, label, (*at, cid, iid))
+                if compiled.collections
+                else {}
+            )
             results.append(
-                InstanceResult(
-                    id=iid,
-                    pointer=at_instance,
-                    label=label(compiled, inner),
-                    goals={
-                        g.id: goal(g, inner, compiled, at_instance)
-                        for g in compiled.collection.goals
-                    },
-                    collections=instance_results(compiled.collections, inner, goal, label, where),
+                InstanceResult.rendered_when_read(
+                    iid, at_instance, (inner, compiled, goal, label), nested
                 )
             )
         found[cid] = tuple(results)

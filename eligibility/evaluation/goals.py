@@ -90,23 +90,21 @@ def instance_goals(
     env: Mapping[Any, Value],
     reached: Mapping[tuple[str, str], set[str]] | None = None,
 ) -> dict[str, tuple[InstanceResult, ...]]:
-    """Each instance's goals; reasons are the instance's rules that decided each goal."""
+    """Each instance's goals; reasons are the instance's rules that decided each goal
+    (rendered when an instance's goals or label are first read, see InstanceResult)."""
 
     def texts_in(inner: Mapping[Any, Any], scope: CompiledCollection) -> Texts:
         return texts.within(inner, scope.parents)
 
     def goal(g: Goal, inner: dict[Any, Any], scope: CompiledCollection, at: str) -> GoalResult:
-        value = inner[g.id]
-        if isinstance(value, Failure):
-            raise EvaluationError(g.id, value.reason, {"goal": f"{at}/{g.id}"})
-        local = texts_in(inner, scope)
+        local = texts_in(inner, scope)  # a failed goal was refused by instance_results
         decided = (reached or {}).get((at, g.id), set())
         reasons = tuple(
             rule_reason(scope.rules_by_id[r], inner[r], local)
             for r in scope.order
             if r in decided and isinstance(inner[r], bool)
         )
-        return goal_result(g, value, local, reasons)
+        return goal_result(g, inner[g.id], local, reasons)
 
     def label(scope: CompiledCollection, inner: dict[Any, Any]) -> str | None:
         return texts_in(inner, scope).render(scope.collection.item_label)

@@ -101,7 +101,7 @@ class Evaluation:
     def complete(self) -> bool:
         """True exactly when every goal is decided (each instance's too)."""
         return all(g.decided for g in self.goals.values()) and all(
-            g.decided for item in all_instances(self.instances) for g in item.goals.values()
+            item.decided for item in all_instances(self.instances)
         )
 
     @property
