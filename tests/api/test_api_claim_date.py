@@ -86,7 +86,7 @@ def test_a_session_follows_the_claim_month(kug: Flask, client_key: dict[str, str
     api = kug.test_client()
     created = api.post(SESSIONS, json={"ruleset": KUG, "as_of": "2026-03-01"}, headers=client_key)
     session = created.get_json()
-    assert session["ruleset"]["version"] == "2026-01-01"
+    assert session["ruleset"]["version"] == "2026-01-01.1"  # the published correction
     conflict = patch(api, client_key, session, {"claim_month": "2020-04-01"})
     assert set(assert_problem(conflict, 422)["errors"]) == {"/as_of", "/claim_month"}
     created = api.post(SESSIONS, json={"ruleset": KUG}, headers=client_key)

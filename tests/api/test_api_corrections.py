@@ -153,8 +153,14 @@ KUG_CLAIMS = {
     "2019": {"claim_month": "2019-06-01", "notification_date": "2019-06-12"},
     "2020": {"claim_month": "2020-01-01", "notification_date": "2019-03-02"},
     "2023": {"claim_month": "2023-09-01", "notification_date": "2023-09-05"},
+    "2025": {"claim_month": "2025-03-01", "notification_date": "2025-03-05"},
 }
-KUG_CORRECTED = {"2019": "2016-01-01", "2020": "2016-01-01", "2023": "2023-07-01"}
+KUG_CORRECTED = {
+    "2019": "2016-01-01",
+    "2020": "2016-01-01",
+    "2023": "2023-07-01",
+    "2025": "2025-01-01",
+}
 
 
 def _kug_claim(month: dict[str, str]) -> dict[str, Any]:
@@ -237,5 +243,16 @@ def test_kurzarbeitergeld_decisions_under_the_originals_replay_after_their_corre
         url = "/v1/rulesets/kurzarbeitergeld/versions/2023-07-01.1/correction-impact"
         impact = api.get(url, headers=keys["auditor"]).get_json()
         assert (impact["total"], impact["unchanged"], impact["changed"]) == (1, 1, 0)
+        url = "/v1/rulesets/kurzarbeitergeld/versions/2025-01-01.1/correction-impact"
+        impact = api.get(url, headers=keys["auditor"]).get_json()
+        # The 2025 claim now needs the start of the benefit period (3. KugBeV, § 104 SGB III),
+        # which the original never asked: it stays open until that answer is given.
+        assert (impact["total"], impact["unchanged"], impact["changed"]) == (1, 0, 1)
+        (changed,) = impact["decisions"]
+        assert changed["decision_id"] == recorded["2025"]
+        assert {
+            "Anspruch auf Kurzarbeitergeld: true → undecided",
+            "Längste Bezugsdauer (Monate): 24 → undecided",
+        } <= set(changed["changes"])
     finally:
         storage.close()

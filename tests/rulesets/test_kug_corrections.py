@@ -39,11 +39,11 @@ WORK_LOSS = {
     "negative_balances_used",
 }
 WITH_RECEIPT_MONTHS = {"2020-05-29", "2021-01-01", "2022-01-01", "2022-04-01", "2022-07-01"}
-# From July 2023 no ordinance extends the benefit period: the corrections ask no entitlement start.
-WITH_ENTITLEMENT_START = set(CLAIM_MONTHS) - {"2023-07-01", "2025-01-01", "2026-01-01"}
+# From July 2023 to December 2024 no ordinance extends the benefit period: no entitlement start.
+WITH_ENTITLEMENT_START = set(CLAIM_MONTHS) - {"2023-07-01"}
 # The corrections published after review (every scenario passes, every outcome exercised: see
 # tests/rulesets/test_published_examples.py); they govern their windows in place of the original.
-PUBLISHED_CORRECTIONS = {"2016-01-01", "2023-07-01"}
+PUBLISHED_CORRECTIONS = {"2016-01-01", "2023-07-01", "2025-01-01", "2026-01-01"}
 
 
 @pytest.fixture(scope="module")
@@ -204,6 +204,11 @@ def test_reasons_cite_421c_only_where_increased_rates_apply(
         ("2022-04-01", dt.date(2021, 6, 1), 13),  # § 421c Abs. 3: at most until June 2022
         ("2022-04-01", dt.date(2020, 1, 1), 28),
         ("2022-07-01", dt.date(2020, 1, 1), 12),
+        ("2025-01-01", dt.date(2025, 2, 1), 12),  # 3. KugBeV: never less than § 104's 12
+        ("2025-01-01", dt.date(2024, 6, 1), 19),  # ... up to 24, at most until December 2025
+        ("2025-01-01", dt.date(2023, 4, 1), 24),
+        ("2026-01-01", dt.date(2025, 3, 1), 22),  # 4. KugBeV: a 2025 period goes on into 2026
+        ("2026-01-01", dt.date(2026, 1, 1), 12),  # one begun in 2026: § 104's 12 months
     ],
 )
 def test_benefit_period_by_the_start_of_the_entitlement(

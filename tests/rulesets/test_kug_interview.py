@@ -38,6 +38,17 @@ BENEFIT_QUESTIONS = {
     "net_target_pay",
     "net_actual_pay",
 }
+# From 2025 (the corrections 2025-01-01.1, 2026-01-01.1) the start of the benefit period decides
+# the claim: the month claimed must lie within the period (§ 104 Abs. 1 SGB III). It is asked with
+# the claim there, not as a benefit question.
+PERIOD_DECIDES_CLAIM = {"2025-01-01", "2026-01-01"}
+
+
+def benefit_questions(version: str) -> set[str]:
+    """The questions about the benefit only, asked once the claim is decided."""
+    if version in PERIOD_DECIDES_CLAIM:
+        return BENEFIT_QUESTIONS - {"entitlement_start_month"}
+    return BENEFIT_QUESTIONS
 
 
 # What this interview's claim answers besides the plain claim.
@@ -56,9 +67,12 @@ def catalogue() -> Catalogue:
 def run_interview(catalogue: Catalogue, claim_month: dt.date, **overrides: Any) -> Interview:
     """The interview of the version covering the claim month, answered from a plain claim."""
     compiled = catalogue.covering(RULESET, claim_month)
-    return interview(
-        compiled, plain_claim(claim_month, **{**INTERVIEW_CLAIM, **overrides}), claim_month
-    )
+    claim = {**INTERVIEW_CLAIM, **overrides}
+    if claim_month.year >= 2025 and "entitlement_start_month" not in overrides:
+        # A benefit period since April 2020 ended long before (§ 104 SGB III); from 2025, where
+        # the month claimed must lie within it, this claim's period begins with that month.
+        claim["entitlement_start_month"] = claim_month
+    return interview(compiled, plain_claim(claim_month, **claim), claim_month)
 
 
 def _reason_rules(result: Evaluation) -> set[str]:
@@ -112,10 +126,10 @@ def test_benefit_questions_come_only_after_eligibility_is_decided(
 ) -> None:
     interview = run_interview(catalogue, CLAIM_MONTHS[version])
 
-    benefit = [q for q in interview.asked if q in BENEFIT_QUESTIONS]
+    benefit = [q for q in interview.asked if q in benefit_questions(version)]
     assert benefit, "a benefit question is asked in an eligible case"
     first = interview.asked.index(benefit[0])
-    assert not set(interview.asked[first:]) - BENEFIT_QUESTIONS
+    assert not set(interview.asked[first:]) - benefit_questions(version)
     assert all(interview.eligible_decided_when_asked[q] for q in benefit)
 
 
@@ -126,7 +140,9 @@ def test_month_of_receipt_is_asked_only_where_increased_rates_exist(
     interview = run_interview(catalogue, CLAIM_MONTHS[version])
 
     assert ("months_of_receipt" in interview.asked) == (version in INCREASED_RATES)
-    assert ("entitlement_start_month" in interview.asked) == (version == "2021-01-01")
+    # 2021: for the raised rates of § 421c Abs. 2; from 2025: the benefit period decides the claim.
+    asks_start = version == "2021-01-01" or version in PERIOD_DECIDES_CLAIM
+    assert ("entitlement_start_month" in interview.asked) == asks_start
 
 
 def test_an_ineligible_employee_is_never_asked_the_benefit_questions(catalogue: Catalogue) -> None:

@@ -8,8 +8,10 @@ unexercised (some cannot be reached in that version at all, such as the raised r
 2019), so it stays a draft until they are covered or the rules restructured (docs/authoring.md).
 The one-employee Kurzarbeitergeld corrections are published as each passes the same review, once it
 holds only the law in force in its window (2016-01-01.1: no § 421c, no agency-work ordinance, no
-relief for negative balances; 2023-07-01.1: no duration ordinance either); they supersede the
-published originals, whose hashes tests/rulesets/test_kug_corrections.py pins.
+relief for negative balances; 2023-07-01.1: no duration ordinance either; 2025-01-01.1 and
+2026-01-01.1: the benefit period of the 3. and 4. KugBeV counted from the period's start, up to 24
+months, at most until December of the year, and no allowance for a month after its end); they
+supersede the published originals, whose hashes tests/rulesets/test_kug_corrections.py pins.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ KINDERGELD = {
 KUG_CORRECTIONS = {
     "2016-01-01.1": "8d15abc6dd61757b5a8bae8f03125f7d25ca30c78a4de4412e4a10f661c6c15c",
     "2023-07-01.1": "69da7fb0d0cc4fead40fdcecce07c3d62059e3c95f9c23884a74c1a7f7c7e7d5",
+    "2025-01-01.1": "8d0b1f8dca95bb026a7a41ace2c81d9dde2ebb4f5f0bb72c15e4232b5047bbf4",
+    "2026-01-01.1": "f354c105ecfa8efd8d2ad31e3190efab025da3d268410c692c8678397f586893",
 }
 
 
