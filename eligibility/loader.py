@@ -14,7 +14,8 @@ from eligibility.model import Location, RuleSet
 from eligibility.yaml_source import Positions, load_yaml
 
 # Parts of a version that are mappings of entries by id, merged entry by entry on `extends`.
-# A collection is an entry too: a child version replaces the parts of a collection it names.
+# A collection is an entry too, and its own parts of entries are merged the same way, so a child
+# version changes one rule of an instance without restating the others (or their texts).
 ENTRY_PARTS = ("sections", "questions", "parameters", "derived", "rules", "goals", "collections")
 # Parts that belong to one version only and are never inherited.
 OWN_PARTS = (
@@ -79,7 +80,7 @@ def merge(parent: Document, child: Document) -> Document:
     data = {k: copy.deepcopy(v) for k, v in parent.data.items() if k not in OWN_PARTS}
     for key, value in child.data.items():
         if key in ENTRY_PARTS and isinstance(value, dict) and isinstance(data.get(key), dict):
-            data[key] = _merge_entries(data[key], value)
+            data[key] = _merge_entries(data[key], value, key == "collections")
         else:
             data[key] = copy.deepcopy(value)
     # The parent's scenarios are not inherited: neither are their positions.
@@ -92,15 +93,30 @@ def _part_of(path: str) -> str:
     return path.split(".", 1)[0].split("[", 1)[0]
 
 
-def _merge_entries(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+def _merge_entries(
+    parent: dict[str, Any], child: dict[str, Any], collections: bool = False
+) -> dict[str, Any]:
     merged = dict(parent)
     for entry_id, entry in child.items():
         if entry is None:
             merged.pop(entry_id, None)
+        elif collections and isinstance(entry, dict) and isinstance(merged.get(entry_id), dict):
+            merged[entry_id] = _merge_collection(merged[entry_id], entry)
         elif isinstance(entry, dict) and isinstance(merged.get(entry_id), dict):
             merged[entry_id] = {**merged[entry_id], **copy.deepcopy(entry)}
         else:
             merged[entry_id] = copy.deepcopy(entry)
+    return merged
+
+
+def _merge_collection(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """A collection's settings key by key, its parts of entries entry by entry (null removes)."""
+    merged = copy.deepcopy(parent)
+    for key, value in child.items():
+        if key in ENTRY_PARTS and isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge_entries(merged[key], value, key == "collections")
+        else:
+            merged[key] = copy.deepcopy(value)
     return merged
 
 

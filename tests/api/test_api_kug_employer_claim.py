@@ -71,6 +71,7 @@ def _establishment(dora_actual: str) -> dict[str, Any]:
         "working_time_credits_used": True,
         "negative_balances_used": True,
         "headcount": 12,
+        "benefit_period_start": "2025-06-01",
         "employees": employees,
     }
 
@@ -110,6 +111,8 @@ def test_the_quorum_is_counted_from_the_list(api: tuple[FlaskClient, dict[str, s
     assert amounts["e4"] == "79.52"
     assert amounts["e11"] == "0.00"  # no loss of pay
     assert amounts["e12"] == "68.06"
+    # 4. KugBeV: up to 24 months, at most until December 2026: June 2025 to December 2026.
+    assert body["goals"]["max_duration_months"]["value"] == 19
     texts = [r["text"] for r in body["goals"]["eligible"]["reasons"]]
     assert any("4 of 12 employees" in t for t in texts), texts
 

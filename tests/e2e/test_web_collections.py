@@ -153,6 +153,8 @@ EMPLOYER_2026 = {
     "working_time_credits_used": "Ja",
     "negative_balances_used": "Ja",
     "headcount": "3",
+    # asked once the claim is eligible: the 4. KugBeV's months run from it (at most to 2026-12)
+    "benefit_period_start": "2026-02-01",
 }
 # Ada: target and actual gross pay, not hired out, stays employed, none of the exclusions, no
 # child, and the flat-rate net pays of both (SGB3EntgV table)

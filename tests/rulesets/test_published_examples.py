@@ -76,12 +76,9 @@ def test_kurzarbeitergeld_corrections_are_published_as_reviewed(
     assert governing.ruleset.version == version
 
 
-def test_the_employer_claim_stays_a_draft_while_outcomes_are_unexercised(
-    catalogue: Catalogue,
-) -> None:
+def test_the_employer_claim_stays_a_draft_until_reviewed(catalogue: Catalogue) -> None:
     versions = catalogue.ruleset("kurzarbeitergeld-abrechnung", drafts=True).versions
     assert len(versions) == 10
     for compiled in versions:
         assert compiled.ruleset.status == "draft"
         assert all(r.passed for r in run_scenarios(compiled, compiled.ruleset, "pure"))
-        assert not coverage(compiled).complete  # publish once this holds (then pin the hashes)

@@ -343,6 +343,35 @@ def test_merge_entries_key_by_key_and_null_removes() -> None:
     assert merged.file == "2.yaml"
 
 
+def test_a_collections_parts_merge_entry_by_entry() -> None:
+    employees = {
+        "entity": "employee",
+        "min": 0,
+        "questions": {"pay": {"type": "decimal"}, "agency": {"type": "boolean"}},
+        "rules": {"paid": {"when": "not agency", "title": "Paid"}},
+        "collections": {"days": {"entity": "day", "questions": {"hours": {"type": "integer"}}}},
+    }
+    parent = doc("1", collections={"employees": employees})
+    child = doc(
+        "2",
+        "1",
+        collections={
+            "employees": {
+                "max": 9,
+                "questions": {"agency": None, "child": {"type": "boolean"}},
+                "rules": {"paid": {"when": "pay > 0"}},
+                "collections": {"days": {"questions": {"hours": {"min": 0}}}},
+            }
+        },
+    )
+    merged = merge(parent, child).data["collections"]["employees"]
+    assert list(merged["questions"]) == ["pay", "child"]  # null removes; the rest inherited
+    assert merged["rules"]["paid"] == {"when": "pay > 0", "title": "Paid"}  # key by key
+    assert (merged["min"], merged["max"], merged["entity"]) == (0, 9, "employee")
+    assert merged["collections"]["days"]["questions"]["hours"] == {"type": "integer", "min": 0}
+    assert list(parent.data["collections"]["employees"]["questions"]) == ["pay", "agency"]
+
+
 def test_scenarios_status_and_window_are_never_inherited() -> None:
     parent = doc(
         "1", scenarios=[{"name": "x", "answers": {}, "expect": {}}], effective_to="2024-12-31"
