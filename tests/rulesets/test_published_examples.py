@@ -3,9 +3,10 @@
 A legal team publishes a version once every scenario passes and the scenarios exercise every
 outcome of its rules (`rules publish --require-coverage`). Kindergeld 2023-2026 passed that review
 and is published: its content hashes are pinned, since a published version never changes. The
-employer's Kurzarbeitergeld claim is not: its scenarios pass, but each version leaves outcomes
-unexercised (some cannot be reached in that version at all, such as the raised rates of § 421c in
-2019), so it stays a draft until they are covered or the rules restructured (docs/authoring.md).
+employer's Kurzarbeitergeld claim was restructured so that each version holds only the law of its
+window (the baseline 2016-01-01 no § 421c, agency-work ordinance or negative-balance relief; each
+later version adds and removes what its window changes); a version is published once its scenarios
+exercise every outcome (EMPLOYER_CLAIM pins those), the others stay drafts until they do.
 The one-employee Kurzarbeitergeld corrections are published as each passes the same review, once it
 holds only the law in force in its window (2016-01-01.1: no § 421c, no agency-work ordinance, no
 relief for negative balances; 2023-07-01.1: no duration ordinance either; 2025-01-01.1 and
@@ -30,6 +31,12 @@ KINDERGELD = {
     "2023-01-01": "333260049be67ebbb0de4478227476c625fc4eb00bf7e1487cdf1feb201a7d4a",
     "2025-01-01": "1999b77d45b6b3749bf7999ee54d16ccdab767e6b22dcdd3966527d7897feb1f",
     "2026-01-01": "267e20cf812a17af10fcbd0b71b98a75e67cb261edafffd2872a3931f13b5483",
+}
+
+# The employer's monthly claim (rules/kurzarbeitergeld-abrechnung): versions whose review passed.
+EMPLOYER_CLAIM = {
+    "2016-01-01": "ef287d94b4c84f86ce674ce5a97b0d5141099c8ef15b75e41aef5ea10f035ee4",
+    "2023-07-01": "6c93512d50d0bd35f1741b32ad0496da57c07a9e8b47f00e8feac39985a72800",
 }
 
 KUG_CORRECTIONS = {
@@ -76,9 +83,24 @@ def test_kurzarbeitergeld_corrections_are_published_as_reviewed(
     assert governing.ruleset.version == version
 
 
-def test_the_employer_claim_stays_a_draft_until_reviewed(catalogue: Catalogue) -> None:
+@pytest.mark.parametrize(("version", "content_hash"), sorted(EMPLOYER_CLAIM.items()))
+def test_the_employer_claim_is_published_as_reviewed(
+    catalogue: Catalogue, version: str, content_hash: str
+) -> None:
+    compiled = catalogue.version("kurzarbeitergeld-abrechnung", version)
+    assert compiled.ruleset.status == "published"
+    assert compiled.content_hash == content_hash  # a published version never changes
+    assert all(r.passed for r in run_scenarios(compiled, compiled.ruleset, "pure"))
+    assert coverage(compiled).complete, coverage(compiled).summary()
+    # A claim month in its window (dated by the month's first day) is decided by it.
+    month = (compiled.ruleset.effective_from + dt.timedelta(days=31)).replace(day=1)
+    assert catalogue.covering("kurzarbeitergeld-abrechnung", month).ruleset.version == version
+
+
+def test_the_rest_of_the_employer_claim_stays_a_draft(catalogue: Catalogue) -> None:
     versions = catalogue.ruleset("kurzarbeitergeld-abrechnung", drafts=True).versions
     assert len(versions) == 10
     for compiled in versions:
-        assert compiled.ruleset.status == "draft"
+        published = compiled.ruleset.version in EMPLOYER_CLAIM
+        assert (compiled.ruleset.status == "published") is published
         assert all(r.passed for r in run_scenarios(compiled, compiled.ruleset, "pure"))
