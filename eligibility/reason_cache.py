@@ -3,7 +3,7 @@
 A goal decided late in an interview can have hundreds of reasons, and most explanation
 texts quote nothing ("The applicant lives in the state."): such a reason depends only on
 the version, the rule, whether it held and the language, so it is made once and shared
-(reasons are frozen). A text that quotes a value (`{income}`) is written every time.
+(reasons are frozen). A text that quotes a value (`{income}`) is written per evaluation.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
 from eligibility.model import Rule, localize
 
-__all__ = ["MAX_TABLES", "reasons_in_order"]
+__all__ = ["MAX_TABLES", "reason_plan"]
 
 T = TypeVar("T")
 Outcome = bool | None  # the rule held, did not, or neither (its value is not a boolean)
@@ -23,31 +23,27 @@ _TABLES: dict[tuple[str, str], dict[tuple[str, Outcome], Any]] = {}
 MAX_TABLES = 256
 
 
-def reasons_in_order(
+def reason_plan(
     compiled: CompiledRuleSet,
     rules: Iterable[str],
     env: Mapping[Any, Any],
     locale: str,
-    made: dict[str, T],
     make: Callable[[str], T],
-) -> tuple[T, ...]:
-    """The reasons of `rules` in order: from the version's table, else `make(rule)`, once.
-
-    `made` holds the reasons of this evaluation (a rule shared by goals is explained once).
-    """
+) -> tuple[T | str, ...]:
+    """The reasons of `rules` in order: the version's constant reason for a rule whose text
+    quotes nothing (made by `make(rule)` the first time), else the rule's id, whose reason
+    each evaluation writes with its own values."""
     table = _table(compiled.content_hash, locale)
-    found: list[T] = []
+    found: list[T | str] = []
     for rule in rules:
-        reason = made.get(rule)
+        value = env[rule]
+        outcome = value if value is True or value is False else None
+        reason = table.get((rule, outcome))
         if reason is None:
-            value = env[rule]
-            outcome = value if value is True or value is False else None
-            reason = table.get((rule, outcome))
-            if reason is None:
-                reason = make(rule)
-                if _quotes_nothing(compiled, compiled.rules_by_id[rule], outcome, locale):
-                    table[(rule, outcome)] = reason
-            made[rule] = reason
+            if not _quotes_nothing(compiled, compiled.rules_by_id[rule], outcome, locale):
+                found.append(rule)
+                continue
+            reason = table[(rule, outcome)] = make(rule)
         found.append(reason)
     return tuple(found)
 

@@ -34,6 +34,9 @@ class Walk:
     reasons: dict[str, list[str]] = field(default_factory=dict)
     # The relevant questions already in asking order (an interview's walk keeps them so).
     order: list[str] | None = field(default=None, compare=False)
+    # The goals' results as far as they are the same for every claim taking this walk, by
+    # language (worked out by evaluation.goals on first use).
+    written: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def next_questions(self, rank: Mapping[str, int]) -> list[str]:
         """Relevant questions in asking order: settling conditions first, then authors' order."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -15,49 +16,111 @@ from eligibility.expressions.values import Failure, Unknown, Value, is_known
 from eligibility.instance_results import InstanceResult, instance_results
 from eligibility.model import Goal, Rule, localize
 from eligibility.money import scaled
-from eligibility.reason_cache import reasons_in_order
+from eligibility.reason_cache import reason_plan
 from eligibility.relevance import Walk
 from eligibility.texts import Texts
 
 
 def goal_results(compiled: CompiledRuleSet, texts: Texts, found: Walk) -> dict[str, GoalResult]:
-    """Each goal of the root with the reasons that decided it (or so far shape it)."""
+    """Each goal of the root with the reasons that decided it (or so far shape it).
+
+    What does not depend on this claim's own values is worked out once per walk and language
+    (`_plan`): the walk's signature fixes every rule's and every boolean goal's value.
+    """
+    plan: tuple[_GoalPlan, ...] | None = found.written.get(texts.locale)
+    if plan is None:
+        plan = found.written[texts.locale] = _plan(compiled, texts, found)
+    env = texts.env
+    made: dict[str, Reason] = {}  # a rule shared by several goals is explained once
     results: dict[str, GoalResult] = {}
-    reasons: dict[str, Reason] = {}  # a rule shared by several goals is explained once
-    for goal in compiled.ruleset.goals:
-        value = texts.env[goal.id]
-        if isinstance(value, Failure):
+    for goal, constant, parts, reasons, label, money in plan:
+        if constant is not None:
+            results[goal.id] = constant
+            continue
+        value = env[goal.id]
+        if type(value) is Failure:
             raise EvaluationError(goal.id, value.reason, {"goal": goal.id})
-        results[goal.id] = goal_result(
-            goal,
-            value,
-            texts,
-            reasons_in_order(  # those that quote nothing are constants of the version
-                compiled,
-                found.reasons[goal.id],
-                texts.env,
-                texts.locale,
-                reasons,
-                lambda r: _reason(compiled, r, texts),
-            ),
-        )
+        if reasons is None:
+            reasons = _written(compiled, parts, texts, made)
+        results[goal.id] = _result(goal, value, label, money, reasons)
     return results
 
 
-def goal_result(goal: Goal, value: Value, texts: Texts, reasons: tuple[Reason, ...]) -> GoalResult:
-    """One goal's result: its value typed and scaled when decided, its label, its reasons."""
-    money = texts.money.get(goal.id)
+# A goal, its result when constant, its reasons (constants and the ids of rules whose text
+# quotes values) and all of them when constant, its label, its declared currency and scale.
+_GoalPlan = tuple[
+    Goal, GoalResult | None, tuple[Reason | str, ...], tuple[Reason, ...] | None, str | None, Any
+]
+
+
+def _plan(compiled: CompiledRuleSet, texts: Texts, found: Walk) -> tuple[_GoalPlan, ...]:
+    planned: list[_GoalPlan] = []
+    for goal in compiled.ruleset.goals:
+        parts = reason_plan(
+            compiled,
+            found.reasons[goal.id],
+            texts.env,
+            texts.locale,
+            lambda r: _reason(compiled, r, texts),
+        )
+        reasons = None if any(isinstance(p, str) for p in parts) else tuple(parts)
+        label = localize(goal.label, texts.locale, texts.default_locale)
+        money = texts.money.get(goal.id)
+        value = texts.env[goal.id]
+        constant = None
+        if reasons is not None and (value is True or value is False):
+            constant = _result(goal, value, label, money, reasons)  # type: ignore[arg-type]
+        planned.append((goal, constant, parts, reasons, label, money))  # type: ignore[arg-type]
+    return tuple(planned)
+
+
+def _written(
+    compiled: CompiledRuleSet,
+    parts: tuple[Reason | str, ...],
+    texts: Texts,
+    made: dict[str, Reason],
+) -> tuple[Reason, ...]:
+    """The plan's reasons, those quoting this claim's values written when read."""
+    found: list[Reason] = []
+    for part in parts:
+        if isinstance(part, Reason):
+            found.append(part)
+            continue
+        reason = made.get(part)
+        if reason is None:
+            rule = compiled.rules_by_id[part]
+            value = texts.env[part]
+            reason = made[part] = Reason.later(
+                rule.id,
+                value if isinstance(value, bool) else None,
+                functools.partial(_text, rule, value, texts),
+                rule.legal_reference,
+            )
+        found.append(reason)
+    return tuple(found)
+
+
+def _result(
+    goal: Goal, value: Value, label: str | None, money: Any, reasons: tuple[Reason, ...]
+) -> GoalResult:
     places = money.places if money is not None else None
+    known = is_known(value)
     return GoalResult(
         id=goal.id,
         type=goal.type,
-        value=_typed(value, goal.type, places) if is_known(value) else None,
-        decided=is_known(value),
-        label=localize(goal.label, texts.locale, texts.default_locale),
+        value=_typed(value, goal.type, places) if known else None,
+        decided=known,
+        label=label,
         reasons=reasons,
         currency=money.currency if money is not None else None,
         decimal_places=places if goal.type == "decimal" else None,
     )
+
+
+def goal_result(goal: Goal, value: Value, texts: Texts, reasons: tuple[Reason, ...]) -> GoalResult:
+    """One goal's result: its value typed and scaled when decided, its label, its reasons."""
+    label = localize(goal.label, texts.locale, texts.default_locale)
+    return _result(goal, value, label, texts.money.get(goal.id), reasons)
 
 
 def _typed(
@@ -75,13 +138,18 @@ def _reason(compiled: CompiledRuleSet, rule_id: str, texts: Texts) -> Reason:
 
 def rule_reason(rule: Rule, value: Value, texts: Texts) -> Reason:
     """A rule as a reason: its explanation for its value, else its title."""
+    return Reason(
+        rule.id, value if isinstance(value, bool) else None, _text(rule, value, texts),
+        rule.legal_reference,
+    )  # fmt: skip
+
+
+def _text(rule: Rule, value: Value, texts: Texts) -> str | None:
     text = rule.explanation_true if value is True else rule.explanation_false
     rendered = texts.render(text)
     if rendered is None:
         rendered = localize(rule.title, texts.locale, texts.default_locale)
-    return Reason(
-        rule.id, value if isinstance(value, bool) else None, rendered, rule.legal_reference
-    )
+    return rendered
 
 
 def instance_goals(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import FrozenInstanceError, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -13,14 +13,76 @@ from eligibility.model import Question
 from eligibility.values_io import pointer, to_plain
 
 
-@dataclass(frozen=True)
 class Reason:
-    """A rule that decided (or so far shapes) a goal, explained in the claimant's language."""
+    """A rule that decided (or so far shapes) a goal, explained in the claimant's language.
 
+    Frozen, compared and hashed by its four values like a dataclass. A text that quotes
+    values may be written when first read (`Reason.later`): many evaluations never read it.
+    """
+
+    __slots__ = ("rule", "value", "legal_reference", "_text", "_write")
+    __match_args__ = ("rule", "value", "text", "legal_reference")
     rule: str
     value: bool | None
-    text: str | None
     legal_reference: str
+    _text: str | None
+    _write: Callable[[], str | None] | None
+
+    def __init__(
+        self, rule: str, value: bool | None, text: str | None, legal_reference: str
+    ) -> None:
+        for name, given in (("rule", rule), ("value", value), ("legal_reference", legal_reference)):
+            object.__setattr__(self, name, given)
+        object.__setattr__(self, "_text", text)
+        object.__setattr__(self, "_write", None)
+
+    @classmethod
+    def later(
+        cls, rule: str, value: bool | None, write: Callable[[], str | None], legal_reference: str
+    ) -> Reason:
+        """A reason whose text `write()` gives when it is first read."""
+        made = cls(rule, value, None, legal_reference)
+        object.__setattr__(made, "_write", write)
+        return made
+
+    @property
+    def text(self) -> str | None:
+        """The explanation, in the evaluation's language."""
+        write = self._write
+        if write is not None:
+            object.__setattr__(self, "_text", write())
+            object.__setattr__(self, "_write", None)
+        return self._text
+
+    def _values(self) -> tuple[Any, ...]:
+        return (self.rule, self.value, self.text, self.legal_reference)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Reason)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return "Reason(rule={!r}, value={!r}, text={!r}, legal_reference={!r})".format(
+            *self._values()
+        )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field '{name}'")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Reason, self._values())
+
+    def at(self, rule: str) -> Reason:
+        """The same reason under another name (an instance's rule by its pointer)."""
+        return Reason(rule, self.value, self.text, self.legal_reference)
 
 
 @dataclass(frozen=True)

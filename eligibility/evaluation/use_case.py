@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from eligibility.answers import Answers, document
@@ -92,7 +91,7 @@ def _with_collections(
         if isinstance(value, Failure):
             raise EvaluationError(goal.id, value.reason, {"goal": goal.id})
         reasons = tuple(
-            replace(rule_reason(rule, rule_value, frame_texts(texts, frame)), rule=where)
+            rule_reason(rule, rule_value, frame_texts(texts, frame)).at(where)
             for where, rule, rule_value, frame in reasons_of(found, goal.id)
         )
         goals[goal.id] = goal_result(goal, value, texts, reasons)
