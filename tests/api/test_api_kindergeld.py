@@ -74,7 +74,7 @@ def _evaluate(api: tuple[FlaskClient, dict[str, str]], answers: dict[str, Any]) 
 def test_three_children_evaluated_at_once(api: tuple[FlaskClient, dict[str, str]]) -> None:
     body = _evaluate(api, {**FAMILY, "children_complete": True})
     assert body["status"] == "complete"
-    assert body["ruleset"]["version"] == "2023-01-01"  # the claim month picks the version
+    assert body["ruleset"]["version"] == "2023-01-01.1"  # the claim month picks the version
     assert body["goals"]["total"]["value"] == "750.00"
     assert body["goals"]["total"]["currency"] == "EUR"
     assert body["goals"]["qualifying_children"]["value"] == 3
@@ -133,7 +133,7 @@ def test_a_family_interviewed_through_a_session(api: tuple[FlaskClient, dict[str
         "/children/c3/first_training_completed",
         "/children_complete",
     ]
-    assert session["ruleset"]["version"] == "2023-01-01"
+    assert session["ruleset"]["version"] == "2023-01-01.1"  # the correction: the list's title
     assert session["goals"]["total"]["value"] == "750.00"
     amounts = {i["id"]: i["goals"]["amount"]["value"] for i in session["instances"]["children"]}
     assert amounts == {"c1": "250.00", "c2": "250.00", "c3": "250.00"}

@@ -205,7 +205,7 @@ def test_a_kindergeld_claim_for_one_child(site: Site, page: Page) -> None:
     start(page, site.base, "kindergeld", "2025-03-01")
     for value in ("Yes", "Yes", "Yes"):
         answer(page, value)
-    expect(page.locator("h1")).to_have_text("Listed so far")  # published before titles
+    expect(page.locator("h1")).to_have_text("You have added 0 children")  # the correction's title
     answer(page, "No")
     for value in ("2025-03-01", "Anna", "2015-06-30", "Yes", "Yes", "Yes"):
         answer(page, value)

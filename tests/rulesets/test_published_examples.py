@@ -2,7 +2,9 @@
 
 A legal team publishes a version once every scenario passes and the scenarios exercise every
 outcome of its rules (`rules publish --require-coverage`). Kindergeld 2023-2026 passed that review
-and is published: its content hashes are pinned, since a published version never changes. The
+and is published: its content hashes are pinned, since a published version never changes. Each is
+superseded by a published correction `.1` that only gives the children collection its title (a
+text the claimant is shown, inside the content hash like every label), with the same scenarios. The
 employer's Kurzarbeitergeld claim was restructured so that each version holds only the law of its
 window (the baseline 2016-01-01 no § 421c, agency-work ordinance or negative-balance relief; each
 later version adds and removes what its window changes); a version is published once its scenarios
@@ -31,6 +33,11 @@ KINDERGELD = {
     "2023-01-01": "333260049be67ebbb0de4478227476c625fc4eb00bf7e1487cdf1feb201a7d4a",
     "2025-01-01": "1999b77d45b6b3749bf7999ee54d16ccdab767e6b22dcdd3966527d7897feb1f",
     "2026-01-01": "267e20cf812a17af10fcbd0b71b98a75e67cb261edafffd2872a3931f13b5483",
+}
+KINDERGELD_CORRECTIONS = {
+    "2023-01-01.1": "48bcf63e3fdfc37536224c95e6b229315bc7155825d89d3743fcd486c860ed2f",
+    "2025-01-01.1": "586020612deab623ed504c3d02ada8a071ac8746ed38bdc18b549cfc18edbf20",
+    "2026-01-01.1": "9ab77f6f4428d20dd9edd06f62355122c53d9c525aef216b154cb5ee112bf8bd",
 }
 
 # The employer's monthly claim (rules/kurzarbeitergeld-abrechnung): versions whose review passed.
@@ -62,24 +69,29 @@ def test_kindergeld_is_published_as_reviewed(
     assert compiled.content_hash == content_hash  # a published version never changes
     assert all(r.passed for r in run_scenarios(compiled, compiled.ruleset, "pure"))
     assert coverage(compiled).complete, coverage(compiled).summary()
-    # Claims dated in its window are decided by it without naming it.
+    # Claims dated in its window are decided by its correction (the title alone) without naming it.
     month = dt.date.fromisoformat(version).replace(month=3)
-    assert catalogue.covering("kindergeld", month).ruleset.version == version
+    assert catalogue.covering("kindergeld", month).ruleset.version == f"{version}.1"
 
 
-@pytest.mark.parametrize(("version", "content_hash"), sorted(KUG_CORRECTIONS.items()))
-def test_kurzarbeitergeld_corrections_are_published_as_reviewed(
-    catalogue: Catalogue, version: str, content_hash: str
+CORRECTIONS = [("kindergeld", v, h) for v, h in sorted(KINDERGELD_CORRECTIONS.items())] + [
+    ("kurzarbeitergeld", v, h) for v, h in sorted(KUG_CORRECTIONS.items())
+]
+
+
+@pytest.mark.parametrize(("ruleset", "version", "content_hash"), CORRECTIONS)
+def test_corrections_are_published_as_reviewed(
+    catalogue: Catalogue, ruleset: str, version: str, content_hash: str
 ) -> None:
-    compiled = catalogue.version("kurzarbeitergeld", version)
+    compiled = catalogue.version(ruleset, version)
     assert compiled.ruleset.status == "published"
     assert compiled.content_hash == content_hash  # a published version never changes
     assert all(r.passed for r in run_scenarios(compiled, compiled.ruleset, "pure"))
     assert coverage(compiled).complete, coverage(compiled).summary()
     # It supersedes the original: claims dated in the window are decided by it.
-    original = catalogue.version("kurzarbeitergeld", compiled.ruleset.supersedes or "")
+    original = catalogue.version(ruleset, compiled.ruleset.supersedes or "")
     assert original.ruleset.status == "published"
-    governing = catalogue.covering("kurzarbeitergeld", original.ruleset.effective_from)
+    governing = catalogue.covering(ruleset, original.ruleset.effective_from)
     assert governing.ruleset.version == version
 
 
