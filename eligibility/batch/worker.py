@@ -3,7 +3,8 @@
 Compiled versions live in the process's compile cache (`eligibility.catalogue`),
 keyed by content hash, so a worker compiles a version once however many partitions
 and jobs use it. Storage is opened once per database URL (a few at a time, the
-least recently used closed), so partitions reuse its connection pool.
+least recently used closed), so partitions reuse its connection pool; its transactions
+have the batch budget (`DB_BATCH_TIMEOUT_SECONDS`), not an API request's.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from eligibility.catalogue import compile_cache
 from eligibility.compiler import CompiledRuleSet
 from eligibility.ports import Storage
 from eligibility.records import StoredVersion
-from eligibility.storage import open_storage
+from eligibility.storage import open_batch_storage
 
 StorageRef = str | Storage  # a database URL (any worker), or storage held by this process
 MAX_OPEN = 4
@@ -36,7 +37,7 @@ def storage_at(source: StorageRef) -> Storage:
         if found is not None:
             _open.move_to_end(source)
             return found
-        store = _open[source] = open_storage(source)
+        store = _open[source] = open_batch_storage(source)
         while len(_open) > MAX_OPEN:
             _, oldest = _open.popitem(last=False)
             oldest.close()

@@ -23,6 +23,13 @@ def open_storage(url: str | None = None) -> Storage:
     return SqlStorage(database_url(url))
 
 
+def open_batch_storage(url: str) -> Storage:
+    """SQL storage for a batch worker: each transaction has `DB_BATCH_TIMEOUT_SECONDS`."""
+    from eligibility.storage.sql import DatabaseSettings, SqlStorage
+
+    return SqlStorage(database_url(url), settings=DatabaseSettings.from_env().for_batch())
+
+
 def storage_url(store: Storage) -> str | None:
     """The URL other processes open `store` with; None for storage only this process has."""
     url = getattr(store, "url", None)
@@ -53,6 +60,7 @@ __all__ = [
     "database_url",
     "deadline",
     "memory_storage",
+    "open_batch_storage",
     "open_storage",
     "storage_url",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 ENV_PREFIX = "DB_"
@@ -36,6 +36,10 @@ class DatabaseSettings:
     # An API key found is remembered this long per process (a revocation made elsewhere
     # is refused here within it); 0: every request looks its key up.
     key_cache_seconds: float = 1.0
+    # A batch worker's transactions (a page of decisions with their traces, a partition's
+    # result rows) on a cluster whose cores are busy: the request budget would fail whole
+    # partitions of a long job that nobody is waiting on interactively.
+    batch_timeout_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> DatabaseSettings:
@@ -55,6 +59,12 @@ class DatabaseSettings:
     def unlimited(cls) -> DatabaseSettings:
         """No statement, lock or client deadline (migrations and administration)."""
         return cls(timeout_seconds=0, idle_in_transaction_seconds=0)
+
+    def for_batch(self) -> DatabaseSettings:
+        """The same settings with the batch budget as every transaction's (0 stays off)."""
+        if self.timeout_seconds == 0:
+            return self
+        return replace(self, timeout_seconds=self.batch_timeout_seconds)
 
     def server_options(self) -> str:
         """libpq `options`: the server-side timeouts of every session of this pool."""
