@@ -31,6 +31,7 @@ BENCHMARKS: dict[str, tuple[str, int, str]] = {
     "decisions": ("bench.decisions", 900, "recording decisions on PostgreSQL, 2 workers (11)"),
     "replay": ("bench.replay", 1800, "replay of stored decisions on Dask, 1 and 2 workers (6)"),
     "batch": ("bench.batch", 1800, "batch assessment on Dask, 1 and 2 workers (10)"),
+    "population": ("bench.population", 10800, "1,000,000 rows assessed, 1,000,000 what-ifs (12)"),
     "memory": ("bench.memory", 1200, "RSS after compiling, over 100,000 evaluations (7)"),
     "profile": ("bench.profile", 600, "profiles of the hot paths (pyinstrument)"),
     "collections": ("bench.entities", 1200, "claims of 100-10,000 instances (10)"),
