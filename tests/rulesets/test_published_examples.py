@@ -43,6 +43,12 @@ KINDERGELD_CORRECTIONS = {
 # The employer's monthly claim (rules/kurzarbeitergeld-abrechnung): versions whose review passed.
 EMPLOYER_CLAIM = {
     "2016-01-01": "ef287d94b4c84f86ce674ce5a97b0d5141099c8ef15b75e41aef5ea10f035ee4",
+    "2020-03-01": "87af315ef06aec89365d42ffc2cd842b2dd6789d6c81e867778381d39bb4be54",
+    "2020-05-29": "9e380826daeabf24b13cba0988cadc5a96aaa51f3e882e17c3cd668a4051036e",
+    "2021-01-01": "e080430fd6ff5d564d5e107d966d50d7ba47d8b6f11abe4a21ae45df5f1e2121",
+    "2022-01-01": "22cc62590fe47db3dfadff440a8591dfd20d2cd75d420fbdf28a1ab2d6259094",
+    "2022-04-01": "31428ae0e325a36d717be8ecc7bf363274a60b623350f4f400174131af424c82",
+    "2022-07-01": "0d04b35ff02d025dd1963fd36ebc1d4064e01da825079ecbf66b5175fd46e9cf",
     "2023-07-01": "6c93512d50d0bd35f1741b32ad0496da57c07a9e8b47f00e8feac39985a72800",
 }
 
