@@ -18,6 +18,7 @@ DONT_KNOW = "unknown"  # the answer "I don't know", for questions that allow it
 MAX_INTEGER = 10**12
 MAX_DIGITS = 18
 MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+NONE_UNKNOWN: frozenset[str] = frozenset()  # shared: a claim of 10,000 makes no set per instance
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def parse_values(
                     values[qid] = check_answer(question, answer)
             except ConversionError as error:
                 errors[pointer(*at, qid)] = [str(error)]
-    return Answers(values, frozenset(dont_know))
+    return Answers(values, frozenset(dont_know) if dont_know else NONE_UNKNOWN)
 
 
 def check_answer(question: Question, answer: Any) -> Value:

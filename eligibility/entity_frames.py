@@ -22,7 +22,7 @@ from eligibility.values_io import pointer
 Context = tuple[tuple[str, ...], str]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Frame:
     """One entity in the walk: the root or an instance, with its values and answers."""
 
@@ -61,7 +61,7 @@ class Frame:
         return self.parent.key((anchor, 0, *inner))
 
 
-@dataclass
+@dataclass(slots=True)
 class Relevant:
     """A relevant question: where it is, its entity, the stage and the rules it feeds.
 
@@ -72,7 +72,7 @@ class Relevant:
     question: Question
     frame: Frame
     stage: int
-    contexts: list[Context] = field(default_factory=list)
+    contexts: tuple[Context, ...] = ()  # a tuple: no list per question of 10,000 instances
     adding: str | None = None
     where: str = ""  # its key among the relevant: the pointer (an adding prompt's ends in -)
 
@@ -103,7 +103,7 @@ class EntityWalk:
     reasons: dict[str, list[tuple[Frame, str]]] = field(default_factory=dict)
     # (instance pointer, goal) → the instance's own rules reached from that goal: the operands
     # that decided it, as for a root goal (a branch not taken gives no reason)
-    instance_reasons: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    instance_reasons: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     def next_questions(self) -> list[Relevant]:
         """Relevant questions in asking order."""
@@ -147,24 +147,24 @@ def rules_below(
 
 def instance_reasons(
     entered: Edges, frames: list[Frame], path: Callable[[Frame], Hashable | None]
-) -> dict[tuple[str, str], set[str]]:
+) -> dict[tuple[str, str], frozenset[str]]:
     """(instance pointer, goal) → the instance's own rules that decided the goal.
 
     `path` names the path an instance took through the walk (None: its own); instances
     that took the same one have the same rules (its edges are the same).
     """
-    found: dict[tuple[str, str], set[str]] = {}
-    known: dict[tuple[Hashable, str], set[str]] = {}
+    found: dict[tuple[str, str], frozenset[str]] = {}
+    known: dict[tuple[Hashable, str], frozenset[str]] = {}
     for frame in frames:
         took = path(frame)
         for goal in frame.scope.goal_ids:
             same = known.get((took, goal)) if took is not None else None
             if same is None:
                 own = rules_below(entered, (frame, goal), inside=frame)
-                same = {name for where, name in own if where is frame}
+                same = frozenset(name for where, name in own if where is frame)
                 if took is not None:
                     known[(took, goal)] = same
-            found[(frame.prefix, goal)] = set(same)
+            found[(frame.prefix, goal)] = same  # one set per path, shared
     return found
 
 

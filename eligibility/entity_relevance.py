@@ -243,7 +243,7 @@ class _EntityWalker:
             self.result.relevant[where] = found
         found.stage = min(found.stage, stage)
         if context not in found.contexts:
-            found.contexts.append(context)
+            found.contexts += (context,)
 
     def instance_frames(self, frame: Frame, cid: str) -> list[Frame]:
         """The frames of a collection's instances under `frame`, made once."""
@@ -267,14 +267,15 @@ class _EntityWalker:
             self.result.used.add(where)
             return
         found = self.result.relevant.get(where)
-        if found is None:
-            found = Relevant(frame.scope.questions[qid], frame, stage, where=where)
-            self.result.relevant[where] = found
-        elif stage < found.stage:
+        if found is None:  # contexts come without repeats (one, or a segment's)
+            question = frame.scope.questions[qid]
+            self.result.relevant[where] = Relevant(question, frame, stage, contexts, where=where)
+            return
+        if stage < found.stage:
             found.stage = stage
         for context in contexts:
             if context not in found.contexts:
-                found.contexts.append(context)
+                found.contexts += (context,)
 
 
 def _more_to_come(items: Instances, scope: Any, env: Mapping[Any, Any]) -> bool:

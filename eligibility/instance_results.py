@@ -15,6 +15,8 @@ from eligibility.values_io import pointer, trace_value
 # (goal, instance env, compiled collection, pointer of the instance) → GoalResult
 GoalMaker = Callable[[Goal, dict[Any, Any], CompiledCollection, str], Any]
 LabelMaker = Callable[[CompiledCollection, dict[Any, Any]], "str | None"]
+# What renders the instances of one collection, shared by them: (collection, goals, label).
+Makers = tuple[CompiledCollection, GoalMaker, LabelMaker]
 _UNREAD: Any = object()  # a lazy part not rendered yet
 
 
@@ -27,7 +29,7 @@ class InstanceResult:
     an instance result made with every part given.
     """
 
-    __slots__ = ("id", "pointer", "collections", "complete", "_label", "_goals", "_lazy")
+    __slots__ = ("id", "pointer", "collections", "complete", "_label", "_goals", "_env", "_makers")
 
     def __init__(
         self,
@@ -42,37 +44,39 @@ class InstanceResult:
         self._label, self._goals = label, goals
         self.collections = collections if collections is not None else {}
         self.complete = complete if complete is not None else {}
-        self._lazy: tuple[dict[Any, Any], CompiledCollection, GoalMaker, LabelMaker] | None = None
+        self._env: dict[Any, Any] = {}  # the instance's values, while a part is unread
+        self._makers: Makers | None = None
 
     @classmethod
     def rendered_when_read(
         cls,
         id: str,
         at: str,
-        parts: tuple[dict[Any, Any], CompiledCollection, GoalMaker, LabelMaker],
+        env: dict[Any, Any],
+        makers: Makers,
         collections: Mapping[str, tuple[InstanceResult, ...]],
     ) -> InstanceResult:
-        """An instance whose label and goals are made by the makers when first read."""
+        """An instance whose label and goals are made from its values when first read."""
         found = cls(id, at, _UNREAD, _UNREAD, collections)
-        found._lazy = parts
+        found._env, found._makers = env, makers
         return found
 
     @property
     def label(self) -> str | None:
         """Its item label in the evaluation's language (the employee's name)."""
         if self._label is _UNREAD:
-            assert self._lazy is not None
-            inner, scope, _, label = self._lazy
-            self._label = label(scope, inner)
+            assert self._makers is not None
+            scope, _, label = self._makers
+            self._label = label(scope, self._env)
         return self._label
 
     @property
     def goals(self) -> Mapping[str, Any]:
         """Its goals (goal id → evaluation.GoalResult) with their reasons."""
         if self._goals is _UNREAD:
-            assert self._lazy is not None
-            inner, scope, goal, _ = self._lazy
-            at = self.pointer
+            assert self._makers is not None
+            scope, goal, _ = self._makers
+            inner, at = self._env, self.pointer
             self._goals = {g.id: goal(g, inner, scope, at) for g in scope.collection.goals}
         return self._goals
 
@@ -80,9 +84,9 @@ class InstanceResult:
     def decided(self) -> bool:
         """True when every goal of the instance is decided (its own, not its instances')."""
         if self._goals is _UNREAD:
-            assert self._lazy is not None
-            inner, scope = self._lazy[0], self._lazy[1]
-            return all(is_known(inner[g.id]) for g in scope.collection.goals)
+            assert self._makers is not None
+            inner = self._env
+            return all(is_known(inner[g.id]) for g in self._makers[0].collection.goals)
         return all(g.decided for g in self._goals.values())
 
     def _fields(self) -> tuple[Any, ...]:
@@ -118,6 +122,7 @@ def instance_results(
     for cid, compiled in collections.items():
         items: Instances = env[collection_key(cid)]
         goals = compiled.collection.goals
+        makers = (compiled, goal, label)
         prefix = pointer(*at, cid)
         results = []
         for iid, inner in items:
@@ -132,9 +137,7 @@ def instance_results(
                 else {}
             )
             results.append(
-                InstanceResult.rendered_when_read(
-                    iid, at_instance, (inner, compiled, goal, label), nested
-                )
+                InstanceResult.rendered_when_read(iid, at_instance, inner, makers, nested)
             )
         found[cid] = tuple(results)
     return found

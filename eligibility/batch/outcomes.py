@@ -200,7 +200,7 @@ def _reasons(compiled: CompiledRuleSet, outcome: Outcome) -> dict[str, list[dict
 def _instance_reasons(
     collections: Mapping[str, CompiledCollection],
     env: Mapping[Any, Any],
-    reached: Mapping[tuple[str, str], set[str]],
+    reached: Mapping[tuple[str, str], frozenset[str]],
     at: str,
     reasons: dict[str, list[dict[str, Any]]],
 ) -> None:
@@ -209,7 +209,7 @@ def _instance_reasons(
         for iid, inner in env[collection_key(cid)]:
             where = f"{at}/{cid}/{iid}"
             for goal in scope.collection.goals:
-                decided = reached.get((where, goal.id), set())
+                decided = reached.get((where, goal.id), frozenset())
                 reasons[f"{where}/{goal.id}"] = [
                     _reason(r, inner[r])
                     for r in scope.order

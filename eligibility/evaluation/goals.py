@@ -156,7 +156,7 @@ def instance_goals(
     compiled: CompiledRuleSet,
     texts: Texts,
     env: Mapping[Any, Value],
-    reached: Mapping[tuple[str, str], set[str]] | None = None,
+    reached: Mapping[tuple[str, str], frozenset[str]] | None = None,
 ) -> dict[str, tuple[InstanceResult, ...]]:
     """Each instance's goals; reasons are the instance's rules that decided each goal
     (rendered when an instance's goals or label are first read, see InstanceResult)."""
@@ -166,7 +166,7 @@ def instance_goals(
 
     def goal(g: Goal, inner: dict[Any, Any], scope: CompiledCollection, at: str) -> GoalResult:
         local = texts_in(inner, scope)  # a failed goal was refused by instance_results
-        decided = (reached or {}).get((at, g.id), set())
+        decided = (reached or {}).get((at, g.id), frozenset())
         reasons = tuple(
             rule_reason(scope.rules_by_id[r], inner[r], local)
             for r in scope.order
