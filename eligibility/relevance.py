@@ -15,14 +15,16 @@ Answers never reached are *ignored*: they influence no goal.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from eligibility.compiler import CompiledRuleSet
 from eligibility.dependencies import dependencies
 from eligibility.expressions import nodes as n
-from eligibility.expressions.values import UNKNOWN, Failure, Value, is_known
+from eligibility.expressions.values import Failure, Unknown, Value, is_known
 
 
 @dataclass
@@ -165,6 +167,11 @@ class _Walker:
 
 
 _KNOWN, _OPEN = "known", "open"
+_CLASS_OF: dict[type, str] = {
+    **dict.fromkeys((int, Decimal, str, dt.date, tuple, list), _KNOWN),
+    Unknown: _OPEN,
+    Failure: _OPEN,
+}
 WALK_CACHE_SIZE = 4096  # distinct paths through a version's rules remembered per process
 
 
@@ -189,16 +196,10 @@ def signature(
     compiled: CompiledRuleSet, env: Mapping[Any, Value], dont_know: frozenset[str]
 ) -> tuple[Any, ...]:
     """What the walk reads: which questions are answered, and the steering values' classes."""
-    values = list(map(env.get, compiled.walk_keys))
-    values.extend(env[q] for q in compiled.questions)
-    # True, False and None (not computed) stay as they are; other values only known or open.
-    steering = tuple(
-        v
-        if v is True or v is False or v is None
-        else (_OPEN if v is UNKNOWN or type(v) is Failure else _KNOWN)
-        for v in values
-    )
-    return (dont_know, steering)
+    values = list(map(env.get, compiled.signature_keys))
+    # True, False and None (not computed) stay as they are (no class listed: the value is
+    # its own class); other values only known or open. One pass in C, no Python per key.
+    return (dont_know, tuple(map(_CLASS_OF.get, map(type, values), values)))
 
 
 def known_rules_below(

@@ -67,3 +67,8 @@ class CompiledRuleSet:
     def answer_parser(self) -> AnswerParser:
         """The root questions' answer parser, made once (assembly makes it as it compiles)."""
         return AnswerParser(self.questions)
+
+    @cached_property
+    def signature_keys(self) -> tuple[int | str, ...]:
+        """Every environment key the relevance walk's signature reads: walk keys, questions."""
+        return (*self.walk_keys, *self.questions)
