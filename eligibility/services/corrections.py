@@ -147,13 +147,18 @@ def _corrected(
         and (_amount(old) is not None or _amount(new) is not None)
     }
     zero = Decimal(0)
-    difference = sum(((new or zero) - (old or zero) for old, new in amounts.values()), zero)
+    # An amount the correction leaves undecided (it needs an answer the decision never gave) is
+    # not an amount of 0: nobody can say yet whether too much or too little was paid.
+    undecided = any(new is None for _, new in amounts.values())
+    difference = sum(
+        ((new - (old or zero)) for old, new in amounts.values() if new is not None), zero
+    )
     direction: Direction = (
-        "paid_too_much"
+        "outcome_changed"
+        if undecided or difference == 0
+        else "paid_too_much"
         if difference < 0
         else "paid_too_little"
-        if difference > 0
-        else "outcome_changed"
     )
     return CorrectedDecision(
         decision.id,

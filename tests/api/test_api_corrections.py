@@ -250,6 +250,7 @@ def test_kurzarbeitergeld_decisions_under_the_originals_replay_after_their_corre
         assert (impact["total"], impact["unchanged"], impact["changed"]) == (1, 0, 1)
         (changed,) = impact["decisions"]
         assert changed["decision_id"] == recorded["2025"]
+        assert (changed["direction"], changed["difference"]) == ("outcome_changed", "0")
         assert {
             "Anspruch auf Kurzarbeitergeld: true → undecided",
             "Längste Bezugsdauer (Monate): 24 → undecided",

@@ -44,3 +44,18 @@ def test_a_changed_count_is_an_outcome_that_changed_not_money() -> None:
         money,
     )
     assert (paid.direction, paid.difference) == ("paid_too_little", Decimal("250.00"))
+
+
+def test_an_amount_left_undecided_is_an_outcome_that_changed_not_money_paid() -> None:
+    decision = SimpleNamespace(id="d1", sequence=1, recorded_at=None, version="v")
+    money = frozenset({"benefit_amount", "total"})
+    # The correction needs an answer the decision never gave: its amount is undecided, not 0.
+    opened = _corrected(decision, replayed(("benefit_amount", "514.02", None)), money)  # type: ignore[arg-type]
+    assert (opened.direction, opened.difference) == ("outcome_changed", Decimal(0))
+    assert dict(opened.amounts) == {"benefit_amount": (Decimal("514.02"), None)}
+    both = _corrected(
+        decision,  # type: ignore[arg-type]
+        replayed(("benefit_amount", "514.02", None), ("total", "500.00", "450.00")),
+        money,
+    )
+    assert (both.direction, both.difference) == ("outcome_changed", Decimal("-50.00"))
