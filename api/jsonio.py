@@ -13,6 +13,7 @@ from flask.json.provider import DefaultJSONProvider
 from marshmallow import EXCLUDE, Schema, ValidationError
 
 from api.errors import InvalidRequest, MalformedJson, UnsupportedMediaType
+from api.loaders import load_with
 from eligibility.values_io import pointer
 
 MAX_EXPONENT = 100  # no amount needs more; larger ones only cost time and memory downstream
@@ -206,7 +207,7 @@ def load(schema: Schema, data: Any) -> Any:
     """Load data with a schema; every bad field in one 422."""
     if not isinstance(data, dict):
         raise InvalidRequest("the body must be a JSON object", errors={"": ["not an object"]})
-    return schema.load(data)
+    return load_with(schema, data)
 
 
 def query(schema: Schema) -> Any:
@@ -215,7 +216,7 @@ def query(schema: Schema) -> Any:
     Every bad parameter in one 422, keyed by the parameter's name.
     """
     try:
-        return schema.load(request.args.to_dict(flat=True), unknown=EXCLUDE)
+        return load_with(schema, request.args.to_dict(flat=True), unknown=EXCLUDE)
     except ValidationError as error:
         raise InvalidRequest(
             "some query parameters are invalid", errors=parameter_errors(error)
