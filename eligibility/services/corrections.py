@@ -119,16 +119,39 @@ def _reason(correction: StoredVersion) -> Text:
     return dict(reason) if isinstance(reason, Mapping) else {"*": str(reason)}
 
 
-def _money_goals(ruleset: RuleSet) -> frozenset[str]:
-    """The goals that are amounts of money: those with a currency, else the decimal ones.
+@dataclass(frozen=True)
+class MoneyGoals:
+    """The goals whose change is money paid: the claim's own, or else its instances'."""
+
+    ids: frozenset[str]
+    in_instances: bool = False
+
+    def covers(self, goal: str) -> bool:
+        """True for a recorded goal key (`total`, `/children/c1/amount`) that is money paid."""
+        if "/" not in goal:
+            return not self.in_instances and goal in self.ids
+        return self.in_instances and goal.rsplit("/", 1)[-1] in self.ids
+
+
+def _money_goals(ruleset: RuleSet) -> MoneyGoals:
+    """The amounts paid: the claim's goals with a currency, else its decimal goals.
 
     A count of months or a rate that changes is an outcome that changed, not money paid
     too much or too little; versions written before goals declared a currency have only
-    their decimal type to go by.
+    their decimal type to go by. An instance's amounts (each child's) count only when the
+    claim has none of its own: they are what its total adds up, so counting both would
+    count each euro twice.
     """
-    goals = [*ruleset.goals, *(g for c in _all_collections(ruleset) for g in c.goals)]
-    priced = {g.id for g in goals if g.currency is not None}
-    return frozenset(priced or {g.id for g in goals if g.type == "decimal"})
+    nested = [g for c in _all_collections(ruleset) for g in c.goals]
+    for goals, in_instances in ((ruleset.goals, False), (nested, True)):
+        priced = frozenset(g.id for g in goals if g.currency is not None)
+        if priced:
+            return MoneyGoals(priced, in_instances)
+    for goals, in_instances in ((ruleset.goals, False), (nested, True)):
+        decimal = frozenset(g.id for g in goals if g.type == "decimal")
+        if decimal:
+            return MoneyGoals(decimal, in_instances)
+    return MoneyGoals(frozenset())
 
 
 def _all_collections(holder: RuleSet | Collection) -> Iterator[Collection]:
@@ -138,12 +161,12 @@ def _all_collections(holder: RuleSet | Collection) -> Iterator[Collection]:
 
 
 def _corrected(
-    decision: Decision, result: ReplayResult, money: frozenset[str]
+    decision: Decision, result: ReplayResult, money: MoneyGoals
 ) -> CorrectedDecision:
     amounts = {
         goal: (_amount(old), _amount(new))
         for goal, (old, new) in result.goal_changes.items()
-        if goal.rsplit("/", 1)[-1] in money
+        if money.covers(goal)
         and (_amount(old) is not None or _amount(new) is not None)
     }
     zero = Decimal(0)
