@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from eligibility.checkpoints.signing import Checkpoint
 from eligibility.decisions import ChainHead, Decision, DecisionDraft
+from eligibility.decisions.recorded import Recorded
 from eligibility.model import Status
 from eligibility.records import (
     ApiKey,
@@ -99,6 +100,16 @@ class DecisionRepository(Protocol):
         until: int | None = None,
     ) -> list[Decision]:
         """Decisions matching the filter with after < sequence (<= until), in sequence order."""
+        ...
+
+    def for_replay(
+        self,
+        filters: DecisionFilter,
+        after: int = 0,
+        limit: int | None = None,
+        until: int | None = None,
+    ) -> list[Recorded]:
+        """As `find`, only what a replay reads: reasons and trace as stored text, unparsed."""
         ...
 
     def keys(self, filters: DecisionFilter, every: int) -> list[int]:
@@ -270,5 +281,18 @@ def iterate(
 ) -> Iterator[Decision]:
     """Matching decisions in (after, until], in sequence order, fetched in batches (short reads)."""
     while page := repository.find(filters, after, batch, until):
+        yield from page
+        after = page[-1].sequence
+
+
+def iterate_for_replay(
+    repository: DecisionRepository,
+    filters: DecisionFilter,
+    batch: int = 500,
+    after: int = 0,
+    until: int | None = None,
+) -> Iterator[Recorded]:
+    """As `iterate`, the columns a replay reads (`DecisionRepository.for_replay`)."""
+    while page := repository.for_replay(filters, after, batch, until):
         yield from page
         after = page[-1].sequence

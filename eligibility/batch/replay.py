@@ -26,10 +26,10 @@ from eligibility.batch.partitions import (
 )
 from eligibility.batch.replayed import replayed
 from eligibility.batch.worker import StorageRef, compiled, storage_at
-from eligibility.decisions import Decision
+from eligibility.decisions.recorded import Recorded
 from eligibility.decisions.tally import Tally
 from eligibility.evaluation import EngineName
-from eligibility.ports import Storage, iterate
+from eligibility.ports import Storage, iterate_for_replay
 from eligibility.records import (
     DecisionFilter,
     JobStatus,
@@ -66,7 +66,7 @@ def replay_partition(part: Partition, source: StorageRef, task: ReplayTask) -> T
     store = storage_at(source)
     tally = Tally(part.rows)
     versions: dict[str, StoredVersion] = {}
-    decisions = iterate(store.decisions, task.filters, PAGE, part.low - 1, part.high)
+    decisions = iterate_for_replay(store.decisions, task.filters, PAGE, part.low - 1, part.high)
     for decision in decisions:
         version = task.target or _recorded(store, decision, versions)
         tally.add(replayed(decision, compiled(version), task.as_of, task.engine))
@@ -74,7 +74,7 @@ def replay_partition(part: Partition, source: StorageRef, task: ReplayTask) -> T
     return tally
 
 
-def _recorded(store: Storage, decision: Decision, known: dict[str, StoredVersion]) -> StoredVersion:
+def _recorded(store: Storage, decision: Recorded, known: dict[str, StoredVersion]) -> StoredVersion:
     found = known.get(decision.content_hash)
     if found is None:
         found = known[decision.content_hash] = recorded_version(store, decision)

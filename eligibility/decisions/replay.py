@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions.changes import GoalChange, goal_changes, goal_value
 from eligibility.decisions.record import Decision, outcome_of
+from eligibility.decisions.recorded import Recorded
 from eligibility.errors import EligibilityError
 from eligibility.evaluation import EngineName, Evaluation, evaluate
 from eligibility.values_io import to_plain
@@ -59,7 +60,9 @@ class ReplayResult:
     values: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
 
     @classmethod
-    def begun(cls, decision: Decision, compiled: CompiledRuleSet, day: dt.date) -> ReplayResult:
+    def begun(
+        cls, decision: Decision | Recorded, compiled: CompiledRuleSet, day: dt.date
+    ) -> ReplayResult:
         """The replay of `decision` under `compiled` on `day`, before anything is compared."""
         return cls(
             decision.id,

@@ -14,6 +14,7 @@ from dataclasses import replace
 from eligibility.batch.cluster import Cluster
 from eligibility.catalogue import compile_cache
 from eligibility.decisions import Decision, ReplayResult, replay
+from eligibility.decisions.recorded import Recorded
 from eligibility.errors import NotFound, NoVersionApplies, VersionNotFound
 from eligibility.evaluation import EngineName
 from eligibility.ports import Storage
@@ -25,7 +26,7 @@ from eligibility.services.versions import get_version, list_versions
 Progress = Callable[[int, int], None]  # (processed, total)
 
 
-def recorded_version(store: Storage, decision: Decision) -> StoredVersion:
+def recorded_version(store: Storage, decision: Decision | Recorded) -> StoredVersion:
     """The stored version a decision was made under, found by its content hash."""
     stored = store.versions.get(decision.ruleset_id, decision.version)
     if stored is None or stored.content_hash != decision.content_hash:

@@ -10,6 +10,7 @@ from typing import Any
 
 from eligibility.catalogue.windows import covering
 from eligibility.decisions import GENESIS, ChainHead, Decision, DecisionDraft
+from eligibility.decisions.recorded import Recorded
 from eligibility.errors import Conflict, NotFound, PreconditionFailed
 from eligibility.model import Status
 from eligibility.records import (
@@ -141,14 +142,18 @@ class MemoryDecisions:
         limit: int | None = None,
         until: int | None = None,
     ) -> list[Decision]:
-        found = [
-            d
-            for d in self.records
-            if d.sequence > after
-            and (until is None or d.sequence <= until)
-            and matches(d, filters)
-        ]
+        found = [d for d in self.records if d.sequence > after and matches(d, filters)]
+        found = [d for d in found if until is None or d.sequence <= until]
         return found[:limit] if limit is not None else found
+
+    def for_replay(
+        self,
+        filters: DecisionFilter,
+        after: int = 0,
+        limit: int | None = None,
+        until: int | None = None,
+    ) -> list[Recorded]:
+        return [Recorded.of(d) for d in self.find(filters, after, limit, until)]
 
     def keys(self, filters: DecisionFilter, every: int) -> list[int]:
         return [d.sequence for d in self.find(filters)][::every]

@@ -101,6 +101,18 @@ def test_batch_job_under_recorded_versions_changes_nothing(
     job = services.start_replay_job(fishing_store, "fishing-licence", "auditor-1", filters=since)
     done = services.run_replay_job(fishing_store, job.id)
     assert (done.summary.total, done.summary.unchanged, done.summary.changed) == (3, 3, 0)
+    statuses = [row["status"] for row in fishing_store.jobs.results(job.id)]
+    assert statuses == ["identical"] * 3  # the stored trace text reproduced, on either store
+
+
+def test_a_job_reads_the_decisions_with_their_reasons_and_trace_as_stored(
+    fishing_store: Storage, recorded: list[Decision]
+) -> None:
+    read = fishing_store.decisions.for_replay(DecisionFilter(), recorded[0].sequence, 2)
+    assert [r.id for r in read] == [d.id for d in recorded[1:3]]
+    for record, decision in zip(read, recorded[1:3], strict=True):
+        assert (record.answers, record.goals) == (decision.answers, decision.goals)
+        assert (record.reasons, record.trace) == (decision.reasons, list(decision.trace))
 
 
 def test_cli_replay_prints_the_summary(

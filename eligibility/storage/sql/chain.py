@@ -9,31 +9,17 @@ from sqlalchemy import Select, exc, func, select, update
 from sqlalchemy.orm import Session
 
 from eligibility.decisions import ChainHead, Decision, DecisionDraft
+from eligibility.decisions.recorded import Recorded
 from eligibility.decisions.sealing import PreparedDraft
 from eligibility.errors import NotFound, PreconditionFailed
 from eligibility.records import Clock, DecisionFilter, SessionSubmit, session_etag, utcnow
 from eligibility.storage.sql.appends import HEAD_ID, lock_head, place
 from eligibility.storage.sql.engine import Database
+from eligibility.storage.sql.filters import filtered as _filtered
 from eligibility.storage.sql.group_commit import DEFAULT_MOST, GroupCommit
 from eligibility.storage.sql.models import ChainHeadRow, DecisionRow, SessionRow
+from eligibility.storage.sql.replay_reads import for_replay
 from eligibility.storage.sql.rows import to_decision
-
-
-def _filtered(query: Select[Any], filters: DecisionFilter) -> Select[Any]:
-    conditions = {
-        DecisionRow.ruleset_id: filters.ruleset_id,
-        DecisionRow.version: filters.version,
-        DecisionRow.eligible: filters.eligible,
-        DecisionRow.status: filters.status,
-    }
-    for column, value in conditions.items():
-        if value is not None:
-            query = query.where(column == value)
-    if filters.recorded_from is not None:
-        query = query.where(DecisionRow.recorded_at >= filters.recorded_from)
-    if filters.recorded_to is not None:
-        query = query.where(DecisionRow.recorded_at < filters.recorded_to)
-    return query
 
 
 def _by_key(client: str, key: str) -> Select[DecisionRow]:
@@ -157,6 +143,15 @@ class SqlDecisions:
         query = query.order_by(DecisionRow.sequence).limit(limit)
         with self.db.read() as session:
             return [to_decision(row) for row in session.scalars(query)]
+
+    def for_replay(
+        self,
+        filters: DecisionFilter,
+        after: int = 0,
+        limit: int | None = None,
+        until: int | None = None,
+    ) -> list[Recorded]:
+        return for_replay(self.db, filters, after, limit, until)
 
     def keys(self, filters: DecisionFilter, every: int) -> list[int]:
         # Numbered in the database, so only every n-th key leaves it (both dialects have windows).

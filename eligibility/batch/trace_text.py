@@ -1,0 +1,139 @@
+"""The trace of a version without collections written as stored text, from a template per version.
+
+A replay job compares the trace computed now with the recorded one as text
+(`batch.replayed`). Everything in that text but the values is the version's: step names,
+kinds, the names read and legal references. So each version's text is cut once into the
+fixed pieces between its values, and a trace is written by putting each value's text
+between them: every value written once, however many steps read it. Two writings are
+known: the canonical text PostgreSQL keeps (keys sorted, no spaces, not ASCII-escaped) and
+the JSON type's SQLite keeps (`json.dumps`); each gives exactly what its writer gives.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from eligibility.compiler import CompiledRuleSet
+from eligibility.expressions.values import UNKNOWN, Value
+from eligibility.values_io import trace_value
+
+CACHED = 64  # templates kept (a worker holds at most this many compiled versions)
+Dumps = Callable[[Any], str]
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+WRITERS: dict[str, Dumps] = {"canonical": _canonical, "json": json.dumps}
+CANONICAL_KEYS = ("inputs", "kind", "legal_reference", "name", "result")  # sorted
+RECORDED_KEYS = ("name", "kind", "inputs", "result", "legal_reference")  # as `outcome_of` has them
+
+
+@dataclass(frozen=True)
+class Template:
+    """The fixed pieces of one version's trace text and the value written between each two."""
+
+    names: frozenset[str]  # every value the trace shows
+    absent: frozenset[str]  # names read but not computed (left out of the inputs, as `trace` does)
+    fragments: list[str]  # one more than slots
+    slots: list[str]
+    dumps: Dumps
+
+    def fits(self, env: Mapping[Any, Value]) -> bool:
+        """Whether `env` holds every value this template shows and none it leaves out."""
+        keys = env.keys()
+        return keys >= self.names and keys.isdisjoint(self.absent)
+
+    def write(self, env: Mapping[Any, Value]) -> str:
+        """The trace of `env` as the writer writes it (an `env` this template `fits`)."""
+        texts = {name: _text(env[name], self.dumps) for name in self.names}
+        merged = [""] * (2 * len(self.slots) + 1)
+        merged[0::2] = self.fragments
+        merged[1::2] = [texts[s] for s in self.slots]
+        return "".join(merged)
+
+
+def _text(value: Value, dumps: Dumps) -> str:
+    """A value's text in the trace (`trace_value` written), the usual kinds without the encoder."""
+    kind = type(value)
+    if kind is Decimal:
+        return f'"{value:f}"'  # digits, sign and point: nothing to escape
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if value is UNKNOWN:
+        return "null"
+    return dumps(trace_value(value))
+
+
+def template(version: CompiledRuleSet, writer: str, env: Mapping[Any, Value]) -> Template:
+    """A template of `version` (without collections) for `writer` that `env` fits.
+
+    Which names a version's values leave out hardly varies (a table or a parameter read):
+    the last template made is kept per version and writer, and made again when one does not fit.
+    """
+    key = (id(version), writer)
+    found = _templates.get(key)
+    if found is not None and found[0] is version and found[1].fits(env):
+        return found[1]
+    if len(_templates) >= CACHED:
+        _templates.clear()
+    made = _made(version, WRITERS[writer], writer == "canonical", env)
+    _templates[key] = (version, made)
+    return made
+
+
+_templates: dict[tuple[int, str], tuple[CompiledRuleSet, Template]] = {}
+
+
+def _made(
+    version: CompiledRuleSet, dumps: Dumps, canonical: bool, env: Mapping[Any, Value]
+) -> Template:
+    comma, colon = (",", ":") if canonical else (", ", ": ")
+    cut, absent = _Cut(), set[str]()
+    for number, name in enumerate(version.order):
+        named = version.named[name]
+        fixed = {"kind": named.kind, "legal_reference": named.legal_reference, "name": name}
+        cut.fixed((comma if number else "") + "{")
+        for index, key in enumerate(CANONICAL_KEYS if canonical else RECORDED_KEYS):
+            cut.fixed((comma if index else "") + dumps(key) + colon)
+            if key == "inputs":
+                reads = [r for r in dict.fromkeys(named.reads) if r in env]  # as `trace` has them
+                absent.update(r for r in named.reads if r not in env)
+                cut.fixed("{")
+                for at, read in enumerate(sorted(reads) if canonical else reads):
+                    cut.fixed((comma if at else "") + dumps(read) + colon)
+                    cut.slot(read)
+                cut.fixed("}")
+            elif key == "result":
+                cut.slot(name)
+            else:
+                cut.fixed(dumps(fixed[key]))
+        cut.fixed("}")
+    cut.fixed("]")
+    cut.slot("")
+    slots = cut.slots[:-1]
+    return Template(frozenset(slots), frozenset(absent), cut.fragments, slots, dumps)
+
+
+class _Cut:
+    """A text cut into fixed pieces and the names of the values between them."""
+
+    def __init__(self) -> None:
+        self.fragments: list[str] = []
+        self.slots: list[str] = []
+        self.pending = ["["]
+
+    def fixed(self, text: str) -> None:
+        self.pending.append(text)
+
+    def slot(self, name: str) -> None:
+        self.fragments.append("".join(self.pending))
+        self.pending.clear()
+        self.slots.append(name)

@@ -1,0 +1,41 @@
+"""A version's trace written from its template is exactly the text each store keeps.
+
+`batch.replayed` compares the trace computed now with the stored text unparsed, written
+from a template per version (`batch.trace_text`): the JSON type's writing (SQLite) and the
+canonical text (PostgreSQL). For every example version and its authors' scenarios, both
+must equal what those writers give for the trace a decision records (`outcome_of`),
+whichever answers leave values out of the trace's inputs.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eligibility import EligibilityError, evaluate
+from eligibility.batch.outcomes import goal_values
+from eligibility.batch.trace_text import template
+from eligibility.decisions import outcome_of
+from eligibility.decisions.sealing import canonical_text
+
+from .examples import FLAT_RULESET_IDS, VERSION_IDS, example, scenario_answers
+
+
+@pytest.mark.parametrize(
+    "version_id", [v for v in VERSION_IDS if v.split("/")[0] in FLAT_RULESET_IDS]
+)
+def test_the_template_writes_the_stored_text(version_id: str) -> None:
+    version = example(version_id)
+    written = 0
+    for answers in [{}, *scenario_answers(version)]:
+        try:
+            evaluation = evaluate(version, answers, with_trace=True)
+        except EligibilityError:
+            continue
+        recorded = outcome_of(evaluation)["trace"]
+        env = goal_values(version, answers, evaluation.as_of).env
+        assert template(version, "json", env).write(env) == json.dumps(recorded)
+        assert template(version, "canonical", env).write(env) == canonical_text(recorded)
+        written += 1
+    assert written
