@@ -2,13 +2,11 @@
 HTTP: a 12-employee establishment whose quorum is reached only by counting one employee with a
 loss just over 10 %, through POST /v1/evaluations and through a session, question by question.
 
-The versions are drafts until they are reviewed; the app here serves copies of the files marked
-published, exactly as a server will serve them once they are.
+The versions are published (issue 11 § 1): the app serves the rule set's folder as it is.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -77,13 +75,8 @@ def _establishment(dora_actual: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def api(make_app: AppFactory, tmp_path: Path) -> tuple[FlaskClient, dict[str, str]]:
-    folder = tmp_path / RULESET
-    folder.mkdir()
-    for source in (RULES / RULESET).glob("*.yaml"):
-        text = source.read_text().replace("\nstatus: draft\n", "\nstatus: published\n")
-        (folder / source.name).write_text(text)
-    app = make_app(RULES=[str(folder)])
+def api(make_app: AppFactory) -> tuple[FlaskClient, dict[str, str]]:
+    app = make_app(RULES=[str(RULES / RULESET)])
     token, _ = services.create_key(app.extensions["eligibility"].storage, "client", "employer")
     return app.test_client(), {"Authorization": f"Bearer {token}"}
 

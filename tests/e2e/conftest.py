@@ -77,24 +77,14 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise AssertionError(f"the server did not become ready:\n{log.read_text()}")
 
 
-# The employer's claim is a draft until its scenarios cover every outcome: the server serves copies
-# marked published, exactly as it will serve them once they are (as tests/api does).
-DRAFTS = ("kurzarbeitergeld-abrechnung",)
+# The example rule sets the browser tests walk (the employer's claim is published, issue 11 § 1).
+SERVED = ("snap", "kurzarbeitergeld", "kindergeld", "kurzarbeitergeld-abrechnung")
 
 
-def _served_rules(published: Path) -> list[str]:
-    """The example rule sets, the employer's claim (drafts) as published copies, and
-    the worked examples of collections (a family's children, an employer's employees)."""
-    served = [str(ROOT / "rules" / name) for name in ("snap", "kurzarbeitergeld", "kindergeld")]
-    for name in DRAFTS:
-        folder = published / name
-        folder.mkdir(parents=True)
-        for source in (ROOT / "rules" / name).glob("*.yaml"):
-            text = source.read_text(encoding="utf-8")
-            (folder / source.name).write_text(
-                text.replace("\nstatus: draft\n", "\nstatus: published\n"), encoding="utf-8"
-            )
-        served.append(str(folder))
+def _served_rules() -> list[str]:
+    """The example rule sets and the worked examples of collections (a family's children, an
+    employer's employees)."""
+    served = [str(ROOT / "rules" / name) for name in SERVED]
     fixtures = ROOT / "tests" / "fixtures"
     return served + [str(fixtures / "family-allowance"), str(fixtures / "employer-claim")]
 
@@ -109,7 +99,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("WEB_")},
         "DATABASE_URL": f"sqlite:///{directory / 'eligibility.db'}",
-        "ELIGIBILITY_RULES": ",".join(_served_rules(directory / "published")),
+        "ELIGIBILITY_RULES": ",".join(_served_rules()),
         "ELIGIBILITY_INSTANCE": str(directory),
     }
     subprocess.run([CLI, "db", "upgrade"], env=env, check=True, cwd=ROOT, timeout=120,

@@ -6,9 +6,9 @@ rules/kurzarbeitergeld (the published version and its correction `.1`) to the sc
 rules/kurzarbeitergeld-abrechnung that shows the same case for a list of employees, and to the
 employee on that list who is "this employee" (None where the case is the establishment's: the
 cause, the notification, the order of the questions, a refusal, the benefit period). A case the
-employer claim does not model yet has no scenario but a stated `gap` (the benefit period of the
-3. and 4. KugBeV, which the one-employee corrections of 2025 and 2026 follow and whose end
-decides their claim). Where an
+employer claim does not model would have no scenario but a stated `gap` (none is left: the benefit
+period of the 3. and 4. KugBeV and § 104, which the one-employee corrections of 2025 and 2026
+follow, has its counterparts since the employer claim follows it too). Where an
 employee is named, the employer claim must give that employee an allowance exactly when the
 one-employee scenario is eligible, at the same rate. Amounts are not compared: the employer claim
 rounds each product (the agency's table), the one-employee versions the difference, which can
