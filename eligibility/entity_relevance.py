@@ -116,13 +116,19 @@ class _EntityWalker:
         if owner is not None:
             self.entered.setdefault(owner, {})[(frame, name)] = None
         key = self.seen_key(frame, name, stage, context)
-        new = key not in self.seen
+        new = not self.has(frame, key)
         if new:
             self.seen.add(key)
             inner = (frame.path, name) if named.kind == "rule" else context
             self.stack.append((named.node, min(stage, 1), inner, frame, (frame, name)))
         if self.segments is not None:
             self.segments.entered(self.recording, frame, name, (stage, context), key, owner, new)
+
+    def has(self, frame: Frame, key: WalkKey) -> bool:
+        """Whether the walk saw `key` (a replayed instance's keys are those of its state)."""
+        if key in self.seen:
+            return True
+        return self.segments is not None and self.segments.saw(frame, key)
 
     def seen_key(self, frame: Frame, name: str, stage: int, context: Context) -> WalkKey:
         """A known value is walked only through known parts, where stage and context never
@@ -247,11 +253,9 @@ class _EntityWalker:
 
     def instance_frames(self, frame: Frame, cid: str) -> list[Frame]:
         """The frames of a collection's instances under `frame`, made once."""
-        cached = self.frames.get((id(frame), cid))
-        if cached is not None:
-            return cached
-        found = instance_frames(frame, cid)
-        self.frames[(id(frame), cid)] = found
+        found = self.frames.get((id(frame), cid))
+        if found is None:
+            found = self.frames[(id(frame), cid)] = instance_frames(frame, cid)
         return found
 
     def question(self, frame: Frame, qid: str, stage: int, context: Context) -> None:

@@ -16,6 +16,9 @@ edges for the reasons — relative to the instance, and replayed for every insta
 same signature, state and item whose ancestors have seen those named values too. Anything
 else (an aggregate over a nested collection, a parent's value not yet walked) runs live and
 leaves the instance's state unknown, so it is never replayed from then on.
+The keys a replayed instance saw are not written out: its state stands for them
+(`seen_of`), as the same for every instance in it; they are written out only when the
+instance is walked live from then on.
 """
 
 from __future__ import annotations
@@ -52,7 +55,6 @@ class Segment:
     """What one segment did, and what it needs of the ancestors to be replayed."""
 
     questions: tuple[_Reached, ...]  # in the order first reached
-    seen: tuple[_Seen, ...]
     edges: tuple[_Edge, ...]  # in the order made
     needs: tuple[_Need, ...]
     after: int  # the instance's state afterwards
@@ -108,7 +110,7 @@ class Recording:
     def segment(self, after: int) -> Segment:
         """The recorded effects, to replay."""
         questions = tuple((up, q, s, tuple(c)) for (up, q), (s, c) in self.questions.items())
-        return Segment(questions, tuple(self.seen), tuple(self.edges), tuple(self.needs), after)
+        return Segment(questions, tuple(self.edges), tuple(self.needs), after)
 
 
 class Segments:
@@ -118,13 +120,31 @@ class Segments:
         self.recorded: dict[Hashable, Segment] = {}
         self.numbers: dict[Hashable, int] = {}  # signatures and transitions → state numbers
         self.states: dict[int, int | None] = {}  # id(frame) → its state (None: not replayable)
+        # state → the walk keys an instance in that state saw (without its id): a replayed
+        # instance's keys are not written out one by one, as 10,000 employees would need
+        self.seen_of: dict[int, frozenset[_Seen]] = {}
 
-    def number(self, key: Hashable) -> int:
-        """The state number of a signature or a transition, the same for equal ones."""
+    def number(self, key: Hashable, before: int | None = None, seen: Any = ()) -> int:
+        """The state number of a signature, or of a transition from `before` that saw
+        `seen`: the same for equal ones."""
         found = self.numbers.get(key)
         if found is None:
             found = self.numbers[key] = len(self.numbers) + 1
+            known = self.seen_of[before] if before is not None else frozenset()
+            self.seen_of[found] = known.union(seen)
         return found
+
+    def saw(self, frame: Frame, key: WalkKey) -> bool:
+        """Whether the instance's state stands for having seen `key`."""
+        state = self.states.get(id(frame)) if frame.parent is not None else None
+        return state is not None and key[1:] in self.seen_of[state]
+
+    def live(self, walker: _EntityWalker, frame: Frame) -> None:
+        """The instance is walked live from now on: the keys its state stood for written out."""
+        state = self.states.get(id(frame))
+        if state is not None:
+            walker.seen.update((id(frame), *seen) for seen in self.seen_of[state])
+        self.states[id(frame)] = None
 
     def state(self, frame: Frame) -> int | None:
         """The instance's current state (its signature's number at first)."""
@@ -156,7 +176,7 @@ class Segments:
         if new and frame.parent is not None and (recording is None or recording.frame is not frame):
             before = self.state(frame)
             if before is not None:
-                self.states[id(frame)] = self.number((before, key[1:]))
+                self.states[id(frame)] = self.number((before, key[1:]), before, (key[1:],))
 
     def run(self, walker: _EntityWalker, item: WalkItem) -> None:
         """Replay the item's segment when it is known and its needs hold, else run it live."""
@@ -171,7 +191,7 @@ class Segments:
         if found is not None and (
             not found.needs
             or all(
-                walker.seen_key(frame.up(up), name, s, c) in walker.seen
+                walker.has(frame.up(up), walker.seen_key(frame.up(up), name, s, c))
                 for up, name, s, c in found.needs
             )
         ):
@@ -184,21 +204,20 @@ class Segments:
         while len(walker.stack) > height:  # what the item pushed, as the stack would
             inner = walker.stack.pop()
             if inner[3] is not frame and inner[3].parent is not None:
-                self.states[id(inner[3])] = None  # another instance walked live: its own path
+                self.live(walker, inner[3])  # another instance walked live: its own path
             walker.step(*inner)
         walker.recording = None
         if recording.pure:
-            after = self.number(key)
+            after = self.number(key, state, recording.seen)
             self.recorded[key] = recording.segment(after)
             self.states[id(frame)] = after
         else:
-            self.states[id(frame)] = None
+            self.live(walker, frame)
 
 
 def _replay(walker: _EntityWalker, frame: Frame, owner: Owner, segment: Segment) -> None:
     for up, qid, stage, contexts in segment.questions:
         walker.reached(frame.up(up) if up else frame, qid, stage, contexts)
-    walker.seen.update((id(frame), *seen) for seen in segment.seen)
     for mine, up, name in segment.edges:
         source = owner if mine is OUTER else (frame, mine)
         assert source is not None
