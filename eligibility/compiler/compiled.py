@@ -12,7 +12,7 @@ from eligibility.answer_parser import AnswerParser
 from eligibility.compiled_parts import CompiledCollection, Named, ScopePath
 from eligibility.expressions.interpreter import Evaluator
 from eligibility.expressions.types import Type
-from eligibility.expressions.values import Known
+from eligibility.expressions.values import UNKNOWN, Known, Value
 from eligibility.model import Goal, Question, Rule, RuleSet, Table
 from eligibility.money import Money
 
@@ -67,6 +67,11 @@ class CompiledRuleSet:
     def answer_parser(self) -> AnswerParser:
         """The root questions' answer parser, made once (assembly makes it as it compiles)."""
         return AnswerParser(self.questions)
+
+    @cached_property
+    def unanswered(self) -> dict[str, Value]:
+        """Every question, unanswered (UNKNOWN): where an evaluation's environment starts."""
+        return dict.fromkeys(self.questions, UNKNOWN)
 
     @cached_property
     def signature_keys(self) -> tuple[int | str, ...]:

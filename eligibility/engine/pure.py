@@ -18,10 +18,13 @@ def base_environment(
     compiled: CompiledRuleSet, answers: Mapping[str, Value], as_of: dt.date
 ) -> dict[str, Value]:
     """Parameters, `as_of` and every question's answer (UNKNOWN when not answered)."""
-    env: dict[str, Value] = dict(compiled.constants)
-    env["as_of"] = as_of
-    for qid in compiled.questions:
-        env[qid] = answers.get(qid, UNKNOWN)
+    unanswered = compiled.unanswered
+    env: dict[str, Value] = {**compiled.constants, "as_of": as_of, **unanswered}
+    if answers.keys() <= unanswered.keys():  # parsed answers: only the version's questions
+        env.update(answers)
+    else:
+        for qid in unanswered:
+            env[qid] = answers.get(qid, UNKNOWN)
     return env
 
 

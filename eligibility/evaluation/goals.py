@@ -33,7 +33,7 @@ def goal_results(compiled: CompiledRuleSet, texts: Texts, found: Walk) -> dict[s
     env = texts.env
     made: dict[str, Reason] = {}  # a rule shared by several goals is explained once
     results: dict[str, GoalResult] = {}
-    for goal, constant, parts, reasons, label, money in plan:
+    for goal, constant, parts, pending, reasons, label, money in plan:
         if constant is not None:
             results[goal.id] = constant
             continue
@@ -41,15 +41,22 @@ def goal_results(compiled: CompiledRuleSet, texts: Texts, found: Walk) -> dict[s
         if type(value) is Failure:
             raise EvaluationError(goal.id, value.reason, {"goal": goal.id})
         if reasons is None:
-            reasons = _written(compiled, parts, texts, made)
+            reasons = _written(compiled, parts, pending, texts, made)
         results[goal.id] = _result(goal, value, label, money, reasons)
     return results
 
 
 # A goal, its result when constant, its reasons (constants and the ids of rules whose text
-# quotes values) and all of them when constant, its label, its declared currency and scale.
+# quotes values), where those ids are, all its reasons when constant, its label, its
+# declared currency and scale.
 _GoalPlan = tuple[
-    Goal, GoalResult | None, tuple[Reason | str, ...], tuple[Reason, ...] | None, str | None, Any
+    Goal,
+    GoalResult | None,
+    tuple[Reason | str, ...],
+    tuple[tuple[int, str], ...],
+    tuple[Reason, ...] | None,
+    str | None,
+    Any,
 ]
 
 
@@ -63,40 +70,39 @@ def _plan(compiled: CompiledRuleSet, texts: Texts, found: Walk) -> tuple[_GoalPl
             texts.locale,
             lambda r: _reason(compiled, r, texts),
         )
-        reasons = None if any(isinstance(p, str) for p in parts) else tuple(parts)
+        pending = tuple((at, p) for at, p in enumerate(parts) if isinstance(p, str))
+        reasons = None if pending else tuple(parts)
         label = localize(goal.label, texts.locale, texts.default_locale)
         money = texts.money.get(goal.id)
         value = texts.env[goal.id]
         constant = None
         if reasons is not None and (value is True or value is False):
             constant = _result(goal, value, label, money, reasons)  # type: ignore[arg-type]
-        planned.append((goal, constant, parts, reasons, label, money))  # type: ignore[arg-type]
+        planned.append((goal, constant, parts, pending, reasons, label, money))  # type: ignore[arg-type]
     return tuple(planned)
 
 
 def _written(
     compiled: CompiledRuleSet,
     parts: tuple[Reason | str, ...],
+    pending: tuple[tuple[int, str], ...],
     texts: Texts,
     made: dict[str, Reason],
 ) -> tuple[Reason, ...]:
-    """The plan's reasons, those quoting this claim's values written when read."""
-    found: list[Reason] = []
-    for part in parts:
-        if isinstance(part, Reason):
-            found.append(part)
-            continue
-        reason = made.get(part)
+    """The plan's reasons, those quoting this claim's values (`pending`) written when read."""
+    found: list[Any] = list(parts)
+    for at, rule_id in pending:
+        reason = made.get(rule_id)
         if reason is None:
-            rule = compiled.rules_by_id[part]
-            value = texts.env[part]
-            reason = made[part] = Reason.later(
+            rule = compiled.rules_by_id[rule_id]
+            value = texts.env[rule_id]
+            reason = made[rule_id] = Reason.later(
                 rule.id,
                 value if isinstance(value, bool) else None,
                 functools.partial(_text, rule, value, texts),
                 rule.legal_reference,
             )
-        found.append(reason)
+        found[at] = reason
     return tuple(found)
 
 

@@ -53,20 +53,21 @@ def evaluate(
         found = state.walk(compiled, env, answers.dont_know)
     else:
         found = walk(compiled, env, answers.dont_know)
+    given = answers.plain()  # the document of a claim without collections
     return Evaluation(
         ruleset_id=ruleset.id,
         version=ruleset.version,
         content_hash=compiled.content_hash,
         as_of=day,
         locale=texts.locale,
-        answers={**document(answers), **scale_answers(answers.plain(), texts.money)},
+        answers=scale_answers(given, texts.money),
         goals=goal_results(compiled, texts, found),
         next_questions=NextQuestions(
             found.next_questions(compiled.question_rank),
             functools.partial(next_question, compiled, found=found, texts=texts),
         ),
         ignored_answers=tuple(
-            sorted(set(answers.plain()) - found.used, key=compiled.question_rank.__getitem__)
+            sorted(given.keys() - found.used, key=compiled.question_rank.__getitem__)
         ),
         engine=engine,
         trace=trace(compiled, env) if with_trace else (),
