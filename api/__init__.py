@@ -11,16 +11,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
-from werkzeug.exceptions import NotFound
+from flask import Flask
 
-from api import deadlines, errors, logs, metrics
+from api import errors, hooks, metrics
 from api.config import Config
-from api.errors import InvalidRequest
 from api.jsonio import ExactJSONProvider
-from api.limits import check_request
 from api.rule_files import RuleFiles
-from api.state import EXTENSION, AppState, state
+from api.state import EXTENSION, AppState
 from api.throttle import FailedAuthLimiter
 from eligibility.catalogue import Catalogue, StoredSource
 from eligibility.errors import StorageUnavailable
@@ -57,9 +54,8 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
         TESTING=settings.testing,
     )
     errors.init_app(app)
-    logs.init_app(app)  # first: every later hook's lines carry the request id
+    hooks.init_app(app, settings.request_timeout_seconds)
     metrics.init_app(app)
-    deadlines.init_app(app, settings.request_timeout_seconds)
     storage = _storage(settings)
     metrics.watch_appends(storage)
     catalogue = Catalogue(StoredSource(storage), settings.version_cache_seconds)
@@ -79,10 +75,9 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     _blueprints(app)
     with app.app_context():
         try:
-            _sync_rule_files()
+            hooks.sync_rule_files()
         except StorageUnavailable:
             log.warning("storage unavailable at start-up; the rule files will be synced later")
-    app.before_request(_before_request)
     return app
 
 
@@ -93,38 +88,6 @@ def _storage(settings: Config) -> Storage:
     from eligibility.storage import open_storage
 
     return open_storage(settings.database_url)
-
-
-def _before_request() -> None:
-    check_request()
-    _reject_control_characters()
-    if request.endpoint != "health.healthz":
-        _sync_rule_files()
-
-
-def _unsafe(text: str) -> bool:
-    return any(ord(c) < 0x20 or ord(c) == 0x7F for c in text)
-
-
-def _reject_control_characters() -> None:
-    """Ids and query values never hold control characters (and databases refuse NUL)."""
-    if any(isinstance(v, str) and _unsafe(v) for v in (request.view_args or {}).values()):
-        raise NotFound("the path holds control characters")
-    bad = sorted({k for k, v in request.args.items(multi=True) if _unsafe(k) or _unsafe(v)})
-    if bad:
-        message = "control characters are not allowed"
-        raise InvalidRequest(
-            message, errors={k.encode("unicode_escape").decode(): [message] for k in bad}
-        )
-
-
-def _sync_rule_files() -> None:
-    """Store the rule files' versions (retried while storage is down), again when they change."""
-    app = state()
-    before = app.rule_files.generation
-    app.rule_files.refresh(app.storage)
-    if app.rule_files.generation != before:
-        app.catalogue.forget()  # a version (a correction, say) came in: chosen again by date
 
 
 def _cors(app: Flask, settings: Config) -> None:

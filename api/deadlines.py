@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack
+from flask import g
 
-from flask import Flask, g
-
-from eligibility.storage import deadline
+from eligibility.storage import request_deadlines
 
 
-def init_app(app: Flask, seconds: float) -> None:
-    """Open the deadline before every request and close it after (0: no deadline)."""
-    if seconds <= 0:
-        return
+def start(seconds: float) -> None:
+    """Open this request's deadline (api.hooks calls it before the request; 0: none)."""
+    if seconds > 0:
+        begin, _ = request_deadlines()
+        g.database_deadline = begin(seconds)
 
-    def start() -> None:
-        stack = ExitStack()
-        stack.enter_context(deadline(seconds))
-        g.database_deadline = stack
 
-    def end(_error: BaseException | None) -> None:
-        stack: ExitStack | None = g.pop("database_deadline", None)
-        if stack is not None:
-            stack.close()
-
-    app.before_request(start)
-    app.teardown_request(end)
+def end() -> None:
+    """Lift the deadline `start` opened (api.hooks calls it when the request is torn down)."""
+    token = g.pop("database_deadline", None)
+    if token is not None:
+        _, finish = request_deadlines()
+        finish(token)

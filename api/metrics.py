@@ -13,8 +13,9 @@ import logging
 import os
 import time
 from collections.abc import Iterator
+from typing import Any
 
-from flask import Blueprint, Flask, Response, g, request
+from flask import Blueprint, Flask, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -150,24 +151,32 @@ def metrics() -> Response:
     return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)
 
 
-def _started() -> None:
-    g.metrics_started = time.perf_counter()
+# Label children by their labels, kept here: prometheus_client's labels() costs a lock and
+# a few checks per call. Routes are templates, so there are as many as it would keep.
+_COUNTED: dict[tuple[str, str, int], Any] = {}
+_TIMED: dict[tuple[str, str], Any] = {}
 
 
-def _finished(response: Response) -> Response:
-    started = g.pop("metrics_started", None)
-    if started is None or request.endpoint == "metrics.metrics":
-        return response
-    route = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
-    REQUESTS.labels(route, request.method, str(response.status_code)).inc()
-    LATENCY.labels(route, request.method).observe(time.perf_counter() - started)
-    if request.endpoint in RECORDING and response.status_code == 201:
+def finish(
+    response: Response, route: str | None, method: str, endpoint: str | None, started: float
+) -> None:
+    """Count and time the request (api.hooks, after the response; /metrics itself is not)."""
+    if endpoint == "metrics.metrics":
+        return
+    route = route if route is not None else "(unmatched)"
+    status = response.status_code
+    counted = _COUNTED.get((route, method, status))
+    if counted is None:
+        counted = _COUNTED[route, method, status] = REQUESTS.labels(route, method, str(status))
+    counted.inc()
+    timed = _TIMED.get((route, method))
+    if timed is None:
+        timed = _TIMED[route, method] = LATENCY.labels(route, method)
+    timed.observe(time.perf_counter() - started)
+    if endpoint in RECORDING and status == 201:
         DECISIONS.inc()
-    return response
 
 
 def init_app(app: Flask) -> None:
-    """Time and count every request; serve /metrics."""
-    app.before_request(_started)
-    app.after_request(_finished)
+    """Serve /metrics (api.hooks counts and times every request)."""
     app.register_blueprint(bp)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from eligibility.ports import Storage
 
@@ -48,6 +50,14 @@ def deadline(seconds: float) -> Iterator[None]:
         yield
 
 
+@functools.cache
+def request_deadlines() -> tuple[Callable[[float], Any], Callable[[Any], None]]:
+    """`deadline` as two calls, open (giving a token) and lift: for a request's hooks."""
+    from eligibility.storage.sql.deadline import end_request, start_request
+
+    return start_request, end_request
+
+
 def memory_storage() -> Storage:
     """In-memory storage for unit tests."""
     from eligibility.storage.memory import MemoryStorage
@@ -62,5 +72,6 @@ __all__ = [
     "memory_storage",
     "open_batch_storage",
     "open_storage",
+    "request_deadlines",
     "storage_url",
 ]
