@@ -52,7 +52,7 @@ def computed(
     day = as_of or ruleset.effective_from
     env = _environment(compiled, answers, day, engine, state)
     texts = Texts(language, ruleset.default_locale, env, compiled.money)
-    _run_checks(compiled, texts, answers, today)
+    _run_checks(compiled, texts, env, answers, today)
     return answers, env, texts, day
 
 
@@ -94,21 +94,29 @@ def _by_lower_case(locales: frozenset[str]) -> dict[str, str]:
 
 
 def _run_checks(
-    compiled: CompiledRuleSet, texts: Texts, answers: Answers, day: dt.date | None
+    compiled: CompiledRuleSet, texts: Texts, env: Env, answers: Answers, day: dt.date | None
 ) -> None:
     """Refuse answers a check finds definitely false, at every question the check concerns.
 
     The checks of a collection's questions run in each instance (pointers name it).
     """
-    day = day or answer_checks.today()
-    errors = instance_check_errors(compiled.collections, texts, texts.env, day=day)
+    if compiled.collections:
+        day = day or answer_checks.today()
+        errors = instance_check_errors(compiled.collections, texts, env, day=day)
+    else:
+        errors = {}
     if not compiled.checks:
         if errors:
             raise AnswerError(errors)
         return
-    env: Env = {**texts.env, answer_checks.TODAY: day}
-    for check in compiled.checks:
-        outcome = check.evaluate(env) if check.question in answers.values else True
+    for check in compiled.checks:  # they write nothing: only those reading `today` get a copy
+        if check.question not in answers.values:
+            continue
+        if answer_checks.TODAY in check.reads:
+            day = day or answer_checks.today()
+            outcome = check.evaluate({**env, answer_checks.TODAY: day})
+        else:
+            outcome = check.evaluate(env)
         if outcome is False or isinstance(outcome, Failure):
             question = compiled.questions[check.question]
             message = texts.render(question.checks[check.index].message)
