@@ -52,3 +52,21 @@ def durable_targets(bench: dict[str, Any]) -> list[Target]:
             rate >= 15_000,
         ),
     ]
+
+
+def floor_target(bench: dict[str, Any]) -> Target:
+    """Issue 13's project ÷ hand-written three-valued floor ≤ 5 × (SNAP 2019-10-01, from the
+    ZEN bench (3), where the floor is timed in turns with the project's paths)."""
+    text = "project ÷ hand-written three-valued floor ≤ 5 × (SNAP `evaluate()`, production path)"
+    rows = (bench.get("zen") or {}).get("rows", [])
+    row = next((r for r in rows if r["version"] == "2019-10-01"), None)
+    ratios = (row or {}).get("cost_ratio_project_over_three_valued_floor")
+    if not ratios:
+        return ("three_valued_floor", text, "not measured", None)
+    floor = row["timings"]["floor_python_three_valued"]["cpu_us_per_call"]  # type: ignore[index]
+    durable, pure = ratios["project_evaluate_durable"], ratios["project_evaluate_pure"]
+    measured = (
+        f"{durable:.1f} × (pure path {pure:.1f} ×; floor {floor:,.1f} µs, bare generated "
+        f"computation {ratios['project_compute_pure']:.1f} ×)"
+    )
+    return ("three_valued_floor", text, measured, durable <= 5)

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from bench import report_decisions
-from bench.engine_targets import durable_targets
+from bench.engine_targets import durable_targets, floor_target
 
 TEXT = Path(__file__).resolve().parent / "text"
 
@@ -200,6 +200,14 @@ def _zen(b: dict[str, Any]) -> str:
                     if "closures_over_generated_cost" in r
                     else ""
                 )
+                + ".\n"
+            )
+        if "cost_ratio_project_over_three_valued_floor" in r:
+            floor3 = r["cost_ratio_project_over_three_valued_floor"]
+            out.append(
+                "Cost ratio project / hand-written three-valued floor "
+                "(`floor_python_three_valued`, CPU time): "
+                + ", ".join(f"{k} **{_fmt(v, 1)}×**" for k, v in floor3.items())
                 + ".\n"
             )
     return "\n".join(out)
@@ -637,6 +645,7 @@ def _targets_table(bench: dict[str, Any]) -> str:
         *_targets(bench),
         report_decisions.target(bench),
         *durable_targets(bench),
+        floor_target(bench),
         *_collection_targets(bench),
     ]
     for key, target, measured, met in found:

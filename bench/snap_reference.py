@@ -153,3 +153,119 @@ def random_answers(rng: random.Random) -> dict[str, Any]:
     answers["homeowners_insurance_and_taxes_monthly"] = _amount(rng, 300, 0.7)
     answers["utility_allowance"] = rng.choice([*sorted(STATES[state]["sua"]), "NONE"])
     return answers
+
+
+# --- the same method three-valued -------------------------------------------------------
+# An answer not given is unknown (None); arithmetic and comparisons on an unknown are
+# unknown; `and` is false as soon as one operand is, true only when all are; a choice on
+# an unknown condition is unknown unless both branches agree. Written by hand as plainly as
+# the two-valued method, with `Decimal`: the floor a three-valued engine is measured against.
+
+
+def _all3(*values: bool | None) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def _max0(x: Decimal | None) -> Decimal | None:
+    return None if x is None else max(Decimal(0), x)
+
+
+def _amount3(answers: dict[str, Any], key: str) -> Decimal | None:
+    value = answers.get(key)
+    return None if value is None else Decimal(str(value))
+
+
+def _gross3(answers: dict[str, Any], state: dict[str, Any] | None) -> Decimal | None:
+    earned = _amount3(answers, "earned_income_monthly")
+    unearned = _amount3(answers, "unearned_income_monthly")
+    if state is None or earned is None or unearned is None:
+        return None
+    if state["child_support"] != "exclude":
+        return max(Decimal(0), earned + unearned)
+    paid = _amount3(answers, "child_support_paid_monthly")
+    return None if paid is None else max(Decimal(0), earned + unearned - paid)
+
+
+def _deductions3(
+    answers: dict[str, Any], state: dict[str, Any], size: int, elderly: bool
+) -> Decimal | None:
+    earned = _amount3(answers, "earned_income_monthly")
+    care = _amount3(answers, "dependent_care_costs_monthly")
+    paid = _amount3(answers, "child_support_paid_monthly")
+    if earned is None or care is None or (paid is None and state["child_support"] == "deduct"):
+        return None
+    medical = Decimal(0)
+    if elderly:
+        expenses = _amount3(answers, "medical_expenses_monthly")
+        if expenses is None:
+            return None
+        if expenses > 35:
+            smd = state["standard_medical"]
+            medical = Decimal(smd) if smd and expenses <= smd + 35 else expenses - 35
+    standard = STD_DEDUCTION["IL" if state is STATES["IL"] else "federal"][min(size, 6)]
+    deducted = paid if state["child_support"] == "deduct" else 0
+    return standard + _round(Decimal("0.20") * earned) + care + medical + (deducted or 0)
+
+
+def _net3(
+    answers: dict[str, Any], state: dict[str, Any], size: int, elderly: bool, gross: Decimal
+) -> Decimal | None:
+    deductions = _deductions3(answers, state, size, elderly)
+    category = answers.get("utility_allowance")
+    rent = _amount3(answers, "rent_or_mortgage_monthly")
+    insurance = _amount3(answers, "homeowners_insurance_and_taxes_monthly")
+    if deductions is None or category is None or rent is None or insurance is None:
+        return None
+    adjusted = max(Decimal(0), gross - deductions)
+    shelter = rent + insurance + (0 if category == "NONE" else state["sua"][category])
+    half = _round(adjusted / 2)
+    excess = shelter - half if shelter > half else Decimal(0)
+    if not elderly:
+        excess = min(excess, Decimal(569))
+    return max(Decimal(0), adjusted - excess)
+
+
+def reference_three_valued(
+    answers: dict[str, Any], emergency_allotments: bool = False
+) -> dict[str, Any]:
+    """`reference`, three-valued: None for what the answers given do not decide."""
+    state = STATES.get(answers.get("state"))  # type: ignore[arg-type]
+    given_size = answers.get("household_size")
+    elderly = answers.get("has_elderly_or_disabled_member")
+    size = None if given_size is None else int(given_size)
+    gross = _gross3(answers, state)
+    net_limit = None if size is None else _by_size(NET_LIMIT, size, 369)
+    gross_ok: bool | None = None
+    if elderly is True:
+        gross_ok = True
+    elif state is not None and gross is not None and net_limit is not None:
+        below = gross < _round(state["factor"] * net_limit)
+        gross_ok = below if elderly is False else (True if below else None)
+    net_ok: bool | None = None
+    assets_ok: bool | None = None
+    if state is not None and size is not None and elderly is not None and gross is not None:
+        net = _net3(answers, state, size, elderly, gross)
+        net_ok = None if net is None or net_limit is None else net < net_limit
+    if state is not None:
+        limits = state["assets"]
+        held = _amount3(answers, "assets")
+        if limits is None:
+            assets_ok = True
+        elif elderly is not None and held is not None:
+            assets_ok = held <= limits["elderly_or_disabled" if elderly else "other"]
+    eligible = _all3(gross_ok, net_ok, assets_ok)
+    benefit: Decimal | None = None
+    if eligible is False:
+        benefit = Decimal(0)
+    elif eligible is True and size is not None:
+        maximum = _by_size(MAX_ALLOTMENT, size, 146)
+        if emergency_allotments:
+            benefit = Decimal(maximum)
+        else:
+            net = _net3(answers, state, size, bool(elderly), gross)  # type: ignore[arg-type]
+            minimum = 16 if size <= 2 else 0
+            if net is not None:
+                benefit = max(Decimal(0), maximum - _round(Decimal("0.30") * net), Decimal(minimum))
+    return {"eligible": eligible, "estimated_monthly_benefit": benefit}

@@ -24,7 +24,9 @@ full call and the project's bare computation (`compute`: the version's generated
 `compute_closures`: the same on the closures it replaced) are set against ZEN, and the
 plain-Python floor (`bench.snap_reference.reference`: the method written by hand with
 `Decimal`, two-valued, no checks) is timed on the same sets as the reference the
-project is measured against.
+project is measured against, and beside it the same method three-valued
+(`reference_three_valued`: an answer not given is unknown, `and` decides as soon as one
+operand does), the floor issue 13 sets the project's ≤ 5 × against.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from typing import Any
 from bench.corpus import AnswerSet, corpus
 from bench.evaluation import evaluator
 from bench.harness import Settings, measure_many, ratio
-from bench.snap_reference import AMOUNTS, random_answers, reference
+from bench.snap_reference import AMOUNTS, random_answers, reference, reference_three_valued
 
 GRAPH = Path(__file__).resolve().parent / "peer" / "snap.jdm.json"
 VERSIONS = {"2019-10-01": False, "2020-03-01": True}  # version → emergency allotments
@@ -122,6 +124,8 @@ def verify(version: str, items: list[AnswerSet]) -> dict[str, Any]:
             mismatches.append(f"ZEN ≠ reference: {item.name}")
         if not _same(ours, ref):
             mismatches.append(f"rules/snap ≠ reference: {item.name}")
+        if reference_three_valued(item.answers, emergency) != ref:
+            mismatches.append(f"three-valued reference ≠ reference: {item.name}")
     rng = random.Random(version)
     random_mismatches = 0
     for _ in range(RANDOM_CHECKS):
@@ -194,6 +198,10 @@ def run(settings: Settings) -> dict[str, Any]:
                     lambda a, e=emergency: reference(a, e),
                     [i.answers for i in items],
                 ),
+                "floor_python_three_valued": (
+                    lambda a, e=emergency: reference_three_valued(a, e),
+                    [i.answers for i in items],
+                ),
             },
             settings,
         )
@@ -205,6 +213,7 @@ def run(settings: Settings) -> dict[str, Any]:
         zen_cpu = min(v["cpu_us_per_call"] for k, v in timings.items() if k.startswith("zen"))
         zen_wall = min(v["us_per_call"] for k, v in timings.items() if k.startswith("zen"))
         floor = timings["floor_python_decimal"]["cpu_us_per_call"]
+        floor3 = timings["floor_python_three_valued"]["cpu_us_per_call"]
         rows.append(
             {
                 "version": version,
@@ -223,6 +232,12 @@ def run(settings: Settings) -> dict[str, Any]:
                 # CPU per call of each project path / the hand-written floor's (how far off)
                 "cost_ratio_project_over_floor": {
                     k: ratio(v["cpu_us_per_call"], floor)
+                    for k, v in timings.items()
+                    if k.startswith("project")
+                },
+                # the same against the three-valued floor (issue 13: ≤ 5 ×)
+                "cost_ratio_project_over_three_valued_floor": {
+                    k: ratio(v["cpu_us_per_call"], floor3)
                     for k, v in timings.items()
                     if k.startswith("project")
                 },
