@@ -26,16 +26,16 @@ def version_of(examples: FlaskClient, **body: Any) -> str:
 
 
 def test_the_claim_month_picks_the_rules_without_as_of(examples: FlaskClient) -> None:
-    # 2016-01-01's window is decided by its published correction.
+    # 2016-01-01's and 2020-03-01's windows are decided by their published corrections.
     assert version_of(examples, answers={"claim_month": "2019-11-01"}) == "2016-01-01.1"
-    assert version_of(examples, answers={"claim_month": "2020-04-01"}) == "2020-03-01"
+    assert version_of(examples, answers={"claim_month": "2020-04-01"}) == "2020-03-01.1"
     assert version_of(examples, answers={"claim_month": "2021-02-01"}) == "2021-01-01"
 
 
 def test_may_2020_is_one_month_under_the_rules_of_its_first_day(examples: FlaskClient) -> None:
     may = {"claim_month": "2020-05-01"}
-    assert version_of(examples, answers=may) == "2020-03-01"
-    assert version_of(examples, answers=may, as_of="2020-05-30") == "2020-03-01"
+    assert version_of(examples, answers=may) == "2020-03-01.1"
+    assert version_of(examples, answers=may, as_of="2020-05-30") == "2020-03-01.1"
     assert version_of(examples, answers={"claim_month": "2020-06-01"}) == "2020-05-29"
 
 
@@ -92,7 +92,7 @@ def test_a_session_follows_the_claim_month(kug: Flask, client_key: dict[str, str
     created = api.post(SESSIONS, json={"ruleset": KUG}, headers=client_key)
     session = created.get_json()
     session = patch(api, client_key, session, {"claim_month": "2020-04-01"}).get_json()
-    assert session["ruleset"]["version"] == "2020-03-01"
+    assert session["ruleset"]["version"] == "2020-03-01.1"  # the correction governs April 2020
     session = patch(api, client_key, session, {"claim_month": "2020-06-01"}).get_json()
     assert session["ruleset"]["version"] == "2020-05-29"
     again = api.get(f"{SESSIONS}/{session['id']}", headers=client_key).get_json()
@@ -136,7 +136,8 @@ def test_a_decision_is_recorded_under_the_claim_months_version(
     body = {"ruleset": KUG, "answers": {"claim_month": "2020-05-01"}, "allow_incomplete": True}
     response = api.post("/v1/decisions", json=body, headers=client_key)
     assert response.status_code == 201, response.get_data(as_text=True)
-    assert response.get_json()["ruleset"]["version"] == "2020-03-01"  # May: one month, one rule
+    # May: one month, one rule (the correction of 2020-03-01, which governs its window).
+    assert response.get_json()["ruleset"]["version"] == "2020-03-01.1"
     conflict = {**body, "as_of": "2020-06-15"}
     problem = assert_problem(api.post("/v1/decisions", json=conflict, headers=client_key), 422)
     assert set(problem["errors"]) == {"/as_of", "/answers/claim_month"}

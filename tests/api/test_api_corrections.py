@@ -152,6 +152,7 @@ def test_a_correction_keeps_the_window_and_there_is_one_per_version(
 KUG_CLAIMS = {
     "2019": {"claim_month": "2019-06-01", "notification_date": "2019-06-12"},
     "2020": {"claim_month": "2020-01-01", "notification_date": "2019-03-02"},
+    "2020-04": {"claim_month": "2020-04-01", "notification_date": "2020-04-03"},
     "2023": {"claim_month": "2023-09-01", "notification_date": "2023-09-05"},
     "2025": {"claim_month": "2025-03-01", "notification_date": "2025-03-05"},
 }
@@ -161,6 +162,16 @@ KUG_CORRECTED = {
     "2023": "2023-07-01",
     "2025": "2025-01-01",
 }
+KUG_CORRECTED = {
+    "2019": "2016-01-01",
+    "2020": "2016-01-01",
+    "2020-04": "2020-03-01",
+    "2023": "2023-07-01",
+    "2025": "2025-01-01",
+}
+# Questions a correction no longer asks, as they decide nothing in its window (§ 3 and § 1 Nr. 2
+# KugV: agency workers admitted, negative balances not required from March 2020).
+KUG_NOT_ASKED = {"2020-03-01": {"agency_worker", "negative_balances_used"}}
 
 
 def _kug_claim(month: dict[str, str]) -> dict[str, Any]:
@@ -226,7 +237,8 @@ def test_kurzarbeitergeld_decisions_under_the_originals_replay_after_their_corre
             replayed = api.post(url, json={}, headers=keys["auditor"]).get_json()
             assert replayed["identical"] is True, replayed
             assert replayed["replayed_version"] == KUG_CORRECTED[name]
-            claim = _kug_claim(KUG_CLAIMS[name])
+            dropped = KUG_NOT_ASKED.get(KUG_CORRECTED[name], set())
+            claim = {q: a for q, a in _kug_claim(KUG_CLAIMS[name]).items() if q not in dropped}
             body = {"ruleset": "kurzarbeitergeld", "answers": claim}
             now = api.post("/v1/evaluations", json=body).get_json()
             assert now["ruleset"]["version"] == f"{KUG_CORRECTED[name]}.1"
@@ -240,6 +252,18 @@ def test_kurzarbeitergeld_decisions_under_the_originals_replay_after_their_corre
         assert changed["decision_id"] == recorded["2020"]
         assert (changed["direction"], changed["difference"]) == ("outcome_changed", "0")
         assert changed["changes"] == ["Längste Bezugsdauer (Monate): 12 → undecided"]
+        # April 2020: the decision replays identically (above), but the what-if cannot yet
+        # re-evaluate it under the correction: it answered agency work and negative balances,
+        # which the correction no longer asks (they decided nothing then: § 3, § 1 Nr. 2 KugV),
+        # and the correction refuses answers to questions it does not have. A known gap: the
+        # what-if should leave such answers out (as ignored) rather than fail the decision.
+        url = "/v1/rulesets/kurzarbeitergeld/versions/2020-03-01.1/correction-impact"
+        impact = api.get(url, headers=keys["auditor"]).get_json()
+        assert impact["status"] == "published"
+        assert (impact["total"], impact["unchanged"], impact["changed"]) == (1, 0, 0)
+        failure = impact["failed"][recorded["2020-04"]]
+        assert "/agency_worker: unknown question" in failure
+        assert "/negative_balances_used: unknown question" in failure
         url = "/v1/rulesets/kurzarbeitergeld/versions/2023-07-01.1/correction-impact"
         impact = api.get(url, headers=keys["auditor"]).get_json()
         assert (impact["total"], impact["unchanged"], impact["changed"]) == (1, 1, 0)

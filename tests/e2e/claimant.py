@@ -36,6 +36,8 @@ SNAP_UTAH_API = {
     "homeowners_insurance_and_taxes_monthly": "0",
     "utility_allowance": "HEATING_AND_COOLING",
 }
+# April 2020 is decided by the correction 2020-03-01.1: agency work and negative balances are not
+# asked (the KugV decides both), the start of the entitlement is (the KugBeV's benefit period).
 KUG_APRIL_2020_API = {
     "cause": "economic",
     "claim_month": "2020-04-01",
@@ -53,8 +55,8 @@ KUG_APRIL_2020_API = {
     "sickness_benefit": False,
     "training_with_benefit": False,
     "refused_cooperation": False,
-    "agency_worker": False,
     "has_child": False,
+    "entitlement_start_month": "2020-03-01",
     "net_target_pay": "1700.00",
     "net_actual_pay": "1000.00",
 }
@@ -75,8 +77,8 @@ KUG_APRIL_2020_DE = {
     "sickness_benefit": "Nein",
     "training_with_benefit": "Nein",
     "refused_cooperation": "Nein",
-    "agency_worker": "Nein",
     "has_child": "Nein",
+    "entitlement_start_month": "2020-03-01",
     "net_target_pay": "1700,00",
     "net_actual_pay": "1000,00",
 }

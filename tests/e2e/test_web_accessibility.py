@@ -60,7 +60,8 @@ def test_a_question_of_each_kind_in_german(site: Site, seite: Page) -> None:
     audit(seite, "frage-auswahl")
     answer(seite, "Wirtschaftliche Gründe")
     audit(seite, "frage-datum")
-    for value in ("2020-04-01", "2020-04-03", "50", "4", "2500"):
+    knock_outs = ("Ja", "Nein", "Ja", "Ja", "Ja", "Nein", "Nein", "Nein", "Nein")
+    for value in ("2020-04-01", "2020-04-03", *knock_outs, "50", "4", "2500"):
         answer(seite, value)
     audit(seite, "frage-betrag")
 

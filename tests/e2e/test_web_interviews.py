@@ -54,7 +54,9 @@ def test_a_kurzarbeitergeld_interview_in_german_to_the_result(site: Site, seite:
     start(page, site.base, "kurzarbeitergeld", "2020-04-01")
     expect(page.locator("html")).to_have_attribute("lang", "de")
     asked = answer_all(page, KUG_APRIL_2020_DE)
-    assert asked[:3] == ["cause", "claim_month", "notification_date"]
+    assert asked[:4] == ["cause", "claim_month", "notification_date", "loss_temporary"]
+    assert "agency_worker" not in asked and "negative_balances_used" not in asked
+    assert asked[-3:] == ["entitlement_start_month", "net_target_pay", "net_actual_pay"]
     shown = summary(page)
     assert shown["claim_month"] == "1. April 2020"
     assert shown["net_target_pay"] == "1.700\u00a0€"
@@ -96,7 +98,9 @@ def test_a_wrong_answer_shows_the_error_summary_and_keeps_the_others(
 ) -> None:
     page = seite
     start(page, site.base, "kurzarbeitergeld", "2020-04-01")
-    for value in ("Wirtschaftliche Gründe", "2020-04-01", "2020-04-03", "5"):
+    # The knock-outs of the work loss and of the employee come before the establishment's figures.
+    knock_outs = ("Ja", "Nein", "Ja", "Ja", "Ja", "Nein", "Nein", "Nein", "Nein")
+    for value in ("Wirtschaftliche Gründe", "2020-04-01", "2020-04-03", *knock_outs, "5"):
         answer(page, value)
     # The API's check (written by the authors, in German): more affected than employed.
     page.fill("#answer", "9")

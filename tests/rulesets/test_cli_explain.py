@@ -61,34 +61,44 @@ def test_known_reasons_are_given_once_not_under_every_undecided_goal(tmp_path: P
 
 def test_each_undecided_goal_says_what_it_still_needs(tmp_path: Path) -> None:
     lines = explain(tmp_path, PARTLY).splitlines()
-    assert lines[0] == "kurzarbeitergeld 2020-03-01 (as of 2020-04-01): incomplete, 1 of 4 decided"
+    # April 2020 is decided by the correction 2020-03-01.1: the knock-outs first, and the benefit
+    # period by the start of the entitlement (KugBeV).
+    assert lines[0] == (
+        "kurzarbeitergeld 2020-03-01.1 (as of 2020-04-01): incomplete, 0 of 4 decided"
+    )
     entitled = lines.index("Entitled to short-time work allowance: undecided")
-    assert lines[entitled + 1].startswith("  still needs: target_gross_pay, actual_gross_pay, ")
+    assert lines[entitled + 1].startswith("  still needs: loss_temporary, loss_customary, ")
     rate = lines.index("Benefit rate: undecided")
     assert lines[rate + 1] == (
         "  still needs what 'Entitled to short-time work allowance' needs, and has_child"
     )
-    assert "Longest benefit period (months): 12" in lines
+    period = lines.index("Longest benefit period (months): undecided")
+    assert lines[period + 1] == (
+        "  still needs what 'Entitled to short-time work allowance' needs, "
+        "and entitlement_start_month"
+    )
 
 
 def test_the_next_questions_that_matter_come_with_why(tmp_path: Path) -> None:
     lines = explain(tmp_path, PARTLY).splitlines()
     start = lines.index("Still missing, the next questions that matter (in asking order):")
-    assert lines[start + 1] == (
-        "  target_gross_pay: What is the employee's target pay for the month (gross)?"
-    )
-    assert lines[start + 2].startswith("      why: Every employee who loses more than 10 per cent")
-    assert lines[start + 2].endswith("[§ 96 Abs. 1 Satz 1 Nr. 4 SGB III]")
+    assert lines[start + 1] == "  loss_temporary: Is the work loss temporary?"
+    assert lines[start + 2].startswith("      why: Only a temporary work loss is significant.")
+    assert lines[start + 2].endswith("[§ 96 Abs. 1 Satz 1 Nr. 2 SGB III]")
+    target = "  target_gross_pay: What is the employee's target pay for the month (gross)?"
+    pay = lines.index(target)
+    assert lines[pay + 1].startswith("      why: Every employee who loses more than 10 per cent")
+    assert lines[pay + 1].endswith("[§ 96 Abs. 1 Satz 1 Nr. 4 SGB III]")
 
 
 def test_json_lists_each_goals_missing_questions(tmp_path: Path) -> None:
     data = json.loads(explain(tmp_path, PARTLY, "--json"))
     assert data["status"] == "incomplete"
     assert data["goals"]["benefit_rate"]["missing"][-1] == "has_child"
-    assert "missing" not in data["goals"]["max_duration_months"]
+    assert data["goals"]["max_duration_months"]["missing"][-1] == "entitlement_start_month"
     first = data["next_questions"][0]
-    assert first["id"] == "target_gross_pay"
-    assert first["why"][0]["legal_reference"] == "§ 96 Abs. 1 Satz 1 Nr. 4 SGB III"
+    assert first["id"] == "loss_temporary"
+    assert first["why"][0]["legal_reference"] == "§ 96 Abs. 1 Satz 1 Nr. 2 SGB III"
 
 
 def test_a_decided_goal_resting_on_reasons_shown_points_up(tmp_path: Path) -> None:

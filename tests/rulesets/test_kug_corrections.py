@@ -38,12 +38,14 @@ WORK_LOSS = {
     "working_time_credits_used",
     "negative_balances_used",
 }
-WITH_RECEIPT_MONTHS = {"2020-05-29", "2021-01-01", "2022-01-01", "2022-04-01", "2022-07-01"}
-# From July 2023 to December 2024 no ordinance extends the benefit period: no entitlement start.
-WITH_ENTITLEMENT_START = set(CLAIM_MONTHS) - {"2023-07-01"}
+# The increased rates of § 421c Abs. 2 SGB III (and the month of receipt they count) ran from the
+# Sozialschutz-Paket II to 30 June 2022.
+WITH_RECEIPT_MONTHS = {"2020-05-29", "2021-01-01", "2022-01-01", "2022-04-01"}
+# From July 2022 to December 2024 no ordinance extends the benefit period: no entitlement start.
+WITH_ENTITLEMENT_START = set(CLAIM_MONTHS) - {"2022-07-01", "2023-07-01"}
 # The corrections published after review (every scenario passes, every outcome exercised: see
 # tests/rulesets/test_published_examples.py); they govern their windows in place of the original.
-PUBLISHED_CORRECTIONS = {"2016-01-01", "2023-07-01", "2025-01-01", "2026-01-01"}
+PUBLISHED_CORRECTIONS = {"2016-01-01", "2020-03-01", "2023-07-01", "2025-01-01", "2026-01-01"}
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +175,9 @@ def test_agency_work_ends_a_2019_interview_as_the_ninth_question(catalogue: Cata
     assert final.outcome["eligible"] is False
 
 
-@pytest.mark.parametrize("version", ["2016-01-01", "2023-07-01", "2025-01-01", "2026-01-01"])
+@pytest.mark.parametrize(
+    "version", ["2016-01-01", "2020-03-01", "2022-07-01", "2023-07-01", "2025-01-01", "2026-01-01"]
+)
 def test_reasons_cite_421c_only_where_increased_rates_apply(
     catalogue: Catalogue, version: str
 ) -> None:

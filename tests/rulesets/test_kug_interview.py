@@ -31,6 +31,8 @@ QUORUM_DENOMINATOR = {
     for version in CLAIM_MONTHS
 }
 INCREASED_RATES = {"2020-05-29", "2021-01-01", "2022-01-01", "2022-04-01"}
+# Claim months (CLAIM_MONTHS) a duration ordinance or § 421c Abs. 3 SGB III covers.
+DURATION_ORDINANCE = {"2020-03-01", "2020-05-29", "2021-01-01", "2022-01-01", "2022-04-01"}
 BENEFIT_QUESTIONS = {
     "has_child",
     "months_of_receipt",
@@ -140,8 +142,10 @@ def test_month_of_receipt_is_asked_only_where_increased_rates_exist(
     interview = run_interview(catalogue, CLAIM_MONTHS[version])
 
     assert ("months_of_receipt" in interview.asked) == (version in INCREASED_RATES)
-    # 2021: for the raised rates of § 421c Abs. 2; from 2025: the benefit period decides the claim.
-    asks_start = version == "2021-01-01" or version in PERIOD_DECIDES_CLAIM
+    # 2021: for the raised rates of § 421c Abs. 2; from 2025: the benefit period decides the claim;
+    # a correction asks it for the benefit period wherever a duration ordinance covers the month.
+    by_ordinance = version in DURATION_ORDINANCE and governing(version) != version
+    asks_start = version == "2021-01-01" or version in PERIOD_DECIDES_CLAIM or by_ordinance
     assert ("entitlement_start_month" in interview.asked) == asks_start
 
 
