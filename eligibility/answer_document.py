@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from eligibility.answer_converters import Converter, converters
-from eligibility.answers import Answers, parse_values
+from eligibility.answers import NO_COLLECTIONS, Answers, parse_values
 from eligibility.compiled_parts import CompiledCollection
 from eligibility.errors import AnswerError
 from eligibility.model import Question
@@ -47,6 +47,8 @@ def _entity(
 ) -> Answers:
     skip = frozenset(collections) | ({"id"} if instance_id is not None else frozenset())
     answers = parse_values(questions, raw, errors, at, skip, convert)
+    if not collections:  # an instance without collections of its own: nothing to hold
+        return Answers(answers.values, answers.dont_know, NO_COLLECTIONS, instance_id)
     found: dict[str, tuple[Answers, ...]] = {}
     for cid, compiled in collections.items():
         items = raw.get(cid)

@@ -19,6 +19,7 @@ MAX_INTEGER = 10**12
 MAX_DIGITS = 18
 MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
 NONE_UNKNOWN: frozenset[str] = frozenset()  # shared: a claim of 10,000 makes no set per instance
+NO_COLLECTIONS: Mapping[str, tuple[Answers, ...]] = {}  # shared by instances, never changed
 
 
 @dataclass(frozen=True)

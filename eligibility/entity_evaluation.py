@@ -31,7 +31,7 @@ def reasons_of(found: EntityWalk, goal: str) -> list[tuple[str, Rule, Any, Frame
     out = []
     for frame, name in found.reasons[goal]:
         rule = frame.scope.rules_by_id[name]
-        where = name if frame.parent is None else pointer(*frame.at, name)
+        where = name if frame.parent is None else f"{frame.prefix}/{name}"
         out.append((where, rule, frame.env[name], frame))
     return out
 

@@ -16,7 +16,6 @@ from eligibility.compiler import PLACEHOLDER
 from eligibility.expressions.aggregates import Instances, collection_key
 from eligibility.expressions.values import is_known
 from eligibility.model import Question
-from eligibility.values_io import pointer
 
 # A context is the innermost rule or goal on the path: (its entity's ScopePath, its id).
 Context = tuple[tuple[str, ...], str]
@@ -29,15 +28,20 @@ class Frame:
     scope: Any  # CompiledRuleSet or CompiledCollection
     env: dict[Any, Any]
     answers: Answers
-    at: tuple[str, ...]  # the pointer's parts: () or ("children", "c1")
+    prefix: str = ""  # its JSON Pointer: "" or "/children/c1" (ids need no escaping)
     parent: Frame | None = None
-    place: tuple[int, int] = (0, 0)  # (rank of the completeness question, index) in the parent
+    anchor: int = 0  # the rank of the completeness question in the parent
+    index: int = 0  # its place in the collection
     order: str = "instance_first"
-    prefix: str = ""  # pointer(*at), made once: question ids need no escaping
 
-    def __post_init__(self) -> None:
-        if not self.prefix:
-            self.prefix = pointer(*self.at)
+    @property
+    def at(self) -> tuple[str, ...]:
+        """The pointer's parts: () or ("children", "c1")."""
+        return tuple(self.prefix.split("/")[1:])
+
+    def within(self, outer: Frame) -> bool:
+        """True when this entity is `outer` or below it."""
+        return self.prefix == outer.prefix or self.prefix.startswith(outer.prefix + "/")
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -56,9 +60,9 @@ class Frame:
         """The asking order of a question of this entity whose own order is `local`."""
         if self.parent is None:
             return local
-        anchor, index = self.place
+        index = self.index
         inner = (index, *local) if self.order == "instance_first" else (*local, index)
-        return self.parent.key((anchor, 0, *inner))
+        return self.parent.key((self.anchor, 0, *inner))
 
 
 @dataclass(slots=True)
@@ -137,7 +141,7 @@ def rules_below(
             continue
         visited.add(key)
         frame, name = key
-        if inside is not None and frame.at[: len(inside.at)] != inside.at:
+        if inside is not None and not frame.within(inside):
             continue
         if frame.scope.named[name].kind == "rule" and is_known(frame.env[name]):
             found[key] = None
@@ -179,11 +183,11 @@ def instance_frames(frame: Frame, cid: str) -> list[Frame]:
             scope,
             env,
             answers[i],
-            (*frame.at, cid, iid),
-            frame,
-            (rank, i),
-            scope.collection.order,
             f"{frame.prefix}/{cid}/{iid}",  # ids need no escaping (answer_document.py)
+            frame,
+            rank,
+            i,
+            scope.collection.order,
         )
         for i, (iid, env) in enumerate(items)
     ]

@@ -35,7 +35,6 @@ from eligibility.entity_segments import Recording, Segments
 from eligibility.expressions import nodes as n
 from eligibility.expressions.aggregates import Instances, collection_key
 from eligibility.expressions.values import UNKNOWN, Value, is_known
-from eligibility.values_io import pointer
 
 __all__ = ["Context", "EntityWalk", "Frame", "Relevant", "entity_walk"]
 
@@ -52,7 +51,7 @@ class _EntityWalker:
         self, compiled: CompiledRuleSet, env: dict[Any, Any], answers: Answers, cached: bool
     ) -> None:
         self.compiled = compiled
-        self.root = Frame(compiled, env, answers, ())
+        self.root = Frame(compiled, env, answers)
         self.result = EntityWalk()
         self.seen: set[WalkKey] = set()
         self.segments = Segments() if cached else None  # see entity_segments.py
@@ -239,7 +238,7 @@ class _EntityWalker:
 
     def adding(self, frame: Frame, cid: str, stage: int, context: Context) -> None:
         """The prompt to add an instance: the claimant said there are more than listed."""
-        where = pointer(*frame.at, cid, "-")
+        where = f"{frame.prefix}/{cid}/-"  # ids need no escaping
         found = self.result.relevant.get(where)
         if found is None:
             question = frame.scope.questions[

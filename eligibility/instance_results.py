@@ -18,6 +18,7 @@ LabelMaker = Callable[[CompiledCollection, dict[Any, Any]], "str | None"]
 # What renders the instances of one collection, shared by them: (collection, goals, label).
 Makers = tuple[CompiledCollection, GoalMaker, LabelMaker]
 _UNREAD: Any = object()  # a lazy part not rendered yet
+_NONE: Mapping[str, Any] = {}  # shared by the instances without collections; never changed
 
 
 class InstanceResult:
@@ -42,8 +43,8 @@ class InstanceResult:
     ) -> None:
         self.id, self.pointer = id, pointer
         self._label, self._goals = label, goals
-        self.collections = collections if collections is not None else {}
-        self.complete = complete if complete is not None else {}
+        self.collections = collections if collections is not None else _NONE
+        self.complete = complete if complete is not None else _NONE
         self._env: dict[Any, Any] = {}  # the instance's values, while a part is unread
         self._makers: Makers | None = None
 
@@ -134,7 +135,7 @@ def instance_results(
             nested = (
                 instance_results(compiled.collections, inner, goal, label, (*at, cid, iid))
                 if compiled.collections
-                else {}
+                else _NONE
             )
             results.append(
                 InstanceResult.rendered_when_read(iid, at_instance, inner, makers, nested)
