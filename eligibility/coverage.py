@@ -51,7 +51,7 @@ class Outcome:
 
     def describe(self) -> str:
         """What no scenario shows, in the author's words."""
-        name = self.path.split(".")[1]
+        name = self.path.split(".")[-2]  # rules.X.when, collections.employees.rules.X.when
         part = f"{self.kind} '{name}'" if self.kind != "branch" else f"`{self.expression}`"
         if self.value == "decided":
             return f"no scenario decides {part}"

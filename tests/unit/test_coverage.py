@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 
 from eligibility import CompiledRuleSet
-from eligibility.coverage import coverage
+from eligibility.coverage import Outcome, coverage
 from eligibility.expressions.parser import parse
 from eligibility.expressions.unparse import unparse
+from eligibility.model import Location
 
 from .support import build
 
@@ -72,6 +73,16 @@ def test_unknown_is_asked_for_only_where_i_dont_know_is_allowed() -> None:
     report = coverage(compiled)
     assert report.complete, [str(o) for o in report.missed]
     assert "unknown" not in {o.value for o in report.outcomes if o.path == "rules.senior.when"}
+
+
+def test_an_instance_rule_is_named_by_itself_not_by_its_collection() -> None:
+    where = Location("2024.yaml", 12, 9)
+    rule = Outcome("rule", "collections.employees.rules.paid.when", "paid", "false", where)
+    goal = Outcome("goal", "collections.employees.goals.rate.value", "rate", "decided", where)
+    assert rule.describe() == "no scenario makes rule 'paid' false"
+    assert goal.describe() == "no scenario decides goal 'rate'"
+    root = Outcome("rule", "rules.poor.when", "poor", "true", where)
+    assert root.describe() == "no scenario makes rule 'poor' true"
 
 
 def test_an_if_condition_is_a_branch_with_its_place() -> None:
