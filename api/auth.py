@@ -56,7 +56,7 @@ def principal() -> Principal:
 
 
 def _authenticate() -> Principal:
-    header = request.headers.get("Authorization")
+    header = request.environ.get("HTTP_AUTHORIZATION")  # request.headers' lookup, directly
     if header is None:
         return ANONYMOUS
     limiter = state().auth_limiter

@@ -12,4 +12,6 @@ def wanted_locales(explicit: str | None = None) -> tuple[str, ...]:
     """
     if explicit:
         return (explicit,)
+    if not request.environ.get("HTTP_ACCEPT_LANGUAGE"):  # nothing to parse
+        return ()
     return tuple(tag for tag, quality in request.accept_languages if quality > 0)

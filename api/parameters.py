@@ -7,6 +7,7 @@ lists is at most `MAX_HEADER` characters, and a longer one is refused with 422.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,10 +32,18 @@ def header(name: str, description: str, required: bool = False) -> dict[str, Any
 
 def check_headers(names: Iterable[str]) -> None:
     """422 naming each documented header longer than MAX_HEADER characters."""
-    long = sorted(n for n in names if len(request.headers.get(n, "")) > MAX_HEADER)
+    environ = request.environ
+    long = sorted(n for n in names if len(environ.get(environ_key(n), "")) > MAX_HEADER)
     if long:
         message = f"at most {MAX_HEADER} characters"
         raise InvalidRequest("some headers are too long", errors={n: [message] for n in long})
+
+
+@functools.cache
+def environ_key(name: str) -> str:
+    """Where the WSGI environ holds a header (as werkzeug's `request.headers` looks it up)."""
+    key = name.upper().replace("-", "_")
+    return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
 
 
 def constrain_query_texts(spec: dict[str, Any]) -> dict[str, Any]:

@@ -92,10 +92,14 @@ class Operation:
             data = self.schema(self.response, reply.exclude).dump(data)
         response = json_response(data)
         response.status_code = reply.status or self.status
-        response.headers.update(dict(reply.headers))
+        if reply.headers:
+            response.headers.update(dict(reply.headers))
         if reply.locale is not None:
             response.headers["Content-Language"] = reply.locale
-            response.vary.add("Accept-Language")
+            if "Vary" in response.headers:
+                response.vary.add("Accept-Language")
+            else:  # what vary.add writes on a response without one, without parsing it
+                response.headers["Vary"] = "Accept-Language"
         return response
 
 
