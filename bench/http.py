@@ -20,6 +20,7 @@ The load generator shares the two cores with the two workers, as it would on a
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -34,6 +35,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from werkzeug.test import EnvironBuilder
 
 from bench.corpus import corpus
 from bench.harness import ROOT, Settings, measure_many, ratio
@@ -190,8 +193,10 @@ def in_process(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[st
     """CPU per request through the WSGI apps (Flask's test client), taken in turns.
 
     Free of the load generator and of the scheduling on a shared machine: the CPU time of
-    this one process. `serialize_*` isolate writing the response: EvaluationSchema's dump
-    with Flask's JSON against the lean body (api/evaluation_body.py) with orjson.
+    this one process. `wsgi_*` call the two apps as a server does (a prebuilt environ),
+    without the test client's ~80 µs a request in both. `serialize_*` isolate writing the
+    response: EvaluationSchema's dump with Flask's JSON against the lean body
+    (api/evaluation_body.py) with orjson.
     """
     from api import create_app
     from api.evaluation_body import evaluation_body
@@ -214,6 +219,23 @@ def in_process(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[st
     def post(c: Any, body: dict[str, Any], path: str = PATH) -> Any:
         return lambda _: c.post(path, json=body)
 
+    def served(wsgi: Any, body: dict[str, Any]) -> Any:
+        """The app called as a server calls it (a prebuilt environ), without the test client."""
+        raw = json.dumps(body).encode()
+        environ = EnvironBuilder(
+            path=PATH, method="POST", data=raw, content_type="application/json"
+        ).get_environ()
+        environ["RAW_URI"] = PATH  # as gunicorn sets it
+
+        def call(_: Any) -> None:
+            given = {**environ, "wsgi.input": io.BytesIO(raw)}
+            answer = wsgi(given, lambda status, headers, exc_info=None: None)
+            for _chunk in answer:
+                pass
+            getattr(answer, "close", lambda: None)()
+
+        return call
+
     with app.app_context():
         timings = measure_many(
             {
@@ -224,6 +246,8 @@ def in_process(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[st
                     [0],
                 ),
                 "bare": (post(bare, bodies["project"]), [0]),
+                "wsgi_project": (served(app, bodies["project"]), [0]),
+                "wsgi_bare": (served(bare.application, bodies["project"]), [0]),
                 "serialize_marshmallow": (
                     lambda e: app.json.response(dump.dump(e)),
                     [evaluation],
@@ -240,6 +264,8 @@ def in_process(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[st
             k: ratio(cpu["bare"], cpu[k])
             for k in ("project", "project_as_of", "project_fields_goals")
         },
+        # the same without Flask's test client (~80 µs a request, in both): the apps alone
+        "wsgi_rate_ratio_over_bare": ratio(cpu["wsgi_bare"], cpu["wsgi_project"]),
         "as_of_over_version_cost": ratio(cpu["project_as_of"], cpu["project"]),
         "serialize_marshmallow_over_lean_cost": ratio(
             cpu["serialize_marshmallow"], cpu["serialize_lean"]

@@ -290,7 +290,24 @@ def _http(b: dict[str, Any]) -> str:
             f" (1.0 when both cost the same); p99 at half load with `as_of` "
             f"{_fmt(b.get('p99_half_as_of_ms'))} ms"
         )
+    if "in_process" in b:
+        out.append(_http_in_process(b["in_process"]))
     return "\n".join(out)
+
+
+def _http_in_process(b: dict[str, Any]) -> str:
+    """CPU per request in one process, in turns: through the test client, and the apps alone."""
+    timings = b.get("timings", {})
+    rows = [[name, t.get("cpu_us_per_call")] for name, t in timings.items()]
+    ratios = b.get("rate_ratio_over_bare", {})
+    text = ", ".join(f"`{k}` **{_fmt(v, 2)}**" for k, v in ratios.items())
+    return (
+        "\nIn process (CPU µs per request, taken in turns; `wsgi_*` call the apps with a "
+        "prebuilt environ as a server does, the others go through Flask's test client):\n\n"
+        + _table(["case", "CPU µs"], rows)
+        + f"\n\nRate per core ÷ bare Flask, through the test client: {text}; "
+        f"the apps alone: **{_fmt(b.get('wsgi_rate_ratio_over_bare'), 2)}**"
+    )
 
 
 # The home-made process pool this replaced, as measured last with it (commit bfb2ce8,
