@@ -10,9 +10,11 @@ Faults, as a client of the database sees them:
 
 from __future__ import annotations
 
+import errno
 import socket
 import struct
 import threading
+import time
 from dataclasses import dataclass, field
 
 
@@ -44,7 +46,18 @@ class TcpProxy:
 
     @staticmethod
     def _listen(port: int) -> socket.socket:
-        listener = socket.create_server(("127.0.0.1", port))
+        # A listener closed while the accept thread waits on it stays bound until that
+        # wait ends (≤ 0.05 s): restoring the port at once may find it still taken.
+        for _ in range(40):
+            try:
+                listener = socket.create_server(("127.0.0.1", port))
+                break
+            except OSError as error:
+                if error.errno != errno.EADDRINUSE:
+                    raise
+                time.sleep(0.025)
+        else:
+            listener = socket.create_server(("127.0.0.1", port))
         listener.settimeout(0.05)
         return listener
 

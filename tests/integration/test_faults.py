@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from eligibility import services
@@ -21,6 +23,7 @@ from .helpers import FISHING, decide
 from .tcp_proxy import TcpProxy
 
 SENIOR = {"age": 70, "resident": True}
+ENDED = text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
 
 
 class Trap:
@@ -146,4 +149,21 @@ def test_a_locked_sqlite_database_is_unavailable_then_recovers(tmp_path: Path) -
     holder.close()
     assert store.decisions.head().sequence == 0
     assert decide(store, SENIOR).sequence == 1
+    store.close()
+
+
+def test_a_pooled_connection_the_server_ended_is_replaced_before_use(postgres_url: str) -> None:
+    """No ping for a connection used a moment ago, but one the server closed is seen."""
+    store = _store(postgres_url, Trap())
+    decide(store, SENIOR)
+    with store.db.read() as session:
+        pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    admin = create_engine(make_url(postgres_url))
+    with admin.connect() as connection:
+        assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+        while connection.execute(ENDED, {"pid": pid}).scalar():
+            time.sleep(0.01)
+    admin.dispose()
+    assert decide(store, SENIOR).sequence == 2  # the pool reconnected: no request failed
+    assert services.verify_audit_chain(store).ok
     store.close()

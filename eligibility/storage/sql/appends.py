@@ -1,4 +1,4 @@
-"""Placing prepared decisions at the end of the chain, inside the caller's transaction.
+"""Placing prepared decisions at the end of the chain.
 
 PostgreSQL: one statement locks the chain head, chains each record after it (the
 server hashes each record's canonical text around its sequence number, exactly as
@@ -7,6 +7,8 @@ returned hashes are checked against the ones Python computes, so a record whose
 hash the service could not reproduce is never committed. The commit stays a round
 trip of its own: a statement that reached the server after its client gave up (a
 network that held it back) is rolled back with its connection, never committed.
+A group commit's batch (`place_and_commit`) goes straight through psycopg (BEGIN,
+the prepared statement, COMMIT): SQLAlchemy's layers cost more than the round trips.
 
 SQLite (one writer at a time, the lock taken at BEGIN): the head is read and each
 record sealed in Python.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, text, update
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session
 from eligibility.decisions import Decision
 from eligibility.decisions.sealing import Halves, PreparedDraft
 from eligibility.errors import ChainMismatch
+from eligibility.storage.sql.engine import Database
 from eligibility.storage.sql.models import ChainHeadRow, DecisionRow
 from eligibility.storage.sql.rows import row_values
 
@@ -61,8 +64,7 @@ _RECORD = ", ".join(
 _SHA256 = "encode(sha256(convert_to({}, 'UTF8')), 'hex')"
 _HASH = _SHA256.format("c.hash || i.left_text || CAST(c.sequence + 1 AS text) || i.right_text")
 
-POSTGRESQL_APPEND = text(
-    f"""
+_APPEND = f"""
 WITH RECURSIVE
 head AS (SELECT sequence, hash FROM chain_head WHERE id = {HEAD_ID} FOR UPDATE),
 item AS (
@@ -91,7 +93,9 @@ moved AS (
 )
 SELECT sequence, prev_hash, hash FROM added ORDER BY sequence
 """
-)
+POSTGRESQL_APPEND = text(_APPEND)
+# The same statement for psycopg itself (its placeholders; the statement has no other %).
+_PSYCOPG_APPEND = _APPEND.replace(":items", "%(items)s").replace(":recorded_at", "%(recorded_at)s")
 
 
 def place(
@@ -101,6 +105,24 @@ def place(
     if connection.dialect.name == "postgresql":
         return _place_postgresql(connection, batch, recorded_at)
     return _place_sealed(connection, batch, recorded_at)
+
+
+def place_and_commit(
+    db: Database, batch: Sequence[PreparedDraft], clock: Callable[[], dt.datetime]
+) -> list[Decision]:
+    """Chain the batch after the head in a transaction of its own, and commit it."""
+    if db.dialect != "postgresql":
+        with db.write_connection() as connection:
+            return _place_sealed(connection, batch, clock())
+    with db.raw_write() as driver:
+        recorded_at = clock()
+        halves = [prepared.halves(recorded_at) for prepared in batch]
+        parameters = {"items": _items(batch, halves, recorded_at), "recorded_at": recorded_at}
+        cursor = driver.cursor()
+        cursor.execute(_PSYCOPG_APPEND, parameters, prepare=True)
+        placed = _checked(batch, halves, cursor.fetchall(), recorded_at)
+        driver.commit()
+    return placed
 
 
 def lock_head(session: Session) -> None:
@@ -114,6 +136,16 @@ def _place_postgresql(
     halves = [prepared.halves(recorded_at) for prepared in batch]
     parameters = {"items": _items(batch, halves, recorded_at), "recorded_at": recorded_at}
     rows = connection.execute(POSTGRESQL_APPEND, parameters).all()
+    return _checked(batch, halves, rows, recorded_at)
+
+
+def _checked(
+    batch: Sequence[PreparedDraft],
+    halves: Sequence[Halves],
+    rows: Sequence[Any],
+    recorded_at: dt.datetime,
+) -> list[Decision]:
+    """The placed records, once each hash the server made is the one Python makes."""
     if len(rows) != len(batch):
         raise ChainMismatch(f"{len(rows)} records chained for {len(batch)} drafts")
     placed = []

@@ -13,7 +13,7 @@ from eligibility.decisions.recorded import Recorded
 from eligibility.decisions.sealing import PreparedDraft
 from eligibility.errors import NotFound, PreconditionFailed
 from eligibility.records import Clock, DecisionFilter, SessionSubmit, session_etag, utcnow
-from eligibility.storage.sql.appends import HEAD_ID, lock_head, place
+from eligibility.storage.sql.appends import HEAD_ID, lock_head, place, place_and_commit
 from eligibility.storage.sql.engine import Database
 from eligibility.storage.sql.filters import filtered as _filtered
 from eligibility.storage.sql.group_commit import DEFAULT_MOST, GroupCommit
@@ -83,8 +83,7 @@ class SqlDecisions:
     ) -> list[tuple[Decision, bool] | BaseException]:
         """One transaction for the batch; if a key was stored meanwhile, each on its own."""
         try:
-            with self.db.write_connection() as connection:
-                placed = place(connection, batch, self.clock())
+            placed = place_and_commit(self.db, batch, self.clock)
         except exc.IntegrityError:  # an Idempotency-Key stored since the caller looked
             return [self._append_alone(prepared) for prepared in batch]
         return [(decision, True) for decision in placed]

@@ -7,6 +7,8 @@ transaction about `DatabaseSettings.timeout_seconds`, then DatabaseTimeout.
 
 from __future__ import annotations
 
+import select
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +25,8 @@ from eligibility.storage.sql.settings import DatabaseSettings
 SQLITE_BUSY_SECONDS = 30
 # The client waits this much longer than the server's own timeouts, whose errors are clearer.
 GRACE_SECONDS = 0.25
+# A pooled connection returned less than this ago is used without a ping (see _doubtful).
+TRUSTED_IDLE_SECONDS = 1.0
 
 
 def normalise_url(url: str) -> URL:
@@ -48,8 +52,9 @@ def create_engine_for(url: str, settings: DatabaseSettings | None = None) -> Eng
     engine = create_engine(
         parsed, pool_timeout=chosen.pool_timeout_seconds or None, connect_args=connect_args
     )
-    # Pinged in the checkout event (not pool_pre_ping) so the ping runs under the deadline.
+    # Checked in the checkout event (not pool_pre_ping) so a ping runs under the deadline.
     event.listen(engine, "checkout", _checked_out)
+    event.listen(engine, "checkin", _checked_in)
     return engine
 
 
@@ -57,14 +62,40 @@ def _checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
     current = deadline.watch(dbapi_connection, _shut)
     if current is not None and current.expired:
         raise DatabaseTimeout(current.budget)
-    if record.info.get("used"):
+    if _doubtful(dbapi_connection, record):
         try:
             _ping(dbapi_connection)
         except Exception as error:
             if current is not None and current.expired:
                 raise DatabaseTimeout(current.budget) from error
             raise exc.DisconnectionError(str(error)) from error  # the pool reconnects
-    record.info["used"] = True
+
+
+def _checked_in(dbapi_connection: Any, record: Any) -> None:
+    record.info["returned"] = time.monotonic()
+
+
+def _doubtful(dbapi_connection: Any, record: Any) -> bool:
+    """Whether a pooled connection needs a ping before use.
+
+    Not one just made, nor one returned a moment ago whose socket has nothing to
+    read: a server that closed it (a restart, a terminated backend, a proxy cut)
+    leaves its end of the connection readable. One left idle longer is pinged (a
+    peer gone without a word shows only when written to). A connection lost some
+    other way fails its transaction, which the pool then replaces.
+    """
+    returned = record.info.get("returned")
+    if returned is None:
+        return False
+    if time.monotonic() - returned > TRUSTED_IDLE_SECONDS:
+        return True
+    try:
+        fileno = dbapi_connection.pgconn.socket
+    except Exception:  # closed: the ping fails and the pool reconnects
+        return True
+    poller = select.poll()
+    poller.register(fileno, select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))
 
 
 def _ping(dbapi_connection: Any) -> None:
@@ -154,6 +185,34 @@ class Database:
             yield connection
 
     @contextmanager
+    def raw_write(self) -> Iterator[Any]:
+        """A pooled psycopg connection for one transaction the caller writes and commits.
+
+        A transaction left open is rolled back. Errors come out as SQLAlchemy's (a
+        lost connection is invalidated), then as StorageUnavailable or DatabaseTimeout
+        like any other.
+        """
+        with self._deadline(), guard():
+            pooled = self.engine.raw_connection()
+            driver: Any = pooled.driver_connection
+            try:
+                yield driver
+            except self.engine.dialect.loaded_dbapi.Error as error:
+                lost = self.engine.dialect.is_disconnect(error, driver, None)
+                if lost:
+                    pooled.invalidate(error)
+                raise exc.DBAPIError.instance(
+                    "(a hand-written write transaction)",
+                    None,
+                    error,
+                    self.engine.dialect.loaded_dbapi.Error,
+                    connection_invalidated=lost,
+                    dialect=self.engine.dialect,
+                ) from error
+            finally:
+                _end_raw(pooled, driver)
+
+    @contextmanager
     def probe_write(self) -> Iterator[Session]:
         """A write transaction that is always rolled back (checks that writes get through)."""
         with self._deadline(), guard(), self._write() as session:
@@ -196,6 +255,21 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def _end_raw(pooled: Any, driver: Any) -> None:
+    """Hand a raw_write connection back as the pool lent it: no transaction open."""
+    try:
+        if not pooled.is_valid:  # invalidated already (its connection was lost)
+            pass
+        elif driver.closed or driver.broken:
+            pooled.invalidate()
+        else:
+            driver.rollback()  # nothing to do when the transaction ended
+    except Exception as error:  # its connection failed meanwhile: not used again
+        pooled.invalidate(error)
+    finally:
+        pooled.close()
 
 
 @contextmanager
