@@ -36,7 +36,7 @@ def test_may_2020_is_one_month_under_the_rules_of_its_first_day(examples: FlaskC
     may = {"claim_month": "2020-05-01"}
     assert version_of(examples, answers=may) == "2020-03-01.1"
     assert version_of(examples, answers=may, as_of="2020-05-30") == "2020-03-01.1"
-    assert version_of(examples, answers={"claim_month": "2020-06-01"}) == "2020-05-29"
+    assert version_of(examples, answers={"claim_month": "2020-06-01"}) == "2020-05-29.1"
 
 
 def test_an_as_of_that_contradicts_the_claim_month_is_422_naming_both(
@@ -94,12 +94,12 @@ def test_a_session_follows_the_claim_month(kug: Flask, client_key: dict[str, str
     session = patch(api, client_key, session, {"claim_month": "2020-04-01"}).get_json()
     assert session["ruleset"]["version"] == "2020-03-01.1"  # the correction governs April 2020
     session = patch(api, client_key, session, {"claim_month": "2020-06-01"}).get_json()
-    assert session["ruleset"]["version"] == "2020-05-29"
+    assert session["ruleset"]["version"] == "2020-05-29.1"  # the correction governs June 2020
     again = api.get(f"{SESSIONS}/{session['id']}", headers=client_key).get_json()
-    assert again["ruleset"]["version"] == "2020-05-29"
+    assert again["ruleset"]["version"] == "2020-05-29.1"
     url = f"{SESSIONS}/{session['id']}/answers/claim_month"
     removed = api.delete(url, headers=client_key).get_json()
-    assert removed["ruleset"]["version"] != "2020-05-29"  # today's again, as before the answer
+    assert removed["ruleset"]["version"] != "2020-05-29.1"  # today's again, as before the answer
 
 
 def test_a_session_started_on_a_named_version_stays_on_it(

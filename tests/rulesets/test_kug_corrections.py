@@ -45,7 +45,14 @@ WITH_RECEIPT_MONTHS = {"2020-05-29", "2021-01-01", "2022-01-01", "2022-04-01"}
 WITH_ENTITLEMENT_START = set(CLAIM_MONTHS) - {"2022-07-01", "2023-07-01"}
 # The corrections published after review (every scenario passes, every outcome exercised: see
 # tests/rulesets/test_published_examples.py); they govern their windows in place of the original.
-PUBLISHED_CORRECTIONS = {"2016-01-01", "2020-03-01", "2023-07-01", "2025-01-01", "2026-01-01"}
+PUBLISHED_CORRECTIONS = {
+    "2016-01-01",
+    "2020-03-01",
+    "2020-05-29",
+    "2023-07-01",
+    "2025-01-01",
+    "2026-01-01",
+}
 
 
 @pytest.fixture(scope="module")
