@@ -497,32 +497,39 @@ def _targets(bench: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     else:
         out.append(("snap_vs_zen", "SNAP in-process ≥ 1.0 × ZEN's rate", "not measured", None))
     http = bench.get("http") or {}
+    name = "HTTP ≥ 60 % of bare Flask (`version` and `as_of` bodies); p99 at half load ≤ 2 × bare"
     if "ratio_project_over_bare" in http:
-        r, p99 = http["ratio_project_over_bare"], http.get("p99_half_ms")
-        met = r >= 0.6 and p99 is not None and p99 < 20
+        r, r_as_of = http["ratio_project_over_bare"], http["ratio_project_as_of_over_bare"]
+        p99, bare_p99 = http.get("p99_half_ms"), http.get("p99_half_bare_ms")
+        p99_as_of = http.get("p99_half_as_of_ms")
+        worst_p99 = max((p for p in (p99, p99_as_of) if p is not None), default=None)
+        met = (
+            min(r, r_as_of) >= 0.6
+            and worst_p99 is not None
+            and bare_p99 is not None
+            and worst_p99 <= 2 * bare_p99
+        )
         rates = {
             row["target"]: row["requests_per_second"]
             for row in http.get("rows", [])
             if row["load"].startswith("saturation")
         }
+        inside = http.get("in_process", {})
         out.append(
             (
                 "http",
-                "HTTP ≥ 60 % of bare Flask; p99 < 20 ms at half of saturation",
+                name,
                 f"{r * 100:.0f} % ({_fmt(rates.get('project'))} vs {_fmt(rates.get('bare'))} "
-                f"req/s); p99 {_fmt(p99)} ms (bare {_fmt(http.get('p99_half_bare_ms'))} ms)",
+                f"req/s), `as_of` {r_as_of * 100:.0f} %; p99 {_fmt(p99)} ms, `as_of` "
+                f"{_fmt(p99_as_of)} ms (bare {_fmt(bare_p99)} ms); in process per core "
+                f"{_fmt(inside.get('wsgi_rate_ratio_over_bare'), 2)} × (the apps alone), "
+                f"{_fmt(inside.get('rate_ratio_over_bare', {}).get('project'), 2)} × "
+                "(through the test client)",
                 met,
             )
         )
     else:
-        out.append(
-            (
-                "http",
-                "HTTP ≥ 60 % of bare Flask; p99 < 20 ms at half of saturation",
-                "not measured",
-                None,
-            )
-        )
+        out.append(("http", name, "not measured", None))
     scale = bench.get("scale") or {}
     big = next(
         (r for r in scale.get("rows", []) if r.get("rules") == 2000 and "error" not in r), None
