@@ -123,7 +123,27 @@ class EntityWalk:
         return sorted(self.relevant.values(), key=key)
 
 
-Edges = dict[tuple[Frame, str], dict[tuple[Frame, str], None]]  # named → named it entered
+class Edges:
+    """Each named value (in its entity) → the named values it entered, in the order entered.
+
+    Both are kept as JSON Pointers (`/employees/e1/allowance`, `/quorum`): strings, which
+    Python's collector does not track, where a claim of 10,000 employees made a tuple of
+    (entity, name) per edge; `frames` turns a pointer's entity back into its frame.
+    """
+
+    __slots__ = ("edges", "frames")
+
+    def __init__(self, root: Frame) -> None:
+        self.edges: dict[str, dict[str, None]] = {}
+        self.frames: dict[str, Frame] = {root.prefix: root}  # by pointer; ids need no escaping
+
+    def add(self, source: tuple[Frame, str], frame: Frame, name: str) -> None:
+        """An edge from `source` to the named value `name` of `frame`."""
+        key = f"{source[0].prefix}/{source[1]}"
+        found = self.edges.get(key)
+        if found is None:
+            found = self.edges[key] = {}
+        found[f"{frame.prefix}/{name}"] = None
 
 
 def rules_below(
@@ -132,21 +152,22 @@ def rules_below(
     """Rules with a known value reached from a goal: the root's, and the instances'
     that decided an any/all (a count or sum over every instance names none of them).
     With `inside`, only that entity and those below it are followed."""
-    found: dict[tuple[Frame, str], None] = {}
-    visited: set[tuple[Frame, str]] = set()
-    stack = [start]
+    found: dict[str, tuple[Frame, str]] = {}
+    visited: set[str] = set()
+    stack = [f"{start[0].prefix}/{start[1]}"]
     while stack:
         key = stack.pop()
         if key in visited:
             continue
         visited.add(key)
-        frame, name = key
+        prefix, _, name = key.rpartition("/")
+        frame = entered.frames[prefix]
         if inside is not None and not frame.within(inside):
             continue
         if frame.scope.named[name].kind == "rule" and is_known(frame.env[name]):
-            found[key] = None
-        stack.extend(reversed(list(entered.get(key, ()))))
-    return list(found)
+            found[key] = (frame, name)
+        stack.extend(reversed(list(entered.edges.get(key, ()))))
+    return list(found.values())
 
 
 def instance_reasons(

@@ -57,7 +57,7 @@ class _EntityWalker:
         self.segments = Segments() if cached else None  # see entity_segments.py
         self.recording: Recording | None = None
         self.stack: list[WalkItem] = []
-        self.entered: Edges = {}
+        self.entered = Edges(self.root)
         self.frames: dict[tuple[int, str], list[Frame]] = {}
 
     def run(self) -> EntityWalk:
@@ -113,7 +113,7 @@ class _EntityWalker:
     def enter(self, frame: Frame, name: str, stage: int, context: Context, owner: Owner) -> None:
         named = frame.scope.named[name]
         if owner is not None:
-            self.entered.setdefault(owner, {})[(frame, name)] = None
+            self.entered.add(owner, frame, name)
         key = self.seen_key(frame, name, stage, context)
         new = not self.has(frame, key)
         if new:
@@ -241,9 +241,8 @@ class _EntityWalker:
         where = f"{frame.prefix}/{cid}/-"  # ids need no escaping
         found = self.result.relevant.get(where)
         if found is None:
-            question = frame.scope.questions[
-                frame.scope.collections[cid].collection.completeness_question
-            ]
+            closing = frame.scope.collections[cid].collection.completeness_question
+            question = frame.scope.questions[closing]
             found = Relevant(question, frame, stage, adding=cid, where=where)
             self.result.relevant[where] = found
         found.stage = min(found.stage, stage)
@@ -255,6 +254,7 @@ class _EntityWalker:
         found = self.frames.get((id(frame), cid))
         if found is None:
             found = self.frames[(id(frame), cid)] = instance_frames(frame, cid)
+            self.entered.frames.update((inner.prefix, inner) for inner in found)
         return found
 
     def question(self, frame: Frame, qid: str, stage: int, context: Context) -> None:

@@ -221,7 +221,7 @@ def _replay(walker: _EntityWalker, frame: Frame, owner: Owner, segment: Segment)
     for mine, up, name in segment.edges:
         source = owner if mine is OUTER else (frame, mine)
         assert source is not None
-        walker.entered.setdefault(source, {})[(frame.up(up) if up else frame, name)] = None
+        walker.entered.add(source, frame.up(up) if up else frame, name)
 
 
 def _levels(inner: Frame, frame: Frame) -> int | None:
