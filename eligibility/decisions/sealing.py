@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from eligibility.decisions.record import (
@@ -30,10 +31,21 @@ from eligibility.values_io import canonical_json
 PLACED = ("recorded_at", "sequence")  # known only when the record takes its place
 
 
+# canonical_json's writer, made once (json.dumps with arguments makes one per call).
+_WRITER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_QUOTED = json.encoder.encode_basestring  # a str as json.dumps writes it (ensure_ascii off)
+_KEYS = {name: _QUOTED(name) + ":" for name in CONTENT_FIELDS}
+
+
 def canonical_text(value: Any) -> str:
     """canonical_json, without its copy of data that is already plain (a draft's is)."""
+    kind = type(value)
+    if kind is str:
+        return _QUOTED(value)
+    if value is None:
+        return "null"
     try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return _WRITER.encode(value)
     except TypeError:  # decimals or dates inside: made plain first
         return canonical_json(value)
 
@@ -78,8 +90,8 @@ class PreparedDraft:
         texts = {**self.texts, "recorded_at": _recorded_text(recorded_at)}
         names = sorted([*texts, "sequence"])
         place = names.index("sequence")
-        left = ",".join(f"{json.dumps(n)}:{texts[n]}" for n in names[:place])
-        right = "".join(f",{json.dumps(n)}:{texts[n]}" for n in names[place + 1 :])
+        left = ",".join([_KEYS[n] + texts[n] for n in names[:place]])
+        right = "".join(["," + _KEYS[n] + texts[n] for n in names[place + 1 :]])
         return Halves("{" + left + ("," if left else "") + '"sequence":', right + "}")
 
     def placed_digests(self, recorded_at: dt.datetime) -> dict[str, str]:
@@ -107,5 +119,6 @@ class PreparedDraft:
         )
 
 
+@lru_cache(maxsize=4)  # a batch's records share their time: written once
 def _recorded_text(recorded_at: dt.datetime) -> str:
-    return json.dumps(timestamp(recorded_at), ensure_ascii=False)
+    return _QUOTED(timestamp(recorded_at))

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,6 +28,7 @@ SQLITE_BUSY_SECONDS = 30
 GRACE_SECONDS = 0.25
 # A pooled connection returned less than this ago is used without a ping (see _doubtful).
 TRUSTED_IDLE_SECONDS = 1.0
+IDLE = TransactionStatus.IDLE
 
 
 def normalise_url(url: str) -> URL:
@@ -264,8 +266,8 @@ def _end_raw(pooled: Any, driver: Any) -> None:
             pass
         elif driver.closed or driver.broken:
             pooled.invalidate()
-        else:
-            driver.rollback()  # nothing to do when the transaction ended
+        elif driver.pgconn.transaction_status != IDLE:  # the caller did not commit
+            driver.rollback()
     except Exception as error:  # its connection failed meanwhile: not used again
         pooled.invalidate(error)
     finally:
