@@ -210,6 +210,9 @@ def in_process(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[st
         {"RULES": [str(ROOT / "rules" / "snap")], "STORAGE": memory_storage(), "TESTING": True}
     )
     client = app.test_client()
+    chosen = client.post(PATH, json=bodies["project_as_of"]).get_json()["ruleset"]["version"]
+    # the date picks a correction of the version (2019-10-01.1): name that one, as served
+    bodies = {**bodies, "project": {**bodies["project"], "version": chosen}}
     response = client.post(PATH, json=bodies["project"])
     bare = bare_app(response.data).test_client()
     with app.test_request_context(PATH, method="POST", json=bodies["project"]):
