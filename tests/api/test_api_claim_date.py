@@ -26,10 +26,10 @@ def version_of(examples: FlaskClient, **body: Any) -> str:
 
 
 def test_the_claim_month_picks_the_rules_without_as_of(examples: FlaskClient) -> None:
-    # 2016-01-01's and 2020-03-01's windows are decided by their published corrections.
+    # 2016-01-01's, 2020-03-01's and 2021-01-01's windows are decided by their corrections.
     assert version_of(examples, answers={"claim_month": "2019-11-01"}) == "2016-01-01.1"
     assert version_of(examples, answers={"claim_month": "2020-04-01"}) == "2020-03-01.1"
-    assert version_of(examples, answers={"claim_month": "2021-02-01"}) == "2021-01-01"
+    assert version_of(examples, answers={"claim_month": "2021-02-01"}) == "2021-01-01.1"
 
 
 def test_may_2020_is_one_month_under_the_rules_of_its_first_day(examples: FlaskClient) -> None:

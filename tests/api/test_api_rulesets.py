@@ -25,7 +25,15 @@ def test_one_rule_set(examples: FlaskClient) -> None:
     body = examples.get("/v1/rulesets/kurzarbeitergeld").get_json()
     assert body["id"] == "kurzarbeitergeld"
     # Ten published versions and the published corrections of their windows.
-    corrected = ("2016-01-01", "2020-03-01", "2020-05-29", "2023-07-01", "2025-01-01", "2026-01-01")
+    corrected = (
+        "2016-01-01",
+        "2020-03-01",
+        "2020-05-29",
+        "2021-01-01",
+        "2023-07-01",
+        "2025-01-01",
+        "2026-01-01",
+    )
     assert len(body["versions"]) == 10 + len(corrected)
     assert body["superseded_by"] == {version: f"{version}.1" for version in corrected}
     windows = [(v["effective_from"], v["effective_to"]) for v in body["versions"]]
