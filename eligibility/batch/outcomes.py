@@ -169,12 +169,12 @@ def _trace(
 def _step(
     name: str, kind: str, inputs: Mapping[str, Any], result: Any, reference: str | None
 ) -> dict[str, Any]:
-    """A trace step as `outcome_of` records it."""
+    """A trace step as `outcome_of` records it (its values plain already, as a trace has them)."""
     return {
         "name": name,
         "kind": kind,
-        "inputs": to_plain(dict(inputs)),
-        "result": to_plain(result),
+        "inputs": dict(inputs),
+        "result": result,
         "legal_reference": reference,
     }
 

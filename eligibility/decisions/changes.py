@@ -107,7 +107,7 @@ def goal_changes(
     locale: str,
 ) -> tuple[GoalChange, ...]:
     """Each goal whose value or reasons differ between two plain outcomes (with their trace)."""
-    texts = _Labels(compiled, locale)
+    texts = _Labels.of(compiled, locale)
     old_steps, new_steps = _steps(recorded["trace"]), _steps(replayed["trace"])
     found = []
     goals = [*recorded["goals"], *(g for g in replayed["goals"] if g not in recorded["goals"])]
@@ -159,6 +159,17 @@ def _rule_change(
 class _Labels:
     """Goal labels and rule titles of a version in one language (ids where there are none)."""
 
+    @classmethod
+    def of(cls, compiled: CompiledRuleSet, locale: str) -> _Labels:
+        """The labels of `compiled` in `locale`, made once (a batch asks for them per row)."""
+        key = (id(compiled), locale)
+        found = _LABELS.get(key)
+        if found is None or found[0] is not compiled:
+            if len(_LABELS) >= 128:  # versions come and go in a long-lived worker
+                _LABELS.clear()
+            found = _LABELS[key] = (compiled, cls(compiled, locale))
+        return found[1]
+
     def __init__(self, compiled: CompiledRuleSet, locale: str) -> None:
         ruleset = compiled.ruleset
         default = ruleset.default_locale
@@ -170,3 +181,6 @@ class _Labels:
 
     def rule(self, rule: str) -> str:
         return self._rules.get(rule) or rule
+
+
+_LABELS: dict[tuple[int, str], tuple[CompiledRuleSet, _Labels]] = {}
