@@ -30,7 +30,7 @@ from typing import Any
 
 from bench.batch import _peak_rss, _timed
 from bench.harness import ROOT, Settings
-from bench.replay import RULESETS, WHAT_IF, worker_cpu
+from bench.replay import RULESETS, WHAT_IF, corpus_requests, worker_cpu
 
 SIZE = 1_000_000
 QUICK_SIZE = 20_000
@@ -70,29 +70,18 @@ def _assessments(size: int, tmp: Path) -> list[dict[str, Any]]:
 
 
 def _corpus_evaluations(store: Any) -> list[Any]:
-    """Each answer set of the corpus recorded once through the service; its evaluation kept."""
-    from bench.corpus import available, corpus, versions_of
+    """Each answer set of the corpus recorded once through the service (its decision kept)."""
     from eligibility import services
     from eligibility.errors import EligibilityError
 
-    evaluations = []
-    for ruleset_id in RULESETS:
-        if ruleset_id not in available():
+    recorded = []
+    for request in corpus_requests():
+        try:
+            made = services.record_decision(store, request, "bench", allow_incomplete=True)
+        except EligibilityError:
             continue
-        for version in versions_of(ruleset_id):
-            found = corpus(ruleset_id, version)
-            for item in found.complete + found.partial:
-                request = services.EvaluationRequest(
-                    ruleset_id, item.answers, version=version, as_of=item.as_of
-                )
-                try:
-                    recorded = services.record_decision(
-                        store, request, "bench", allow_incomplete=True
-                    )
-                except EligibilityError:
-                    continue
-                evaluations.append(recorded.decision)
-    return evaluations
+        recorded.append(made.decision)
+    return recorded
 
 
 def _fill(store: Any, recorded: list[Any], size: int) -> float:

@@ -33,24 +33,32 @@ DECISIONS = 2000
 WHAT_IF = {"snap": "2020-03-01", "kurzarbeitergeld": "2026-01-01"}  # every decision under it
 
 
-def _record(store: Any, count: int) -> tuple[int, float]:
+def corpus_requests() -> list[Any]:
+    """An evaluation request for each complete and partial answer set of SNAP and KUG."""
     from eligibility import services
-    from eligibility.errors import EligibilityError
 
-    items = []
+    requests = []
     for ruleset_id in RULESETS:
         if ruleset_id not in available():
             continue
         for version in versions_of(ruleset_id):
             found = corpus(ruleset_id, version)
-            for item in found.complete + found.partial:
-                items.append((ruleset_id, version, item))
+            requests += [
+                services.EvaluationRequest(
+                    ruleset_id, item.answers, version=version, as_of=item.as_of
+                )
+                for item in found.complete + found.partial
+            ]
+    return requests
+
+
+def _record(store: Any, count: int) -> tuple[int, float]:
+    from eligibility import services
+    from eligibility.errors import EligibilityError
+
     recorded = 0
     t0 = time.perf_counter()
-    for ruleset_id, version, item in itertools.islice(itertools.cycle(items), count):
-        request = services.EvaluationRequest(
-            ruleset_id, item.answers, version=version, as_of=item.as_of
-        )
+    for request in itertools.islice(itertools.cycle(corpus_requests()), count):
         try:
             services.record_decision(store, request, "bench", allow_incomplete=True)
         except EligibilityError:
