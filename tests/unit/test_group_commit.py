@@ -84,3 +84,35 @@ def test_batches_are_bounded() -> None:
     _submit_all(group, [2, 4, 6, 8, 10, 12])
     assert max(len(batch) for batch in log.batches) <= 2
     assert sorted(i for batch in log.batches for i in batch) == [2, 4, 6, 8, 10, 12]
+
+
+def test_under_load_the_leader_lingers_so_items_on_their_way_join_its_batch() -> None:
+    """After a shared batch, an item arriving within `linger` joins the next leader's batch."""
+    log = Log()
+    group: GroupCommit[int, int] = GroupCommit(log.write, linger=0.5)
+    first = threading.Thread(target=group.submit, args=(0,))
+    first.start()
+    assert log.first_started.wait(5)
+    behind = threading.Thread(target=_submit_all, args=(group, [2, 4]))
+    behind.start()
+    while len(group._waiting) < 2:  # a shared batch next: the process is under load
+        threading.Event().wait(0.01)
+    log.release.set()
+    behind.join(10)
+    lingering = threading.Thread(target=group.submit, args=(6,))
+    lingering.start()
+    while not group._writing:  # its leader waits for company
+        threading.Event().wait(0.01)
+    late = threading.Thread(target=group.submit, args=(8,))
+    late.start()
+    for thread in (first, lingering, late):
+        thread.join(10)
+    assert log.batches == [[0], [2, 4], [6, 8]]
+
+
+def test_alone_an_item_is_written_at_once_even_with_a_linger() -> None:
+    log = Log()
+    log.release.set()
+    group: GroupCommit[int, int] = GroupCommit(log.write, linger=30.0)
+    assert [group.submit(2), group.submit(4)] == [20, 40]  # no 30 s wait: never under load
+    assert log.batches == [[2], [4]]

@@ -60,7 +60,7 @@ class SqlDecisions:
         self.db = db
         self.clock = clock
         self.appends: GroupCommit[PreparedDraft, tuple[Decision, bool]] = GroupCommit(
-            self._append_batch, batch_most
+            self._append_batch, batch_most, db.settings.append_linger_seconds
         )
 
     def append(
