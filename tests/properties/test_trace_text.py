@@ -4,7 +4,8 @@
 from a template per version (`batch.trace_text`): the JSON type's writing (SQLite) and the
 canonical text (PostgreSQL). For every example version and its authors' scenarios, both
 must equal what those writers give for the trace a decision records (`outcome_of`),
-whichever answers leave values out of the trace's inputs.
+whichever answers leave values out of the trace's inputs. Where texts differ the trace is
+compared by value (`batch.traced`): by rule, naming the first step that differs.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 from eligibility import EligibilityError, evaluate
 from eligibility.batch.outcomes import goal_values
 from eligibility.batch.trace_text import template
+from eligibility.batch.traced import first_difference, steps
 from eligibility.decisions import outcome_of
 from eligibility.decisions.sealing import canonical_text
 
@@ -39,3 +41,24 @@ def test_the_template_writes_the_stored_text(version_id: str) -> None:
         assert template(version, "canonical", env).write(env) == canonical_text(recorded)
         written += 1
     assert written
+
+
+def test_a_trace_compared_by_value_names_its_first_differing_step() -> None:
+    version = example(next(v for v in VERSION_IDS if v.startswith("snap/")))
+    answers = scenario_answers(version)[0]
+    env = goal_values(version, answers, version.ruleset.effective_from).env
+    made = list(steps(version, env))
+    first, last = made[0]["name"], made[-1]["name"]
+    assert first_difference(made, version, env) is None
+    assert first_difference(made[::-1], version, env) is None  # by rule, as the single replay
+    altered = [{**made[0], "result": "altered"}, *made[1:]]
+    found = first_difference(altered, version, env)
+    assert found is not None and (found.path, found.recorded["result"]) == (
+        f"trace.{first}",
+        "altered",
+    )
+    extra = {**made[0], "name": "not_a_rule"}
+    found = first_difference([*made, extra], version, env)
+    assert found is not None and (found.path, found.replayed) == ("trace.not_a_rule", None)
+    found = first_difference(made[:-1], version, env)
+    assert found is not None and (found.path, found.recorded) == (f"trace.{last}", None)
