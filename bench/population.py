@@ -87,18 +87,28 @@ def _corpus_evaluations(store: Any) -> list[Any]:
 def _fill(store: Any, recorded: list[Any], size: int) -> float:
     """Append copies of the recorded decisions (new ids) until the chain holds `size`."""
     from eligibility.decisions import DecisionDraft
-    from eligibility.decisions.sealing import PreparedDraft
+    from eligibility.decisions.sealing import PreparedDraft, canonical_text, sha256
     from eligibility.storage.sql.group_commit import DEFAULT_MOST
 
     fields = [f.name for f in dataclasses.fields(DecisionDraft)]
     drafts = [DecisionDraft(**{name: getattr(d, name) for name in fields}) for d in recorded]
+    prepared = [PreparedDraft.of(d) for d in drafts]
+
+    def copy(original: PreparedDraft) -> PreparedDraft:
+        # Only the id differs from the original: its text and digest are written again.
+        new_id = str(uuid.uuid4())
+        text = canonical_text(new_id)
+        return PreparedDraft(
+            dataclasses.replace(original.draft, id=new_id),
+            {**original.texts, "id": text},
+            {**original.digests, "id": sha256(text)},
+        )
+
     t0 = time.perf_counter()
-    wanted = size - len(recorded)
-    source = itertools.islice(itertools.cycle(drafts), wanted)
-    while batch := list(itertools.islice(source, DEFAULT_MOST)):
-        prepared = [PreparedDraft.of(dataclasses.replace(d, id=str(uuid.uuid4()))) for d in batch]
+    source = itertools.islice(itertools.cycle(prepared), size - len(recorded))
+    while batch := [copy(p) for p in itertools.islice(source, DEFAULT_MOST)]:
         # The group commit's own batch path, batches as large as it makes them under load.
-        for outcome in store.decisions._append_batch(prepared):
+        for outcome in store.decisions._append_batch(batch):
             if isinstance(outcome, BaseException):
                 raise outcome
     return time.perf_counter() - t0
