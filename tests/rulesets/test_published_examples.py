@@ -17,7 +17,9 @@ KugV decides both for every month, the KugBeV in force for every month; 2020-05-
 and the increased rates of § 421c Abs. 2 without a rule whether they are provided; 2021-01-01.1:
 the same, the increased rates only for an entitlement that arose by 31 March 2021; 2022-01-01.1:
 the KugverlV's relief, no scope rule for the increased rates; 2022-04-01.1: agency work asked
-again (it excludes), negative balances not asked (§ 421c Abs. 4 Nr. 2); 2023-07-01.1:
+again (it excludes), negative balances not asked (§ 421c Abs. 4 Nr. 2); 2022-07-01.1: no
+increased rates, month of receipt or duration ordinance any more, agency work by the claim month;
+2023-07-01.1:
 no duration ordinance either; 2025-01-01.1 and 2026-01-01.1: the benefit period of the 3. and 4.
 KugBeV counted from the period's start, up to 24 months, at most until December of the year, and
 no allowance for a month after its end); they supersede the published originals, whose hashes
@@ -68,6 +70,7 @@ KUG_CORRECTIONS = {
     "2021-01-01.1": "30c0d1e6381f15783f73ce0f54d74673379c6c06b1c22de654acb805c85967a4",
     "2022-01-01.1": "0c55c98b5dd0b33e5adb7c132861a6bd07f97726f65222a34d400cc7b8d5ee57",
     "2022-04-01.1": "7a5ab8cbf1642c7b162ac386761e9a8e18d6f88ecec1d739f6769c46358fceda",
+    "2022-07-01.1": "21b97f11e1d19cde247cf021733b671079dad0634202198899ccceb1aa93ffb2",
     "2023-07-01.1": "69da7fb0d0cc4fead40fdcecce07c3d62059e3c95f9c23884a74c1a7f7c7e7d5",
     "2025-01-01.1": "8d0b1f8dca95bb026a7a41ace2c81d9dde2ebb4f5f0bb72c15e4232b5047bbf4",
     "2026-01-01.1": "f354c105ecfa8efd8d2ad31e3190efab025da3d268410c692c8678397f586893",
