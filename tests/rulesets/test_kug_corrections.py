@@ -1,8 +1,8 @@
 """The corrected Kurzarbeitergeld versions (issue 11 § 3): plausibility, order, reasons, periods.
 
-The published versions never change (their hashes are pinned here); each correction is a draft
-`<version>.1` for the same window (`supersedes` the version, with its reason), built on the
-corrected baseline, which governs the window once a publisher publishes it.
+The published versions never change (their hashes are pinned here); each correction `<version>.1`
+for the same window (`supersedes` the version, with its reason), built on the corrected baseline,
+governs the window since it was published (all ten are; tests/rulesets/test_published_examples.py).
 """
 
 from __future__ import annotations
