@@ -120,3 +120,33 @@ def _check_count(
         errors.setdefault(where, []).append(
             f"at least {c.min} {c.id} must be listed before the list is complete, got {listed}"
         )
+
+
+def asked_by(
+    questions: Mapping[str, Question],
+    collections: Mapping[str, CompiledCollection],
+    raw: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The answers of a document that these questions ask; the others are left out.
+
+    A what-if evaluates recorded answers under another version: an answer to a question that
+    version no longer asks (a correction removed it, since it decided nothing in its window)
+    cannot change what the version decides, so it is set aside instead of refused.
+    """
+    kept: dict[str, Any] = {}
+    for key, answer in raw.items():
+        nested = collections.get(key)
+        if nested is not None and isinstance(answer, list):
+            kept[key] = [_asked_in(nested, item) for item in answer]
+        elif key in questions or key in collections:
+            kept[key] = answer
+    return kept
+
+
+def _asked_in(collection: CompiledCollection, item: Any) -> Any:
+    if not isinstance(item, Mapping):
+        return item  # not an instance: parsing names the problem
+    kept = asked_by(collection.questions, collection.collections, item)
+    if "id" in item:
+        kept["id"] = item["id"]
+    return kept

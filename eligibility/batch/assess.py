@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eligibility.answer_document import asked_by
 from eligibility.answers import Answers
 from eligibility.batch.effects import Effects, amount
 from eligibility.batch.outcomes import Outcome, changes, goal_values
@@ -154,8 +155,10 @@ def _assess(
         before = _evaluate(baseline, row.answers, row, task)
         after = None
         if reform is not None:  # answers parsed once when both versions ask the same
+            # A question the reform no longer asks cannot change its outcome: set aside.
             same = _same_questions(baseline, reform)
-            after = _evaluate(reform, before.answers if same else row.answers, row, task)
+            asked = before.answers if same else _asked(reform, row.answers)
+            after = _evaluate(reform, asked, row, task)
     except (EligibilityError, ValueError) as error:
         tally.failed += 1
         text = str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
@@ -191,6 +194,10 @@ def _changes(
     locale = task.locale or reform.ruleset.default_locale
     found = changes(baseline, before, reform, after, locale)
     return tuple(c for c in found if c.outcome_changed)
+
+
+def _asked(reform: CompiledRuleSet, answers: Mapping[str, Any]) -> Mapping[str, Any]:
+    return asked_by(reform.questions, reform.collections, answers)
 
 
 _SAME: dict[tuple[str, str], bool] = {}  # (baseline key, reform key) → same questions

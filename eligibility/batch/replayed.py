@@ -20,6 +20,7 @@ from eligibility.batch.traced import first_difference, reproduced
 from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions import Decision, Difference, ReplayResult, differences, goal_value
 from eligibility.decisions.recorded import Recorded
+from eligibility.decisions.replay import answers_under
 from eligibility.errors import EligibilityError
 from eligibility.evaluation import EngineName
 
@@ -35,7 +36,7 @@ def replayed(
     day = as_of or record.as_of
     base = ReplayResult.begun(record, version, day)
     try:
-        outcome = goal_values(version, record.answers, day, engine, record.locale)
+        outcome = goal_values(version, answers_under(version, record), day, engine, record.locale)
     except EligibilityError as error:
         return replace(base, error=f"{type(error).__name__}: {error}")
     recorded = {g: goal_value(v) for g, v in record.goals.items()}

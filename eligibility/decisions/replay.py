@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from eligibility.answer_document import asked_by
 from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions.changes import GoalChange, goal_changes, goal_value
 from eligibility.decisions.record import Decision, outcome_of
@@ -126,6 +127,14 @@ class ReplayResult:
         )
 
 
+def answers_under(compiled: CompiledRuleSet, decision: Decision | Recorded) -> Mapping[str, Any]:
+    """The recorded answers a replay gives `compiled`: all of them under the recorded version;
+    under another (a what-if) those its questions ask (`answer_document.asked_by`)."""
+    if compiled.content_hash == decision.content_hash:
+        return decision.answers
+    return asked_by(compiled.questions, compiled.collections, decision.answers)
+
+
 def replay(
     decision: Decision,
     compiled: CompiledRuleSet,
@@ -139,13 +148,14 @@ def replay(
     """
     day = as_of or decision.as_of
     base = ReplayResult.begun(decision, compiled, day)
+    answers = answers_under(compiled, decision)
     try:
         if evaluator is not None:
-            result = evaluator(compiled, decision.answers, day, (decision.locale,), True)
+            result = evaluator(compiled, answers, day, (decision.locale,), True)
         else:
             result = evaluate(
                 compiled,
-                decision.answers,
+                answers,
                 as_of=day,
                 locale=decision.locale,
                 engine=engine,

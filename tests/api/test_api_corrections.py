@@ -252,18 +252,19 @@ def test_kurzarbeitergeld_decisions_under_the_originals_replay_after_their_corre
         assert changed["decision_id"] == recorded["2020"]
         assert (changed["direction"], changed["difference"]) == ("outcome_changed", "0")
         assert changed["changes"] == ["Längste Bezugsdauer (Monate): 12 → undecided"]
-        # April 2020: the decision replays identically (above), but the what-if cannot yet
-        # re-evaluate it under the correction: it answered agency work and negative balances,
-        # which the correction no longer asks (they decided nothing then: § 3, § 1 Nr. 2 KugV),
-        # and the correction refuses answers to questions it does not have. A known gap: the
-        # what-if should leave such answers out (as ignored) rather than fail the decision.
+        # April 2020: the decision answered agency work and negative balances, which the
+        # correction no longer asks (they decided nothing then: § 3, § 1 Nr. 2 KugV). The
+        # what-if sets those answers aside; like January's, the claim's benefit period now
+        # needs the start of the entitlement (KugBeV), which the original never asked.
         url = "/v1/rulesets/kurzarbeitergeld/versions/2020-03-01.1/correction-impact"
         impact = api.get(url, headers=keys["auditor"]).get_json()
         assert impact["status"] == "published"
-        assert (impact["total"], impact["unchanged"], impact["changed"]) == (1, 0, 0)
-        failure = impact["failed"][recorded["2020-04"]]
-        assert "/agency_worker: unknown question" in failure
-        assert "/negative_balances_used: unknown question" in failure
+        assert impact["failed"] == {}
+        assert (impact["total"], impact["unchanged"], impact["changed"]) == (1, 0, 1)
+        (changed,) = impact["decisions"]
+        assert changed["decision_id"] == recorded["2020-04"]
+        assert (changed["direction"], changed["difference"]) == ("outcome_changed", "0")
+        assert changed["changes"] == ["Längste Bezugsdauer (Monate): 12 → undecided"]
         url = "/v1/rulesets/kurzarbeitergeld/versions/2023-07-01.1/correction-impact"
         impact = api.get(url, headers=keys["auditor"]).get_json()
         assert (impact["total"], impact["unchanged"], impact["changed"]) == (1, 1, 0)

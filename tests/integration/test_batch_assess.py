@@ -26,6 +26,8 @@ from eligibility.records import DecisionFilter
 from eligibility.storage import memory_storage
 
 from .helpers import FISHING, decide
+
+RULES = Path(__file__).resolve().parents[2] / "rules"
 from .test_versions_storage import NEXT_YEAR
 
 pytestmark = pytest.mark.usefixtures("dask_cluster")
@@ -259,3 +261,28 @@ def test_ctrl_c_stops_the_assessment_with_a_partial_report(
     assert len(list(result_rows(tmp_path / "r"))) == processed
     assert "stopping" in done.stderr
     assert (tmp_path / "r" / "report.html").exists()
+
+
+def test_answers_a_reform_no_longer_asks_are_set_aside_not_failed(tmp_path: Path) -> None:
+    store = memory_storage()
+    services.sync_rule_files(store, [RULES / "kurzarbeitergeld"])
+    original = services.get_version(store, "kurzarbeitergeld", "2020-03-01")
+    claims = [  # the original's scenarios that answer agency work, which 2020-03-01.1 drops
+        {"id": f"s{n}", "answers": s["answers"], "as_of": s.get("as_of")}
+        for n, s in enumerate(original.content["scenarios"])
+        if "agency_worker" in s["answers"] and not s.get("expect_refused")
+    ]
+    assert claims
+    path = tmp_path / "claims.jsonl"
+    path.write_text("".join(json.dumps(c, default=str) + "\n" for c in claims), encoding="utf-8")
+    job = assess(
+        store,
+        Population.file(path),
+        "kurzarbeitergeld",
+        "2020-03-01",
+        tmp_path / "r",
+        reform="2020-03-01.1",
+    )
+    summary = job.to_dict()
+    assert (summary["status"], summary["failed"]) == ("done", 0), summary["errors"]
+    assert summary["assessed"] == len(claims)
