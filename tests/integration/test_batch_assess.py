@@ -26,9 +26,9 @@ from eligibility.records import DecisionFilter
 from eligibility.storage import memory_storage
 
 from .helpers import FISHING, decide
+from .test_versions_storage import NEXT_YEAR
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
-from .test_versions_storage import NEXT_YEAR
 
 pytestmark = pytest.mark.usefixtures("dask_cluster")
 
