@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from tests.api.api_helpers import assert_problem
+from tests.rulesets.kug import CORRECTED
 
 
 def test_list_rule_sets(examples: FlaskClient) -> None:
@@ -25,18 +26,7 @@ def test_one_rule_set(examples: FlaskClient) -> None:
     body = examples.get("/v1/rulesets/kurzarbeitergeld").get_json()
     assert body["id"] == "kurzarbeitergeld"
     # Ten published versions and the published corrections of their windows.
-    corrected = (
-        "2016-01-01",
-        "2020-03-01",
-        "2020-05-29",
-        "2021-01-01",
-        "2022-01-01",
-        "2022-04-01",
-        "2022-07-01",
-        "2023-07-01",
-        "2025-01-01",
-        "2026-01-01",
-    )
+    corrected = sorted(CORRECTED)
     assert len(body["versions"]) == 10 + len(corrected)
     assert body["superseded_by"] == {version: f"{version}.1" for version in corrected}
     windows = [(v["effective_from"], v["effective_to"]) for v in body["versions"]]

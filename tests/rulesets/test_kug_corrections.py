@@ -15,7 +15,16 @@ import pytest
 
 from eligibility import AnswerError, Catalogue, CompiledRuleSet, evaluate, load_paths
 
-from .kug import CLAIM_MONTHS, RULES, RULESET, interview, known, month_after, plain_claim
+from .kug import (
+    CLAIM_MONTHS,
+    CORRECTED,
+    RULES,
+    RULESET,
+    interview,
+    known,
+    month_after,
+    plain_claim,
+)
 
 # The published versions' content hashes: a published version never changes (sync refuses a
 # changed published file), so its fixes are corrections.
@@ -43,20 +52,6 @@ WORK_LOSS = {
 WITH_RECEIPT_MONTHS = {"2020-05-29", "2021-01-01", "2022-01-01", "2022-04-01"}
 # From July 2022 to December 2024 no ordinance extends the benefit period: no entitlement start.
 WITH_ENTITLEMENT_START = set(CLAIM_MONTHS) - {"2022-07-01", "2023-07-01"}
-# The corrections published after review (every scenario passes, every outcome exercised: see
-# tests/rulesets/test_published_examples.py); they govern their windows in place of the original.
-PUBLISHED_CORRECTIONS = {
-    "2016-01-01",
-    "2020-03-01",
-    "2020-05-29",
-    "2021-01-01",
-    "2022-01-01",
-    "2022-04-01",
-    "2022-07-01",
-    "2023-07-01",
-    "2025-01-01",
-    "2026-01-01",
-}
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +75,7 @@ def refused(
 def test_each_correction_is_for_the_published_window(catalogue: Catalogue, version: str) -> None:
     published = catalogue.version(RULESET, version).ruleset
     correction = corrected(catalogue, version).ruleset
-    in_force = version in PUBLISHED_CORRECTIONS
+    in_force = version in CORRECTED
     assert published.status == "published"
     assert correction.status == ("published" if in_force else "draft")
     assert correction.supersedes == version
