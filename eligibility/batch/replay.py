@@ -43,7 +43,7 @@ from eligibility.services.replaying import (
     recorded_version,
     what_if_version,
 )
-from eligibility.storage import storage_url
+from eligibility.storage import for_batch, storage_url
 
 PAGE = 500  # decisions read per query inside a partition
 SAVE_SECONDS = 0.5  # progress is saved at most this often
@@ -98,8 +98,26 @@ def run_replay_job(
     Storage only this process holds (in memory) is replayed here, partition after
     partition. Progress is saved as partitions complete; `stop` returning true
     cancels the rest (status cancelled, the completed partitions counted). A
-    partition that fails is named in the summary and the job fails with its error.
+    partition that fails is named in the summary and the job fails with its error. Its
+    progress and results are saved with the batch budget per transaction (`for_batch`).
     """
+    own = for_batch(store)
+    try:
+        return _run(own, job_id, cluster, progress, stop, engine, inline)
+    finally:
+        if own is not store:
+            own.close()
+
+
+def _run(
+    store: Storage,
+    job_id: str,
+    cluster: Cluster | None,
+    progress: Progress | None,
+    stop: Callable[[], bool] | None,
+    engine: EngineName,
+    inline: bool,
+) -> ReplayJob:
     job = get_replay_job(store, job_id)
     if job.status == "cancelled":  # before it started
         return job

@@ -32,6 +32,16 @@ def open_batch_storage(url: str) -> Storage:
     return SqlStorage(database_url(url), settings=DatabaseSettings.from_env().for_batch())
 
 
+def for_batch(store: Storage) -> Storage:
+    """`store` as a batch job's parent uses it: its database and clock, each transaction with
+    `DB_BATCH_TIMEOUT_SECONDS` (a new pool: close it after the job); other storage as it is."""
+    from eligibility.storage.sql import SqlStorage
+
+    if not isinstance(store, SqlStorage):
+        return store
+    return SqlStorage(store.url, store.clock, store.db.settings.for_batch())
+
+
 def storage_url(store: Storage) -> str | None:
     """The URL other processes open `store` with; None for storage only this process has."""
     url = getattr(store, "url", None)
@@ -69,6 +79,7 @@ __all__ = [
     "DEFAULT_DATABASE_URL",
     "database_url",
     "deadline",
+    "for_batch",
     "memory_storage",
     "open_batch_storage",
     "open_storage",

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from eligibility.batch.worker import storage_at
 from eligibility.errors import StorageUnavailable
-from eligibility.storage import open_storage
+from eligibility.storage import for_batch, memory_storage, open_storage
 from eligibility.storage.migrate import upgrade
 from eligibility.storage.sql import SqlStorage
 from eligibility.storage.testing import temporary_database
@@ -37,3 +37,22 @@ def test_a_slow_page_fails_a_request_but_not_a_batch_partition(
         finally:
             api_store.close()
             worker_store.close()
+
+
+def test_a_job_s_parent_saves_its_progress_with_the_batch_budget_and_the_same_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DB_TIMEOUT_SECONDS", "0.5")
+    monkeypatch.setenv("DB_BATCH_TIMEOUT_SECONDS", "10")
+    with temporary_database("postgresql", tmp_path) as url:
+        upgrade(url)
+        store = open_storage(url)
+        job_store = for_batch(store)
+        try:
+            assert isinstance(job_store, SqlStorage) and job_store.clock is store.clock
+            _sleep(job_store, 1.2)  # a progress save on a busy database does not end the job
+        finally:
+            job_store.close()
+            store.close()
+    in_memory = memory_storage()
+    assert for_batch(in_memory) is in_memory
