@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from bench import report_decisions
+from bench import report_decisions, report_population
 from bench.engine_targets import durable_targets, floor_target
 
 TEXT = Path(__file__).resolve().parent / "text"
@@ -736,6 +736,11 @@ SECTIONS: tuple[tuple[str, str, Any], ...] = (
     ("10. Collections: claims about many people", "collections", _collections),
     ("11. Batch assessment", "batch", _batch),
     ("12. Recording decisions", "decisions", report_decisions.render),
+    (
+        "13. Populations at scale: 1,000,000 rows and decisions",
+        "population",
+        report_population.render,
+    ),
 )
 
 
