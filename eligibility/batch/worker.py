@@ -17,7 +17,7 @@ from eligibility.catalogue import compile_cache
 from eligibility.compiler import CompiledRuleSet
 from eligibility.ports import Storage
 from eligibility.records import StoredVersion
-from eligibility.storage import open_batch_storage
+from eligibility.storage import for_batch, open_storage
 
 StorageRef = str | Storage  # a database URL (any worker), or storage held by this process
 MAX_OPEN = 4
@@ -37,7 +37,7 @@ def storage_at(source: StorageRef) -> Storage:
         if found is not None:
             _open.move_to_end(source)
             return found
-        store = _open[source] = open_batch_storage(source)
+        store = _open[source] = for_batch(open_storage(source))
         while len(_open) > MAX_OPEN:
             _, oldest = _open.popitem(last=False)
             oldest.close()

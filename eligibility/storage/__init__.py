@@ -25,13 +25,6 @@ def open_storage(url: str | None = None) -> Storage:
     return SqlStorage(database_url(url))
 
 
-def open_batch_storage(url: str) -> Storage:
-    """SQL storage for a batch worker: each transaction has `DB_BATCH_TIMEOUT_SECONDS`."""
-    from eligibility.storage.sql import DatabaseSettings, SqlStorage
-
-    return SqlStorage(database_url(url), settings=DatabaseSettings.from_env().for_batch())
-
-
 def for_batch(store: Storage) -> Storage:
     """`store` as a batch job's parent uses it: its database and clock, each transaction with
     `DB_BATCH_TIMEOUT_SECONDS` (a new pool: close it after the job); other storage as it is."""
@@ -81,7 +74,6 @@ __all__ = [
     "deadline",
     "for_batch",
     "memory_storage",
-    "open_batch_storage",
     "open_storage",
     "request_deadlines",
     "storage_url",
