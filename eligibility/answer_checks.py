@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from eligibility.errors import ExpressionError
 from eligibility.expressions import nodes as n
@@ -43,6 +43,8 @@ class CompiledCheck:
     concerns: tuple[str, ...] = ()  # the questions refused with it: its own, then those read
     # In an instance, the enclosing entities' questions it reads: (levels up, question id)
     above: tuple[tuple[int, str], ...] = ()
+    # The typed condition (a root question's check): the generated program writes it too.
+    node: n.Node | None = field(default=None, compare=False, repr=False)
 
 
 def today() -> dt.date:
@@ -87,7 +89,7 @@ def compile_checks(
             concerns = _questions_read(q.id, reads, set(ruleset.question_ids), asts)
             concerns += _collections_read(ast)
             evaluator = compile_expression(ast, tables)
-            compiled.append(CompiledCheck(q.id, index, evaluator, reads, concerns))
+            compiled.append(CompiledCheck(q.id, index, evaluator, reads, concerns, node=ast))
     return tuple(compiled)
 
 

@@ -8,6 +8,7 @@ functions' namespace. Versions with constructs the generator does not write yet
 (collections: aggregates, parent references, per-instance steps) get no program, and
 the pure engine runs the closures for them (`fallback_reason` says why). The closures
 stay the reference: property tests compare both environments on every example rule set.
+The root questions' checks are generated too (`Program.checks`), each returning its value.
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from eligibility.answer_checks import CompiledCheck
 from eligibility.codegen.source import Chunk, runtime_namespace, supported
 from eligibility.compiler import CompiledRuleSet
+from eligibility.expressions.values import Value
 
 __all__ = ["Program", "fallback_reason", "program"]
 
 CHUNK = 200  # named values per generated function (a few small functions compile faster)
 Step = Callable[[dict[Any, Any]], None]
+Check = Callable[[dict[Any, Any]], Value]
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,9 @@ class Program:
 
     steps: tuple[Step, ...]
     source: str
+    # Each of the version's checks with the function computing it (its closure where the
+    # generator does not write the condition), in the compiled order.
+    checks: tuple[tuple[CompiledCheck, Check], ...] = ()
 
     def run(self, env: dict[Any, Any]) -> None:
         """Compute every named value of the version into `env` (answers and constants in it)."""
@@ -74,10 +81,25 @@ def generate(compiled: CompiledRuleSet) -> Program:
         for name in compiled.order[index : index + CHUNK]:
             chunk.named(name, compiled.named[name].node)
         sources.append(chunk.source(f"step{index // CHUNK}"))
-    source = "\n".join(sources)
+    checks = _check_sources(compiled, namespace)
+    source = "\n".join([*sources, *checks.values()])
     # Our own source over constants bound in `namespace`; no text of a rule file is in it.
     exec(compile(source, f"<generated {compiled.key}>", "exec"), namespace)  # noqa: S102
     steps = tuple(namespace[f"step{i}"] for i in range(len(sources)))
-    return Program(steps, source)
+    found = tuple(
+        (check, namespace[f"check{at}"] if at in checks else check.evaluate)
+        for at, check in enumerate(compiled.checks)
+    )
+    return Program(steps, source, found)
 
 
+def _check_sources(compiled: CompiledRuleSet, namespace: dict[str, Any]) -> dict[int, str]:
+    """The source of a function per check the generator writes, by the check's position."""
+    sources = {}
+    for at, check in enumerate(compiled.checks):
+        if check.node is None or supported([check.node]):
+            continue
+        chunk = Chunk(namespace, compiled.tables, compiled.constants, ())
+        chunk.returning(check.node)
+        sources[at] = chunk.source(f"check{at}")
+    return sources

@@ -12,25 +12,20 @@ relevance walk, so the environment after a run equals the closures' one.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal, DecimalException
 from typing import Any
 
 from eligibility.codegen import runtime
+from eligibility.codegen.strict import Writer
 from eligibility.expressions import nodes as n
-from eligibility.expressions.functions import FUNCTIONS
 from eligibility.expressions.operators import choose
-from eligibility.expressions.values import UNKNOWN, Failure, same_value
-from eligibility.model import Table
+from eligibility.expressions.values import DECIMAL_CONTEXT, UNKNOWN, Failure, same_value
 
 SUPPORTED = (
     n.Literal, n.Name, n.Negate, n.Arith, n.Compare, n.In,
     n.Not, n.And, n.Or, n.If, n.Call, n.Lookup,
 )  # fmt: skip
-_ORDER = {"<": "<", "<=": "<=", ">": ">", ">=": ">="}
-_INT_OPS = {"+": "+", "-": "-", "*": "*"}
-_DECIMAL_OPS = {"+": "ADD", "-": "SUBTRACT", "*": "MULTIPLY"}
 
 
 class Unsupported(Exception):
@@ -47,6 +42,9 @@ def runtime_namespace() -> dict[str, Any]:
         "SUBTRACT": runtime.SUBTRACT,
         "MULTIPLY": runtime.MULTIPLY,
         "DecimalException": DecimalException,
+        "QUANTIZE": Decimal.quantize,
+        "CONTEXT": DECIMAL_CONTEXT,
+        "DIVIDE": runtime.DIVIDE,
         "pending": runtime.pending,
         "arithmetic_error": runtime.arithmetic_error,
         "call_error": runtime.call_error,
@@ -57,50 +55,18 @@ def runtime_namespace() -> dict[str, Any]:
     }
 
 
-class Chunk:
+class Chunk(Writer):
     """The source of one function computing some named values in order, and its constants."""
-
-    def __init__(
-        self,
-        namespace: dict[str, Any],
-        tables: Mapping[str, Table],
-        constants: Mapping[str, Any],
-        keep: Container[int],
-    ) -> None:
-        self.namespace = namespace
-        self.tables, self.constants, self.keep = tables, constants, keep
-        self.lines: list[str] = []
-        self.locals: dict[str, str] = {}  # env name → local holding its value in this chunk
-        self.count = 0
-        self.indent = 1
-        self._bound: dict[tuple[str, Any], str] = {}
-        self.known: set[str] = set()  # identifiers of constants: never UNKNOWN nor a Failure
-
-    def bind(self, value: Any, prefix: str = "c") -> str:
-        """A namespace identifier for a value of the rule file (never written into the source)."""
-        # Literals by type and text (1.0 and 1.00 are equal but print differently); the rest
-        # (tables, functions) by identity, held alive by the namespace.
-        literal = isinstance(value, bool | int | str | Decimal | dt.date)
-        key = (type(value).__name__, repr(value)) if literal else ("id", id(value))
-        found = self._bound.get(key)
-        if found is None:
-            found = f"{prefix}{len(self.namespace)}"
-            self.namespace[found] = value
-            self._bound[key] = found
-        return found
-
-    def emit(self, line: str) -> None:
-        self.lines.append("    " * self.indent + line)
-
-    def fresh(self) -> str:
-        self.count += 1
-        return f"v{self.count}"
 
     def named(self, name: str, node: n.Node) -> None:
         """Compute one named value into the environment (and a local for later readers)."""
         value = self.node(node)
         self.emit(f"env[{self.bind(name)}] = {value}")
         self.locals[name] = value
+
+    def returning(self, node: n.Node) -> None:
+        """Compute a node and return its value (a check: nothing stored in the environment)."""
+        self.emit(f"return {self.node(node)}")
 
     def source(self, function: str) -> str:
         return "\n".join([f"def {function}(env):", *self.lines, "    return None", ""])
@@ -131,47 +97,6 @@ class Chunk:
         target = self.fresh()
         self.emit(f"{target} = env[{self.bind(node.name)}]")
         self.locals[node.name] = target
-        return target
-
-    def _strict(self, values: list[str], target: str) -> None:
-        """`if` any operand is not known: the target is the pending value (`else` follows)."""
-        test = " or ".join(f"{v}.__class__ in PENDING" for v in values if v not in self.known)
-        test = test or "False"
-        self.emit(f"if {test}:")
-        self.emit(f"    {target} = pending({', '.join(values)})")
-
-    def _negate(self, node: n.Negate) -> str:
-        value, target = self.node(node.operand), self.fresh()
-        self.emit(f"{target} = {value} if {value}.__class__ in PENDING else -{value}")
-        return target
-
-    def _arith(self, node: n.Arith) -> str:
-        a, b = self.node(node.left), self.node(node.right)
-        target = self.fresh()
-        self._strict([a, b], target)
-        if node.op == "/":
-            self.emit("else:")
-            self.emit(f"    {target} = division({a}, {b})")
-            return target
-        self.emit(f"elif {a}.__class__ is int and {b}.__class__ is int:")
-        self.emit(f"    {target} = {a} {_INT_OPS[node.op]} {b}")
-        self.emit("else:")
-        self.emit("    try:")
-        self.emit(f"        {target} = {_DECIMAL_OPS[node.op]}({a}, {b})")
-        self.emit("    except DecimalException as error:")
-        self.emit(f"        {target} = arithmetic_error(error)")
-        return target
-
-    def _compare(self, node: n.Compare) -> str:
-        a, b = self.node(node.left), self.node(node.right)
-        target = self.fresh()
-        self._strict([a, b], target)
-        self.emit("else:")
-        if node.op in _ORDER:
-            self.emit(f"    {target} = {a} {_ORDER[node.op]} {b}")
-        else:
-            negate = "not " if node.op == "!=" else ""
-            self.emit(f"    {target} = {negate}same_value({a}, {b})")
         return target
 
     def _in(self, node: n.In) -> str:
@@ -244,40 +169,11 @@ class Chunk:
         return target
 
     def _scoped(self, node: n.Node) -> str:
-        """A branch: names first read inside it are not known to be read outside it."""
-        before = dict(self.locals)
+        """A branch: what is first read or computed inside it is not known outside it."""
+        names, computed = dict(self.locals), dict(self.computed)
         value = self.node(node)
-        self.locals = before
+        self.locals, self.computed = names, computed
         return value
-
-    def _call(self, node: n.Call) -> str:
-        args = [self.node(a) for a in node.args]
-        impl = self.bind(FUNCTIONS[node.func].impl, "f")
-        target = self.fresh()
-        self._strict(args, target)
-        self.emit("else:")
-        self.emit("    try:")
-        self.emit(f"        {target} = {impl}({', '.join(args)})")
-        self.emit("    except DecimalException as error:")
-        self.emit(f"        {target} = call_error({self.bind(node.func)}, error)")
-        return target
-
-    def _lookup(self, node: n.Lookup) -> str:
-        keys: list[n.Node] = []
-        target_node: n.Node = node
-        while isinstance(target_node, n.Lookup):
-            keys.insert(0, target_node.key)
-            target_node = target_node.target
-        assert isinstance(target_node, n.Name)
-        values = [self.node(k) for k in keys]
-        table = self.bind(self.tables[target_node.name], "t")
-        target = self.fresh()
-        self._strict(values, target)
-        self.emit("else:")
-        self.emit(
-            f"    {target} = rows({table}, ({', '.join(values)},), {self.bind(target_node.name)})"
-        )
-        return target
 
 
 def supported(asts: Iterable[n.Node]) -> str | None:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from eligibility import answer_checks
 from eligibility.answer_document import parse_document
 from eligibility.answers import Answers
+from eligibility.codegen import program
 from eligibility.compiler import CompiledRuleSet
 from eligibility.engine.select import EngineName
 from eligibility.engine.select import decider as _decider
 from eligibility.engine.select import engine as _engine
 from eligibility.errors import AnswerError
-from eligibility.expressions.interpreter import Env
+from eligibility.expressions.interpreter import Env, Evaluator
 from eligibility.expressions.values import Failure, Value
 from eligibility.instance_checks import instance_check_errors
 from eligibility.interview_state import InterviewState
@@ -109,14 +110,16 @@ def _run_checks(
         if errors:
             raise AnswerError(errors)
         return
-    for check in compiled.checks:  # they write nothing: only those reading `today` get a copy
+    generated = program(compiled)  # the checks as generated functions, else their closures
+    checks = generated.checks if generated is not None else _closures(compiled.checks)
+    for check, evaluate in checks:  # they write nothing: only those reading `today` get a copy
         if check.question not in answers.values:
             continue
         if answer_checks.TODAY in check.reads:
             day = day or answer_checks.today()
-            outcome = check.evaluate({**env, answer_checks.TODAY: day})
+            outcome = evaluate({**env, answer_checks.TODAY: day})
         else:
-            outcome = check.evaluate(env)
+            outcome = evaluate(env)
         if outcome is False or isinstance(outcome, Failure):
             question = compiled.questions[check.question]
             message = texts.render(question.checks[check.index].message)
@@ -126,3 +129,9 @@ def _run_checks(
                 )
     if errors:
         raise AnswerError(errors)
+
+
+def _closures(
+    checks: tuple[answer_checks.CompiledCheck, ...],
+) -> Iterator[tuple[answer_checks.CompiledCheck, Evaluator]]:
+    return ((check, check.evaluate) for check in checks)

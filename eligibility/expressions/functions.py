@@ -51,6 +51,15 @@ def _places(nodes: Sequence[n.Node], func: str) -> int | None:
     return places.value
 
 
+# The rounding functions and their modes (generated code inlines them: `codegen/source.py`).
+ROUNDING = {
+    "round": ROUND_HALF_EVEN,
+    "round_half_up": ROUND_HALF_UP,
+    "floor": ROUND_FLOOR,
+    "ceil": ROUND_CEILING,
+}
+
+
 def _rounding_typer(func: str) -> Typer:
     def typer(types: Sequence[Type], nodes: Sequence[n.Node]) -> Type:
         _require(is_numeric(types[0]), f"{func}() needs a number, got {describe(types[0])}")
@@ -109,10 +118,10 @@ def _signature_typer(func: str, result: Type, *expected: Type) -> Typer:
 FUNCTIONS: dict[str, Function] = {
     f.name: f
     for f in (
-        Function("round", 1, 2, _rounding_typer("round"), _rounding(ROUND_HALF_EVEN)),
-        Function("round_half_up", 1, 2, _rounding_typer("round_half_up"), _rounding(ROUND_HALF_UP)),
-        Function("floor", 1, 2, _rounding_typer("floor"), _rounding(ROUND_FLOOR)),
-        Function("ceil", 1, 2, _rounding_typer("ceil"), _rounding(ROUND_CEILING)),
+        *(
+            Function(name, 1, 2, _rounding_typer(name), _rounding(mode))
+            for name, mode in ROUNDING.items()
+        ),
         Function("min", 2, None, _numeric_typer("min"), min),
         Function("max", 2, None, _numeric_typer("max"), max),
         Function("abs", 1, 1, _numeric_typer("abs"), abs),

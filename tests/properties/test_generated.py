@@ -117,4 +117,44 @@ def test_the_source_holds_no_text_of_the_rule_file(version_id: str) -> None:
     keywords = {"def", "return", "if", "elif", "else", "or", "and", "not", "is", "in"}
     keywords |= {"try", "except", "as", "__class__", "count", "int", "bool"}
     for word in set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source)):
-        assert word in allowed | keywords or re.fullmatch(r"(c|f|t|v|step)[0-9]+", word), word
+        assert word in allowed | keywords or re.fullmatch(r"(c|f|t|v|step|check)[0-9]+", word), word
+
+
+def assert_same_checks(version: CompiledRuleSet, answers: dict[str, Any], as_of: dt.date) -> None:
+    try:
+        values = parse_answers(version.questions, answers).values
+    except EligibilityError:
+        return
+    env = compute_closures(version, values, as_of)
+    env["today"] = as_of  # read only by checks that name it
+    generated = program(version)
+    assert generated is not None
+    for check, run in generated.checks:
+        assert written({"value": run(env)}) == written({"value": check.evaluate(env)})
+
+
+CHECKED = [v for v in GENERATED if example(v).checks]
+
+
+def test_some_example_versions_have_generated_checks() -> None:
+    assert CHECKED
+    for version_id in CHECKED:
+        version = example(version_id)
+        pairs = program(version).checks  # type: ignore[union-attr]
+        assert [check for check, _ in pairs] == list(version.checks)
+        assert all(run is not check.evaluate for check, run in pairs)
+
+
+@pytest.mark.parametrize(
+    "ruleset_id", sorted({v.split("/")[0] for v in CHECKED} & set(RULESET_IDS))
+)
+@DIFFERENTIAL
+@given(data=st.data())
+def test_generated_checks_and_closures_agree_on_example_rule_sets(
+    ruleset_id: str, data: st.DataObject
+) -> None:
+    ids = [v for v in CHECKED if v.startswith(f"{ruleset_id}/")]
+    version = data.draw(st.sampled_from(ids).map(example), label="version")
+    answers = data.draw(example_answers(version), label="answers")
+    as_of = data.draw(claim_dates(version), label="as_of")
+    assert_same_checks(version, answers, as_of or version.ruleset.effective_from)
