@@ -6,7 +6,9 @@ Everything else is written to canonical text once (`PreparedDraft.of`); placing 
 record then joins the texts around those two values, so the work under the chain's
 lock is one sha256. The canonical content is a JSON object with sorted keys, so it
 is exactly the joined text of each field's canonical text (`Decision.content` is the
-reference: verification recomputes every hash from it).
+reference: verification recomputes every hash from it). A store that holds the
+documents' text already joins the content itself from the short glue texts between
+them (`Frame`), so nothing is sent to it twice.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ from eligibility.decisions.record import (
 from eligibility.values_io import canonical_json
 
 PLACED = ("recorded_at", "sequence")  # known only when the record takes its place
+# The content fields a store can join from texts it holds already (the documents it stores,
+# and the sequence number it assigns), in the canonical (sorted) order of the content.
+SLOTS = ("answers", "goals", "ignored_answers", "reasons", "sequence", "trace")
+_AT = SLOTS.index("sequence")
 
 
 # canonical_json's writer, made once (json.dumps with arguments makes one per call).
@@ -68,6 +74,21 @@ class Halves:
 
 
 @dataclass(frozen=True)
+class Frame:
+    """The canonical content of a placed record as glue texts around its slots (SLOTS)."""
+
+    glue: tuple[str, ...]  # len(SLOTS) + 1 texts: before the first slot, between, after the last
+    documents: tuple[str, ...]  # the canonical texts of the slots but `sequence`, in order
+
+    def halves(self) -> Halves:
+        """The same content as text before and after the sequence number."""
+        glue, documents = self.glue, self.documents
+        left = "".join([glue[n] + documents[n] for n in range(_AT)]) + glue[_AT]
+        after = [glue[n + 1] + documents[n] for n in range(_AT, len(documents))]
+        return Halves(left, "".join(after) + glue[-1])
+
+
+@dataclass(frozen=True)
 class PreparedDraft:
     """A draft with the canonical text and digest of every content field it knows."""
 
@@ -87,12 +108,23 @@ class PreparedDraft:
 
     def halves(self, recorded_at: dt.datetime) -> Halves:
         """The content as text before and after the sequence number, recorded at this time."""
+        return self.frame(recorded_at).halves()
+
+    def frame(self, recorded_at: dt.datetime) -> Frame:
+        """The content recorded at this time, as glue around the slots (see SLOTS)."""
         texts = {**self.texts, "recorded_at": _recorded_text(recorded_at)}
-        names = sorted([*texts, "sequence"])
-        place = names.index("sequence")
-        left = ",".join([_KEYS[n] + texts[n] for n in names[:place]])
-        right = "".join(["," + _KEYS[n] + texts[n] for n in names[place + 1 :]])
-        return Halves("{" + left + ("," if left else "") + '"sequence":', right + "}")
+        glue: list[str] = []
+        current = "{"
+        for n, name in enumerate(sorted([*texts, "sequence"])):
+            current += ("," if n else "") + _KEYS[name]
+            if name in SLOTS:
+                glue.append(current)
+                current = ""
+            else:
+                current += texts[name]
+        glue.append(current + "}")
+        documents = tuple(texts[name] for name in SLOTS if name != "sequence")
+        return Frame(tuple(glue), documents)
 
     def placed_digests(self, recorded_at: dt.datetime) -> dict[str, str]:
         """Every field's digest once the record is recorded at this time (but `sequence`'s)."""

@@ -10,7 +10,7 @@ import pytest
 
 from eligibility import CompiledRuleSet, evaluate
 from eligibility.decisions import GENESIS, Decision, DecisionDraft
-from eligibility.decisions.sealing import PreparedDraft, canonical_text
+from eligibility.decisions.sealing import SLOTS, PreparedDraft, canonical_text
 from eligibility.values_io import canonical_json
 
 T0 = dt.datetime(2024, 5, 1, 9, 30, 0, 123456, tzinfo=dt.UTC)
@@ -50,6 +50,21 @@ def test_the_halves_join_around_the_sequence_number(fishing: CompiledRuleSet) ->
     halves = PreparedDraft.of(_draft(fishing)).halves(T0)
     assert halves.left + "12" + halves.right == canonical_json(record.content())
     assert halves.hash(GENESIS, 12) == record.hash
+
+
+@pytest.mark.parametrize("changes", [{}, {"session_id": "s-1", "idempotency_key": "k-1"}])
+def test_the_frame_joins_the_documents_and_the_sequence_number(
+    fishing: CompiledRuleSet, changes: dict
+) -> None:
+    """What a store joins (glue, each document's own text, the sequence) is the content."""
+    prepared = PreparedDraft.of(_draft(fishing, **changes))
+    record = prepared.seal(12, GENESIS, T0)
+    frame = prepared.frame(T0)
+    slots = dict(zip([n for n in SLOTS if n != "sequence"], frame.documents, strict=True))
+    slots["sequence"] = "12"
+    joined = "".join(glue + slots[name] for glue, name in zip(frame.glue, SLOTS, strict=False))
+    assert joined + frame.glue[-1] == canonical_json(record.content())
+    assert slots["trace"] == prepared.texts["trace"] and len(frame.glue) == len(SLOTS) + 1
 
 
 def test_canonical_text_is_canonical_json() -> None:

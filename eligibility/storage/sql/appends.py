@@ -1,7 +1,8 @@
 """Placing prepared decisions at the end of the chain.
 
 PostgreSQL: one statement locks the chain head, chains each record after it (the
-server hashes each record's canonical text around its sequence number, exactly as
+server joins each record's canonical text from the short glue texts sent with it, the
+documents' own text and the sequence number it assigns, and hashes it exactly as
 `Halves.hash` does), inserts the records and moves the head. Before the commit the
 returned hashes are checked against the ones Python computes, so a record whose
 hash the service could not reproduce is never committed. The commit stays a round
@@ -25,7 +26,7 @@ from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from eligibility.decisions import Decision
-from eligibility.decisions.sealing import Halves, PreparedDraft
+from eligibility.decisions.sealing import SLOTS, Frame, PreparedDraft
 from eligibility.errors import ChainMismatch
 from eligibility.storage.sql.engine import Database
 from eligibility.storage.sql.models import ChainHeadRow, DecisionRow
@@ -33,8 +34,9 @@ from eligibility.storage.sql.rows import row_values
 
 HEAD_ID = 1
 # Each item is one JSON object: its scalar columns, its JSON columns as canonical text
-# (kept as written: `->` on json returns the text), its digests and the two halves of
-# its canonical content. One text parameter carries the batch.
+# (kept as written: a json value keeps its text), its digests and the glue of its
+# canonical content (`Frame`: the content but the documents, each sent once, and the
+# sequence number). One text parameter carries the batch.
 _SCALARS = (
     "id",
     "ruleset_id",
@@ -57,12 +59,19 @@ _RECORD = ", ".join(
         "as_of date",
         "eligible boolean",
         "digests jsonb",
-        "left_text text",
-        "right_text text",
+        "glue text[]",
     )
 )
 _SHA256 = "encode(sha256(convert_to({}, 'UTF8')), 'hex')"
-_HASH = _SHA256.format("c.hash || i.left_text || CAST(c.sequence + 1 AS text) || i.right_text")
+# The canonical content joined from the glue and what the server holds (Frame.halves in SQL):
+# each document's text as sent (a json value keeps its text), the sequence it assigns.
+_SLOT_TEXTS = {name: f"CAST(i.{name} AS text)" for name in SLOTS if name != "sequence"}
+_SLOT_TEXTS["sequence"] = "CAST(c.sequence + 1 AS text)"
+_CONTENT = (
+    " || ".join(f"i.glue[{n + 1}] || {_SLOT_TEXTS[name]}" for n, name in enumerate(SLOTS))
+    + f" || i.glue[{len(SLOTS) + 1}]"
+)
+_HASH = _SHA256.format(f"c.hash || {_CONTENT}")
 
 _APPEND = f"""
 WITH RECURSIVE
@@ -116,11 +125,11 @@ def place_and_commit(
             return _place_sealed(connection, batch, clock())
     with db.raw_write() as driver:
         recorded_at = clock()
-        halves = [prepared.halves(recorded_at) for prepared in batch]
-        parameters = {"items": _items(batch, halves, recorded_at), "recorded_at": recorded_at}
+        frames = [prepared.frame(recorded_at) for prepared in batch]
+        parameters = {"items": _items(batch, frames, recorded_at), "recorded_at": recorded_at}
         cursor = driver.cursor()
         cursor.execute(_PSYCOPG_APPEND, parameters, prepare=True)
-        placed = _checked(batch, halves, cursor.fetchall(), recorded_at)
+        placed = _checked(batch, frames, cursor.fetchall(), recorded_at)
         driver.commit()
     return placed
 
@@ -133,15 +142,15 @@ def lock_head(session: Session) -> None:
 def _place_postgresql(
     connection: Connection, batch: Sequence[PreparedDraft], recorded_at: dt.datetime
 ) -> list[Decision]:
-    halves = [prepared.halves(recorded_at) for prepared in batch]
-    parameters = {"items": _items(batch, halves, recorded_at), "recorded_at": recorded_at}
+    frames = [prepared.frame(recorded_at) for prepared in batch]
+    parameters = {"items": _items(batch, frames, recorded_at), "recorded_at": recorded_at}
     rows = connection.execute(POSTGRESQL_APPEND, parameters).all()
-    return _checked(batch, halves, rows, recorded_at)
+    return _checked(batch, frames, rows, recorded_at)
 
 
 def _checked(
     batch: Sequence[PreparedDraft],
-    halves: Sequence[Halves],
+    frames: Sequence[Frame],
     rows: Sequence[Any],
     recorded_at: dt.datetime,
 ) -> list[Decision]:
@@ -149,27 +158,28 @@ def _checked(
     if len(rows) != len(batch):
         raise ChainMismatch(f"{len(rows)} records chained for {len(batch)} drafts")
     placed = []
-    for prepared, part, (sequence, prev_hash, record_hash) in zip(batch, halves, rows, strict=True):
-        if part.hash(prev_hash, sequence) != record_hash:
+    for prepared, frame, (sequence, prev_hash, record_hash) in zip(
+        batch, frames, rows, strict=True
+    ):
+        if frame.halves().hash(prev_hash, sequence) != record_hash:
             raise ChainMismatch(f"record #{sequence} was hashed otherwise by the database")
         placed.append(prepared.placed(sequence, prev_hash, record_hash, recorded_at))
     return placed
 
 
-def _items(batch: Sequence[PreparedDraft], halves: Sequence[Halves], at: dt.datetime) -> str:
+def _items(batch: Sequence[PreparedDraft], frames: Sequence[Frame], at: dt.datetime) -> str:
     """The batch as one JSON array (see the statement), the documents' text reused."""
-    return "[" + ",".join(_item(p, part, at) for p, part in zip(batch, halves, strict=True)) + "]"
+    return "[" + ",".join(_item(p, f, at) for p, f in zip(batch, frames, strict=True)) + "]"
 
 
-def _item(prepared: PreparedDraft, part: Halves, recorded_at: dt.datetime) -> str:
+def _item(prepared: PreparedDraft, frame: Frame, recorded_at: dt.datetime) -> str:
     draft = prepared.draft
     scalars: dict[str, Any] = {name: getattr(draft, name) for name in _SCALARS}
     scalars.update(
         as_of=draft.as_of.isoformat(),
         eligible=draft.eligible,
         digests=prepared.placed_digests(recorded_at),
-        left_text=part.left,
-        right_text=part.right,
+        glue=frame.glue,
     )
     documents = "".join(f',"{name}":{prepared.texts[name]}' for name in _DOCUMENTS)
     return json.dumps(scalars, ensure_ascii=False)[:-1] + documents + "}"
