@@ -124,12 +124,12 @@ def infer_type(value: Any) -> str | None:
     return "string" if isinstance(value, str) else None
 
 
-_PLAIN = frozenset({str, int, bool, float, type(None)})  # exactly these types stay as they are
+PLAIN_TYPES = frozenset({str, int, bool, float, type(None)})  # exactly these types stay as they are
 
 
 def to_plain(value: Any) -> Any:
     """JSON-safe data: decimals and dates as text, keys as text, tuples as lists."""
-    if type(value) in _PLAIN:  # most leaves: one lookup, not four isinstance checks
+    if type(value) in PLAIN_TYPES:  # most leaves: one lookup, not four isinstance checks
         return value
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
