@@ -57,8 +57,30 @@ def scaled(value: Decimal, places: int | None) -> Decimal:
         return value
     # Only zeros are added, so the result needs its digits and the places: a context that
     # holds them all (the default 28 digits refuse a large amount with InvalidOperation).
-    room = Context(prec=max(len(digits) + places + 1, getcontext().prec))
-    return value.quantize(Decimal(1).scaleb(-places), context=room)
+    room = _room(max(len(digits) + places + 1, getcontext().prec))
+    return value.quantize(_step(places), context=room)
+
+
+def _room(prec: int) -> Context:
+    """A context of that precision, made once (making one costs more than the quantize)."""
+    found = _ROOMS.get(prec)
+    if found is None:
+        found = _ROOMS[prec] = Context(prec=prec)
+    return found
+
+
+def _step(places: int) -> Decimal:
+    """10 ** -places, made once."""
+    found = _STEPS.get(places)
+    if found is None:
+        found = _STEPS[places] = Decimal(1).scaleb(-places)
+    return found
+
+
+# Made once each: contexts by precision and steps by places, a few dozen at most (the digits
+# of an amount, the places a version declares).
+_ROOMS: dict[int, Context] = {}
+_STEPS: dict[int, Decimal] = {}
 
 
 def scale_answers(answers: Mapping[str, object], money: Mapping[str, Money]) -> dict[str, object]:

@@ -12,7 +12,7 @@ from eligibility.compiled_parts import CompiledCollection
 from eligibility.compiler import CompiledRuleSet
 from eligibility.errors import EvaluationError
 from eligibility.evaluation.result import GoalResult, Reason
-from eligibility.expressions.values import Failure, Unknown, Value, is_known
+from eligibility.expressions.values import UNKNOWN, Failure, Unknown, Value
 from eligibility.instance_results import InstanceResult, instance_results
 from eligibility.model import Goal, Rule, localize
 from eligibility.money import scaled
@@ -110,16 +110,16 @@ def _result(
     goal: Goal, value: Value, label: str | None, money: Any, reasons: tuple[Reason, ...]
 ) -> GoalResult:
     places = money.places if money is not None else None
-    known = is_known(value)
-    return GoalResult(
-        id=goal.id,
-        type=goal.type,
-        value=_typed(value, goal.type, places) if known else None,
-        decided=known,
-        label=label,
-        reasons=reasons,
-        currency=money.currency if money is not None else None,
-        decimal_places=places if goal.type == "decimal" else None,
+    known = value is not UNKNOWN and value.__class__ is not Failure  # is_known, inline
+    return GoalResult.of(
+        goal.id,
+        goal.type,
+        _typed(value, goal.type, places) if known else None,
+        known,
+        label,
+        reasons,
+        money.currency if money is not None else None,
+        places if goal.type == "decimal" else None,
     )
 
 

@@ -79,7 +79,9 @@ def choose_locale(compiled: CompiledRuleSet, wanted: str | Sequence[str] | None)
     Accept-Language header by quality): a regional tag (de-AT) falls back to its language
     (de) before the next, less wanted tag is tried (RFC 4647 lookup).
     """
-    tags = [wanted] if isinstance(wanted, str) else list(wanted or ())
+    if not wanted:  # no language asked for (no tag is empty)
+        return compiled.ruleset.default_locale
+    tags = [wanted] if isinstance(wanted, str) else list(wanted)
     available = _by_lower_case(compiled.locales)
     for tag in tags:
         for candidate in (tag.lower(), tag.lower().split("-")[0]):

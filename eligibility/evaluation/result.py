@@ -12,6 +12,12 @@ from eligibility.instance_results import InstanceResult, all_instances
 from eligibility.model import Question
 from eligibility.values_io import pointer, to_plain
 
+# An evaluation makes a few frozen objects per call; a frozen dataclass's `__init__` costs a
+# call of object.__setattr__ per field, so the hot path builds them through `__dict__`
+# (`GoalResult.of`, `Evaluation.of`: the same objects, equal to those of `__init__`).
+_new = object.__new__
+_set = object.__setattr__
+
 
 class Reason:
     """A rule that decided (or so far shapes) a goal, explained in the claimant's language.
@@ -31,18 +37,23 @@ class Reason:
     def __init__(
         self, rule: str, value: bool | None, text: str | None, legal_reference: str
     ) -> None:
-        for name, given in (("rule", rule), ("value", value), ("legal_reference", legal_reference)):
-            object.__setattr__(self, name, given)
-        object.__setattr__(self, "_text", text)
-        object.__setattr__(self, "_write", None)
+        _set(self, "rule", rule)
+        _set(self, "value", value)
+        _set(self, "legal_reference", legal_reference)
+        _set(self, "_text", text)
+        _set(self, "_write", None)
 
     @classmethod
     def later(
         cls, rule: str, value: bool | None, write: Callable[[], str | None], legal_reference: str
     ) -> Reason:
         """A reason whose text `write()` gives when it is first read."""
-        made = cls(rule, value, None, legal_reference)
-        object.__setattr__(made, "_write", write)
+        made = _new(cls)
+        _set(made, "rule", rule)
+        _set(made, "value", value)
+        _set(made, "legal_reference", legal_reference)
+        _set(made, "_text", None)
+        _set(made, "_write", write)
         return made
 
     @property
@@ -97,6 +108,26 @@ class GoalResult:
     reasons: tuple[Reason, ...]
     currency: str | None = None  # an amount's ISO 4217 code, as the goal declares it
     decimal_places: int | None = None  # the scale its value is given with (zeros added)
+
+    @classmethod
+    def of(
+        cls,
+        id: str,
+        type: str,
+        value: bool | int | Decimal | str | dt.date | None,
+        decided: bool,
+        label: str | None,
+        reasons: tuple[Reason, ...],
+        currency: str | None,
+        decimal_places: int | None,
+    ) -> GoalResult:
+        """The result made without `__init__` (see `_new`): every field given."""
+        made = _new(cls)
+        made.__dict__.update(
+            id=id, type=type, value=value, decided=decided, label=label, reasons=reasons,
+            currency=currency, decimal_places=decimal_places,
+        )  # fmt: skip
+        return made
 
 
 @dataclass(frozen=True)
@@ -158,6 +189,31 @@ class Evaluation:
     trace: tuple[TraceStep, ...] = field(default=())
     # The instances of each collection with their goals (empty without collections).
     instances: Mapping[str, tuple[InstanceResult, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        ruleset_id: str,
+        version: str,
+        content_hash: str,
+        as_of: dt.date,
+        locale: str,
+        answers: Mapping[str, Any],
+        goals: Mapping[str, GoalResult],
+        next_questions: Sequence[NextQuestion],
+        ignored_answers: tuple[str, ...],
+        engine: str,
+        trace: tuple[TraceStep, ...],
+        instances: Mapping[str, tuple[InstanceResult, ...]],
+    ) -> Evaluation:
+        """The evaluation made without `__init__` (see `_new`): every field given."""
+        made = _new(cls)
+        made.__dict__.update(
+            ruleset_id=ruleset_id, version=version, content_hash=content_hash, as_of=as_of,
+            locale=locale, answers=answers, goals=goals, next_questions=next_questions,
+            ignored_answers=ignored_answers, engine=engine, trace=trace, instances=instances,
+        )  # fmt: skip
+        return made
 
     @property
     def complete(self) -> bool:

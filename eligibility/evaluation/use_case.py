@@ -16,13 +16,13 @@ from eligibility.errors import EvaluationError
 from eligibility.evaluation.goals import goal_result, goal_results, instance_goals, rule_reason
 from eligibility.evaluation.inputs import computed
 from eligibility.evaluation.questions import instance_question, next_question
-from eligibility.evaluation.result import Evaluation
+from eligibility.evaluation.result import Evaluation, NextQuestion
 from eligibility.evaluation.trace import trace
 from eligibility.expressions.values import Failure, Value
 from eligibility.interview_state import InterviewState
 from eligibility.money import scale_answers
 from eligibility.next_questions import NextQuestions
-from eligibility.relevance import walk
+from eligibility.relevance import Walk, walk
 from eligibility.texts import Texts
 
 
@@ -54,25 +54,41 @@ def evaluate(
     else:
         found = walk(compiled, env, answers.dont_know)
     given = answers.plain()  # the document of a claim without collections
-    return Evaluation(
-        ruleset_id=ruleset.id,
-        version=ruleset.version,
-        content_hash=compiled.content_hash,
-        as_of=day,
-        locale=texts.locale,
-        answers=scale_answers(given, texts.money),
-        goals=goal_results(compiled, texts, found),
-        next_questions=NextQuestions(
-            found.next_questions(compiled.question_rank),
-            functools.partial(next_question, compiled, found=found, texts=texts),
-        ),
-        ignored_answers=tuple(
-            sorted(given.keys() - found.used, key=compiled.question_rank.__getitem__)
-        ),
-        engine=engine,
-        trace=trace(compiled, env) if with_trace else (),
-        instances=instance_goals(compiled, texts, env),
+    ignored = given.keys() - found.used
+    return Evaluation.of(
+        ruleset.id,
+        ruleset.version,
+        compiled.content_hash,
+        day,
+        texts.locale,
+        scale_answers(given, texts.money) if _amounts(compiled, given) else given,
+        goal_results(compiled, texts, found),
+        _next_questions(compiled, found, texts),
+        tuple(sorted(ignored, key=compiled.question_rank.__getitem__)) if ignored else (),
+        engine,
+        trace(compiled, env) if with_trace else (),
+        {},  # no collections: no instances
     )
+
+
+def _amounts(compiled: CompiledRuleSet, given: Mapping[str, Any]) -> bool:
+    """Whether an answer given is to a question that declares money (it is shown scaled)."""
+    return not compiled.money.keys().isdisjoint(given)
+
+
+def _next_questions(
+    compiled: CompiledRuleSet, found: Walk, texts: Texts
+) -> NextQuestions[NextQuestion]:
+    """The walk's next questions, worded when read (none, for a claim decided)."""
+    ids = found.next_questions(compiled.question_rank)
+    if not ids:
+        return NextQuestions(ids, _unworded)
+    return NextQuestions(ids, functools.partial(next_question, compiled, found=found, texts=texts))
+
+
+def _unworded(qid: str) -> NextQuestion:
+    """The wording of a question of an empty list: never asked for."""
+    raise IndexError(qid)
 
 
 def _with_collections(
