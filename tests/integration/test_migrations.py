@@ -8,13 +8,17 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from cli import main
+from eligibility import services
 from eligibility.storage import database_url
 from eligibility.storage.migrate import current, head_revision, upgrade
+from eligibility.storage.sql import SqlStorage
 from eligibility.storage.sql.engine import Database, normalise_url
 from eligibility.storage.sql.models import Base
+
+from .helpers import FISHING, decide
 
 
 def test_upgrade_builds_the_models_schema(database_url: str) -> None:
@@ -52,3 +56,24 @@ def test_the_default_database_is_sqlite_under_instance(
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/x")
     assert database_url() == "postgresql://db/x" and database_url("sqlite://") == "sqlite://"
     assert normalise_url("postgres://u@h/d").drivername == "postgresql+psycopg"
+
+
+def test_decisions_compress_their_documents_with_lz4_on_postgresql(postgres_url: str) -> None:
+    """New rows' large JSON columns are lz4 (0009); a record reads and verifies as before."""
+    database = Database(postgres_url)
+    query = text(
+        "SELECT attname, attcompression FROM pg_attribute"
+        " WHERE attrelid = CAST('decisions' AS regclass) AND attname IN"
+        " ('answers', 'goals', 'reasons', 'trace', 'field_digests', 'ignored_answers')"
+    )
+    with database.engine.connect() as connection:
+        found = {name: method for name, method in connection.execute(query)}
+    database.dispose()
+    lz4 = {"answers", "goals", "reasons", "trace", "field_digests"}
+    assert found == {**{name: "l" for name in lz4}, "ignored_answers": ""}
+    store = SqlStorage(postgres_url)
+    services.sync_rule_files(store, [FISHING])
+    made = decide(store, {"age": 70, "resident": True})
+    assert services.get_decision(store, made.id) == made
+    assert services.verify_audit_chain(store).ok
+    store.close()
