@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from eligibility.answer_converters import Converter, converters
-from eligibility.answers import DONT_KNOW, Answers
+from eligibility.answers import DONT_KNOW, NONE_UNKNOWN, Answers
 from eligibility.errors import AnswerError
 from eligibility.expressions.typecheck import suggest
 from eligibility.expressions.values import UNKNOWN, Value
@@ -68,7 +68,7 @@ class AnswerParser:
                     values[qid] = to_value(answer)
                 except ConversionError as error:
                     errors[pointer(qid)] = [str(error)]
-        return Answers(values, frozenset(dont_know))
+        return Answers.flat(values, frozenset(dont_know) if dont_know else NONE_UNKNOWN)
 
     def _unknown_question(self, qid: Any) -> str:
         hint = suggest(str(qid), list(self._questions))

@@ -35,6 +35,16 @@ class Answers:
     collections: Mapping[str, tuple[Answers, ...]] = field(default_factory=dict)
     id: str | None = None
 
+    @classmethod
+    def flat(cls, values: Mapping[str, Value], dont_know: frozenset[str]) -> Answers:
+        """Answers without collections, made without `__init__` (a setattr per field and a
+        new empty mapping): a version's parser makes one per evaluation."""
+        made = object.__new__(cls)
+        made.__dict__.update(
+            values=values, dont_know=dont_know, collections=NO_COLLECTIONS, id=None
+        )
+        return made
+
     def plain(self) -> dict[str, Any]:
         """The answers as given, typed: "unknown" for "I don't know"."""
         out: dict[str, Any] = {q: DONT_KNOW for q in self.dont_know}

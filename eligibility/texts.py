@@ -156,6 +156,17 @@ class Texts:
     money: Mapping[str, Money]
     parents: tuple[str, ...] = ()  # in an instance: the enclosing entities, nearest first
 
+    @classmethod
+    def of(
+        cls, locale: str, default_locale: str, env: Mapping[str, Value], money: Mapping[str, Money]
+    ) -> Texts:
+        """The root's texts, made without `__init__` (a setattr per field): one per evaluation."""
+        made = object.__new__(cls)
+        made.__dict__.update(
+            locale=locale, default_locale=default_locale, env=env, money=money, parents=()
+        )
+        return made
+
     def render(self, text: Text | None) -> str | None:
         """A text in this evaluation's language with its quoted values."""
         return render(text, self.locale, self.default_locale, self.env, self.money, self.parents)

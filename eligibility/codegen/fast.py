@@ -1,10 +1,11 @@
 """Constants for the fast paths generated code takes before calling a runtime helper.
 
 A table lookup by keys of a row's own class reads the row from one dict of the table's
-direct rows (`flat_rows`); a rounding function on a `Decimal` is one `quantize` with its
-exponent made once (`exponent`). Every other case (a row added by `each_additional`, a
-default, no row, an integer to round) goes to the helper or the function itself, so the
-generated code gives what the closures give.
+direct rows (`flat_rows`), or a one-level table's default when it has no such row and
+nothing extends it; a rounding function on a `Decimal` is one `quantize` with its exponent
+made once (`exponent`). Every other case (a row added by `each_additional`, a nested
+table's default, no row, an integer to round) goes to the helper or the function itself,
+so the generated code gives what the closures give.
 """
 
 from __future__ import annotations

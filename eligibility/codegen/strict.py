@@ -219,6 +219,9 @@ class Writer:
             fast = self._all([self._class_is(v, c) for v, c in zip(values, classes, strict=True)])
             key = values[0] if len(values) == 1 else f"({', '.join(values)})"
             body = [f"{target} = {get}({key})", f"if {target} is None:", f"    {target} = {rows}"]
+            if len(values) == 1 and table.each_additional is None and table.default is not None:
+                # no row and nothing extends the table: its default, as `lookup` gives it
+                body = [f"{target} = {get}({key}, {self.bind(table.default)})"]
         self._fast(fast, body, values, target)
         self.emit("else:")
         self.emit(f"    {target} = {rows}")

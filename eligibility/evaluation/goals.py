@@ -41,19 +41,19 @@ def goal_results(compiled: CompiledRuleSet, texts: Texts, found: Walk) -> dict[s
         if type(value) is Failure:
             raise EvaluationError(goal.id, value.reason, {"goal": goal.id})
         if reasons is None:
-            reasons = _written(compiled, parts, pending, texts, made)
+            reasons = _written(parts, pending, texts, made)
         results[goal.id] = _result(goal, value, label, money, reasons)
     return results
 
 
 # A goal, its result when constant, its reasons (constants and the ids of rules whose text
-# quotes values), where those ids are, all its reasons when constant, its label, its
-# declared currency and scale.
+# quotes values), where those rules are (and the rules), all its reasons when constant, its
+# label, its declared currency and scale.
 _GoalPlan = tuple[
     Goal,
     GoalResult | None,
     tuple[Reason | str, ...],
-    tuple[tuple[int, str], ...],
+    tuple[tuple[int, Rule], ...],
     tuple[Reason, ...] | None,
     str | None,
     Any,
@@ -70,7 +70,9 @@ def _plan(compiled: CompiledRuleSet, texts: Texts, found: Walk) -> tuple[_GoalPl
             texts.locale,
             lambda r: _reason(compiled, r, texts),
         )
-        pending = tuple((at, p) for at, p in enumerate(parts) if isinstance(p, str))
+        pending = tuple(
+            (at, compiled.rules_by_id[p]) for at, p in enumerate(parts) if isinstance(p, str)
+        )
         reasons = None if pending else tuple(parts)
         label = localize(goal.label, texts.locale, texts.default_locale)
         money = texts.money.get(goal.id)
@@ -83,22 +85,21 @@ def _plan(compiled: CompiledRuleSet, texts: Texts, found: Walk) -> tuple[_GoalPl
 
 
 def _written(
-    compiled: CompiledRuleSet,
     parts: tuple[Reason | str, ...],
-    pending: tuple[tuple[int, str], ...],
+    pending: tuple[tuple[int, Rule], ...],
     texts: Texts,
     made: dict[str, Reason],
 ) -> tuple[Reason, ...]:
     """The plan's reasons, those quoting this claim's values (`pending`) written when read."""
     found: list[Any] = list(parts)
-    for at, rule_id in pending:
-        reason = made.get(rule_id)
+    env = texts.env
+    for at, rule in pending:
+        reason = made.get(rule.id)
         if reason is None:
-            rule = compiled.rules_by_id[rule_id]
-            value = texts.env[rule_id]
-            reason = made[rule_id] = Reason.later(
+            value = env[rule.id]
+            reason = made[rule.id] = Reason.later(
                 rule.id,
-                value if isinstance(value, bool) else None,
+                value if value is True or value is False else None,
                 functools.partial(_text, rule, value, texts),
                 rule.legal_reference,
             )
@@ -132,10 +133,11 @@ def goal_result(goal: Goal, value: Value, texts: Texts, reasons: tuple[Reason, .
 def _typed(
     value: Value, goal_type: str, places: int | None = None
 ) -> bool | int | Decimal | str | dt.date:
-    if goal_type == "decimal" and isinstance(value, int) and not isinstance(value, bool):
-        value = Decimal(value)
-    assert not isinstance(value, Unknown | Failure)
-    return scaled(value, places) if isinstance(value, Decimal) else value
+    cls = value.__class__
+    if cls is int and goal_type == "decimal":
+        value, cls = Decimal(value), Decimal  # type: ignore[arg-type]
+    assert cls is not Unknown and cls is not Failure
+    return scaled(value, places) if cls is Decimal else value  # type: ignore[arg-type,return-value]
 
 
 def _reason(compiled: CompiledRuleSet, rule_id: str, texts: Texts) -> Reason:

@@ -52,7 +52,7 @@ def computed(
     language = choose_locale(compiled, locale)
     day = as_of or ruleset.effective_from
     env = _environment(compiled, answers, day, engine, state)
-    texts = Texts(language, ruleset.default_locale, env, compiled.money)
+    texts = Texts.of(language, ruleset.default_locale, env, compiled.money)
     _run_checks(compiled, texts, env, answers, today)
     return answers, env, texts, day
 
