@@ -61,10 +61,12 @@ def prepare(
     c_fired: list[str] = []
 
     def evaluate_c(events: list[dict[str, Any]]) -> None:
-        """The C engine alone: assert, take the one action, complete it, delete the state.
+        """The C engine alone: assert, take the one action, delete the state.
 
-        What the host adds around these calls (per action: a Closure, a Promise, the
-        state as JSON both ways, timestamps) is the difference to `evaluate`."""
+        The action is not completed: `delete_state` frees it with the session (completing
+        it first only consumes the event the deletion frees anyway). What the host adds
+        around these calls (per action: a Closure, a Promise, the state as JSON both ways,
+        timestamps, the completion) is the difference to `evaluate`."""
         for event in events:
             counter[0] += 1
             sid = f"c{counter[0]}"
@@ -72,7 +74,6 @@ def prepare(
                 status, state = engine.assert_event(handle, json.dumps({"sid": sid, **event}))
                 started = engine.start_action_for_state(handle, state)
                 c_fired.append(next(iter(json.loads(started[1]))))
-                engine.complete_and_start_action(handle, state)
             finally:
                 engine.delete_state(handle, sid)
 

@@ -159,9 +159,9 @@ def _floor(b: dict[str, Any]) -> str:
         "(one session per goal event, post, one action fires, delete), by code that knows "
         "nothing of the project, measured in turns with the project's path (CPU µs per "
         "evaluation). *C engine alone* drives durable_rules' C functions directly "
-        "(`assert_event`, `start_action_for_state`, `complete_and_start_action`, "
-        "`delete_state`): the difference to the host column is what durable_rules' Python "
-        "host adds per fired action.\n\n" + _table(head, rows)
+        "(`assert_event`, `start_action_for_state`, `delete_state`; the action is freed "
+        "with the session, not completed): the difference to the host column is what "
+        "durable_rules' Python host adds per fired action.\n\n" + _table(head, rows)
     )
 
 

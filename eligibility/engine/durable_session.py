@@ -3,9 +3,14 @@
 durable_rules' Python host costs more per event than its C engine spends deciding it (a
 `Closure`, a `Promise`, the session state as JSON both ways, timestamps, a Python action
 per fired rule). This module calls the `durable_rules_engine` extension directly: the
-event is asserted, the one rule it matches is started and completed, and the rule's name
-(read from the start of the message the engine returns) is the outcome. No Python runs
-inside durable_rules, so no exception can be lost in its state.
+event is asserted, the one rule it matches is started, and the rule's name (read from the
+start of the message the engine returns) is the outcome. The action is completed only when
+another event follows in the same session (completing releases the session's lease and
+consumes the event); the last one is not: `delete_state` frees a started action's message
+and state copies with the rest of the session (`deleteStateNode`), so completing it would
+be a C call that changes nothing (one of four per one-event evaluation, measured in
+`bench/text/hotspots.md`). No Python runs inside durable_rules, so no exception can be lost
+in its state.
 
 The crash rules of `../shared/notes/durable_rules.md` hold: no dispatcher thread (no host
 at all); one evaluation at a time (the runtime's lock) in a session of its own, whose
@@ -36,6 +41,7 @@ class Registration:
     name: str
     handle: int
     fired: bool = False  # a rule has fired in the current evaluation's session
+    started: int = -1  # the session's state offset while its last action is not completed
     freed: bool = False
 
 
@@ -48,27 +54,29 @@ def fire(registration: Registration, event: str) -> str:
     """Assert one event (JSON, its session's id in it); the name of the one rule that fired.
 
     Called with the runtime's lock held; raises EngineError unless exactly one rule fired.
+    The session's previous action, if any, is completed first (its event consumed).
     """
     handle = registration.handle
+    if registration.started >= 0:
+        state, registration.started = registration.started, -1
+        if engine.complete_and_start_action(handle, state) is not None:
+            raise EngineError("durable_rules fired a second rule for one event")
     status, state = engine.assert_event(handle, event)
     started = engine.start_action_for_state(handle, state) if status == 0 else None
     if not started:
         raise EngineError(f"durable_rules decided nothing for an event (status {status})")
-    registration.fired = True
-    extra = engine.complete_and_start_action(handle, state)
-    if extra is not None:
-        for _ in range(8):  # complete what was started before the session is deleted
-            if extra is None:
-                break
-            extra = engine.complete_and_start_action(handle, state)
-        raise EngineError("durable_rules fired a second rule for one event")
+    registration.fired, registration.started = True, state
     message: str = started[1]
     return message[2 : message.index('"', 2)]  # '{"<rule>":{"m":…}}' → <rule>
 
 
 def close(registration: Registration, sid: str) -> bool:
-    """End an evaluation's session: its state is deleted if a rule fired in it (else kept)."""
-    fired, registration.fired = registration.fired, False
+    """End an evaluation's session: its state is deleted if a rule fired in it (else kept).
+
+    The state goes with its last action, started and not completed (`deleteStateNode` frees
+    the action's copies, its frames and the events still held).
+    """
+    fired, registration.fired, registration.started = registration.fired, False, -1
     if fired:
         engine.delete_state(registration.handle, sid)
     return fired

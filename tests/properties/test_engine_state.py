@@ -122,7 +122,8 @@ def test_no_session_state_is_left_after_an_evaluation(fishing: CompiledRuleSet) 
 def test_a_session_in_doubt_is_freed_and_the_version_registered_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # A rule set of its own (unique hash): its registration is the one put in doubt.
+    # A rule set of its own (unique hash): its registration is the one put in doubt. Two
+    # goals, so two events: the first event's action is completed before the second event.
     version = compile_document(
         {
             "ruleset": "session-in-doubt",
@@ -130,18 +131,20 @@ def test_a_session_in_doubt_is_freed_and_the_version_registered_again(
             "effective_from": dt.date(2024, 1, 1),
             "title": "Session in doubt",
             "questions": {"ok": {"type": "boolean", "label": "OK?"}},
-            "goals": {"eligible": {"type": "boolean", "value": "ok"}},
+            "goals": {
+                "eligible": {"type": "boolean", "value": "ok"},
+                "refused": {"type": "boolean", "value": "not ok"},
+            },
         }
     )
-    assert evaluate(version, {"ok": True}, engine="durable").outcome == {"eligible": True}
+    decided = {"eligible": True, "refused": False}
+    assert evaluate(version, {"ok": True}, engine="durable").outcome == decided
     first = durable.runtime().versions[version.key].registration
     real = durable_rules_engine.complete_and_start_action
     calls: list[int] = []
 
     def second_rule(handle: int, state: int) -> Any:
         calls.append(state)
-        if len(calls) > 1:  # completing the second rule the adapter was told of
-            return None
         real(handle, state)
         return '{"eligible:U":{}}'  # as if another rule had fired for the same event
 
@@ -153,7 +156,11 @@ def test_a_session_in_doubt_is_freed_and_the_version_registered_again(
     monkeypatch.setattr(durable_session.engine, "complete_and_start_action", real)
     assert first.freed and version.key not in durable.runtime().versions
     assert durable.live_sessions() == 0  # a rule had fired: its session was deleted first
-    assert evaluate(version, {"ok": False}, engine="durable").outcome == {"eligible": False}
+    assert len(calls) == 1  # found where the first event's action was completed
+    assert evaluate(version, {"ok": False}, engine="durable").outcome == {
+        "eligible": False,
+        "refused": True,
+    }
     again = durable.runtime().versions[version.key].registration
     assert again is not first and not again.freed
     assert leftover_sessions([version], before, after) == []
