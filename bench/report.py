@@ -320,6 +320,16 @@ POOL_BEFORE = (
 )
 
 
+def _batch_rows(bench: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
+    """The assessment rows the batch target is read from: issue 14's 1,000,000-row file
+    when the population bench measured it, else the batch bench's 20,000 rows."""
+    population = (bench.get("population") or {}).get("assessment") or []
+    if population:
+        return population, f"{population[0]['rows']:,} rows (§13)"
+    rows = (bench.get("batch") or {}).get("rows") or []
+    return rows, f"{rows[0]['rows']:,} rows (§11)" if rows else ""
+
+
 def _replay(b: dict[str, Any]) -> str:
     rows = [
         [
@@ -579,18 +589,18 @@ def _targets(bench: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         out.append(("replay", goal, text, worst >= 5000))
     else:
         out.append(("replay", goal, "not measured", None))
-    batch = bench.get("batch") or {}
-    if batch.get("rows"):
-        two = [r for r in batch["rows"] if r["workers"] == 2]
-        best = max(r.get("per_worker_cpu_second") or 0 for r in batch["rows"])
+    batch_rows, scale = _batch_rows(bench)
+    if batch_rows:
+        two = [r for r in batch_rows if r["workers"] == 2]
+        slowest = min(r.get("per_worker_cpu_second") or 0 for r in batch_rows)
         worst = min((r["scaling_efficiency"] for r in two), default=0)
-        text = "; ".join(
+        text = f"{scale}: " + "; ".join(
             f"{r['mode']}: {r.get('per_worker_cpu_second') or 0:,.0f}/s per worker CPU second "
             f"with {r['workers']}"
-            for r in batch["rows"]
+            for r in batch_rows
         )
         text += f"; efficiency 1 → 2 workers ≥ {worst:.2f}"
-        met = best >= 5000 and worst >= 0.8
+        met = slowest >= 5000 and worst >= 0.8
         out.append(("batch", "batch ≥ 5,000 rows/s per worker core, 1 → 2 ≥ 80 %", text, met))
     else:
         out.append(
