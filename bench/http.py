@@ -42,6 +42,9 @@ from bench.corpus import corpus
 from bench.harness import ROOT, Settings, measure_many, ratio
 
 BODY_SCENARIO = "UT family of three with earnings"
+# Both servers' gunicorn worker class (bare Flask was once left on gthread, whose kept-alive
+# connections the project's sync workers never get).
+WORKER_CLASS = "sync"
 PATH = "/v1/evaluations"
 
 
@@ -346,7 +349,7 @@ def _servers(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[str,
             logs.append(log)
             proc = subprocess.Popen(
                 [cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
-                + ["--worker-class", "sync"],  # like bare Flask; §8 compares the classes
+                + ["--worker-class", WORKER_CLASS],  # as bare Flask; §8 compares the classes
                 env=env,
                 cwd=folder,
                 stdout=log,
@@ -378,6 +381,7 @@ def _servers(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[str,
                     "bench.bare_flask",
                     str(port),
                     str(folder / "response.json"),
+                    WORKER_CLASS,
                 ],
                 env={**env, "PYTHONPATH": str(ROOT)},
                 cwd=folder,
