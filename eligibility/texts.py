@@ -82,6 +82,17 @@ def _why_asked(
 
 def format_value(value: Value, locale: str, money: Money | None = None) -> str:
     """A value as a claimant reads it (an amount with its declared scale and currency)."""
+    kind = type(value)  # the common exact types first; anything else takes the long way
+    if kind is str:
+        return value  # type: ignore[return-value]
+    if kind is int or kind is Decimal:
+        if money is not None:
+            return format_amount(value, money, locale)  # type: ignore[arg-type]
+        return _number(value, locale)  # type: ignore[arg-type]
+    return _format_other(value, locale, money)
+
+
+def _format_other(value: Value, locale: str, money: Money | None) -> str:
     if value is UNKNOWN or isinstance(value, Failure):
         return "?"
     if money is not None and isinstance(value, int | Decimal) and not isinstance(value, bool):
@@ -90,13 +101,17 @@ def format_value(value: Value, locale: str, money: Money | None = None) -> str:
         yes, no = _YES_NO.get(locale.split("-")[0], ("yes", "no"))
         return yes if value else no
     if isinstance(value, int | Decimal):
-        text = f"{value:,.2f}" if value != int(value) else f"{value:,.0f}"
-        if locale.split("-")[0] in _COMMA_DECIMALS:
-            text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-        return text
+        return _number(value, locale)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def _number(value: int | Decimal, locale: str) -> str:
+    text = f"{value:,.2f}" if value != int(value) else f"{value:,.0f}"
+    if locale.split("-")[0] in _COMMA_DECIMALS:
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text
 
 
 def render(
@@ -112,18 +127,28 @@ def render(
     `money` gives the declared currency and scale of the names that are amounts; in an
     instance, `parents` names the enclosing entities (nearest first) for `{household.state}`.
     """
-    chosen = localize(text, locale, default_locale)
+    if text and locale in text:  # what localize picks first, without its list of keys
+        chosen: str | None = text[locale]
+    else:
+        chosen = localize(text, locale, default_locale)
     if chosen is None:
         return None
     pieces = _template(chosen)
     if len(pieces) == 1:
         return chosen
-    declared = money or {}
+    declared = money or _NO_MONEY
     # Odd pieces are names: "a {x} b" → ("a ", "x", " b").
-    return "".join(
-        piece if i % 2 == 0 else _quoted(piece, env, parents, locale, declared)
-        for i, piece in enumerate(pieces)
-    )
+    written = list(pieces)
+    for at in range(1, len(written), 2):
+        name = written[at]
+        if "." in name:
+            written[at] = _quoted(name, env, parents, locale, declared)
+        else:  # the entity's own value (what _quoted does first), without its partition
+            written[at] = format_value(env.get(name, UNKNOWN), locale, declared.get(name))
+    return "".join(written)
+
+
+_NO_MONEY: Mapping[str, Money] = {}
 
 
 def _quoted(
