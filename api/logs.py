@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
 import re
 import secrets
 import sys
 import time
 from typing import Any
 
+import orjson
 from flask import Response, g, has_request_context, request
 from gunicorn.glogging import Logger
 
@@ -34,9 +36,7 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """The record as JSON (an exception's traceback under `exception`)."""
         line: dict[str, Any] = {
-            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
-                timespec="milliseconds"
-            ),
+            "time": utc_time(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -47,7 +47,46 @@ class JsonFormatter(logging.Formatter):
         line.update(getattr(record, "fields", {}))
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
+        return encode(line)
+
+
+def encode(line: dict[str, Any]) -> str:
+    """The line as JSON: by orjson (~10x faster) when it holds only texts, numbers, booleans
+    and nulls, as every access line does; otherwise as `json.dumps` writes it (`str` of
+    anything else), which is also the fallback for what orjson refuses."""
+    for value in line.values():
+        kind = type(value)
+        if kind is float:
+            if not math.isfinite(value):  # json writes NaN, orjson null: json decides
+                return _ENCODE(line)
+        elif kind is not str and kind is not int and kind is not bool and value is not None:
+            return _ENCODE(line)
+    try:
+        return orjson.dumps(line).decode()
+    except orjson.JSONEncodeError:  # a lone surrogate, an integer beyond 64 bits
         return _ENCODE(line)
+
+
+# The last whole second written and its text (one tuple: threads read it whole).
+_second: tuple[int, str] = (-1, "")
+
+
+def utc_time(created: float) -> str:
+    """`datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")`, the
+    text of the second made once a second (fromtimestamp with a zone costs ~2 µs)."""
+    global _second
+    fraction, whole = math.modf(created)
+    micro = round(fraction * 1e6)  # as fromtimestamp rounds: half to even
+    second = int(whole)
+    if micro >= 1_000_000:
+        second, micro = second + 1, micro - 1_000_000
+    if micro < 0 or second < 0:  # before 1970: left to datetime
+        return dt.datetime.fromtimestamp(created, dt.UTC).isoformat(timespec="milliseconds")
+    known = _second
+    if known[0] != second:
+        text = dt.datetime.fromtimestamp(second, dt.UTC).isoformat(timespec="seconds")
+        known = _second = (second, text.removesuffix("+00:00"))
+    return f"{known[1]}.{micro // 1000:03d}+00:00"
 
 
 def _current_request_id() -> str | None:
