@@ -239,8 +239,10 @@ def query(schema: Schema) -> Any:
 
     Every bad parameter in one 422, keyed by the parameter's name.
     """
+    # No query string, no arguments: werkzeug's parse of an empty one is left out.
+    given = request.args.to_dict(flat=True) if request.environ.get("QUERY_STRING") else {}
     try:
-        return load_with(schema, request.args.to_dict(flat=True), unknown=EXCLUDE)
+        return load_with(schema, given, unknown=EXCLUDE)
     except ValidationError as error:
         raise InvalidRequest(
             "some query parameters are invalid", errors=parameter_errors(error)

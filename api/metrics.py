@@ -76,9 +76,21 @@ VERIFIED_OK = Gauge(
 )
 
 
+# Label children by their labels, kept here: prometheus_client's labels() costs a lock and
+# a few checks per call. Routes are templates and versions few, so there are as many as it
+# would keep.
+_COUNTED: dict[tuple[str, str, int], Any] = {}
+_TIMED: dict[tuple[str, str], Any] = {}
+_EVALUATED: dict[tuple[str, str], Any] = {}
+
+
 def evaluated(compiled: CompiledRuleSet) -> None:
     """Count one evaluation under a version (the Evaluator's hook)."""
-    EVALUATIONS.labels(compiled.ruleset.id, compiled.ruleset.version).inc()
+    key = (compiled.ruleset.id, compiled.ruleset.version)
+    counted = _EVALUATED.get(key)
+    if counted is None:  # labels() takes a lock and checks its labels on every call
+        counted = _EVALUATED[key] = EVALUATIONS.labels(*key)
+    counted.inc()
 
 
 def database_error() -> None:
@@ -149,12 +161,6 @@ def _registry() -> CollectorRegistry:
 def metrics() -> Response:
     """The metrics in Prometheus' text format (no key: expose it only to the scraper)."""
     return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)
-
-
-# Label children by their labels, kept here: prometheus_client's labels() costs a lock and
-# a few checks per call. Routes are templates, so there are as many as it would keep.
-_COUNTED: dict[tuple[str, str, int], Any] = {}
-_TIMED: dict[tuple[str, str], Any] = {}
 
 
 def finish(
