@@ -34,22 +34,35 @@ WHAT_IF = {"snap": "2020-03-01", "kurzarbeitergeld": "2026-01-01"}  # every deci
 
 
 def corpus_requests() -> list[Any]:
-    """An evaluation request for each complete and partial answer set of SNAP and KUG."""
+    """An evaluation request for each complete and partial answer set of SNAP and KUG.
+
+    In turns: the rule sets, and within each its versions, so that the first requests
+    (a bench records the first DECISIONS) hold both rule sets and every version.
+    """
     from eligibility import services
 
-    requests = []
+    per_ruleset = []
     for ruleset_id in RULESETS:
         if ruleset_id not in available():
             continue
+        per_version = []
         for version in versions_of(ruleset_id):
             found = corpus(ruleset_id, version)
-            requests += [
-                services.EvaluationRequest(
-                    ruleset_id, item.answers, version=version, as_of=item.as_of
-                )
-                for item in found.complete + found.partial
-            ]
-    return requests
+            per_version.append(
+                [
+                    services.EvaluationRequest(
+                        ruleset_id, item.answers, version=version, as_of=item.as_of
+                    )
+                    for item in found.complete + found.partial
+                ]
+            )
+        per_ruleset.append(_in_turns(per_version))
+    return _in_turns(per_ruleset)
+
+
+def _in_turns(lists: list[list[Any]]) -> list[Any]:
+    """One item of each list in turn, while any has items left."""
+    return [item for turn in itertools.zip_longest(*lists) for item in turn if item is not None]
 
 
 def _record(store: Any, count: int) -> tuple[int, float]:
