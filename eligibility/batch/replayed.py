@@ -4,8 +4,9 @@ A job asks of each decision whether its outcome changed, and if so how and which
 made the difference. Its goal values (`outcomes.goal_values`, no next questions or reason
 texts) answer the first; the changes are worked out only where a goal differs, from the
 values already computed. Where every goal is recorded the same, `traced` says whether the
-trace was reproduced: `identical`, else `unchanged` (same outcomes, other values) with the
-first rule whose step differs as its one difference (a job keeps no details). A single
+trace was reproduced (from the stored text, parsed only where it must be): `identical`, else
+`unchanged` (same outcomes, other values) with the first rule whose step differs as its one
+difference (a job keeps no details). A single
 replay (`decisions.replay`) also compares the reasons' wording and the ignored answers,
 lists goals whose reasons alone changed and every leaf that differs.
 """
@@ -13,10 +14,10 @@ lists goals whose reasons alone changed and every leaf that differs.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from typing import Any
 
 from eligibility.batch.outcomes import changes_since, goal_values
-from eligibility.batch.traced import first_difference, reproduced
+from eligibility.batch.traced import trace_difference
 from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions import Decision, Difference, ReplayResult, differences, goal_value
 from eligibility.decisions.recorded import Recorded
@@ -34,11 +35,10 @@ def replayed(
     """`decision` re-evaluated under `version`: same outcome (identical or not), or changes."""
     record = decision if isinstance(decision, Recorded) else Recorded.of(decision)
     day = as_of or record.as_of
-    base = ReplayResult.begun(record, version, day)
     try:
         outcome = goal_values(version, answers_under(version, record), day, engine, record.locale)
     except EligibilityError as error:
-        return replace(base, error=f"{type(error).__name__}: {error}")
+        return _result(record, version, day, error=f"{type(error).__name__}: {error}")
     recorded = {g: goal_value(v) for g, v in record.goals.items()}
     goals = [*recorded, *(g for g in outcome.goals if g not in recorded)]
     values = {g: (recorded.get(g), outcome.goals.get(g)) for g in goals}
@@ -51,13 +51,26 @@ def replayed(
             for g, (old, new) in values.items()
             if old != new
         )
-        return replace(base, values=values, changes=found, differences=moved)
+        return _result(record, version, day, values=values, changes=found, differences=moved)
     records = outcome.records()
     if records != record.goals:  # the same values, decided or not otherwise (an edited record)
-        edited = differences(dict(record.goals), records, "goals")
-        return replace(base, values=values, differences=tuple(edited))
-    same_version = version.content_hash == record.content_hash
-    if same_version and reproduced(record.trace_text, version, outcome.env):  # the usual case
-        return replace(base, values=values)
-    first = first_difference(record.trace, version, outcome.env)
-    return replace(base, values=values, differences=(first,) if first is not None else ())
+        edited = tuple(differences(dict(record.goals), records, "goals"))
+        return _result(record, version, day, values=values, differences=edited)
+    first = trace_difference(record, version, outcome.env)
+    return _result(
+        record, version, day, values=values, differences=(first,) if first is not None else ()
+    )
+
+
+def _result(record: Recorded, version: CompiledRuleSet, day: dt.date, **found: Any) -> ReplayResult:
+    """`ReplayResult.begun` with what was `found`, made at once (not begun and replaced)."""
+    return ReplayResult(
+        record.id,
+        record.ruleset_id,
+        record.version,
+        version.ruleset.version,
+        version.content_hash,
+        day,
+        sequence=record.sequence,
+        **found,
+    )

@@ -11,10 +11,12 @@ the JSON type's SQLite keeps (`json.dumps`); each gives exactly what its writer 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import accumulate
 from typing import Any
 
 from eligibility.compiler import CompiledRuleSet
@@ -30,6 +32,11 @@ def _canonical(value: Any) -> str:
 
 
 WRITERS: dict[str, Dumps] = {"canonical": _canonical, "json": json.dumps}
+# A str as each writer writes it: what json.dumps does for a str, without its encoder object.
+QUOTES: dict[str, Callable[[str], str]] = {
+    "canonical": json.encoder.encode_basestring,
+    "json": json.encoder.encode_basestring_ascii,
+}
 CANONICAL_KEYS = ("inputs", "kind", "legal_reference", "name", "result")  # sorted
 RECORDED_KEYS = ("name", "kind", "inputs", "result", "legal_reference")  # as `outcome_of` has them
 
@@ -43,6 +50,8 @@ class Template:
     fragments: list[str]  # one more than slots
     slots: list[str]
     dumps: Dumps
+    quote: Callable[[str], str]
+    starts: list[tuple[int, int]]  # each step's "{": its fragment and where in that fragment
 
     def fits(self, env: Mapping[Any, Value]) -> bool:
         """Whether `env` holds every value this template shows and none it leaves out."""
@@ -51,14 +60,24 @@ class Template:
 
     def write(self, env: Mapping[Any, Value]) -> str:
         """The trace of `env` as the writer writes it (an `env` this template `fits`)."""
-        texts = {name: _text(env[name], self.dumps) for name in self.names}
+        return "".join(self.pieces(env))
+
+    def pieces(self, env: Mapping[Any, Value]) -> list[str]:
+        """The text `write` joins: fixed pieces and values' texts in turn."""
+        dumps, quote = self.dumps, self.quote
+        texts = {name: _text(env[name], dumps, quote) for name in self.names}
         merged = [""] * (2 * len(self.slots) + 1)
         merged[0::2] = self.fragments
         merged[1::2] = [texts[s] for s in self.slots]
-        return "".join(merged)
+        return merged
+
+    def step_starts(self, pieces: list[str]) -> list[int]:
+        """Where each step begins (its "{") in the text joined from `pieces`."""
+        before = [0, *accumulate(map(len, pieces))]
+        return [before[2 * fragment] + at for fragment, at in self.starts]
 
 
-def _text(value: Value, dumps: Dumps) -> str:
+def _text(value: Value, dumps: Dumps, quote: Callable[[str], str]) -> str:
     """A value's text in the trace (`trace_value` written), the usual kinds without the encoder."""
     kind = type(value)
     if kind is Decimal:
@@ -69,6 +88,10 @@ def _text(value: Value, dumps: Dumps) -> str:
         return str(value)
     if value is UNKNOWN:
         return "null"
+    if kind is str:
+        return quote(value)  # type: ignore[arg-type]
+    if kind is dt.date:
+        return f'"{value.isoformat()}"'  # type: ignore[union-attr]  # digits and dashes
     return dumps(trace_value(value))
 
 
@@ -84,7 +107,7 @@ def template(version: CompiledRuleSet, writer: str, env: Mapping[Any, Value]) ->
         return found[1]
     if len(_templates) >= CACHED:
         _templates.clear()
-    made = _made(version, WRITERS[writer], writer == "canonical", env)
+    made = _made(version, writer, env)
     _templates[key] = (version, made)
     return made
 
@@ -92,15 +115,16 @@ def template(version: CompiledRuleSet, writer: str, env: Mapping[Any, Value]) ->
 _templates: dict[tuple[int, str], tuple[CompiledRuleSet, Template]] = {}
 
 
-def _made(
-    version: CompiledRuleSet, dumps: Dumps, canonical: bool, env: Mapping[Any, Value]
-) -> Template:
+def _made(version: CompiledRuleSet, writer: str, env: Mapping[Any, Value]) -> Template:
+    dumps, canonical = WRITERS[writer], writer == "canonical"
     comma, colon = (",", ":") if canonical else (", ", ": ")
     cut, absent = _Cut(), set[str]()
     for number, name in enumerate(version.order):
         named = version.named[name]
         fixed = {"kind": named.kind, "legal_reference": named.legal_reference, "name": name}
-        cut.fixed((comma if number else "") + "{")
+        cut.fixed(comma if number else "")
+        cut.mark()
+        cut.fixed("{")
         for index, key in enumerate(CANONICAL_KEYS if canonical else RECORDED_KEYS):
             cut.fixed((comma if index else "") + dumps(key) + colon)
             if key == "inputs":
@@ -119,7 +143,10 @@ def _made(
     cut.fixed("]")
     cut.slot("")
     slots = cut.slots[:-1]
-    return Template(frozenset(slots), frozenset(absent), cut.fragments, slots, dumps)
+    pieces = cut.fragments
+    return Template(
+        frozenset(slots), frozenset(absent), pieces, slots, dumps, QUOTES[writer], cut.starts
+    )
 
 
 class _Cut:
@@ -128,10 +155,15 @@ class _Cut:
     def __init__(self) -> None:
         self.fragments: list[str] = []
         self.slots: list[str] = []
+        self.starts: list[tuple[int, int]] = []
         self.pending = ["["]
 
     def fixed(self, text: str) -> None:
         self.pending.append(text)
+
+    def mark(self) -> None:
+        """A step begins here: the fragment being cut, and how far into it."""
+        self.starts.append((len(self.fragments), sum(map(len, self.pending))))
 
     def slot(self, name: str) -> None:
         self.fragments.append("".join(self.pending))

@@ -1,39 +1,100 @@
 """Whether a replay reproduced a recorded trace, as cheaply as the usual cases allow.
 
-Under the recorded version the trace is nearly always reproduced: the trace computed now is
-written as the store wrote it (`trace_text`) and compared with the stored text unparsed.
-Otherwise (another version, or texts that differ) the recorded trace is parsed and compared
-by rule, as the single replay compares it: in step order while the names keep in step,
-stopping at the first step that differs; by name where they do not.
+The trace computed now is written as the store wrote it (`trace_text`) and compared with
+the stored text unparsed: equal texts hold equal values. Where they differ (nearly always
+under another version) the texts agree up to some step; in a version without collections
+that step alone is read from the stored text and compared by value, and if it differs,
+with its name nowhere later in the text, it is the first difference. Otherwise the
+recorded trace is parsed whole and compared by rule, as the single replay compares it:
+in step order while the names keep in step, stopping at the first step that differs; by
+name where they do not.
 """
 
 from __future__ import annotations
 
+import json
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from eligibility.batch.trace_text import WRITERS, template
+from eligibility.batch.trace_text import WRITERS, Template, template
 from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions import Difference
+from eligibility.decisions.recorded import Recorded
 from eligibility.evaluation import trace
 from eligibility.expressions.values import Value
 from eligibility.values_io import trace_value
 
 Step = dict[str, Any]
+_DECODER = json.JSONDecoder()
 
 
-def reproduced(text: str, version: CompiledRuleSet, env: Mapping[Any, Value]) -> bool:
-    """Whether the trace of `env`, written as the stored `text` was written, is that text.
+def trace_difference(
+    record: Recorded, version: CompiledRuleSet, env: Mapping[Any, Value]
+) -> Difference | None:
+    """The first rule whose step differs from the recorded trace (`first_difference`).
 
     PostgreSQL keeps a record's canonical text (keys sorted: a step begins with its
-    inputs), SQLite the JSON type's. Equal texts hold equal values; unequal ones are
-    compared by value (`first_difference`).
+    inputs), SQLite the JSON type's; the trace of `env` is written the same way.
     """
+    text = record.trace_text
     writer = "canonical" if text.startswith('[{"inputs":') else "json"
-    if not version.collections:
-        return template(version, writer, env).write(env) == text
-    return WRITERS[writer](list(steps(version, env))) == text
+    if version.collections:  # written whole only where it is likely the same
+        same = record.content_hash == version.content_hash
+        if same and WRITERS[writer](list(steps(version, env))) == text:
+            return None
+        return first_difference(record.trace, version, env)
+    made = template(version, writer, env)
+    pieces = made.pieces(env)
+    written = "".join(pieces)
+    if written == text:  # reproduced: the usual case under the recorded version
+        return None
+    found = _where_parted(text, written, made, pieces, version, env)
+    return found if found is not None else first_difference(record.trace, version, env)
+
+
+def _where_parted(
+    text: str,
+    written: str,
+    made: Template,
+    pieces: list[str],
+    version: CompiledRuleSet,
+    env: Mapping[Any, Value],
+) -> Difference | None:
+    """The step where the texts part, if it alone shows the first difference; else None.
+
+    The steps before it are the same text, so the same values under the same names. It is
+    the first difference when the recorded step there has the same name and other values,
+    and that name is not recorded again later (the single replay keys steps by name).
+    """
+    starts = made.step_starts(pieces)
+    index = bisect_right(starts, _common_prefix(text, written)) - 1
+    if index < 0 or not text.startswith("{", starts[index]):
+        return None
+    try:
+        old, end = _DECODER.raw_decode(text, starts[index])
+    except ValueError:
+        return None
+    name = version.order[index]
+    if type(old) is not dict or old.get("name") != name:
+        return None
+    new = _step(version, env, name, {})
+    if old == new or text.find(made.dumps({"name": name})[1:-1], end) >= 0:
+        return None
+    return _difference(name, old, new)
+
+
+def _common_prefix(one: str, other: str) -> int:
+    """How many characters two texts share from their start (halving, no character loop)."""
+    low, high = 0, min(len(one), len(other))
+    while low < high:  # one[:low] == other[:low]; they part before high + 1
+        middle = (low + high + 1) // 2
+        if one.startswith(other[low:middle], low):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def first_difference(
@@ -98,15 +159,22 @@ def steps(version: CompiledRuleSet, env: Mapping[Any, Value]) -> Iterator[Step]:
             }
         return
     plain: dict[str, Any] = {}
-    for name in version.order:  # as `evaluation.trace` writes a version without collections
-        named = version.named[name]
-        for read in (*named.reads, name):
-            if read not in plain and read in env:
-                plain[read] = _plain(env[read])
-        yield {
-            "name": name,
-            "kind": named.kind,
-            "inputs": {r: plain[r] for r in named.reads if r in env},
-            "result": plain[name],
-            "legal_reference": named.legal_reference,
-        }
+    for name in version.order:
+        yield _step(version, env, name, plain)
+
+
+def _step(
+    version: CompiledRuleSet, env: Mapping[Any, Value], name: str, plain: dict[str, Any]
+) -> Step:
+    """A step as `evaluation.trace` writes it without collections (`plain`: values so far)."""
+    named = version.named[name]
+    for read in (*named.reads, name):
+        if read not in plain and read in env:
+            plain[read] = _plain(env[read])
+    return {
+        "name": name,
+        "kind": named.kind,
+        "inputs": {r: plain[r] for r in named.reads if r in env},
+        "result": plain[name],
+        "legal_reference": named.legal_reference,
+    }

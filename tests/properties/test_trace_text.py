@@ -5,7 +5,8 @@ from a template per version (`batch.trace_text`): the JSON type's writing (SQLit
 canonical text (PostgreSQL). For every example version and its authors' scenarios, both
 must equal what those writers give for the trace a decision records (`outcome_of`),
 whichever answers leave values out of the trace's inputs. Where texts differ the trace is
-compared by value (`batch.traced`): by rule, naming the first step that differs.
+compared by value (`batch.traced`): by rule, naming the first step that differs, whether
+the stored text is read at the one step where the texts part or parsed whole.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import pytest
 from eligibility import EligibilityError, evaluate
 from eligibility.batch.outcomes import goal_values
 from eligibility.batch.trace_text import template
-from eligibility.batch.traced import first_difference, steps
+from eligibility.batch.traced import first_difference, steps, trace_difference
+from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions import outcome_of
+from eligibility.decisions.recorded import Recorded
 from eligibility.decisions.sealing import canonical_text
 
 from .examples import FLAT_RULESET_IDS, VERSION_IDS, example, scenario_answers
@@ -62,3 +65,43 @@ def test_a_trace_compared_by_value_names_its_first_differing_step() -> None:
     assert found is not None and (found.path, found.replayed) == ("trace.not_a_rule", None)
     found = first_difference(made[:-1], version, env)
     assert found is not None and (found.path, found.recorded) == (f"trace.{last}", None)
+
+
+@pytest.mark.parametrize("writer", ["json", "canonical"])
+def test_the_stored_text_read_at_one_step_gives_the_same_first_difference(writer: str) -> None:
+    version = example(next(v for v in VERSION_IDS if v.startswith("snap/")))
+    answers = scenario_answers(version)[0]
+    env = goal_values(version, answers, version.ruleset.effective_from).env
+    made = list(steps(version, env))
+    write = json.dumps if writer == "json" else canonical_text
+    cases = [made, made[:-1], [*made, {**made[0], "name": "not_a_rule"}], made[::-1]]
+    one_step = []
+    for at in (0, len(made) // 2, len(made) - 1):
+        altered = [*made[:at], {**made[at], "result": "altered"}, *made[at + 1 :]]
+        moved = [*made[:at], {**made[at], "legal_reference": "§ 0"}, *made[at + 1 :]]
+        one_step += [altered, moved]
+        cases += [altered, moved, [*altered, made[at]]]  # the rule recorded again after: by name
+    for recorded in cases:
+        stored = _recorded(version, write(recorded))
+        expected = first_difference(recorded, version, env)
+        assert trace_difference(stored, version, env) == expected
+        parsed = "trace" in stored.__dict__  # the stored text parsed whole (a cached property)
+        assert parsed == (recorded is not made and recorded not in one_step)
+        assert expected is not None or recorded not in one_step
+
+
+def _recorded(version: CompiledRuleSet, trace_text: str) -> Recorded:
+    """A record of `version` holding only a stored trace text."""
+    return Recorded(
+        1,
+        "d1",
+        version.ruleset.id,
+        version.ruleset.version,
+        version.content_hash,
+        version.ruleset.effective_from,
+        "en",
+        {},
+        {},
+        "{}",
+        trace_text,
+    )
