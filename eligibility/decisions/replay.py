@@ -95,19 +95,21 @@ class ReplayResult:
         return "identical" if self.identical else "unchanged"
 
     def to_row(self) -> dict[str, Any]:
-        """What a replay job keeps of this decision (and exports): no answers, no trace."""
-        return to_plain(  # type: ignore[no-any-return]
-            {
-                "sequence": self.sequence,
-                "decision_id": self.decision_id,
-                "status": self.status,
-                "recorded_version": self.recorded_version,
-                "replayed_version": self.replayed_version,
-                "goals": {g: {"recorded": o, "replayed": n} for g, (o, n) in self.values.items()},
-                "changes": [c.to_dict() for c in self.changes],
-                "error": self.error,
-            }
-        )
+        """What a replay job keeps of this decision (and exports): no answers, no trace.
+
+        Plain without `to_plain`: values and changes are read from a record's JSON or made
+        plain where they are computed (`goal_value`, `outcomes`, `goal_changes`' inputs).
+        """
+        return {
+            "sequence": self.sequence,
+            "decision_id": self.decision_id,
+            "status": self.status,
+            "recorded_version": self.recorded_version,
+            "replayed_version": self.replayed_version,
+            "goals": {g: {"recorded": o, "replayed": n} for g, (o, n) in self.values.items()},
+            "changes": [c.to_dict() for c in self.changes],
+            "error": self.error,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain data: per-goal `differences`, leaf-by-leaf `details`."""
