@@ -11,7 +11,9 @@ merges the counts in key order; no decision passes through the job's process.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -65,7 +67,7 @@ def replay_partition(part: Partition, source: StorageRef, task: ReplayTask) -> T
     """Replay the decisions of one key range (on a worker); save their rows; their counts."""
     store = storage_at(source)
     tally = Tally(part.rows)
-    versions: dict[str, StoredVersion] = {}
+    versions = _recorded_versions(task.job_id)
     decisions = iterate_for_replay(store.decisions, task.filters, PAGE, part.low - 1, part.high)
     for decision in decisions:
         version = task.target or _recorded(store, decision, versions)
@@ -74,10 +76,33 @@ def replay_partition(part: Partition, source: StorageRef, task: ReplayTask) -> T
     return tally
 
 
-def _recorded(store: Storage, decision: Recorded, known: dict[str, StoredVersion]) -> StoredVersion:
-    found = known.get(decision.content_hash)
+RecordedVersions = dict[tuple[str, str, str], StoredVersion]
+KEPT_JOBS = 8  # jobs whose recorded versions a worker keeps (the few that run at a time)
+_recorded_of: OrderedDict[str, RecordedVersions] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _recorded_versions(job_id: str) -> RecordedVersions:
+    """The recorded versions this worker's partitions of a job have found so far.
+
+    Kept for the job, not the partition: finding one reads it and checks its content hash
+    (~10 ms for a Kurzarbeitergeld version), once per version and worker, not per partition.
+    """
+    with _lock:
+        found = _recorded_of.get(job_id)
+        if found is None:
+            found = _recorded_of[job_id] = {}
+            while len(_recorded_of) > KEPT_JOBS:
+                _recorded_of.popitem(last=False)
+        _recorded_of.move_to_end(job_id)
+        return found
+
+
+def _recorded(store: Storage, decision: Recorded, known: RecordedVersions) -> StoredVersion:
+    key = (decision.ruleset_id, decision.version, decision.content_hash)
+    found = known.get(key)
     if found is None:
-        found = known[decision.content_hash] = recorded_version(store, decision)
+        found = known[key] = recorded_version(store, decision)
     return found
 
 
