@@ -2,7 +2,8 @@
 
 A job replays most decisions to the same outcome, and then only asks whether the trace
 was reproduced; the stored text of the trace answers that without parsing it
-(`batch.replayed`). Reasons and trace are parsed only for the decisions that need them.
+(`batch.replayed`). Reasons and trace are parsed only for the decisions that need them,
+and what is parsed is parsed by orjson (`loads`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,21 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+import orjson
+
 from eligibility.decisions.record import Decision
+
+
+def loads(text: str | bytes) -> Any:
+    """JSON text parsed as `json.loads` parses it; by orjson (~2-3x faster) where it can.
+
+    orjson refuses a little that `json` reads (integers beyond 64 bits, lone surrogates,
+    NaN): that text is parsed by `json`, so the result is the same either way.
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 @dataclass(frozen=True)
@@ -53,9 +68,9 @@ class Recorded:
     @cached_property
     def reasons(self) -> dict[str, Any]:
         """The recorded reasons, parsed when first asked for."""
-        return json.loads(self.reasons_text)  # type: ignore[no-any-return]
+        return loads(self.reasons_text)  # type: ignore[no-any-return]
 
     @cached_property
     def trace(self) -> list[dict[str, Any]]:
         """The recorded trace, parsed when first asked for."""
-        return json.loads(self.trace_text)  # type: ignore[no-any-return]
+        return loads(self.trace_text)  # type: ignore[no-any-return]

@@ -3,20 +3,24 @@
 Reasons and trace are most of a record; a job parses them only for the decisions whose
 outcome changed, and compares the trace unparsed otherwise (`batch.replayed`). The text is
 the column's as stored: PostgreSQL keeps the canonical text written on append, SQLite the
-JSON type's.
+JSON type's. Answers and goals are read as text too and parsed by orjson (`recorded.loads`),
+not by the JSON type's `json.loads`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import Text, cast, select
 
-from eligibility.decisions.recorded import Recorded
+from eligibility.decisions.recorded import Recorded, loads
 from eligibility.records import DecisionFilter
 from eligibility.storage.sql.engine import Database
 from eligibility.storage.sql.filters import filtered
 from eligibility.storage.sql.models import DecisionRow
 
-_COLUMNS = (
+_COLUMNS: tuple[Any, ...] = (
     DecisionRow.sequence,
     DecisionRow.id,
     DecisionRow.ruleset_id,
@@ -24,8 +28,8 @@ _COLUMNS = (
     DecisionRow.content_hash,
     DecisionRow.as_of,
     DecisionRow.locale,
-    DecisionRow.answers,
-    DecisionRow.goals,
+    cast(DecisionRow.answers, Text),
+    cast(DecisionRow.goals, Text),
     cast(DecisionRow.reasons, Text),
     cast(DecisionRow.trace, Text),
 )
@@ -40,4 +44,24 @@ def for_replay(
         query = query.where(DecisionRow.sequence <= until)
     query = query.order_by(DecisionRow.sequence).limit(limit)
     with db.read() as session:
-        return [Recorded(*row) for row in session.execute(query)]
+        rows = session.execute(query).all()
+    return [_recorded(row) for row in rows]
+
+
+def _recorded(row: Sequence[Any]) -> Recorded:
+    """A row of `_COLUMNS`: answers and goals parsed here (`loads`), reasons and trace not."""
+    sequence, decision_id, ruleset_id, version, content_hash, as_of, locale = row[:7]
+    answers, goals, reasons, trace = row[7:]
+    return Recorded(
+        sequence,
+        decision_id,
+        ruleset_id,
+        version,
+        content_hash,
+        as_of,
+        locale,
+        loads(answers),
+        loads(goals),
+        reasons,
+        trace,
+    )
