@@ -28,7 +28,7 @@ def durable_targets(bench: dict[str, Any]) -> list[Target]:
         return [(key, text, "not measured", None) for key, text in (
             ("durable_over_pure", ratio), ("snap_45us", snap_target), ("kug_15000", kug_target)
         )]  # fmt: skip
-    ratios = {  # CPU time (the row's own ratio is of wall-clock medians)
+    ratios = {  # CPU time, both paths taken in turns
         rid: r["durable_complete"]["cpu_us_per_call"] / r["pure_complete"]["cpu_us_per_call"]
         for rid, r in rows.items()
     }
