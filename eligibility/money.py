@@ -83,8 +83,11 @@ _ROOMS: dict[int, Context] = {}
 _STEPS: dict[int, Decimal] = {}
 
 
-def scale_answers(answers: Mapping[str, object], money: Mapping[str, Money]) -> dict[str, object]:
-    """Answers with the amounts of money questions at their scale."""
+def scale_answers(answers: dict[str, object], money: Mapping[str, Money]) -> dict[str, object]:
+    """Answers with the amounts of money questions at their scale (`answers` itself when
+    none of them answers a money question: most claims' answers, on the hot path)."""
+    if money.keys().isdisjoint(answers):
+        return answers
     return {
         qid: scaled(value, money[qid].places)
         if qid in money and isinstance(value, Decimal)

@@ -61,7 +61,7 @@ def evaluate(
         compiled.content_hash,
         day,
         texts.locale,
-        scale_answers(given, texts.money) if _amounts(compiled, given) else given,
+        scale_answers(given, texts.money),
         goal_results(compiled, texts, found),
         _next_questions(compiled, found, texts),
         tuple(sorted(ignored, key=compiled.question_rank.__getitem__)) if ignored else (),
@@ -69,11 +69,6 @@ def evaluate(
         trace(compiled, env) if with_trace else (),
         {},  # no collections: no instances
     )
-
-
-def _amounts(compiled: CompiledRuleSet, given: Mapping[str, Any]) -> bool:
-    """Whether an answer given is to a question that declares money (it is shown scaled)."""
-    return not compiled.money.keys().isdisjoint(given)
 
 
 def _next_questions(
