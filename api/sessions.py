@@ -32,7 +32,6 @@ from api.record_schemas import (
 from api.session_body import session_body
 from api.state import state
 from eligibility import services
-from eligibility.errors import NotFound
 from eligibility.evaluation import Evaluation, NextQuestion
 from eligibility.records import InterviewSession
 
@@ -69,12 +68,9 @@ def _idle() -> int:
     return state().config.session_idle_seconds
 
 
-def _owned(session_id: str) -> InterviewSession:
-    """The caller's session (someone else's is as good as missing)."""
-    session = services.get_session(state().storage, session_id, _idle())
-    if session.client != principal().client:
-        raise NotFound("session", session_id)
-    return session
+def _owner() -> str:
+    """Whose sessions the caller may see: its own (someone else's is as good as missing)."""
+    return principal().client
 
 
 def _reply(session: InterviewSession, query: dict[str, Any], status: int = 200) -> Reply:
@@ -144,7 +140,8 @@ def create_session(body: dict[str, Any], query: dict[str, Any]) -> Reply:
 )
 def get_session(session_id: str, query: dict[str, Any]) -> Reply:
     """The session's answers, goals and next questions."""
-    return _reply(_owned(session_id), query)
+    session = services.get_session(state().storage, session_id, _idle(), owner=_owner())
+    return _reply(session, query)
 
 
 @bp.patch("/<session_id>/answers")
@@ -173,7 +170,6 @@ def answer(session_id: str, query: dict[str, Any]) -> Reply:
     answers = json_body()
     if not isinstance(answers, dict):
         raise InvalidRequest("send the answers as a JSON object", errors={"": ["not an object"]})
-    _owned(session_id)
     session = services.answer(
         state().storage,
         session_id,
@@ -181,6 +177,7 @@ def answer(session_id: str, query: dict[str, Any]) -> Reply:
         request.headers.get("If-Match"),
         _idle(),
         state().evaluator,
+        owner=_owner(),
     )
     return _reply(session, query)
 
@@ -203,7 +200,6 @@ def forget_answer(session_id: str, question: str, query: dict[str, Any]) -> Repl
     In a claim about several people, `children/c2` removes that instance and its answers
     and `children/c2/age` one of its answers.
     """
-    _owned(session_id)
     session = services.forget_answer(
         state().storage,
         session_id,
@@ -211,6 +207,7 @@ def forget_answer(session_id: str, question: str, query: dict[str, Any]) -> Repl
         request.headers.get("If-Match"),
         _idle(),
         state().evaluator,
+        owner=_owner(),
     )
     return _reply(session, query)
 
@@ -234,7 +231,6 @@ def submit(session_id: str, body: dict[str, Any]) -> Reply:
     A session with an undecided goal gets 422 `incomplete-decision` (and stays open)
     unless the body says `{"allow_incomplete": true}`.
     """
-    _owned(session_id)
     recorded = services.submit_session(
         state().storage,
         session_id,
@@ -244,5 +240,6 @@ def submit(session_id: str, body: dict[str, Any]) -> Reply:
         _idle(),
         state().evaluator,
         allow_incomplete=bool(body.get("allow_incomplete", False)),
+        owner=_owner(),
     )
     return decision_reply(recorded)

@@ -32,9 +32,13 @@ def etag_matches(expected: str | None, current: str) -> bool:
 
 
 def _editable(
-    store: Storage, session_id: str, expected_etag: str | None, idle_seconds: int
+    store: Storage,
+    session_id: str,
+    expected_etag: str | None,
+    idle_seconds: int,
+    owner: str | None,
 ) -> InterviewSession:
-    session = get_session(store, session_id, idle_seconds)
+    session = get_session(store, session_id, idle_seconds, owner)
     if session.decision_id is not None:
         raise Conflict(f"session '{session_id}' was submitted as decision {session.decision_id}")
     if not etag_matches(expected_etag, session.etag):
@@ -48,6 +52,7 @@ def _change(
     expected_etag: str | None,
     idle_seconds: int,
     change: Callable[[InterviewSession], InterviewSession | None],
+    owner: str | None = None,
 ) -> InterviewSession:
     """Store the state `change` makes of the session (None: nothing to change).
 
@@ -56,7 +61,7 @@ def _change(
     change made again on the new state, so it is never lost nor refused.
     """
     for _ in range(WRITE_ATTEMPTS):
-        session = _editable(store, session_id, expected_etag, idle_seconds)
+        session = _editable(store, session_id, expected_etag, idle_seconds, owner)
         changed = change(session)  # new answers, and a new version for one that follows
         if changed is None:
             return session
@@ -73,10 +78,12 @@ def answer(
     expected_etag: str | None,
     idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS,
     evaluator: Evaluator | None = None,
+    owner: str | None = None,
 ) -> InterviewSession:
     """Add or change answers (all validated; null removes one); PreconditionFailed if stale.
 
-    `expected_etag` None skips the check (no If-Match header): the last write wins.
+    `expected_etag` None skips the check (no If-Match header): the last write wins; with
+    `owner`, another client's session is NotFound.
     A session that follows the claim's date moves to the version governing the date
     the answers now give (or `as_of`, else today, while they give none); an `as_of` the
     session was started with that contradicts it is ClaimDateConflict, and answers to
@@ -93,7 +100,7 @@ def answer(
         combined = ask_again(session.answers, combined, version.collections)
         return replace(moved, answers=checked_answers(chosen, version, moved, combined))
 
-    return _change(store, session_id, expected_etag, idle_seconds, merged)
+    return _change(store, session_id, expected_etag, idle_seconds, merged, owner)
 
 
 def forget_answer(
@@ -103,6 +110,7 @@ def forget_answer(
     expected_etag: str | None,
     idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS,
     evaluator: Evaluator | None = None,
+    owner: str | None = None,
 ) -> InterviewSession:
     """Remove one answer; PreconditionFailed if `expected_etag` is stale.
 
@@ -133,7 +141,7 @@ def forget_answer(
         checked_answers(chosen, compiled, moved, kept)
         return replace(moved, answers=kept)
 
-    return _change(store, session_id, expected_etag, idle_seconds, without)
+    return _change(store, session_id, expected_etag, idle_seconds, without, owner)
 
 
 def _known_question(compiled: CompiledRuleSet, question: str) -> None:

@@ -26,6 +26,7 @@ def submit_session(
     idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS,
     evaluator: Evaluator | None = None,
     allow_incomplete: bool = False,
+    owner: str | None = None,
 ) -> Recorded:
     """Record the session's answers as a decision under its pinned version (once).
 
@@ -36,10 +37,11 @@ def submit_session(
     PreconditionFailed; one without has the new answers evaluated and recorded.
     A session with an undecided goal is recorded (status incomplete) only with
     `allow_incomplete`; otherwise IncompleteDecision, and the session stays open.
+    With `owner`, another client's session is NotFound.
     """
     chosen = evaluator or stored_evaluator(store)
     for _ in range(WRITE_ATTEMPTS):
-        session = get_session(store, session_id, idle_seconds)
+        session = get_session(store, session_id, idle_seconds, owner)
         if session.decision_id is not None:
             return Recorded(get_decision(store, session.decision_id), None, False)
         if not etag_matches(expected_etag, session.etag):

@@ -111,14 +111,22 @@ def following_claim(
 
 
 def get_session(
-    store: Storage, session_id: str, idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS
+    store: Storage,
+    session_id: str,
+    idle_seconds: int = DEFAULT_SESSION_IDLE_SECONDS,
+    owner: str | None = None,
 ) -> InterviewSession:
-    """One session; NotFound, or SessionExpired once idle longer than `idle_seconds`."""
+    """One session; NotFound, or SessionExpired once idle longer than `idle_seconds`.
+
+    With `owner`, another client's session is NotFound too (as good as missing to it).
+    """
     session = store.sessions.get(session_id)
     if session is None:
         raise NotFound("session", session_id)
     if store.now() - session.updated_at > dt.timedelta(seconds=idle_seconds):
         raise SessionExpired(session_id)
+    if owner is not None and session.client != owner:
+        raise NotFound("session", session_id)
     return session
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from flask import Flask
 
 from eligibility import services
+from eligibility.catalogue import Catalogue
 from eligibility.engine import durable
 from eligibility.storage import memory_storage
 from tests.api.conftest import FISHING
@@ -100,3 +102,59 @@ def test_a_named_version_is_read_from_storage_at_most_once_per_process(
     for _ in range(5):
         assert client.post("/v1/evaluations", json=body).status_code == 200
     assert counting.reads <= 1
+
+
+def _crossings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every call from api/ into the core's use cases and catalogue, by name; calls the core
+    makes inside itself are not counted. Authentication (before the view) is left out."""
+    entered: list[str] = []
+    depth = [0]
+
+    def wrapped(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if depth[0] == 0:
+                entered.append(name)
+            depth[0] += 1
+            try:
+                return real(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return call
+
+    for name in services.__all__:
+        found = getattr(services, name)
+        if inspect.isfunction(found) and name != "authenticate":
+            monkeypatch.setattr(services, name, wrapped(name, found))
+    for cls in (services.Evaluator, Catalogue):
+        for name, found in vars(cls).items():
+            if inspect.isfunction(found) and not name.startswith("_"):
+                label = f"{cls.__name__}.{name}"
+                monkeypatch.setattr(cls, name, wrapped(label, found))
+    return entered
+
+
+def test_a_request_crosses_from_the_api_into_the_core_at_most_twice(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, headers = _app(make_app, "durable")
+    client = app.test_client()
+    url = client.post("/v1/sessions", json={**BODY, "answers": {}}, headers=headers).location
+    etag = client.get(url, headers=headers).headers["ETag"]
+    entered = _crossings(monkeypatch)
+    crossings = {}
+    for label, send in {
+        "evaluation": lambda: client.post("/v1/evaluations", json=BODY),
+        "answers": lambda: client.patch(
+            url + "/answers", json=SENIOR, headers={**headers, "If-Match": etag}
+        ),
+        "decision": lambda: client.post("/v1/decisions", json=BODY, headers=headers),
+    }.items():
+        entered.clear()
+        assert send().status_code in (200, 201), label
+        crossings[label] = list(entered)
+    assert crossings == {
+        "evaluation": ["Evaluator.evaluate"],
+        "answers": ["answer", "evaluate_session"],
+        "decision": ["record_decision"],
+    }

@@ -181,6 +181,20 @@ def test_sessions_etags_and_expiry(store: MemoryStorage, clock: Clock) -> None:
     assert services.expire_sessions(store, idle_seconds=30) == 1
 
 
+def test_another_clients_session_is_not_found(store: MemoryStorage) -> None:
+    session = services.create_session(store, "fishing-licence", as_of=DAY, client="bot-1")
+    assert services.get_session(store, session.id, owner="bot-1") == session
+    with pytest.raises(NotFound):
+        services.get_session(store, session.id, owner="bot-2")
+    with pytest.raises(NotFound):
+        services.answer(store, session.id, {"age": 70}, None, owner="bot-2")
+    with pytest.raises(NotFound):
+        services.forget_answer(store, session.id, "age", None, owner="bot-2")
+    with pytest.raises(NotFound):
+        services.submit_session(store, session.id, "bot-2", owner="bot-2")
+    assert services.get_session(store, session.id) == session  # nothing changed
+
+
 def test_keys_roles(store: MemoryStorage) -> None:
     token, key = services.create_key(store, "publisher", "ci")
     assert services.authenticate(store, token) == key
