@@ -24,6 +24,7 @@ from api.state import state
 from eligibility.batch.cluster import shared_cluster
 from eligibility.batch.jobs import BatchJobs
 from eligibility.batch.retention import Retention
+from eligibility.evaluation import EngineName
 from eligibility.ports import Storage
 from eligibility.records import Role
 from eligibility.storage import storage_url
@@ -94,12 +95,14 @@ def _viewer() -> str | None:
     return None if caller.role == "auditor" else caller.client
 
 
-def _run(store: Storage, found: BatchJobs, job_id: str, files: bool, inline: bool) -> None:
+def _run(
+    store: Storage, found: BatchJobs, job_id: str, files: bool, inline: bool, engine: EngineName
+) -> None:
     """Run a job in the background; its failure is recorded on the job itself."""
     try:
         # Workers read a file themselves; decisions only from a database they can open.
         on_dask = not inline and (files or storage_url(store) is not None)
-        found.run(store, job_id, shared_cluster if on_dask else lambda: None)
+        found.run(store, job_id, shared_cluster if on_dask else lambda: None, engine)
     except Exception:
         log.exception("batch job %s failed", job_id)
 
@@ -143,7 +146,14 @@ def start_batch(query: dict[str, Any]) -> Reply:
     )
     threading.Thread(
         target=_run,
-        args=(store, jobs(), job["id"], files, state().config.jobs_cluster == "inline"),
+        args=(
+            store,
+            jobs(),
+            job["id"],
+            files,
+            state().config.jobs_cluster == "inline",
+            state().evaluator.engine,
+        ),
         name=f"batch-{job['id']}",
         daemon=True,
     ).start()

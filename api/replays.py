@@ -33,6 +33,7 @@ from api.state import state
 from eligibility import services
 from eligibility.batch.publish import affected_lines
 from eligibility.batch.report import impact_report, replay_rows, replay_summary
+from eligibility.evaluation import EngineName
 from eligibility.ports import Storage
 from eligibility.records import ReplayJob
 from eligibility.services.impact import Impact, get_impact, start_impact
@@ -42,10 +43,10 @@ log = logging.getLogger("api.replays")
 LOCATION = {"Location": {"schema": {"type": "string"}}}
 
 
-def _run(store: Storage, job_id: str, inline: bool) -> None:
+def _run(store: Storage, job_id: str, inline: bool, engine: EngineName) -> None:
     """Run a replay job in the background; its failure is recorded on the job itself."""
     try:
-        services.run_replay_job(store, job_id, inline=inline)
+        services.run_replay_job(store, job_id, inline=inline, engine=engine)
     except Exception:
         log.exception("replay job %s failed", job_id)
 
@@ -53,7 +54,7 @@ def _run(store: Storage, job_id: str, inline: bool) -> None:
 def _in_background(store: Storage, job: ReplayJob) -> None:
     threading.Thread(
         target=_run,
-        args=(store, job.id, state().config.jobs_cluster == "inline"),
+        args=(store, job.id, state().config.jobs_cluster == "inline", state().evaluator.engine),
         name=f"replay-{job.id}",
         daemon=True,
     ).start()

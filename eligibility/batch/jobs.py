@@ -27,6 +27,7 @@ from eligibility.batch.publish import affected_lines
 from eligibility.batch.report import impact_report
 from eligibility.batch.retention import Retention, prune
 from eligibility.errors import NotFound
+from eligibility.evaluation import EngineName
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter
 from eligibility.services.versions import get_version
@@ -99,12 +100,17 @@ class BatchJobs:
         return job
 
     def run(
-        self, store: Storage, job_id: str, cluster: Callable[[], Cluster | None]
+        self,
+        store: Storage,
+        job_id: str,
+        cluster: Callable[[], Cluster | None],
+        engine: EngineName = "durable",
     ) -> dict[str, Any]:
         """Run a pending job (in the background of a server), keeping job.json up to date.
 
         `cluster` gives the cluster to run on (None: here), asked once the job is running,
-        so a cluster that cannot start fails the job rather than leaving it pending.
+        so a cluster that cannot start fails the job rather than leaving it pending;
+        `engine` is the server's engine setting.
         """
         job = self.get(job_id)
         folder = self.root / job_id
@@ -130,6 +136,7 @@ class BatchJobs:
                 cluster=cluster(),
                 progress=progress,
                 stop=lambda: (folder / "cancel").exists(),
+                engine=engine,
             )
         except Exception as error:
             self._finish(job, "failed", describe(error))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -158,3 +159,39 @@ def test_a_request_crosses_from_the_api_into_the_core_at_most_twice(
         "answers": ["answer", "evaluate_session"],
         "decision": ["record_decision"],
     }
+
+
+def _done(client: Any, url: str, headers: dict[str, str]) -> dict[str, Any]:
+    """A background job's body once it is no longer pending or running (60 s at most)."""
+    deadline = time.monotonic() + 60
+    body: dict[str, Any] = client.get(url, headers=headers).get_json()
+    while body["status"] in ("pending", "running") and time.monotonic() < deadline:
+        time.sleep(0.05)
+        body = client.get(url, headers=headers).get_json()
+    return body
+
+
+@pytest.mark.parametrize("engine", ["pure", "durable"])
+def test_replay_and_batch_jobs_honour_the_engine_setting(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch, tmp_path: Any, engine: str
+) -> None:
+    app = make_app(ENGINE=engine, JOBS_CLUSTER="inline", BATCH_DIR=str(tmp_path))
+    store = app.extensions["eligibility"].storage
+    keys = {
+        role: {"Authorization": f"Bearer {services.create_key(store, role, role)[0]}"}
+        for role in ("client", "auditor", "author")
+    }
+    client = app.test_client()
+    assert client.post("/v1/decisions", json=BODY, headers=keys["client"]).status_code == 201
+    decided = _durable_decisions(monkeypatch)
+    everything = {"ruleset": "fishing-licence"}
+    replay = client.post("/v1/replays", json=everything, headers=keys["auditor"])
+    assert _done(client, replay.location, keys["auditor"])["status"] == "done"
+    replayed, decided[:] = list(decided), []
+    batch = client.post(
+        "/v1/batches?ruleset=fishing-licence&version=2024-01-01",
+        data="id,age,resident\na,70,true\n",
+        headers={**keys["author"], "Content-Type": "text/csv"},
+    )
+    assert _done(client, batch.location, keys["author"])["status"] == "done"
+    assert (bool(replayed), bool(decided)) == ((engine == "durable",) * 2)
