@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from cli.cluster import Interrupt, cluster, cluster_options
-from cli.common import DEFAULT_RULES, database_option, reported, storage
+from cli.common import DEFAULT_RULES, database_option, engine_option, reported, storage
 from eligibility import load_paths
 from eligibility.batch.assess import result_rows
 from eligibility.batch.assessment import Assessment, assess
@@ -21,6 +21,7 @@ from eligibility.batch.populations import Population
 from eligibility.batch.publish import write_report
 from eligibility.batch.report import report_text
 from eligibility.catalogue import compiled
+from eligibility.evaluation import EngineName
 from eligibility.records import DecisionFilter
 from eligibility.storage import database_url
 
@@ -46,6 +47,7 @@ def batch() -> None:
     help="Folder for the rows, summary.json and the report.",
 )
 @cluster_options
+@engine_option
 @database_option
 def assess_command(
     source: str,
@@ -57,6 +59,7 @@ def assess_command(
     out: Path,
     scheduler: str | None,
     workers: int | None,
+    engine: EngineName,
     url: str | None,
 ) -> None:
     """Assess POPULATION (.csv, .jsonl, .parquet, or `decisions`) under a version or two.
@@ -98,6 +101,7 @@ def assess_command(
                 locale=locale,
                 progress=progress,
                 stop=interrupt,
+                engine=engine,
             )
     _show(job)
 

@@ -40,6 +40,18 @@ def database_option(command: F) -> F:
     )(command)
 
 
+def engine_option(command: F) -> F:
+    """The --engine option (default $ELIGIBILITY_ENGINE, the server's setting, else durable)."""
+    return click.option(
+        "--engine",
+        type=click.Choice(["durable", "pure"]),
+        envvar="ELIGIBILITY_ENGINE",
+        default="durable",
+        show_default=True,
+        help="The rule engine that decides the goals (same results); default $ELIGIBILITY_ENGINE.",
+    )(command)
+
+
 @contextmanager
 def storage(url: str | None) -> Iterator[Storage]:
     """Open the storage; print core errors for the operator and exit non-zero."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from cli.common import database_option, storage
+from cli.common import database_option, engine_option, storage
 from eligibility import services
+from eligibility.evaluation import EngineName
 from eligibility.model import localize
 from eligibility.services.corrections import Direction
 
@@ -19,8 +20,9 @@ SAYS: dict[Direction, str] = {
 @click.command("correction-impact")
 @click.argument("ruleset_id")
 @click.argument("version")
+@engine_option
 @database_option
-def correction_impact(ruleset_id: str, version: str, url: str | None) -> None:
+def correction_impact(ruleset_id: str, version: str, engine: EngineName, url: str | None) -> None:
     """Replay the decisions recorded under the versions VERSION corrects, under VERSION.
 
     Lists each decision whose outcome changes (paid too much, too little, or another
@@ -28,7 +30,7 @@ def correction_impact(ruleset_id: str, version: str, url: str | None) -> None:
     GET /v1/rulesets/{id}/versions/{version}/correction-impact.
     """
     with storage(url) as store:
-        impact = services.correction_impact(store, ruleset_id, version)
+        impact = services.correction_impact(store, ruleset_id, version, engine)
     reason = localize(impact.reason, "en", "en") or ""
     click.echo(f"{ruleset_id} {version} ({impact.status}) corrects {', '.join(impact.supersedes)}")
     if reason:

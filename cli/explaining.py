@@ -16,9 +16,9 @@ from typing import Any
 
 import click
 
-from cli.common import DEFAULT_RULES, _load
+from cli.common import DEFAULT_RULES, _load, engine_option
 from eligibility.errors import AnswerError, EligibilityError, Problem, RuleSetError
-from eligibility.evaluation import Evaluation, GoalResult, NextQuestion, Reason
+from eligibility.evaluation import EngineName, Evaluation, GoalResult, NextQuestion, Reason
 from eligibility.explanation import collections_read, missing_by_goal, new_reasons
 from eligibility.instance_results import InstanceResult
 from eligibility.model import Location, RuleSet
@@ -37,6 +37,7 @@ from eligibility.yaml_source import load_yaml
 @click.option("--locale", default=None)
 @click.option("--rules-dir", type=click.Path(exists=True, path_type=Path), default=DEFAULT_RULES)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@engine_option
 def explain(
     ruleset: str,
     as_of: dt.datetime | None,
@@ -45,9 +46,10 @@ def explain(
     locale: str | None,
     rules_dir: Path,
     as_json: bool,
+    engine: EngineName,
 ) -> None:
     """Evaluate answers: each goal with its reasons, and what is still missing."""
-    evaluator = Evaluator(_load((rules_dir,)))
+    evaluator = Evaluator(_load((rules_dir,)), engine)
     data, positions = _answers(answers)
     request = EvaluationRequest(
         ruleset, data, version, as_of.date() if as_of else None, (locale,) if locale else ()

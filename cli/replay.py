@@ -9,11 +9,12 @@ import click
 from tqdm import tqdm
 
 from cli.cluster import Interrupt, cluster, cluster_options
-from cli.common import database_option, storage
+from cli.common import database_option, engine_option, storage
 from eligibility import services
 from eligibility.batch.cluster import Cluster
 from eligibility.batch.partitions import describe
 from eligibility.decisions import ReplayResult
+from eligibility.evaluation import EngineName
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter, ReplayJob, ReplaySummary
 
@@ -32,6 +33,7 @@ from eligibility.records import DecisionFilter, ReplayJob, ReplaySummary
     help="Write each decision's result to this file (.csv or .jsonl).",
 )
 @click.option("--decision", "decision_id", help="Replay only this decision and show its changes.")
+@engine_option
 @database_option
 def replay(
     ruleset_id: str | None,
@@ -42,6 +44,7 @@ def replay(
     by: str,
     results: Path | None,
     decision_id: str | None,
+    engine: EngineName,
     url: str | None,
 ) -> None:
     """Replay recorded decisions (exactly, or what-if under --to-version) and summarise.
@@ -57,7 +60,7 @@ def replay(
         raise click.BadParameter("the file must end in .csv or .jsonl", param_hint="--results")
     with storage(url) as store:
         if decision_id is not None:
-            result = services.replay_decision(store, decision_id, to_version)
+            result = services.replay_decision(store, decision_id, to_version, engine=engine)
             click.echo(decision_text(result))
             return
         assert ruleset_id is not None
@@ -66,11 +69,11 @@ def replay(
             store, ruleset_id, by, to_version, filters=DecisionFilter(recorded_from=since_utc)
         )
         with cluster(scheduler, workers) as on:
-            job = _run(store, job, on)
+            job = _run(store, job, on, engine)
         _show(store, job, ruleset_id, to_version, results)
 
 
-def _run(store: Storage, job: ReplayJob, on: Cluster) -> ReplayJob:
+def _run(store: Storage, job: ReplayJob, on: Cluster, engine: EngineName) -> ReplayJob:
     """Run the job with a progress bar; a failed partition still shows what was done."""
     with (
         tqdm(total=job.total, desc="replaying", unit="decision", mininterval=0.5) as bar,
@@ -82,7 +85,7 @@ def _run(store: Storage, job: ReplayJob, on: Cluster) -> ReplayJob:
 
         try:
             return services.run_replay_job(
-                store, job.id, cluster=on, progress=progress, stop=interrupt
+                store, job.id, cluster=on, progress=progress, stop=interrupt, engine=engine
             )
         except Exception as error:
             failed = store.jobs.get(job.id)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import _load
+from cli.common import _load, engine_option
 from eligibility.coverage import Coverage, coverage
 from eligibility.scenarios import ScenarioResult, run_scenarios
 
@@ -29,9 +29,7 @@ def lint(paths: tuple[Path, ...]) -> None:
 
 @rules.command("test")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--engine", type=click.Choice(["durable", "pure"]), default="durable", show_default=True
-)
+@engine_option
 @click.option(
     "--coverage",
     "show_coverage",
