@@ -103,8 +103,7 @@ def relevant_questions(
     app = state()
     compiled = app.catalogue.version(ruleset_id, version, principal().sees_drafts)
     locales = wanted_locales(query.get("locale"))
-    as_of = body.get("as_of") or compiled.ruleset.effective_from
-    evaluation = app.evaluator.evaluate_under(compiled, body["answers"], as_of, locales)
+    evaluation = app.evaluator.evaluate_under(compiled, body["answers"], body.get("as_of"), locales)
     schema_id = _schema_id(ruleset_id, version, evaluation.locale)
     schema = answer_schema(
         compiled, evaluation.locale, schema_id, relevant_to=evaluation, limit=body.get("limit")

@@ -70,14 +70,15 @@ class Evaluator:
         self,
         compiled: CompiledRuleSet,
         answers: Mapping[str, Any],
-        as_of: dt.date,
+        as_of: dt.date | None,
         locales: Sequence[str] = (),
         with_trace: bool = False,
         state: InterviewState | None = None,
     ) -> Evaluation:
         """Answers evaluated under a version the caller already holds (a session's, a replay's).
 
-        `state`: an interview's, so that only what changed since its last step is computed.
+        `as_of` None: as of the version's first day. `state`: an interview's, so that only
+        what changed since its last step is computed.
         """
         if self.on_evaluated is not None:
             self.on_evaluated(compiled)

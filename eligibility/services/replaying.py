@@ -21,16 +21,14 @@ from eligibility.ports import Storage
 from eligibility.records import DecisionFilter, ReplayJob, ReplaySummary, StoredVersion
 from eligibility.services.exports import result_lines
 from eligibility.services.records import get_decision
-from eligibility.services.versions import get_version, list_versions
+from eligibility.services.versions import get_version, list_versions, recorded_as
 
 Progress = Callable[[int, int], None]  # (processed, total)
 
 
 def recorded_version(store: Storage, decision: Decision | Recorded) -> StoredVersion:
     """The stored version a decision was made under, found by its content hash."""
-    stored = store.versions.get(decision.ruleset_id, decision.version)
-    if stored is None or stored.content_hash != decision.content_hash:
-        stored = store.versions.by_hash(decision.content_hash)
+    stored = recorded_as(store, decision.ruleset_id, decision.version, decision.content_hash)
     if stored is None:
         raise VersionNotFound(
             decision.ruleset_id,

@@ -61,6 +61,17 @@ def list_versions(store: Storage, ruleset_id: str | None = None) -> list[StoredV
     return found
 
 
+def recorded_as(
+    store: Storage, ruleset_id: str, version: str, content_hash: str
+) -> StoredVersion | None:
+    """The stored version a record names (a session's, a decision's), found by its content
+    hash: the version by id when its hash matches, else any with that hash, else None."""
+    stored = store.versions.get(ruleset_id, version)
+    if stored is None or stored.content_hash != content_hash:
+        stored = store.versions.by_hash(content_hash)
+    return stored
+
+
 def get_version(store: Storage, ruleset_id: str, version: str) -> StoredVersion:
     """One stored version; VersionNotFound (or RuleSetNotFound) otherwise."""
     stored = store.versions.get(ruleset_id, version)
