@@ -1,9 +1,10 @@
 """Collections, the "add to a list" pattern: a collection's list summary above the question that
-grows or closes it, an instance added when the API prompts for one, each instance's answers.
+grows or closes it, instances added when the API prompts for them, each instance's answers.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -14,8 +15,9 @@ from web.blueprint import bp
 from web.client import Json
 from web.display import show_answer
 from web.flow import Opened, leave, next_url, opened, question_url, redirect_to
+from web.lists import HOW_MANY, of_collection, schema, wanted
 from web.pages import Outcome, Row, outcomes, visible_trail
-from web.pointers import lookup, pointer_of, tokens
+from web.pointers import lookup, tokens
 from web.questions import Option, Question, asked_pointer
 from web.render import page
 from web.state import web
@@ -70,16 +72,10 @@ def _instance(interview: Opened, item: Json) -> Instance:
     )
 
 
-def _schema(interview: Opened) -> Json:
-    """The JSON Schema of the interview's answers, in its language (the API caches it for us)."""
-    ruleset = interview.data["ruleset"]
-    return web().api.questions(ruleset["id"], ruleset["version"], interview.locale)
-
-
 def _rows(interview: Opened, pointer: str, label: str) -> list[Row]:
     """An instance's answers that still matter, in the authors' order, worded by the JSON Schema
     of the answers (its titles say "…" where the instance's name goes)."""
-    collection = _schema(interview)["properties"].get(tokens(pointer)[0]) or {}
+    collection = schema(interview)["properties"].get(tokens(pointer)[0]) or {}
     properties = (collection.get("items") or {}).get("properties") or {}
     ignored = set(interview.data.get("ignored_answers") or [])
     answers = lookup(interview.data["answers"], pointer) or {}
@@ -104,7 +100,7 @@ def _worded(spec: Json, label: str, interview: Opened, own: tuple[Json, Json]) -
     template = spec.get("x-label")
     if not template:
         return str(spec.get("title") or "").replace("\u2026", label)
-    root = (_schema(interview)["properties"], interview.data["answers"])
+    root = (schema(interview)["properties"], interview.data["answers"])
 
     def quoted(match: re.Match[str]) -> str:
         (properties, answers), name = (root, match[2]) if match[2] else (own, match[1])
@@ -140,27 +136,14 @@ def _question(spec: Json, pointer: str, label: str, interview: Opened) -> Questi
     )
 
 
-def completed(interview: Opened, pointer: str) -> str | None:
-    """The collection (`/children`) whose list `pointer` completes ("Have you listed all your
-    children?", "How many employees?"), if it asks that."""
-    for name, spec in _schema(interview)["properties"].items():
-        if "/" + str((spec.get("x-completeness") or {}).get("question")) == pointer:
-            return pointer_of(name)
-    return None
-
-
 def listing(interview: Opened, collection: str) -> Listing:
     """A root collection's instances so far, and the number expected if the claimant said it."""
     name = tokens(collection)[0]
     items = (interview.data.get("instances") or {}).get(name) or []
-    spec = _schema(interview)["properties"][name]
-    completeness = spec.get("x-completeness") or {}
-    expected = None
-    if completeness.get("kind") == "how_many":
-        count = interview.data["answers"].get(completeness.get("question"))
-        expected = count if isinstance(count, int) else None
-    listed_items = tuple(_instance(interview, i) for i in items)
-    return Listing(collection, listed_items, expected, spec.get("x-title"))
+    completes = of_collection(interview, collection)
+    expected = completes.expected(interview.data["answers"]) if completes else None
+    title = schema(interview)["properties"][name].get("x-title")
+    return Listing(collection, tuple(_instance(interview, i) for i in items), expected, title)
 
 
 def prompt(data: Json) -> str | None:
@@ -172,18 +155,19 @@ def prompt(data: Json) -> str | None:
 
 
 def add_if_prompted(interview: Opened, data: Json) -> Json:
-    """Add the instance the API prompts for right away: the claimant just said there is another
-    (or how many there are), on the page that shows the list."""
+    """Add what the API prompts for right away: the claimant just said there is another (one
+    instance), or how many there are (every one still missing, so their pages follow)."""
     collection = prompt(data)
     return data if collection is None else _add(interview, data, collection)
 
 
 def _add(interview: Opened, data: Json, collection: str) -> Json:
-    """A new, empty instance with an id of our choosing (the next free `c1`, `c2`, …)."""
+    """New, empty instances with ids of our choosing (the next free `c1`, `c2`, …)."""
     taken = {str(i.get("id")) for i in lookup(data["answers"], collection) or []}
     letter = tokens(collection)[-1][:1] or "i"
-    number = next(n for n in range(1, len(taken) + 2) if f"{letter}{n}" not in taken)
-    patch: Json = {f"{collection}/{letter}{number}": {}}
+    free = (f"{letter}{n}" for n in itertools.count(1) if f"{letter}{n}" not in taken)
+    count = wanted(interview, data, collection)
+    patch: Json = {f"{collection}/{iid}": {} for iid in itertools.islice(free, count)}
     return web().api.answer(interview.held.session_id, patch, interview.locale)
 
 
@@ -197,6 +181,8 @@ def add(ref: str) -> Response:
     if request.method == "POST":
         return redirect_to(next_url(_add(interview, interview.data, collection)))
     trail = visible_trail(interview.held.trail, interview.data)
+    completes = of_collection(interview, collection)
+    how_many = completes is not None and completes.kind == HOW_MANY
     return page(
         "list.html",
         interview.locale,
@@ -206,5 +192,7 @@ def add(ref: str) -> Response:
         caption=None,
         action=request.path,
         back_url=question_url(trail[-1]) if trail else url_for("interview.check"),
+        # "how many" said more than are listed now (one was removed): add one, or say fewer
+        change_count=question_url(completes.question) if completes and how_many else None,
         interview=interview,
     )

@@ -21,7 +21,8 @@ from web.flow import (
     redirect_to,
 )
 from web.forms import read, typed_for
-from web.instances import add_if_prompted, completed, listed, listing
+from web.instances import add_if_prompted, listed, listing
+from web.lists import ASK_ANOTHER, completing, count_problems, position
 from web.numbers import format_date
 from web.pages import (
     Problem,
@@ -63,19 +64,20 @@ def question(ref: str) -> Response:
     except ApiProblem as problem:
         if problem.status != 422:
             raise
-        return _question_page(interview, found, reading.typed, problems(problem))
+        found_problems = count_problems(interview, pointer, problems(problem))
+        return _question_page(interview, found, reading.typed, found_problems)
     interview.held.answered(pointer)
     return redirect_to(next_url(data))
 
 
 def _answer(interview: Opened, pointer: str, value: object) -> Json:
-    """Send one answer to the session; the session's new state comes back. An answer on a list's
-    page ("not all listed yet", "how many") adds the instance the API then prompts for; after an
-    instance's last answer, the list page shows the list again before the next one is added."""
+    """Send one answer to the session; the session's new state comes back. "Not all listed yet"
+    adds the instance the API then prompts for (after its last answer, the list's page comes
+    back); "how many" adds every one still missing, and their pages follow one after another."""
     data = web().api.answer(
         interview.held.session_id, answer_patch(pointer, value), interview.locale
     )
-    return add_if_prompted(interview, data) if completed(interview, pointer) else data
+    return add_if_prompted(interview, data) if completing(interview, pointer) else data
 
 
 def _question_page(
@@ -88,7 +90,9 @@ def _question_page(
     before = previous(found.pointer, trail)
     first = url_for("interview.start", ruleset_id=interview.held.ruleset)
     back = question_url(before) if before else first
-    collection = completed(interview, found.pointer)
+    completes = completing(interview, found.pointer)
+    # "Have you listed all…?" sits under the list so far; "How many…?" is a question page
+    collection = completes.collection if completes and completes.kind == ASK_ANOTHER else None
     return page(
         "list.html" if collection else "question.html",
         interview.locale,
@@ -96,7 +100,7 @@ def _question_page(
         status=422 if errors else 200,
         question=found,
         typed=typed,
-        caption=found.section or _title(interview),
+        caption=position(interview, found.pointer) or found.section or _title(interview),
         back_url=back,
         action=request.path,
         interview=interview,

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -204,3 +205,14 @@ def screenshot(page: Page, name: str, hide: tuple[str, ...] = ()) -> None:
         mask=[page.locator(selector) for selector in hide],
         mask_color="#dde2e6",
     )
+
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE = Axe()
+
+
+def audit(page: Page, name: str, hide: tuple[str, ...] = ()) -> None:
+    """No WCAG 2.2 AA violation that axe-core can find; then a screenshot for the docs."""
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert results.violations_count == 0, results.generate_report()
+    screenshot(page, name, hide)

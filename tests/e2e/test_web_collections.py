@@ -1,5 +1,6 @@
 """Collections in Chromium, the "add to a list" pattern: a family with two children with and
-without JavaScript, an employer's list of employees (how many, then each one), the employer's
+without JavaScript, an employer's list of employees (how many, then each one's pages; a number
+below the list refused; removing one), the employer's
 Kurzarbeitergeld claim and a Kindergeld claim to each one's amount and the total; a list's page
 with the list above its question; removing only after "Yes"; the chat to each child's amount."""
 
@@ -111,25 +112,38 @@ def test_removing_from_the_list_page_comes_back_to_it(site: Site, page: Page) ->
     expect(page.locator(".listing dt")).to_have_text(["Ben"])
 
 
-def test_an_employer_lists_how_many_employees_then_each_one(site: Site, browser: Browser) -> None:
+def test_an_employer_says_how_many_employees_then_answers_for_each(
+    site: Site, browser: Browser
+) -> None:
     context, page, console = open_page(browser, javascript=False)
     start(page, site.base, "employer-claim", "2024-05-01")
     answer(page, "Yes")
-    # "how many?" introduces the list, empty so far
-    expect(page.locator("h1")).to_have_text("You have added 0 employees")
-    expect(page.locator(".listing [data-empty]")).to_be_visible()
-    expect(page.locator("label[for=answer]")).to_have_text("How many employees are on the list?")
+    # "how many?" is a question page: the question is the heading, a number is typed
+    expect(page.locator("h1")).to_have_text("How many employees are on the list?")
+    expect(page.locator("#answer")).to_have_attribute("inputmode", "numeric")
     answer(page, "2")
+    # every employee's pages follow, one after the other, each saying where it stands
+    expect(page).to_have_url(f"{site.base}/questions/employees/e1/name")
+    expect(page.locator("main .caption")).to_have_text("Employee 1 of 2")
     for value in ("Ada", "3000", "1500"):
         answer(page, value)
-    # after each employee, the list (1 of 2) above the button that adds the next one
-    expect(page).to_have_url(f"{site.base}/add/employees")
-    expect(page.locator("[data-count]")).to_have_text("You have listed 1 of 2.")
-    expect(page.locator(".listing dt")).to_have_text(["Ada"])
-    expect(page.locator(".listing + form h2")).to_have_text("Add the next employee.")
-    continue_(page)
+    expect(page).to_have_url(f"{site.base}/questions/employees/e2/name")
+    expect(page.locator("main .caption")).to_have_text("Employee 2 of 2")
     for value in ("Bo", "2000", "2000"):
         answer(page, value)
+    expect(page).to_have_url(f"{site.base}/check")
+    # fewer than listed: the API refuses the list, and the page says so at the number
+    with page.expect_navigation():
+        page.get_by_role("link", name="Change How many employees are on the list?").click()
+    expect(page.locator("#answer")).to_have_value("2")
+    page.fill("#answer", "1")
+    continue_(page)
+    said = "You have already listed 2 employees. Enter 2 or more"
+    expect(page.locator(".error-summary")).to_contain_text(said)
+    expect(page.locator("#answer-error")).to_contain_text(said)
+    expect(page.locator("#answer")).to_have_value("1")
+    page.fill("#answer", "2")
+    continue_(page)
     expect(page).to_have_url(f"{site.base}/check")
     with page.expect_navigation():
         page.get_by_role("link", name="See the result").click()
@@ -138,6 +152,25 @@ def test_an_employer_lists_how_many_employees_then_each_one(site: Site, browser:
     expect(values).to_have_text(["€900", "€0"])
     context.close()
     assert console.problems == []
+
+
+def test_removing_an_employee_of_a_how_many_list(site: Site, page: Page) -> None:
+    start(page, site.base, "employer-claim", "2024-05-01")
+    for value in ("Yes", "2", "Ada", "3000", "1500", "Bo", "2000", "2000"):
+        answer(page, value)
+    remove(page, "Ada", "Yes")
+    expect(page).to_have_url(f"{site.base}/check")
+    # one of two is listed now: the interview goes on to add the next one, or change the number
+    with page.expect_navigation():
+        page.get_by_role("link", name="Continue").click()
+    expect(page).to_have_url(f"{site.base}/add/employees")
+    expect(page.locator("[data-count]")).to_have_text("You have listed 1 of 2.")
+    expect(page.locator(".listing dt")).to_have_text(["Bo"])
+    with page.expect_navigation():
+        page.get_by_role("link", name="Change the number").click()
+    answer(page, "1")
+    expect(page).to_have_url(f"{site.base}/check")
+    expect(page.locator(".instance h2")).to_have_text(["Bo"])
 
 
 # The employer's claim (rules/kurzarbeitergeld-abrechnung, February 2026): one employee of three
@@ -245,7 +278,7 @@ def test_the_chat_to_each_child_s_amount_and_the_total(site: Site, page: Page) -
     expect(composer.get_by_role("link", name="See the result")).to_be_visible()
 
 
-def test_the_chat_adds_the_next_employee_and_ends_with_each_amount(site: Site, page: Page) -> None:
+def test_the_chat_asks_for_each_employee_and_ends_with_each_amount(site: Site, page: Page) -> None:
     start(page, site.base, "employer-claim", "2024-05-01")
     answer(page, "Yes")
     page.goto(site.url("/chat"))
@@ -262,11 +295,8 @@ def test_the_chat_adds_the_next_employee_and_ends_with_each_amount(site: Site, p
     say("2", "Employee's name?")
     say("Ada", "Target pay of Ada (gross)?")
     say("3000", "Actual pay of Ada (gross)?")
-    say("1500", "Add the next employee.")
-    expect(bot.last).to_contain_text("Listed so far: Ada")
-    composer.get_by_role("button", name="Add").click()
-    expect(log.locator(".chat__message--user").last).to_have_text("Add")
-    expect(bot.last).to_contain_text("Employee's name?")
+    # the next employee's questions follow at once: the number was said
+    say("1500", "Employee's name?")
     say("Bo", "Target pay of Bo (gross)?")
     say("2000", "Actual pay of Bo (gross)?")
     composer.locator("#answer").fill("2000")

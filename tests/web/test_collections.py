@@ -151,37 +151,98 @@ def test_the_api_prompt_to_add_a_child_is_a_page_of_its_own(
     assert _go(client, "/add/children") == "/questions/children/c1/name"
 
 
-def test_an_employer_lists_how_many_employees_then_each_one(client: FlaskClient) -> None:
+def _how_many(client: FlaskClient) -> str:
+    """The employer's claim up to its "how many?" page."""
     first = start(client, "employer-claim", "2024-05-01")
     count = _go(client, first, answer="true")
     assert count == "/questions/employees_count"
-    page = main_text(client, count)
-    assert page.index("You have added 0 employees") < page.index("Nothing is listed yet")
-    assert page.index("Nothing is listed yet") < page.index("How many employees are on the list?")
-    # the count given, the first employee is added and asked about at once
+    return count
+
+
+def _employee(client: FlaskClient, path: str, *values: str) -> str:
+    """Answer an employee's pages (name, target pay, actual pay); the page after them."""
+    for value in values:
+        path = _go(client, path, answer=value)
+    return path
+
+
+def test_an_employer_says_how_many_employees_then_answers_for_each(client: FlaskClient) -> None:
+    count = _how_many(client)
+    # "how many?" is a question page of its own: the question is the page's heading
+    html = client.get(count).get_data(as_text=True)
+    assert '<label class="heading" for="answer" data-chat="question">How many employees' in html
+    assert 'inputmode="numeric"' in html and "listing" not in html
+    # the count given, every employee is added at once and their pages follow one another
     name = _go(client, count, answer="2")
     assert name == "/questions/employees/e1/name"
+    assert main_text(client, name).startswith("Employee 1 of 2 Employee&#39;s name?")
     pay = _go(client, name, answer="Ada")
     # the rule file gives these questions a currency: an amount in euros, not a bare number
     assert '<span class="input__prefix" aria-hidden="true">€</span>' in client.get(pay).get_data(
         as_text=True
     )
     assert "Target pay of Ada (gross)?" in text_of(client.get(pay))
-    actual = _go(client, pay, answer="3000")
-    # after an employee's last answer, the list again (1 of 2) above the button for the next
-    assert _go(client, actual, answer="1500") == "/add/employees"
-    page = main_text(client, "/add/employees")
-    assert page.index("You have added 1 employee") < page.index("You have listed 1 of 2.")
-    assert page.index("You have listed 1 of 2.") < page.index("Ada")
-    assert page.index("Ada") < page.index("Add the next employee.")
-    assert _go(client, "/add/employees") == "/questions/employees/e2/name"
-    _go(client, _go(client, _go(client, "/questions/employees/e2/name", answer="Bo"),
-                    answer="2000"), answer="2000")  # fmt: skip
+    second = _employee(client, pay, "3000", "1500")
+    assert second == "/questions/employees/e2/name"
+    assert main_text(client, second).startswith("Employee 2 of 2")
+    assert _employee(client, second, "Bo", "2000", "2000") == "/check"
     check = text_of(client.get("/check"))
     assert "Target pay of Ada (gross)? €3,000" in check
     result = text_of(client.get("/result"))
     assert "Total allowance €900" in result
     assert "Ada Allowance €900" in result and "Bo Allowance €0" in result
+
+
+def test_a_number_below_the_list_is_the_api_s_error_on_the_how_many_page(
+    client: FlaskClient,
+) -> None:
+    count = _how_many(client)
+    _employee(client, _go(client, count, answer="2"), "Ada", "3000", "1500", "Bo", "2000", "2000")
+    # the API refuses the list (its problem+json names /employees): the error is this answer's
+    refused = answer(client, count, answer="1")
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    said = "You have already listed 2 employees. Enter 2 or more, or first remove some of them"
+    assert f'<li><a href="#answer">{said}' in html  # the summary links to the field
+    assert '<p id="answer-error" class="error-message" data-chat="error">' in html
+    assert said in html[html.index('id="answer-error"') :]
+    assert 'value="1"' in html and 'aria-describedby="answer-error"' in html
+    assert "employees_count says" not in html  # the API's words for developers stay there
+    assert "How many employees are on the list? 2" in text_of(client.get("/check"))
+    # in German too (the API says where; the words are the claimant's)
+    client.get("/check?lang=de")
+    refused = answer(client, count, answer="1")
+    assert "Sie haben schon 2 Beschäftigte angegeben." in text_of(refused)
+    # a higher number adds the employees missing, and asks about them
+    client.get("/check?lang=en")
+    assert _go(client, count, answer="3") == "/questions/employees/e3/name"
+    assert main_text(client, "/questions/employees/e3/name").startswith("Employee 3 of 3")
+
+
+def test_after_removing_an_employee_the_list_offers_to_add_one_or_change_the_number(
+    client: FlaskClient,
+) -> None:
+    count = _how_many(client)
+    _employee(client, _go(client, count, answer="2"), "Ada", "3000", "1500", "Bo", "2000", "2000")
+    removed = _go(client, "/remove/employees/e1?then=next", then="next", answer="true")
+    assert removed == "/add/employees"
+    page = main_text(client, removed)
+    assert page.index("You have added 1 employee") < page.index("You have listed 1 of 2.")
+    assert page.index("You have listed 1 of 2.") < page.index("Bo")
+    assert page.index("Bo") < page.index("Add the next employee.")
+    html = client.get(removed).get_data(as_text=True)
+    assert '<a href="/questions/employees_count" data-change-count>Change the number</a>' in html
+    assert _go(client, "/questions/employees_count", answer="1") == "/check"
+    assert "Bo Allowance €0" in text_of(client.get("/result"))
+
+
+def test_the_add_page_adds_one_more_employee(client: FlaskClient) -> None:
+    count = _how_many(client)
+    _employee(client, _go(client, count, answer="2"), "Ada", "3000", "1500", "Bo", "2000", "2000")
+    _go(client, "/remove/employees/e1?then=next", then="next", answer="true")
+    # the free id is taken again; its pages follow
+    assert _go(client, "/add/employees") == "/questions/employees/e1/name"
+    assert main_text(client, "/questions/employees/e1/name").startswith("Employee 2 of 2")
 
 
 def test_the_list_page_says_how_many_children_in_each_language(client: FlaskClient) -> None:
