@@ -1,6 +1,7 @@
 """The catalogue of rule-set versions: where they come from, compiled once, resolved per claim.
 
     sources        VersionSource · FileSource (rule files) · StoredSource (storage)
+    caching        CachingSource: another source's answers remembered briefly (and while away)
     compile_cache  CompileCache: one compiled version per content hash and process (LRU)
     catalogue      Catalogue.resolve: (rule set, version | as_of, may see drafts) → Selection
     windows        effective windows: covering a date, overlap refused
@@ -8,6 +9,7 @@
 
 from __future__ import annotations
 
+from eligibility.catalogue.caching import CachingSource
 from eligibility.catalogue.catalogue import Catalogue, RulesetVersions, Selection, visible
 from eligibility.catalogue.compile_cache import CompileCache, compile_cache, stored_ruleset
 from eligibility.catalogue.sources import FileSource, StoredSource, VersionSource
@@ -22,6 +24,7 @@ def compiled(ruleset: RuleSet) -> CompiledRuleSet:
 
 
 __all__ = [
+    "CachingSource",
     "Catalogue",
     "CompileCache",
     "FileSource",

@@ -13,7 +13,7 @@ import pytest
 
 from eligibility import Catalogue, RuleSetError, RuleSetNotFound, VersionNotFound
 from eligibility.canonical import ruleset_hash, to_document
-from eligibility.catalogue import CompileCache, FileSource
+from eligibility.catalogue import CachingSource, CompileCache, FileSource
 from eligibility.diff import diff_versions
 from eligibility.errors import NoVersionApplies, StorageUnavailable
 from eligibility.expressions.values import UNKNOWN, Failure
@@ -115,6 +115,17 @@ def test_published_versions_are_remembered_by_name_and_by_date_drafts_never() ->
     catalogue.forget()
     catalogue.resolve("unit", "2020")
     assert source.calls == 6
+
+
+def test_the_caching_source_wraps_any_source_and_remembers_only_what_was_found() -> None:
+    inner = CountingSource([version("2020", "2020-01-01")])
+    cached = CachingSource(inner, seconds=60)
+    assert cached.get("unit", "2020") is cached.get("unit", "2020")
+    assert cached.covering("unit", dt.date(2020, 3, 1)) is cached.get("unit", "2020")
+    assert inner.calls == 2
+    assert cached.get("unit", "nope") is None and cached.get("unit", "nope") is None
+    assert inner.calls == 4  # a version not found is asked for again: it may be published
+    assert isinstance(Catalogue(inner).source, CachingSource)
 
 
 class FailingSource(CountingSource):
