@@ -46,6 +46,7 @@ BODY_SCENARIO = "UT family of three with earnings"
 # connections the project's sync workers never get).
 WORKER_CLASS = "sync"
 PATH = "/v1/evaluations"
+MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def _free_port() -> int:
@@ -199,8 +200,11 @@ def in_process(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[st
     this one process. `wsgi_*` call the two apps as a server does (a prebuilt environ),
     without the test client's ~80 µs a request in both. `serialize_*` isolate writing the
     response: EvaluationSchema's dump with Flask's JSON against the lean body
-    (api/evaluation_body.py) with orjson.
+    (api/evaluation_body.py) with orjson. The process pays what a worker of `eligibility
+    serve` pays besides the app (`as_served`): the access line written to a file, and
+    prometheus_client in multiprocess mode.
     """
+    folder = as_served()
     from api import create_app
     from api.evaluation_body import evaluation_body
     from api.jsonio import json_response
@@ -263,7 +267,10 @@ def in_process(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[st
             settings,
         )
     cpu = {k: v["cpu_us_per_call"] for k, v in timings.items()}
+    os.environ.pop(MULTIPROCESS, None)  # the servers started next make their own
+    shutil.rmtree(folder, ignore_errors=True)
     return {
+        "as_served": "access line written to a file; metrics in multiprocess mode",
         "timings": timings,
         # rates per core (CPU time): project / bare Flask, the way the HTTP target is put
         "rate_ratio_over_bare": {
@@ -277,6 +284,26 @@ def in_process(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[st
             cpu["serialize_marshmallow"], cpu["serialize_lean"]
         ),
     }
+
+
+def as_served() -> Path:
+    """Set this process up as a served worker is: metrics in multiprocess mode (before
+    prometheus_client is imported), JSON log lines with the access line written to a file
+    (a worker's stderr); returns the folder holding both."""
+    if "prometheus_client" in sys.modules:
+        raise RuntimeError("prometheus_client was imported before multiprocess mode was set")
+    folder = Path(tempfile.mkdtemp(prefix="bench-http-"))
+    os.environ[MULTIPROCESS] = str(folder)
+    import logging
+
+    from api import logs
+
+    logs.configure()
+    stream = open(folder / "worker.log", "w")  # noqa: SIM115 (the worker's stderr)
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, "_eligibility", False):
+            handler.setStream(stream)  # type: ignore[attr-defined]
+    return folder
 
 
 def _request(body: dict[str, Any]) -> Any:
