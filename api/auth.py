@@ -49,9 +49,10 @@ ANONYMOUS = Principal(None, ANONYMOUS_NAME, None)
 
 def principal() -> Principal:
     """The caller of this request (authenticated once per request)."""
-    if "principal" not in g:
-        g.principal = _authenticate()
-    found: Principal = g.principal
+    here = g._get_current_object()  # one proxy lookup, not three
+    found: Principal | None = here.get("principal")
+    if found is None:
+        found = here.principal = _authenticate()
     return found
 
 

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from flask import g
+from typing import Any
 
 from eligibility.storage import request_deadlines
 
 
-def start(seconds: float) -> None:
-    """Open this request's deadline (api.hooks calls it before the request; 0: none)."""
+def start(here: Any, seconds: float) -> None:
+    """Open this request's deadline in its `g` (api.hooks calls it before the request; 0: none)."""
     if seconds > 0:
         begin, _ = request_deadlines()
-        g.database_deadline = begin(seconds)
+        here.database_deadline = begin(seconds)
 
 
-def end() -> None:
+def end(here: Any) -> None:
     """Lift the deadline `start` opened (api.hooks calls it when the request is torn down)."""
-    token = g.pop("database_deadline", None)
+    token = here.pop("database_deadline", None)
     if token is not None:
         _, finish = request_deadlines()
         finish(token)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from flask import Response, current_app, jsonify, request
+from flask import Request, Response, current_app, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from marshmallow import EXCLUDE, Schema, ValidationError
 
@@ -86,16 +86,15 @@ def is_json_type(mimetype: str) -> bool:
     )
 
 
-def json_body() -> Any:
+def json_body(current: Request | None = None) -> Any:
     """The request body as JSON: 415 if it is declared as something else, 400 if malformed."""
+    found = request if current is None else current
     # the common Content-Type spelled exactly, else parsed as werkzeug parses it
-    if request.environ.get("CONTENT_TYPE") != "application/json" and not is_json_type(
-        request.mimetype
-    ):
+    if found.environ.get("CONTENT_TYPE") != "application/json" and not is_json_type(found.mimetype):
         raise UnsupportedMediaType(
-            f"send the body as application/json, not {request.mimetype or 'without a type'}"
+            f"send the body as application/json, not {found.mimetype or 'without a type'}"
         )
-    return parse_bytes(request.get_data(cache=True))
+    return parse_bytes(found.get_data(cache=True))
 
 
 def parse_bytes(data: bytes) -> Any:
@@ -234,13 +233,14 @@ def load(schema: Schema, data: Any) -> Any:
     return load_with(schema, data)
 
 
-def query(schema: Schema) -> Any:
+def query(schema: Schema, current: Request | None = None) -> Any:
     """The query string loaded with a schema (unknown parameters are ignored).
 
     Every bad parameter in one 422, keyed by the parameter's name.
     """
+    found = request if current is None else current
     # No query string, no arguments: werkzeug's parse of an empty one is left out.
-    given = request.args.to_dict(flat=True) if request.environ.get("QUERY_STRING") else {}
+    given = found.args.to_dict(flat=True) if found.environ.get("QUERY_STRING") else {}
     try:
         return load_with(schema, given, unknown=EXCLUDE)
     except ValidationError as error:

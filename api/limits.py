@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import Request, current_app
 from werkzeug.exceptions import (
     RequestEntityTooLarge,
     RequestHeaderFieldsTooLarge,
@@ -23,19 +23,19 @@ SERVER_REQUEST_LINE = 8190  # gunicorn's maximum
 SERVER_HEADER_FIELD = 2 * MAX_HEADER_FIELD
 
 
-def check_request() -> None:
+def check_request(found: Request) -> None:
     """Refuse a too long target (414), header field (431) or chunked body (413)."""
-    environ = request.environ
-    target = environ.get("RAW_URI") or request.full_path
+    environ = found.environ
+    target = environ.get("RAW_URI") or found.full_path
     if len(target) > MAX_TARGET:
         raise RequestURITooLarge(f"the path and query are longer than {MAX_TARGET} bytes")
     if _long_environ_item(environ):  # the header names are no longer than their keys
-        for name, value in request.headers.items():
+        for name, value in found.headers.items():
             if len(name) + len(value) + 2 > MAX_HEADER_FIELD:
                 raise RequestHeaderFieldsTooLarge(
                     f"the header {name} is longer than {MAX_HEADER_FIELD} bytes"
                 )
-    _chunked_body()
+    _chunked_body(found)
 
 
 def _long_environ_item(environ: dict[str, Any]) -> bool:
@@ -46,17 +46,17 @@ def _long_environ_item(environ: dict[str, Any]) -> bool:
     return False
 
 
-def _chunked_body() -> None:
+def _chunked_body(found: Request) -> None:
     """A body without Content-Length (chunked) is read now: past the limit it is a 413.
 
     Werkzeug stops reading such a body at MAX_CONTENT_LENGTH and hands on what it read,
     which would evaluate a truncated document; one byte more tells the two apart.
     """
     if (
-        "chunked" not in request.environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        or request.content_length is not None
+        "chunked" not in found.environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        or found.content_length is not None
     ):
         return
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if len(request.get_data(cache=True)) >= limit and request.environ["wsgi.input"].read(1):
+    if len(found.get_data(cache=True)) >= limit and found.environ["wsgi.input"].read(1):
         raise RequestEntityTooLarge()

@@ -19,7 +19,7 @@ import time
 from typing import Any
 
 import orjson
-from flask import Response, g, has_request_context, request
+from flask import Request, Response, g, has_request_context
 from gunicorn.glogging import Logger
 
 ACCESS = logging.getLogger("api.access")
@@ -115,24 +115,27 @@ def configure(level: int = logging.INFO) -> None:
     root.setLevel(level)
 
 
-def start() -> None:
-    """Give the request its id (api.hooks, first of all)."""
-    given = request.environ.get(ENVIRON_KEY, "")  # the header, as request.headers reads it
-    g.request_id = given if _TOKEN.match(given) else secrets.token_hex(16)
+def start(here: Any, environ: dict[str, Any]) -> None:
+    """Give the request its id in its `g` (api.hooks, first of all)."""
+    given = environ.get(ENVIRON_KEY, "")  # the header, as request.headers reads it
+    here.request_id = given if _TOKEN.match(given) else secrets.token_hex(16)
 
 
-def finish(response: Response, route: str | None, method: str, started: float) -> Response:
+def finish(
+    here: Any, found: Request, response: Response, route: str | None, started: float
+) -> Response:
     """Send the request id back and log the request's line (api.hooks, after the response)."""
-    request_id = g.get("request_id")
+    request_id = getattr(here, "request_id", None)
     if request_id is None:
         return response
     response.headers[REQUEST_ID] = request_id
     if not ACCESS.isEnabledFor(logging.INFO):
         return response
+    method = found.method
     fields = {
         "method": method,
         "route": route,
-        "path": request.path if route is not None else None,  # unmatched paths are noise
+        "path": found.path if route is not None else None,  # unmatched paths are noise
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
     }

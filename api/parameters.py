@@ -8,7 +8,7 @@ lists is at most `MAX_HEADER` characters, and a longer one is refused with 422.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import request
@@ -30,9 +30,10 @@ def header(name: str, description: str, required: bool = False) -> dict[str, Any
     }
 
 
-def check_headers(names: Iterable[str]) -> None:
+def check_headers(names: Iterable[str], environ: Mapping[str, Any] | None = None) -> None:
     """422 naming each documented header longer than MAX_HEADER characters."""
-    environ = request.environ
+    if environ is None:
+        environ = request.environ
     long = sorted(n for n in names if len(environ.get(environ_key(n), "")) > MAX_HEADER)
     if long:
         message = f"at most {MAX_HEADER} characters"

@@ -15,6 +15,7 @@ from api.parameters import check_headers
 from api.parameters import header as header  # views declare their headers with it
 
 SchemaType = type[Schema] | Schema
+_LANGUAGE = ("Accept-Language",)
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,17 @@ class Operation:
     def arguments(self) -> dict[str, Any]:
         """The view's `query` and `body`, loaded with the operation's schemas (422 if bad)."""
         found: dict[str, Any] = {}
-        check_headers(h["name"] for h in self.headers_in)
+        current = request._get_current_object()  # type: ignore[attr-defined]  # once
+        environ = current.environ
+        if self.headers_in:
+            check_headers((h["name"] for h in self.headers_in), environ)
         if self.localized or self.body is not None:
-            check_headers(["Accept-Language"])
+            check_headers(_LANGUAGE, environ)
         if self.query is not None:
-            found["query"] = query(self.schema(self.query))
+            found["query"] = query(self.schema(self.query), current)
         if self.body is not None and self.load_body:
-            if self.body_required or request.get_data(cache=True):
-                found["body"] = load(self.schema(self.body), json_body())
+            if self.body_required or current.get_data(cache=True):
+                found["body"] = load(self.schema(self.body), json_body(current))
             else:
                 found["body"] = {}
         return found
