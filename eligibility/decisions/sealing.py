@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
+from eligibility.decisions.canonical import QUOTED, canonical_text
 from eligibility.decisions.record import (
     CONTENT_FIELDS,
     LATER_FIELDS,
@@ -28,7 +27,6 @@ from eligibility.decisions.record import (
     DecisionDraft,
     timestamp,
 )
-from eligibility.values_io import canonical_json
 
 PLACED = ("recorded_at", "sequence")  # known only when the record takes its place
 # The content fields a store can join from texts it holds already (the documents it stores,
@@ -37,23 +35,7 @@ SLOTS = ("answers", "goals", "ignored_answers", "reasons", "sequence", "trace")
 _AT = SLOTS.index("sequence")
 
 
-# canonical_json's writer, made once (json.dumps with arguments makes one per call).
-_WRITER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-_QUOTED = json.encoder.encode_basestring  # a str as json.dumps writes it (ensure_ascii off)
-_KEYS = {name: _QUOTED(name) + ":" for name in CONTENT_FIELDS}
-
-
-def canonical_text(value: Any) -> str:
-    """canonical_json, without its copy of data that is already plain (a draft's is)."""
-    kind = type(value)
-    if kind is str:
-        return _QUOTED(value)
-    if value is None:
-        return "null"
-    try:
-        return _WRITER.encode(value)
-    except TypeError:  # decimals or dates inside: made plain first
-        return canonical_json(value)
+_KEYS = {name: QUOTED(name) + ":" for name in CONTENT_FIELDS}
 
 
 def sha256(text: str) -> str:
@@ -153,4 +135,4 @@ class PreparedDraft:
 
 @lru_cache(maxsize=4)  # a batch's records share their time: written once
 def _recorded_text(recorded_at: dt.datetime) -> str:
-    return _QUOTED(timestamp(recorded_at))
+    return QUOTED(timestamp(recorded_at))
