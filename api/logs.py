@@ -139,18 +139,82 @@ def finish(
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
     }
-    # Made here rather than by ACCESS.info: the caller's frame (which logging looks up on
-    # every call) is always this function.
-    record = ACCESS.makeRecord(
+    message = (method, route or "(unmatched)", response.status_code)
+    handlers = _plain_handlers()
+    if handlers is None:
+        _log_access(message, fields, request_id)
+    else:
+        _write_access(handlers, message, fields, request_id)
+    return response
+
+
+def _log_access(message: tuple[Any, ...], fields: dict[str, Any], request_id: str) -> None:
+    """The access line through logging's machinery (any handler, filter or formatter)."""
+    ACCESS.handle(_record(message, fields, request_id))
+
+
+def _record(message: tuple[Any, ...], fields: dict[str, Any], request_id: str) -> logging.LogRecord:
+    """The access line's record, made here rather than by ACCESS.info: the caller's frame
+    (which logging looks up on every call) is always this module's."""
+    return ACCESS.makeRecord(
         ACCESS.name,
         logging.INFO,
         __file__,
         0,
         "%s %s %s",
-        (method, route or "(unmatched)", response.status_code),
+        message,
         None,
         "finish",
         {"fields": fields, "request_id": request_id},
     )
-    ACCESS.handle(record)
-    return response
+
+
+def _plain_handlers() -> list[logging.StreamHandler[Any]] | None:
+    """The handlers an access record reaches when each of them is `configure`'s own (a
+    stream, JSON lines, no filter) and no logger on the way filters: else None."""
+    found: list[logging.StreamHandler[Any]] = []
+    logger: logging.Logger | None = ACCESS
+    while logger is not None:
+        if logger.filters:
+            return None
+        for handler in logger.handlers:
+            if (
+                type(handler) is not logging.StreamHandler
+                or type(handler.formatter) is not JsonFormatter
+                or handler.filters
+                or handler.level > logging.INFO
+            ):
+                return None
+            found.append(handler)
+        logger = logger.parent if logger.propagate else None
+    return found or None  # none: logging's last resort decides
+
+
+def _write_access(
+    handlers: list[logging.StreamHandler[Any]],
+    message: tuple[Any, ...],
+    fields: dict[str, Any],
+    request_id: str,
+) -> None:
+    """The access line as `_log_access` writes it through such handlers, without a LogRecord
+    and logging's dispatch (~half the cost of the line): the same JSON, time and order."""
+    line = {
+        "time": utc_time(time.time()),
+        "level": "info",
+        "logger": ACCESS.name,
+        "message": "%s %s %s" % message,  # noqa: UP031 (as the record's getMessage)
+        "request_id": request_id,
+        **fields,
+    }
+    text = encode(line)
+    for handler in handlers:
+        handler.acquire()
+        try:
+            handler.stream.write(text + handler.terminator)
+            handler.flush()
+        except RecursionError:  # as StreamHandler.emit
+            raise
+        except Exception:  # as StreamHandler.emit: reported by the handler, never raised
+            handler.handleError(_record(message, fields, request_id))
+        finally:
+            handler.release()
