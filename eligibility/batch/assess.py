@@ -22,6 +22,7 @@ from typing import Any
 
 from eligibility.answer_document import asked_by
 from eligibility.answers import Answers
+from eligibility.batch.collector import set_apart
 from eligibility.batch.effects import Effects, amount
 from eligibility.batch.outcomes import Outcome, changes, goal_values
 from eligibility.batch.partitions import Partition
@@ -116,6 +117,7 @@ class AssessTally:
 def assess_partition(part: Partition, task: AssessTask) -> AssessTally:
     """Assess the rows of one partition (on a worker) and write them to its own file."""
     started = time.thread_time()  # this partition's own CPU (workers may have several threads)
+    set_apart()  # counted in it: a full collection now and then
     baseline = compiled(task.baseline)
     reform = compiled(task.reform) if task.reform is not None else None
     tally = AssessTally(labels=_labels(baseline, task.locale))

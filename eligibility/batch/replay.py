@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from eligibility.batch.cluster import Cluster, shared_cluster
+from eligibility.batch.collector import set_apart
 from eligibility.batch.partitions import (
     Outcome,
     Partition,
@@ -65,6 +66,7 @@ class ReplayTask:
 
 def replay_partition(part: Partition, source: StorageRef, task: ReplayTask) -> Tally:
     """Replay the decisions of one key range (on a worker); save their rows; their counts."""
+    set_apart()
     store = storage_at(source)
     tally = Tally(part.rows)
     versions = _recorded_versions(task.job_id)
