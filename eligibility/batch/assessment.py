@@ -21,9 +21,9 @@ from eligibility.batch.cluster import Cluster
 from eligibility.batch.partitions import FailedPartition, Partition, partition_size, run
 from eligibility.batch.populations import Population, check_columns, layout
 from eligibility.batch.worker import compiled
+from eligibility.catalogue.lookups import get_version
 from eligibility.evaluation import EngineName
 from eligibility.ports import Storage
-from eligibility.services.versions import get_version
 
 Progress = Callable[[int, int], None]  # (processed, total)
 

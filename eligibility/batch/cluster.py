@@ -11,96 +11,29 @@ from __future__ import annotations
 import atexit
 import logging
 import os
-import socket
 import threading
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
-from distributed import Client, LocalCluster
+from distributed import Client
 
 from eligibility.batch.cluster_process import FOLDER_ENV, server_address
+from eligibility.batch.local_cluster import Cluster, machine_workers, start_local
+
+__all__ = [
+    "SCHEDULER_ENV",
+    "Cluster",
+    "connect",
+    "connected",
+    "machine_workers",
+    "shared_cluster",
+    "start_local",
+    "use_shared",
+]
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 log = logging.getLogger("eligibility.batch")
 Announce = Callable[[str], None]
-
-
-def machine_workers() -> int:
-    """One worker per core this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-@dataclass
-class Cluster:
-    """A client of a cluster, and the local cluster it started (closed with it), if any."""
-
-    client: Client
-    local: LocalCluster | None = None
-
-    @property
-    def dashboard(self) -> str | None:
-        """The address of the Dask dashboard, when it runs."""
-        link = self.client.dashboard_link
-        return str(link) if link else None
-
-    @property
-    def address(self) -> str:
-        """The scheduler's address (for other clients: a CLI, a test)."""
-        return str(self.client.scheduler.address)
-
-    @property
-    def workers(self) -> int:
-        """How many workers the scheduler knows now."""
-        return len(self.client.scheduler_info().get("workers", {}))
-
-    def close(self) -> None:
-        """Close the client, then the local cluster it started."""
-        self.client.close()
-        if self.local is not None:
-            self.local.close()
-
-
-def start_local(
-    workers: int | None = None, *, processes: bool = True, dashboard: str | None = ":8787"
-) -> Cluster:
-    """A new LocalCluster: `workers` single-threaded processes (default: one per core).
-
-    The dashboard takes `dashboard` (Dask's usual :8787), or another free port when
-    that one is taken; `Cluster.dashboard` says which.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*already in use", category=UserWarning)
-        local = LocalCluster(
-            n_workers=workers or machine_workers(),
-            threads_per_worker=1,
-            processes=processes,
-            dashboard_address=_free_dashboard(dashboard),
-            silence_logs=logging.ERROR,
-            protocol="tcp",  # an address other clients (a CLI, a test) can reach, even in-process
-        )
-    return Cluster(Client(local, set_as_default=False), local)
-
-
-def _free_dashboard(address: str | None) -> str | None:
-    """`address`, or any free port when its port is taken.
-
-    Dask falls back to a free port itself, but leaves the socket of its failed attempt
-    open (a ResourceWarning later, at some unrelated moment).
-    """
-    if address is None or not address.rpartition(":")[2].isdigit():
-        return address
-    host, _, port = address.rpartition(":")
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind((host or "0.0.0.0", int(port)))
-        except OSError:
-            return f"{host}:0"
-    return address
 
 
 def connect(

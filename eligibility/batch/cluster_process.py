@@ -38,7 +38,7 @@ def _serve(folder: str, owner: int, workers: int | None, processes: bool) -> Non
     try:
         while not stopped.wait(LOOK_SECONDS) and os.getppid() == owner:  # else orphaned
             if cluster is None and (place / "wanted").exists():
-                from eligibility.batch.cluster import start_local  # Dask only once wanted
+                from eligibility.batch.local_cluster import start_local  # Dask once wanted
 
                 cluster = start_local(workers, processes=processes)
                 found = {"address": cluster.address, "dashboard": cluster.dashboard}

@@ -26,11 +26,11 @@ from eligibility.batch.populations import KINDS, Population
 from eligibility.batch.publish import affected_lines
 from eligibility.batch.report import impact_report
 from eligibility.batch.retention import Retention, prune
+from eligibility.catalogue.lookups import get_version
 from eligibility.errors import NotFound
 from eligibility.evaluation import EngineName
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter
-from eligibility.services.versions import get_version
 from eligibility.storage import storage_url
 
 SAVE_SECONDS = 0.5

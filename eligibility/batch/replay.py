@@ -29,8 +29,10 @@ from eligibility.batch.partitions import (
 )
 from eligibility.batch.replayed import replayed
 from eligibility.batch.worker import StorageRef, compiled, storage_at
+from eligibility.catalogue.lookups import recorded_version, what_if_version
 from eligibility.decisions.recorded import Recorded
 from eligibility.decisions.tally import Tally
+from eligibility.errors import NotFound
 from eligibility.evaluation import EngineName
 from eligibility.ports import Storage, iterate_for_replay
 from eligibility.records import (
@@ -40,14 +42,9 @@ from eligibility.records import (
     ReplaySummary,
     StoredVersion,
 )
-from eligibility.services.replaying import (
-    Progress,
-    get_replay_job,
-    recorded_version,
-    what_if_version,
-)
 from eligibility.storage import for_batch, storage_url
 
+Progress = Callable[[int, int], None]  # (processed, total)
 PAGE = 500  # decisions read per query inside a partition
 SAVE_SECONDS = 0.5  # progress is saved at most this often
 CANCEL_POLL_SECONDS = 1.0  # how often a job looks whether it was cancelled
@@ -106,6 +103,14 @@ def _recorded(store: Storage, decision: Recorded, known: RecordedVersions) -> St
     if found is None:
         found = known[key] = recorded_version(store, decision)
     return found
+
+
+def get_replay_job(store: Storage, job_id: str) -> ReplayJob:
+    """One replay job; NotFound otherwise."""
+    job = store.jobs.get(job_id)
+    if job is None:
+        raise NotFound("replay job", job_id)
+    return job
 
 
 def run_replay_job(

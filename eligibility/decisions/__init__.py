@@ -23,6 +23,7 @@ from eligibility.decisions.record import (
     outcome_of,
 )
 from eligibility.decisions.replay import Difference, ReplayResult, differences, replay
+from eligibility.decisions.sealing import seal
 
 __all__ = [
     "CHAIN_FIELDS",
@@ -46,6 +47,7 @@ __all__ = [
     "goal_value",
     "outcome_of",
     "replay",
+    "seal",
     "shown",
     "verify_chain",
 ]

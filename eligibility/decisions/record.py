@@ -169,12 +169,6 @@ class DecisionDraft:
         """The columns stored beside the content for filtering, as the content defines them."""
         return {"eligible": self.eligible}
 
-    def seal(self, sequence: int, prev_hash: str, recorded_at: dt.datetime) -> Decision:
-        """The record at this place of the chain, with its digests and hash."""
-        from eligibility.decisions.sealing import PreparedDraft  # sealing builds on this module
-
-        return PreparedDraft.of(self).seal(sequence, prev_hash, recorded_at)
-
 
 @dataclass(frozen=True)
 class Decision(DecisionDraft):

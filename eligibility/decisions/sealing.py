@@ -133,6 +133,13 @@ class PreparedDraft:
         )
 
 
+def seal(
+    draft: DecisionDraft, sequence: int, prev_hash: str, recorded_at: dt.datetime
+) -> Decision:
+    """A draft as the record at this place of the chain, with its digests and hash."""
+    return PreparedDraft.of(draft).seal(sequence, prev_hash, recorded_at)
+
+
 @lru_cache(maxsize=4)  # a batch's records share their time: written once
 def _recorded_text(recorded_at: dt.datetime) -> str:
     return QUOTED(timestamp(recorded_at))

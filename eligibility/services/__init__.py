@@ -27,6 +27,7 @@ cannot be reached raises `StorageUnavailable` and nothing is half-written.
 
 from __future__ import annotations
 
+from eligibility.catalogue.lookups import get_version, list_versions
 from eligibility.services.audit import (
     AuditHead,
     audit_head,
@@ -84,7 +85,6 @@ from eligibility.services.replaying import (
 )
 from eligibility.services.reports import decision_report
 from eligibility.services.syncing import SyncReport, sync_rule_files
-from eligibility.services.versions import get_version, list_versions
 
 __all__ = [
     "CorrectedDecision",

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from eligibility.catalogue.lookups import get_version
 from eligibility.diff import Change, diff_documents
 from eligibility.ports import Storage
 from eligibility.records import StoredVersion
-from eligibility.services.versions import get_version
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from eligibility.catalogue import compile_cache
+from eligibility.catalogue.lookups import get_version
 from eligibility.catalogue.windows import lineage
 from eligibility.decisions import Decision, ReplayResult, replay
 from eligibility.errors import Conflict
@@ -22,7 +23,6 @@ from eligibility.evaluation import EngineName
 from eligibility.model import Collection, RuleSet, Text
 from eligibility.ports import Storage, iterate
 from eligibility.records import DecisionFilter, StoredVersion
-from eligibility.services.versions import get_version
 
 Direction = Literal["paid_too_much", "paid_too_little", "outcome_changed"]
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from eligibility.catalogue import compile_cache
 from eligibility.catalogue.dating import claim_date
+from eligibility.catalogue.lookups import recorded_as
 from eligibility.compiler import CompiledRuleSet
 from eligibility.errors import NotFound, SessionExpired
 from eligibility.evaluation import Evaluation
@@ -17,7 +18,6 @@ from eligibility.interview_state import interview_state
 from eligibility.ports import Storage
 from eligibility.records import InterviewSession
 from eligibility.services.evaluations import Evaluator, stored_evaluator
-from eligibility.services.versions import recorded_as
 from eligibility.values_io import to_plain
 
 DEFAULT_SESSION_IDLE_SECONDS = 14 * 24 * 60 * 60  # an interview may span days: two weeks
@@ -68,7 +68,7 @@ def create_session(
 
 def pinned_version(store: Storage, session: InterviewSession) -> CompiledRuleSet:
     """The version a session is pinned to, by its content hash (even if retired since)."""
-    stored = recorded_as(store, session.ruleset_id, session.version, session.content_hash)
+    stored = recorded_as(store, session)
     if stored is None:
         raise NotFound("version", f"{session.ruleset_id} {session.version}")
     return compile_cache().stored(stored)

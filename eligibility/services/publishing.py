@@ -9,6 +9,7 @@ from pathlib import Path
 from eligibility.canonical import ruleset_hash
 from eligibility.catalogue import compile_cache, refuse_overlap, stored_ruleset
 from eligibility.catalogue.corrections import refuse_taken_target
+from eligibility.catalogue.lookups import get_version
 from eligibility.compiler import CompiledRuleSet
 from eligibility.coverage import Coverage, coverage
 from eligibility.errors import (
@@ -25,7 +26,7 @@ from eligibility.ports import Storage
 from eligibility.records import StoredVersion
 from eligibility.scenarios import run_scenarios
 from eligibility.services.drafts import create_draft
-from eligibility.services.versions import document_to_store, get_version, hash_refusal
+from eligibility.services.versions import document_to_store, hash_refusal
 
 
 def publish(

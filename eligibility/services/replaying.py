@@ -1,6 +1,6 @@
 """Replay over storage: one decision exactly or what-if, and batch jobs (started, read, exported).
 
-Jobs run on the Dask cluster: `eligibility.batch.replay.run_replay_job`.
+Jobs run on the Dask cluster: `eligibility.batch.replay.run_replay_job`, named here too.
 """
 
 from __future__ import annotations
@@ -8,53 +8,29 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 
-from eligibility.batch.cluster import Cluster
+from eligibility.batch.replay import Progress, get_replay_job, run_replay_job
 from eligibility.catalogue import compile_cache
-from eligibility.decisions import Decision, ReplayResult, replay
-from eligibility.decisions.recorded import Recorded
-from eligibility.errors import NotFound, NoVersionApplies, VersionNotFound
+from eligibility.catalogue.lookups import list_versions, recorded_version, what_if_version
+from eligibility.decisions import ReplayResult, replay
 from eligibility.evaluation import EngineName
 from eligibility.ports import Storage
-from eligibility.records import DecisionFilter, ReplayJob, ReplaySummary, StoredVersion
+from eligibility.records import DecisionFilter, ReplayJob, ReplaySummary
 from eligibility.services.exports import result_lines
 from eligibility.services.records import get_decision
-from eligibility.services.versions import get_version, list_versions, recorded_as
 
-Progress = Callable[[int, int], None]  # (processed, total)
-
-
-def recorded_version(store: Storage, decision: Decision | Recorded) -> StoredVersion:
-    """The stored version a decision was made under, found by its content hash."""
-    stored = recorded_as(store, decision.ruleset_id, decision.version, decision.content_hash)
-    if stored is None:
-        raise VersionNotFound(
-            decision.ruleset_id,
-            decision.version,
-            f"no stored version has content hash {decision.content_hash} "
-            f"({decision.ruleset_id} {decision.version})",
-        )
-    return stored
-
-
-def what_if_version(
-    store: Storage, ruleset_id: str, version: str | None, as_of: dt.date | None
-) -> StoredVersion | None:
-    """The what-if version: named (drafts too, for impact analysis), or covering `as_of`."""
-    if version is None and as_of is None:
-        return None
-    if version is not None:
-        return get_version(store, ruleset_id, version)
-    assert as_of is not None
-    covering = store.versions.covering(ruleset_id, as_of)
-    if covering is None:
-        list_versions(store, ruleset_id)  # RuleSetNotFound first, when it is that
-        raise NoVersionApplies(
-            f"no published version of '{ruleset_id}' applies on {as_of.isoformat()}"
-        )
-    return covering
+__all__ = [
+    "Progress",
+    "cancel_replay_job",
+    "export_replay_results",
+    "get_replay_job",
+    "list_replay_jobs",
+    "replay_decision",
+    "run_replay_job",
+    "start_replay_job",
+]
 
 
 def replay_decision(
@@ -108,14 +84,6 @@ def start_replay_job(
     return job
 
 
-def get_replay_job(store: Storage, job_id: str) -> ReplayJob:
-    """One replay job; NotFound otherwise."""
-    job = store.jobs.get(job_id)
-    if job is None:
-        raise NotFound("replay job", job_id)
-    return job
-
-
 def export_replay_results(store: Storage, job_id: str, export_format: str) -> Iterator[str]:
     """A job's per-decision results as CSV or JSON lines (status, per-goal values, changes).
 
@@ -142,21 +110,3 @@ def cancel_replay_job(store: Storage, job_id: str) -> ReplayJob:
 def list_replay_jobs(store: Storage) -> list[ReplayJob]:
     """Every replay job, newest first."""
     return store.jobs.list()
-
-
-def run_replay_job(
-    store: Storage,
-    job_id: str,
-    *,
-    cluster: Cluster | None = None,
-    progress: Progress | None = None,
-    stop: Callable[[], bool] | None = None,
-    engine: EngineName = "durable",
-    inline: bool = False,
-) -> ReplayJob:
-    """Run a job on the Dask cluster (see `eligibility.batch.replay.run_replay_job`)."""
-    from eligibility.batch.replay import run_replay_job as on_cluster  # it imports this module
-
-    return on_cluster(
-        store, job_id, cluster=cluster, progress=progress, stop=stop, engine=engine, inline=inline
-    )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from eligibility.catalogue import compile_cache
+from eligibility.catalogue.lookups import recorded_version
 from eligibility.ports import Storage
 from eligibility.reports import DecisionReport, build_report
 from eligibility.services.records import get_decision
-from eligibility.services.replaying import recorded_version
 
 
 def decision_report(store: Storage, decision_id: str) -> DecisionReport:

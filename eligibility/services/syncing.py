@@ -12,6 +12,7 @@ from eligibility.catalogue.corrections import (
     refuse_bad_correction,
     refuse_taken_target,
 )
+from eligibility.catalogue.lookups import get_version
 from eligibility.compiler import compile_ruleset
 from eligibility.errors import (
     Conflict,
@@ -25,7 +26,7 @@ from eligibility.loader import load_each, load_paths
 from eligibility.model import RuleSet
 from eligibility.ports import Storage
 from eligibility.records import StoredVersion
-from eligibility.services.versions import document_to_store, get_version, hash_refusal, new_record
+from eligibility.services.versions import document_to_store, hash_refusal, new_record
 
 
 @dataclass(frozen=True)

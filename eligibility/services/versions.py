@@ -1,4 +1,4 @@
-"""Stored versions: the record of a version, finding one, and refusing a changed hash."""
+"""Stored versions: the record of a version, and refusing a changed hash (lookups: catalogue)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import datetime as dt
 from typing import Any
 
 from eligibility.canonical import ruleset_hash, to_document
-from eligibility.errors import RuleSetNotFound, VersionNotFound
 from eligibility.model import RuleSet, Status
-from eligibility.ports import Storage
 from eligibility.records import StoredVersion
 
 
@@ -51,31 +49,3 @@ def hash_refusal(ruleset: RuleSet, stored: StoredVersion) -> str | None:
         f"{stored.content_hash}, but the file now has content hash {found}; a published "
         f"version never changes: give the change a new version"
     )
-
-
-def list_versions(store: Storage, ruleset_id: str | None = None) -> list[StoredVersion]:
-    """Stored versions (any status), by rule set and effective date."""
-    found = store.versions.list(ruleset_id)
-    if ruleset_id is not None and not found:
-        raise RuleSetNotFound(ruleset_id)
-    return found
-
-
-def recorded_as(
-    store: Storage, ruleset_id: str, version: str, content_hash: str
-) -> StoredVersion | None:
-    """The stored version a record names (a session's, a decision's), found by its content
-    hash: the version by id when its hash matches, else any with that hash, else None."""
-    stored = store.versions.get(ruleset_id, version)
-    if stored is None or stored.content_hash != content_hash:
-        stored = store.versions.by_hash(content_hash)
-    return stored
-
-
-def get_version(store: Storage, ruleset_id: str, version: str) -> StoredVersion:
-    """One stored version; VersionNotFound (or RuleSetNotFound) otherwise."""
-    stored = store.versions.get(ruleset_id, version)
-    if stored is None:
-        list_versions(store, ruleset_id)
-        raise VersionNotFound(ruleset_id, version)
-    return stored

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from eligibility.catalogue.windows import covering
-from eligibility.decisions import GENESIS, ChainHead, Decision, DecisionDraft
+from eligibility.decisions import GENESIS, ChainHead, Decision, DecisionDraft, seal
 from eligibility.decisions.recorded import Recorded
 from eligibility.errors import Conflict, NotFound, PreconditionFailed
 from eligibility.model import Status
@@ -101,7 +101,7 @@ class MemoryDecisions:
                 if seen is not None:
                     return seen, False
             head = self.head()
-            decision = draft.seal(head.sequence + 1, head.hash, self.clock())
+            decision = seal(draft, head.sequence + 1, head.hash, self.clock())
             self.records.append(decision)
             if submit is not None:
                 current = self.sessions.items[submit.session_id]

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from api.decision_body import decision_body
 from api.record_schemas import DecisionSchema
 from eligibility import EligibilityError, evaluate, services
-from eligibility.decisions import GENESIS, Decision, DecisionDraft
+from eligibility.decisions import GENESIS, Decision, DecisionDraft, seal
 from tests.properties.examples import VERSION_IDS, example, scenario_answers
 
 DUMP = DecisionSchema()
@@ -39,7 +39,7 @@ def _decisions(version_id: str) -> list[Decision]:
         except EligibilityError:
             continue
         draft = DecisionDraft.from_evaluation(f"d-{n}", evaluation, "key:k", "f" * 64, f"k-{n}")
-        made.append(draft.seal(n + 1, GENESIS, T0))
+        made.append(seal(draft, n + 1, GENESIS, T0))
     return made
 
 

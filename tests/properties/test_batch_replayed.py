@@ -22,7 +22,7 @@ from eligibility import EligibilityError, evaluate
 from eligibility.batch.generate import population
 from eligibility.batch.replayed import replayed
 from eligibility.compiler import CompiledRuleSet
-from eligibility.decisions import GENESIS, Decision, DecisionDraft, ReplayResult, replay
+from eligibility.decisions import GENESIS, Decision, DecisionDraft, ReplayResult, replay, seal
 
 from .examples import RULESET_IDS, VERSION_IDS, example, scenario_answers
 
@@ -49,7 +49,7 @@ def recorded(version: CompiledRuleSet) -> Iterator[Decision]:
         except EligibilityError:
             continue
         draft = DecisionDraft.from_evaluation(f"d{number}", evaluation, "test", "-")
-        yield draft.seal(number, GENESIS, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+        yield seal(draft, number, GENESIS, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
 
 
 def altered(decision: Decision) -> Iterator[Decision]:

@@ -101,8 +101,24 @@ def _module_name(path: Path) -> str:
     return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
 
 
+def _run_time_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """Every import a module makes when it runs: at module level and inside functions (a
+    deferred import is still a dependency), but not under `if TYPE_CHECKING:`."""
+    typing_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
+        for inner in ast.walk(node)
+    }
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in typing_only
+    ]
+
+
 def _import_graph() -> dict[str, set[str]]:
-    """Project module → project modules it imports at module level (the import-time graph)."""
+    """Project module → project modules it imports when it runs (deferred imports too)."""
     sources = [
         p
         for package in PROJECT_PACKAGES
@@ -113,7 +129,7 @@ def _import_graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for path in sources:
         edges: set[str] = set()
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        for node in _run_time_imports(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 edges.update(a.name for a in node.names if a.name in modules)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from eligibility.batch.cluster import _free_dashboard
+from eligibility.batch.local_cluster import _free_dashboard
 
 
 def test_a_taken_dashboard_port_becomes_any_free_port() -> None:

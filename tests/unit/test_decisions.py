@@ -17,6 +17,7 @@ from eligibility.decisions import (
     DecisionDraft,
     differences,
     replay,
+    seal,
     verify_chain,
 )
 from eligibility.values_io import canonical_json
@@ -39,12 +40,12 @@ def chain(fishing: CompiledRuleSet) -> list[Decision]:
     records: list[Decision] = []
     for n, answers in enumerate(ANSWERS):
         prev = records[-1].hash if records else GENESIS
-        records.append(draft(fishing, answers, n).seal(n + 1, prev, T0))
+        records.append(seal(draft(fishing, answers, n), n + 1, prev, T0))
     return records
 
 
 def test_sealing_hashes_previous_hash_and_canonical_content(fishing: CompiledRuleSet) -> None:
-    record = draft(fishing, ANSWERS[0]).seal(1, GENESIS, T0)
+    record = seal(draft(fishing, ANSWERS[0]), 1, GENESIS, T0)
     text = GENESIS + canonical_json(record.content())
     assert record.hash == hashlib.sha256(text.encode()).hexdigest()
     assert record.content()["recorded_at"] == "2024-05-01T09:30:00.123456+00:00"
@@ -54,8 +55,8 @@ def test_sealing_hashes_previous_hash_and_canonical_content(fishing: CompiledRul
 
 def test_the_hash_does_not_depend_on_the_time_zone_written(fishing: CompiledRuleSet) -> None:
     berlin = dt.timezone(dt.timedelta(hours=2))
-    one = draft(fishing, ANSWERS[0]).seal(1, GENESIS, T0)
-    other = draft(fishing, ANSWERS[0]).seal(1, GENESIS, T0.astimezone(berlin))
+    one = seal(draft(fishing, ANSWERS[0]), 1, GENESIS, T0)
+    other = seal(draft(fishing, ANSWERS[0]), 1, GENESIS, T0.astimezone(berlin))
     assert one.hash == other.hash
 
 
