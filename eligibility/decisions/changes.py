@@ -110,6 +110,7 @@ def goal_changes(
     texts = _Labels.of(compiled, locale)
     old_steps, new_steps = _steps(recorded["trace"]), _steps(replayed["trace"])
     found = []
+    made: dict[str, RuleChange | None] = {}  # a rule behind several goals compared once
     goals = [*recorded["goals"], *(g for g in replayed["goals"] if g not in recorded["goals"])]
     for goal in goals:
         old_reasons = _reasons(recorded["reasons"].get(goal, ()))
@@ -118,12 +119,13 @@ def goal_changes(
         new_value = goal_value(replayed["goals"].get(goal))
         if old_value == new_value and old_reasons == new_reasons:
             continue
-        rules = tuple(
-            change
-            for rule in [*old_reasons, *(r for r in new_reasons if r not in old_reasons)]
-            if (change := _rule_change(rule, old_steps, new_steps, texts)) is not None
-        )
-        found.append(GoalChange(goal, texts.goal(goal), old_value, new_value, rules))
+        rules = []
+        for rule in [*old_reasons, *(r for r in new_reasons if r not in old_reasons)]:
+            if rule not in made:
+                made[rule] = _rule_change(rule, old_steps, new_steps, texts)
+            if (change := made[rule]) is not None:
+                rules.append(change)
+        found.append(GoalChange(goal, texts.goal(goal), old_value, new_value, tuple(rules)))
     return tuple(found)
 
 
