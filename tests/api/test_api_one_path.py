@@ -99,9 +99,12 @@ def test_a_named_version_is_read_from_storage_at_most_once_per_process(
     counting = CountingVersions(storage.versions)
     storage.versions = counting  # type: ignore[assignment]
     client = app.test_client()
+    token, _ = services.create_key(storage, "client", "test")
+    headers = {"Authorization": f"Bearer {token}"}
     body = {"ruleset": "fishing-licence", "version": "2024-01-01", "answers": SENIOR}
     for _ in range(5):
         assert client.post("/v1/evaluations", json=body).status_code == 200
+        assert client.post("/v1/decisions", json=body, headers=headers).status_code == 201
     assert counting.reads <= 1
 
 
