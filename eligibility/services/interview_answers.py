@@ -96,7 +96,7 @@ def answer(
         moved, compiled = session, None
         if session.follows_claim_date:
             moved, compiled = following_claim(chosen, session, combined)
-        version = compiled or pinned_version(store, session)
+        version = compiled or pinned_version(chosen, store, session)
         combined = ask_again(session.answers, combined, version.collections)
         return replace(moved, answers=checked_answers(chosen, version, moved, combined))
 
@@ -129,9 +129,9 @@ def forget_answer(
             kept = apply_changes(session.answers, {question: None})
             if kept == session.answers:
                 return None
-            version = pinned_version(store, session)
+            version = pinned_version(chosen, store, session)
             return replace(session, answers=checked_answers(chosen, version, session, kept))
-        _known_question(pinned_version(store, session), question)
+        _known_question(pinned_version(chosen, store, session), question)
         if question not in session.answers:
             return None
         kept = {k: v for k, v in session.answers.items() if k != question}

@@ -65,7 +65,7 @@ def _record_session(
     allow_incomplete: bool,
 ) -> Recorded:
     """Evaluate this revision of the session and append it, moving the session to submitted."""
-    compiled = pinned_version(store, session)
+    compiled = pinned_version(evaluator, store, session)
     locales = (session.locale,) if session.locale else ()
     evaluation = evaluator.evaluate_under(
         compiled, session.answers, assessed_on(session, compiled), locales, with_trace=True

@@ -66,8 +66,17 @@ def create_session(
     return session
 
 
-def pinned_version(store: Storage, session: InterviewSession) -> CompiledRuleSet:
-    """The version a session is pinned to, by its content hash (even if retired since)."""
+def pinned_version(
+    evaluator: Evaluator, store: Storage, session: InterviewSession
+) -> CompiledRuleSet:
+    """The version a session is pinned to, by its content hash (even if retired since):
+    the evaluator's catalogue's (remembered there), else the stored one with that hash."""
+    try:
+        found = evaluator.catalogue.version(session.ruleset_id, session.version, drafts=True)
+    except NotFound:  # the rule set or version under another name: found by its hash
+        found = None
+    if found is not None and found.content_hash == session.content_hash:
+        return found
     stored = recorded_as(store, session)
     if stored is None:
         raise NotFound("version", f"{session.ruleset_id} {session.version}")
@@ -140,7 +149,7 @@ def evaluate_session(
     `locales` are the languages wanted now, best first; else the session's own.
     """
     chosen = evaluator or stored_evaluator(store)
-    compiled = pinned_version(store, session)
+    compiled = pinned_version(chosen, store, session)
     wanted = tuple(locales) or ((session.locale,) if session.locale else ())
     at, state = assessed_on(session, compiled), interview_state(session.id)
     return chosen.evaluate_under(compiled, session.answers, at, wanted, state=state)

@@ -198,3 +198,22 @@ def test_replay_and_batch_jobs_honour_the_engine_setting(
     )
     assert _done(client, batch.location, keys["author"])["status"] == "done"
     assert (bool(replayed), bool(decided)) == ((engine == "durable",) * 2)
+
+
+def test_a_sessions_version_is_read_from_storage_at_most_once_per_process(
+    make_app: Callable[..., Flask],
+) -> None:
+    storage = memory_storage()
+    app = make_app(STORAGE=storage, RULES=[FISHING], VERSION_CACHE_SECONDS=60)
+    counting = CountingVersions(storage.versions)
+    storage.versions = counting  # type: ignore[assignment]
+    token, _ = services.create_key(storage, "client", "test")
+    headers = {"Authorization": f"Bearer {token}"}
+    client = app.test_client()
+    body = {"ruleset": "fishing-licence", "version": "2024-01-01", "answers": {}}
+    url = client.post("/v1/sessions", json=body, headers=headers).location
+    for age in range(60, 65):
+        assert client.patch(url + "/answers", json={"age": age}, headers=headers).status_code == 200
+        assert client.get(url, headers=headers).status_code == 200
+    assert client.post(url + "/decision", headers=headers).status_code in (201, 422)
+    assert counting.reads <= 1
