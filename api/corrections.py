@@ -28,5 +28,4 @@ def get_correction_impact(ruleset_id: str, version: str) -> services.CorrectionI
     paid too little (higher), or another outcome changed. 409 for a version that
     supersedes none.
     """
-    engine = state().evaluator.engine
-    return services.correction_impact(state().storage, ruleset_id, version, engine)
+    return services.correction_impact(state().storage, ruleset_id, version, state().evaluator)

@@ -147,11 +147,7 @@ def replay_decision(decision_id: str, body: dict[str, Any]) -> ReplayResult:
     """Replay a decision under its recorded version (or, what-if, another) and compare."""
     app = state()
     return services.replay_decision(
-        app.storage,
-        decision_id,
-        body.get("version"),
-        body.get("as_of"),
-        app.evaluator.engine,
+        app.storage, decision_id, body.get("version"), body.get("as_of"), app.evaluator
     )
 
 

@@ -30,7 +30,8 @@ def correction_impact(ruleset_id: str, version: str, engine: EngineName, url: st
     GET /v1/rulesets/{id}/versions/{version}/correction-impact.
     """
     with storage(url) as store:
-        impact = services.correction_impact(store, ruleset_id, version, engine)
+        chosen = services.stored_evaluator(store, engine)
+        impact = services.correction_impact(store, ruleset_id, version, chosen)
     reason = localize(impact.reason, "en", "en") or ""
     click.echo(f"{ruleset_id} {version} ({impact.status}) corrects {', '.join(impact.supersedes)}")
     if reason:

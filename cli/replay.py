@@ -60,7 +60,8 @@ def replay(
         raise click.BadParameter("the file must end in .csv or .jsonl", param_hint="--results")
     with storage(url) as store:
         if decision_id is not None:
-            result = services.replay_decision(store, decision_id, to_version, engine=engine)
+            chosen = services.stored_evaluator(store, engine)
+            result = services.replay_decision(store, decision_id, to_version, evaluator=chosen)
             click.echo(decision_text(result))
             return
         assert ruleset_id is not None

@@ -19,10 +19,10 @@ from eligibility.catalogue.lookups import get_version
 from eligibility.catalogue.windows import lineage
 from eligibility.decisions import Decision, ReplayResult, replay
 from eligibility.errors import Conflict
-from eligibility.evaluation import EngineName
 from eligibility.model import Collection, RuleSet, Text
 from eligibility.ports import Storage, iterate
 from eligibility.records import DecisionFilter, StoredVersion
+from eligibility.services.evaluations import Evaluator, stored_evaluator
 
 Direction = Literal["paid_too_much", "paid_too_little", "outcome_changed"]
 
@@ -70,12 +70,12 @@ class CorrectionImpact:
 
 
 def correction_impact(
-    store: Storage, ruleset_id: str, version: str, engine: EngineName = "durable"
+    store: Storage, ruleset_id: str, version: str, evaluator: Evaluator | None = None
 ) -> CorrectionImpact:
     """Replay every decision recorded under the superseded versions under the correction.
 
     The correction may still be a draft (try it before publishing); a version that
-    supersedes nothing is Conflict.
+    supersedes nothing is Conflict. `evaluator` evaluates (by default one over storage).
     """
     correction = get_version(store, ruleset_id, version)
     if correction.supersedes is None:
@@ -83,10 +83,11 @@ def correction_impact(
     versions: dict[str, Any] = {v.version: v for v in store.versions.list(ruleset_id)}
     superseded = tuple(lineage(correction, versions)[1:])
     compiled = compile_cache().stored(correction)
+    evaluate_under = (evaluator or stored_evaluator(store)).evaluate_under
     total, unchanged, found, failed = 0, 0, [], {}
     for decision in _recorded_under(store, ruleset_id, superseded):
         total += 1
-        result = replay(decision, compiled, engine=engine)
+        result = replay(decision, compiled, evaluator=evaluate_under)
         if result.error is not None:
             failed[decision.id] = result.error
         elif result.goal_changes:

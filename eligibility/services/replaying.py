@@ -15,9 +15,9 @@ from eligibility.batch.replay import Progress, get_replay_job, run_replay_job
 from eligibility.catalogue import compile_cache
 from eligibility.catalogue.lookups import list_versions, recorded_version, what_if_version
 from eligibility.decisions import ReplayResult, replay
-from eligibility.evaluation import EngineName
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter, ReplayJob, ReplaySummary
+from eligibility.services.evaluations import Evaluator, stored_evaluator
 from eligibility.services.exports import result_lines
 from eligibility.services.records import get_decision
 
@@ -38,18 +38,21 @@ def replay_decision(
     decision_id: str,
     version: str | None = None,
     as_of: dt.date | None = None,
-    engine: EngineName = "durable",
+    evaluator: Evaluator | None = None,
 ) -> ReplayResult:
     """Replay one decision under its recorded version (by content hash) or, what-if, another.
 
     With `version` (any status, so drafts can be tried) or `as_of` (the published
-    version covering it) the decision is replayed under that version instead.
+    version covering it) the decision is replayed under that version instead. It is
+    evaluated by `evaluator` (its engine; by default one over the stored versions).
     """
     decision = get_decision(store, decision_id)
     target = what_if_version(store, decision.ruleset_id, version, as_of) or recorded_version(
         store, decision
     )
-    return replay(decision, compile_cache().stored(target), as_of=as_of, engine=engine)
+    chosen = evaluator or stored_evaluator(store)
+    compiled = compile_cache().stored(target)
+    return replay(decision, compiled, as_of=as_of, evaluator=chosen.evaluate_under)
 
 
 # --- batch ------------------------------------------------------------------------------------

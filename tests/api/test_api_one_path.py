@@ -175,7 +175,7 @@ def _done(client: Any, url: str, headers: dict[str, str]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("engine", ["pure", "durable"])
-def test_replay_and_batch_jobs_honour_the_engine_setting(
+def test_replays_and_batch_jobs_honour_the_engine_setting(
     make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch, tmp_path: Any, engine: str
 ) -> None:
     app = make_app(ENGINE=engine, JOBS_CLUSTER="inline", BATCH_DIR=str(tmp_path))
@@ -185,8 +185,11 @@ def test_replay_and_batch_jobs_honour_the_engine_setting(
         for role in ("client", "auditor", "author")
     }
     client = app.test_client()
-    assert client.post("/v1/decisions", json=BODY, headers=keys["client"]).status_code == 201
+    recorded = client.post("/v1/decisions", json=BODY, headers=keys["client"])
     decided = _durable_decisions(monkeypatch)
+    one = client.post(recorded.location + "/replay", json={}, headers=keys["auditor"])
+    assert one.status_code == 200 and one.get_json()["identical"]
+    single, decided[:] = list(decided), []
     everything = {"ruleset": "fishing-licence"}
     replay = client.post("/v1/replays", json=everything, headers=keys["auditor"])
     assert _done(client, replay.location, keys["auditor"])["status"] == "done"
@@ -197,7 +200,7 @@ def test_replay_and_batch_jobs_honour_the_engine_setting(
         headers={**keys["author"], "Content-Type": "text/csv"},
     )
     assert _done(client, batch.location, keys["author"])["status"] == "done"
-    assert (bool(replayed), bool(decided)) == ((engine == "durable",) * 2)
+    assert (bool(single), bool(replayed), bool(decided)) == ((engine == "durable",) * 3)
 
 
 def test_a_sessions_version_is_read_from_storage_at_most_once_per_process(
