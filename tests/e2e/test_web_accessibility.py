@@ -236,3 +236,17 @@ def test_a_how_many_list_and_a_removal_with_the_keyboard_only(site: Site, page: 
     _answer_by_keyboard(page, "Yes")
     expect(page.locator("h1")).to_have_text("Check your answers")
     expect(page.locator(".instance h2")).to_have_text(["Bo"])
+
+
+def test_the_chat_without_javascript_has_no_violations(site: Site, page: Page) -> None:
+    # axe-core runs through the DevTools protocol, which a context without JavaScript refuses: the
+    # page's own scripts are served empty instead, so it is drawn as without JavaScript
+    page.route(
+        "**/assets/*.js",
+        lambda route: route.fulfill(status=200, content_type="text/javascript", body=""),
+    )
+    start(page, site.base, "snap", "2020-01-15")
+    page.goto(site.url("/chat"))
+    expect(page.locator("[data-no-js]")).to_be_visible()
+    expect(page.get_by_role("link", name="Switch back to pages")).to_be_visible()
+    audit(page, "chat-no-js")
