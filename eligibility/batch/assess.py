@@ -218,8 +218,7 @@ def _same_questions(baseline: CompiledRuleSet, reform: CompiledRuleSet) -> bool:
 def _evaluate(
     version: CompiledRuleSet, answers: Mapping[str, Any] | Answers, row: Row, task: AssessTask
 ) -> Outcome:
-    day = row.as_of or task.as_of or version.ruleset.effective_from
-    return goal_values(version, answers, day, task.engine, task.locale)
+    return goal_values(version, answers, row.as_of or task.as_of, task.engine, task.locale)
 
 
 def result_rows(out: str | Path) -> Iterator[dict[str, Any]]:

@@ -55,11 +55,13 @@ class Outcome:
 def goal_values(
     compiled: CompiledRuleSet,
     answers: Mapping[str, Any] | Answers,
-    as_of: dt.date,
+    as_of: dt.date | None,
     engine: EngineName = "durable",
     locale: str | None = None,
 ) -> Outcome:
     """The goals `evaluate` would give, as `outcome_of` records them; its errors too.
+
+    `as_of` None: as of the version's first day, as `evaluate` takes it.
 
     `answers` may be an `Outcome.answers` of a version with the same questions (parsed once);
     `locale` is the language of the errors' messages (a check's).
