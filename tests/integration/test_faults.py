@@ -167,3 +167,51 @@ def test_a_pooled_connection_the_server_ended_is_replaced_before_use(postgres_ur
     assert decide(store, SENIOR).sequence == 2  # the pool reconnected: no request failed
     assert services.verify_audit_chain(store).ok
     store.close()
+
+
+def _kept_backend(store: SqlStorage) -> int:
+    """The backend of the connection the appends keep (one connection stays checked out)."""
+    assert store.db.engine.pool.checkedout() == 1
+    kept = store.db._kept._pooled  # noqa: SLF001 (the object under test)
+    return int(kept.driver_connection.info.backend_pid)
+
+
+def test_appends_keep_one_connection_and_replace_it_when_the_server_ended_it(
+    postgres_url: str,
+) -> None:
+    store = _store(postgres_url, Trap())
+    decide(store, SENIOR)
+    pid = _kept_backend(store)
+    decide(store, SENIOR)
+    assert _kept_backend(store) == pid  # the same connection, not checked out again
+    admin = create_engine(make_url(postgres_url))
+    with admin.connect() as connection:
+        assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+        while connection.execute(ENDED, {"pid": pid}).scalar():
+            time.sleep(0.01)
+    admin.dispose()
+    assert decide(store, SENIOR).sequence == 3  # pinged, found ended, replaced: nothing failed
+    assert _kept_backend(store) != pid
+    assert services.verify_audit_chain(store).checked == 3
+    store.close()
+    assert store.db.engine.pool.checkedout() == 0  # closing the store hands it back
+
+
+def test_a_kept_connection_cut_mid_append_is_replaced(
+    proxied: tuple[str, Trap], proxy: TcpProxy, postgres_url: str
+) -> None:
+    url, trap = proxied
+    store = _store(url, trap)
+    decide(store, SENIOR)
+    pid = _kept_backend(store)
+    trap.armed = proxy.cut
+    with pytest.raises(StorageUnavailable):
+        decide(store, SENIOR)
+    assert store.db.engine.pool.checkedout() == 0  # the lost one went back to be discarded
+    proxy.restore()
+    assert decide(store, SENIOR).sequence == 2
+    assert _kept_backend(store) != pid
+    direct = SqlStorage(postgres_url)
+    assert services.verify_audit_chain(direct).checked == 2
+    direct.close()
+    store.close()

@@ -9,7 +9,8 @@ hash the service could not reproduce is never committed. The commit stays a roun
 trip of its own: a statement that reached the server after its client gave up (a
 network that held it back) is rolled back with its connection, never committed.
 A group commit's batch (`place_and_commit`) goes straight through psycopg (BEGIN,
-the prepared statement, COMMIT): SQLAlchemy's layers cost more than the round trips.
+the prepared statement, COMMIT) on the connection its writer keeps (kept.py):
+SQLAlchemy's layers, and the pool's checkout and return, cost more than the round trips.
 
 SQLite (one writer at a time, the lock taken at BEGIN): the head is read and each
 record sealed in Python.
@@ -123,7 +124,7 @@ def place_and_commit(
     if db.dialect != "postgresql":
         with db.write_connection() as connection:
             return _place_sealed(connection, batch, clock())
-    with db.raw_write() as driver:
+    with db.raw_write(kept=True) as driver:
         recorded_at = clock()
         frames = [prepared.frame(recorded_at) for prepared in batch]
         parameters = {"items": _items(batch, frames, recorded_at), "recorded_at": recorded_at}

@@ -14,13 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from psycopg.pq import TransactionStatus
 from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from eligibility.errors import DatabaseTimeout, StorageUnavailable
 from eligibility.storage.sql import deadline
+from eligibility.storage.sql.kept import KeptConnection, hand_back
 from eligibility.storage.sql.settings import DatabaseSettings
 
 SQLITE_BUSY_SECONDS = 30
@@ -28,7 +28,6 @@ SQLITE_BUSY_SECONDS = 30
 GRACE_SECONDS = 0.25
 # A pooled connection returned less than this ago is used without a ping (see _doubtful).
 TRUSTED_IDLE_SECONDS = 1.0
-IDLE = TransactionStatus.IDLE
 
 
 def normalise_url(url: str) -> URL:
@@ -61,10 +60,18 @@ def create_engine_for(url: str, settings: DatabaseSettings | None = None) -> Eng
 
 
 def _checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    before_use(dbapi_connection, record.info)
+
+
+def before_use(dbapi_connection: Any, info: dict[str, Any]) -> None:
+    """Watch the connection under this transaction's deadline; ping it if in doubt.
+
+    DisconnectionError when the ping fails (the pool, or its user, takes another one).
+    """
     current = deadline.watch(dbapi_connection, _shut)
     if current is not None and current.expired:
         raise DatabaseTimeout(current.budget)
-    if _doubtful(dbapi_connection, record):
+    if _doubtful(dbapi_connection, info):
         try:
             _ping(dbapi_connection)
         except Exception as error:
@@ -77,7 +84,7 @@ def _checked_in(dbapi_connection: Any, record: Any) -> None:
     record.info["returned"] = time.monotonic()
 
 
-def _doubtful(dbapi_connection: Any, record: Any) -> bool:
+def _doubtful(dbapi_connection: Any, info: dict[str, Any]) -> bool:
     """Whether a pooled connection needs a ping before use.
 
     Not one just made, nor one returned a moment ago whose socket has nothing to
@@ -86,7 +93,7 @@ def _doubtful(dbapi_connection: Any, record: Any) -> bool:
     peer gone without a word shows only when written to). A connection lost some
     other way fails its transaction, which the pool then replaces.
     """
-    returned = record.info.get("returned")
+    returned = info.get("returned")
     if returned is None:
         return False
     if time.monotonic() - returned > TRUSTED_IDLE_SECONDS:
@@ -162,6 +169,7 @@ class Database:
         self._writer = self.engine.execution_options(immediate=True)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self._writer, expire_on_commit=False)
+        self._kept = KeptConnection(self.engine, before_use)
 
     @property
     def dialect(self) -> str:
@@ -187,15 +195,16 @@ class Database:
             yield connection
 
     @contextmanager
-    def raw_write(self) -> Iterator[Any]:
+    def raw_write(self, kept: bool = False) -> Iterator[Any]:
         """A pooled psycopg connection for one transaction the caller writes and commits.
 
-        A transaction left open is rolled back. Errors come out as SQLAlchemy's (a
-        lost connection is invalidated), then as StorageUnavailable or DatabaseTimeout
-        like any other.
+        With `kept`, the connection kept for one writer (kept.py) when it is free. A
+        transaction left open is rolled back. Errors come out as SQLAlchemy's (a lost
+        connection is invalidated), then as StorageUnavailable or DatabaseTimeout.
         """
         with self._deadline(), guard():
-            pooled = self.engine.raw_connection()
+            lent = self._kept.lend() if kept else None
+            pooled = lent or self.engine.raw_connection()
             driver: Any = pooled.driver_connection
             try:
                 yield driver
@@ -212,7 +221,7 @@ class Database:
                     dialect=self.engine.dialect,
                 ) from error
             finally:
-                _end_raw(pooled, driver)
+                hand_back(pooled, driver, self._kept if lent is not None else None)
 
     @contextmanager
     def probe_write(self) -> Iterator[Session]:
@@ -255,23 +264,9 @@ class Database:
         return None
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (the one kept too)."""
+        self._kept.release()
         self.engine.dispose()
-
-
-def _end_raw(pooled: Any, driver: Any) -> None:
-    """Hand a raw_write connection back as the pool lent it: no transaction open."""
-    try:
-        if not pooled.is_valid:  # invalidated already (its connection was lost)
-            pass
-        elif driver.closed or driver.broken:
-            pooled.invalidate()
-        elif driver.pgconn.transaction_status != IDLE:  # the caller did not commit
-            driver.rollback()
-    except Exception as error:  # its connection failed meanwhile: not used again
-        pooled.invalidate(error)
-    finally:
-        pooled.close()
 
 
 @contextmanager
