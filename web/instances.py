@@ -15,7 +15,7 @@ from web.blueprint import bp
 from web.client import Json
 from web.display import show_answer
 from web.flow import Opened, leave, next_url, opened, question_url, redirect_to
-from web.lists import HOW_MANY, of_collection, schema, wanted
+from web.lists import HOW_MANY, instance_label, of_collection, schema, wanted
 from web.pages import Outcome, Row, outcomes, visible_trail
 from web.pointers import lookup, tokens
 from web.questions import Option, Question, asked_pointer
@@ -62,7 +62,7 @@ def listed(interview: Opened) -> list[tuple[str, list[Instance]]]:
 def _instance(interview: Opened, item: Json) -> Instance:
     answered = [k for k in (lookup(interview.data["answers"], item["pointer"]) or {}) if k != "id"]
     first = item["pointer"] + "/" + answered[0] if answered else item["pointer"]
-    label = item.get("label") or item["id"]
+    label = instance_label(interview, item)
     return Instance(
         pointer=item["pointer"],
         label=label,

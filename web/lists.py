@@ -84,14 +84,34 @@ def position(interview: Opened, pointer: str) -> str | None:
     ids = [str(i.get("id")) for i in lookup(interview.data["answers"], collection) or []]
     if parts[1] not in ids:
         return None
-    called = noun(interview, collection, 1)
-    called = called[:1].upper() + called[1:]
     found = of_collection(interview, collection)
     total = found.expected(interview.data["answers"]) if found else None
     number = ids.index(parts[1]) + 1
-    if total is not None and number <= total:
-        return message("instance_of", interview.locale, noun=called, number=number, total=total)
+    if total is None or number > total:
+        return numbered(interview, collection, number)
+    called = noun(interview, collection, 1)
+    called = called[:1].upper() + called[1:]
+    return message("instance_of", interview.locale, noun=called, number=number, total=total)
+
+
+def numbered(interview: Opened, collection: str, number: int) -> str:
+    """An instance by its place in the list ("Employee 2"), for one not named yet."""
+    called = noun(interview, collection, 1)
+    called = called[:1].upper() + called[1:]
     return message("instance_number", interview.locale, noun=called, number=number)
+
+
+def instance_label(interview: Opened, item: Json) -> str:
+    """What an instance of the API's `instances` is called: its label (the name given), else,
+    while its label quotes nothing yet (the API shows an unknown as "?"), its place in the list."""
+    label = str(item.get("label") or "")
+    if label.strip(" ?"):
+        return label
+    collection = pointer_of(tokens(item["pointer"])[0])
+    group = (interview.data.get("instances") or {}).get(tokens(collection)[0]) or []
+    pointers = [str(i.get("pointer")) for i in group]
+    number = pointers.index(item["pointer"]) + 1 if item["pointer"] in pointers else 1
+    return numbered(interview, collection, number)
 
 
 def count_problems(interview: Opened, pointer: str, found: list[Problem]) -> list[Problem]:

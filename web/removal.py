@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from web.blueprint import bp
 from web.flow import Opened, leave, next_url, opened, question_context, redirect_to
 from web.forms import read
+from web.lists import instance_label
 from web.messages import message
 from web.pages import Problem
 from web.pointers import tokens
@@ -46,7 +47,7 @@ def _label(interview: Opened, pointer: str) -> str:
     found = next((i for i in items if i.get("pointer") == pointer), None)
     if found is None or len(tokens(pointer)) != 2:
         leave(url_for("interview.next_page"))
-    return str(found.get("label") or found["id"])
+    return instance_label(interview, found)
 
 
 def _then(sent: str | None) -> str:

@@ -304,3 +304,21 @@ def test_check_words_a_child_s_question_with_the_parent_s_answer(tmp_path: Path)
         )
         assert patched.status_code == 200, patched.json
         assert "Does Anna live with Maria? Yes" in text_of(client.get("/check"))
+
+
+def test_employees_not_named_yet_are_called_by_their_place_in_the_list(
+    client: FlaskClient,
+) -> None:
+    count = _how_many(client)
+    _go(client, _go(client, count, answer="3"), answer="Ada")
+    # the API labels an instance whose name is unknown "?": the pages say "Employee 2" instead
+    check = main_text(client, "/check")
+    assert "Ada Employee&#39;s name? Ada" in check
+    assert "Employee 2 Not answered yet Remove Employee 2" in check
+    assert "Employee 3 Not answered yet Remove Employee 3" in check and "?" not in check.split(
+        "Remove Ada"
+    )[1]
+    asked = main_text(client, "/remove/employees/e3?then=check")
+    assert asked.startswith("Are you sure you want to remove Employee 3?")
+    assert _go(client, "/remove/employees/e3?then=check", then="check", answer="true") == "/check"
+    assert "Employee 3" not in main_text(client, "/check")
