@@ -220,3 +220,19 @@ def test_a_sessions_version_is_read_from_storage_at_most_once_per_process(
         assert client.get(url, headers=headers).status_code == 200
     assert client.post(url + "/decision", headers=headers).status_code in (201, 422)
     assert counting.reads <= 1
+
+
+def test_a_decision_resolves_its_version_once(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, headers = _app(make_app, "pure")
+    resolved: list[str] = []
+    real = Catalogue.resolve
+
+    def counted(self: Catalogue, ruleset_id: str, *args: Any, **kwargs: Any) -> Any:
+        resolved.append(ruleset_id)
+        return real(self, ruleset_id, *args, **kwargs)
+
+    monkeypatch.setattr(Catalogue, "resolve", counted)
+    assert app.test_client().post("/v1/decisions", json=BODY, headers=headers).status_code == 201
+    assert resolved == ["fishing-licence"]
