@@ -256,6 +256,7 @@ def publish(ruleset_id: str, version: str) -> Reply:
         reviewed_hash=reviewed_hash(),
         maker_checker=state().config.publish_maker_checker,
         require_coverage=state().config.publish_require_coverage,
+        engine=state().evaluator.engine,
     )
     state().catalogue.forget()
     already = before.status == "published"

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from cli.common import database_option, storage
+from cli.common import database_option, engine_option, storage
 from eligibility import services
+from eligibility.evaluation import EngineName
 
 
 @click.command("publish")
@@ -18,11 +19,16 @@ from eligibility import services
     is_flag=True,
     help="Refuse a version whose scenarios leave an outcome of its rules unexercised.",
 )
+@engine_option
 @database_option
-def publish(paths: tuple[Path, ...], by: str, require_coverage: bool, url: str | None) -> None:
+def publish(
+    paths: tuple[Path, ...], by: str, require_coverage: bool, engine: EngineName, url: str | None
+) -> None:
     """Publish the versions in rule files (their scenarios must pass; published is final)."""
     with storage(url) as store:
-        done = services.publish_files(store, paths, by, require_coverage=require_coverage)
+        done = services.publish_files(
+            store, paths, by, require_coverage=require_coverage, engine=engine
+        )
     for publication in done:
         stored = publication.version
         name = f"{stored.ruleset_id} {stored.version}  {stored.content_hash}"

@@ -21,6 +21,7 @@ from eligibility.errors import (
     SameAuthorAndPublisher,
     ScenariosFailed,
 )
+from eligibility.evaluation import EngineName
 from eligibility.loader import load_paths
 from eligibility.ports import Storage
 from eligibility.records import StoredVersion
@@ -38,8 +39,9 @@ def publish(
     reviewed_hash: str | None = None,
     maker_checker: bool = False,
     require_coverage: bool = False,
+    engine: EngineName = "durable",
 ) -> StoredVersion:
-    """Publish a draft after all its scenarios pass; ScenariosFailed otherwise.
+    """Publish a draft after all its scenarios pass (on `engine`); ScenariosFailed otherwise.
 
     With `reviewed_hash`, exactly that content is published: a draft sent again
     since (another content hash) is refused with PreconditionFailed, also when it
@@ -69,7 +71,7 @@ def publish(
         if parent is not None and parent.status == "draft":
             raise ParentNotPublished(ruleset_id, version, stored.extends)
     compiled = _with_own_scenarios(stored)
-    failures = [r for r in run_scenarios(compiled, compiled.ruleset) if not r.passed]
+    failures = [r for r in run_scenarios(compiled, compiled.ruleset, engine) if not r.passed]
     if failures:
         raise ScenariosFailed(ruleset_id, version, failures)
     if require_coverage:
@@ -123,7 +125,12 @@ class Publication:
 
 
 def publish_files(
-    store: Storage, paths: Iterable[Path], publisher: str, *, require_coverage: bool = False
+    store: Storage,
+    paths: Iterable[Path],
+    publisher: str,
+    *,
+    require_coverage: bool = False,
+    engine: EngineName = "durable",
 ) -> list[Publication]:
     """Publish every version in rule files (extends resolved from sibling files).
 
@@ -147,6 +154,7 @@ def publish_files(
                 publisher,
                 reviewed_hash=reviewed,
                 require_coverage=require_coverage,
+                engine=engine,
             )
         except CoverageIncomplete:  # say where in the file, which the stored copy cannot
             _refuse_uncovered(compile_cache().ruleset(ruleset))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from eligibility import services
+from eligibility.engine import durable
 from eligibility.errors import PreconditionFailed, SameAuthorAndPublisher
+from eligibility.evaluation import EngineName
 from eligibility.model import Status
 from eligibility.records import StoredVersion
 from eligibility.storage.memory import MemoryStorage
@@ -39,6 +42,25 @@ def test_only_the_reviewed_content_is_published(store: MemoryStorage) -> None:
     assert services.get_version(store, "fishing-licence", "2025-01-01").status == "draft"
     done = services.publish(store, "fishing-licence", "2025-01-01", "p", reviewed_hash=resent)
     assert done.status == "published" and done.content_hash == resent
+
+
+@pytest.mark.parametrize("engine", ["pure", "durable"])
+def test_the_scenarios_run_on_the_engine_set(
+    store: MemoryStorage, monkeypatch: pytest.MonkeyPatch, engine: EngineName
+) -> None:
+    decided: list[str] = []
+    real = durable.DurableRuntime.settle
+
+    def counted(self: durable.DurableRuntime, registration: Any, step: Any, env: Any) -> None:
+        decided.append(step.goal)
+        real(self, registration, step, env)
+
+    monkeypatch.setattr(durable.DurableRuntime, "settle", counted)
+    senior = {"name": "senior", "answers": {"age": 70, "resident": True}}
+    senior["expect"] = {"eligible": True}
+    services.create_draft(store, {**NEXT, "scenarios": [senior]}, "author")
+    assert services.publish(store, "fishing-licence", "2025-01-01", "p", engine=engine).status
+    assert bool(decided) is (engine == "durable")
 
 
 class RacingVersions:
