@@ -90,6 +90,7 @@ def _question_page(
     before = previous(found.pointer, trail)
     first = url_for("interview.start", ruleset_id=interview.held.ruleset)
     back = question_url(before) if before else first
+    where = position(interview, found.pointer)  # "Employee 1 of 2": the chat says it too
     completes = completing(interview, found.pointer)
     # "Have you listed all…?" sits under the list so far; "How many…?" is a question page
     collection = completes.collection if completes and completes.kind == ASK_ANOTHER else None
@@ -100,7 +101,8 @@ def _question_page(
         status=422 if errors else 200,
         question=found,
         typed=typed,
-        caption=position(interview, found.pointer) or found.section or _title(interview),
+        caption=where or found.section or _title(interview),
+        position=where,
         back_url=back,
         action=request.path,
         interview=interview,

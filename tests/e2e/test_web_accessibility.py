@@ -152,6 +152,10 @@ def test_the_pages_of_a_collection_have_no_violations(site: Site, page: Page) ->
     audit(page, "collection-question")
     answer(page, "10")
     audit(page, "collection-another")
+    continue_(page)  # nothing chosen: the error summary above the list, the error at the question
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator("fieldset #answer-error")).to_contain_text("Select an answer")
+    audit(page, "collection-another-error")
     answer(page, "No")
     answer(page, "Ben")
     answer(page, "20")

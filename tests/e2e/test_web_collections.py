@@ -293,10 +293,12 @@ def test_the_chat_asks_for_each_employee_and_ends_with_each_amount(site: Site, p
 
     expect(bot.last).to_contain_text("How many employees are on the list?")
     say("2", "Employee's name?")
+    expect(bot.last).to_contain_text("Employee 1 of 2")
     say("Ada", "Target pay of Ada (gross)?")
     say("3000", "Actual pay of Ada (gross)?")
     # the next employee's questions follow at once: the number was said
     say("1500", "Employee's name?")
+    expect(bot.last).to_contain_text("Employee 2 of 2")
     say("Bo", "Target pay of Bo (gross)?")
     say("2000", "Actual pay of Bo (gross)?")
     composer.locator("#answer").fill("2000")

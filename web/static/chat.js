@@ -70,6 +70,11 @@
       if (listed) {
         bubble.appendChild(paragraph(words.listed + ": " + listed, "hint"));
       }
+      // An instance's question says whose it is ("Employee 2 of 2"), as its page's caption does.
+      var where = text(page.doc, "[data-chat=position]");
+      if (where) {
+        bubble.appendChild(paragraph(where, "hint"));
+      }
       bubble.appendChild(paragraph(text(page.doc, "[data-chat=question]")));
       var hint = text(page.doc, "[data-chat=hint]");
       if (hint) {
@@ -95,7 +100,7 @@
     form.querySelectorAll("[data-chat=question], [data-chat=hint]").forEach(function (element) {
       element.classList.add("visually-hidden");
     });
-    form.querySelectorAll("[data-chat=caption]").forEach(function (element) {
+    form.querySelectorAll("[data-chat=caption], [data-chat=position]").forEach(function (element) {
       element.remove();
     });
     var why = form.querySelector("[data-chat=why]");
