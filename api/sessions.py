@@ -7,8 +7,6 @@ and a session idle longer than SESSION_IDLE_SECONDS is gone (404).
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,9 +37,6 @@ bp = Blueprint("sessions", __name__, url_prefix="/v1/sessions")
 IF_MATCH = header("If-Match", "The session's ETag; a stale one is refused with 412.")
 IDEMPOTENCY_KEY = header("Idempotency-Key", "Retries with the same key record one decision.")
 ETAG_OUT = {"ETag": {"schema": {"type": "string"}, "description": "The session's state."}}
-EXPIRY_SWEEP_SECONDS = 60
-_last_sweep = [0.0]
-_sweep_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -89,15 +84,6 @@ def _reply(session: InterviewSession, query: dict[str, Any], status: int = 200) 
     return Reply(session_body(view), status, headers, locale=evaluation.locale, dumped=True)
 
 
-def _sweep_expired() -> None:
-    """Delete idle sessions, at most once a minute per process."""
-    with _sweep_lock:
-        if time.monotonic() - _last_sweep[0] < EXPIRY_SWEEP_SECONDS:
-            return
-        _last_sweep[0] = time.monotonic()
-    services.expire_sessions(state().storage, _idle())
-
-
 @bp.post("")
 @require("client")
 @operation(
@@ -113,7 +99,6 @@ def _sweep_expired() -> None:
 )
 def create_session(body: dict[str, Any], query: dict[str, Any]) -> Reply:
     """Start an interview pinned to one version (named, or covering `as_of`)."""
-    _sweep_expired()
     session = services.create_session(
         state().storage,
         body["ruleset"],
@@ -123,6 +108,7 @@ def create_session(body: dict[str, Any], query: dict[str, Any]) -> Reply:
         answers=body["answers"],
         client=principal().client,
         evaluator=state().evaluator,
+        idle_seconds=_idle(),  # idle sessions are swept as new ones start
     )
     return _reply(session, query, 201)
 

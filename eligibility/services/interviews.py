@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -23,6 +25,9 @@ from eligibility.values_io import to_plain
 DEFAULT_SESSION_IDLE_SECONDS = 14 * 24 * 60 * 60  # an interview may span days: two weeks
 # How often a write without If-Match is made again over a newer state before giving up.
 WRITE_ATTEMPTS = 50
+EXPIRY_SWEEP_SECONDS = 60  # idle sessions are looked for at most this often per process
+_last_sweep = [0.0]
+_sweep_lock = threading.Lock()
 
 
 def create_session(
@@ -35,12 +40,16 @@ def create_session(
     answers: Mapping[str, Any] | None = None,
     client: str | None = None,
     evaluator: Evaluator | None = None,
+    idle_seconds: int | None = None,
 ) -> InterviewSession:
     """Start an interview pinned to the version named or covering the claim's date.
 
     A session of a rule set dated by an answer (`dated_by`) that names no version
-    follows the claim's date: see `answer`.
+    follows the claim's date: see `answer`. With `idle_seconds`, sessions idle longer
+    are deleted first, at most once every EXPIRY_SWEEP_SECONDS per process.
     """
+    if idle_seconds is not None:
+        _sweep_expired(store, idle_seconds)
     chosen = evaluator or stored_evaluator(store)
     selection = chosen.catalogue.resolve(ruleset_id, version, as_of, answers=answers)
     follows = version is None and chosen.catalogue.dating(ruleset_id) is not None
@@ -153,6 +162,14 @@ def evaluate_session(
     wanted = tuple(locales) or ((session.locale,) if session.locale else ())
     at, state = assessed_on(session, compiled), interview_state(session.id)
     return chosen.evaluate_under(compiled, session.answers, at, wanted, state=state)
+
+
+def _sweep_expired(store: Storage, idle_seconds: int) -> None:
+    with _sweep_lock:
+        if time.monotonic() - _last_sweep[0] < EXPIRY_SWEEP_SECONDS:
+            return
+        _last_sweep[0] = time.monotonic()
+    expire_sessions(store, idle_seconds)
 
 
 def expire_sessions(

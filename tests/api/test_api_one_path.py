@@ -149,6 +149,7 @@ def test_a_request_crosses_from_the_api_into_the_core_at_most_twice(
     crossings = {}
     for label, send in {
         "evaluation": lambda: client.post("/v1/evaluations", json=BODY),
+        "session": lambda: client.post("/v1/sessions", json=BODY, headers=headers),
         "answers": lambda: client.patch(
             url + "/answers", json=SENIOR, headers={**headers, "If-Match": etag}
         ),
@@ -159,6 +160,7 @@ def test_a_request_crosses_from_the_api_into_the_core_at_most_twice(
         crossings[label] = list(entered)
     assert crossings == {
         "evaluation": ["Evaluator.evaluate"],
+        "session": ["create_session", "evaluate_session"],
         "answers": ["answer", "evaluate_session"],
         "decision": ["record_decision"],
     }
