@@ -153,9 +153,9 @@ class Console:
         self.problems: list[str] = []
 
     def message(self, text: str, kind: str) -> None:
-        """Keep console errors, except the statuses pages are sent with on purpose (a missing
-        page, an ended session, a form with errors)."""
-        expected = any(f"status of {status} " in text for status in (404, 410, 422))
+        """Keep console errors, except the statuses pages are sent with on purpose (an expired
+        form, a missing page, an ended session, a form with errors)."""
+        expected = any(f"status of {status} " in text for status in (400, 404, 410, 422))
         if kind == "error" and not expected:
             self.problems.append(text)
 

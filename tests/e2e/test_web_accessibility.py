@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.claimant import SNAP_UTAH, answer, answer_all, continue_, start
+from tests.e2e.claimant import SNAP_UTAH, answer, answer_all, continue_, fill_date, start
 from tests.e2e.conftest import Site, audit, screenshot
 
 
@@ -40,6 +40,13 @@ def test_every_page_type_has_no_violations(site: Site, page: Page) -> None:
     audit(page, "chat-end")
     page.goto(site.url("/nothing-here"))
     audit(page, "not-found")
+    # a form sent with a token that is not the cookie's (a forged one, or an old tab's)
+    page.goto(site.url("/start/snap"))
+    page.locator("input[name=csrf_token]").evaluate("input => { input.value = 'forged'; }")
+    fill_date(page, "2020-01-15")
+    continue_(page)
+    expect(page.locator("h1")).to_have_text("Your form has expired")
+    audit(page, "form-expired")
     page.goto(site.url("/resume/00000000-0000-0000-0000-000000000000"))
     audit(page, "session-ended")
 
