@@ -8,8 +8,6 @@ from dataclasses import fields
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, exc, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from eligibility.catalogue.windows import covering
 from eligibility.errors import Conflict, StoredVersionAltered
@@ -32,6 +30,7 @@ from eligibility.storage.sql.models import (
     RuleVersionRow,
     SessionRow,
 )
+from eligibility.storage.sql.result_rows import insert_results
 
 R = TypeVar("R")
 
@@ -260,12 +259,9 @@ class SqlJobs:
         if not rows:
             return
         # A partition run again gives the same rows: the ones already saved are kept, so the
-        # application role needs only INSERT here (as on the decisions). Executed for many rows,
-        # the statement compiles once (a VALUES list of them all compiled anew every time).
-        insert = postgresql_insert if self.db.dialect == "postgresql" else sqlite_insert
-        statement = insert(ReplayResultRow).on_conflict_do_nothing()
+        # application role needs only INSERT here (as on the decisions).
         with self.db.write() as session:
-            session.connection().execute(statement, [_result_values(job_id, r) for r in rows])
+            insert_results(session.connection(), self.db.dialect, job_id, rows)
 
     def results(self, job_id: str, after: int = 0, limit: int = 500) -> Sequence[dict[str, Any]]:
         query = (

@@ -1,0 +1,55 @@
+"""A replay job's result rows saved: each row's JSON written by orjson, read back the same.
+
+The JSON type writes every row with `json.dumps` (~30 µs of CPU for a Kurzarbeitergeld
+what-if row with its changes, 3.4 KB); orjson writes it in ~10. Its text is compact and keeps
+non-ASCII as UTF-8, and may differ from json's in value only where orjson writes a float
+json would not (NaN and infinities as null; a row holds no float unless a record was edited
+to hold one): so the text is parsed back and compared with the row (~10 µs), and written by
+json where they differ or orjson refuses (an integer beyond 64 bits, a key not a str). The
+text goes into the column as text, cast to json on PostgreSQL; reading is the JSON type's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import JSON, Connection, Text, bindparam, cast
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from eligibility.storage.sql.models import ReplayResultRow
+
+
+def insert_results(
+    connection: Connection, dialect: str, job_id: str, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert the rows; those already saved (a partition run again) are kept."""
+    text = bindparam("text", type_=Text)
+    if dialect == "postgresql":
+        statement = postgresql_insert(ReplayResultRow).values(result=cast(text, JSON))
+    else:
+        statement = sqlite_insert(ReplayResultRow).values(result=text)
+    # Executed for many rows, the statement compiles once.
+    connection.execute(statement.on_conflict_do_nothing(), [_values(job_id, r) for r in rows])
+
+
+def _values(job_id: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "job_id": job_id,
+        "sequence": row["sequence"],
+        "decision_id": row["decision_id"],
+        "status": row["status"],
+        "text": row_text(row),
+    }
+
+
+def row_text(row: Mapping[str, Any]) -> str:
+    """The row's JSON: by orjson where its text reads back as the row, else by json."""
+    try:
+        text = orjson.dumps(row)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits, a key not a str, not a dict
+        return json.dumps(dict(row))
+    return text.decode() if orjson.loads(text) == row else json.dumps(dict(row))
