@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Connection, Text, bindparam, cast
+from sqlalchemy import JSON, Connection, Executable, Text, bindparam, cast
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -28,12 +28,14 @@ def insert_results(
 ) -> None:
     """Insert the rows; those already saved (a partition run again) are kept."""
     text = bindparam("text", type_=Text)
+    statement: Executable
     if dialect == "postgresql":
-        statement = postgresql_insert(ReplayResultRow).values(result=cast(text, JSON))
+        as_json = postgresql_insert(ReplayResultRow).values(result=cast(text, JSON))
+        statement = as_json.on_conflict_do_nothing()
     else:
-        statement = sqlite_insert(ReplayResultRow).values(result=text)
+        statement = sqlite_insert(ReplayResultRow).values(result=text).on_conflict_do_nothing()
     # Executed for many rows, the statement compiles once.
-    connection.execute(statement.on_conflict_do_nothing(), [_values(job_id, r) for r in rows])
+    connection.execute(statement, [_values(job_id, r) for r in rows])
 
 
 def _values(job_id: str, row: Mapping[str, Any]) -> dict[str, Any]:
