@@ -89,16 +89,20 @@ def position(interview: Opened, pointer: str) -> str | None:
     number = ids.index(parts[1]) + 1
     if total is None or number > total:
         return numbered(interview, collection, number)
-    called = noun(interview, collection, 1)
-    called = called[:1].upper() + called[1:]
+    called = _one(interview, collection)
     return message("instance_of", interview.locale, noun=called, number=number, total=total)
 
 
 def numbered(interview: Opened, collection: str, number: int) -> str:
     """An instance by its place in the list ("Employee 2"), for one not named yet."""
-    called = noun(interview, collection, 1)
-    called = called[:1].upper() + called[1:]
+    called = _one(interview, collection)
     return message("instance_number", interview.locale, noun=called, number=number)
+
+
+def _one(interview: Opened, collection: str) -> str:
+    """One instance's noun as a caption starts it ("Employee", "Beschäftigte Person")."""
+    called = noun(interview, collection, 1)
+    return called[:1].upper() + called[1:]
 
 
 def instance_label(interview: Opened, item: Json) -> str:
@@ -107,11 +111,11 @@ def instance_label(interview: Opened, item: Json) -> str:
     label = str(item.get("label") or "")
     if label.strip(" ?"):
         return label
-    collection = pointer_of(tokens(item["pointer"])[0])
-    group = (interview.data.get("instances") or {}).get(tokens(collection)[0]) or []
+    name = tokens(item["pointer"])[0]
+    group = (interview.data.get("instances") or {}).get(name) or []
     pointers = [str(i.get("pointer")) for i in group]
     number = pointers.index(item["pointer"]) + 1 if item["pointer"] in pointers else 1
-    return numbered(interview, collection, number)
+    return numbered(interview, pointer_of(name), number)
 
 
 def count_problems(interview: Opened, pointer: str, found: list[Problem]) -> list[Problem]:
