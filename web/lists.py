@@ -119,12 +119,22 @@ def instance_label(interview: Opened, item: Json) -> str:
 
 
 def count_problems(interview: Opened, pointer: str, found: list[Problem]) -> list[Problem]:
-    """On a "how many?" page, the API's refusal of the list itself (more listed than the number
-    given: an error at `/employees`) is this page's answer's error, in the claimant's words."""
+    """On a list's page, the API's refusal of the list itself (an error at `/employees`: more
+    listed than "how many?" says, or fewer than the `minItems` a complete list needs) is this
+    page's answer's error, in the claimant's words."""
     completes = completing(interview, pointer)
-    if completes is None or completes.kind != HOW_MANY:
+    if completes is None:
         return found
-    listed = len(lookup(interview.data["answers"], completes.collection) or [])
-    called = noun(interview, completes.collection, listed)
-    text = message("fewer_than_listed", interview.locale, listed=listed, noun=called)
+    text = _list_problem(interview, completes)
     return [Problem(pointer, text) if p.pointer == completes.collection else p for p in found]
+
+
+def _list_problem(interview: Opened, completes: Completeness) -> str:
+    listed = len(lookup(interview.data["answers"], completes.collection) or [])
+    if completes.kind == HOW_MANY:
+        called = noun(interview, completes.collection, listed)
+        return message("fewer_than_listed", interview.locale, listed=listed, noun=called)
+    spec = schema(interview)["properties"].get(tokens(completes.collection)[0]) or {}
+    least = int(spec.get("minItems") or 1)
+    called = noun(interview, completes.collection, least)
+    return message("too_few_listed", interview.locale, min=least, noun=called)

@@ -322,3 +322,25 @@ def test_employees_not_named_yet_are_called_by_their_place_in_the_list(
     assert asked.startswith("Are you sure you want to remove Employee 3?")
     assert _go(client, "/remove/employees/e3?then=check", then="check", answer="true") == "/check"
     assert "Employee 3" not in main_text(client, "/check")
+
+
+def test_a_list_closed_too_early_is_the_api_s_error_on_the_list_s_page(tmp_path: Path) -> None:
+    family = (Path(FAMILY) / "2024-01-01.yaml").read_text("utf-8")
+    assert "    min: 0\n    max: 20\n" in family
+    (tmp_path / "family-allowance").mkdir()
+    (tmp_path / "family-allowance" / "2024-01-01.yaml").write_text(
+        family.replace("    min: 0\n    max: 20\n", "    min: 1\n    max: 20\n"), "utf-8"
+    )
+    at_least_one = Stack([str(tmp_path / "family-allowance")])
+    with at_least_one.front().test_client() as client:
+        listed = _go(client, start(client, "family-allowance", "2024-05-01"), answer="true")
+        # "all listed" with nobody listed: the API refuses the list (an error at /children)
+        refused = answer(client, listed, answer="true")
+        assert refused.status_code == 422
+        html = refused.get_data(as_text=True)
+        said = "Add at least 1 child before you say the list is complete"
+        assert f'<li><a href="#answer">{said}</a></li>' in html
+        assert said in html[html.index('id="answer-error"') :]
+        assert "must be listed" not in html  # the API's words for developers stay there
+        assert '<h1 class="heading">You have added 0 children</h1>' in html
+        assert _go(client, listed, answer="false") == "/questions/children/c1/name"
