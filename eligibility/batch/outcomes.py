@@ -126,9 +126,15 @@ def changes(
 def changes_since(
     recorded: Mapping[str, Any], version: CompiledRuleSet, outcome: Outcome, locale: str
 ) -> tuple[GoalChange, ...]:
-    """`goal_changes` between a recorded outcome (plain, with its trace) and `outcome`."""
+    """`goal_changes` between a recorded outcome (plain, with its trace) and `outcome`.
+
+    A step whose result is the recorded one is written without its inputs: goal_changes
+    reads them only where the results differ (most reason rules of a change keep theirs).
+    """
     reasons = _reasons(version, outcome)
-    steps = _trace(version, outcome.env, _rules(recorded["reasons"], reasons))
+    wanted = _rules(recorded["reasons"], reasons)
+    before = {s["name"]: s.get("result") for s in recorded["trace"] if s.get("name") in wanted}
+    steps = _trace(version, outcome.env, wanted, before)
     return goal_changes(recorded, _details(outcome, reasons, steps), version, locale)
 
 
@@ -149,9 +155,15 @@ def _details(
 
 
 def _trace(
-    compiled: CompiledRuleSet, env: Mapping[Any, Value], wanted: set[str]
+    compiled: CompiledRuleSet,
+    env: Mapping[Any, Value],
+    wanted: set[str],
+    same_if: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """The trace steps of the `wanted` rules (every step, with collections)."""
+    """The trace steps of the `wanted` rules (every step, with collections).
+
+    A rule whose result equals its result in `same_if` gets its step without inputs.
+    """
     if compiled.collections:
         return [
             _step(s.name, s.kind, s.inputs, s.result, s.legal_reference)
@@ -160,11 +172,12 @@ def _trace(
     steps = []
     for name in compiled.order:  # as `trace` writes them, for the rules wanted only
         if name in wanted:
-            named = compiled.named[name]
-            inputs = {r: trace_value(env[r]) for r in named.reads if r in env}
-            steps.append(
-                _step(name, named.kind, inputs, trace_value(env[name]), named.legal_reference)
-            )
+            named, result = compiled.named[name], trace_value(env[name])
+            if same_if is not None and name in same_if and same_if[name] == result:
+                inputs = {}
+            else:
+                inputs = {r: trace_value(env[r]) for r in named.reads if r in env}
+            steps.append(_step(name, named.kind, inputs, result, named.legal_reference))
     return steps
 
 

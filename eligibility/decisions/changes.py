@@ -106,7 +106,10 @@ def goal_changes(
     compiled: CompiledRuleSet,
     locale: str,
 ) -> tuple[GoalChange, ...]:
-    """Each goal whose value or reasons differ between two plain outcomes (with their trace)."""
+    """Each goal whose value or reasons differ between two plain outcomes (with their trace).
+
+    A step's inputs are read only where its result differs on the two sides.
+    """
     texts = _Labels.of(compiled, locale)
     old_steps, new_steps = _steps(recorded["trace"]), _steps(replayed["trace"])
     found = []
