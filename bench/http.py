@@ -70,6 +70,22 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], limit: float = 90) 
     raise RuntimeError("server not ready in time")
 
 
+def _wait_booted(log: Path, workers: int, process: subprocess.Popen[bytes]) -> None:
+    """Wait until every worker has synced the rule files (each logs it once it is up).
+
+    `/readyz` answers as soon as one worker is up; each worker loads every rule file
+    when it boots (~25 s at a load average of 13), so the other could still be booting.
+    """
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        if log.read_text(errors="replace").count('"rule files: ') >= workers:
+            return
+        time.sleep(0.5)
+    raise RuntimeError("the workers did not all boot in time")
+
+
 def _post(port: int, body: bytes) -> tuple[int, bytes]:
     req = urllib.request.Request(
         f"http://127.0.0.1:{port}{PATH}",
@@ -384,6 +400,7 @@ def _servers(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[str,
             )
             servers["project"] = servers["project_as_of"] = (port, proc)
             _wait_ready(port, proc)
+            _wait_booted(folder / "project.log", 2, proc)
             as_of_status, as_of_response = _post(port, json.dumps(bodies["project_as_of"]).encode())
             answered = json.loads(as_of_response) if as_of_status == 200 else {}
             chosen = answered.get("ruleset", {}).get("version")
@@ -462,7 +479,7 @@ def _servers(settings: Settings, bodies: dict[str, dict[str, Any]]) -> dict[str,
     return {
         "setup": (
             "`POST /v1/evaluations`, one complete SNAP answer set (2019-10-01), loopback, "
-            "2 sync gunicorn workers each (the settings of `eligibility serve`), SQLite; "
+            "2 sync gunicorn workers each (`eligibility serve --worker-class sync`), SQLite; "
             "`project` names the version, `project_as_of` only the date (`as_of`); "
             "`server_cpu_cores` is the CPU the server's processes used per second of the run."
         ),

@@ -301,9 +301,13 @@ def _http_in_process(b: dict[str, Any]) -> str:
     rows = [[name, t.get("cpu_us_per_call")] for name, t in timings.items()]
     ratios = b.get("rate_ratio_over_bare", {})
     text = ", ".join(f"`{k}` **{_fmt(v, 2)}**" for k, v in ratios.items())
+    served = (
+        f"; the process set up as a served worker: {b['as_served']}" if "as_served" in b else ""
+    )
     return (
         "\nIn process (CPU µs per request, taken in turns; `wsgi_*` call the apps with a "
-        "prebuilt environ as a server does, the others go through Flask's test client):\n\n"
+        f"prebuilt environ as a server does, the others go through Flask's test client{served})"
+        ":\n\n"
         + _table(["case", "CPU µs"], rows)
         + f"\n\nRate per core ÷ bare Flask, through the test client: {text}; "
         f"the apps alone: **{_fmt(b.get('wsgi_rate_ratio_over_bare'), 2)}**"
