@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +22,9 @@ from .helpers import FISHING, decide
 from .tcp_proxy import TcpProxy
 
 SENIOR = {"age": 70, "resident": True}
-ENDED = text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+# Waits (up to 10 s) until the backend has ended: pg_stat_activity read again and again in
+# one transaction shows the same snapshot, so polling it there could wait forever.
+TERMINATE = text("SELECT pg_terminate_backend(:pid, 10000)")
 
 
 class Trap:
@@ -57,6 +58,14 @@ def proxied(postgres_url: str, proxy: TcpProxy) -> tuple[str, Trap]:
     """The database URL through the proxy, and a trap for the storage clock."""
     url = make_url(postgres_url).set(host="127.0.0.1", port=proxy.port)
     return url.render_as_string(hide_password=False), Trap()
+
+
+def _terminate(postgres_url: str, pid: int) -> None:
+    """End a backend as the server would (an administrator, a restart), and wait for it."""
+    admin = create_engine(make_url(postgres_url))
+    with admin.connect() as connection:
+        assert connection.execute(TERMINATE, {"pid": pid}).scalar()
+    admin.dispose()
 
 
 def _store(url: str, clock: Trap) -> SqlStorage:
@@ -158,12 +167,7 @@ def test_a_pooled_connection_the_server_ended_is_replaced_before_use(postgres_ur
     decide(store, SENIOR)
     with store.db.read() as session:
         pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    admin = create_engine(make_url(postgres_url))
-    with admin.connect() as connection:
-        assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
-        while connection.execute(ENDED, {"pid": pid}).scalar():
-            time.sleep(0.01)
-    admin.dispose()
+    _terminate(postgres_url, pid)
     assert decide(store, SENIOR).sequence == 2  # the pool reconnected: no request failed
     assert services.verify_audit_chain(store).ok
     store.close()
@@ -184,12 +188,7 @@ def test_appends_keep_one_connection_and_replace_it_when_the_server_ended_it(
     pid = _kept_backend(store)
     decide(store, SENIOR)
     assert _kept_backend(store) == pid  # the same connection, not checked out again
-    admin = create_engine(make_url(postgres_url))
-    with admin.connect() as connection:
-        assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
-        while connection.execute(ENDED, {"pid": pid}).scalar():
-            time.sleep(0.01)
-    admin.dispose()
+    _terminate(postgres_url, pid)
     assert decide(store, SENIOR).sequence == 3  # pinged, found ended, replaced: nothing failed
     assert _kept_backend(store) != pid
     assert services.verify_audit_chain(store).checked == 3
