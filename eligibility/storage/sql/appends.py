@@ -23,6 +23,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.orm import Session
 
@@ -183,7 +184,15 @@ def _item(prepared: PreparedDraft, frame: Frame, recorded_at: dt.datetime) -> st
         glue=frame.glue,
     )
     documents = "".join(f',"{name}":{prepared.texts[name]}' for name in _DOCUMENTS)
-    return json.dumps(scalars, ensure_ascii=False)[:-1] + documents + "}"
+    return _json_object(scalars)[:-1] + documents + "}"
+
+
+def _json_object(scalars: dict[str, Any]) -> str:
+    """The item's scalars as JSON (any JSON: PostgreSQL parses it; no hash covers this text)."""
+    try:
+        return orjson.dumps(scalars).decode()
+    except orjson.JSONEncodeError:  # a lone surrogate in a text: json writes it escaped
+        return json.dumps(scalars, ensure_ascii=False)
 
 
 def _place_sealed(
