@@ -3,7 +3,8 @@
 - In one process (CPU time, in turns): the same complete SNAP body posted through
   Flask's test client as an evaluation (anonymous and with a client key) and as a
   decision; and the append alone (`SqlDecisions.append` of a sealed-to-be draft), with
-  the CPU of this process and of its PostgreSQL backend.
+  the CPU of this process and of its PostgreSQL backends (found by application_name:
+  the appends run on the connection their writer keeps, not on the one reads use).
 - Served: `eligibility serve` (2 workers, its default gthread threads) on a fresh
   PostgreSQL schema, `wrk` posting decisions with a client key at 8, 16 and 32
   connections. The server's CPU (its process tree) and that of its PostgreSQL backends
@@ -39,6 +40,7 @@ from bench.harness import ROOT, Settings, measure_many, ratio
 from bench.http import BODY_SCENARIO, _free_port, _ms, _stop, _wait_ready
 
 APPLICATION = "bench-decisions"
+IN_PROCESS = "bench-decisions-in-process"
 
 
 def _body() -> dict[str, Any]:
@@ -67,7 +69,7 @@ def in_process(settings: Settings, url: str) -> dict[str, Any]:
     from eligibility import services
     from eligibility.storage.sql import SqlStorage
 
-    store = SqlStorage(url)
+    store = SqlStorage(_named(url, IN_PROCESS))
     app = create_app({"RULES": [str(ROOT / "rules" / "snap")], "STORAGE": store, "TESTING": True})
     token, _ = services.create_key(store, "client", "bench")
     keyed = {"Authorization": f"Bearer {token}"}
@@ -88,7 +90,7 @@ def in_process(settings: Settings, url: str) -> dict[str, Any]:
         settings,
     )
     cpu = {k: v["cpu_us_per_call"] for k, v in timings.items()}
-    appends = _appends(store, settings, recorded)
+    appends = _appends(store, settings, recorded, url)
     verified = services.verify_audit_chain(store)
     store.close()
     return {
@@ -101,23 +103,22 @@ def in_process(settings: Settings, url: str) -> dict[str, Any]:
     }
 
 
-def _appends(store: Any, settings: Settings, recorded: Any) -> dict[str, Any]:
-    """CPU of one append (this process and its PostgreSQL backend), median of repetitions."""
+def _appends(store: Any, settings: Settings, recorded: Any, url: str) -> dict[str, Any]:
+    """CPU of one append (this process and its PostgreSQL backends), median of repetitions."""
     from eligibility.decisions import DecisionDraft
 
     names = DecisionDraft.__dataclass_fields__
     draft = DecisionDraft(**{name: getattr(recorded, name) for name in names})
-    with store.db.read() as session:
-        backend = psutil.Process(session.execute(text("SELECT pg_backend_pid()")).scalar())
     count = 100 if settings.quick else 300
     client_us, server_us = [], []
     for _ in range(settings.repeat):
         drafts = [replace(draft, id=str(uuid.uuid4())) for _ in range(count)]
-        s0, c0 = _cpu(backend), time.process_time()
+        s0, c0 = _backends(url, IN_PROCESS), time.process_time()
         for each in drafts:
             store.decisions.append(each)
         client_us.append((time.process_time() - c0) / count * 1e6)
-        server_us.append((_cpu(backend) - s0) / count * 1e6)
+        s1 = _backends(url, IN_PROCESS)
+        server_us.append(sum(s1[pid] - s0.get(pid, 0) for pid in s1) / count * 1e6)
     return {
         "client_cpu_us": round(sorted(client_us)[len(client_us) // 2], 1),
         "postgresql_cpu_us": round(sorted(server_us)[len(server_us) // 2], 1),
@@ -136,10 +137,9 @@ def _served(settings: Settings, url: str, folder: Path) -> dict[str, Any]:
     from eligibility.records import DecisionFilter
     from eligibility.storage.sql import DatabaseSettings, SqlStorage
 
-    served_url = make_url(url).update_query_dict({"application_name": APPLICATION})
     env = {
         **os.environ,
-        "DATABASE_URL": served_url.render_as_string(hide_password=False),
+        "DATABASE_URL": _named(url, APPLICATION),
         "ELIGIBILITY_RULES": str(ROOT / "rules" / "snap"),
     }
     cli = str(Path(sys.executable).parent / "eligibility")
@@ -234,7 +234,6 @@ def _batch_sizes(port: int) -> dict[str, Any]:
 
 def _cpu_of(pid: int, url: str) -> tuple[float, dict[int, float]]:
     """CPU seconds of the server's process tree, and of each of its PostgreSQL backends."""
-    from sqlalchemy import create_engine
 
     tree = psutil.Process(pid)
     total = 0.0
@@ -243,11 +242,24 @@ def _cpu_of(pid: int, url: str) -> tuple[float, dict[int, float]]:
             total += _cpu(process)
         except psutil.Error:
             pass
+    return total, _backends(url, APPLICATION)
+
+
+def _named(url: str, application: str) -> str:
+    """The URL with an application_name, so its PostgreSQL backends can be found."""
+    named = make_url(url).update_query_dict({"application_name": application})
+    return named.render_as_string(hide_password=False)
+
+
+def _backends(url: str, application: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend of this application_name."""
+    from sqlalchemy import create_engine
+
     engine = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
     with engine.connect() as connection:
         pids = connection.execute(
             text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
-            {"name": APPLICATION},
+            {"name": application},
         ).scalars()
         backends = {}
         for backend in pids:
@@ -256,7 +268,7 @@ def _cpu_of(pid: int, url: str) -> tuple[float, dict[int, float]]:
             except psutil.Error:
                 pass
     engine.dispose()
-    return total, backends
+    return backends
 
 
 def _wrk(port: int, connections: int, seconds: int, script: Path) -> dict[str, Any]:
