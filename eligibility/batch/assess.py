@@ -23,7 +23,7 @@ from typing import Any
 from eligibility.answer_document import asked_by
 from eligibility.answers import Answers
 from eligibility.batch.collector import set_apart
-from eligibility.batch.effects import Effects, amount
+from eligibility.batch.effects import Effects, amount, entry
 from eligibility.batch.outcomes import Outcome, changes, goal_values
 from eligibility.batch.partitions import Partition
 from eligibility.batch.populations import Population, Row, rows
@@ -74,7 +74,7 @@ class AssessTally:
                 sums[goal] = sums.get(goal, 0) + number
             else:
                 shown = "undecided" if value is None else str(value).lower()
-                self.outcomes.setdefault(side, {}).setdefault(goal, Counter())[shown] += 1
+                entry(entry(self.outcomes, side, dict), goal, Counter)[shown] += 1
 
     def merge(self, other: AssessTally) -> None:
         """Count in another partition."""

@@ -11,15 +11,29 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from eligibility.decisions.changes import GoalChange
 
 MAX_DISTINCT = 400
+K = TypeVar("K")
+V = TypeVar("V")
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+
+def entry(found: dict[K, V], key: K, make: Callable[[], V]) -> V:
+    """found[key], made by `make` only when missing."""
+    value = found.get(key)  # setdefault would make a Counter or Distribution per row and goal
+    if value is None:
+        value = found[key] = make()
+    return value
+
+
+def _no_amounts() -> list[Any]:
+    return [Decimal(0), Decimal(0), 0]
 
 
 def amount(value: Any) -> Decimal | None:
@@ -124,9 +138,9 @@ class Effects:
                 self.lost[goal] += before is True and after is not True
             old, new = amount(before), amount(after)
             if old is not None and new is not None:
-                sums = self.amounts.setdefault(goal, [Decimal(0), Decimal(0), 0])
+                sums = entry(self.amounts, goal, _no_amounts)
                 sums[0], sums[1], sums[2] = sums[0] + old, sums[1] + new, sums[2] + 1
-                self.differences.setdefault(goal, Distribution()).add(new - old)
+                entry(self.differences, goal, Distribution).add(new - old)
         moved = [c for c in changes if c.outcome_changed]
         if not moved:
             return
@@ -134,12 +148,16 @@ class Effects:
         rules: dict[str, Any] = {}
         for change in moved:
             self.labels.setdefault(change.goal, change.label)
-            self.by_goal.setdefault(change.goal, Counter())[change.change] += 1
+            entry(self.by_goal, change.goal, Counter)[change.change] += 1
             rules.update({r.rule: r for r in change.rules})
         for rule in rules.values():  # once per row
-            seen = self.by_rule.setdefault(
-                rule.rule, {"label": rule.label, "legal_reference": rule.legal_reference, "rows": 0}
-            )
+            seen = self.by_rule.get(rule.rule)
+            if seen is None:
+                seen = self.by_rule[rule.rule] = {
+                    "label": rule.label,
+                    "legal_reference": rule.legal_reference,
+                    "rows": 0,
+                }
             seen["rows"] += 1
 
     def merge(self, other: Effects) -> None:
