@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from eligibility import CompiledRuleSet, compiled, load_paths
 from eligibility.batch.cluster import SCHEDULER_ENV, Cluster, start_local, use_shared
+from eligibility.engine import durable
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -39,3 +41,17 @@ def dask_scheduler(dask_cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> st
     """$DASK_SCHEDULER_ADDRESS set to the session cluster (commands connect to it)."""
     monkeypatch.setenv(SCHEDULER_ENV, dask_cluster.address)
     return dask_cluster.address
+
+
+@pytest.fixture
+def durable_decided(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every goal durable_rules decides from now on (in full evaluations and in steps)."""
+    decided: list[str] = []
+    real = durable.DurableRuntime.settle
+
+    def counted(self: durable.DurableRuntime, registration: Any, step: Any, env: Any) -> None:
+        decided.append(step.goal)
+        real(self, registration, step, env)
+
+    monkeypatch.setattr(durable.DurableRuntime, "settle", counted)
+    return decided

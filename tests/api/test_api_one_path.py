@@ -12,7 +12,6 @@ from flask import Flask
 
 from eligibility import services
 from eligibility.catalogue import Catalogue
-from eligibility.engine import durable
 from eligibility.storage import memory_storage
 from tests.api.conftest import FISHING
 
@@ -24,19 +23,6 @@ def _app(make_app: Callable[..., Flask], engine: str) -> tuple[Flask, dict[str, 
     app = make_app(ENGINE=engine)
     token, _ = services.create_key(app.extensions["eligibility"].storage, "client", "test")
     return app, {"Authorization": f"Bearer {token}"}
-
-
-def _durable_decisions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every goal durable_rules decides from now on (in full evaluations and in steps)."""
-    decided: list[str] = []
-    real = durable.DurableRuntime.settle
-
-    def counted(self: durable.DurableRuntime, registration: Any, step: Any, env: Any) -> None:
-        decided.append(step.goal)
-        real(self, registration, step, env)
-
-    monkeypatch.setattr(durable.DurableRuntime, "settle", counted)
-    return decided
 
 
 def _every_use_case(app: Flask, headers: dict[str, str], decided: list[str]) -> list[int]:
@@ -61,10 +47,10 @@ def _every_use_case(app: Flask, headers: dict[str, str], decided: list[str]) -> 
 
 @pytest.mark.parametrize("engine", ["pure", "durable"])
 def test_sessions_and_decisions_honour_the_engine_setting(
-    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch, engine: str
+    make_app: Callable[..., Flask], durable_decided: list[str], engine: str
 ) -> None:
     app, headers = _app(make_app, engine)
-    decided = _durable_decisions(monkeypatch)
+    decided = durable_decided
     assert _every_use_case(app, headers, decided) == [200, 201, 200, 200, 201, 201]
     steps = "".join("|" if d == "|" else "g" for d in decided).split("|")[:-1]
     if engine == "pure":
@@ -178,7 +164,7 @@ def _done(client: Any, url: str, headers: dict[str, str]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("engine", ["pure", "durable"])
 def test_replays_and_batch_jobs_honour_the_engine_setting(
-    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch, tmp_path: Any, engine: str
+    make_app: Callable[..., Flask], durable_decided: list[str], tmp_path: Any, engine: str
 ) -> None:
     app = make_app(ENGINE=engine, JOBS_CLUSTER="inline", BATCH_DIR=str(tmp_path))
     store = app.extensions["eligibility"].storage
@@ -188,7 +174,8 @@ def test_replays_and_batch_jobs_honour_the_engine_setting(
     }
     client = app.test_client()
     recorded = client.post("/v1/decisions", json=BODY, headers=keys["client"])
-    decided = _durable_decisions(monkeypatch)
+    decided = durable_decided
+    decided.clear()  # counted from the replay on
     one = client.post(recorded.location + "/replay", json={}, headers=keys["auditor"])
     assert one.status_code == 200 and one.get_json()["identical"]
     single, decided[:] = list(decided), []

@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from cli import main
-from eligibility.engine import durable
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -167,17 +165,14 @@ def test_a_goal_blocked_by_i_dont_know_says_so(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("setting", "durable_decides"), [("pure", False), ("durable", True)])
 def test_the_engine_setting_reaches_the_cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str, durable_decides: bool
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    durable_decided: list[str],
+    setting: str,
+    durable_decides: bool,
 ) -> None:
     """ELIGIBILITY_ENGINE, the server's setting, is the CLI's default engine too."""
-    decided: list[str] = []
-    real = durable.DurableRuntime.settle
-
-    def counted(self: durable.DurableRuntime, registration: Any, step: Any, env: Any) -> None:
-        decided.append(step.goal)
-        real(self, registration, step, env)
-
-    monkeypatch.setattr(durable.DurableRuntime, "settle", counted)
+    decided = durable_decided
     monkeypatch.setenv("ELIGIBILITY_ENGINE", setting)
     assert "incomplete" in explain(tmp_path, PARTLY)
     assert bool(decided) is durable_decides

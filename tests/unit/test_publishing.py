@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from eligibility import services
-from eligibility.engine import durable
 from eligibility.errors import PreconditionFailed, SameAuthorAndPublisher
 from eligibility.evaluation import EngineName
 from eligibility.model import Status
@@ -46,16 +44,9 @@ def test_only_the_reviewed_content_is_published(store: MemoryStorage) -> None:
 
 @pytest.mark.parametrize("engine", ["pure", "durable"])
 def test_the_scenarios_run_on_the_engine_set(
-    store: MemoryStorage, monkeypatch: pytest.MonkeyPatch, engine: EngineName
+    store: MemoryStorage, durable_decided: list[str], engine: EngineName
 ) -> None:
-    decided: list[str] = []
-    real = durable.DurableRuntime.settle
-
-    def counted(self: durable.DurableRuntime, registration: Any, step: Any, env: Any) -> None:
-        decided.append(step.goal)
-        real(self, registration, step, env)
-
-    monkeypatch.setattr(durable.DurableRuntime, "settle", counted)
+    decided = durable_decided
     senior = {"name": "senior", "answers": {"age": 70, "resident": True}}
     senior["expect"] = {"eligible": True}
     services.create_draft(store, {**NEXT, "scenarios": [senior]}, "author")
