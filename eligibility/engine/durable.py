@@ -142,17 +142,8 @@ class DurableRuntime:
     ) -> bool | None:
         """Post one network's event; the outcome of the rule that fired (None: undecided)."""
         next(self.events)
-        truths: list[str] = [self.sid]
-        for key, evaluate in item.atoms:
-            if evaluate is None:  # the outcome of a part posted before
-                value: Value | None = decided[key[1]]
-            elif key in env:
-                value = env[key]
-            else:  # an atom not computed on the way (in a branch not taken): kept, as a failure
-                value = env[key] = evaluate(env)  # in it decides what an undecided goal is
-            truths.append("T" if value is True else "F" if value is False else "U")
         try:
-            rule = session.fire(registration, item.template % tuple(truths))
+            rule = session.fire(registration, item.event(env, self.sid, decided))
         except EngineError:
             self.doubt = True
             raise

@@ -34,23 +34,55 @@ Run = Callable[[dict[Any, Any]], None]
 _LOGIC = (n.And, n.Or, n.Not, n.If)
 
 
+Event = Callable[[dict[Any, Value], str, Mapping[str, bool | None]], str]  # env, sid, parts
+
+
 @dataclass(frozen=True)
 class Posting:
-    """One goal network as posted: its event's JSON template, its atoms, its rules' outcomes."""
+    """One goal network as posted: its event's JSON made by `event`, its atoms, its outcomes."""
 
     goal: str  # the network's name: a goal, `goal.n` for a part, `children/goal` in a collection
-    template: str  # '{"sid":"%s","goal":…,"a0":"%s",…}': the session id, then each atom's truth
+    event: Event  # '{"sid":…,"goal":…,"a0":"T",…}': the session id, then each atom's truth
     atoms: tuple[tuple[Any, Evaluator | None], ...]  # env key (("net", part): a part) and closure
     outcomes: Mapping[str, bool | None]  # rule name → the outcome it decides
 
 
 def posting(network: GoalNetwork) -> Posting:
     """A network ready to post (its atoms as "T", "F" or "U", in the network's order)."""
-    goal = json.dumps(network.goal).replace("%", "%%")
-    keys = "".join(f',"{key}":"%s"' for key, _, _ in network.atoms)
-    template = '{"sid":"%s","goal":' + goal + keys + "}"
     atoms = tuple((env_key, evaluate) for _, env_key, evaluate in network.atoms)
-    return Posting(network.goal, template, atoms, outcomes(network))
+    return Posting(network.goal, _event(network), atoms, outcomes(network))
+
+
+def _event(network: GoalNetwork) -> Event:
+    """The function writing a network's event: one f-string, no loop, list or format per post.
+
+    An atom not in the environment (in a branch not taken) is computed and kept, as a
+    failure in it decides what an undecided goal is; a part's atom is its decided outcome.
+    """
+    texts = ['{"sid":"', '","goal":' + json.dumps(network.goal)]
+    # Our own source; the rule's texts and keys are bound as default values, not written in it.
+    bound: dict[str, Any] = {}
+    lines: list[str] = []
+    parts = ["{T0}{sid}{T1}"]
+    for i, (key, env_key, evaluate) in enumerate(network.atoms):
+        texts[-1] += f',"{key}":"'
+        if evaluate is None:
+            bound[f"K{i}"] = env_key[1]
+            lines.append(f"    v{i} = decided[K{i}]")
+        else:
+            bound[f"K{i}"], bound[f"E{i}"] = env_key, evaluate
+            lines.append(f"    if K{i} in env:\n        v{i} = env[K{i}]")
+            lines.append(f"    else:\n        v{i} = env[K{i}] = E{i}(env)")
+        parts.append(f"{{'T' if v{i} is True else 'F' if v{i} is False else 'U'}}{{T{i + 2}}}")
+        texts.append('"')
+    texts[-1] += "}"
+    bound.update((f"T{i}", text) for i, text in enumerate(texts))
+    head = ", ".join(f"{name}={name}" for name in bound)
+    body = "\n".join(lines)
+    source = f'def event(env, sid, decided, {head}):\n{body}\n    return f"{"".join(parts)}"\n'
+    exec(compile(source, f"<event {network.goal}>", "exec"), bound)  # noqa: S102
+    made: Event = bound["event"]
+    return made
 
 
 @dataclass(frozen=True)
