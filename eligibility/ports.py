@@ -200,10 +200,6 @@ class ReplayJobRepository(Protocol):
         """Mark a pending or running job cancelled; False when it was not pending or running."""
         ...
 
-    def add_results(self, job_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Keep the per-decision results of a job (`ReplayResult.to_row()`, by sequence)."""
-        ...
-
     def put_results(
         self, job_id: str, low: int, high: int, rows: Sequence[Mapping[str, Any]]
     ) -> None:

@@ -232,14 +232,12 @@ class MemoryJobs:
         self.rows: dict[str, list[dict[str, Any]]] = {}
         self.lock = threading.Lock()
 
-    def add_results(self, job_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        self.rows.setdefault(job_id, []).extend(dict(r) for r in rows)
-
     def put_results(
         self, job_id: str, low: int, high: int, rows: Sequence[Mapping[str, Any]]
     ) -> None:
-        saved = {r["sequence"] for r in self.rows.get(job_id, []) if low <= r["sequence"] <= high}
-        self.add_results(job_id, [r for r in rows if r["sequence"] not in saved])
+        kept = self.rows.setdefault(job_id, [])
+        saved = {r["sequence"] for r in kept if low <= r["sequence"] <= high}
+        kept.extend(dict(r) for r in rows if r["sequence"] not in saved)
 
     def results(self, job_id: str, after: int = 0, limit: int = 500) -> Sequence[dict[str, Any]]:
         found = sorted(

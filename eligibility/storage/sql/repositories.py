@@ -247,12 +247,6 @@ class SqlJobs:
         with self.db.read() as session:
             return [_job(row) for row in session.scalars(query)]
 
-    def add_results(self, job_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        if not rows:
-            return
-        with self.db.write() as session:
-            session.add_all(_result_row(job_id, row) for row in rows)
-
     def put_results(
         self, job_id: str, low: int, high: int, rows: Sequence[Mapping[str, Any]]
     ) -> None:
@@ -272,20 +266,6 @@ class SqlJobs:
         )
         with self.db.read() as session:
             return [dict(result) for result in session.scalars(query)]
-
-
-def _result_values(job_id: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "job_id": job_id,
-        "sequence": row["sequence"],
-        "decision_id": row["decision_id"],
-        "status": row["status"],
-        "result": dict(row),
-    }
-
-
-def _result_row(job_id: str, row: Mapping[str, Any]) -> ReplayResultRow:
-    return ReplayResultRow(**_result_values(job_id, row))
 
 
 def _job(row: ReplayJobRow) -> ReplayJob:
