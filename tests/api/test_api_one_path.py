@@ -77,16 +77,20 @@ class CountingVersions:
         return getattr(self.inner, name)
 
 
-def test_a_named_version_is_read_from_storage_at_most_once_per_process(
-    make_app: Callable[..., Flask],
-) -> None:
+def _counting_reads(make_app: Callable[..., Flask]) -> tuple[Any, dict[str, str], Any]:
+    """A client of an app whose versions are remembered, its key, and the reads counted."""
     storage = memory_storage()
     app = make_app(STORAGE=storage, RULES=[FISHING], VERSION_CACHE_SECONDS=60)
     counting = CountingVersions(storage.versions)
     storage.versions = counting  # type: ignore[assignment]
-    client = app.test_client()
     token, _ = services.create_key(storage, "client", "test")
-    headers = {"Authorization": f"Bearer {token}"}
+    return app.test_client(), {"Authorization": f"Bearer {token}"}, counting
+
+
+def test_a_named_version_is_read_from_storage_at_most_once_per_process(
+    make_app: Callable[..., Flask],
+) -> None:
+    client, headers, counting = _counting_reads(make_app)
     body = {"ruleset": "fishing-licence", "version": "2024-01-01", "answers": SENIOR}
     for _ in range(5):
         assert client.post("/v1/evaluations", json=body).status_code == 200
@@ -195,13 +199,7 @@ def test_replays_and_batch_jobs_honour_the_engine_setting(
 def test_a_sessions_version_is_read_from_storage_at_most_once_per_process(
     make_app: Callable[..., Flask],
 ) -> None:
-    storage = memory_storage()
-    app = make_app(STORAGE=storage, RULES=[FISHING], VERSION_CACHE_SECONDS=60)
-    counting = CountingVersions(storage.versions)
-    storage.versions = counting  # type: ignore[assignment]
-    token, _ = services.create_key(storage, "client", "test")
-    headers = {"Authorization": f"Bearer {token}"}
-    client = app.test_client()
+    client, headers, counting = _counting_reads(make_app)
     body = {"ruleset": "fishing-licence", "version": "2024-01-01", "answers": {}}
     url = client.post("/v1/sessions", json=body, headers=headers).location
     for age in range(60, 65):
