@@ -5,8 +5,9 @@ made the difference. Its goal values (`outcomes.goal_values`, no next questions 
 texts) answer the first; the changes are worked out only where a goal differs, from the
 values already computed. Where every goal is recorded the same, `traced` says whether the
 trace was reproduced (from the stored text, parsed only where it must be): `identical`, else
-`unchanged` (same outcomes, other values) with the first rule whose step differs as its one
-difference (a job keeps no details). A single
+`unchanged` (same outcomes, other values) with a rule whose step differs (the first, but
+where a recorded step's rule is not the version's) as its one difference (a job keeps no
+details). A single
 replay (`decisions.replay`) also compares the reasons' wording and the ignored answers,
 lists goals whose reasons alone changed and every leaf that differs.
 """

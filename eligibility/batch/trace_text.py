@@ -76,6 +76,59 @@ class Template:
         before = [0, *accumulate(map(len, pieces))]
         return [before[2 * fragment] + at for fragment, at in self.starts]
 
+    def parting(self, env: Mapping[Any, Value], text: str) -> Parting | None:
+        """Where `text` parts from the trace of `env` as written; None when they are the same.
+
+        Written piece by piece and compared as it goes, each value's text made when first
+        reached: nothing after the piece where they part is written. The same answer as
+        comparing `write(env)` with `text` (the common prefix, the steps begun before it).
+        """
+        dumps, quote, fragments = self.dumps, self.quote, self.fragments
+        starts = text.startswith
+        texts: dict[str, str] = {}
+        at = 0
+        begun = [0]  # where each fragment begins in the text (the same there up to `at`)
+        for fragment, slot in zip(fragments, self.slots, strict=False):
+            if not starts(fragment, at):
+                return self._parted(begun, at + common_prefix(text, fragment, at))
+            at += len(fragment)
+            value = texts.get(slot)
+            if value is None:
+                value = texts[slot] = _text(env[slot], dumps, quote)
+            if not starts(value, at):
+                return self._parted(begun, at + common_prefix(text, value, at))
+            at += len(value)
+            begun.append(at)
+        last = fragments[-1]
+        if starts(last, at) and len(text) == at + len(last):
+            return None
+        return self._parted(begun, at + common_prefix(text, last, at))
+
+    def _parted(self, begun: list[int], prefix: int) -> Parting:
+        """The common prefix and the steps begun within it (their "{" where the texts agree)."""
+        steps = [begun[fragment] + at for fragment, at in self.starts if fragment < len(begun)]
+        return Parting(prefix, [start for start in steps if start <= prefix])
+
+
+@dataclass(frozen=True)
+class Parting:
+    """Where a stored text parts from the trace written now: how far they agree, steps begun."""
+
+    prefix: int  # characters the two texts share from their start
+    starts: list[int]  # where each step begun by then starts ("{"), in step order
+
+
+def common_prefix(text: str, piece: str, at: int = 0) -> int:
+    """How many characters `text` from `at` shares with `piece` from its start (halving)."""
+    low, high = 0, min(len(piece), len(text) - at)
+    while low < high:  # text[at:at + low] == piece[:low]; they part before high + 1
+        middle = (low + high + 1) // 2
+        if text.startswith(piece[low:middle], at + low):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
 
 def _text(value: Value, dumps: Dumps, quote: Callable[[str], str]) -> str:
     """A value's text in the trace (`trace_value` written), the usual kinds without the encoder."""

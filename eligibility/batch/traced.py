@@ -1,10 +1,12 @@
 """Whether a replay reproduced a recorded trace, as cheaply as the usual cases allow.
 
 The trace computed now is written as the store wrote it (`trace_text`) and compared with
-the stored text unparsed: equal texts hold equal values. Where they differ (nearly always
-under another version) the texts agree up to some step; in a version without collections
-that step alone is read from the stored text and compared by value, and if it differs,
-with its name nowhere later in the text, it is the first difference. Otherwise the
+the stored text unparsed: equal texts hold equal values. Under the recorded version it is
+written whole (nearly always the same); under another, piece by piece, stopping where the
+texts part (as often at the first steps as at the last). Where they differ the texts agree
+up to some step; in a version without collections that step alone is read from the stored
+text and compared by value: if it differs, with its name nowhere later in the text, it is
+the first difference, and a step of a rule the version has not differs too. Otherwise the
 recorded trace is parsed whole and compared by rule, as the single replay compares it:
 in step order while the names keep in step, stopping at the first step that differs; by
 name where they do not.
@@ -18,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from eligibility.batch.trace_text import WRITERS, Template, template
+from eligibility.batch.trace_text import WRITERS, Template, common_prefix, template
 from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions import Difference
 from eligibility.decisions.recorded import Recorded
@@ -33,68 +35,72 @@ _DECODER = json.JSONDecoder()
 def trace_difference(
     record: Recorded, version: CompiledRuleSet, env: Mapping[Any, Value]
 ) -> Difference | None:
-    """The first rule whose step differs from the recorded trace (`first_difference`).
+    """A rule whose step differs from the recorded trace; None where none does.
+
+    The first (`first_difference`), but for a recorded step of a rule `version` has not,
+    found where the texts part: that one (a job asks only whether some step differs).
 
     PostgreSQL keeps a record's canonical text (keys sorted: a step begins with its
     inputs), SQLite the JSON type's; the trace of `env` is written the same way.
     """
     text = record.trace_text
     writer = "canonical" if text.startswith('[{"inputs":') else "json"
+    same = record.content_hash == version.content_hash
     if version.collections:  # written whole only where it is likely the same
-        same = record.content_hash == version.content_hash
         if same and WRITERS[writer](list(steps(version, env))) == text:
             return None
         return first_difference(record.trace, version, env)
     made = template(version, writer, env)
-    pieces = made.pieces(env)
-    written = "".join(pieces)
-    if written == text:  # reproduced: the usual case under the recorded version
-        return None
-    found = _where_parted(text, written, made, pieces, version, env)
+    if same:  # reproduced whole, nearly always: written at once and compared
+        pieces = made.pieces(env)
+        written = "".join(pieces)
+        if written == text:
+            return None
+        starts = made.step_starts(pieces)
+        index = bisect_right(starts, common_prefix(text, written)) - 1
+    else:  # under another version they part early as often as late: written until they part
+        parted = made.parting(env, text)
+        if parted is None:
+            return None
+        starts, index = parted.starts, len(parted.starts) - 1
+    found = _where_parted(text, index, starts, made, version, env)
     return found if found is not None else first_difference(record.trace, version, env)
 
 
 def _where_parted(
     text: str,
-    written: str,
+    index: int,
+    starts: list[int],
     made: Template,
-    pieces: list[str],
     version: CompiledRuleSet,
     env: Mapping[Any, Value],
 ) -> Difference | None:
-    """The step where the texts part, if it alone shows the first difference; else None.
+    """A step that shows the trace differs, read at the step where the texts part; else None.
 
     The steps before it are the same text, so the same values under the same names. It is
     the first difference when the recorded step there has the same name and other values,
-    and that name is not recorded again later (the single replay keys steps by name).
+    and that name is not recorded again later (the single replay keys steps by name). A
+    recorded step of a rule `version` has not differs too (the single replay would find
+    the same trace otherwise only if that rule were computed now): that step is the difference.
     """
-    starts = made.step_starts(pieces)
-    index = bisect_right(starts, _common_prefix(text, written)) - 1
     if index < 0 or not text.startswith("{", starts[index]):
         return None
     try:
         old, end = _DECODER.raw_decode(text, starts[index])
     except ValueError:
         return None
+    if type(old) is not dict:
+        return None
     name = version.order[index]
-    if type(old) is not dict or old.get("name") != name:
+    if old.get("name") != name:
+        other = old.get("name")
+        if type(other) is str and other not in version.named:
+            return Difference(f"trace.{other}", _without_name(old), None)
         return None
     new = _step(version, env, name, {})
     if old == new or text.find(made.dumps({"name": name})[1:-1], end) >= 0:
         return None
     return _difference(name, old, new)
-
-
-def _common_prefix(one: str, other: str) -> int:
-    """How many characters two texts share from their start (halving, no character loop)."""
-    low, high = 0, min(len(one), len(other))
-    while low < high:  # one[:low] == other[:low]; they part before high + 1
-        middle = (low + high + 1) // 2
-        if one.startswith(other[low:middle], low):
-            low = middle
-        else:
-            high = middle - 1
-    return low
 
 
 def first_difference(

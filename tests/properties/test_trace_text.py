@@ -17,7 +17,7 @@ import pytest
 
 from eligibility import EligibilityError, evaluate
 from eligibility.batch.outcomes import goal_values
-from eligibility.batch.trace_text import template
+from eligibility.batch.trace_text import common_prefix, template
 from eligibility.batch.traced import first_difference, steps, trace_difference
 from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions import outcome_of
@@ -68,36 +68,70 @@ def test_a_trace_compared_by_value_names_its_first_differing_step() -> None:
 
 
 @pytest.mark.parametrize("writer", ["json", "canonical"])
-def test_the_stored_text_read_at_one_step_gives_the_same_first_difference(writer: str) -> None:
+@pytest.mark.parametrize("recorded_under", ["this version", "another version"])
+def test_the_stored_text_read_at_one_step_gives_the_same_first_difference(
+    writer: str, recorded_under: str
+) -> None:
     version = example(next(v for v in VERSION_IDS if v.startswith("snap/")))
     answers = scenario_answers(version)[0]
     env = goal_values(version, answers, version.ruleset.effective_from).env
     made = list(steps(version, env))
     write = json.dumps if writer == "json" else canonical_text
-    cases = [made, made[:-1], [*made, {**made[0], "name": "not_a_rule"}], made[::-1]]
-    one_step = []
+    extra = [*made, {**made[0], "name": "not_a_rule"}]
+    cases = [made, made[:-1], extra, made[::-1]]
+    one_step = []  # read at the step where the texts part, parsed no further
+    renamed = []  # a rule this version has not, read there: a difference, maybe not the first
     for at in (0, len(made) // 2, len(made) - 1):
         altered = [*made[:at], {**made[at], "result": "altered"}, *made[at + 1 :]]
         moved = [*made[:at], {**made[at], "legal_reference": "§ 0"}, *made[at + 1 :]]
-        one_step += [altered, moved]
-        cases += [altered, moved, [*altered, made[at]]]  # the rule recorded again after: by name
+        other = [*made[:at], {**made[at], "name": "not_a_rule"}, *made[at + 1 :]]
+        one_step += [altered, moved, other]
+        renamed.append(other)
+        cases += [altered, moved, other, [*altered, made[at]]]  # recorded again after: by name
+    content_hash = version.content_hash if recorded_under == "this version" else "other"
     for recorded in cases:
-        stored = _recorded(version, write(recorded))
+        stored = _recorded(version, write(recorded), content_hash)
         expected = first_difference(recorded, version, env)
-        assert trace_difference(stored, version, env) == expected
+        found = trace_difference(stored, version, env)
+        if any(recorded is r for r in renamed):
+            assert expected is not None and found is not None
+            assert (found.path, found.replayed) == ("trace.not_a_rule", None)
+        else:
+            assert found == expected
         parsed = "trace" in stored.__dict__  # the stored text parsed whole (a cached property)
-        assert parsed == (recorded is not made and recorded not in one_step)
-        assert expected is not None or recorded not in one_step
+        assert parsed == (recorded is not made and not any(recorded is r for r in one_step))
+        assert expected is not None or not any(recorded is r for r in one_step)
 
 
-def _recorded(version: CompiledRuleSet, trace_text: str) -> Recorded:
-    """A record of `version` holding only a stored trace text."""
+def test_a_trace_written_until_it_parts_finds_where_writing_it_whole_does() -> None:
+    """`Template.parting`: the common prefix and the steps begun, as from the whole text."""
+    version = example(next(v for v in VERSION_IDS if v.startswith("snap/")))
+    for answers in scenario_answers(version):
+        env = goal_values(version, answers, version.ruleset.effective_from).env
+        for writer in ("json", "canonical"):
+            made = template(version, writer, env)
+            pieces = made.pieces(env)
+            written = "".join(pieces)
+            assert made.parting(env, written) is None
+            starts = made.step_starts(pieces)
+            for cut in sorted({0, 1, 5, len(written) // 3, len(written) - 2, len(written) - 1}):
+                for text in (written[:cut], written[:cut] + "x" + written[cut + 1 :]):
+                    parted = made.parting(env, text)
+                    assert parted is not None
+                    assert parted.prefix == common_prefix(text, written)
+                    assert parted.starts == [s for s in starts if s <= parted.prefix]
+            longer = made.parting(env, written + " ")
+            assert longer is not None and longer.prefix == len(written)
+
+
+def _recorded(version: CompiledRuleSet, trace_text: str, content_hash: str) -> Recorded:
+    """A record holding only a stored trace text (of `version` when its content hash is)."""
     return Recorded(
         1,
         "d1",
         version.ruleset.id,
         version.ruleset.version,
-        version.content_hash,
+        content_hash,
         version.ruleset.effective_from,
         "en",
         {},
