@@ -73,3 +73,20 @@ def test_a_record_hashed_otherwise_by_the_database_is_never_committed(
     assert decide(fishing_store, {"age": 30, "resident": True}).prev_hash == kept.hash
     assert services.verify_audit_chain(fishing_store).ok
     fishing_store.close()
+
+
+def test_an_append_statement_deallocated_behind_the_writers_back_is_prepared_again(
+    postgres_url: str,
+) -> None:
+    """The writer's connection holds the append prepared; DEALLOCATE ALL there drops it."""
+    store = SqlStorage(postgres_url)
+    services.sync_rule_files(store, [FISHING])
+    first = decide(store, {"age": 70, "resident": True})
+    kept = store.db._kept._pooled.driver_connection  # noqa: SLF001 (the connection under test)
+    kept.execute("DEALLOCATE ALL")
+    kept.commit()
+    second = decide(store, {"age": 30, "resident": True})
+    assert second.sequence == 2 and second.prev_hash == first.hash
+    assert decide(store, {"age": 40, "resident": True}).sequence == 3
+    assert services.verify_audit_chain(store).checked == 3
+    store.close()

@@ -8,9 +8,10 @@ returned hashes are checked against the ones Python computes, so a record whose
 hash the service could not reproduce is never committed. The commit stays a round
 trip of its own: a statement that reached the server after its client gave up (a
 network that held it back) is rolled back with its connection, never committed.
-A group commit's batch (`place_and_commit`) goes straight through psycopg (BEGIN,
-the prepared statement, COMMIT) on the connection its writer keeps (kept.py):
-SQLAlchemy's layers, and the pool's checkout and return, cost more than the round trips.
+A group commit's batch (`place_and_commit`) goes straight through libpq (wire.py: BEGIN
+and the prepared statement in one round trip, COMMIT in another) on the connection its
+writer keeps (kept.py): SQLAlchemy's and psycopg's layers, and the pool's checkout and
+return, cost more than the round trips.
 
 SQLite (one writer at a time, the lock taken at BEGIN): the head is read and each
 record sealed in Python.
@@ -33,6 +34,7 @@ from eligibility.errors import ChainMismatch
 from eligibility.storage.sql.engine import Database
 from eligibility.storage.sql.models import ChainHeadRow, DecisionRow
 from eligibility.storage.sql.rows import row_values
+from eligibility.storage.sql.wire import Prepared, command, rows
 
 HEAD_ID = 1
 # Each item is one JSON object: its scalar columns, its JSON columns as canonical text
@@ -105,8 +107,10 @@ moved AS (
 SELECT sequence, prev_hash, hash FROM added ORDER BY sequence
 """
 POSTGRESQL_APPEND = text(_APPEND)
-# The same statement for psycopg itself (its placeholders; the statement has no other %).
-_PSYCOPG_APPEND = _APPEND.replace(":items", "%(items)s").replace(":recorded_at", "%(recorded_at)s")
+# The same statement prepared on the writer's connection itself (libpq's placeholders).
+_WIRE_APPEND = Prepared(
+    "eligibility_append", _APPEND.replace(":items", "$1").replace(":recorded_at", "$2")
+)
 
 
 def place(
@@ -128,11 +132,11 @@ def place_and_commit(
     with db.raw_write(kept=True) as driver:
         recorded_at = clock()
         frames = [prepared.frame(recorded_at) for prepared in batch]
-        parameters = {"items": _items(batch, frames, recorded_at), "recorded_at": recorded_at}
-        cursor = driver.cursor()
-        cursor.execute(_PSYCOPG_APPEND, parameters, prepare=True)
-        placed = _checked(batch, frames, cursor.fetchall(), recorded_at)
-        driver.commit()
+        items = _items(batch, frames, recorded_at).encode()
+        result = _WIRE_APPEND.begin_and_run(driver, (items, recorded_at.isoformat().encode()))
+        chained = [(int(n), str(prev, "utf-8"), str(h, "utf-8")) for n, prev, h in rows(result)]
+        placed = _checked(batch, frames, chained, recorded_at)
+        command(driver, b"COMMIT")
     return placed
 
 
