@@ -2,7 +2,8 @@
 
 Each partition reads its own rows (`populations`), works out their goal values
 (`outcomes`: what `evaluate` decides, collections too, without next questions or
-reason texts; the rules behind a change only for the rows whose goals differ), writes
+reason texts; the rules behind a change only for the rows whose goals differ; under a
+reform, only what it changes against the baseline computed again, `reform`), writes
 one JSON line per row to its own file (`rows/part-NNNNN.jsonl`, replaced whole,
 so a partition run again writes it once) and returns its counts. A row that fails
 (unreadable, answers that do not fit) keeps its error; the others go on.
@@ -27,6 +28,7 @@ from eligibility.batch.effects import Effects, amount, entry
 from eligibility.batch.outcomes import Outcome, changes, goal_values
 from eligibility.batch.partitions import Partition
 from eligibility.batch.populations import Population, Row, rows
+from eligibility.batch.reform import Delta, delta, reform_outcome
 from eligibility.batch.worker import compiled
 from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions.changes import GoalChange
@@ -155,12 +157,19 @@ def _assess(
         if row.error is not None:
             raise ValueError(row.error)
         before = _evaluate(baseline, row.answers, row, task)
-        after = None
-        if reform is not None:  # answers parsed once when both versions ask the same
-            # A question the reform no longer asks cannot change its outcome: set aside.
-            same = _same_questions(baseline, reform)
-            asked = before.answers if same else _asked(reform, row.answers)
-            after = _evaluate(reform, asked, row, task)
+        after = found = None
+        if reform is not None:
+            found = _delta(baseline, reform, row, task)
+            if found is not None:  # only what the reform changes computed again
+                after = reform_outcome(found, reform, before, _day(reform, row, task), task.locale)
+            else:  # answers parsed once when both versions ask the same
+                # A question the reform no longer asks cannot change its outcome: set aside.
+                same = _same_questions(baseline, reform)
+                asked = before.answers if same else _asked(reform, row.answers)
+                after = _evaluate(reform, asked, row, task)
+        if after is not None and reform is not None and before.goals != after.goals:
+            if found is not None and not found.complete(after.env, before.env):
+                after = _evaluate(reform, before.answers, row, task)
     except (EligibilityError, ValueError) as error:
         tally.failed += 1
         text = str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
@@ -213,6 +222,18 @@ def _same_questions(baseline: CompiledRuleSet, reform: CompiledRuleSet) -> bool:
             _SAME.clear()
         _SAME[pair] = not baseline.collections and reform.questions == baseline.questions
     return _SAME[pair]
+
+
+def _day(version: CompiledRuleSet, row: Row, task: AssessTask) -> dt.date:
+    """The day a row is claimed on under a version (`goal_values`' default: its first day)."""
+    return row.as_of or task.as_of or version.ruleset.effective_from
+
+
+def _delta(
+    baseline: CompiledRuleSet, reform: CompiledRuleSet, row: Row, task: AssessTask
+) -> Delta | None:
+    same_day = _day(baseline, row, task) == _day(reform, row, task)
+    return delta(baseline, reform, task.engine, same_day)
 
 
 def _evaluate(

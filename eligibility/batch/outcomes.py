@@ -67,13 +67,13 @@ def goal_values(
     `locale` is the language of the errors' messages (a check's).
     """
     parsed, env, texts, _ = computed(compiled, answers, as_of=as_of, locale=locale, engine=engine)
-    goals = {g.id: _value(g, env[g.id], texts.money, g.id) for g in compiled.ruleset.goals}
+    goals = {g.id: recorded_value(g, env[g.id], texts.money, g.id) for g in compiled.ruleset.goals}
     if compiled.collections:
         _instance_values(compiled.collections, env, texts.money, "", goals)
     return Outcome(goals, parsed, env, texts.money)
 
 
-def _value(goal: Goal, value: Value, money: Mapping[str, Money], at: str) -> Any:
+def recorded_value(goal: Goal, value: Value, money: Mapping[str, Money], at: str) -> Any:
     """A goal's value as recorded: typed, at its scale, plain; None while unknown."""
     if isinstance(value, Failure):
         raise EvaluationError(goal.id, value.reason, {"goal": at})
@@ -100,7 +100,7 @@ def _instance_values(
             where = f"{at}/{cid}/{iid}"  # ids need no escaping (as in instance_results)
             for goal in scope.collection.goals:
                 at_goal = f"{where}/{goal.id}"
-                goals[at_goal] = _value(goal, inner[goal.id], money, at_goal)
+                goals[at_goal] = recorded_value(goal, inner[goal.id], money, at_goal)
             _instance_values(scope.collections, inner, money, where, goals)
 
 

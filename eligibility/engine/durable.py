@@ -28,7 +28,7 @@ from eligibility.compiler import CompiledRuleSet
 from eligibility.engine import durable_session as session
 from eligibility.engine.durable_entities import run_entities
 from eligibility.engine.durable_plan import Plan, plan
-from eligibility.engine.durable_program import GoalStep, Posting
+from eligibility.engine.durable_program import DurableProgram, GoalStep, Posting
 from eligibility.engine.mapping import GoalNetwork
 from eligibility.engine.pure import base_environment
 from eligibility.errors import EngineError
@@ -210,6 +210,29 @@ def compute_durable(
     with rt.lock:
         rt.evaluate(compiled, env, instances or {})
     return env
+
+
+def run_program(compiled: CompiledRuleSet, program: DurableProgram, env: dict[Any, Value]) -> None:
+    """Run a program made by `durable_program` for `compiled` (a part of it: `only`) over `env`.
+
+    Its boolean goals, if any, are decided by durable_rules in a session of its own, as in
+    `compute_durable`; a program without goal steps runs no session.
+    """
+    if not any(step is not None for _, step in program.segments):
+        for segment, _ in program.segments:
+            segment(env)
+        return
+    rt = runtime()
+    with rt.lock:
+        made = plan(compiled)
+        registration = rt.open(made)
+        try:
+            for segment, step in program.segments:
+                segment(env)
+                if step is not None:
+                    rt.settle(registration, step, env)
+        finally:
+            rt.end(registration, made)
 
 
 def decider(compiled: CompiledRuleSet) -> Callable[[str, dict[Any, Value]], Value]:

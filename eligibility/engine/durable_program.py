@@ -18,7 +18,7 @@ atom's computation failed is the goal's closure run, to report that failure exac
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,10 +134,21 @@ class DurableProgram:
     source: str  # the generated code ("" when the closures run)
 
 
-def durable_program(compiled: CompiledRuleSet, steps: Mapping[str, GoalStep]) -> DurableProgram:
-    """The durable program of a flat version (collections keep `compute_durable`'s own path)."""
+def durable_program(
+    compiled: CompiledRuleSet,
+    steps: Mapping[str, GoalStep],
+    only: Collection[str] | None = None,
+) -> DurableProgram:
+    """The durable program of a flat version (collections keep `compute_durable`'s own path).
+
+    `only`: the program of those named values alone, in the compiled order, every other
+    value read from the environment (a reform's values that differ from its baseline's,
+    `batch/reform.py`); `steps` then names the boolean goals among them that durable_rules
+    decides (none: Python computes every one of them, as the pure engine does).
+    """
+    order = compiled.order if only is None else tuple(n for n in compiled.order if n in only)
     if fallback_reason(compiled):
-        return _closure_program(compiled, steps)
+        return _closure_program(compiled, steps, order)
     namespace = runtime_namespace()
     keep = {key for key in compiled.walk_keys if isinstance(key, int)}
     keep.update(k for s in steps.values() for p in s.postings for k, _ in p.atoms if type(k) is int)
@@ -148,7 +159,7 @@ def durable_program(compiled: CompiledRuleSet, steps: Mapping[str, GoalStep]) ->
         return Chunk(namespace, compiled.tables, compiled.constants, keep)
 
     chunk, count = fresh(), 0
-    for name in compiled.order:
+    for name in order:
         step = steps.get(name)
         if step is None:
             chunk.named(name, compiled.named[name].node)
@@ -177,11 +188,13 @@ def _computed_in_python(node: n.Node) -> list[n.Node]:
     return [o for o in operands if not isinstance(o, n.Name | n.Literal)]
 
 
-def _closure_program(compiled: CompiledRuleSet, steps: Mapping[str, GoalStep]) -> DurableProgram:
+def _closure_program(
+    compiled: CompiledRuleSet, steps: Mapping[str, GoalStep], order: tuple[str, ...]
+) -> DurableProgram:
     """The same segments run by the closures (the generator does not write the version)."""
     segments: list[tuple[Run, GoalStep | None]] = []
     names: list[str] = []
-    for name in compiled.order:
+    for name in order:
         step = steps.get(name)
         if step is None:
             names.append(name)

@@ -57,6 +57,19 @@ def computed(
     return answers, env, texts, day
 
 
+def checked(
+    compiled: CompiledRuleSet,
+    answers: Answers,
+    env: Env,
+    locale: str | Sequence[str] | None = None,
+) -> None:
+    """The version's checks over values computed already, as `computed` runs them (it raises
+    AnswerError for answers a check refuses): a batch's reform computing only some values."""
+    language = choose_locale(compiled, locale)
+    texts = Texts.of(language, compiled.ruleset.default_locale, env, compiled.money)
+    _run_checks(compiled, texts, env, answers, None)
+
+
 def _environment(
     compiled: CompiledRuleSet,
     answers: Answers,

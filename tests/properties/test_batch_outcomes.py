@@ -10,6 +10,7 @@ random rule sets with a collection, and the generated SNAP and Kurzarbeitergeld 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from typing import Any
 
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from eligibility import CompiledRuleSet, EligibilityError, evaluate
 from eligibility.batch.generate import population
 from eligibility.batch.outcomes import changes, goal_values
+from eligibility.batch.reform import delta, reform_outcome
 from eligibility.decisions import goal_value, outcome_of
 from eligibility.decisions.changes import goal_changes
 from eligibility.evaluation import EngineName
@@ -100,6 +102,66 @@ def assert_same_changes(
     assert changes(before, first, after, second, locale) == expected
 
 
+def assert_same_reform(
+    before: CompiledRuleSet,
+    after: CompiledRuleSet,
+    answers: dict[str, Any],
+    as_of: dt.date | None = None,
+    engine: EngineName = "durable",
+) -> bool:
+    """The reform's values from the baseline's (`batch/reform.py`: only what the reform
+    changes computed again) are its full evaluation's: the goal values in order, or the
+    error; where the goals differ, the same changes. False: the pair is evaluated in full."""
+    first_day, day = as_of or before.ruleset.effective_from, as_of or after.ruleset.effective_from
+    found = delta(before, after, engine, first_day == day)
+    if found is None:
+        return False
+    try:
+        first = goal_values(before, answers, as_of, engine)
+    except EligibilityError:
+        return True  # a row the baseline refuses is not assessed under the reform
+    expected = lean(after, first.answers, day, engine)  # parsed once, as the batch does
+    try:
+        found_outcome = reform_outcome(found, after, first, day, None)
+    except EligibilityError as error:
+        assert f"{type(error).__name__}: {error}" == expected
+        return True
+    assert not isinstance(expected, str), expected
+    assert list(found_outcome.goals.items()) == list(expected.goals.items())
+    if found_outcome.goals != first.goals:
+        assert found.complete(found_outcome.env, first.env)
+        locale = after.ruleset.default_locale
+        expected_changes = changes(before, first, after, expected, locale)
+        assert changes(before, first, after, found_outcome, locale) == expected_changes
+    return True
+
+
+@functools.cache
+def reform_pairs(ruleset_id: str) -> list[tuple[str, str]]:
+    """The example versions' pairs (baseline, reform) a batch computes from the baseline."""
+    versions = [v for v in VERSION_IDS if v.startswith(f"{ruleset_id}/")]
+    return [
+        (a, b)
+        for a, b in itertools.product(versions, repeat=2)
+        if any(delta(example(a), example(b), "pure", same) for same in (True, False))
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ruleset_id", FLAT_RULESET_IDS)
+@DIFFERENTIAL
+@given(data=st.data())
+def test_reform_from_the_baseline_as_in_full_on_example_rule_sets(
+    ruleset_id: str, data: st.DataObject
+) -> None:
+    pair = data.draw(st.sampled_from(reform_pairs(ruleset_id)), label="baseline, reform")
+    before, after = example(pair[0]), example(pair[1])
+    answers = data.draw(example_answers(before), label="answers")
+    as_of = data.draw(claim_dates(before), label="as_of")
+    engine = data.draw(st.sampled_from(ENGINES), label="engine")
+    assert assert_same_reform(before, after, answers, as_of, engine)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("ruleset_id", FLAT_RULESET_IDS)
 @DIFFERENTIAL
@@ -149,7 +211,11 @@ def test_goal_values_and_changes_on_random_collections(data: st.DataObject) -> N
 
 @pytest.mark.parametrize(
     ("ruleset_id", "baseline", "reform"),
-    [("snap", "2019-10-01", "2020-03-01"), ("kurzarbeitergeld", "2020-03-01", "2021-01-01")],
+    [
+        ("snap", "2019-10-01", "2020-03-01"),
+        ("kurzarbeitergeld", "2020-03-01", "2021-01-01"),  # another question: in full
+        ("kurzarbeitergeld", "2020-03-01", "2022-07-01"),  # the reform from the baseline
+    ],
 )
 def test_generated_populations(ruleset_id: str, baseline: str, reform: str) -> None:
     before, after = example(f"{ruleset_id}/{baseline}"), example(f"{ruleset_id}/{reform}")
@@ -161,5 +227,44 @@ def test_generated_populations(ruleset_id: str, baseline: str, reform: str) -> N
         assert_same(before, answers)
         assert_same(after, answers)
         assert_same_changes(before, after, answers)
+        for engine in ENGINES:
+            assert_same_reform(before, after, answers, engine=engine)
         changed += goal_values(before, answers, day).goals != goal_values(after, answers, day).goals
     assert changed  # the reform changes some rows, so the changes were compared
+
+
+@pytest.mark.parametrize(
+    ("ruleset_id", "baseline", "reforms"),
+    [
+        ("snap", "2019-10-01", ("2020-03-01", "2020-03-01.1", "2019-10-01.1")),
+        ("kurzarbeitergeld", "2020-03-01", ("2022-07-01", "2016-01-01", "2026-01-01")),
+    ],
+)
+def test_assessed_rows_from_the_baseline_as_in_full(
+    ruleset_id: str, baseline: str, reforms: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every assessed row (goals of both, status, changes, errors) and the tally are those of
+    the reform evaluated in full, on a generated population, under both engines."""
+    from eligibility.batch import assess
+    from eligibility.batch.populations import Population, Row
+
+    before = example(f"{ruleset_id}/{baseline}")
+    day = before.ruleset.effective_from
+    rows = [
+        Row(i + 1, i + 2, None, {q: a for q, a in answers.items() if q in before.questions})
+        for i, answers in enumerate(population(ruleset_id, 300, 11, before.questions, day))
+    ]
+    for reform, engine in itertools.product(reforms, ENGINES):
+        after = example(f"{ruleset_id}/{reform}")
+        assert delta(before, after, engine, False) is not None
+        task = assess.AssessTask(Population("jsonl", "x"), {}, None, None, "x", None, None, engine)  # type: ignore[arg-type]
+        found = []
+        for full in (False, True):
+            with monkeypatch.context() as patched:
+                if full:
+                    patched.setattr(assess, "_delta", lambda *_: None)
+                tally = assess.AssessTally()
+                assessed = [assess._assess(row, before, after, task, tally) for row in rows]
+                found.append((assessed, tally.to_dict()))
+        assert found[0] == found[1]
+        assert any(r["status"] == "changed" for r in found[0][0])
