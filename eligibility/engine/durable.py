@@ -141,9 +141,8 @@ class DurableRuntime:
         decided: Mapping[str, bool | None],
     ) -> bool | None:
         """Post one network's event; the outcome of the rule that fired (None: undecided)."""
-        next(self.events)
-        try:
-            rule = session.fire(registration, item.event(env, self.sid, decided))
+        try:  # the event's id: unique in the process, so in its session
+            rule = session.fire(registration, item.event(env, self.sid, next(self.events), decided))
         except EngineError:
             self.doubt = True
             raise

@@ -34,7 +34,8 @@ Run = Callable[[dict[Any, Any]], None]
 _LOGIC = (n.And, n.Or, n.Not, n.If)
 
 
-Event = Callable[[dict[Any, Value], str, Mapping[str, bool | None]], str]  # env, sid, parts
+# env, session id, event id, parts decided -> the event JSON
+Event = Callable[[dict[Any, Value], str, int, Mapping[str, bool | None]], str]
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Posting:
     """One goal network as posted: its event's JSON made by `event`, its atoms, its outcomes."""
 
     goal: str  # the network's name: a goal, `goal.n` for a part, `children/goal` in a collection
-    event: Event  # '{"sid":…,"goal":…,"a0":"T",…}': the session id, then each atom's truth
+    event: Event  # '{"sid":…,"id":…,"goal":…,"a0":"T",…}': session and event ids, each atom's truth
     atoms: tuple[tuple[Any, Evaluator | None], ...]  # env key (("net", part): a part) and closure
     outcomes: Mapping[str, bool | None]  # rule name → the outcome it decides
 
@@ -58,12 +59,15 @@ def _event(network: GoalNetwork) -> Event:
 
     An atom not in the environment (in a branch not taken) is computed and kept, as a
     failure in it decides what an undecided goal is; a part's atom is its decided outcome.
+    The event carries its id (the runtime's count of events, unique in the process): given
+    one, durable_rules does not compute it (`calculateId`: the event's properties sorted
+    and hashed, then formatted, ~1,900 instructions per event).
     """
-    texts = ['{"sid":"', '","goal":' + json.dumps(network.goal)]
+    texts = ['{"sid":"', '","id":"', '","goal":' + json.dumps(network.goal)]
     # Our own source; the rule's texts and keys are bound as default values, not written in it.
     bound: dict[str, Any] = {}
     lines: list[str] = []
-    parts = ["{T0}{sid}{T1}"]
+    parts = ["{T0}{sid}{T1}{eid}{T2}"]
     for i, (key, env_key, evaluate) in enumerate(network.atoms):
         texts[-1] += f',"{key}":"'
         if evaluate is None:
@@ -73,13 +77,13 @@ def _event(network: GoalNetwork) -> Event:
             bound[f"K{i}"], bound[f"E{i}"] = env_key, evaluate
             lines.append(f"    if K{i} in env:\n        v{i} = env[K{i}]")
             lines.append(f"    else:\n        v{i} = env[K{i}] = E{i}(env)")
-        parts.append(f"{{'T' if v{i} is True else 'F' if v{i} is False else 'U'}}{{T{i + 2}}}")
+        parts.append(f"{{'T' if v{i} is True else 'F' if v{i} is False else 'U'}}{{T{i + 3}}}")
         texts.append('"')
     texts[-1] += "}"
     bound.update((f"T{i}", text) for i, text in enumerate(texts))
     head = ", ".join(f"{name}={name}" for name in bound)
     body = "\n".join(lines)
-    source = f'def event(env, sid, decided, {head}):\n{body}\n    return f"{"".join(parts)}"\n'
+    source = f'def event(env, sid, eid, decided, {head}):\n{body}\n    return f"{"".join(parts)}"\n'
     exec(compile(source, f"<event {network.goal}>", "exec"), bound)  # noqa: S102
     made: Event = bound["event"]
     return made

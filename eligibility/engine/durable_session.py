@@ -17,7 +17,10 @@ at all); one evaluation at a time (the runtime's lock) in a session of its own, 
 state is deleted when the evaluation ends — only if a rule fired in it (`delete_state`
 on a session where none did frees uninitialised pointers); one event per assert. Deleting
 a ruleset does not free its sessions (measured: ~90 KB per live session left behind), so
-a session is always deleted before its ruleset is. A session in doubt (no rule fired for
+a session is always deleted before its ruleset is. Every event carries its own id, unique in
+the process (durable_rules keys a session's messages by a 32-bit hash of the id and refuses
+an id it holds as "observed"; the state fact it adds is `sid-<sid>`): given one, it does
+not compute one per event. A session in doubt (no rule fired for
 an event, or a second one did) makes its ruleset be freed and the version registered
 again; if no rule had fired in it, its state is left to durable_rules rather than risk
 the crash.
@@ -51,7 +54,7 @@ def create(name: str, definitions: dict[str, Any]) -> Registration:
 
 
 def fire(registration: Registration, event: str) -> str:
-    """Assert one event (JSON, its session's id in it); the name of the one rule that fired.
+    """Assert one event (JSON, its session's id and its own in it); the rule that fired.
 
     Called with the runtime's lock held; raises EngineError unless exactly one rule fired.
     The session's previous action, if any, is completed first (its event consumed).
