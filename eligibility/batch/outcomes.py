@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from eligibility.answers import Answers
-from eligibility.compiled_parts import CompiledCollection
+from eligibility.compiled_parts import CompiledCollection, Named
 from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions.changes import GoalChange, goal_changes
 from eligibility.entity_evaluation import reasons_of
@@ -114,13 +114,52 @@ def changes(
     """`goal_changes` between two outcomes, as between the full evaluations with their trace.
 
     Reasons are the rule ids and values (`goal_changes` reads no text); the trace holds the
-    steps of the rules that are a reason on either side (with collections, every step).
+    steps of the rules that are a reason on either side and whose result differs between
+    the sides (with collections, every step): `goal_changes` reads a rule's steps only to
+    compare their results, and their inputs where those differ; a rule without a step on
+    one side has the result None there.
     """
     old_reasons, new_reasons = _reasons(before_version, before), _reasons(after_version, after)
     wanted = _rules(old_reasons, new_reasons)
-    old = _details(before, old_reasons, _trace(before_version, before.env, wanted))
-    new = _details(after, new_reasons, _trace(after_version, after.env, wanted))
+    if before_version.collections or after_version.collections:
+        old_steps = _trace(before_version, before.env, wanted)
+        new_steps = _trace(after_version, after.env, wanted)
+    else:
+        old_steps, new_steps = _differing_steps(
+            before_version, before, after_version, after, wanted
+        )
+    old = _details(before, old_reasons, old_steps)
+    new = _details(after, new_reasons, new_steps)
     return goal_changes(old, new, after_version, locale)
+
+
+def _differing_steps(
+    before_version: CompiledRuleSet,
+    before: Outcome,
+    after_version: CompiledRuleSet,
+    after: Outcome,
+    wanted: set[str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The trace steps, on each side, of the `wanted` rules whose results differ."""
+    old_steps, new_steps = [], []
+    old_env, new_env = before.env, after.env
+    for name in wanted:
+        old = before_version.named.get(name)
+        new = after_version.named.get(name)
+        old_result = trace_value(old_env[name]) if old is not None else None
+        new_result = trace_value(new_env[name]) if new is not None else None
+        if old_result == new_result:
+            continue
+        if old is not None:
+            old_steps.append(_step_of(old, old_env, old_result))
+        if new is not None:
+            new_steps.append(_step_of(new, new_env, new_result))
+    return old_steps, new_steps
+
+
+def _step_of(named: Named, env: Mapping[Any, Value], result: Any) -> dict[str, Any]:
+    inputs = {r: trace_value(env[r]) for r in named.reads if r in env}
+    return _step(named.id, named.kind, inputs, result, named.legal_reference)
 
 
 def changes_since(
