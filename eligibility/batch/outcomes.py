@@ -19,7 +19,7 @@ from typing import Any
 from eligibility.answers import Answers
 from eligibility.compiled_parts import CompiledCollection, Named
 from eligibility.compiler import CompiledRuleSet
-from eligibility.decisions.changes import GoalChange, goal_changes
+from eligibility.decisions.changes import GoalChange, Labels, RuleChange, goal_changes, goal_value
 from eligibility.entity_evaluation import reasons_of
 from eligibility.entity_relevance import entity_walk
 from eligibility.errors import EvaluationError
@@ -167,14 +167,77 @@ def changes_since(
 ) -> tuple[GoalChange, ...]:
     """`goal_changes` between a recorded outcome (plain, with its trace) and `outcome`.
 
-    A step whose result is the recorded one is written without its inputs: goal_changes
-    reads them only where the results differ (most reason rules of a change keep theirs).
+    Without collections worked out directly from the values (`_flat_changes_since`);
+    with them from the reasons and trace steps written as `outcome_of` has them, a step
+    whose result is the recorded one without its inputs (goal_changes reads them only
+    where the results differ).
     """
+    if not version.collections:
+        return _flat_changes_since(recorded, version, outcome, locale)
     reasons = _reasons(version, outcome)
     wanted = _rules(recorded["reasons"], reasons)
     before = {s["name"]: s.get("result") for s in recorded["trace"] if s.get("name") in wanted}
     steps = _trace(version, outcome.env, wanted, before)
     return goal_changes(recorded, _details(outcome, reasons, steps), version, locale)
+
+
+def _flat_changes_since(
+    recorded: Mapping[str, Any], version: CompiledRuleSet, outcome: Outcome, locale: str
+) -> tuple[GoalChange, ...]:
+    """`goal_changes` as it finds them between `recorded` and the full outcome, read off `env`.
+
+    No reasons or trace steps are written for the new side: a goal's reasons are its rules'
+    values from the walk, a rule's step result its value as the trace shows it, and its
+    inputs are read only where its result differs from the recorded step's. Goals in the
+    same order, a rule behind several goals compared once, each comparison as goal_changes
+    makes it (tests/properties/test_batch_outcomes.py holds the two together).
+    """
+    env, named = outcome.env, version.named
+    walked = walk(version, env, outcome.answers.dont_know).reasons
+    now = {g.id: {r: _bool(env[r]) for r in walked[g.id]} for g in version.ruleset.goals}
+    old_goals, old_reasons, new_values = recorded["goals"], recorded["reasons"], outcome.goals
+    old_steps = {step["name"]: step for step in recorded["trace"]}
+    texts = Labels.of(version, locale)
+    found = []
+    made: dict[str, RuleChange | None] = {}  # a rule behind several goals compared once
+    for goal in [*old_goals, *(g for g in new_values if g not in old_goals)]:
+        before = {r["rule"]: r.get("value") for r in old_reasons.get(goal, ())}
+        after = now.get(goal, {})
+        old_value, new_value = goal_value(old_goals.get(goal)), new_values.get(goal)
+        if old_value == new_value and before == after:
+            continue
+        rules = []
+        for rule in [*before, *(r for r in after if r not in before)]:
+            if rule not in made:
+                old = old_steps.get(rule, {})
+                made[rule] = _rule_change(rule, old, named.get(rule), env, texts)
+            if (change := made[rule]) is not None:
+                rules.append(change)
+        found.append(GoalChange(goal, texts.goal(goal), old_value, new_value, tuple(rules)))
+    return tuple(found)
+
+
+def _rule_change(
+    rule: str, old: Mapping[str, Any], now: Named | None, env: Mapping[Any, Value], texts: Labels
+) -> RuleChange | None:
+    """As goal_changes compares a rule's steps, the new one read off `env` (None: no step)."""
+    result = trace_value(env[rule]) if now is not None else None
+    if old.get("result") == result:
+        return None
+    old_inputs = old.get("inputs") or {}
+    new_inputs = {r: trace_value(env[r]) for r in now.reads if r in env} if now else {}
+    inputs = {
+        name: (old_inputs.get(name), new_inputs.get(name))
+        for name in [*old_inputs, *(n for n in new_inputs if n not in old_inputs)]
+        if old_inputs.get(name) != new_inputs.get(name)
+    }
+    reference = (now.legal_reference if now is not None else None) or old.get("legal_reference")
+    return RuleChange(rule, texts.rule(rule), old.get("result"), result, reference, inputs)
+
+
+def _bool(value: Value) -> bool | None:
+    """A reason's value as recorded: a truth value, else None."""
+    return value if isinstance(value, bool) else None
 
 
 def _rules(*sides: Mapping[str, Any]) -> set[str]:

@@ -110,7 +110,7 @@ def goal_changes(
 
     A step's inputs are read only where its result differs on the two sides.
     """
-    texts = _Labels.of(compiled, locale)
+    texts = Labels.of(compiled, locale)
     old_steps, new_steps = _steps(recorded["trace"]), _steps(replayed["trace"])
     found = []
     made: dict[str, RuleChange | None] = {}  # a rule behind several goals compared once
@@ -144,7 +144,7 @@ def _rule_change(
     rule: str,
     old_steps: Mapping[str, Mapping[str, Any]],
     new_steps: Mapping[str, Mapping[str, Any]],
-    texts: _Labels,
+    texts: Labels,
 ) -> RuleChange | None:
     old, new = old_steps.get(rule, {}), new_steps.get(rule, {})
     if old.get("result") == new.get("result"):
@@ -161,11 +161,11 @@ def _rule_change(
     )
 
 
-class _Labels:
+class Labels:
     """Goal labels and rule titles of a version in one language (ids where there are none)."""
 
     @classmethod
-    def of(cls, compiled: CompiledRuleSet, locale: str) -> _Labels:
+    def of(cls, compiled: CompiledRuleSet, locale: str) -> Labels:
         """The labels of `compiled` in `locale`, made once (a batch asks for them per row)."""
         key = (id(compiled), locale)
         found = _LABELS.get(key)
@@ -188,4 +188,4 @@ class _Labels:
         return self._rules.get(rule) or rule
 
 
-_LABELS: dict[tuple[int, str], tuple[CompiledRuleSet, _Labels]] = {}
+_LABELS: dict[tuple[int, str], tuple[CompiledRuleSet, Labels]] = {}

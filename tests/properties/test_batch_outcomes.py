@@ -1,8 +1,9 @@
 """A batch's goal values and its changes equal what `evaluate` gives, row for row.
 
 `goal_values` (no reasons, questions or texts) must give every goal's value as a decision
-records it, or refuse the answers with the same error, and `changes` must name the same
-rules `goal_changes` finds in two full evaluations with their trace: on random answer sets
+records it, or refuse the answers with the same error, and `changes` (and `changes_since`,
+from a recorded outcome) must name the same rules `goal_changes` finds in two full
+evaluations with their trace: on random answer sets
 of every example rule set, the authors' scenarios of the rule sets with collections,
 random rule sets with a collection, and the generated SNAP and Kurzarbeitergeld populations.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import json
 from typing import Any
 
 import pytest
@@ -20,7 +22,7 @@ from hypothesis import strategies as st
 
 from eligibility import CompiledRuleSet, EligibilityError, evaluate
 from eligibility.batch.generate import population
-from eligibility.batch.outcomes import changes, goal_values
+from eligibility.batch.outcomes import changes, changes_since, goal_values
 from eligibility.batch.reform import delta, reform_outcome
 from eligibility.decisions import goal_value, outcome_of
 from eligibility.decisions.changes import goal_changes
@@ -100,6 +102,9 @@ def assert_same_changes(
     first = goal_values(before, answers, as_of or before.ruleset.effective_from)
     second = goal_values(after, answers, as_of or after.ruleset.effective_from)
     assert changes(before, first, after, second, locale) == expected
+    # A job's what-if: the recorded outcome (plain, as read from JSON) against goal values.
+    recorded = json.loads(json.dumps(old))
+    assert changes_since(recorded, after, second, locale) == expected
 
 
 def assert_same_reform(
