@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask
 
-from api import errors, hooks, metrics
+from api import errors, fast_path, hooks, metrics
 from api.config import Config
 from api.jsonio import ExactJSONProvider
 from api.rule_files import RuleFiles
@@ -73,6 +73,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     )
     _cors(app, settings)
     _blueprints(app)
+    fast_path.install(app)
     with app.app_context():
         try:
             hooks.sync_rule_files()

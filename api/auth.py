@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from flask import g, request
 
 from api.errors import Forbidden, TooManyRequests, Unauthorized
-from api.state import state
+from api.state import AppState, state
 from eligibility import services
 from eligibility.records import Role
 
@@ -68,9 +68,8 @@ def _authenticate() -> Principal:
             f"too many failed attempts to authenticate from this address; retry in {wait} s",
             wait,
         )
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token or len(token) > 200:
+    token = _bearer(header)
+    if token is None:
         _failed(address)
         raise Unauthorized("send the API key as 'Authorization: Bearer <key>'")
     key = services.authenticate(state().storage, token)
@@ -78,6 +77,37 @@ def _authenticate() -> Principal:
         _failed(address)
         raise Unauthorized("the API key is unknown, revoked or expired")
     return Principal(key.id, key.name, key.role)
+
+
+def _bearer(header: str) -> str | None:
+    """The key of an `Authorization: Bearer <key>` header, or None if it is not one."""
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 200:
+        return None
+    return token
+
+
+def identify(environ: Mapping[str, Any], app: AppState) -> Principal | None:
+    """The caller of a request answered outside Flask (api.fast_path), when `_authenticate`
+    would accept it: None wherever it refuses (or may: an address being throttled), with
+    nothing counted, so that Flask answers that request and counts what it counts."""
+    header = environ.get("HTTP_AUTHORIZATION")
+    if header is None:
+        return ANONYMOUS
+    token = _bearer(header)
+    address = environ.get("REMOTE_ADDR") or "unknown"  # request.remote_addr
+    if token is None or app.auth_limiter.retry_after(address) is not None:
+        return None
+    key = services.authenticate(app.storage, token)
+    return None if key is None else Principal(key.id, key.name, key.role)
+
+
+def allowed(caller: Principal, roles: tuple[Role, ...], public: bool, app: AppState) -> bool:
+    """True when `check` lets this caller in (api.fast_path; `check` raises otherwise)."""
+    if caller.anonymous:
+        return public and app.config.anonymous_access
+    return caller.role in roles
 
 
 def _failed(address: str) -> None:

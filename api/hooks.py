@@ -17,7 +17,7 @@ from werkzeug.exceptions import NotFound
 from api import deadlines, logs, metrics
 from api.errors import InvalidRequest
 from api.limits import check_request
-from api.state import state
+from api.state import AppState, state
 
 
 def init_app(app: Flask, deadline_seconds: float) -> None:
@@ -34,6 +34,9 @@ def init_app(app: Flask, deadline_seconds: float) -> None:
         deadlines.start(here, deadline_seconds)
         check_request(found)
         _reject_control_characters(found)
+        failed = found.environ.get(FAILED)
+        if failed is not None:  # api.fast_path met this error: answered as the view's
+            raise failed
         if found.endpoint != "health.healthz":
             sync_rule_files()
 
@@ -54,6 +57,34 @@ def init_app(app: Flask, deadline_seconds: float) -> None:
     app.before_request(before)
     app.after_request(after)
     app.teardown_request(teardown)
+    app.extensions[HOOKS] = (before, after, teardown)  # api.fast_path does their work itself
+
+
+def registered(app: Flask) -> dict[str, dict[Any, list[Any]]]:
+    """The app's request hooks, as Flask keeps them (by blueprint; None for the app's own)."""
+    return {name: {k: list(v) for k, v in getattr(app, name).items()} for name in _KINDS}
+
+
+def only_ours(app: Flask) -> dict[str, dict[Any, list[Any]]]:
+    """`registered(app)` when `init_app` added the app's only hooks."""
+    before, after, teardown = app.extensions[HOOKS]
+    return {
+        "before_request_funcs": {None: [before]},
+        "after_request_funcs": {None: [after]},
+        "teardown_request_funcs": {None: [teardown]},
+        "url_value_preprocessors": {},
+    }
+
+
+HOOKS = "api.hooks"
+# The error api.fast_path met answering a request, handed on in the request's environ.
+FAILED = "api.fast_path.failed"
+_KINDS = (
+    "before_request_funcs",
+    "after_request_funcs",
+    "teardown_request_funcs",
+    "url_value_preprocessors",
+)
 
 
 def _current() -> tuple[Any, Request]:
@@ -79,9 +110,12 @@ def _reject_control_characters(found: Request) -> None:
         )
 
 
-def sync_rule_files() -> None:
-    """Store the rule files' versions (retried while storage is down), again when they change."""
-    app = state()
+def sync_rule_files(app: AppState | None = None) -> None:
+    """Store the rule files' versions (retried while storage is down), again when they change.
+
+    `app` is the app's state (api.fast_path hands it on); the current app's by default.
+    """
+    app = state() if app is None else app
     before = app.rule_files.generation
     app.rule_files.refresh(app.storage)
     if app.rule_files.generation != before:

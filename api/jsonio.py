@@ -241,6 +241,11 @@ def query(schema: Schema, current: Request | None = None) -> Any:
     found = request if current is None else current
     # No query string, no arguments: werkzeug's parse of an empty one is left out.
     given = found.args.to_dict(flat=True) if found.environ.get("QUERY_STRING") else {}
+    return load_query(schema, given)
+
+
+def load_query(schema: Schema, given: dict[str, str]) -> Any:
+    """Query parameters (each name's first value) loaded as `query` loads them."""
     try:
         return load_with(schema, given, unknown=EXCLUDE)
     except ValidationError as error:

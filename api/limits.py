@@ -38,6 +38,14 @@ def check_request(found: Request) -> None:
     _chunked_body(found)
 
 
+def within_limits(environ: dict[str, Any]) -> bool:
+    """True when `check_request` finds nothing to refuse in the target and the headers of a
+    request whose target is its PATH_INFO and QUERY_STRING (api.fast_path checks the rest)."""
+    path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+    target = environ.get("RAW_URI") or f"{path}?{query}"
+    return len(target) <= MAX_TARGET and not _long_environ_item(environ)
+
+
 def _long_environ_item(environ: dict[str, Any]) -> bool:
     """True if some text of the environ is as long as a header field past the limit."""
     for key, value in environ.items():

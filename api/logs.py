@@ -19,7 +19,7 @@ import time
 from typing import Any
 
 import orjson
-from flask import Request, Response, g, has_request_context
+from flask import Request, Response, g, has_app_context
 from gunicorn.glogging import Logger
 
 ACCESS = logging.getLogger("api.access")
@@ -90,7 +90,8 @@ def utc_time(created: float) -> str:
 
 
 def _current_request_id() -> str | None:
-    return g.get("request_id") if has_request_context() else None
+    # `g` belongs to the app context: api.fast_path answers in one without a request context
+    return g.get("request_id") if has_app_context() else None
 
 
 class JsonLogger(Logger):  # type: ignore[misc]  # gunicorn ships no type hints
@@ -129,23 +130,29 @@ def finish(
     if request_id is None:
         return response
     response.headers[REQUEST_ID] = request_id
+    access(request_id, found.method, route, found.path, response.status_code, started)
+    return response
+
+
+def access(
+    request_id: str, method: str, route: str | None, path: str, status: int, started: float
+) -> None:
+    """Log a request's line (`finish`, and api.fast_path, which answers outside Flask)."""
     if not ACCESS.isEnabledFor(logging.INFO):
-        return response
-    method = found.method
+        return
     fields = {
         "method": method,
         "route": route,
-        "path": found.path if route is not None else None,  # unmatched paths are noise
-        "status": response.status_code,
+        "path": path if route is not None else None,  # unmatched paths are noise
+        "status": status,
         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
     }
-    message = (method, route or "(unmatched)", response.status_code)
+    message = (method, route or "(unmatched)", status)
     handlers = _plain_handlers()
     if handlers is None:
         _log_access(message, fields, request_id)
     else:
         _write_access(handlers, message, fields, request_id)
-    return response
 
 
 def _log_access(message: tuple[Any, ...], fields: dict[str, Any], request_id: str) -> None:

@@ -167,10 +167,16 @@ def finish(
     response: Response, route: str | None, method: str, endpoint: str | None, started: float
 ) -> None:
     """Count and time the request (api.hooks, after the response; /metrics itself is not)."""
+    count(response.status_code, route, method, endpoint, started)
+
+
+def count(
+    status: int, route: str | None, method: str, endpoint: str | None, started: float
+) -> None:
+    """Count and time a request answered with `status` (`finish`, and api.fast_path)."""
     if endpoint == "metrics.metrics":
         return
     route = route if route is not None else "(unmatched)"
-    status = response.status_code
     counted = _COUNTED.get((route, method, status))
     if counted is None:
         counted = _COUNTED[route, method, status] = REQUESTS.labels(route, method, str(status))

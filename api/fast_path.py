@@ -1,0 +1,183 @@
+"""`POST /v1/evaluations` answered in front of Flask when the request is a plain one.
+
+Per evaluation, Flask's request machinery (its request and response objects, matching the
+URL, dispatching the hooks, the view's wrappers) cost about as much CPU as everything the
+API does besides `evaluate()`, and bare Flask pays it too. This WSGI layer, installed
+around the app's `wsgi_app`, answers the plain evaluation request itself with the same
+functions, in the same order: the before hook (request id, clock, database deadline,
+limits, rule files), `@require` (the caller), `@operation` (headers, query, body), the
+view, the after hook (metrics, access line with the request id) and the teardown
+(deadline lifted), in an app context whose `g` holds what the hooks keep there.
+
+Anything else goes to Flask untouched, and so does any plain request it does not answer
+with a 200: it hands Flask the body it read, and Flask answers as it always did (every
+error problem+json, from the one handler). An error meant for the caller (a body or query
+refused, the core's errors: unknown version, bad answers, storage unavailable) is handed
+on with the request and raised again by the before hook, so the handler words it as the
+view's error without the request being evaluated (or waiting on the database) twice; a
+caller it would not let in (no, a wrong or a throttled key; another role), or anything
+unforeseen, Flask answers from the start. Nothing is counted or logged twice: the fast
+path writes its metrics and access line only once its answer is made, authenticates
+without counting failures (`auth.identify`), and the evaluation counter moves only for a
+finished evaluation (a failure writing its body, after it, would count it twice). Plain
+means: POST to exactly
+/v1/evaluations, `Content-Type: application/json` exactly, a Content-Length within
+MAX_CONTENT_LENGTH, no Transfer-Encoding, a query string of at most `name=value` pairs
+in letters, digits, `_` and `,`, every header within the limits (api.limits, the
+documented headers' MAX_HEADER), and the app's hooks exactly those api.hooks registered
+(CORS's, or any other hook, sends every request to Flask).
+tests/api/test_api_fast_path.py holds its answers to Flask's, header for header.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
+from flask import Flask
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from api import deadlines, hooks, logs, metrics
+from api.auth import allowed, identify
+from api.errors import ApiError
+from api.evaluations import evaluated
+from api.jsonio import json_response, load, load_query, parse_bytes
+from api.limits import within_limits
+from api.parameters import MAX_HEADER, environ_key
+from api.state import EXTENSION, AppState
+from eligibility.errors import EligibilityError
+
+ENDPOINT = "evaluations.create_evaluation"
+ROUTE = PATH = "/v1/evaluations"
+_QUERY = re.compile(r"^(?:[A-Za-z0-9_]+=[A-Za-z0-9_,]*(?:&[A-Za-z0-9_]+=[A-Za-z0-9_,]*)*)?$")
+# as api.jsonio.json_response asks orjson (what it refuses is written by the app's provider)
+_ORJSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_ORJSON |= orjson.OPT_APPEND_NEWLINE
+
+# Errors meant for the caller (a refused body, query or answers; an unknown version; storage
+# unavailable): Flask's handler answers them as raised, without evaluating again.
+ANSWERED = (ApiError, HTTPException, ValidationError, EligibilityError)
+StartResponse = Callable[..., Any]
+WSGI = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class FastEvaluations:
+    """The app's WSGI callable with plain evaluation requests answered outside Flask."""
+
+    def __init__(self, app: Flask, flask: WSGI) -> None:
+        self.app = app
+        self.flask = flask  # Flask's own wsgi_app: everything else, and every fallback
+        self.state: AppState = app.extensions[EXTENSION]
+        view: Any = app.view_functions[ENDPOINT]
+        self.roles, self.public = view.roles, view.public  # @require's
+        contract = view.openapi  # @operation's
+        self.query = contract.schema(contract.query)
+        self.body = contract.schema(contract.body)
+        names = [h["name"] for h in contract.headers_in] + ["Accept-Language"]
+        self.headers = tuple(environ_key(n) for n in names)
+        self.hooks = hooks.only_ours(app)  # any other hook (CORS, say): Flask answers
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Answer a plain evaluation request, or hand the request to Flask."""
+        length = self._plain(environ)
+        if length is None:
+            return self.flask(environ, start_response)
+        data = environ["wsgi.input"].read(length)
+        answered = self._answer(environ, data) if len(data) == length else None
+        if not isinstance(answered, tuple):  # Flask answers, with the body as read
+            given = {**environ, "wsgi.input": io.BytesIO(data)}
+            if answered is not None:  # the error met: raised again by the before hook
+                given[hooks.FAILED] = answered
+            return self.flask(given, start_response)
+        headers, text = answered
+        start_response("200 OK", headers)
+        return [text]
+
+    def _plain(self, environ: dict[str, Any]) -> int | None:
+        """The body's length if the request is a plain evaluation request, else None."""
+        if (
+            environ.get("PATH_INFO") != PATH
+            or environ.get("REQUEST_METHOD") != "POST"
+            or environ.get("CONTENT_TYPE") != "application/json"
+            or "HTTP_TRANSFER_ENCODING" in environ
+        ):
+            return None
+        given = environ.get("CONTENT_LENGTH", "")
+        if not given.isdigit() or not given.isascii():
+            return None
+        length = int(given)
+        limit = self.app.config["MAX_CONTENT_LENGTH"]
+        if length == 0 or (limit is not None and length > limit):
+            return None
+        if not _QUERY.match(environ.get("QUERY_STRING", "")) or not within_limits(environ):
+            return None
+        if any(len(environ.get(key, "")) > MAX_HEADER for key in self.headers):
+            return None
+        if hooks.registered(self.app) != self.hooks:
+            return None
+        return length
+
+    def _answer(
+        self, environ: dict[str, Any], data: bytes
+    ) -> tuple[list[tuple[str, str]], bytes] | Exception | None:
+        """The response's headers and body; or the error to answer, which Flask's handler
+        words (a body it refused, an error of the core); or None for Flask to answer."""
+        context = self.app.app_context()
+        context.push()
+        try:
+            here = context.g
+            logs.start(here, environ)  # the before hook's work, in its order
+            started = here.started = time.perf_counter()
+            deadlines.start(here, self.state.config.request_timeout_seconds)
+            try:
+                hooks.sync_rule_files(self.state)
+                caller = identify(environ, self.state)
+                if caller is None or not allowed(caller, self.roles, self.public, self.state):
+                    return None
+                query = _query(self.query, environ.get("QUERY_STRING", ""))
+                body = load(self.body, parse_bytes(data))
+                document, locale = evaluated(body, query, caller, self.state, environ)
+                try:
+                    text = orjson.dumps(document, option=_ORJSON)
+                except orjson.JSONEncodeError:  # what orjson refuses, written as Flask's view does
+                    text = json_response(document).get_data()
+                request_id: str = here.request_id
+                headers = [
+                    ("Content-Type", "application/json"),
+                    ("Content-Length", str(len(text))),
+                    ("Content-Language", locale),
+                    ("Vary", "Accept-Language"),
+                    ("X-Request-Id", request_id),
+                ]
+                metrics.count(200, ROUTE, "POST", ENDPOINT, started)  # the after hook's work
+                logs.access(request_id, "POST", ROUTE, PATH, 200, started)
+                return headers, text
+            except ANSWERED as error:  # Flask's handler words it, as the view's error
+                return error
+            except Exception:  # noqa: BLE001 - unforeseen: Flask answers the request itself
+                return None
+            finally:
+                deadlines.end(here)  # the teardown's
+        finally:
+            context.pop()
+
+
+def _query(schema: Any, given: str) -> dict[str, Any]:
+    """The query loaded as api.jsonio.query loads it (`args.to_dict()`: a name's first value;
+    `_QUERY` let through no escapes, `+` or control characters, so these are the texts)."""
+    found: dict[str, str] = {}
+    for pair in given.split("&") if given else ():
+        name, _, value = pair.partition("=")
+        found.setdefault(name, value)
+    loaded: dict[str, Any] = load_query(schema, found)
+    return loaded
+
+
+def install(app: Flask) -> None:
+    """Answer plain evaluation requests in front of the app's Flask machinery."""
+    app.wsgi_app = FastEvaluations(app, app.wsgi_app)  # type: ignore[method-assign]
