@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from eligibility.answer_document import asked_by
 from eligibility.answers import Answers
 from eligibility.batch.collector import set_apart
@@ -72,10 +74,13 @@ class AssessTally:
         for goal, value in goals.items():
             number = amount(value)
             if number is not None:
-                sums = self.sums.setdefault(side, {})
+                sums = entry(self.sums, side, dict)
                 sums[goal] = sums.get(goal, 0) + number
             else:
-                shown = "undecided" if value is None else str(value).lower()
+                if value is None or value is True or value is False:
+                    shown = "undecided" if value is None else "true" if value else "false"
+                else:
+                    shown = str(value).lower()
                 entry(entry(self.outcomes, side, dict), goal, Counter)[shown] += 1
 
     def merge(self, other: AssessTally) -> None:
@@ -127,13 +132,24 @@ def assess_partition(part: Partition, task: AssessTask) -> AssessTally:
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"part-{part.index:05d}.jsonl"
     partial = final.with_suffix(f".{os.getpid()}.tmp")
-    with partial.open("w", encoding="utf-8") as out:
+    with partial.open("wb") as out:
         for row in rows(task.population, part, task.offsets, baseline.questions):
-            result = _assess(row, baseline, reform, task, tally)
-            out.write(json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n")
+            out.write(_line(_assess(row, baseline, reform, task, tally)))
     os.replace(partial, final)  # whole or not at all: a partition run again replaces it
     tally.cpu_seconds = time.thread_time() - started
     return tally
+
+
+def _line(result: dict[str, Any]) -> bytes:
+    """A row's JSON line, as `json.dumps(result, ensure_ascii=False, separators=(",", ":"))`
+    writes it in UTF-8: orjson's text is that text for what a row holds (str keys; str, int,
+    bool, None, lists and dicts: the language has no floats), json where orjson refuses (an
+    integer beyond 64 bits; a lone surrogate, which neither encodes)."""
+    try:
+        return orjson.dumps(result, option=orjson.OPT_APPEND_NEWLINE)
+    except orjson.JSONEncodeError:
+        text = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+        return (text + "\n").encode("utf-8")
 
 
 def _labels(version: CompiledRuleSet, locale: str | None) -> dict[str, str]:

@@ -36,8 +36,24 @@ def _no_amounts() -> list[Any]:
     return [Decimal(0), Decimal(0), 0]
 
 
+_AMOUNTS: dict[str, Decimal | None] = {}  # a goal value's text → its number: values repeat
+MAX_AMOUNTS = 4096
+
+
 def amount(value: Any) -> Decimal | None:
-    """A goal value as a number, when it is one (never a boolean)."""
+    """A goal value as a number, when it is one (never a boolean).
+
+    Texts are read once (a Decimal is immutable, so rows share it); the same number
+    `Decimal(text)` gives, which is exact.
+    """
+    if value.__class__ is str:
+        found = _AMOUNTS.get(value, _AMOUNTS)
+        if found is _AMOUNTS:
+            found = Decimal(value) if _NUMBER.match(value) else None
+            if len(_AMOUNTS) >= MAX_AMOUNTS:  # a worker lives long
+                _AMOUNTS.clear()
+            _AMOUNTS[value] = found
+        return found  # type: ignore[return-value]
     if isinstance(value, bool):
         return None
     if isinstance(value, int | Decimal):

@@ -42,6 +42,7 @@ KINDS: dict[str, Kind] = {
 SPECIAL = ("id", "as_of")  # columns that are not questions
 TRUE, FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
 BLOCK = 1 << 20
+_FIELD_LIMIT = csv.field_size_limit()  # a longer line goes to the csv module (which may refuse it)
 
 
 class PopulationError(EligibilityError):
@@ -193,11 +194,88 @@ def _text_rows(
         columns = [c.strip() for c in next(csv.reader([header]), [])] if header else []
         file.seek(start)
         number = part.low
+        plan = _plan(columns, questions) if population.kind == "csv" else None
         for raw in io.BytesIO(file.read(end - start)):
             if raw.strip():
-                yield _parse(population.kind, raw, number, line, columns, questions)
+                if plan is not None and (row := _plain_line(raw, number, line, plan)) is not None:
+                    yield row
+                else:
+                    yield _parse(population.kind, raw, number, line, columns, questions)
                 number += 1
             line += 1
+
+
+_SPECIAL, _BOOLEAN, _QUESTION, _OTHER = range(4)  # what a CSV column is
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A CSV file's columns, each with what it is (its cells read as `_from_cells` reads them)."""
+
+    columns: tuple[tuple[str, int], ...]
+    id_at: int | None
+    as_of_at: int | None
+
+
+def _plan(columns: list[str], questions: Mapping[str, Question]) -> _Plan | None:
+    """The plan of a header naming each column once (else None: every row the long way)."""
+    if len(set(columns)) != len(columns):
+        return None
+    kinds = []
+    for column in columns:
+        question = questions.get(column)
+        if column in SPECIAL:
+            kinds.append((column, _SPECIAL))
+        elif question is None:
+            kinds.append((column, _OTHER))
+        else:
+            kinds.append((column, _BOOLEAN if question.value_type == "boolean" else _QUESTION))
+    at = {column: i for i, column in enumerate(columns)}
+    return _Plan(tuple(kinds), at.get("id"), at.get("as_of"))
+
+
+def _plain_line(raw: bytes, number: int, line: int, plan: _Plan) -> Row | None:
+    """A CSV line without quotes, NUL or a carriage return before its end, read as `_parse`
+    reads it (its end, \\n or \\r\\n, dropped and its cells split at commas, as the csv module
+    splits such a line); None for any other line (read by `_parse`)."""
+    if b'"' in raw or b"\0" in raw or len(raw) > _FIELD_LIMIT:
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if text.endswith("\r\n"):
+        text = text[:-2]
+    elif text.endswith("\n"):
+        text = text[:-1]
+    if "\r" in text:
+        return None
+    cells = text.split(",")
+    if len(cells) != len(plan.columns):
+        return None
+    answers: dict[str, Any] = {}
+    for (column, kind), cell in zip(plan.columns, cells, strict=True):
+        if kind == _SPECIAL or cell == "":
+            continue
+        if kind == _OTHER or cell == "unknown":
+            answers[column] = cell
+            continue
+        text = cell.strip()
+        if kind == _BOOLEAN:
+            lowered = text.lower()
+            if lowered in TRUE:
+                answers[column] = True
+                continue
+            if lowered in FALSE:
+                answers[column] = False
+                continue
+        answers[column] = text
+    row_id = cells[plan.id_at] if plan.id_at is not None else None
+    try:
+        as_of = _day(cells[plan.as_of_at]) if plan.as_of_at is not None else None
+    except ValueError as error:
+        return Row(number, line, None, {}, error=f"line {line}: {error}")
+    return Row(number, line, row_id or None, answers, as_of)
 
 
 def _parse(

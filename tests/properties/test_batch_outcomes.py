@@ -273,3 +273,6 @@ def test_assessed_rows_from_the_baseline_as_in_full(
                 found.append((assessed, tally.to_dict()))
         assert found[0] == found[1]
         assert any(r["status"] == "changed" for r in found[0][0])
+        for row in found[0][0]:  # each row's line as json writes it
+            text = json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"
+            assert assess._line(row) == text.encode("utf-8")
