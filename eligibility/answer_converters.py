@@ -2,11 +2,11 @@
 
 A claim with 10,000 employees converts tens of thousands of answers to the same few questions.
 `converters` makes, once per question, a function that accepts the usual well-formed answer
-(true or false; a whole number in bounds; an amount written "1234.50" within its places,
-digits and bounds; a text within its length; one of an enum's options; a day in bounds, as a
-date or written YYYY-MM-DD) directly and hands
-anything else to `answers.check_answer`, which converts it the long way or says exactly what
-is wrong. So a converter gives the same value, or the same error, as `check_answer`.
+(true or false; a whole number in bounds, or written plainly in bounds as a CSV cell has it;
+an amount written "1234.50" within its places, digits and bounds; a text within its length;
+one of an enum's options; a day in bounds, as a date or written YYYY-MM-DD) directly and
+hands anything else to `answers.check_answer`, which converts it the long way or says
+exactly what is wrong. So a converter gives the same value, or the same error, as `check_answer`.
 """
 
 from __future__ import annotations
@@ -52,6 +52,9 @@ def _boolean(question: Question) -> Converter:
     return convert
 
 
+_WHOLE = re.compile(r"-?[0-9]{1,18}")  # a whole number written plainly, well within the limits
+
+
 def _integer(question: Question) -> Converter:
     low = question.min if question.min is not None else -MAX_INTEGER
     high = question.max if question.max is not None else MAX_INTEGER
@@ -59,6 +62,10 @@ def _integer(question: Question) -> Converter:
     def convert(answer: Any) -> Value:
         if type(answer) is int and low <= answer <= high:  # type: ignore[operator]
             return answer
+        if type(answer) is str and _WHOLE.fullmatch(answer):  # "3", as a CSV cell has it
+            value = int(answer)
+            if low <= value <= high:  # type: ignore[operator]
+                return value
         return check_answer(question, answer)
 
     return convert
