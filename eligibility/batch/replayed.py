@@ -21,7 +21,7 @@ from eligibility.batch.outcomes import changes_since, goal_values
 from eligibility.batch.traced import trace_difference
 from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions import Decision, Difference, ReplayResult, differences, goal_value
-from eligibility.decisions.recorded import Recorded
+from eligibility.decisions.recorded import Recorded, loads
 from eligibility.decisions.replay import answers_under
 from eligibility.errors import EligibilityError
 from eligibility.evaluation import EngineName
@@ -45,7 +45,10 @@ def replayed(
     values = {g: (recorded.get(g), outcome.goals.get(g)) for g in goals}
     if any(old != new for old, new in values.values()):
         # Plain already: read from JSON (a decision held in full was written to JSON by `of`).
-        before = {"goals": record.goals, "reasons": record.reasons, "trace": record.trace}
+        # Parsed for this decision only, not kept on the record: a job reads a page of 500
+        # records, and what they kept survived Python's young collections, each scanning it.
+        reasons, steps = loads(record.reasons_text), loads(record.trace_text)
+        before = {"goals": record.goals, "reasons": reasons, "trace": steps}
         found = changes_since(before, version, outcome, record.locale)
         moved = tuple(
             Difference(f"goals.{g}.value", old, new)
