@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+import struct
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import orjson
@@ -55,21 +56,33 @@ _SCALARS = (
 )
 _DOCUMENTS = ("answers", "goals", "reasons", "trace", "ignored_answers")
 _COLUMNS = ", ".join((*_SCALARS, *_DOCUMENTS, "as_of", "eligible"))
-# Each object is parsed once, into a record of these types (json columns keep their text).
+# Each object is parsed once, into a record of these types. The documents go beside it,
+# one text array each (binary, as array_recv reads them), and each is parsed only as it
+# becomes its json column: inside the items' JSON each was parsed three times (the
+# parameter, the recordset, the json value).
 _RECORD = ", ".join(
     (
         *(f"{name} text" for name in _SCALARS),
-        *(f"{name} json" for name in _DOCUMENTS),
         "as_of date",
         "eligible boolean",
         "digests jsonb",
         "glue text[]",
     )
 )
+_RECORD_NAMES = ", ".join((*_SCALARS, "as_of", "eligible", "digests", "glue"))
+_UNNESTED = ", ".join(f"unnest(CAST(:{name} AS text[]))" for name in _DOCUMENTS)
+_VALUES = ", ".join(
+    (
+        *(f"i.{name}" for name in _SCALARS),
+        *(f"CAST(i.{name} AS json)" for name in _DOCUMENTS),
+        "i.as_of",
+        "i.eligible",
+    )
+)
 _SHA256 = "encode(sha256(convert_to({}, 'UTF8')), 'hex')"
 # The canonical content joined from the glue and what the server holds (Frame.halves in SQL):
 # each document's text as sent (a json value keeps its text), the sequence it assigns.
-_SLOT_TEXTS = {name: f"CAST(i.{name} AS text)" for name in SLOTS if name != "sequence"}
+_SLOT_TEXTS = {name: f"i.{name}" for name in SLOTS if name != "sequence"}
 _SLOT_TEXTS["sequence"] = "CAST(c.sequence + 1 AS text)"
 _CONTENT = (
     " || ".join(f"i.glue[{n + 1}] || {_SLOT_TEXTS[name]}" for n, name in enumerate(SLOTS))
@@ -81,8 +94,8 @@ _APPEND = f"""
 WITH RECURSIVE
 head AS (SELECT sequence, hash FROM chain_head WHERE id = {HEAD_ID} FOR UPDATE),
 item AS (
-    SELECT * FROM ROWS FROM (json_to_recordset(CAST(:items AS json)) AS ({_RECORD}))
-    WITH ORDINALITY AS i
+    SELECT * FROM ROWS FROM (json_to_recordset(CAST(:items AS json)) AS ({_RECORD}), {_UNNESTED})
+    WITH ORDINALITY AS i({_RECORD_NAMES}, {", ".join(_DOCUMENTS)}, ordinality)
 ),
 chained (n, sequence, prev_hash, hash) AS (
     SELECT CAST(0 AS bigint), sequence, CAST(hash AS text), CAST(hash AS text) FROM head
@@ -92,7 +105,7 @@ chained (n, sequence, prev_hash, hash) AS (
 ),
 added AS (
     INSERT INTO decisions (sequence, {_COLUMNS}, recorded_at, prev_hash, hash, field_digests)
-    SELECT c.sequence, {_COLUMNS}, CAST(:recorded_at AS timestamptz), c.prev_hash, c.hash,
+    SELECT c.sequence, {_VALUES}, CAST(:recorded_at AS timestamptz), c.prev_hash, c.hash,
         CAST(i.digests
             || jsonb_build_object('sequence', {_SHA256.format("CAST(c.sequence AS text)")})
         AS json)
@@ -108,9 +121,15 @@ SELECT sequence, prev_hash, hash FROM added ORDER BY sequence
 """
 POSTGRESQL_APPEND = text(_APPEND)
 # The same statement prepared on the writer's connection itself (libpq's placeholders).
-_WIRE_APPEND = Prepared(
-    "eligibility_append", _APPEND.replace(":items", "$1").replace(":recorded_at", "$2")
-)
+_WIRE_PARAMETERS = ("items", "recorded_at", *_DOCUMENTS)
+_WIRE_STATEMENT = _APPEND
+for _n, _name in enumerate(_WIRE_PARAMETERS, 1):
+    _WIRE_STATEMENT = _WIRE_STATEMENT.replace(f":{_name} ", f"${_n} ")
+_WIRE_APPEND = Prepared("eligibility_append", _WIRE_STATEMENT)
+# The items' JSON and the time as text, the documents' arrays in binary.
+_FORMATS = (0, 0, *(1 for _ in _DOCUMENTS))
+_ARRAY_HEAD = struct.Struct("!iiIii")  # dimensions, has nulls, element type, length, lower bound
+_TEXT_OID = 25
 
 
 def place(
@@ -133,7 +152,9 @@ def place_and_commit(
         recorded_at = clock()
         frames = [prepared.frame(recorded_at) for prepared in batch]
         items = _items(batch, frames, recorded_at).encode()
-        result = _WIRE_APPEND.begin_and_run(driver, (items, recorded_at.isoformat().encode()))
+        documents = [_text_array(p.texts[name] for p in batch) for name in _DOCUMENTS]
+        parameters = (items, recorded_at.isoformat().encode(), *documents)
+        result = _WIRE_APPEND.begin_and_run(driver, parameters, _FORMATS)
         chained = [(int(n), str(prev, "utf-8"), str(h, "utf-8")) for n, prev, h in rows(result)]
         placed = _checked(batch, frames, chained, recorded_at)
         command(driver, b"COMMIT")
@@ -149,7 +170,11 @@ def _place_postgresql(
     connection: Connection, batch: Sequence[PreparedDraft], recorded_at: dt.datetime
 ) -> list[Decision]:
     frames = [prepared.frame(recorded_at) for prepared in batch]
-    parameters = {"items": _items(batch, frames, recorded_at), "recorded_at": recorded_at}
+    parameters: dict[str, Any] = {
+        "items": _items(batch, frames, recorded_at),
+        "recorded_at": recorded_at,
+        **{name: [p.texts[name] for p in batch] for name in _DOCUMENTS},
+    }
     rows = connection.execute(POSTGRESQL_APPEND, parameters).all()
     return _checked(batch, frames, rows, recorded_at)
 
@@ -187,8 +212,17 @@ def _item(prepared: PreparedDraft, frame: Frame, recorded_at: dt.datetime) -> st
         digests=prepared.placed_digests(recorded_at),
         glue=frame.glue,
     )
-    documents = "".join(f',"{name}":{prepared.texts[name]}' for name in _DOCUMENTS)
-    return _json_object(scalars)[:-1] + documents + "}"
+    return _json_object(scalars)
+
+
+def _text_array(texts: Iterable[str]) -> bytes:
+    """A one-dimensional text[] of these texts in PostgreSQL's binary format."""
+    parts = [b""]
+    for each in texts:
+        data = each.encode()
+        parts += (len(data).to_bytes(4, "big"), data)
+    parts[0] = _ARRAY_HEAD.pack(1, 0, _TEXT_OID, (len(parts) - 1) // 2, 1)
+    return b"".join(parts)
 
 
 def _json_object(scalars: dict[str, Any]) -> str:

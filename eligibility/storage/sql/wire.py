@@ -39,22 +39,27 @@ class Prepared:
         self.statement = statement.encode()
         self._holding: weakref.WeakSet[Any] = weakref.WeakSet()  # connections that hold it
 
-    def begin_and_run(self, driver: psycopg.Connection[Any], params: Sequence[bytes]) -> Any:
-        """BEGIN, then the statement with these (text) parameters: its result (a PGresult).
+    def begin_and_run(
+        self, driver: psycopg.Connection[Any], params: Sequence[bytes], formats: Sequence[int]
+    ) -> Any:
+        """BEGIN, then the statement with these parameters: its result (a PGresult).
 
-        The transaction stays open for the caller to commit (`commit`) or roll back.
+        Each parameter is in its format (0 text, 1 binary). The transaction stays open
+        for the caller to commit (`command(driver, b"COMMIT")`) or roll back.
         """
         try:
-            return self._run(driver, params)
+            return self._run(driver, params, formats)
         except errors.InvalidSqlStatementName:  # deallocated behind our back: once more
             self._holding.discard(driver)
             command(driver, b"ROLLBACK")
-            return self._run(driver, params)
+            return self._run(driver, params, formats)
 
-    def _run(self, driver: psycopg.Connection[Any], params: Sequence[bytes]) -> Any:
+    def _run(
+        self, driver: psycopg.Connection[Any], params: Sequence[bytes], formats: Sequence[int]
+    ) -> Any:
         pgconn = driver.pgconn
         preparing = driver not in self._holding
-        results = _pipelined(pgconn, lambda: self._send(pgconn, params, preparing))
+        results = _pipelined(pgconn, lambda: self._send(pgconn, params, formats, preparing))
         failed = next((r for r in results if r.status == _FAILED), None)
         if failed is not None:
             raise errors.error_from_result(failed, encoding=driver.info.encoding)
@@ -62,12 +67,14 @@ class Prepared:
             self._holding.add(driver)
         return results[-1]
 
-    def _send(self, pgconn: Any, params: Sequence[bytes], preparing: bool) -> int:
+    def _send(
+        self, pgconn: Any, params: Sequence[bytes], formats: Sequence[int], preparing: bool
+    ) -> int:
         """Queue the commands (in pipeline mode); how many there are."""
         if preparing:
             pgconn.send_prepare(self.name, self.statement)
         pgconn.send_query_params(b"BEGIN", None)
-        pgconn.send_query_prepared(self.name, list(params))
+        pgconn.send_query_prepared(self.name, list(params), list(formats))
         return 3 if preparing else 2
 
 
