@@ -80,7 +80,7 @@ class FastEvaluations:
         self.body = contract.schema(contract.body)
         names = [h["name"] for h in contract.headers_in] + ["Accept-Language"]
         self.headers = tuple(environ_key(n) for n in names)
-        self.hooks = hooks.only_ours(app)  # any other hook (CORS, say): Flask answers
+        self.only_our_hooks = hooks.only_ours(app)  # any other hook (CORS, say): Flask answers
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Answer a plain evaluation request, or hand the request to Flask."""
@@ -118,7 +118,7 @@ class FastEvaluations:
             return None
         if any(len(environ.get(key, "")) > MAX_HEADER for key in self.headers):
             return None
-        if hooks.registered(self.app) != self.hooks:
+        if not self.only_our_hooks():
             return None
         return length
 

@@ -9,6 +9,7 @@ request id header. Teardown: the deadline lifted.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Request, Response, g, request
@@ -60,31 +61,26 @@ def init_app(app: Flask, deadline_seconds: float) -> None:
     app.extensions[HOOKS] = (before, after, teardown)  # api.fast_path does their work itself
 
 
-def registered(app: Flask) -> dict[str, dict[Any, list[Any]]]:
-    """The app's request hooks, as Flask keeps them (by blueprint; None for the app's own)."""
-    return {name: {k: list(v) for k, v in getattr(app, name).items()} for name in _KINDS}
-
-
-def only_ours(app: Flask) -> dict[str, dict[Any, list[Any]]]:
-    """`registered(app)` when `init_app` added the app's only hooks."""
+def only_ours(app: Flask) -> Callable[[], bool]:
+    """A check that the app's request hooks are still only those `init_app` added (Flask's
+    dicts by blueprint, None for the app's own, compared as they are: no copies)."""
     before, after, teardown = app.extensions[HOOKS]
-    return {
-        "before_request_funcs": {None: [before]},
-        "after_request_funcs": {None: [after]},
-        "teardown_request_funcs": {None: [teardown]},
-        "url_value_preprocessors": {},
-    }
+    ours = ({None: [before]}, {None: [after]}, {None: [teardown]}, {})
+
+    def check() -> bool:
+        return (
+            app.before_request_funcs == ours[0]
+            and app.after_request_funcs == ours[1]
+            and app.teardown_request_funcs == ours[2]
+            and app.url_value_preprocessors == ours[3]
+        )
+
+    return check
 
 
 HOOKS = "api.hooks"
 # The error api.fast_path met answering a request, handed on in the request's environ.
 FAILED = "api.fast_path.failed"
-_KINDS = (
-    "before_request_funcs",
-    "after_request_funcs",
-    "teardown_request_funcs",
-    "url_value_preprocessors",
-)
 
 
 def _current() -> tuple[Any, Request]:
