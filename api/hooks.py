@@ -65,7 +65,12 @@ def only_ours(app: Flask) -> Callable[[], bool]:
     """A check that the app's request hooks are still only those `init_app` added (Flask's
     dicts by blueprint, None for the app's own, compared as they are: no copies)."""
     before, after, teardown = app.extensions[HOOKS]
-    ours = ({None: [before]}, {None: [after]}, {None: [teardown]}, {})
+    ours: tuple[dict[str | None, list[Any]], ...] = (
+        {None: [before]},
+        {None: [after]},
+        {None: [teardown]},
+        {},
+    )
 
     def check() -> bool:
         return (
