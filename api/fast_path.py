@@ -21,7 +21,7 @@ path writes its metrics and access line only once its answer is made, authentica
 without counting failures (`auth.identify`), and the evaluation counter moves only for a
 finished evaluation (a failure writing its body, after it, would count it twice). Plain
 means: POST to exactly
-/v1/evaluations, `Content-Type: application/json` exactly, a Content-Length within
+/v1/evaluations, a JSON `Content-Type` (as `json_body` takes it), a Content-Length within
 MAX_CONTENT_LENGTH, no Transfer-Encoding, a query string of at most `name=value` pairs
 in letters, digits, `_` and `,`, every header within the limits (api.limits, the
 documented headers' MAX_HEADER), and the app's hooks exactly those api.hooks registered
@@ -41,12 +41,13 @@ import orjson
 from flask import Flask
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_options_header
 
 from api import deadlines, hooks, logs, metrics
 from api.auth import allowed, identify
 from api.errors import ApiError
 from api.evaluations import evaluated
-from api.jsonio import json_response, load, load_query, parse_bytes
+from api.jsonio import is_json_type, json_response, load, load_query, parse_bytes
 from api.limits import within_limits
 from api.parameters import MAX_HEADER, environ_key
 from api.state import EXTENSION, AppState
@@ -103,9 +104,11 @@ class FastEvaluations:
         if (
             environ.get("PATH_INFO") != PATH
             or environ.get("REQUEST_METHOD") != "POST"
-            or environ.get("CONTENT_TYPE") != "application/json"
             or "HTTP_TRANSFER_ENCODING" in environ
         ):
+            return None
+        given_type = environ.get("CONTENT_TYPE", "")
+        if given_type != "application/json" and not _json_type(given_type):
             return None
         given = environ.get("CONTENT_LENGTH", "")
         if not given.isdigit() or not given.isascii():
@@ -165,6 +168,12 @@ class FastEvaluations:
                 deadlines.end(here)  # the teardown's
         finally:
             context.pop()
+
+
+def _json_type(content_type: str) -> bool:
+    """True when api.jsonio.json_body takes a body of this type (as werkzeug's `mimetype`
+    reads it: parameters such as a charset left out, lowercase)."""
+    return is_json_type(parse_options_header(content_type)[0].lower())
 
 
 def _query(schema: Any, given: str) -> dict[str, Any]:
