@@ -39,11 +39,12 @@ class Cluster:
 
     client: Client
     local: LocalCluster | None = None
+    shows_dashboard: bool = True  # False: a local cluster started without one
 
     @property
     def dashboard(self) -> str | None:
         """The address of the Dask dashboard, when it runs."""
-        link = self.client.dashboard_link
+        link = self.client.dashboard_link if self.shows_dashboard else None
         return str(link) if link else None
 
     @property
@@ -81,8 +82,11 @@ def start_local(
             dashboard_address=_free_dashboard(dashboard),
             silence_logs=logging.ERROR,
             protocol="tcp",  # an address other clients (a CLI, a test) can reach, even in-process
+            # without a dashboard, the scheduler still serves its health routes over HTTP, on
+            # Dask's 8787 unless told otherwise: a free port, so a busy 8787 leaks no socket
+            scheduler_kwargs={"dashboard_address": ":0"} if dashboard is None else None,
         )
-    return Cluster(Client(local, set_as_default=False), local)
+    return Cluster(Client(local, set_as_default=False), local, dashboard is not None)
 
 
 def _free_dashboard(address: str | None) -> str | None:

@@ -22,5 +22,6 @@ def test_the_environment_turns_the_profiler_back_on(monkeypatch: pytest.MonkeyPa
     cluster = start_local(1, processes=False, dashboard=None)
     try:
         assert set(cluster.client.run(_profiled).values()) == {True}
+        assert cluster.dashboard is None  # and its HTTP routes took a free port, not 8787
     finally:
         cluster.close()
