@@ -27,9 +27,11 @@ from eligibility.answer_document import asked_by
 from eligibility.answers import Answers
 from eligibility.batch.collector import set_apart
 from eligibility.batch.effects import Effects, amount, entry
-from eligibility.batch.outcomes import Outcome, changes, goal_values
+from eligibility.batch.outcome_changes import changes
+from eligibility.batch.outcomes import Outcome, goal_values
 from eligibility.batch.partitions import Partition
-from eligibility.batch.populations import Population, Row, rows
+from eligibility.batch.population_rows import Row
+from eligibility.batch.populations import Population, rows
 from eligibility.batch.reform import Delta, delta, reform_outcome
 from eligibility.batch.worker import compiled
 from eligibility.compiler import CompiledRuleSet

@@ -16,49 +16,38 @@ answers alone (nested answers of collections too). Parquet: columns as in CSV.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
 
 from eligibility.batch.partitions import Partition, plan
+from eligibility.batch.population_rows import (
+    SPECIAL,
+    Kind,
+    Row,
+    from_cells,
+    parse,
+    plain_line,
+    plan_of,
+)
 from eligibility.batch.worker import StorageRef, storage_at
 from eligibility.errors import EligibilityError
 from eligibility.model import Question
 from eligibility.ports import iterate
 from eligibility.records import DecisionFilter
 
-Kind = Literal["csv", "jsonl", "parquet", "decisions"]
 KINDS: dict[str, Kind] = {
     ".csv": "csv",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".parquet": "parquet",
 }
-SPECIAL = ("id", "as_of")  # columns that are not questions
-TRUE, FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
 BLOCK = 1 << 20
-_FIELD_LIMIT = csv.field_size_limit()  # a longer line goes to the csv module (which may refuse it)
 
 
 class PopulationError(EligibilityError):
     """A population that cannot be assessed at all (unknown format, unknown column)."""
-
-
-@dataclass(frozen=True)
-class Row:
-    """One answer set: its number (1-based), file line, id, answers and claim date, or error."""
-
-    number: int
-    line: int | None
-    id: str | None
-    answers: Mapping[str, Any]
-    as_of: dt.date | None = None
-    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -194,161 +183,15 @@ def _text_rows(
         columns = [c.strip() for c in next(csv.reader([header]), [])] if header else []
         file.seek(start)
         number = part.low
-        plan = _plan(columns, questions) if population.kind == "csv" else None
+        plan = plan_of(columns, questions) if population.kind == "csv" else None
         for raw in io.BytesIO(file.read(end - start)):
             if raw.strip():
-                if plan is not None and (row := _plain_line(raw, number, line, plan)) is not None:
+                if plan is not None and (row := plain_line(raw, number, line, plan)) is not None:
                     yield row
                 else:
-                    yield _parse(population.kind, raw, number, line, columns, questions)
+                    yield parse(population.kind, raw, number, line, columns, questions)
                 number += 1
             line += 1
-
-
-_SPECIAL, _BOOLEAN, _QUESTION, _OTHER = range(4)  # what a CSV column is
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """A CSV file's columns, each with what it is (its cells read as `_from_cells` reads them)."""
-
-    columns: tuple[tuple[str, int], ...]
-    id_at: int | None
-    as_of_at: int | None
-
-
-def _plan(columns: list[str], questions: Mapping[str, Question]) -> _Plan | None:
-    """The plan of a header naming each column once (else None: every row the long way)."""
-    if len(set(columns)) != len(columns):
-        return None
-    kinds = []
-    for column in columns:
-        question = questions.get(column)
-        if column in SPECIAL:
-            kinds.append((column, _SPECIAL))
-        elif question is None:
-            kinds.append((column, _OTHER))
-        else:
-            kinds.append((column, _BOOLEAN if question.value_type == "boolean" else _QUESTION))
-    at = {column: i for i, column in enumerate(columns)}
-    return _Plan(tuple(kinds), at.get("id"), at.get("as_of"))
-
-
-def _plain_line(raw: bytes, number: int, line: int, plan: _Plan) -> Row | None:
-    """A CSV line without quotes, NUL or a carriage return before its end, read as `_parse`
-    reads it (its end, \\n or \\r\\n, dropped and its cells split at commas, as the csv module
-    splits such a line); None for any other line (read by `_parse`)."""
-    if b'"' in raw or b"\0" in raw or len(raw) > _FIELD_LIMIT:
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if text.endswith("\r\n"):
-        text = text[:-2]
-    elif text.endswith("\n"):
-        text = text[:-1]
-    if "\r" in text:
-        return None
-    cells = text.split(",")
-    if len(cells) != len(plan.columns):
-        return None
-    answers: dict[str, Any] = {}
-    for (column, kind), cell in zip(plan.columns, cells, strict=True):
-        if kind == _SPECIAL or cell == "":
-            continue
-        if kind == _OTHER or cell == "unknown":
-            answers[column] = cell
-            continue
-        text = cell.strip()
-        if kind == _BOOLEAN:
-            lowered = text.lower()
-            if lowered in TRUE:
-                answers[column] = True
-                continue
-            if lowered in FALSE:
-                answers[column] = False
-                continue
-        answers[column] = text
-    row_id = cells[plan.id_at] if plan.id_at is not None else None
-    try:
-        as_of = _day(cells[plan.as_of_at]) if plan.as_of_at is not None else None
-    except ValueError as error:
-        return Row(number, line, None, {}, error=f"line {line}: {error}")
-    return Row(number, line, row_id or None, answers, as_of)
-
-
-def _parse(
-    kind: Kind,
-    raw: bytes,
-    number: int,
-    line: int,
-    columns: list[str],
-    questions: Mapping[str, Question],
-) -> Row:
-    try:
-        text = raw.decode("utf-8")
-        if kind == "csv":
-            cells = next(csv.reader([text]))
-            if len(cells) != len(columns):
-                raise ValueError(f"{len(cells)} cells for {len(columns)} columns")
-            return _from_cells(number, line, dict(zip(columns, cells, strict=True)), questions)
-        return _from_json(number, line, json.loads(text))
-    except (ValueError, UnicodeDecodeError) as error:
-        return Row(number, line, None, {}, error=f"line {line}: {error}")
-
-
-def _from_json(number: int, line: int, data: Any) -> Row:
-    if not isinstance(data, dict):
-        raise ValueError("expected a JSON object")
-    answers = data["answers"] if isinstance(data.get("answers"), dict) else data
-    row_id = data.get("id") if answers is not data else None
-    as_of = _day(data.get("as_of")) if answers is not data else None
-    return Row(number, line, None if row_id is None else str(row_id), answers, as_of)
-
-
-def _from_cells(
-    number: int, line: int | None, cells: Mapping[str, Any], questions: Mapping[str, Question]
-) -> Row:
-    answers = {}
-    for column, cell in cells.items():
-        if column in SPECIAL or cell is None or cell == "":
-            continue
-        answers[column] = _cell(cell, questions[column]) if column in questions else cell
-    row_id = cells.get("id")
-    return Row(
-        number,
-        line,
-        None if row_id in (None, "") else str(row_id),
-        answers,
-        _day(cells.get("as_of")),
-    )
-
-
-def _cell(cell: Any, question: Question) -> Any:
-    """A CSV or Parquet cell as the answer it stands for (checked later with the others)."""
-    if isinstance(cell, float):
-        cell = Decimal(str(cell))  # Parquet doubles: as written, never binary fractions
-    if not isinstance(cell, str) or cell == "unknown":
-        return cell
-    text = cell.strip()
-    if question.value_type == "boolean":
-        if text.lower() in TRUE:
-            return True
-        if text.lower() in FALSE:
-            return False
-    return text
-
-
-def _day(value: Any) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as error:
-        raise ValueError(f"as_of: expected a date written YYYY-MM-DD, got '{value}'") from error
 
 
 def _parquet_rows(path: str, part: Partition, questions: Mapping[str, Question]) -> Iterator[Row]:
@@ -358,6 +201,6 @@ def _parquet_rows(path: str, part: Partition, questions: Mapping[str, Question])
     for offset, cells in enumerate(table.to_pylist()):
         number = part.low + offset
         try:
-            yield _from_cells(number, None, cells, questions)
+            yield from_cells(number, None, cells, questions)
         except ValueError as error:
             yield Row(number, None, None, {}, error=f"row {number}: {error}")

@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eligibility.batch.outcomes import changes_since, goal_values
+from eligibility.batch.outcome_changes import changes_since
+from eligibility.batch.outcomes import goal_values
 from eligibility.batch.traced import trace_difference
 from eligibility.compiler import CompiledRuleSet
 from eligibility.decisions import Decision, Difference, ReplayResult, differences, goal_value

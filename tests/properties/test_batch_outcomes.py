@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from eligibility import CompiledRuleSet, EligibilityError, evaluate
 from eligibility.batch.generate import population
-from eligibility.batch.outcomes import changes, changes_since, goal_values
+from eligibility.batch.outcome_changes import changes, changes_since
+from eligibility.batch.outcomes import goal_values
 from eligibility.batch.reform import delta, reform_outcome
 from eligibility.decisions import goal_value, outcome_of
 from eligibility.decisions.changes import goal_changes
@@ -251,7 +252,8 @@ def test_assessed_rows_from_the_baseline_as_in_full(
     """Every assessed row (goals of both, status, changes, errors) and the tally are those of
     the reform evaluated in full, on a generated population, under both engines."""
     from eligibility.batch import assess
-    from eligibility.batch.populations import Population, Row
+    from eligibility.batch.population_rows import Row
+    from eligibility.batch.populations import Population
 
     before = example(f"{ruleset_id}/{baseline}")
     day = before.ruleset.effective_from

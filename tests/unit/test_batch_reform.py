@@ -15,7 +15,8 @@ import pytest
 
 from eligibility import CompiledRuleSet
 from eligibility.batch import assess
-from eligibility.batch.populations import Population, Row
+from eligibility.batch.population_rows import Row
+from eligibility.batch.populations import Population
 from eligibility.batch.reform import delta
 from eligibility.evaluation import EngineName
 

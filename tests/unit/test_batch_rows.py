@@ -1,7 +1,7 @@
 """A batch's rows read and written the short way: CSV lines split at commas, lines by orjson.
 
 Both must give exactly what the long way gives: a CSV line as the csv module reads it
-(`populations._parse`), a result line as `json.dumps(..., ensure_ascii=False,
+(`population_rows.parse`), a result line as `json.dumps(..., ensure_ascii=False,
 separators=(",", ":"))` writes it.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from eligibility.batch.assess import _line
-from eligibility.batch.populations import _parse, _plain_line, _plan
+from eligibility.batch.population_rows import parse, plain_line, plan_of
 from eligibility.model import Question
 
 QUESTIONS = {
@@ -43,29 +43,29 @@ LINES = [
 
 def long_way(raw: bytes) -> Any:
     try:
-        return _parse("csv", raw, 7, 9, COLUMNS, QUESTIONS)
+        return parse("csv", raw, 7, 9, COLUMNS, QUESTIONS)
     except Exception as error:  # noqa: BLE001 - the same failure either way
         return type(error).__name__
 
 
 @pytest.mark.parametrize("raw", LINES)
 def test_a_plain_line_is_read_as_the_csv_module_reads_it(raw: bytes) -> None:
-    plan = _plan(COLUMNS, QUESTIONS)
+    plan = plan_of(COLUMNS, QUESTIONS)
     assert plan is not None
-    found = _plain_line(raw, 7, 9, plan)
+    found = plain_line(raw, 7, 9, plan)
     if found is not None:
         assert found == long_way(raw)
 
 
 def test_only_lines_the_csv_module_must_read_go_the_long_way() -> None:
-    plan = _plan(COLUMNS, QUESTIONS)
+    plan = plan_of(COLUMNS, QUESTIONS)
     assert plan is not None
-    long = [raw for raw in LINES if _plain_line(raw, 7, 9, plan) is None]
+    long = [raw for raw in LINES if plain_line(raw, 7, 9, plan) is None]
     assert long == [LINES[i] for i in (5, 6, 7, 8, 9, 10, 12)]
 
 
 def test_a_header_naming_a_column_twice_reads_every_line_the_long_way() -> None:
-    assert _plan(["id", "state", "state"], QUESTIONS) is None
+    assert plan_of(["id", "state", "state"], QUESTIONS) is None
 
 
 ROWS: list[dict[str, Any]] = [
