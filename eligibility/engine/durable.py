@@ -126,7 +126,7 @@ class DurableRuntime:
         registration = self.open(made)  # the session as `in_session` has it, inline: a
         try:  # context manager per evaluation cost ~1 µs
             if made.program is not None:
-                self.run(registration, made, env)
+                self.run(registration, made.program, env)
             else:
                 settle = functools.partial(self.settle, registration)
                 run_entities(compiled, env, instances, made.steps, settle)
@@ -148,10 +148,11 @@ class DurableRuntime:
             raise
         return item.outcomes[rule]
 
-    def run(self, registration: session.Registration, made: Plan, env: dict[Any, Value]) -> None:
-        """Run a flat version's durable program over `env` (answers and constants in it)."""
-        assert made.program is not None
-        for segment, step in made.program.segments:
+    def run(
+        self, registration: session.Registration, program: DurableProgram, env: dict[Any, Value]
+    ) -> None:
+        """Run a durable program (a flat version's, or part of it) over `env`."""
+        for segment, step in program.segments:
             segment(env)
             if step is not None:
                 self.settle(registration, step, env)
@@ -222,16 +223,8 @@ def run_program(compiled: CompiledRuleSet, program: DurableProgram, env: dict[An
             segment(env)
         return
     rt = runtime()
-    with rt.lock:
-        made = plan(compiled)
-        registration = rt.open(made)
-        try:
-            for segment, step in program.segments:
-                segment(env)
-                if step is not None:
-                    rt.settle(registration, step, env)
-        finally:
-            rt.end(registration, made)
+    with rt.lock, rt.in_session(compiled) as (registration, _):
+        rt.run(registration, program, env)
 
 
 def decider(compiled: CompiledRuleSet) -> Callable[[str, dict[Any, Value]], Value]:
