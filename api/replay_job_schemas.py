@@ -131,7 +131,10 @@ class ReplayJobSchema(Schema):
     target_version = fields.String(allow_none=True)
     target_as_of = fields.Date(allow_none=True)
     status = fields.String(required=True, metadata={"enum": JOB_STATUSES})
-    total = fields.Integer(required=True)
+    total = fields.Integer(
+        required=True,
+        metadata={"description": "Decisions it replays, counted when it starts (0 while pending)"},
+    )
     processed = fields.Integer(required=True)
     rate = fields.Function(
         _rate,

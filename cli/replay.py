@@ -77,11 +77,12 @@ def replay(
 def _run(store: Storage, job: ReplayJob, on: Cluster, engine: EngineName) -> ReplayJob:
     """Run the job with a progress bar; a failed partition still shows what was done."""
     with (
-        tqdm(total=job.total, desc="replaying", unit="decision", mininterval=0.5) as bar,
+        tqdm(total=job.total or None, desc="replaying", unit="decision", mininterval=0.5) as bar,
         Interrupt().installed() as interrupt,
     ):
 
         def progress(processed: int, total: int) -> None:
+            bar.total = total  # counted once the job started
             bar.update(processed - bar.n)
 
         try:

@@ -66,7 +66,10 @@ def start_replay_job(
     target_as_of: dt.date | None = None,
     filters: DecisionFilter | None = None,
 ) -> ReplayJob:
-    """Create a pending batch replay of a rule set's decisions, optionally under another version."""
+    """Create a pending batch replay of a rule set's decisions, optionally under another version.
+
+    Its `total` is 0 until the job starts and counts the decisions it replays.
+    """
     list_versions(store, ruleset_id)  # an unknown rule set fails now, not in the job
     what_if_version(store, ruleset_id, target_version, target_as_of)  # fails now if there is none
     chosen = replace(filters or DecisionFilter(), ruleset_id=ruleset_id)
@@ -77,7 +80,9 @@ def start_replay_job(
         target_version=target_version,
         target_as_of=target_as_of,
         status="pending",
-        total=store.decisions.count(chosen),
+        # Counted when the job starts, under the batch budget: counting a million decisions
+        # is a job's work, not a request's (it outlasted the request's database budget).
+        total=0,
         processed=0,
         summary=ReplaySummary(),
         created_at=store.now(),

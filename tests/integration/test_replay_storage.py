@@ -7,9 +7,11 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import event
 
 from cli import main
 from eligibility import services
@@ -17,6 +19,7 @@ from eligibility.decisions import Decision
 from eligibility.errors import NotFound, VersionNotFound
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter
+from eligibility.storage.sql import SqlStorage
 
 from .helpers import decide
 from .test_versions_storage import NEXT_YEAR
@@ -81,17 +84,37 @@ def test_batch_job_summarises_by_goal_on_the_cluster(
     job = services.start_replay_job(
         fishing_store, "fishing-licence", "auditor-1", target_version="2025-01-01"
     )
-    assert (job.status, job.total, job.processed) == ("pending", 4, 0)
+    assert (job.status, job.total, job.processed) == ("pending", 0, 0)  # counted when it runs
     seen: list[tuple[int, int]] = []
     done = services.run_replay_job(
         fishing_store, job.id, progress=lambda n, total: seen.append((n, total))
     )
-    assert (done.status, done.processed, seen[-1]) == ("done", 4, (4, 4))
+    assert (done.status, done.total, done.processed, seen[-1]) == ("done", 4, 4, (4, 4))
     summary = done.summary
     assert (summary.total, summary.unchanged, summary.changed, summary.failed) == (4, 3, 1, 0)
     assert summary.by_goal == {"eligible": {"true → false": 1}, "reduction": {"20 → 0": 1}}
     assert summary.changed_ids == (recorded[2].id,)
     assert services.get_replay_job(fishing_store, job.id) == done
+
+
+def test_starting_a_job_leaves_counting_its_decisions_to_the_job(
+    fishing_store: Storage, recorded: list[Decision]
+) -> None:
+    """A request starts a job: counting a million decisions outlasted its database budget."""
+    assert isinstance(fishing_store, SqlStorage)
+    database = fishing_store.db
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        job = services.start_replay_job(fishing_store, "fishing-licence", "auditor-1")
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+    assert statements and not [s for s in statements if "FROM decisions" in s], statements
+    assert services.run_replay_job(fishing_store, job.id).total == 4
 
 
 def test_batch_job_under_recorded_versions_changes_nothing(
