@@ -18,7 +18,7 @@ from typing import Any
 
 from eligibility.batch.assess import AssessTally, AssessTask, assess_partition
 from eligibility.batch.cluster import Cluster
-from eligibility.batch.partitions import FailedPartition, Partition, partition_size, run
+from eligibility.batch.partitions import FailedPartition, Partition, run
 from eligibility.batch.populations import Population, check_columns, layout
 from eligibility.batch.worker import compiled
 from eligibility.catalogue.lookups import get_version
@@ -114,8 +114,7 @@ def assess(
     job = Assessment(
         str(uuid.uuid4()), ruleset_id, version, reform, population.path or "decisions", str(folder)
     )
-    every = partition_size(_rough_total(store, population), cluster.workers if cluster else 1)
-    found = layout(population, every)
+    found = layout(population, cluster.workers if cluster else 1)
     check_columns(found.columns, compiled(baseline).questions)
     job.total = found.total
     task = AssessTask(
@@ -138,11 +137,3 @@ def assess(
 
 def _never() -> bool:
     return False
-
-
-def _rough_total(store: Storage, population: Population) -> int:
-    """About how many rows (a file: its size / 100 bytes), to choose the partition size."""
-    if population.path is None:
-        assert population.filters is not None
-        return store.decisions.count(population.filters)
-    return max(1, Path(population.path).stat().st_size // 100)

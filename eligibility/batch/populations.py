@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from eligibility.batch.partitions import Partition, plan
+from eligibility.batch.partitions import Partition, partition_size, plan
 from eligibility.batch.population_rows import (
     SPECIAL,
     Kind,
@@ -83,21 +83,25 @@ class Layout:
     columns: tuple[str, ...] = ()
 
 
-def layout(population: Population, every: int) -> Layout:
-    """Split a population into partitions of about `every` rows."""
+def layout(population: Population, workers: int) -> Layout:
+    """Split a population into partitions, several per worker (`partition_size`)."""
     if population.kind == "decisions":
-        return _decision_layout(population, every)
+        return _decision_layout(population, workers)
     assert population.path is not None
     if population.kind == "parquet":
         return _parquet_layout(population.path)
+    rough = max(1, Path(population.path).stat().st_size // 100)  # about 100 bytes a line
+    every = partition_size(rough, workers)
     return _text_layout(population.path, every, header=population.kind == "csv")
 
 
-def _decision_layout(population: Population, every: int) -> Layout:
+def _decision_layout(population: Population, workers: int) -> Layout:
+    """The decisions counted once, on the storage partitions read (a database: batch budget)."""
     assert population.source is not None and population.filters is not None
     store = storage_at(population.source)
     head = store.decisions.head().sequence
     total = store.decisions.count(population.filters)
+    every = partition_size(total, workers)
     starts = [k for k in store.decisions.keys(population.filters, every) if k <= head]
     return Layout(total, tuple(plan(starts, head, total, every)), {})
 
