@@ -120,6 +120,7 @@ def _blueprints(app: Flask) -> None:
         replays,
         rulesets,
         sessions,
+        verifications,
     )
 
     modules = (
@@ -131,6 +132,7 @@ def _blueprints(app: Flask) -> None:
         sessions,
         decisions,
         audit,
+        verifications,
         replays,
         batches,
         corrections,

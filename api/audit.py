@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint
 
 from api import metrics
@@ -11,26 +13,29 @@ from api.openapi import Reply, operation
 from api.state import state
 from eligibility import services
 from eligibility.checkpoints import Checkpoint
-from eligibility.decisions import ChainVerification
 from eligibility.errors import NotFound
+from eligibility.services.verifications import outcome
 
 bp = Blueprint("audit", __name__, url_prefix="/v1/audit")
 
 
 @bp.get("/verify")
 @require("auditor")
-@operation(VerificationSchema, storage=True, tag="audit")
-def verify() -> ChainVerification:
+@operation(VerificationSchema, errors=(409,), storage=True, tag="audit")
+def verify() -> dict[str, Any]:
     """Verify the decision chain and the signed checkpoints: ok, or the first problem.
 
     With checkpoints kept (CHECKPOINT_DIR), records removed from the end, forged
     records and rewrites before the latest checkpoint are found even when every
-    hash was recomputed; `broken.checkpoint` names the checkpoint that failed.
+    hash was recomputed; `broken.checkpoint` names the checkpoint that failed. A
+    chain longer than VERIFY_REQUEST_LIMIT records (5,000) is answered 409
+    `chain-too-long`: verify it as a job (POST /v1/audit/verifications).
     """
     app = state()
-    result = services.verify_audit_chain(app.storage, app.checkpoints)
+    at_most = app.config.verify_request_limit
+    result = services.verify_audit_chain(app.storage, app.checkpoints, at_most=at_most)
     metrics.verified(result.ok)
-    return result
+    return outcome(result)
 
 
 def _checkpoint(checkpoint: Checkpoint) -> dict[str, object]:

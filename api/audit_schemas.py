@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from api.fields import pick
-
 
 class BrokenRecordSchema(Schema):
     """The first record (or checkpoint) that fails verification."""
@@ -18,6 +16,13 @@ class BrokenRecordSchema(Schema):
         allow_none=True,
         metadata={"description": "The checkpoint the chain fails to match (or cannot trust)."},
     )
+
+
+class ChainHeadSchema(Schema):
+    """A place in the chain: a record's sequence and hash (0 and the genesis hash: empty)."""
+
+    sequence = fields.Integer(required=True)
+    hash = fields.String(required=True)
 
 
 class VerificationSchema(Schema):
@@ -34,7 +39,44 @@ class VerificationSchema(Schema):
         required=True,
         metadata={"description": "Records after the latest checkpoint (the chain alone vouches)."},
     )
-    message = pick(str, "string", True)
+    head = fields.Nested(
+        ChainHeadSchema,
+        allow_none=True,
+        required=True,
+        metadata={"description": "The head verified up to; records appended later are not."},
+    )
+    message = fields.String(required=True)
+
+
+class VerificationJobSchema(Schema):
+    """A verification of the chain as a job: how far it got and, once done, its outcome."""
+
+    id = fields.String(required=True)
+    status = fields.String(
+        required=True, metadata={"enum": ["pending", "running", "done", "failed", "cancelled"]}
+    )
+    total = fields.Integer(
+        required=True, metadata={"description": "Records in the chain (0 until the job starts)"}
+    )
+    processed = fields.Integer(required=True, metadata={"description": "Records checked"})
+    rate = fields.Float(required=True, metadata={"description": "Records per second so far"})
+    created_by = fields.String(required=True)
+    created_at = fields.String(required=True)
+    started_at = fields.String(allow_none=True)
+    finished_at = fields.String(allow_none=True)
+    error = fields.String(allow_none=True)
+    result = fields.Nested(
+        VerificationSchema,
+        allow_none=True,
+        required=True,
+        metadata={"description": "The outcome once done (ok, or the first problem)"},
+    )
+
+
+class VerificationJobListSchema(Schema):
+    """The chain verifications kept, newest first."""
+
+    items = fields.List(fields.Nested(VerificationJobSchema), required=True)
 
 
 class CheckpointSchema(Schema):

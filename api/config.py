@@ -81,6 +81,11 @@ class Config:
     publish_maker_checker: bool = False
     # Publishing requires scenarios that exercise every outcome (eligibility.coverage).
     publish_require_coverage: bool = False
+    # Chain verification jobs (VERIFY_DIR), and the longest chain GET /v1/audit/verify
+    # walks inside a request (VERIFY_REQUEST_LIMIT records, 0: any): about 1,000 records
+    # a second on PostgreSQL, so 5,000 stay well inside the request's database budget.
+    verify_dir: str = "instance/verifications"
+    verify_request_limit: int = 5000
     # Signed checkpoints of the decision chain (CHECKPOINT_DIR, CHECKPOINT_KEY_FILE, …).
     checkpoints: CheckpointSettings = field(default_factory=CheckpointSettings)
     # How often a worker looks whether the rule files changed, to sync them again (0: never).
@@ -102,9 +107,9 @@ class Config:
         ELIGIBILITY_ENGINE (durable or pure), PUBLISH_MAKER_CHECKER,
         PUBLISH_REQUIRE_COVERAGE, IMPACT_MIN_GROUP, RULES_WATCH_SECONDS,
         AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_SECONDS, BATCH_DIR, BATCH_MAX_BYTES,
-        BATCH_KEEP_DAYS, BATCH_KEEP_JOBS, JOBS_CLUSTER, REQUEST_TIMEOUT_SECONDS and the
-        CHECKPOINT_* settings (the DB_* timeouts are read by the storage:
-        eligibility.storage.sql.settings).
+        BATCH_KEEP_DAYS, BATCH_KEEP_JOBS, JOBS_CLUSTER, REQUEST_TIMEOUT_SECONDS, VERIFY_DIR,
+        VERIFY_REQUEST_LIMIT and the CHECKPOINT_* settings (the DB_* timeouts are read by the
+        storage: eligibility.storage.sql.settings).
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {"checkpoints": CheckpointSettings.from_env(env)}
@@ -121,12 +126,14 @@ class Config:
             values["cors_origins"] = _list(env["CORS_ORIGINS"])
         if env.get("ELIGIBILITY_ENGINE"):
             values["engine"] = _engine(env["ELIGIBILITY_ENGINE"])
-        if env.get("BATCH_DIR"):
-            values["batch_dir"] = env["BATCH_DIR"]
+        for name in ("BATCH_DIR", "VERIFY_DIR"):
+            if env.get(name):
+                values[name.lower()] = env[name]
         if env.get("JOBS_CLUSTER"):
             values["jobs_cluster"] = _jobs_cluster(env["JOBS_CLUSTER"])
         integers = ("SESSION_IDLE_SECONDS", "MAX_CONTENT_LENGTH", "IMPACT_MIN_GROUP")
-        for name in (*integers, "AUTH_FAILURE_LIMIT", "BATCH_MAX_BYTES", "BATCH_KEEP_JOBS"):
+        limits = ("AUTH_FAILURE_LIMIT", "BATCH_MAX_BYTES", "BATCH_KEEP_JOBS")
+        for name in (*integers, *limits, "VERIFY_REQUEST_LIMIT"):
             if env.get(name):
                 values[name.lower()] = int(env[name])
         floats = ("VERSION_CACHE_SECONDS", "RULES_WATCH_SECONDS", "AUTH_FAILURE_WINDOW_SECONDS")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from tqdm import tqdm
 
 from cli.common import database_option, reported, storage
 from eligibility import services
@@ -77,8 +78,16 @@ def verify(
 ) -> None:
     """Check every record and every checkpoint: `ok`, or the first problem and where."""
     checkpoints = _checkpoints(checkpoint_dir, key_file, public_keys)
-    with storage(url) as store:
-        result = services.verify_audit_chain(store, checkpoints)
+    with (
+        storage(url) as store,
+        tqdm(desc="verifying", unit="record", mininterval=0.5, leave=False) as bar,
+    ):
+
+        def progress(checked: int, total: int) -> None:
+            bar.total = total
+            bar.update(checked - bar.n)
+
+        result = services.verify_audit_chain(store, checkpoints, progress=progress)
     click.echo(str(result))
     if result.broken is not None and result.broken.checkpoint:
         click.echo(f"failed checkpoint: {result.broken.checkpoint}")

@@ -54,6 +54,7 @@ class ChainVerification:
     checkpoints: int = 0  # how many checkpoints the chain was compared with
     latest_checkpoint: str | None = None
     after_latest: int = 0  # records after the latest checkpoint (vouched for by the chain only)
+    head: ChainHead | None = None  # the head verified up to (records appended later are not)
 
     @property
     def ok(self) -> bool:
@@ -169,9 +170,7 @@ def _lying_columns(record: Decision) -> BrokenRecord | None:
         f"outcome says {_shown(derived[name])}"
         for name in lying
     )
-    return BrokenRecord(
-        record.sequence, record.id, f"changed after it was recorded: {said}", lying
-    )
+    return BrokenRecord(record.sequence, record.id, f"changed after it was recorded: {said}", lying)
 
 
 def _shown(value: object) -> str:
@@ -225,6 +224,7 @@ def verify_chain(
         checkpoints=len(anchors),
         latest_checkpoint=latest.name if latest else None,
         after_latest=max(0, sequence - latest.sequence) if latest else 0,
+        head=head,
     )
 
 

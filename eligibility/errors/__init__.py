@@ -23,6 +23,7 @@ EligibilityError                    root; every error the core raises on purpose
 │   │   ├── ImmutableVersion        a published version's content would change
 │   │   ├── ParentNotPublished      a version would be published on top of a draft
 │   │   ├── ChainBroken             the decision chain fails verification: no checkpoint
+│   │   ├── ChainTooLong            more records than a request verifies: a job does it
 │   │   └── CheckpointsNotConfigured  checkpoints asked for, none set up
 │   ├── NotAllowed                  a rule of the process forbids it (403)
 │   │   └── SameAuthorAndPublisher  maker-checker: the author may not publish
@@ -46,6 +47,7 @@ from __future__ import annotations
 from eligibility.errors.requests import (
     AnswerError,
     ChainBroken,
+    ChainTooLong,
     CheckpointsNotConfigured,
     ClaimDateConflict,
     Conflict,
@@ -91,6 +93,7 @@ __all__ = [
     "AnswerError",
     "ChainBroken",
     "ChainMismatch",
+    "ChainTooLong",
     "CheckpointsNotConfigured",
     "ClaimDateConflict",
     "Conflict",

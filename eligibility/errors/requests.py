@@ -159,6 +159,19 @@ class ChainBroken(Conflict):
     code, title = "chain-broken", "The decision chain fails verification"
 
 
+class ChainTooLong(Conflict):
+    """The chain is longer than one request verifies: a verification job does it."""
+
+    code, title = "chain-too-long", "The chain is too long to verify in a request"
+
+    def __init__(self, records: int, at_most: int) -> None:
+        self.records, self.at_most = records, at_most
+        super().__init__(
+            f"the chain holds {records} records, more than a request verifies ({at_most}): "
+            "verify it with a chain verification job, which follows no request's deadline"
+        )
+
+
 class CheckpointsNotConfigured(Conflict):
     """Checkpoints were asked for, but no directory or signing key is set up."""
 

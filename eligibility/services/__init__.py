@@ -15,6 +15,7 @@ cannot be reached raises `StorageUnavailable` and nothing is half-written.
     reports      decision_report (render it with eligibility.reports)
     audit        verify_audit_chain · write_checkpoint · latest_checkpoint · audit_head ·
                  keep_checkpointing
+    verifications  ChainVerifications (verifying the chain as a job: progress, cancel, kept)
     replaying    replay_decision · start_replay_job · run_replay_job · cancel_replay_job ·
                  export_replay_results
     corrections  correction_impact (the what-if of a correction over recorded decisions)
@@ -85,6 +86,7 @@ from eligibility.services.replaying import (
 )
 from eligibility.services.reports import decision_report
 from eligibility.services.syncing import SyncReport, sync_rule_files
+from eligibility.services.verifications import ChainVerifications
 
 __all__ = [
     "CorrectedDecision",
@@ -94,6 +96,7 @@ __all__ = [
     "version_coverage",
     "VersionChanges",
     "AuditHead",
+    "ChainVerifications",
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_SESSION_IDLE_SECONDS",
     "MAX_PAGE_SIZE",

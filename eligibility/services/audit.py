@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from eligibility.checkpoints import Checkpoint, check_signatures, unreadable
@@ -19,6 +19,7 @@ from eligibility.decisions import (
 )
 from eligibility.errors import (
     ChainBroken,
+    ChainTooLong,
     CheckpointsNotConfigured,
     EligibilityError,
     StoredVersionAltered,
@@ -27,10 +28,12 @@ from eligibility.ports import DecisionRepository, Storage
 
 log = logging.getLogger("eligibility.audit")
 NO_CHECKPOINTS = Checkpoints()
+PAGE = 1000  # records read in one transaction
+Progress = Callable[[int, int], None]
 
 
 def chain_records(
-    repository: DecisionRepository, until: int, batch: int = 1000, after: int = 0
+    repository: DecisionRepository, until: int, batch: int = PAGE, after: int = 0
 ) -> Iterator[Decision]:
     """The chain's records after `after` up to sequence `until`, in order, read in batches."""
     while after < until and (page := repository.chain(after, batch)):
@@ -59,7 +62,13 @@ def latest_checkpoint(checkpoints: Checkpoints) -> Checkpoint | None:
 
 
 def verify_audit_chain(
-    store: Storage, checkpoints: Checkpoints = NO_CHECKPOINTS
+    store: Storage,
+    checkpoints: Checkpoints = NO_CHECKPOINTS,
+    *,
+    at_most: int = 0,
+    progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
+    page: int = PAGE,
 ) -> ChainVerification:
     """Verify the whole decision chain, and against every checkpoint when they are kept.
 
@@ -67,7 +76,10 @@ def verify_audit_chain(
     content no longer fits its hash), a checkpoint file that is not one, a checkpoint not
     signed by a trusted key, a record that was edited, removed or rewritten, a
     checkpoint the chain no longer matches. The head is read first, so records
-    appended meanwhile are left for the next run.
+    appended meanwhile are left for the next run. A chain longer than `at_most`
+    records (0: any) is not verified (ChainTooLong); `progress(checked, total)` hears
+    of each `page` of records read, and `stop` returning true ends the walk
+    (VerificationStopped).
     """
     try:
         store.versions.list()  # every stored version is checked against its hash as it loads
@@ -82,10 +94,45 @@ def verify_audit_chain(
         if distrusted is not None:
             return ChainVerification(0, distrusted)
     head = store.decisions.head()
+    if 0 < at_most < head.sequence:
+        raise ChainTooLong(head.sequence, at_most)
     after = store.decisions.chain(head.sequence, 1)
     if after and store.decisions.head().sequence < after[0].sequence:
         return beyond_head(head, after[0])
-    return verify_chain(chain_records(store.decisions, head.sequence), head, anchors)
+    records = chain_records(store.decisions, head.sequence, page)
+    if progress is not None or stop is not None:
+        records = _watched(records, head.sequence, progress, stop, page)
+    return verify_chain(records, head, anchors)
+
+
+class VerificationStopped(Exception):
+    """A verification was asked to stop after `checked` records."""
+
+    def __init__(self, checked: int) -> None:
+        super().__init__(f"stopped after {checked} records")
+        self.checked = checked
+
+
+def _watched(
+    records: Iterator[Decision],
+    total: int,
+    progress: Progress | None,
+    stop: Callable[[], bool] | None,
+    every: int,
+) -> Iterator[Decision]:
+    """`records`, telling `progress` and asking `stop` after every `every` of them."""
+    checked = 0
+    if progress is not None:
+        progress(checked, total)
+    for checked, record in enumerate(records, 1):
+        yield record
+        if checked % every == 0:
+            if stop is not None and stop():
+                raise VerificationStopped(checked)
+            if progress is not None:
+                progress(checked, total)
+    if progress is not None:
+        progress(checked, total)
 
 
 def write_checkpoint(

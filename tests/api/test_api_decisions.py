@@ -151,6 +151,7 @@ def test_verify_the_chain_and_detect_tampering(
     for body in (SENIOR, YOUNG, SENIOR):
         decide(api, keys, body)
     verified = api.get("/v1/audit/verify", headers=keys["auditor"]).get_json()
+    head = api.get("/v1/audit/head", headers=keys["auditor"]).get_json()
     assert verified == {
         "ok": True,
         "checked": 3,
@@ -158,6 +159,7 @@ def test_verify_the_chain_and_detect_tampering(
         "checkpoints": 0,
         "latest_checkpoint": None,
         "after_latest": 0,
+        "head": {"sequence": 3, "hash": head["hash"]},
         "message": "ok (3 records)",
     }
     database = stored_app.extensions["eligibility"].storage.db

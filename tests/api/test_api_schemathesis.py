@@ -80,6 +80,7 @@ def _app() -> Flask:
             "TESTING": True,
             "AUTH_FAILURE_LIMIT": 0,
             "BATCH_DIR": str(Path(_FOLDER.name) / "batches"),
+            "VERIFY_DIR": str(Path(_FOLDER.name) / "verifications"),
             # Jobs run in this process: a cluster's threads would touch the global `random`
             # while Hypothesis draws the next request (it refuses that).
             "JOBS_CLUSTER": "inline",

@@ -84,6 +84,8 @@ def test_settings_from_the_environment() -> None:
             "SESSION_IDLE_SECONDS": "60",
             "MAX_CONTENT_LENGTH": "2048",
             "ELIGIBILITY_ENGINE": "pure",
+            "VERIFY_DIR": "/var/lib/verifications",
+            "VERIFY_REQUEST_LIMIT": "20000",
         }
     )
     assert config.database_url == "sqlite:///x.db"
@@ -92,6 +94,7 @@ def test_settings_from_the_environment() -> None:
     assert config.cors_origins == ("https://a.example", "https://b.example")
     assert (config.session_idle_seconds, config.max_content_length) == (60, 2048)
     assert config.engine == "pure"
+    assert (config.verify_dir, config.verify_request_limit) == ("/var/lib/verifications", 20000)
     assert Config.from_env({}) == Config()
     with pytest.raises(ValueError, match="true or false"):
         Config.from_env({"ANONYMOUS_ACCESS": "maybe"})
@@ -136,6 +139,9 @@ def test_the_openapi_document(client: FlaskClient) -> None:
         "/v1/audit/head": {"get"},
         "/v1/audit/checkpoints": {"post"},
         "/v1/audit/checkpoints/latest": {"get"},
+        "/v1/audit/verifications": {"get", "post"},
+        "/v1/audit/verifications/{job_id}": {"get"},
+        "/v1/audit/verifications/{job_id}/cancel": {"post"},
         "/v1/replays": {"get", "post"},
         "/v1/replays/{job_id}": {"get"},
         "/v1/replays/{job_id}/results": {"get"},

@@ -1,0 +1,88 @@
+"""`/v1/audit/verifications`: the whole chain verified as a job, whatever its length.
+
+A request verifies at most VERIFY_REQUEST_LIMIT records (GET /v1/audit/verify); a
+job walks any chain in the background, with progress, can be cancelled, and keeps
+its outcome (in VERIFY_DIR, shared by the server's processes).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import Blueprint, url_for
+
+from api import metrics
+from api.audit_schemas import VerificationJobListSchema, VerificationJobSchema
+from api.auth import principal, require
+from api.openapi import Reply, operation
+from api.state import state
+from eligibility.checkpoints.settings import Checkpoints
+from eligibility.ports import Storage
+from eligibility.services import ChainVerifications
+
+bp = Blueprint("verifications", __name__, url_prefix="/v1/audit")
+log = logging.getLogger("api.verifications")
+LOCATION = {"Location": {"schema": {"type": "string"}}}
+
+
+def jobs() -> ChainVerifications:
+    """The verification jobs of this server (a folder every process shares)."""
+    return ChainVerifications(state().config.verify_dir)
+
+
+def _run(found: ChainVerifications, store: Storage, checkpoints: Checkpoints, job_id: str) -> None:
+    """Run a verification in the background; its failure is recorded on the job itself."""
+    try:
+        job = found.run(store, job_id, checkpoints)
+    except Exception:
+        log.exception("chain verification %s failed", job_id)
+        return
+    if job["result"] is not None:
+        metrics.verified(job["result"]["ok"])
+
+
+@bp.post("/verifications")
+@require("auditor")
+@operation(VerificationJobSchema, status=202, tag="audit", headers_out=LOCATION)
+def start_verification() -> Reply:
+    """Verify the whole chain (and the signed checkpoints) as a job; poll the Location.
+
+    The job verifies the chain up to the head it finds when it starts; its `result`
+    has the members of GET /v1/audit/verify once it is done.
+    """
+    app = state()
+    job = jobs().create(principal().client)
+    threading.Thread(
+        target=_run,
+        args=(jobs(), app.storage, app.checkpoints, job["id"]),
+        name=f"verify-{job['id']}",
+        daemon=True,
+    ).start()
+    location = url_for(".get_verification", job_id=job["id"])
+    return Reply(jobs().get(job["id"]), headers={"Location": location})
+
+
+@bp.get("/verifications")
+@require("auditor")
+@operation(VerificationJobListSchema, tag="audit")
+def list_verifications() -> dict[str, Any]:
+    """The chain verifications kept (the latest thousand), newest first."""
+    return {"items": jobs().list()}
+
+
+@bp.get("/verifications/<job_id>")
+@require("auditor")
+@operation(VerificationJobSchema, errors=(404,), tag="audit")
+def get_verification(job_id: str) -> dict[str, Any]:
+    """A chain verification: status, records checked of the chain's, and its outcome."""
+    return jobs().get(job_id)
+
+
+@bp.post("/verifications/<job_id>/cancel")
+@require("auditor")
+@operation(VerificationJobSchema, status=202, errors=(404,), tag="audit")
+def cancel_verification(job_id: str) -> dict[str, Any]:
+    """Cancel a pending or running verification (it proves nothing then); idempotent."""
+    return jobs().cancel(job_id)

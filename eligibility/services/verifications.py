@@ -1,0 +1,97 @@
+"""Verifying the decision chain as a job: it outlives a request, shows progress, keeps its result.
+
+Every record is read and hashed again, so a chain of a million records takes minutes,
+far beyond one request's database budget. A job walks the chain with the batch budget
+per transaction, saves how far it got, can be cancelled, and keeps its outcome beside
+the head it verified up to and who asked: evidence of what was checked, and when.
+Jobs are files (`JobFiles`), so every server process answers for any of them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from eligibility.batch.job_files import JobFiles
+from eligibility.batch.retention import Retention
+from eligibility.checkpoints.settings import Checkpoints
+from eligibility.decisions import ChainVerification
+from eligibility.ports import Storage
+from eligibility.services.audit import (
+    NO_CHECKPOINTS,
+    PAGE,
+    VerificationStopped,
+    verify_audit_chain,
+)
+from eligibility.storage import for_batch
+
+SAVE_SECONDS = 0.5
+KEEP = Retention(days=0, jobs=1000)  # the latest thousand outcomes, however old
+
+
+class ChainVerifications:
+    """The chain verification jobs kept under `root`."""
+
+    def __init__(self, root: str | Path, keep: Retention | None = KEEP, page: int = PAGE) -> None:
+        self.files = JobFiles(root, "chain verification", keep)
+        self.page = page  # records read (and progress saved) at a time
+
+    def create(self, created_by: str) -> dict[str, Any]:
+        """A pending verification of the chain as it will stand when the job starts."""
+        return self.files.create({"result": None}, created_by)
+
+    def get(self, job_id: str) -> dict[str, Any]:
+        """A verification: status, records checked of the chain's, and its outcome once done."""
+        return self.files.get(job_id)
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every verification kept, newest first."""
+        return self.files.list()
+
+    def cancel(self, job_id: str) -> dict[str, Any]:
+        """Stop a pending or running verification (it proves nothing then); idempotent."""
+        return self.files.cancel(job_id)
+
+    def run(
+        self, store: Storage, job_id: str, checkpoints: Checkpoints = NO_CHECKPOINTS
+    ) -> dict[str, Any]:
+        """Verify the chain for a pending job, keeping its progress and outcome in job.json."""
+        job = self.get(job_id)
+        if not self.files.start(job):
+            return self.get(job_id)
+        saved = [time.monotonic()]
+
+        def progress(checked: int, total: int) -> None:
+            job.update(processed=checked, total=total)
+            if time.monotonic() - saved[0] >= SAVE_SECONDS:
+                self.files.write(job)
+                saved[0] = time.monotonic()
+
+        own = for_batch(store)
+        try:
+            result = verify_audit_chain(
+                own,
+                checkpoints,
+                progress=progress,
+                stop=lambda: self.files.cancel_asked(job_id),
+                page=self.page,
+            )
+        except VerificationStopped as stopped:
+            job.update(processed=stopped.checked)
+            return self.files.finish(job, "cancelled", None)
+        except Exception as error:
+            self.files.finish(job, "failed", str(error) or type(error).__name__)
+            raise
+        finally:
+            if own is not store:
+                own.close()
+        total = result.head.sequence if result.head is not None else result.checked
+        job.update(processed=result.checked, total=total, result=outcome(result))
+        return self.files.finish(job, "done", None)
+
+
+def outcome(result: ChainVerification) -> dict[str, Any]:
+    """A verification's outcome as kept and shown (as a verification in a request shows it)."""
+    return {**asdict(result), "ok": result.ok, "message": str(result)}

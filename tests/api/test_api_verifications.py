@@ -1,0 +1,90 @@
+"""`/v1/audit/verifications`: any chain verified as a job; a request verifies a short one only."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from api import create_app
+from eligibility import services
+from eligibility.records import ROLES
+from eligibility.storage.sql import SqlStorage
+from tests.api.api_helpers import assert_problem
+from tests.api.conftest import FISHING, FUNCTIONAL_DEADLINES
+
+DECISION = {
+    "ruleset": "fishing-licence",
+    "as_of": "2024-06-01",
+    "answers": {"age": 70, "resident": True},
+}
+VERIFICATIONS = "/v1/audit/verifications"
+
+
+@pytest.fixture
+def audited(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app on SQLite or PostgreSQL that verifies at most 2 records in a request."""
+    storage = SqlStorage(database_url, settings=FUNCTIONAL_DEADLINES)
+    settings = {"VERIFY_DIR": str(tmp_path / "verifications"), "VERIFY_REQUEST_LIMIT": 2}
+    yield create_app({"RULES": [FISHING], "STORAGE": storage, "TESTING": True, **settings})
+    storage.close()
+
+
+def headers_of(app: Flask) -> dict[str, dict[str, str]]:
+    store = app.extensions["eligibility"].storage
+    found = {}
+    for role in ROLES:
+        token, _ = services.create_key(store, role, f"test {role}")
+        found[role] = {"Authorization": f"Bearer {token}"}
+    return found
+
+
+def finished(api: FlaskClient, location: str, auditor: dict[str, str]) -> dict[str, Any]:
+    """The job at `location` once it finished (it runs in the server's background)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = api.get(location, headers=auditor).get_json()
+        if job["status"] in ("done", "failed", "cancelled"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"the verification did not finish: {job}")
+
+
+def test_a_chain_too_long_for_a_request_is_verified_as_a_job(audited: Flask) -> None:
+    api, keys = audited.test_client(), headers_of(audited)
+    for _ in range(3):
+        assert api.post("/v1/decisions", json=DECISION, headers=keys["client"]).status_code == 201
+    refused = api.get("/v1/audit/verify", headers=keys["auditor"])
+    problem = assert_problem(refused, 409, "chain-too-long")
+    assert "3 records" in problem["detail"] and "(2)" in problem["detail"]
+
+    started = api.post(VERIFICATIONS, headers=keys["auditor"])
+    assert started.status_code == 202
+    assert started.get_json()["status"] in ("pending", "running", "done")
+    job = finished(api, started.headers["Location"], keys["auditor"])
+
+    head = api.get("/v1/audit/head", headers=keys["auditor"]).get_json()
+    assert (job["status"], job["processed"], job["total"]) == ("done", 3, 3)
+    assert job["created_by"].startswith("key:") and job["error"] is None  # the auditor's key
+    assert job["result"]["ok"] is True and job["result"]["message"] == "ok (3 records)"
+    assert job["result"]["head"] == {"sequence": 3, "hash": head["hash"]}
+    listed = api.get(VERIFICATIONS, headers=keys["auditor"]).get_json()["items"]
+    assert [found["id"] for found in listed] == [job["id"]]
+    again = api.post(f"{VERIFICATIONS}/{job['id']}/cancel", headers=keys["auditor"])
+    assert again.status_code == 202 and again.get_json() == job  # finished: left as it is
+
+
+def test_verifications_are_for_auditors_and_unknown_ones_are_404(audited: Flask) -> None:
+    api, keys = audited.test_client(), headers_of(audited)
+    for role in ("client", "author", "publisher"):
+        assert_problem(api.post(VERIFICATIONS, headers=keys[role]), 403)
+        assert_problem(api.get(VERIFICATIONS, headers=keys[role]), 403)
+    for job_id in ("2b1e1d2a-0c7e-4a57-9d4b-7a1d1b1e2f00", "../../etc"):
+        assert_problem(api.get(f"{VERIFICATIONS}/{job_id}", headers=keys["auditor"]), 404)
+        cancel = api.post(f"{VERIFICATIONS}/{job_id}/cancel", headers=keys["auditor"])
+        assert_problem(cancel, 404)
