@@ -81,7 +81,14 @@ def latest_checkpoint() -> dict[str, object]:
     extra_responses={200: "The head has not moved: the latest checkpoint"},
 )
 def write_checkpoint() -> Reply:
-    """Sign the chain head now and keep the checkpoint (409 if not set up or chain broken)."""
+    """Sign the chain head now and keep the checkpoint (409 if not set up or chain broken).
+
+    The records since the latest checkpoint are verified first; more of them than
+    VERIFY_REQUEST_LIMIT are answered 409 `chain-too-long` (the server's own
+    checkpointing, CHECKPOINT_INTERVAL_SECONDS, and `eligibility audit checkpoint`
+    verify any number).
+    """
     app = state()
-    checkpoint, new = services.write_checkpoint(app.storage, app.checkpoints)
+    at_most = app.config.verify_request_limit
+    checkpoint, new = services.write_checkpoint(app.storage, app.checkpoints, at_most=at_most)
     return Reply(_checkpoint(checkpoint), status=201 if new else 200)

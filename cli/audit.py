@@ -80,7 +80,7 @@ def verify(
     checkpoints = _checkpoints(checkpoint_dir, key_file, public_keys)
     with (
         storage(url) as store,
-        tqdm(desc="verifying", unit="record", mininterval=0.5, leave=False) as bar,
+        tqdm(desc="verifying", unit="record", mininterval=0.5, leave=False, disable=None) as bar,
     ):
 
         def progress(checked: int, total: int) -> None:

@@ -167,8 +167,9 @@ class ChainTooLong(Conflict):
     def __init__(self, records: int, at_most: int) -> None:
         self.records, self.at_most = records, at_most
         super().__init__(
-            f"the chain holds {records} records, more than a request verifies ({at_most}): "
-            "verify it with a chain verification job, which follows no request's deadline"
+            f"{records} records to verify, more than a request verifies ({at_most}): a chain "
+            "verification job or the server's own checkpointing walks them, free of a "
+            "request's deadline"
         )
 
 

@@ -136,13 +136,14 @@ def _watched(
 
 
 def write_checkpoint(
-    store: Storage, checkpoints: Checkpoints, force: bool = False
+    store: Storage, checkpoints: Checkpoints, force: bool = False, at_most: int = 0
 ) -> tuple[Checkpoint, bool]:
     """Sign the chain head and keep the checkpoint; (checkpoint, True when new).
 
     When the head has not moved since the latest checkpoint, that one is returned
     (unless `force`). The records since the latest checkpoint are verified first:
-    a chain that does not extend it is never signed (ChainBroken).
+    a chain that does not extend it is never signed (ChainBroken); more of them than
+    `at_most` (0: any) are not verified here (ChainTooLong).
     """
     if checkpoints.signer is None or checkpoints.store is None:
         raise CheckpointsNotConfigured(
@@ -152,6 +153,9 @@ def write_checkpoint(
     latest = latest_checkpoint(checkpoints)
     if latest is not None and latest.head == head and not force:
         return latest, False
+    since = head.sequence - (latest.sequence if latest is not None else 0)
+    if 0 < at_most < since:
+        raise ChainTooLong(since, at_most)
     _refuse_broken(store, head, latest)
     checkpoint = checkpoints.signer.sign(head, store.now())
     checkpoints.store.write(checkpoint)

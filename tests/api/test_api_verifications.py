@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from api import create_app
 from eligibility import services
+from eligibility.checkpoints import CheckpointSettings, new_private_key
 from eligibility.records import ROLES
 from eligibility.storage.sql import SqlStorage
 from tests.api.api_helpers import assert_problem
@@ -88,3 +89,29 @@ def test_verifications_are_for_auditors_and_unknown_ones_are_404(audited: Flask)
         assert_problem(api.get(f"{VERIFICATIONS}/{job_id}", headers=keys["auditor"]), 404)
         cancel = api.post(f"{VERIFICATIONS}/{job_id}/cancel", headers=keys["auditor"])
         assert_problem(cancel, 404)
+
+
+def test_a_checkpoint_over_more_records_than_a_request_verifies_is_refused(
+    database_url: str, tmp_path: Path
+) -> None:
+    new_private_key(tmp_path / "signing.pem")
+    checkpoints = CheckpointSettings(tmp_path / "checkpoints", tmp_path / "signing.pem")
+    storage = SqlStorage(database_url, settings=FUNCTIONAL_DEADLINES)
+    app = create_app(
+        {"RULES": [FISHING], "STORAGE": storage, "TESTING": True, "CHECKPOINTS": checkpoints}
+        | {"VERIFY_REQUEST_LIMIT": 2}
+    )
+    api, keys = app.test_client(), headers_of(app)
+    for count in (1, 2, 3):
+        assert api.post("/v1/decisions", json=DECISION, headers=keys["client"]).status_code == 201
+        if count == 2:  # two records since none: verified, signed
+            assert api.post("/v1/audit/checkpoints", headers=keys["auditor"]).status_code == 201
+    signed = api.post("/v1/audit/checkpoints", headers=keys["auditor"])
+    assert signed.status_code == 201 and signed.get_json()["sequence"] == 3  # one since #2
+    for _ in range(3):
+        assert api.post("/v1/decisions", json=DECISION, headers=keys["client"]).status_code == 201
+    refused = api.post("/v1/audit/checkpoints", headers=keys["auditor"])
+    assert "3 records to verify" in assert_problem(refused, 409, "chain-too-long")["detail"]
+    head = services.write_checkpoint(storage, app.extensions["eligibility"].checkpoints)[0]
+    assert head.sequence == 6  # outside a request (the server's checkpointing, the CLI)
+    storage.close()
