@@ -279,16 +279,3 @@ def iterate(
     while page := repository.find(filters, after, batch, until):
         yield from page
         after = page[-1].sequence
-
-
-def iterate_for_replay(
-    repository: DecisionRepository,
-    filters: DecisionFilter,
-    batch: int = 500,
-    after: int = 0,
-    until: int | None = None,
-) -> Iterator[Recorded]:
-    """As `iterate`, the columns a replay reads (`DecisionRepository.for_replay`)."""
-    while page := repository.for_replay(filters, after, batch, until):
-        yield from page
-        after = page[-1].sequence

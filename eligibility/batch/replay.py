@@ -27,6 +27,7 @@ from eligibility.batch.partitions import (
     plan,
     run,
 )
+from eligibility.batch.replay_pages import iterate_for_replay
 from eligibility.batch.replayed import replayed
 from eligibility.batch.worker import StorageRef, compiled, storage_at
 from eligibility.catalogue.lookups import recorded_version, what_if_version
@@ -34,7 +35,7 @@ from eligibility.decisions.recorded import Recorded
 from eligibility.decisions.tally import Tally
 from eligibility.errors import NotFound
 from eligibility.evaluation import EngineName
-from eligibility.ports import Storage, iterate_for_replay
+from eligibility.ports import Storage
 from eligibility.records import (
     DecisionFilter,
     JobStatus,
@@ -67,7 +68,11 @@ def replay_partition(part: Partition, source: StorageRef, task: ReplayTask) -> T
     store = storage_at(source)
     tally = Tally(part.rows)
     versions = _recorded_versions(source if isinstance(source, str) else task.job_id)
-    decisions = iterate_for_replay(store.decisions, task.filters, PAGE, part.low - 1, part.high)
+    # A database is read ahead, in a thread, while a page is replayed (storage held in this
+    # process, in memory, is not: its reads cost nothing to wait for).
+    ahead = isinstance(source, str)
+    pages = (task.filters, PAGE, part.low - 1, part.high)
+    decisions = iterate_for_replay(store.decisions, *pages, read_ahead=ahead)
     for decision in decisions:
         version = task.target or _recorded(store, decision, versions)
         tally.add(replayed(decision, compiled(version), task.as_of, task.engine))

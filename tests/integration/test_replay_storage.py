@@ -6,8 +6,10 @@ import csv
 import datetime as dt
 import io
 import json
+import threading
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +17,7 @@ from sqlalchemy import event
 
 from cli import main
 from eligibility import services
+from eligibility.batch.replay_pages import iterate_for_replay
 from eligibility.decisions import Decision
 from eligibility.errors import NotFound, VersionNotFound
 from eligibility.ports import Storage
@@ -136,6 +139,30 @@ def test_a_job_reads_the_decisions_with_their_reasons_and_trace_as_stored(
     for record, decision in zip(read, recorded[1:3], strict=True):
         assert (record.answers, record.goals) == (decision.answers, decision.goals)
         assert (record.reasons, record.trace) == (decision.reasons, list(decision.trace))
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 4, 5])
+def test_pages_read_ahead_are_the_records_in_order_and_none_after_a_short_one(
+    fishing_store: Storage, recorded: list[Decision], batch: int
+) -> None:
+    reads: list[tuple[int, str]] = []
+    repository = fishing_store.decisions
+    read = repository.for_replay
+
+    def counted(filters: DecisionFilter, after: int, limit: int, until: int | None) -> Any:
+        reads.append((after, threading.current_thread().name))
+        return read(filters, after, limit, until)
+
+    every = [d.id for d in recorded]
+    for ahead in (False, True):
+        reads.clear()
+        with patch.object(repository, "for_replay", counted):
+            found = iterate_for_replay(repository, DecisionFilter(), batch, read_ahead=ahead)
+            assert [record.id for record in found] == every
+        # 4 records: pages of `batch` until a short one (or an empty one after a full one)
+        assert len(reads) == 4 // batch + 1
+        on_reader = [name for _, name in reads[1:] if name.startswith("read-ahead")]
+        assert len(on_reader) == (len(reads) - 1 if ahead else 0)  # the first is read at once
 
 
 def test_cli_replay_prints_the_summary(
