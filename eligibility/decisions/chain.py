@@ -130,11 +130,12 @@ def _broken_link(record: Decision, prev_hash: str, previous: Decision | None) ->
 
 
 def _changed_fields(record: Decision) -> BrokenRecord | None:
-    digests = record.digests()
+    texts = record.canonical_texts()  # each field written once, for its digest and the hash
+    digests = record.digests(texts)
     changed = tuple(
         name for name, digest in digests.items() if record.field_digests.get(name) != digest
     )
-    hash_ok = record.computed_hash() == record.hash
+    hash_ok = record.computed_hash(texts) == record.hash
     if (changed or set(record.field_digests) != set(digests)) and hash_ok:
         return BrokenRecord(
             record.sequence,

@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from eligibility.decisions.canonical import QUOTED, canonical_text
 from eligibility.evaluation import Evaluation, GoalResult
 from eligibility.instance_results import all_instances
-from eligibility.values_io import canonical_json, content_hash, to_plain
+from eligibility.values_io import to_plain
 
 GENESIS = "0" * 64  # the previous hash of the first record
 
@@ -185,21 +186,38 @@ class Decision(DecisionDraft):
 
     def content(self) -> dict[str, Any]:
         """The canonical content the hash covers (plain data)."""
+        return to_plain(self._fields())  # type: ignore[no-any-return]
+
+    def _fields(self) -> dict[str, Any]:
+        """The content fields as held (not made plain), `recorded_at` as its timestamp."""
         data = {name: getattr(self, name) for name in CONTENT_FIELDS}
         for name in LATER_FIELDS:
             if data[name] is None:  # recorded without it (before it existed): hashed as then
                 del data[name]
         data["recorded_at"] = timestamp(self.recorded_at)
-        return to_plain(data)  # type: ignore[no-any-return]
+        return data
 
-    def digests(self) -> dict[str, str]:
-        """sha256 of each content field's canonical text."""
-        return {name: content_hash(value) for name, value in self.content().items()}
+    def canonical_texts(self) -> dict[str, str]:
+        """Each content field's canonical text (canonical_json's, by `canonical_text`)."""
+        return {name: canonical_text(value) for name, value in self._fields().items()}
 
-    def computed_hash(self) -> str:
-        """sha256(previous hash + canonical content), as hex."""
-        text = self.prev_hash + canonical_json(self.content())
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    def digests(self, texts: Mapping[str, str] | None = None) -> dict[str, str]:
+        """sha256 of each content field's canonical text (`texts`, when worked out already)."""
+        found = self.canonical_texts() if texts is None else texts
+        return {name: sha256(text) for name, text in found.items()}
+
+    def computed_hash(self, texts: Mapping[str, str] | None = None) -> str:
+        """sha256(previous hash + canonical content), as hex.
+
+        The content is a JSON object with sorted keys, so its canonical text is the
+        fields' canonical texts joined under their keys in that order (`texts`, when
+        worked out already): each document is written once, and by orjson where that
+        writes the same text (`canonical`; `canonical_json(content())` is the reference
+        the tests hold this to).
+        """
+        found = self.canonical_texts() if texts is None else texts
+        joined = ",".join(f"{QUOTED(name)}:{found[name]}" for name in sorted(found))
+        return sha256(f"{self.prev_hash}{{{joined}}}")
 
     def to_dict(self) -> dict[str, Any]:
         """The whole record as plain data (export, API)."""
@@ -217,3 +235,8 @@ class Decision(DecisionDraft):
 def timestamp(value: dt.datetime) -> str:
     """A moment as the content records it: UTC, ISO 8601, microseconds."""
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def sha256(text: str) -> str:
+    """sha256 of the text's UTF-8 bytes, as hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -14,7 +14,6 @@ them (`Frame`), so nothing is sent to it twice.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +24,7 @@ from eligibility.decisions.record import (
     LATER_FIELDS,
     Decision,
     DecisionDraft,
+    sha256,
     timestamp,
 )
 
@@ -36,11 +36,6 @@ _AT = SLOTS.index("sequence")
 
 
 _KEYS = {name: QUOTED(name) + ":" for name in CONTENT_FIELDS}
-
-
-def sha256(text: str) -> str:
-    """sha256 of the text's UTF-8 bytes, as hex."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

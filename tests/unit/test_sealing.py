@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 import pytest
@@ -24,8 +25,14 @@ def _draft(fishing: CompiledRuleSet, **changes: object) -> DecisionDraft:
 
 
 def _reference(record: Decision) -> tuple[str, dict[str, str]]:
-    """The hash and digests as verification recomputes them from the content."""
-    return record.computed_hash(), record.digests()
+    """The hash and digests as the content defines them: its canonical JSON, field by field."""
+    content = record.content()
+    digests = {name: _sha256(canonical_json(value)) for name, value in content.items()}
+    return _sha256(record.prev_hash + canonical_json(content)), digests
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @pytest.mark.parametrize(
@@ -42,6 +49,8 @@ def test_a_prepared_seal_matches_the_content(fishing: CompiledRuleSet, changes: 
     prepared = PreparedDraft.of(_draft(fishing, **changes))
     record = prepared.seal(7, "a" * 64, T0)
     assert (record.hash, dict(record.field_digests)) == _reference(record)
+    # verification's own work (each field written once, joined for the hash) agrees
+    assert (record.computed_hash(), record.digests()) == _reference(record)
     assert record.sequence == 7 and record.prev_hash == "a" * 64 and record.recorded_at == T0
 
 

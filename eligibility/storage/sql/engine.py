@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from eligibility.decisions.recorded import loads
 from eligibility.errors import DatabaseTimeout, StorageUnavailable
 from eligibility.storage.sql import deadline
 from eligibility.storage.sql.kept import KeptConnection, hand_back
@@ -51,7 +52,10 @@ def create_engine_for(url: str, settings: DatabaseSettings | None = None) -> Eng
     if "options" in parsed.query:  # the URL's own options (a search_path …) come after ours
         connect_args["options"] = f"{chosen.server_options()} {parsed.query['options']}".strip()
     engine = create_engine(
-        parsed, pool_timeout=chosen.pool_timeout_seconds or None, connect_args=connect_args
+        parsed,
+        pool_timeout=chosen.pool_timeout_seconds or None,
+        connect_args=connect_args,
+        json_deserializer=loads,
     )
     # Checked in the checkout event (not pool_pre_ping) so a ping runs under the deadline.
     event.listen(engine, "checkout", _checked_out)
@@ -128,7 +132,9 @@ def _sqlite_engine(url: URL) -> Engine:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     # ?timeout=N in the URL sets how long a writer waits for the lock (pysqlite reads it).
     connect_args = {} if "timeout" in url.query else {"timeout": SQLITE_BUSY_SECONDS}
-    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    engine = create_engine(
+        url, pool_pre_ping=True, connect_args=connect_args, json_deserializer=loads
+    )
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
