@@ -82,7 +82,7 @@ class Config:
     # Publishing requires scenarios that exercise every outcome (eligibility.coverage).
     publish_require_coverage: bool = False
     # Chain verification jobs (VERIFY_DIR), and the longest chain GET /v1/audit/verify
-    # walks inside a request (VERIFY_REQUEST_LIMIT records, 0: any): about 1,000 records
+    # walks inside a request (VERIFY_REQUEST_LIMIT records, 0: any): about 2,500 records
     # a second on PostgreSQL, so 5,000 stay well inside the request's database budget.
     verify_dir: str = "instance/verifications"
     verify_request_limit: int = 5000

@@ -23,13 +23,24 @@ from eligibility.decisions.record import Decision
 def loads(text: str | bytes) -> Any:
     """JSON text parsed as `json.loads` parses it; by orjson (~2-3x faster) where it can.
 
-    orjson refuses a little that `json` reads (integers beyond 64 bits, lone surrogates,
-    NaN): that text is parsed by `json`, so the result is the same either way.
+    orjson refuses a little that `json` reads (lone surrogates, NaN), which `json` then
+    parses; and it reads an integer beyond 64 bits as a float where `json` keeps an int,
+    so a text with 19 digits in a row (such an integer, or only a long decimal) goes to
+    `json` at once: the digits found by one `translate` and one substring search (~1 µs
+    a KB, against orjson's ~2 and json's ~4.5). The result is the same either way.
     """
+    source = text if isinstance(text, str) else bytes(text)  # a driver may hand a memoryview
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    if _LONG_NUMBER in data.translate(_DIGITS):
+        return json.loads(source)
     try:
-        return orjson.loads(text)
+        return orjson.loads(data)
     except orjson.JSONDecodeError:
-        return json.loads(text)
+        return json.loads(source)
+
+
+_DIGITS = bytes.maketrans(b"012345678", b"999999999")  # every digit a 9: a run shows as 9s
+_LONG_NUMBER = b"9" * 19  # the shortest integer that may lie beyond 64 bits
 
 
 @dataclass(frozen=True)
