@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from eligibility import services
-from eligibility.records import ROLES
-from tests.api.api_helpers import assert_problem
+from tests.api.api_helpers import assert_problem, finished, keys_of
 from tests.api.conftest import AppFactory
 from tests.integration.test_versions_storage import NEXT_YEAR
 
@@ -27,24 +23,6 @@ def app(make_app: AppFactory, tmp_path: Path) -> Flask:
     built = make_app(BATCH_DIR=str(tmp_path / "batches"))
     services.create_draft(built.extensions["eligibility"].storage, NEXT_YEAR, "author-1")
     return built
-
-
-def keys_of(app: Flask) -> dict[str, dict[str, str]]:
-    store = app.extensions["eligibility"].storage
-    found = {}
-    for role in ROLES:
-        token, _ = services.create_key(store, role, f"test {role}")
-        found[role] = {"Authorization": f"Bearer {token}"}
-    return found
-
-
-def finished(api: FlaskClient, url: str, headers: dict[str, str]) -> dict[str, Any]:
-    deadline = time.monotonic() + 60
-    body: dict[str, Any] = api.get(url, headers=headers).get_json()
-    while body["status"] in ("pending", "running") and time.monotonic() < deadline:
-        time.sleep(0.05)
-        body = api.get(url, headers=headers).get_json()
-    return body
 
 
 def test_a_population_is_assessed_with_its_report(app: Flask) -> None:

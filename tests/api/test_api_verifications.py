@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from api import create_app
 from eligibility import services
 from eligibility.checkpoints import CheckpointSettings, new_private_key
-from eligibility.records import ROLES
 from eligibility.storage.sql import SqlStorage
-from tests.api.api_helpers import assert_problem
+from tests.api.api_helpers import assert_problem, finished, keys_of
 from tests.api.conftest import FISHING, FUNCTIONAL_DEADLINES
 
 DECISION = {
@@ -36,28 +32,8 @@ def audited(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     storage.close()
 
 
-def headers_of(app: Flask) -> dict[str, dict[str, str]]:
-    store = app.extensions["eligibility"].storage
-    found = {}
-    for role in ROLES:
-        token, _ = services.create_key(store, role, f"test {role}")
-        found[role] = {"Authorization": f"Bearer {token}"}
-    return found
-
-
-def finished(api: FlaskClient, location: str, auditor: dict[str, str]) -> dict[str, Any]:
-    """The job at `location` once it finished (it runs in the server's background)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        job: dict[str, Any] = api.get(location, headers=auditor).get_json()
-        if job["status"] in ("done", "failed", "cancelled"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"the verification did not finish: {job}")
-
-
 def test_a_chain_too_long_for_a_request_is_verified_as_a_job(audited: Flask) -> None:
-    api, keys = audited.test_client(), headers_of(audited)
+    api, keys = audited.test_client(), keys_of(audited)
     for _ in range(3):
         assert api.post("/v1/decisions", json=DECISION, headers=keys["client"]).status_code == 201
     refused = api.get("/v1/audit/verify", headers=keys["auditor"])
@@ -81,7 +57,7 @@ def test_a_chain_too_long_for_a_request_is_verified_as_a_job(audited: Flask) -> 
 
 
 def test_verifications_are_for_auditors_and_unknown_ones_are_404(audited: Flask) -> None:
-    api, keys = audited.test_client(), headers_of(audited)
+    api, keys = audited.test_client(), keys_of(audited)
     for role in ("client", "author", "publisher"):
         assert_problem(api.post(VERIFICATIONS, headers=keys[role]), 403)
         assert_problem(api.get(VERIFICATIONS, headers=keys[role]), 403)
@@ -101,7 +77,7 @@ def test_a_checkpoint_over_more_records_than_a_request_verifies_is_refused(
         {"RULES": [FISHING], "STORAGE": storage, "TESTING": True, "CHECKPOINTS": checkpoints}
         | {"VERIFY_REQUEST_LIMIT": 2}
     )
-    api, keys = app.test_client(), headers_of(app)
+    api, keys = app.test_client(), keys_of(app)
     for count in (1, 2, 3):
         assert api.post("/v1/decisions", json=DECISION, headers=keys["client"]).status_code == 201
         if count == 2:  # two records since none: verified, signed
