@@ -11,14 +11,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from api import create_app
-from eligibility import services
-from eligibility.records import ROLES
 from eligibility.storage import memory_storage
 from eligibility.storage.migrate import upgrade
 from eligibility.storage.sql import SqlStorage
 from eligibility.storage.sql.settings import DatabaseSettings
 from eligibility.storage.testing import BACKENDS, temporary_database
-from tests.api.api_helpers import FakeClock
+from tests.api.api_helpers import FakeClock, keys_of
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules"
@@ -92,9 +90,4 @@ def api(stored_app: Flask) -> FlaskClient:
 @pytest.fixture
 def keys(stored_app: Flask) -> dict[str, dict[str, str]]:
     """An Authorization header for each role."""
-    store = stored_app.extensions["eligibility"].storage
-    headers = {}
-    for role in ROLES:
-        token, _ = services.create_key(store, role, f"test {role}")
-        headers[role] = {"Authorization": f"Bearer {token}"}
-    return headers
+    return keys_of(stored_app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +12,7 @@ from flask import Flask
 from eligibility import services
 from eligibility.catalogue import Catalogue
 from eligibility.storage import memory_storage
+from tests.api.api_helpers import finished
 from tests.api.conftest import FISHING
 
 SENIOR = {"age": 70, "resident": True}
@@ -156,16 +156,6 @@ def test_a_request_crosses_from_the_api_into_the_core_at_most_twice(
     }
 
 
-def _done(client: Any, url: str, headers: dict[str, str]) -> dict[str, Any]:
-    """A background job's body once it is no longer pending or running (60 s at most)."""
-    deadline = time.monotonic() + 60
-    body: dict[str, Any] = client.get(url, headers=headers).get_json()
-    while body["status"] in ("pending", "running") and time.monotonic() < deadline:
-        time.sleep(0.05)
-        body = client.get(url, headers=headers).get_json()
-    return body
-
-
 @pytest.mark.parametrize("engine", ["pure", "durable"])
 def test_replays_and_batch_jobs_honour_the_engine_setting(
     make_app: Callable[..., Flask], durable_decided: list[str], tmp_path: Any, engine: str
@@ -185,14 +175,14 @@ def test_replays_and_batch_jobs_honour_the_engine_setting(
     single, decided[:] = list(decided), []
     everything = {"ruleset": "fishing-licence"}
     replay = client.post("/v1/replays", json=everything, headers=keys["auditor"])
-    assert _done(client, replay.location, keys["auditor"])["status"] == "done"
+    assert finished(client, replay.location, keys["auditor"])["status"] == "done"
     replayed, decided[:] = list(decided), []
     batch = client.post(
         "/v1/batches?ruleset=fishing-licence&version=2024-01-01",
         data="id,age,resident\na,70,true\n",
         headers={**keys["author"], "Content-Type": "text/csv"},
     )
-    assert _done(client, batch.location, keys["author"])["status"] == "done"
+    assert finished(client, batch.location, keys["author"])["status"] == "done"
     assert (bool(single), bool(replayed), bool(decided)) == ((engine == "durable",) * 3)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from flask.testing import FlaskClient
 from eligibility import services
 from eligibility.storage.sql import SqlStorage
 from tests.api.api_helpers import assert_problem
+from tests.api.api_helpers import finished as job_when_finished
 from tests.api.conftest import FISHING, AppFactory
 
 pytestmark = pytest.mark.usefixtures("dask_cluster")  # replay jobs run on it
@@ -78,11 +78,7 @@ def recorded(api: FlaskClient, keys: dict[str, dict[str, str]]) -> list[str]:
 
 
 def finished(api: FlaskClient, url: str, headers: dict[str, str]) -> dict[str, Any]:
-    deadline = time.monotonic() + 60
-    body: dict[str, Any] = api.get(url, headers=headers).get_json()
-    while body["status"] in ("pending", "running") and time.monotonic() < deadline:
-        time.sleep(0.05)
-        body = api.get(url, headers=headers).get_json()
+    body = job_when_finished(api, url, headers)
     assert body["status"] == "done", body
     return body
 
