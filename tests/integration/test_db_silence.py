@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from eligibility import services
@@ -95,6 +96,24 @@ def test_a_silent_database_is_a_timeout(postgres_url: str, proxy: TcpProxy) -> N
     assert took < BOUND
     proxy.restore()
     store.ping()
+    store.close()
+
+
+def test_once_a_connection_went_silent_the_older_ones_are_replaced_not_tried(
+    postgres_url: str, proxy: TcpProxy
+) -> None:
+    trap = Trap()
+    store = SqlStorage(_url(postgres_url, proxy), clock=trap)
+    services.sync_rule_files(store, [FISHING])
+    with store.db.read() as first, store.db.read() as second:
+        first.execute(text("SELECT 1"))  # two connections in the pool besides the one
+        second.execute(text("SELECT 1"))  # the appends keep
+    trap.armed = proxy.freeze  # all three stranded in an append; new connections get through
+    took, result = _timed(lambda: decide(store, SENIOR))
+    assert isinstance(result, DatabaseTimeout) and took < BOUND, (took, result)
+    took, result = _timed(lambda: decide(store, SENIOR))
+    assert isinstance(result, Decision), (took, result)  # not the other stranded one
+    assert services.verify_audit_chain(store).checked == 1
     store.close()
 
 

@@ -57,10 +57,41 @@ def create_engine_for(url: str, settings: DatabaseSettings | None = None) -> Eng
         connect_args=connect_args,
         json_deserializer=loads,
     )
+    generation = Generation()
+    event.listen(engine, "connect", generation.stamp)
     # Checked in the checkout event (not pool_pre_ping) so a ping runs under the deadline.
     event.listen(engine, "checkout", _checked_out)
     event.listen(engine, "checkin", _checked_in)
     return engine
+
+
+class Generation:
+    """When one of an engine's connections last went silent: those opened before are dropped.
+
+    A connection whose transaction outlived its deadline met a server or network that
+    answered nothing (the server's own timeouts would have spoken first). The pool's
+    other connections opened before then most likely lead into the same silence (a
+    partition, a firewall that forgot them), and a ping to each would cost another
+    request its whole budget; so, as SQLAlchemy does with a disconnect, they are replaced
+    when next checked out. A new connection costs a few milliseconds.
+    """
+
+    def __init__(self) -> None:
+        self.silent_at = float("-inf")
+
+    def stamp(self, dbapi_connection: Any, record: Any) -> None:
+        """A new connection: born now, of this engine's generation (the pool's connect event)."""
+        record.info["born"] = time.monotonic()
+        record.info["generation"] = self
+
+    def current(self, info: dict[str, Any]) -> bool:
+        """Whether the connection was opened after the last one went silent."""
+        return bool(info.get("born", 0.0) > self.silent_at)
+
+    def silenced(self, dbapi_connection: Any) -> None:
+        """The connection outlived its deadline: shut it, and distrust those opened before."""
+        self.silent_at = time.monotonic()
+        _shut(dbapi_connection)
 
 
 def _checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
@@ -70,9 +101,13 @@ def _checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
 def before_use(dbapi_connection: Any, info: dict[str, Any]) -> None:
     """Watch the connection under this transaction's deadline; ping it if in doubt.
 
-    DisconnectionError when the ping fails (the pool, or its user, takes another one).
+    DisconnectionError when the ping fails or the connection is older than the last one
+    that went silent (the pool, or its user, takes another one).
     """
-    current = deadline.watch(dbapi_connection, _shut)
+    generation: Generation | None = info.get("generation")
+    if generation is not None and not generation.current(info):
+        raise exc.DisconnectionError("opened before another connection went silent")
+    current = deadline.watch(dbapi_connection, generation.silenced if generation else _shut)
     if current is not None and current.expired:
         raise DatabaseTimeout(current.budget)
     if _doubtful(dbapi_connection, info):
