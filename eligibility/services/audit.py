@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from eligibility.batch.replay import Progress
 from eligibility.checkpoints import Checkpoint, check_signatures, unreadable
 from eligibility.checkpoints.settings import Checkpoints
 from eligibility.decisions import (
@@ -29,7 +30,6 @@ from eligibility.ports import DecisionRepository, Storage
 log = logging.getLogger("eligibility.audit")
 NO_CHECKPOINTS = Checkpoints()
 PAGE = 1000  # records read in one transaction
-Progress = Callable[[int, int], None]
 
 
 def chain_records(
@@ -131,7 +131,7 @@ def _watched(
                 raise VerificationStopped(checked)
             if progress is not None:
                 progress(checked, total)
-    if progress is not None:
+    if progress is not None and checked % every:  # the last count, unless told already
         progress(checked, total)
 
 

@@ -66,6 +66,11 @@ def test_progress_is_heard_per_page_and_stop_ends_the_walk() -> None:
     heard: list[tuple[int, int]] = []
     result = services.verify_audit_chain(store, progress=lambda *p: heard.append(p), page=2)
     assert result.ok and heard == [(0, 5), (2, 5), (4, 5), (5, 5)]
+    heard.clear()
+    services.verify_audit_chain(
+        chain_of(memory_storage(), 4), progress=lambda *p: heard.append(p), page=2
+    )
+    assert heard == [(0, 4), (2, 4), (4, 4)]  # the last count told once
 
     with pytest.raises(VerificationStopped) as stopped:
         services.verify_audit_chain(store, stop=lambda: True, page=2)
