@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from eligibility.decisions.recorded import Recorded
@@ -18,7 +18,7 @@ def iterate_for_replay(
     until: int | None = None,
     *,
     read_ahead: bool = False,
-) -> Iterator[Recorded]:
+) -> Generator[Recorded, None, None]:
     """As `iterate`, the columns a replay reads (`DecisionRepository.for_replay`).
 
     `read_ahead` reads the next page in a thread while this one is replayed (for a

@@ -165,6 +165,15 @@ def test_pages_read_ahead_are_the_records_in_order_and_none_after_a_short_one(
         assert len(on_reader) == (len(reads) - 1 if ahead else 0)  # the first is read at once
 
 
+def test_a_read_ahead_stopped_early_leaves_no_reader_behind(
+    fishing_store: Storage, recorded: list[Decision]
+) -> None:
+    found = iterate_for_replay(fishing_store.decisions, DecisionFilter(), 1, read_ahead=True)
+    assert next(found).id == recorded[0].id  # the next page is being read meanwhile
+    found.close()  # as a partition that fails on its first decision closes it
+    assert not [t for t in threading.enumerate() if t.name.startswith("read-ahead")]
+
+
 def test_cli_replay_prints_the_summary(
     migrated_url: str, fishing_store: Storage, recorded: list[Decision]
 ) -> None:
