@@ -7,6 +7,7 @@ transaction about `DatabaseSettings.timeout_seconds`, then DatabaseTimeout.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,7 @@ from eligibility.storage.sql.settings import DatabaseSettings
 SQLITE_BUSY_SECONDS = 30
 # The client waits this much longer than the server's own timeouts, whose errors are clearer.
 GRACE_SECONDS = 0.25
+DRAIN_POLL_SECONDS = 0.01  # how often a closing storage looks whether its transactions ended
 
 
 def normalise_url(url: str) -> URL:
@@ -107,6 +109,7 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self._writer, expire_on_commit=False)
         self._kept = KeptConnection(self.engine, before_use)
+        self.closed = False
 
     @property
     def dialect(self) -> str:
@@ -173,6 +176,8 @@ class Database:
     @contextmanager
     def _deadline(self) -> Iterator[None]:
         """The transaction's deadline; DatabaseTimeout when it ran out (or had already)."""
+        if self.closed:
+            raise StorageUnavailable("the storage was closed")
         budget = self.settings.timeout_seconds
         with deadline.transaction(budget, GRACE_SECONDS) as current:
             remaining = current.remaining()
@@ -201,9 +206,24 @@ class Database:
         return None
 
     def dispose(self) -> None:
-        """Close every pooled connection (the one kept too)."""
-        self._kept.release()
+        """Refuse new transactions, let those under way end, close every connection.
+
+        A thread still at work (a job a test or a stopping server leaves behind) would
+        otherwise check a connection out of a new pool that nobody closes, or return one
+        to the pool just closed: both left open for the garbage collector.
+        """
+        self.closed = True
+        self._kept.release()  # once the append that has it (if any) is over
+        ends = time.monotonic() + self.settings.timeout_seconds + GRACE_SECONDS
+        while _checked_out(self.engine) and time.monotonic() < ends:
+            time.sleep(DRAIN_POLL_SECONDS)
         self.engine.dispose()
+
+
+def _checked_out(engine: Engine) -> int:
+    """Connections of the engine's pool in use now (0 for a pool that does not count them)."""
+    count = getattr(engine.pool, "checkedout", None)
+    return int(count()) if callable(count) else 0
 
 
 @contextmanager
