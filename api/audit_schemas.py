@@ -64,6 +64,14 @@ class VerificationJobSchema(Schema):
     created_at = fields.String(required=True)
     started_at = fields.String(allow_none=True)
     finished_at = fields.String(allow_none=True)
+    heartbeat_at = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "While it runs, when its process last gave a sign of life (every "
+            "few seconds); one silent for a minute was interrupted (the process stopped) and "
+            "reads failed"
+        },
+    )
     error = fields.String(allow_none=True)
     result = fields.Nested(
         VerificationSchema,

@@ -8,8 +8,6 @@ jobs they started, auditors every job.
 
 from __future__ import annotations
 
-import logging
-import threading
 from typing import Any
 
 from flask import Blueprint, Response, request, url_for
@@ -17,6 +15,7 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import UnsupportedMediaType
 
 from api.auth import principal, require
+from api.background import start_job
 from api.downloads import attachment
 from api.impact_reports import REPORT_TYPES, report_response
 from api.openapi import Reply, operation
@@ -30,7 +29,6 @@ from eligibility.records import Role
 from eligibility.storage import storage_url
 
 bp = Blueprint("batches", __name__, url_prefix="/v1")
-log = logging.getLogger("api.batches")
 ROLES: tuple[Role, ...] = ("author", "publisher", "auditor")
 SUFFIXES = {
     "text/csv": ".csv",
@@ -75,6 +73,14 @@ class BatchJobSchema(Schema):
     created_at = fields.String(required=True)
     started_at = fields.String(allow_none=True)
     finished_at = fields.String(allow_none=True)
+    heartbeat_at = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "While it runs, when its process last gave a sign of life (every "
+            "few seconds); one silent for a minute was interrupted (the process stopped) and "
+            "reads failed"
+        },
+    )
     error = fields.String(allow_none=True)
 
 
@@ -98,13 +104,10 @@ def _viewer() -> str | None:
 def _run(
     store: Storage, found: BatchJobs, job_id: str, files: bool, inline: bool, engine: EngineName
 ) -> None:
-    """Run a job in the background; its failure is recorded on the job itself."""
-    try:
-        # Workers read a file themselves; decisions only from a database they can open.
-        on_dask = not inline and (files or storage_url(store) is not None)
-        found.run(store, job_id, shared_cluster if on_dask else lambda: None, engine)
-    except Exception:
-        log.exception("batch job %s failed", job_id)
+    """Run a job (in the background); its failure is recorded on the job itself."""
+    # Workers read a file themselves; decisions only from a database they can open.
+    on_dask = not inline and (files or storage_url(store) is not None)
+    found.run(store, job_id, shared_cluster if on_dask else lambda: None, engine)
 
 
 @bp.post("/batches")
@@ -144,19 +147,9 @@ def start_batch(query: dict[str, Any]) -> Reply:
         population=data,
         suffix=suffix,
     )
-    threading.Thread(
-        target=_run,
-        args=(
-            store,
-            jobs(),
-            job["id"],
-            files,
-            state().config.jobs_cluster == "inline",
-            state().evaluator.engine,
-        ),
-        name=f"batch-{job['id']}",
-        daemon=True,
-    ).start()
+    inline = state().config.jobs_cluster == "inline"
+    run = (store, jobs(), job["id"], files, inline, state().evaluator.engine)
+    start_job(f"batch job {job['id']}", _run, *run)
     location = url_for(".get_batch", job_id=job["id"])
     return Reply(jobs().get(job["id"]), headers={"Location": location})
 

@@ -144,6 +144,14 @@ class ReplayJobSchema(Schema):
     created_at = fields.DateTime(required=True)
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
+    heartbeat_at = fields.DateTime(
+        allow_none=True,
+        metadata={
+            "description": "While it runs, when its process last gave a sign of life (every "
+            "few seconds); one silent for a minute was interrupted (the process stopped) and "
+            "reads failed"
+        },
+    )
     error = fields.String(allow_none=True)
 
 

@@ -8,14 +8,13 @@ that made the difference and sums of amounts; never a decision or its answers.
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, url_for
 
 from api.auth import principal, require
+from api.background import start_job
 from api.downloads import EXPORT_TYPES, attachment
 from api.impact_reports import REPORT_TYPES, report_response
 from api.openapi import Reply, operation
@@ -33,31 +32,21 @@ from api.state import state
 from eligibility import services
 from eligibility.batch.publish import affected_lines
 from eligibility.batch.report import impact_report, replay_rows, replay_summary
-from eligibility.evaluation import EngineName
 from eligibility.ports import Storage
 from eligibility.records import ReplayJob
 from eligibility.services.impact import Impact, get_impact, start_impact
 
 bp = Blueprint("replays", __name__, url_prefix="/v1")
-log = logging.getLogger("api.replays")
 LOCATION = {"Location": {"schema": {"type": "string"}}}
 
 
-def _run(store: Storage, job_id: str, inline: bool, engine: EngineName) -> None:
-    """Run a replay job in the background; its failure is recorded on the job itself."""
-    try:
-        services.run_replay_job(store, job_id, inline=inline, engine=engine)
-    except Exception:
-        log.exception("replay job %s failed", job_id)
-
-
 def _in_background(store: Storage, job: ReplayJob) -> None:
-    threading.Thread(
-        target=_run,
-        args=(store, job.id, state().config.jobs_cluster == "inline", state().evaluator.engine),
-        name=f"replay-{job.id}",
-        daemon=True,
-    ).start()
+    """Run a replay job in the background; its failure is recorded on the job itself."""
+    inline = state().config.jobs_cluster == "inline"
+    run = services.run_replay_job
+    start_job(
+        f"replay job {job.id}", run, store, job.id, inline=inline, engine=state().evaluator.engine
+    )
 
 
 @bp.post("/replays")

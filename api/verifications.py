@@ -7,8 +7,6 @@ its outcome (in VERIFY_DIR, shared by the server's processes).
 
 from __future__ import annotations
 
-import logging
-import threading
 from typing import Any
 
 from flask import Blueprint, url_for
@@ -16,6 +14,7 @@ from flask import Blueprint, url_for
 from api import metrics
 from api.audit_schemas import VerificationJobListSchema, VerificationJobSchema
 from api.auth import principal, require
+from api.background import start_job
 from api.openapi import Reply, operation
 from api.state import state
 from eligibility.checkpoints.settings import Checkpoints
@@ -23,7 +22,6 @@ from eligibility.ports import Storage
 from eligibility.services import ChainVerifications
 
 bp = Blueprint("verifications", __name__, url_prefix="/v1/audit")
-log = logging.getLogger("api.verifications")
 LOCATION = {"Location": {"schema": {"type": "string"}}}
 
 
@@ -33,12 +31,8 @@ def jobs() -> ChainVerifications:
 
 
 def _run(found: ChainVerifications, store: Storage, checkpoints: Checkpoints, job_id: str) -> None:
-    """Run a verification in the background; its failure is recorded on the job itself."""
-    try:
-        job = found.run(store, job_id, checkpoints)
-    except Exception:
-        log.exception("chain verification %s failed", job_id)
-        return
+    """Run a verification (in the background), counting its outcome in the metrics."""
+    job = found.run(store, job_id, checkpoints)
     if job["result"] is not None:
         metrics.verified(job["result"]["ok"])
 
@@ -54,12 +48,9 @@ def start_verification() -> Reply:
     """
     app = state()
     job = jobs().create(principal().client)
-    threading.Thread(
-        target=_run,
-        args=(jobs(), app.storage, app.checkpoints, job["id"]),
-        name=f"verify-{job['id']}",
-        daemon=True,
-    ).start()
+    start_job(
+        f"chain verification {job['id']}", _run, jobs(), app.storage, app.checkpoints, job["id"]
+    )
     location = url_for(".get_verification", job_id=job["id"])
     return Reply(jobs().get(job["id"]), headers={"Location": location})
 

@@ -200,6 +200,16 @@ class ReplayJobRepository(Protocol):
         """Mark a pending or running job cancelled; False when it was not pending or running."""
         ...
 
+    def beat(self, job_id: str, at: dt.datetime) -> None:
+        """A running job's sign of life (its heartbeat_at; nothing else, and only while running)."""
+        ...
+
+    def interrupt(
+        self, job_id: str, heard: dt.datetime | None, at: dt.datetime, error: str
+    ) -> bool:
+        """Fail an unfinished job whose last heartbeat is still `heard`; False if it moved on."""
+        ...
+
     def put_results(
         self, job_id: str, low: int, high: int, rows: Sequence[Mapping[str, Any]]
     ) -> None:

@@ -13,6 +13,7 @@ from eligibility.values_io import content_hash
 Role = Literal["client", "author", "publisher", "auditor"]
 ROLES: tuple[Role, ...] = ("client", "author", "publisher", "auditor")
 JobStatus = Literal["pending", "running", "done", "failed", "cancelled"]
+UNFINISHED: tuple[JobStatus, ...] = ("pending", "running")
 Clock = Callable[[], dt.datetime]
 # Entries of a stored document the content hash leaves out: they never change what it computes.
 UNHASHED = ("scenarios", "dated_by")
@@ -250,3 +251,4 @@ class ReplayJob:
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
     error: str | None = None
+    heartbeat_at: dt.datetime | None = None  # its process's last sign of life while it ran

@@ -1,7 +1,8 @@
 """Jobs that outlive a request, kept as files: one folder per job under a root folder.
 
 A job's folder holds `job.json` (its status, progress and who asked), whatever else
-the job writes, and `cancel` once someone cancels it. Every process of the server
+the job writes, `heartbeat` (touched while it runs: `heartbeat.py`), and `cancel` once
+someone cancels it. Every process of the server
 reads the same folder, so any of them answers for a job whichever one runs it; the
 writer replaces `job.json` whole. Creating a job first removes the finished jobs the
 retention policy no longer keeps (`retention`).
@@ -16,8 +17,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from eligibility.batch.heartbeat import interrupted, silent
 from eligibility.batch.retention import FINISHED, Retention, prune
 from eligibility.errors import NotFound
+from eligibility.records import UNFINISHED
+
+DERIVED = ("rate", "heartbeat_at")  # worked out when a job is read, never written
 
 
 class JobFiles:
@@ -69,8 +74,28 @@ class JobFiles:
         job: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         if viewer is not None and job["created_by"] != viewer:
             raise NotFound(self.kind, job_id)
+        job["heartbeat_at"] = self._heartbeat(job_id)
+        if job["status"] in UNFINISHED:
+            last = dt.datetime.fromisoformat(
+                job["heartbeat_at"] or job["started_at"] or job["created_at"]
+            )
+            if silent(last, dt.datetime.now(dt.UTC)):  # its process stopped: it never ends
+                job.update(status="failed", finished_at=now(), error=interrupted(last))
+                self.write(job)
         job["rate"] = _rate(job)
         return job
+
+    def beat(self, job_id: str) -> None:
+        """A running job's sign of life (its `heartbeat` file touched)."""
+        (self.folder(job_id) / "heartbeat").touch()
+
+    def _heartbeat(self, job_id: str) -> str | None:
+        """When the job last gave a sign of life, if it ever did."""
+        try:
+            touched = (self.folder(job_id) / "heartbeat").stat().st_mtime
+        except FileNotFoundError:
+            return None
+        return dt.datetime.fromtimestamp(touched, dt.UTC).isoformat()
 
     def list(self, viewer: str | None = None) -> list[dict[str, Any]]:
         """Every job (`viewer` set: only theirs), newest first."""
@@ -115,7 +140,8 @@ class JobFiles:
         """Replace a job's `job.json` whole (readers see the old or the new, never a part)."""
         path = self.folder(job["id"]) / "job.json"
         partial = path.with_suffix(f".{uuid.uuid4().hex}.tmp")  # writers never share one
-        partial.write_text(json.dumps({k: v for k, v in job.items() if k != "rate"}))
+        kept = {k: v for k, v in job.items() if k not in DERIVED}
+        partial.write_text(json.dumps(kept))
         os.replace(partial, path)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from eligibility.batch.assess import result_rows
 from eligibility.batch.assessment import assess
 from eligibility.batch.cluster import Cluster
+from eligibility.batch.heartbeat import beating
 from eligibility.batch.job_files import JobFiles
 from eligibility.batch.partitions import describe
 from eligibility.batch.populations import KINDS, Population
@@ -88,18 +89,19 @@ class BatchJobs:
                 saved[0] = time.monotonic()
 
         try:
-            done = assess(
-                store,
-                self._population(store, job, folder),
-                job["ruleset"],
-                job["version"],
-                folder,
-                reform=job["reform"],
-                cluster=cluster(),
-                progress=progress,
-                stop=lambda: self.files.cancel_asked(job_id),
-                engine=engine,
-            )
+            with beating(lambda: self.files.beat(job_id)):
+                done = assess(
+                    store,
+                    self._population(store, job, folder),
+                    job["ruleset"],
+                    job["version"],
+                    folder,
+                    reform=job["reform"],
+                    cluster=cluster(),
+                    progress=progress,
+                    stop=lambda: self.files.cancel_asked(job_id),
+                    engine=engine,
+                )
         except Exception as error:
             self.files.finish(job, "failed", describe(error))
             raise

@@ -15,10 +15,12 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, replace
 
 from eligibility.batch.cluster import Cluster, shared_cluster
 from eligibility.batch.collector import set_apart
+from eligibility.batch.heartbeat import beating, interrupted, silent
 from eligibility.batch.partitions import (
     Outcome,
     Partition,
@@ -37,6 +39,7 @@ from eligibility.errors import NotFound
 from eligibility.evaluation import EngineName
 from eligibility.ports import Storage
 from eligibility.records import (
+    UNFINISHED,
     DecisionFilter,
     JobStatus,
     ReplayJob,
@@ -72,10 +75,11 @@ def replay_partition(part: Partition, source: StorageRef, task: ReplayTask) -> T
     # process, in memory, is not: its reads cost nothing to wait for).
     ahead = isinstance(source, str)
     pages = (task.filters, PAGE, part.low - 1, part.high)
-    decisions = iterate_for_replay(store.decisions, *pages, read_ahead=ahead)
-    for decision in decisions:
-        version = task.target or _recorded(store, decision, versions)
-        tally.add(replayed(decision, compiled(version), task.as_of, task.engine))
+    # Closed however the partition ends: the read ahead's thread is done with the database.
+    with closing(iterate_for_replay(store.decisions, *pages, read_ahead=ahead)) as decisions:
+        for decision in decisions:
+            version = task.target or _recorded(store, decision, versions)
+            tally.add(replayed(decision, compiled(version), task.as_of, task.engine))
     store.jobs.put_results(task.job_id, part.low, part.high, tally.take_rows())
     return tally
 
@@ -115,11 +119,23 @@ def _recorded(store: Storage, decision: Recorded, known: RecordedVersions) -> St
 
 
 def get_replay_job(store: Storage, job_id: str) -> ReplayJob:
-    """One replay job; NotFound otherwise."""
+    """One replay job (failed if its process stopped running it); NotFound otherwise."""
     job = store.jobs.get(job_id)
     if job is None:
         raise NotFound("replay job", job_id)
-    return job
+    return heard_of(store, job)
+
+
+def heard_of(store: Storage, job: ReplayJob) -> ReplayJob:
+    """`job`, failed as interrupted when it is unfinished and its process fell silent."""
+    if job.status not in UNFINISHED:
+        return job
+    last = job.heartbeat_at or job.started_at or job.created_at
+    now = store.now()
+    if not silent(last, now):
+        return job
+    store.jobs.interrupt(job.id, job.heartbeat_at, now, interrupted(last))
+    return store.jobs.get(job.id) or job
 
 
 def run_replay_job(
@@ -144,7 +160,8 @@ def run_replay_job(
     """
     own = for_batch(store)
     try:
-        return _run(own, job_id, cluster, progress, stop, engine, inline)
+        with beating(lambda: own.jobs.beat(job_id, own.now())):  # while it runs
+            return _run(own, job_id, cluster, progress, stop, engine, inline)
     finally:
         if own is not store:
             own.close()
@@ -160,7 +177,7 @@ def _run(
     inline: bool,
 ) -> ReplayJob:
     job = get_replay_job(store, job_id)
-    if job.status == "cancelled":  # before it started
+    if job.status != "pending":  # cancelled before it started (or run already)
         return job
     head = store.decisions.head().sequence  # decisions recorded later are not this job's
     job = replace(

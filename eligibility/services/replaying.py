@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 
-from eligibility.batch.replay import Progress, get_replay_job, run_replay_job
+from eligibility.batch.replay import Progress, get_replay_job, heard_of, run_replay_job
 from eligibility.catalogue import compile_cache
 from eligibility.catalogue.lookups import list_versions, recorded_version, what_if_version
 from eligibility.decisions import ReplayResult, replay
@@ -116,5 +116,5 @@ def cancel_replay_job(store: Storage, job_id: str) -> ReplayJob:
 
 
 def list_replay_jobs(store: Storage) -> list[ReplayJob]:
-    """Every replay job, newest first."""
-    return store.jobs.list()
+    """Every replay job, newest first (failed, interrupted, where its process stopped)."""
+    return [heard_of(store, job) for job in store.jobs.list()]

@@ -14,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from eligibility.batch.heartbeat import beating
 from eligibility.batch.job_files import JobFiles
 from eligibility.batch.retention import Retention
 from eligibility.checkpoints.settings import Checkpoints
@@ -71,13 +72,14 @@ class ChainVerifications:
 
         own = for_batch(store)
         try:
-            result = verify_audit_chain(
-                own,
-                checkpoints,
-                progress=progress,
-                stop=lambda: self.files.cancel_asked(job_id),
-                page=self.page,
-            )
+            with beating(lambda: self.files.beat(job_id)):
+                result = verify_audit_chain(
+                    own,
+                    checkpoints,
+                    progress=progress,
+                    stop=lambda: self.files.cancel_asked(job_id),
+                    page=self.page,
+                )
         except VerificationStopped as stopped:
             job.update(processed=stopped.checked)
             return self.files.finish(job, "cancelled", None)

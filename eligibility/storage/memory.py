@@ -14,6 +14,7 @@ from eligibility.decisions.recorded import Recorded
 from eligibility.errors import Conflict, NotFound, PreconditionFailed
 from eligibility.model import Status
 from eligibility.records import (
+    UNFINISHED,
     ApiKey,
     Clock,
     DecisionFilter,
@@ -253,13 +254,30 @@ class MemoryJobs:
         return self.items.get(job_id)
 
     def save(self, job: ReplayJob) -> None:
-        self.items[job.id] = job
+        with self.lock:
+            self.items[job.id] = replace(job, heartbeat_at=self.items[job.id].heartbeat_at)
 
     def save_progress(self, job: ReplayJob) -> bool:
         with self.lock:
             if self.items[job.id].status == "cancelled":
                 return False
-            self.items[job.id] = job
+            self.items[job.id] = replace(job, heartbeat_at=self.items[job.id].heartbeat_at)
+            return True
+
+    def beat(self, job_id: str, at: dt.datetime) -> None:
+        with self.lock:
+            job = self.items[job_id]
+            if job.status == "running":
+                self.items[job_id] = replace(job, heartbeat_at=at)
+
+    def interrupt(
+        self, job_id: str, heard: dt.datetime | None, at: dt.datetime, error: str
+    ) -> bool:
+        with self.lock:
+            job = self.items[job_id]
+            if job.status not in UNFINISHED or job.heartbeat_at != heard:
+                return False
+            self.items[job_id] = replace(job, status="failed", finished_at=at, error=error)
             return True
 
     def cancel(self, job_id: str) -> bool:

@@ -182,6 +182,7 @@ class ReplayJobRow(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
+    heartbeat_at: Mapped[dt.datetime | None]  # written while it runs (batch/heartbeat.py)
 
 
 class ReplayResultRow(Base):

@@ -13,6 +13,7 @@ from eligibility.catalogue.windows import covering
 from eligibility.errors import Conflict, StoredVersionAltered
 from eligibility.model import Status
 from eligibility.records import (
+    UNFINISHED,
     ApiKey,
     DecisionFilter,
     InterviewSession,
@@ -205,6 +206,13 @@ def _job_row_values(job: ReplayJob) -> dict[str, Any]:
     return values
 
 
+def _saved_values(job: ReplayJob) -> dict[str, Any]:
+    """What saving a job writes: all but its heartbeat, which only `beat` writes."""
+    values = _job_row_values(job)
+    del values["heartbeat_at"]
+    return values
+
+
 class SqlJobs:
     """Replay jobs."""
 
@@ -221,17 +229,36 @@ class SqlJobs:
             return _job(row) if row is not None else None
 
     def save(self, job: ReplayJob) -> None:
+        query = update(ReplayJobRow).where(ReplayJobRow.id == job.id)
         with self.db.write() as session:
-            session.execute(
-                update(ReplayJobRow).where(ReplayJobRow.id == job.id).values(**_job_row_values(job))
-            )
+            session.execute(query.values(**_saved_values(job)))
 
     def save_progress(self, job: ReplayJob) -> bool:
         query = update(ReplayJobRow).where(
             ReplayJobRow.id == job.id, ReplayJobRow.status != "cancelled"
         )
         with self.db.write() as session:
-            done = session.execute(query.values(**_job_row_values(job)))
+            done = session.execute(query.values(**_saved_values(job)))
+            return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+
+    def beat(self, job_id: str, at: dt.datetime) -> None:
+        query = update(ReplayJobRow).where(
+            ReplayJobRow.id == job_id, ReplayJobRow.status == "running"
+        )
+        with self.db.write() as session:
+            session.execute(query.values(heartbeat_at=at))
+
+    def interrupt(
+        self, job_id: str, heard: dt.datetime | None, at: dt.datetime, error: str
+    ) -> bool:
+        beat = ReplayJobRow.heartbeat_at
+        query = update(ReplayJobRow).where(
+            ReplayJobRow.id == job_id,
+            ReplayJobRow.status.in_(UNFINISHED),
+            beat.is_(None) if heard is None else beat == heard,
+        )
+        with self.db.write() as session:
+            done = session.execute(query.values(status="failed", finished_at=at, error=error))
             return bool(done.rowcount == 1)  # type: ignore[attr-defined]
 
     def cancel(self, job_id: str) -> bool:
