@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from api.fields import HEARTBEAT
+
 
 class BrokenRecordSchema(Schema):
     """The first record (or checkpoint) that fails verification."""
@@ -64,14 +66,7 @@ class VerificationJobSchema(Schema):
     created_at = fields.String(required=True)
     started_at = fields.String(allow_none=True)
     finished_at = fields.String(allow_none=True)
-    heartbeat_at = fields.String(
-        allow_none=True,
-        metadata={
-            "description": "While it runs, when its process last gave a sign of life (every "
-            "few seconds); one silent for a minute was interrupted (the process stopped) and "
-            "reads failed"
-        },
-    )
+    heartbeat_at = fields.String(allow_none=True, metadata={"description": HEARTBEAT})
     error = fields.String(allow_none=True)
     result = fields.Nested(
         VerificationSchema,

@@ -17,6 +17,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 from api.auth import principal, require
 from api.background import start_job
 from api.downloads import attachment
+from api.fields import HEARTBEAT
 from api.impact_reports import REPORT_TYPES, report_response
 from api.openapi import Reply, operation
 from api.state import state
@@ -73,14 +74,7 @@ class BatchJobSchema(Schema):
     created_at = fields.String(required=True)
     started_at = fields.String(allow_none=True)
     finished_at = fields.String(allow_none=True)
-    heartbeat_at = fields.String(
-        allow_none=True,
-        metadata={
-            "description": "While it runs, when its process last gave a sign of life (every "
-            "few seconds); one silent for a minute was interrupted (the process stopped) and "
-            "reads failed"
-        },
-    )
+    heartbeat_at = fields.String(allow_none=True, metadata={"description": HEARTBEAT})
     error = fields.String(allow_none=True)
 
 

@@ -11,6 +11,11 @@ from eligibility.values_io import to_plain
 
 # What a value of the rule language looks like on the wire: decimals and dates are text.
 SCALAR_TYPES = ["string", "number", "boolean", "null"]
+# A job's heartbeat_at (replay, batch and verification jobs alike).
+HEARTBEAT = (
+    "While it runs, when its process last gave a sign of life (every few seconds); one "
+    "silent for a minute was interrupted (its process stopped) and reads failed"
+)
 
 
 class Scalar(fields.Field[Any]):

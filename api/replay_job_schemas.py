@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from api.fields import HEARTBEAT
 from api.record_schemas import Moment, MomentEnd
 from api.replay_schemas import WhatIfMixin
 from api.schemas import ID, STATUSES, RequestSchema
@@ -144,14 +145,7 @@ class ReplayJobSchema(Schema):
     created_at = fields.DateTime(required=True)
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
-    heartbeat_at = fields.DateTime(
-        allow_none=True,
-        metadata={
-            "description": "While it runs, when its process last gave a sign of life (every "
-            "few seconds); one silent for a minute was interrupted (the process stopped) and "
-            "reads failed"
-        },
-    )
+    heartbeat_at = fields.DateTime(allow_none=True, metadata={"description": HEARTBEAT})
     error = fields.String(allow_none=True)
 
 

@@ -17,7 +17,7 @@ from eligibility.batch.report import replay_rows, replay_summary
 from eligibility.batch.worker import compiled_count
 from eligibility.ports import Storage, iterate
 from eligibility.records import DecisionFilter
-from eligibility.storage.sql.repositories import SqlJobs
+from eligibility.storage.sql.jobs import SqlJobs
 
 from .helpers import decide
 from .test_versions_storage import NEXT_YEAR

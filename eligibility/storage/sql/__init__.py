@@ -11,9 +11,10 @@ from eligibility.records import Clock, utcnow
 from eligibility.storage.sql.appends import HEAD_ID
 from eligibility.storage.sql.chain import SqlDecisions
 from eligibility.storage.sql.engine import Database
+from eligibility.storage.sql.jobs import SqlJobs
 from eligibility.storage.sql.key_cache import KeyCache
 from eligibility.storage.sql.models import ChainHeadRow
-from eligibility.storage.sql.repositories import SqlJobs, SqlKeys, SqlSessions, SqlVersions
+from eligibility.storage.sql.repositories import SqlKeys, SqlSessions, SqlVersions
 from eligibility.storage.sql.settings import DatabaseSettings
 
 
