@@ -201,7 +201,7 @@ class ReplayJobRepository(Protocol):
         ...
 
     def beat(self, job_id: str, at: dt.datetime) -> None:
-        """A running job's sign of life (its heartbeat_at; nothing else, and only while running)."""
+        """A job's sign of life (its heartbeat_at; nothing else), while pending or running."""
         ...
 
     def interrupt(

@@ -4,8 +4,8 @@ A job runs in a thread of the server process that started it (or of the CLI). Wh
 that process stops — a deploy, a crash, a killed worker — nothing marks the job as
 ended, and it would read `running` for ever. So while it runs, a thread beats every
 HEARTBEAT_SECONDS (a time written where every process reads it), and a reader that
-finds a pending or running job silent for STALE_SECONDS reports it failed with
-`INTERRUPTED` (written once, conditionally, so a live job is never overwritten).
+finds a pending or running job silent for STALE_SECONDS reports it failed, with
+`interrupted`'s error (written once, conditionally, so a live job is never overwritten).
 """
 
 from __future__ import annotations

@@ -2,10 +2,9 @@
 
 A job's folder holds `job.json` (its status, progress and who asked), whatever else
 the job writes, `heartbeat` (touched while it runs: `heartbeat.py`), and `cancel` once
-someone cancels it. Every process of the server
-reads the same folder, so any of them answers for a job whichever one runs it; the
-writer replaces `job.json` whole. Creating a job first removes the finished jobs the
-retention policy no longer keeps (`retention`).
+someone cancels it. Every process of the server reads the same folder, so any of them
+answers for a job whichever one runs it; the writer replaces `job.json` whole. Creating
+a job first removes the finished jobs the retention policy no longer keeps (`retention`).
 """
 
 from __future__ import annotations

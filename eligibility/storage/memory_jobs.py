@@ -53,7 +53,7 @@ class MemoryJobs:
     def beat(self, job_id: str, at: dt.datetime) -> None:
         with self.lock:
             job = self.items[job_id]
-            if job.status == "running":
+            if job.status in UNFINISHED:
                 self.items[job_id] = replace(job, heartbeat_at=at)
 
     def interrupt(

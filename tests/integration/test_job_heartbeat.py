@@ -99,6 +99,15 @@ def test_a_job_never_started_reads_failed_once_its_process_is_silent(
     assert services.run_replay_job(store, job.id).status == "failed"  # not run after all
 
 
+def test_a_pending_job_that_beats_stays_pending(timed: tuple[Storage, Clock]) -> None:
+    store, clock = timed  # its process counts a long chain before it saves it running
+    job = services.start_replay_job(store, "fishing-licence", "auditor")
+    clock.advance(STALE_SECONDS - 10)
+    store.jobs.beat(job.id, store.now())
+    clock.advance(30)
+    assert services.get_replay_job(store, job.id).status == "pending"
+
+
 def test_a_beat_between_reading_and_failing_keeps_the_job_running(
     timed: tuple[Storage, Clock],
 ) -> None:

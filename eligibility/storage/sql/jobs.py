@@ -58,7 +58,7 @@ class SqlJobs:
 
     def beat(self, job_id: str, at: dt.datetime) -> None:
         query = update(ReplayJobRow).where(
-            ReplayJobRow.id == job_id, ReplayJobRow.status == "running"
+            ReplayJobRow.id == job_id, ReplayJobRow.status.in_(UNFINISHED)
         )
         with self.db.write() as session:
             session.execute(query.values(heartbeat_at=at))

@@ -1,8 +1,8 @@
 """Replay jobs carry a heartbeat: `heartbeat_at` (NULL: none yet, as every job made before).
 
-A running job's process writes it every few seconds; a job whose heartbeat stopped
-(its server was stopped or crashed) is then reported failed, interrupted, instead of
-running for ever (`eligibility.batch.heartbeat`).
+A job's process writes it every few seconds while the job is pending or running; a job
+whose heartbeat stopped (its server was stopped or crashed) is then reported failed,
+interrupted, instead of running for ever (`eligibility.batch.heartbeat`).
 
 Revision ID: 0010
 Revises: 0009
