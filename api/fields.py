@@ -13,7 +13,7 @@ from eligibility.values_io import to_plain
 SCALAR_TYPES = ["string", "number", "boolean", "null"]
 # A job's heartbeat_at (replay, batch and verification jobs alike).
 HEARTBEAT = (
-    "While it runs, when its process last gave a sign of life (every few seconds); one "
+    "Until it ends, when its process last gave a sign of life (every few seconds); one "
     "silent for a minute was interrupted (its process stopped) and reads failed"
 )
 
