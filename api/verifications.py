@@ -17,9 +17,11 @@ from api.auth import principal, require
 from api.background import start_job
 from api.openapi import Reply, operation
 from api.state import state
+from eligibility.batch.cluster import shared_cluster
 from eligibility.checkpoints.settings import Checkpoints
 from eligibility.ports import Storage
 from eligibility.services import ChainVerifications
+from eligibility.storage import storage_url
 
 bp = Blueprint("verifications", __name__, url_prefix="/v1/audit")
 LOCATION = {"Location": {"schema": {"type": "string"}}}
@@ -30,9 +32,13 @@ def jobs() -> ChainVerifications:
     return ChainVerifications(state().config.verify_dir)
 
 
-def _run(found: ChainVerifications, store: Storage, checkpoints: Checkpoints, job_id: str) -> None:
+def _run(
+    found: ChainVerifications, store: Storage, checkpoints: Checkpoints, job_id: str, inline: bool
+) -> None:
     """Run a verification (in the background), counting its outcome in the metrics."""
-    job = found.run(store, job_id, checkpoints)
+    # A database's chain is verified in key ranges on the server's cluster.
+    on_dask = not inline and storage_url(store) is not None
+    job = found.run(store, job_id, checkpoints, shared_cluster if on_dask else lambda: None)
     if job["result"] is not None:
         metrics.verified(job["result"]["ok"])
 
@@ -48,9 +54,9 @@ def start_verification() -> Reply:
     """
     app = state()
     job = jobs().create(principal().client)
-    start_job(
-        f"chain verification {job['id']}", _run, jobs(), app.storage, app.checkpoints, job["id"]
-    )
+    inline = app.config.jobs_cluster == "inline"
+    run = (jobs(), app.storage, app.checkpoints, job["id"], inline)
+    start_job(f"chain verification {job['id']}", _run, *run)
     location = url_for(".get_verification", job_id=job["id"])
     return Reply(jobs().get(job["id"]), headers={"Location": location})
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from tqdm import tqdm
 
+from cli.cluster import cluster, cluster_options
 from cli.common import database_option, reported, storage
 from eligibility import services
 from eligibility.checkpoints import CheckpointSettings, new_private_key
@@ -73,13 +75,24 @@ def audit() -> None:
 @audit.command()
 @database_option
 @checkpoint_options
+@cluster_options
 def verify(
-    url: str | None, checkpoint_dir: Path | None, key_file: Path | None, public_keys: str
+    url: str | None,
+    checkpoint_dir: Path | None,
+    key_file: Path | None,
+    public_keys: str,
+    scheduler: str | None,
+    workers: int | None,
 ) -> None:
-    """Check every record and every checkpoint: `ok`, or the first problem and where."""
+    """Check every record and every checkpoint: `ok`, or the first problem and where.
+
+    With a scheduler (or --workers), the chain is verified in key ranges on the cluster.
+    """
     checkpoints = _checkpoints(checkpoint_dir, key_file, public_keys)
+    on_cluster = scheduler is not None or workers is not None
     with (
         storage(url) as store,
+        cluster(scheduler, workers) if on_cluster else nullcontext() as on,
         tqdm(desc="verifying", unit="record", mininterval=0.5, leave=False, disable=None) as bar,
     ):
 
@@ -87,7 +100,7 @@ def verify(
             bar.total = total
             bar.update(checked - bar.n)
 
-        result = services.verify_audit_chain(store, checkpoints, progress=progress)
+        result = services.verify_audit_chain(store, checkpoints, progress=progress, cluster=on)
     click.echo(str(result))
     if result.broken is not None and result.broken.checkpoint:
         click.echo(f"failed checkpoint: {result.broken.checkpoint}")

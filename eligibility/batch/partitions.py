@@ -142,6 +142,8 @@ def _shared(client: Any, arg: Any) -> Any:
     """Big arguments (versions) sent to every worker once; small ones go with each task."""
     if arg is None or isinstance(arg, str | int | float | bool | dt.date):
         return arg
+    if isinstance(arg, tuple | list) and not arg:  # nothing to scatter (Dask refuses to)
+        return arg
     return client.scatter(arg, broadcast=True, hash=False)
 
 

@@ -185,20 +185,21 @@ def verify_chain(
     head: ChainHead | None = None,
     anchors: Sequence[Anchor] = (),
     start: ChainHead = ORIGIN,
+    matched: Anchor | None = None,
 ) -> ChainVerification:
     """Check every record in sequence order, each checkpoint (`anchors`), then the head.
 
     A checkpoint fails when the record at its sequence has another hash (rewritten,
     forged or replaced records at or before it) or when the chain ends before it
     (records removed from the end). `start` verifies only the records after a known
-    place of the chain (a checkpoint).
+    place of the chain (a checkpoint, or records verified already), `matched` the latest
+    checkpoint those matched.
     """
     by_sequence: defaultdict[int, list[Anchor]] = defaultdict(list)
     for anchor in anchors:
         by_sequence[anchor.sequence].append(anchor)
     prev_hash, sequence, checked = start.hash, start.sequence, 0
     previous: Decision | None = None
-    matched: Anchor | None = None
     broken = _unmatched(by_sequence.pop(0, []), GENESIS, None, matched)
     for record in records:
         if broken is not None:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from eligibility.batch.cluster import Cluster
 from eligibility.batch.replay import Progress
 from eligibility.checkpoints import Checkpoint, check_signatures, unreadable
 from eligibility.checkpoints.settings import Checkpoints
@@ -25,23 +26,17 @@ from eligibility.errors import (
     EligibilityError,
     StoredVersionAltered,
 )
-from eligibility.ports import DecisionRepository, Storage
+from eligibility.ports import Storage
+from eligibility.services.chain_ranges import (
+    PAGE,
+    VerificationStopped,
+    chain_records,
+    verify_in_ranges,
+)
+from eligibility.storage import storage_url
 
 log = logging.getLogger("eligibility.audit")
 NO_CHECKPOINTS = Checkpoints()
-PAGE = 1000  # records read in one transaction
-
-
-def chain_records(
-    repository: DecisionRepository, until: int, batch: int = PAGE, after: int = 0
-) -> Iterator[Decision]:
-    """The chain's records after `after` up to sequence `until`, in order, read in batches."""
-    while after < until and (page := repository.chain(after, batch)):
-        for record in page:
-            if record.sequence > until:
-                return
-            yield record
-        after = page[-1].sequence
 
 
 def trusted_checkpoints(checkpoints: Checkpoints) -> list[Checkpoint]:
@@ -69,6 +64,7 @@ def verify_audit_chain(
     progress: Progress | None = None,
     stop: Callable[[], bool] | None = None,
     page: int = PAGE,
+    cluster: Cluster | None = None,
 ) -> ChainVerification:
     """Verify the whole decision chain, and against every checkpoint when they are kept.
 
@@ -79,7 +75,8 @@ def verify_audit_chain(
     appended meanwhile are left for the next run. A chain longer than `at_most`
     records (0: any) is not verified (ChainTooLong); `progress(checked, total)` hears
     of each `page` of records read, and `stop` returning true ends the walk
-    (VerificationStopped).
+    (VerificationStopped). On a `cluster`, a database's chain is verified in key ranges
+    in parallel (`chain_ranges`: the same verdict).
     """
     try:
         store.versions.list()  # every stored version is checked against its hash as it loads
@@ -99,18 +96,15 @@ def verify_audit_chain(
     after = store.decisions.chain(head.sequence, 1)
     if after and store.decisions.head().sequence < after[0].sequence:
         return beyond_head(head, after[0])
+    source = storage_url(store)
+    if cluster is not None and source is not None:
+        return verify_in_ranges(
+            store, source, cluster, head, anchors, page=page, progress=progress, stop=stop
+        )
     records = chain_records(store.decisions, head.sequence, page)
     if progress is not None or stop is not None:
         records = _watched(records, head.sequence, progress, stop, page)
     return verify_chain(records, head, anchors)
-
-
-class VerificationStopped(Exception):
-    """A verification was asked to stop after `checked` records."""
-
-    def __init__(self, checked: int) -> None:
-        super().__init__(f"stopped after {checked} records")
-        self.checked = checked
 
 
 def _watched(

@@ -10,22 +10,20 @@ Jobs are files (`JobFiles`), so every server process answers for any of them.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from eligibility.batch.cluster import Cluster
 from eligibility.batch.heartbeat import beating
 from eligibility.batch.job_files import JobFiles
 from eligibility.batch.retention import Retention
 from eligibility.checkpoints.settings import Checkpoints
 from eligibility.decisions import ChainVerification
 from eligibility.ports import Storage
-from eligibility.services.audit import (
-    NO_CHECKPOINTS,
-    PAGE,
-    VerificationStopped,
-    verify_audit_chain,
-)
+from eligibility.services.audit import NO_CHECKPOINTS, verify_audit_chain
+from eligibility.services.chain_ranges import PAGE, VerificationStopped
 from eligibility.storage import for_batch
 
 SAVE_SECONDS = 0.5
@@ -56,9 +54,17 @@ class ChainVerifications:
         return self.files.cancel(job_id)
 
     def run(
-        self, store: Storage, job_id: str, checkpoints: Checkpoints = NO_CHECKPOINTS
+        self,
+        store: Storage,
+        job_id: str,
+        checkpoints: Checkpoints = NO_CHECKPOINTS,
+        cluster: Callable[[], Cluster | None] = lambda: None,
     ) -> dict[str, Any]:
-        """Verify the chain for a pending job, keeping its progress and outcome in job.json."""
+        """Verify the chain for a pending job, keeping its progress and outcome in job.json.
+
+        `cluster` gives the cluster to verify a database's chain on, in key ranges (None:
+        here, record after record), asked once the job is running.
+        """
         job = self.get(job_id)
         if not self.files.start(job):
             return self.get(job_id)
@@ -79,6 +85,7 @@ class ChainVerifications:
                     progress=progress,
                     stop=lambda: self.files.cancel_asked(job_id),
                     page=self.page,
+                    cluster=cluster(),
                 )
         except VerificationStopped as stopped:
             job.update(processed=stopped.checked)

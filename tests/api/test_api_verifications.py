@@ -22,6 +22,8 @@ DECISION = {
 }
 VERIFICATIONS = "/v1/audit/verifications"
 
+pytestmark = pytest.mark.usefixtures("dask_cluster")  # a database's chain is verified on it
+
 
 @pytest.fixture
 def audited(database_url: str, tmp_path: Path) -> Iterator[Flask]:

@@ -13,7 +13,7 @@ from eligibility.batch.retention import Retention
 from eligibility.errors import ChainTooLong, StorageUnavailable
 from eligibility.ports import Storage
 from eligibility.services import ChainVerifications
-from eligibility.services.audit import VerificationStopped
+from eligibility.services.chain_ranges import VerificationStopped
 from eligibility.storage import memory_storage
 from eligibility.storage.sql import SqlStorage
 from eligibility.storage.testing import bypassing_append_only

@@ -1,0 +1,165 @@
+"""The chain verified in key ranges on a cluster: each range alone, then the joins between them.
+
+A record's hash covers its content and its predecessor's hash, so a range of records
+can be checked on its own, starting from the stored hash of the record before it: every
+record's fields and hash recomputed, every link inside the range followed. What the
+ranges cannot see alone is checked after, in order: each range starts where the one
+before ended (the same record, the same hash) and holds every record of its range.
+Where a range found a problem, or a join does not hold, the chain is verified one record
+after another from the start of the range before it, so the verdict (the first broken
+record, its reason, the checkpoints matched) is exactly the sequential walk's
+(tests/integration/test_chain_ranges.py holds the two together).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from eligibility.batch.cluster import Cluster
+from eligibility.batch.partitions import Partition, partition_size, ranges, run
+from eligibility.batch.replay import Progress
+from eligibility.batch.worker import StorageRef, storage_at
+from eligibility.decisions import ChainHead, ChainVerification, Decision, verify_chain
+from eligibility.decisions.chain import ORIGIN, Anchor
+from eligibility.ports import DecisionRepository, Storage
+
+PAGE = 1000  # records read in one transaction
+
+
+def chain_records(
+    repository: DecisionRepository, until: int, batch: int = PAGE, after: int = 0
+) -> Iterator[Decision]:
+    """The chain's records after `after` up to sequence `until`, in order, read in batches."""
+    while after < until and (page := repository.chain(after, batch)):
+        for record in page:
+            if record.sequence > until:
+                return
+            yield record
+        after = page[-1].sequence
+
+
+@dataclass(frozen=True)
+class RangeVerified:
+    """One range checked alone: where it started, records checked, clean or not, where it ended."""
+
+    start: ChainHead  # the stored record before the range (ORIGIN before the first)
+    checked: int
+    clean: bool  # no problem found inside the range
+    end: ChainHead  # the last record checked (`start` when none was)
+
+
+def verify_range(
+    part: Partition, source: StorageRef, anchors: Sequence[Anchor], page: int
+) -> RangeVerified:
+    """Check the records of one key range, from the stored record before it (on a worker)."""
+    store = storage_at(source)
+    start = ORIGIN
+    if part.low > 1:
+        before = store.decisions.chain(part.low - 2, 1)
+        if not before or before[0].sequence != part.low - 1:  # missing: found by the walk after
+            return RangeVerified(ORIGIN, 0, False, ORIGIN)
+        start = ChainHead(before[0].sequence, before[0].hash)
+    inside = [
+        a
+        for a in anchors
+        if part.low <= a.sequence <= part.high or a.sequence == 0 == start.sequence
+    ]
+    last = [start]
+
+    def remembered() -> Iterator[Decision]:
+        for record in chain_records(store.decisions, part.high, page, after=part.low - 1):
+            last[0] = ChainHead(record.sequence, record.hash)
+            yield record
+
+    found = verify_chain(remembered(), None, inside, start)
+    complete = found.checked == part.high - part.low + 1
+    return RangeVerified(start, found.checked, found.ok and complete, last[0])
+
+
+class VerificationStopped(Exception):
+    """A verification was asked to stop after `checked` records."""
+
+    def __init__(self, checked: int) -> None:
+        super().__init__(f"stopped after {checked} records")
+        self.checked = checked
+
+
+def verify_in_ranges(
+    store: Storage,
+    source: str,
+    cluster: Cluster,
+    head: ChainHead,
+    anchors: Sequence[Anchor],
+    *,
+    page: int = PAGE,
+    progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
+    every: int | None = None,
+) -> ChainVerification:
+    """The chain up to `head` verified range by range on `cluster`, as `verify_chain` would.
+
+    Ranges of `every` records (default: several per worker, `partition_size`).
+    """
+    size = every or partition_size(head.sequence, cluster.workers)
+    parts = ranges(head.sequence, size)
+    checked = [0]
+
+    def done(part: Partition, verified: RangeVerified) -> None:
+        checked[0] += verified.checked
+        if progress is not None:
+            progress(checked[0], head.sequence)
+
+    if progress is not None:
+        progress(0, head.sequence)
+    outcome = run(
+        cluster,
+        verify_range,
+        parts,
+        (source, tuple(anchors), page),
+        done,
+        stop or (lambda: False),
+        "verify",
+    )
+    if outcome.cancelled:
+        raise VerificationStopped(checked[0])
+    if outcome.failed:
+        raise outcome.failed[0].error
+    resume = _resume(parts, outcome.done)
+    return _walked_from(store, resume, head, anchors, page)
+
+
+def _resume(parts: Sequence[Partition], verified: dict[int, RangeVerified]) -> ChainHead:
+    """Where the sequential walk takes over: the start of the range before the first doubtful
+    one (its last record is then the walk's previous one), or the end of the last range."""
+    end = ORIGIN
+    for index, part in enumerate(parts):
+        found = verified[part.index]
+        if not found.clean or found.start != end:
+            return verified[parts[index - 1].index].start if index > 0 else ORIGIN
+        end = found.end
+    return end
+
+
+def _walked_from(
+    store: Storage, resume: ChainHead, head: ChainHead, anchors: Sequence[Anchor], page: int
+) -> ChainVerification:
+    """The sequential walk's verdict, from `resume` (every record before it verified)."""
+    matched = None
+    for anchor in anchors:  # as the walk keeps it: the last given at the latest place passed
+        if 0 < anchor.sequence <= resume.sequence and (
+            matched is None or anchor.sequence >= matched.sequence
+        ):
+            matched = anchor
+    ahead = [a for a in anchors if a.sequence > resume.sequence or resume.sequence == 0]
+    records = chain_records(store.decisions, head.sequence, page, after=resume.sequence)
+    found = verify_chain(records, head, ahead, resume, matched)
+    latest = max(anchors, key=lambda a: a.sequence, default=None)
+    last = resume.sequence + found.checked
+    return replace(
+        found,
+        checked=last,
+        checkpoints=len(anchors),
+        latest_checkpoint=latest.name if latest else None,
+        after_latest=max(0, last - latest.sequence) if latest else 0,
+    )
