@@ -69,7 +69,14 @@ def render(b: dict[str, Any]) -> str:
             "",
             f"The chain verified afterwards: {'yes' if verified.get('ok') else 'NO'} "
             f"({verified.get('checked', 0):,} records recomputed from their content, "
-            f"{verified.get('seconds', '?')} s).",
+            f"{verified.get('seconds', '?')} s one record after another"
+            + (
+                f"; {verified['in_ranges_seconds']} s in key ranges on 2 workers, the same "
+                f"verdict: {'yes' if verified.get('in_ranges_same') else 'NO'}"
+                if "in_ranges_seconds" in verified
+                else ""
+            )
+            + ").",
         ]
     parts += [
         "",
