@@ -13,6 +13,7 @@ record, its reason, the checkpoints matched) is exactly the sequential walk's
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -119,7 +120,7 @@ def verify_in_ranges(
         (source, tuple(anchors), page),
         done,
         stop or (lambda: False),
-        "verify",
+        f"verify-{uuid.uuid4()}",  # its tasks' keys: another verification's are not these
     )
     if outcome.cancelled:
         raise VerificationStopped(checked[0])

@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -26,8 +28,9 @@ from eligibility.services.chain_ranges import (
     chain_records,
     verify_in_ranges,
 )
+from eligibility.storage.migrate import upgrade
 from eligibility.storage.sql import SqlStorage
-from eligibility.storage.testing import bypassing_append_only
+from eligibility.storage.testing import bypassing_append_only, temporary_database
 
 from .helpers import FISHING, decide
 
@@ -182,3 +185,23 @@ def test_the_command_verifies_on_the_cluster_it_is_given(
     walked = CliRunner().invoke(main, ["audit", "verify", "--database-url", store.url])
     assert on_cluster.exit_code == walked.exit_code == 1
     assert on_cluster.output == walked.output and "record #5 is missing" in walked.output
+
+
+def test_two_verifications_at_once_on_one_cluster_each_get_their_own_verdict(
+    chain: tuple[SqlStorage, list[Signed]], dask_cluster: Cluster, tmp_path: Path
+) -> None:
+    store, anchors = chain
+    with temporary_database("sqlite", tmp_path / "other") as url:
+        upgrade(url)
+        other = SqlStorage(url)
+        services.sync_rule_files(other, [FISHING])
+        for _ in range(RECORDS):
+            decide(other, ANSWERS[0])
+        edited(other, 6)
+        with ThreadPoolExecutor(2) as pool:
+            ours = pool.submit(_both, store, dask_cluster, anchors, 1)
+            theirs = pool.submit(_both, other, dask_cluster, [], 1)
+            (walked, ranged), (their_walk, their_ranges) = ours.result(), theirs.result()
+        other.close()
+    assert walked.ok and ranged == walked
+    assert not their_walk.ok and their_ranges == their_walk
