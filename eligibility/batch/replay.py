@@ -161,7 +161,8 @@ def run_replay_job(
     own = for_batch(store)
     try:
         with beating(lambda: own.jobs.beat(job_id, own.now())):  # while it runs
-            return _run(own, job_id, cluster, progress, stop, engine, inline)
+            _run(own, job_id, cluster, progress, stop, engine, inline)
+        return get_replay_job(own, job_id)  # as stored: its last heartbeat too
     finally:
         if own is not store:
             own.close()
