@@ -4,7 +4,10 @@ gunicorn's gthread worker keeps idle connections in a poller (they hold no threa
 but once a client has sent a byte, a thread reads the request with a blocking socket
 and no time limit: a client that trickles its headers holds that thread for good.
 Here each request must arrive (headers and body) within `read_timeout` seconds of
-its first read; a slower one is dropped and logged on one line.
+its first read; a slower one is dropped and logged on one line. A dropped connection
+is closed at once: gunicorn closes it "gracefully", in the worker's main loop, reading
+until the client closes or 2 s pass, and a client that trickles never closes, so every
+connection of that worker would wait those 2 s.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from gunicorn.workers.gthread import ThreadWorker
 
 log = logging.getLogger("api.server")
 DEFAULT_READ_TIMEOUT = 15.0
+DROPPED = float("-inf")  # the deadline of a connection dropped as too slow: it stays passed
 
 
 class _Deadline(socket.socket):
@@ -31,6 +35,8 @@ class _Deadline(socket.socket):
     def setblocking(self, flag: bool) -> None:
         """Blocking mode starts a request (gthread's `handle`): its read deadline starts now."""
         if flag:
+            if self.deadlines.get(self.fileno()) == DROPPED:  # closing: no new request
+                return
             self.deadlines[self.fileno()] = time.monotonic() + self.read_timeout
             self.settimeout(self.read_timeout)
         else:
@@ -39,6 +45,8 @@ class _Deadline(socket.socket):
     def recv(self, size: int, flags: int = 0) -> bytes:
         """Read, or raise ECONNRESET once the request's deadline has passed."""
         deadline = self.deadlines.get(self.fileno())
+        if deadline == DROPPED:  # a graceful close's drain: over at once
+            raise ConnectionResetError(errno.ECONNRESET, "dropped: request not received in time")
         before = self.gettimeout()
         if deadline is None or before is None:
             return super().recv(size, flags)
@@ -64,6 +72,7 @@ class _Deadline(socket.socket):
 
 def _too_slow(sock: _Deadline) -> ConnectionResetError:
     log.warning("closed a connection that sent no whole request in %ss", sock.read_timeout)
+    sock.deadlines[sock.fileno()] = DROPPED
     return ConnectionResetError(errno.ECONNRESET, "request not received in time")
 
 
