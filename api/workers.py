@@ -4,10 +4,13 @@ gunicorn's gthread worker keeps idle connections in a poller (they hold no threa
 but once a client has sent a byte, a thread reads the request with a blocking socket
 and no time limit: a client that trickles its headers holds that thread for good.
 Here each request must arrive (headers and body) within `read_timeout` seconds of
-its first read; a slower one is dropped and logged on one line. A dropped connection
-is closed at once: gunicorn closes it "gracefully", in the worker's main loop, reading
-until the client closes or 2 s pass, and a client that trickles never closes, so every
-connection of that worker would wait those 2 s.
+its first read; a slower one is dropped and logged on one line.
+
+gunicorn closes a connection it answered with "Connection: close" gracefully (RFC 9112
+§9.6): it shuts its side, then reads until the client closes or 2 s pass — in the worker's
+main loop, so a client that never closes stalls every connection of that worker for 2 s.
+Here that lingering close runs in a few closer threads instead, and a dropped connection
+is closed at once (a client that trickles never closes).
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ import errno
 import logging
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from gunicorn.workers.gthread import ThreadWorker
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 log = logging.getLogger("api.server")
 DEFAULT_READ_TIMEOUT = 15.0
 DROPPED = float("-inf")  # the deadline of a connection dropped as too slow: it stays passed
+LINGERING_CLOSERS = 4  # threads a worker lends to closes that wait for the client
 
 
 class _Deadline(socket.socket):
@@ -76,13 +81,30 @@ def _too_slow(sock: _Deadline) -> ConnectionResetError:
     return ConnectionResetError(errno.ECONNRESET, "request not received in time")
 
 
+class _ClosedAside(TConn):  # type: ignore[misc]  # gunicorn ships no type hints
+    """A connection whose graceful close lingers in a closer thread, not the main loop."""
+
+    closers: ThreadPoolExecutor | None = None  # made in the worker, after the fork
+
+    def close(self, graceful: bool = False) -> None:
+        """Close now, or (gracefully) in a closer thread, waiting for the client there."""
+        if not graceful or self.sock.deadlines.get(self.sock.fileno()) == DROPPED:
+            super().close()
+            return
+        if _ClosedAside.closers is None:
+            _ClosedAside.closers = ThreadPoolExecutor(LINGERING_CLOSERS, "lingering-close")
+        _ClosedAside.closers.submit(super().close, True)
+
+
 class TimedThreadWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn ships no type hints
-    """gthread with a per-request read deadline (see the module's docstring)."""
+    """gthread with a per-request read deadline, closes off the main loop (module docstring)."""
 
     def handle(self, conn: Any) -> Any:
         """Give the connection's socket its deadline, then handle it as gthread does."""
-        if type(conn.sock) is socket.socket:
+        if type(conn.sock) is socket.socket:  # a plain socket (TLS ones are left as they are)
             conn.sock.__class__ = _Deadline
+            if type(conn) is TConn:
+                conn.__class__ = _ClosedAside
         return super().handle(conn)
 
 

@@ -15,8 +15,11 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 log = logging.getLogger("eligibility.jobs")
+
+Moment = TypeVar("Moment", dt.datetime, str)
 
 HEARTBEAT_SECONDS = 5.0
 STALE_SECONDS = 60.0  # twelve beats missed: the process is gone, not busy
@@ -44,6 +47,11 @@ def beating(beat: Callable[[], object], every: float | None = None) -> Iterator[
     finally:
         stopped.set()
         thread.join()
+
+
+def last_sign(heartbeat: Moment | None, started: Moment | None, created: Moment) -> Moment:
+    """When a job was last heard of: its last beat, else its start, else its creation."""
+    return heartbeat or started or created
 
 
 def silent(last_sign: dt.datetime, now: dt.datetime) -> bool:

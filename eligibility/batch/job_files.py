@@ -16,7 +16,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from eligibility.batch.heartbeat import interrupted, silent
+from eligibility.batch.heartbeat import interrupted, last_sign, silent
 from eligibility.batch.retention import FINISHED, Retention, prune
 from eligibility.errors import NotFound
 from eligibility.records import UNFINISHED
@@ -75,9 +75,8 @@ class JobFiles:
             raise NotFound(self.kind, job_id)
         job["heartbeat_at"] = self._heartbeat(job_id)
         if job["status"] in UNFINISHED:
-            last = dt.datetime.fromisoformat(
-                job["heartbeat_at"] or job["started_at"] or job["created_at"]
-            )
+            signs = (job["heartbeat_at"], job["started_at"], job["created_at"])
+            last = dt.datetime.fromisoformat(last_sign(*signs))
             if silent(last, dt.datetime.now(dt.UTC)):  # its process stopped: it never ends
                 job.update(status="failed", finished_at=now(), error=interrupted(last))
                 self.write(job)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from eligibility.batch.cluster import Cluster, shared_cluster
 from eligibility.batch.collector import set_apart
-from eligibility.batch.heartbeat import beating, interrupted, silent
+from eligibility.batch.heartbeat import beating, interrupted, last_sign, silent
 from eligibility.batch.partitions import (
     Outcome,
     Partition,
@@ -130,7 +130,7 @@ def heard_of(store: Storage, job: ReplayJob) -> ReplayJob:
     """`job`, failed as interrupted when it is unfinished and its process fell silent."""
     if job.status not in UNFINISHED:
         return job
-    last = job.heartbeat_at or job.started_at or job.created_at
+    last = last_sign(job.heartbeat_at, job.started_at, job.created_at)
     now = store.now()
     if not silent(last, now):
         return job
@@ -176,10 +176,10 @@ def _run(
     stop: Callable[[], bool] | None,
     engine: EngineName,
     inline: bool,
-) -> ReplayJob:
+) -> None:
     job = get_replay_job(store, job_id)
     if job.status != "pending":  # cancelled before it started (or run already)
-        return job
+        return
     head = store.decisions.head().sequence  # decisions recorded later are not this job's
     job = replace(
         job, status="running", started_at=store.now(), total=store.decisions.count(job.filters)
@@ -204,7 +204,7 @@ def _run(
         failed = replace(job, status="failed", finished_at=store.now(), error=describe(error))
         store.jobs.save(failed)
         raise
-    return _finish(store, saver.job, tallies, outcome)
+    _finish(store, saver.job, tallies, outcome)
 
 
 class _Halt:
@@ -259,7 +259,7 @@ def merged(total: int, tallies: dict[int, Tally]) -> ReplaySummary:
 
 def _finish(
     store: Storage, job: ReplayJob, tallies: dict[int, Tally], outcome: Outcome[Tally]
-) -> ReplayJob:
+) -> None:
     summary = merged(job.total, tallies)
     failed = [f.to_dict() for f in sorted(outcome.failed, key=lambda f: f.partition.index)]
     summary = replace(summary, failed_partitions=tuple(failed))
@@ -282,4 +282,3 @@ def _finish(
     store.jobs.save(done)
     if outcome.failed:
         raise outcome.failed[0].error
-    return done

@@ -99,6 +99,44 @@ def test_idle_and_trickling_connections_do_not_stall_the_server(
             sock.close()
 
 
+def test_clients_that_keep_a_closed_connection_open_do_not_stall_the_server(
+    server: tuple[str, int],
+) -> None:
+    _, port = server
+    asked = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    held = []
+    try:
+        slowest = 0.0
+        for _ in range(12):  # answered "Connection: close", read, and never closed
+            for _ in range(2):
+                sock = _connect(port, asked)
+                held.append(sock)
+                assert _answer(sock).startswith(b"HTTP/1.1 200 ")
+            started = time.monotonic()
+            assert _healthy(port, timeout=3)
+            slowest = max(slowest, time.monotonic() - started)
+        assert slowest < 1.0
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def _answer(sock: socket.socket) -> bytes:
+    """One response read whole (its headers, then Content-Length bytes of body)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":")[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head
+
+
 def test_a_client_that_sends_no_whole_request_in_time_is_dropped(
     server: tuple[str, int],
 ) -> None:
