@@ -103,6 +103,25 @@ def cancel_replay(job_id: str) -> ReplayJob:
     return services.cancel_replay_job(state().storage, job_id)
 
 
+@bp.post("/replays/<job_id>/resume")
+@require("auditor")
+@operation(
+    ReplayJobSchema, status=202, errors=(404, 409), storage=True, tag="audit", headers_out=LOCATION
+)
+def resume_replay(job_id: str) -> Reply:
+    """Run a failed or cancelled replay again: only its partitions not yet counted.
+
+    A job fails when the process running it stopped (interrupted) or some partitions
+    failed; what it completed keeps its results and counts, so nothing is counted
+    twice. A cancelled job resumes once its run has ended (`finished_at` set); a job
+    pending, running or done is 409 (`job-not-resumable`).
+    """
+    store = state().storage
+    job = services.resume_replay_job(store, job_id)
+    _in_background(store, job)
+    return Reply(job, headers={"Location": url_for(".get_replay", job_id=job.id)})
+
+
 @bp.get("/replays/<job_id>/report")
 @require("auditor")
 @operation(

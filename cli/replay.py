@@ -33,6 +33,11 @@ from eligibility.records import DecisionFilter, ReplayJob, ReplaySummary
     help="Write each decision's result to this file (.csv or .jsonl).",
 )
 @click.option("--decision", "decision_id", help="Replay only this decision and show its changes.")
+@click.option(
+    "--resume",
+    "job_id",
+    help="Run a failed or cancelled replay job again: only its partitions not yet done.",
+)
 @engine_option
 @database_option
 def replay(
@@ -44,6 +49,7 @@ def replay(
     by: str,
     results: Path | None,
     decision_id: str | None,
+    job_id: str | None,
     engine: EngineName,
     url: str | None,
 ) -> None:
@@ -52,10 +58,11 @@ def replay(
     The decisions are replayed on a Dask cluster (--scheduler, else a local one whose
     dashboard is printed), each partition read by its worker. Progress goes to stderr;
     the summary names each changed goal by its label, the rules that made the
-    difference and how the amounts move. Ctrl-C stops and summarises what was done.
+    difference and how the amounts move. Ctrl-C stops and summarises what was done;
+    --resume with the job's id (printed first) runs the rest.
     """
-    if decision_id is None and ruleset_id is None:
-        raise click.UsageError("give --ruleset (or --decision for one decision)")
+    if decision_id is None and ruleset_id is None and job_id is None:
+        raise click.UsageError("give --ruleset (or --decision for one decision, --resume a job)")
     if results is not None and results.suffix not in (".csv", ".jsonl"):
         raise click.BadParameter("the file must end in .csv or .jsonl", param_hint="--results")
     with storage(url) as store:
@@ -64,14 +71,18 @@ def replay(
             result = services.replay_decision(store, decision_id, to_version, evaluator=chosen)
             click.echo(decision_text(result))
             return
-        assert ruleset_id is not None
-        since_utc = since.replace(tzinfo=dt.UTC) if since else None
-        job = services.start_replay_job(
-            store, ruleset_id, by, to_version, filters=DecisionFilter(recorded_from=since_utc)
-        )
+        if job_id is not None:
+            job = services.resume_replay_job(store, job_id)
+        else:
+            assert ruleset_id is not None
+            since_utc = since.replace(tzinfo=dt.UTC) if since else None
+            job = services.start_replay_job(
+                store, ruleset_id, by, to_version, filters=DecisionFilter(recorded_from=since_utc)
+            )
+        click.echo(f"replay job {job.id} (to resume it: --resume {job.id})", err=True)
         with cluster(scheduler, workers) as on:
             job = _run(store, job, on, engine)
-        _show(store, job, ruleset_id, to_version, results)
+        _show(store, job, job.ruleset_id, job.target_version, results)
 
 
 def _run(store: Storage, job: ReplayJob, on: Cluster, engine: EngineName) -> ReplayJob:

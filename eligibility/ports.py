@@ -9,18 +9,18 @@ half-written). Two adapters implement these Protocols: SQLAlchemy
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Iterator, Sequence
+from typing import Protocol
 
 from eligibility.checkpoints.signing import Checkpoint
 from eligibility.decisions import ChainHead, Decision, DecisionDraft
 from eligibility.decisions.recorded import Recorded
+from eligibility.job_ports import ReplayJobRepository
 from eligibility.model import Status
 from eligibility.records import (
     ApiKey,
     DecisionFilter,
     InterviewSession,
-    ReplayJob,
     SessionSubmit,
     StoredVersion,
 )
@@ -170,58 +170,6 @@ class ApiKeyRepository(Protocol):
 
     def revoke(self, key_id: str, at: dt.datetime) -> ApiKey | None:
         """Mark a key revoked (idempotent); None if there is no such key."""
-        ...
-
-
-class ReplayJobRepository(Protocol):
-    """Batch replay jobs and their progress."""
-
-    def add(self, job: ReplayJob) -> None:
-        """Insert a job."""
-        ...
-
-    def get(self, job_id: str) -> ReplayJob | None:
-        """One job, or None."""
-        ...
-
-    def save(self, job: ReplayJob) -> None:
-        """Store the job's new status, progress and summary."""
-        ...
-
-    def list(self) -> list[ReplayJob]:
-        """Every job, newest first."""
-        ...
-
-    def save_progress(self, job: ReplayJob) -> bool:
-        """Store a running job's progress unless it was cancelled meanwhile (then False)."""
-        ...
-
-    def cancel(self, job_id: str) -> bool:
-        """Mark a pending or running job cancelled; False when it was not pending or running."""
-        ...
-
-    def beat(self, job_id: str, at: dt.datetime) -> None:
-        """A job's sign of life (its heartbeat_at; nothing else), while pending or running."""
-        ...
-
-    def interrupt(
-        self, job_id: str, heard: dt.datetime | None, at: dt.datetime, error: str
-    ) -> bool:
-        """Fail an unfinished job whose last heartbeat is still `heard`; False if it moved on."""
-        ...
-
-    def put_results(
-        self, job_id: str, low: int, high: int, rows: Sequence[Mapping[str, Any]]
-    ) -> None:
-        """Save the results of one partition (sequences low..high) in one transaction.
-
-        A partition run again (its worker died after saving) saves the same rows: those
-        already saved are kept, none is saved twice.
-        """
-        ...
-
-    def results(self, job_id: str, after: int = 0, limit: int = 500) -> Sequence[dict[str, Any]]:
-        """A job's per-decision results with sequence > after, in sequence order."""
         ...
 
 

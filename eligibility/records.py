@@ -252,3 +252,8 @@ class ReplayJob:
     finished_at: dt.datetime | None = None
     error: str | None = None
     heartbeat_at: dt.datetime | None = None  # its process's last sign of life while it ran
+
+
+def resumable(job: ReplayJob) -> bool:
+    """Whether a job may run again: failed, or cancelled once its run ended (not pending)."""
+    return job.status == "failed" or (job.status == "cancelled" and job.finished_at is not None)

@@ -59,9 +59,9 @@ def silent(last_sign: dt.datetime, now: dt.datetime) -> bool:
     return (now - last_sign).total_seconds() > STALE_SECONDS
 
 
-def interrupted(last_sign: dt.datetime) -> str:
-    """The error of a job whose process stopped (last heard of at `last_sign`)."""
+def interrupted(last_sign: dt.datetime, then: str = "start it again") -> str:
+    """The error of a job whose process stopped (last heard of at `last_sign`), and what next."""
     return (
         "interrupted: the process running this job stopped (last sign of life "
-        f"{last_sign.isoformat(timespec='seconds')}); start it again"
+        f"{last_sign.isoformat(timespec='seconds')}); {then}"
     )

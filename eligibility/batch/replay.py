@@ -52,6 +52,7 @@ Progress = Callable[[int, int], None]  # (processed, total)
 PAGE = 500  # decisions read per query inside a partition
 SAVE_SECONDS = 0.5  # progress is saved at most this often
 CANCEL_POLL_SECONDS = 1.0  # how often a job looks whether it was cancelled
+RESUME = "resume it to run the partitions not yet done"  # an interrupted job's advice
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def heard_of(store: Storage, job: ReplayJob) -> ReplayJob:
     now = store.now()
     if not silent(last, now):
         return job
-    store.jobs.interrupt(job.id, job.heartbeat_at, now, interrupted(last))
+    store.jobs.interrupt(job.id, job.heartbeat_at, now, interrupted(last, RESUME))
     return store.jobs.get(job.id) or job
 
 
@@ -180,31 +181,42 @@ def _run(
     job = get_replay_job(store, job_id)
     if job.status != "pending":  # cancelled before it started (or run already)
         return
-    head = store.decisions.head().sequence  # decisions recorded later are not this job's
-    job = replace(
-        job, status="running", started_at=store.now(), total=store.decisions.count(job.filters)
-    )
-    store.jobs.save(job)
     source = storage_url(store)
-    tallies: dict[int, Tally] = {}
+    on = cluster if cluster is not None else shared_cluster() if source and not inline else None
+    job = replace(job, status="running", started_at=job.started_at or store.now())
+    store.jobs.save(job)
     try:
-        on = cluster if cluster is not None else shared_cluster() if source and not inline else None
         target = what_if_version(store, job.ruleset_id, job.target_version, job.target_as_of)
-        every = partition_size(job.total, on.workers if on is not None else 1)
-        starts = [key for key in store.decisions.keys(job.filters, every) if key <= head]
-        parts = plan(starts, head, job.total, every)
+        parts, job = _planned(store, job, on.workers if on is not None else 1)
+        # Partitions a run before this one completed (the job is resumed) count as they were.
+        tallies = {i: Tally.from_dict(t) for i, t in store.jobs.tallies(job.id).items()}
         task = ReplayTask(job.id, job.filters, target, job.target_as_of, engine)
         saver = _Saver(store, job, tallies, progress)
         ref: StorageRef = source if on is not None and source is not None else store
         halt = _Halt(store, job.id, stop)
         saver.halt = halt
-        name = f"replay-{job.id}"
-        outcome = run(on, replay_partition, parts, (ref, task), saver.done, halt, name)
+        todo = [part for part in parts if part.index not in tallies]
+        outcome = run(on, replay_partition, todo, (ref, task), saver.done, halt, f"replay-{job.id}")
     except Exception as error:
         failed = replace(job, status="failed", finished_at=store.now(), error=describe(error))
         store.jobs.save(failed)
         raise
     _finish(store, saver.job, tallies, outcome)
+
+
+def _planned(store: Storage, job: ReplayJob, workers: int) -> tuple[list[Partition], ReplayJob]:
+    """The job's partitions: those kept when it first ran, else planned now and kept."""
+    kept = store.jobs.plan(job.id)
+    if kept is not None:
+        return [Partition(i, p["from"], p["to"], p["rows"]) for i, p in enumerate(kept)], job
+    head = store.decisions.head().sequence  # decisions recorded later are not this job's
+    job = replace(job, total=store.decisions.count(job.filters))
+    store.jobs.save(job)
+    every = partition_size(job.total, workers)
+    starts = [key for key in store.decisions.keys(job.filters, every) if key <= head]
+    parts = plan(starts, head, job.total, every)
+    store.jobs.save_plan(job.id, [part.to_dict() for part in parts])
+    return parts, job
 
 
 class _Halt:
@@ -236,6 +248,7 @@ class _Saver:
         self.halt: _Halt | None = None
 
     def done(self, part: Partition, tally: Tally) -> None:
+        self.store.jobs.put_tally(self.job.id, part.index, tally.to_dict())  # kept to resume
         self.tallies[part.index] = tally
         processed = sum(t.processed for t in self.tallies.values())
         now = time.monotonic()

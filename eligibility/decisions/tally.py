@@ -60,6 +60,29 @@ class Tally:
         rows, self.rows = self.rows, []
         return rows
 
+    def to_dict(self) -> dict[str, Any]:
+        """The counts as plain data (JSON-safe; the rows not taken yet are not in them)."""
+        effects = self.effects.to_dict()
+        effects["by_rule"] = dict(self.effects.by_rule)  # in the order first seen, as merged
+        return {
+            "total": self.total,
+            "unchanged": self.unchanged,
+            "changed_ids": list(self.changed_ids),
+            "failed_ids": dict(self.failed_ids),
+            "effects": effects,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Tally:
+        """A tally from `to_dict` data (a partition's counts kept while its job ran)."""
+        return cls(
+            total=data["total"],
+            unchanged=data["unchanged"],
+            changed_ids=list(data["changed_ids"]),
+            failed_ids=dict(data["failed_ids"]),
+            effects=Effects.from_dict(data["effects"]),
+        )
+
     @property
     def processed(self) -> int:
         """How many decisions have been counted."""

@@ -24,6 +24,7 @@ EligibilityError                    root; every error the core raises on purpose
 │   │   ├── ParentNotPublished      a version would be published on top of a draft
 │   │   ├── ChainBroken             the decision chain fails verification: no checkpoint
 │   │   ├── ChainTooLong            more records than a request verifies: a job does it
+│   │   ├── JobNotResumable         a job running or done was asked to resume
 │   │   └── CheckpointsNotConfigured  checkpoints asked for, none set up
 │   ├── NotAllowed                  a rule of the process forbids it (403)
 │   │   └── SameAuthorAndPublisher  maker-checker: the author may not publish
@@ -57,6 +58,7 @@ from eligibility.errors.requests import (
     IncompleteDecision,
     InvalidCursor,
     InvalidRequestError,
+    JobNotResumable,
     NotAllowed,
     NotFound,
     NoVersionApplies,
@@ -94,6 +96,7 @@ __all__ = [
     "ChainBroken",
     "ChainMismatch",
     "ChainTooLong",
+    "JobNotResumable",
     "CheckpointsNotConfigured",
     "ClaimDateConflict",
     "Conflict",

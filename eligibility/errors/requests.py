@@ -173,6 +173,19 @@ class ChainTooLong(Conflict):
         )
 
 
+class JobNotResumable(Conflict):
+    """A job was asked to resume that is running or done: only one that stopped runs again."""
+
+    code, title = "job-not-resumable", "Only a failed or cancelled job can be resumed"
+
+    def __init__(self, job_id: str, status: str) -> None:
+        self.job_id, self.status = job_id, status
+        super().__init__(
+            f"replay job {job_id} is {status}: only a failed job (interrupted, or failed "
+            "in some partitions) or a cancelled one whose run has ended is resumed"
+        )
+
+
 class CheckpointsNotConfigured(Conflict):
     """Checkpoints were asked for, but no directory or signing key is set up."""
 

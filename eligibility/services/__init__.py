@@ -17,7 +17,7 @@ cannot be reached raises `StorageUnavailable` and nothing is half-written.
                  keep_checkpointing
     verifications  ChainVerifications (verifying the chain as a job: progress, cancel, kept)
     replaying    replay_decision · start_replay_job · run_replay_job · cancel_replay_job ·
-                 export_replay_results
+                 resume_replay_job · export_replay_results
     corrections  correction_impact (the what-if of a correction over recorded decisions)
     changes      version_changes (what changed between two stored versions, drafts too)
     interviews   create_session · get_session · evaluate_session · expire_sessions
@@ -81,6 +81,7 @@ from eligibility.services.replaying import (
     get_replay_job,
     list_replay_jobs,
     replay_decision,
+    resume_replay_job,
     run_replay_job,
     start_replay_job,
 )
@@ -137,6 +138,7 @@ __all__ = [
     "publish_files",
     "record_decision",
     "replay_decision",
+    "resume_replay_job",
     "retire",
     "revoke_key",
     "run_replay_job",

@@ -15,8 +15,9 @@ from eligibility.batch.replay import Progress, get_replay_job, heard_of, run_rep
 from eligibility.catalogue import compile_cache
 from eligibility.catalogue.lookups import list_versions, recorded_version, what_if_version
 from eligibility.decisions import ReplayResult, replay
+from eligibility.errors import JobNotResumable
 from eligibility.ports import Storage
-from eligibility.records import DecisionFilter, ReplayJob, ReplaySummary
+from eligibility.records import DecisionFilter, ReplayJob, ReplaySummary, resumable
 from eligibility.services.evaluations import Evaluator, stored_evaluator
 from eligibility.services.exports import result_lines
 from eligibility.services.records import get_decision
@@ -28,6 +29,7 @@ __all__ = [
     "get_replay_job",
     "list_replay_jobs",
     "replay_decision",
+    "resume_replay_job",
     "run_replay_job",
     "start_replay_job",
 ]
@@ -112,6 +114,20 @@ def cancel_replay_job(store: Storage, job_id: str) -> ReplayJob:
     """
     get_replay_job(store, job_id)
     store.jobs.cancel(job_id)
+    return get_replay_job(store, job_id)
+
+
+def resume_replay_job(store: Storage, job_id: str) -> ReplayJob:
+    """Make a failed or cancelled job pending again: run, it runs the partitions not counted.
+
+    A job fails when its process stopped (interrupted) or some partitions failed, and is
+    cancelled on request; the partitions it completed keep their results and counts, so
+    nothing is counted twice. A job cancelled resumes once its run has ended (it has a
+    `finished_at`); any other is a JobNotResumable (a job running again, say).
+    """
+    job = get_replay_job(store, job_id)  # a silent one is failed, interrupted, first
+    if not resumable(job) or not store.jobs.resume(job_id, store.now()):
+        raise JobNotResumable(job_id, get_replay_job(store, job_id).status)
     return get_replay_job(store, job_id)
 
 

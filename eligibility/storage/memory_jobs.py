@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from eligibility.records import UNFINISHED, ReplayJob
+from eligibility.records import UNFINISHED, ReplayJob, resumable
 
 
 class MemoryJobs:
@@ -17,6 +17,8 @@ class MemoryJobs:
     def __init__(self) -> None:
         self.items: dict[str, ReplayJob] = {}
         self.rows: dict[str, list[dict[str, Any]]] = {}
+        self.plans: dict[str, list[dict[str, int]]] = {}
+        self.kept: dict[str, dict[int, dict[str, Any]]] = {}  # completed partitions' tallies
         self.lock = threading.Lock()
 
     def put_results(
@@ -73,6 +75,30 @@ class MemoryJobs:
                 return False
             self.items[job_id] = replace(job, status="cancelled")
             return True
+
+    def resume(self, job_id: str, at: dt.datetime) -> bool:
+        with self.lock:
+            job = self.items[job_id]
+            if not resumable(job):
+                return False
+            again = replace(job, status="pending", finished_at=None, error=None, heartbeat_at=at)
+            self.items[job_id] = again
+            return True
+
+    def save_plan(self, job_id: str, plan: Sequence[Mapping[str, int]]) -> None:
+        self.plans[job_id] = [dict(part) for part in plan]
+
+    def plan(self, job_id: str) -> Sequence[dict[str, int]] | None:
+        plan = self.plans.get(job_id)
+        return [dict(part) for part in plan] if plan is not None else None
+
+    def put_tally(self, job_id: str, part: int, tally: Mapping[str, Any]) -> None:
+        with self.lock:
+            self.kept.setdefault(job_id, {}).setdefault(part, dict(tally))
+
+    def tallies(self, job_id: str) -> dict[int, dict[str, Any]]:
+        with self.lock:
+            return {part: dict(tally) for part, tally in self.kept.get(job_id, {}).items()}
 
     def list(self) -> list[ReplayJob]:
         return sorted(self.items.values(), key=lambda j: (j.created_at, j.id), reverse=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -230,3 +231,25 @@ def test_cancelling_a_replay(app: Flask) -> None:
     assert again.get_json()["status"] == "cancelled"
     assert_problem(api.post("/v1/replays/nope/cancel", headers=keys["auditor"]), 404)
     assert_problem(api.post(f"/v1/replays/{job.id}/cancel", headers=keys["author"]), 403)
+
+
+def test_resuming_a_failed_replay(app: Flask) -> None:
+    api, keys = app.test_client(), keys_of(app)
+    recorded(api, keys)
+    store = app.extensions["eligibility"].storage
+    job = services.start_replay_job(store, "fishing-licence", "auditor-1", "2025-01-01")
+    stopped = "interrupted: the process running this job stopped"  # before it planned a thing
+    store.jobs.save(replace(job, status="failed", finished_at=store.now(), error=stopped))
+    url = f"/v1/replays/{job.id}/resume"
+    resumed = api.post(url, headers=keys["auditor"])
+    assert resumed.status_code == 202 and resumed.headers["Location"] == f"/v1/replays/{job.id}"
+    assert resumed.get_json()["error"] is None
+    done = finished(api, resumed.headers["Location"], keys["auditor"])
+    assert (done["processed"], done["total"], done["summary"]["changed"]) == (6, 6, 3)
+    again = assert_problem(api.post(url, headers=keys["auditor"]), 409, "job-not-resumable")
+    assert again["detail"] == (
+        f"replay job {job.id} is done: only a failed job (interrupted, or failed in some "
+        "partitions) or a cancelled one whose run has ended is resumed"
+    )
+    assert_problem(api.post("/v1/replays/nope/resume", headers=keys["auditor"]), 404)
+    assert_problem(api.post(url, headers=keys["author"]), 403)

@@ -146,6 +146,7 @@ def test_the_openapi_document(client: FlaskClient) -> None:
         "/v1/replays/{job_id}": {"get"},
         "/v1/replays/{job_id}/results": {"get"},
         "/v1/replays/{job_id}/cancel": {"post"},
+        "/v1/replays/{job_id}/resume": {"post"},
         "/v1/replays/{job_id}/report": {"get"},
         "/v1/replays/{job_id}/affected": {"get"},
         "/v1/batches": {"post"},

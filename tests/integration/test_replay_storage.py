@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -187,6 +188,24 @@ def test_cli_replay_prints_the_summary(
     assert "  Reduction (reduction): 60 → 40 (-20) over 4 decision(s)" in result.output
     assert recorded[2].id in result.output
     assert "replaying: 100%" in result.stderr and "4/4" in result.stderr  # progress
+
+
+def test_cli_replay_resumes_a_job_that_failed(
+    migrated_url: str, fishing_store: Storage, recorded: list[Decision]
+) -> None:
+    job = services.start_replay_job(fishing_store, "fishing-licence", "cli", "2025-01-01")
+    stopped = "interrupted: the process running this job stopped"  # before it planned a thing
+    now = fishing_store.now()
+    fishing_store.jobs.save(replace(job, status="failed", finished_at=now, error=stopped))
+    args = ["replay", "--resume", job.id, "--database-url", migrated_url]
+    resumed = CliRunner().invoke(main, args)
+    assert resumed.exit_code == 0, resumed.output
+    assert f"replay {job.id} of fishing-licence under 2025-01-01:" in resumed.output
+    assert "total 4, unchanged 3, changed 1, failed 0" in resumed.output
+    assert f"replay job {job.id} (to resume it: --resume {job.id})" in resumed.stderr
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 2  # refused
+    assert f"error: replay job {job.id} is done: only a failed job" in again.stderr
 
 
 def test_cli_replay_writes_the_results_and_shows_one_decision(

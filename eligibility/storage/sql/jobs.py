@@ -1,4 +1,4 @@
-"""Replay jobs in SQL: the job's row, its heartbeat, and the results of its partitions."""
+"""Replay jobs in SQL: the job's row, its heartbeat, its partitions and their results."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from eligibility.records import UNFINISHED, DecisionFilter, ReplayJob, ReplaySummary
 from eligibility.storage.sql.engine import Database
-from eligibility.storage.sql.models import ReplayJobRow, ReplayResultRow
+from eligibility.storage.sql.models import ReplayJobRow, ReplayPartitionRow, ReplayResultRow
 from eligibility.storage.sql.result_rows import insert_results
 
 
@@ -83,6 +85,41 @@ class SqlJobs:
         with self.db.write() as session:
             done = session.execute(query.values(status="cancelled"))
             return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+
+    def resume(self, job_id: str, at: dt.datetime) -> bool:
+        ended = (ReplayJobRow.status == "failed") | (
+            (ReplayJobRow.status == "cancelled") & ReplayJobRow.finished_at.is_not(None)
+        )
+        query = update(ReplayJobRow).where(ReplayJobRow.id == job_id, ended)
+        again = {"status": "pending", "finished_at": None, "error": None, "heartbeat_at": at}
+        with self.db.write() as session:
+            done = session.execute(query.values(**again))
+            return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+
+    def save_plan(self, job_id: str, plan: Sequence[Mapping[str, int]]) -> None:
+        query = update(ReplayJobRow).where(ReplayJobRow.id == job_id)
+        with self.db.write() as session:
+            session.execute(query.values(plan=[dict(part) for part in plan]))
+
+    def plan(self, job_id: str) -> Sequence[dict[str, int]] | None:
+        query = select(ReplayJobRow.plan).where(ReplayJobRow.id == job_id)
+        with self.db.read() as session:
+            plan = session.scalar(query)
+            return [dict(part) for part in plan] if plan is not None else None
+
+    def put_tally(self, job_id: str, part: int, tally: Mapping[str, Any]) -> None:
+        insert = postgresql_insert if self.db.dialect == "postgresql" else sqlite_insert
+        row = {"job_id": job_id, "part": part, "tally": dict(tally)}
+        statement = insert(ReplayPartitionRow).values(**row).on_conflict_do_nothing()
+        with self.db.write() as session:
+            session.execute(statement)
+
+    def tallies(self, job_id: str) -> dict[int, dict[str, Any]]:
+        query = select(ReplayPartitionRow.part, ReplayPartitionRow.tally).where(
+            ReplayPartitionRow.job_id == job_id
+        )
+        with self.db.read() as session:
+            return {part: dict(tally) for part, tally in session.execute(query)}
 
     def list(self) -> list[ReplayJob]:
         query = select(ReplayJobRow).order_by(ReplayJobRow.created_at.desc(), ReplayJobRow.id)

@@ -183,6 +183,17 @@ class ReplayJobRow(Base):
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
     heartbeat_at: Mapped[dt.datetime | None]  # written while it runs (batch/heartbeat.py)
+    plan: Mapped[list[Any] | None]  # its partitions (from, to, rows), kept to resume it
+
+
+class ReplayPartitionRow(Base):
+    """A replay job's completed partition: its counts, kept so that the job can be resumed."""
+
+    __tablename__ = "replay_job_partitions"
+
+    job_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    tally: Mapped[dict[str, Any]]
 
 
 class ReplayResultRow(Base):

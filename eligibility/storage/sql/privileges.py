@@ -20,6 +20,7 @@ APP_PRIVILEGES: Mapping[str, tuple[str, ...]] = {
     "api_keys": ("SELECT", "INSERT", "UPDATE"),
     "replay_jobs": ("SELECT", "INSERT", "UPDATE"),
     "replay_results": ("SELECT", "INSERT"),
+    "replay_job_partitions": ("SELECT", "INSERT"),
     "alembic_version": ("SELECT",),
 }
 
