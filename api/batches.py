@@ -141,6 +141,11 @@ def start_batch(query: dict[str, Any]) -> Reply:
         population=data,
         suffix=suffix,
     )
+    return _started(store, job, files)
+
+
+def _started(store: Storage, job: dict[str, Any], files: bool) -> Reply:
+    """The job run in the background; the reply that points at it."""
     inline = state().config.jobs_cluster == "inline"
     run = (store, jobs(), job["id"], files, inline, state().evaluator.engine)
     start_job(f"batch job {job['id']}", _run, *run)
@@ -166,6 +171,21 @@ def get_batch(job_id: str) -> dict[str, Any]:
 def cancel_batch(job_id: str) -> dict[str, Any]:
     """Cancel a batch assessment: the partitions done stay counted; idempotent."""
     return jobs().cancel(job_id, _viewer())
+
+
+@bp.post("/batches/<job_id>/resume")
+@require(*ROLES)
+@operation(
+    BatchJobSchema, status=202, errors=(404, 409), storage=True, tag="batch", headers_out=LOCATION
+)
+def resume_batch(job_id: str) -> Reply:
+    """Run a failed or cancelled assessment again: only its partitions not yet counted.
+
+    What it completed keeps its rows and counts, so nothing is counted twice. A job
+    pending, running, done or cancelled before it ran is 409 (`job-not-resumable`).
+    """
+    job = jobs().resume(job_id, _viewer())
+    return _started(state().storage, job, job["population"] != "decisions")
 
 
 @bp.get("/batches/<job_id>/report")

@@ -46,6 +46,11 @@ def batch() -> None:
     show_default=True,
     help="Folder for the rows, summary.json and the report.",
 )
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="The same assessment stopped (failed, Ctrl-C) into --report: run what it did not count.",
+)
 @cluster_options
 @engine_option
 @database_option
@@ -57,6 +62,7 @@ def assess_command(
     as_of: dt.datetime | None,
     locale: str | None,
     out: Path,
+    resume: bool,
     scheduler: str | None,
     workers: int | None,
     engine: EngineName,
@@ -67,7 +73,8 @@ def assess_command(
     Each row's goals (both versions' with --reform, and what changed) go to the
     report folder's rows/; failing rows keep their error and line, the others go
     on. Runs on a Dask cluster (--scheduler, else a local one whose dashboard is
-    printed); the workers read the file themselves. Ctrl-C stops with a partial report.
+    printed); the workers read the file themselves. Ctrl-C stops with a partial report;
+    the same command with --resume runs the partitions not yet done.
     """
     with storage(url) as store:
         if source == "decisions":
@@ -102,6 +109,7 @@ def assess_command(
                 progress=progress,
                 stop=interrupt,
                 engine=engine,
+                resume=resume,
             )
     _show(job)
 

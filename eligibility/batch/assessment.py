@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.batch.assess import AssessTally, AssessTask, assess_partition
+from eligibility.batch.assess_plan import identity, keep_counts, keep_plan, kept_counts, kept_plan
 from eligibility.batch.cluster import Cluster
 from eligibility.batch.partitions import FailedPartition, Partition, run
 from eligibility.batch.populations import Population, check_columns, layout
@@ -101,11 +102,14 @@ def assess(
     progress: Progress | None = None,
     stop: Callable[[], bool] | None = None,
     engine: EngineName = "durable",
+    resume: bool = False,
 ) -> Assessment:
     """Assess `population` under `version` (and `reform`) on `cluster` (None: here).
 
     The rows go to `out`/rows, the counts to `out`/summary.json. A partition that
     cannot complete is named (status failed); `stop` cancels the rest (cancelled).
+    `resume`: where `out` holds this assessment from a run that stopped, only the
+    partitions it did not count run (`assess_plan`); otherwise it starts afresh.
     """
     baseline = get_version(store, ruleset_id, version)
     target = get_version(store, ruleset_id, reform) if reform is not None else None
@@ -114,20 +118,30 @@ def assess(
     job = Assessment(
         str(uuid.uuid4()), ruleset_id, version, reform, population.path or "decisions", str(folder)
     )
-    found = layout(population, cluster.workers if cluster else 1)
+    what = identity(
+        population, ruleset=ruleset_id, version=version, reform=reform, as_of=as_of, locale=locale
+    )
+    kept = kept_plan(folder, what) if resume else None
+    found = kept or layout(population, cluster.workers if cluster else 1)
     check_columns(found.columns, compiled(baseline).questions)
+    if kept is not None:  # resumed: what a run before this one counted counts as it was
+        job.tallies = kept_counts(folder)
+    else:
+        keep_plan(folder, what, found)
     job.total = found.total
     task = AssessTask(
         population, found.offsets, baseline, target, str(folder), as_of, locale, engine
     )
 
     def done(part: Partition, tally: AssessTally) -> None:
+        keep_counts(folder, part.index, tally)  # to resume
         job.tallies[part.index] = tally
         if progress is not None:
             progress(job.processed, job.total)
 
     name = f"assess-{job.id}"
-    outcome = run(cluster, assess_partition, found.partitions, (task,), done, stop or _never, name)
+    todo = [part for part in found.partitions if part.index not in job.tallies]
+    outcome = run(cluster, assess_partition, todo, (task,), done, stop or _never, name)
     job.failed_partitions = sorted(outcome.failed, key=lambda f: f.partition.index)
     job.status = "cancelled" if outcome.cancelled else "failed" if outcome.failed else "done"
     job.finished = time.time()

@@ -195,8 +195,12 @@ class Effects:
             entry = self.by_rule.setdefault(rule, {**seen, "rows": 0})
             entry["rows"] += seen["rows"]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (JSON-safe): amounts as decimal strings, rules most frequent first."""
+    def to_dict(self, *, as_seen: bool = False) -> dict[str, Any]:
+        """Plain data (JSON-safe): amounts as decimal strings, rules most frequent first.
+
+        `as_seen`: rules in the order first seen, as `merge` meets them (counts kept to be
+        merged again give the order of ties a run through gives).
+        """
         return {
             "compared": self.compared,
             "changed": self.changed,
@@ -214,7 +218,11 @@ class Effects:
                 for goal, (before, after, rows) in self.amounts.items()
             },
             "differences": {g: d.to_dict() for g, d in self.differences.items()},
-            "by_rule": dict(sorted(self.by_rule.items(), key=lambda kv: -kv[1]["rows"])),
+            "by_rule": dict(
+                self.by_rule
+                if as_seen
+                else sorted(self.by_rule.items(), key=lambda kv: -kv[1]["rows"])
+            ),
         }
 
     @classmethod

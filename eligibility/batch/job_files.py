@@ -18,7 +18,7 @@ from typing import Any
 
 from eligibility.batch.heartbeat import interrupted, last_sign, silent
 from eligibility.batch.retention import FINISHED, Retention, prune
-from eligibility.errors import NotFound
+from eligibility.errors import JobNotResumable, NotFound
 from eligibility.records import UNFINISHED
 
 DERIVED = ("rate", "heartbeat_at")  # worked out when a job is read, never written
@@ -111,9 +111,24 @@ class JobFiles:
             if job["status"] == "pending":
                 self.finish(job, "cancelled", None)
             return False
-        job.update(status="running", started_at=now())
+        job.update(status="running", started_at=job.get("started_at") or now())  # kept: resumed
         self.write(job)
         return True
+
+    def resume(self, job_id: str, viewer: str | None = None) -> dict[str, Any]:
+        """Make a failed job, or a cancelled one that ran, pending again; JobNotResumable if not.
+
+        A job cancelled before it ran is not resumed: its run may still be about to start.
+        """
+        job = self.get(job_id, viewer)  # one whose process stopped reads failed first
+        ran = job["status"] == "cancelled" and job["started_at"] and job["finished_at"]
+        if job["status"] != "failed" and not ran:
+            raise JobNotResumable(job_id, job["status"], self.kind)
+        (self.folder(job_id) / "cancel").unlink(missing_ok=True)
+        self.beat(job_id)  # heard of now: pending, not yet silent
+        job.update(status="pending", finished_at=None, error=None)
+        self.write(job)
+        return self.get(job_id)
 
     def cancel(self, job_id: str, viewer: str | None = None) -> dict[str, Any]:
         """Ask a job to stop; a pending one is cancelled now, a finished one left as it is."""

@@ -101,12 +101,17 @@ class BatchJobs:
                     progress=progress,
                     stop=lambda: self.files.cancel_asked(job_id),
                     engine=engine,
+                    resume=True,  # a job resumed runs the partitions not yet counted
                 )
         except Exception as error:
             self.files.finish(job, "failed", describe(error))
             raise
         job.update(total=done.total, processed=done.processed)
         return self.files.finish(job, done.status, _partitions_error(done.to_dict()))
+
+    def resume(self, job_id: str, viewer: str | None = None) -> dict[str, Any]:
+        """Make a failed or cancelled job pending again: run, it runs what was not counted."""
+        return self.files.resume(job_id, viewer)
 
     def cancel(self, job_id: str, viewer: str | None = None) -> dict[str, Any]:
         """Ask a job to stop (the partitions done stay counted); a finished one is left as is."""

@@ -181,11 +181,11 @@ def _run(
     job = get_replay_job(store, job_id)
     if job.status != "pending":  # cancelled before it started (or run already)
         return
-    source = storage_url(store)
-    on = cluster if cluster is not None else shared_cluster() if source and not inline else None
     job = replace(job, status="running", started_at=job.started_at or store.now())
     store.jobs.save(job)
+    source = storage_url(store)
     try:
+        on = cluster if cluster is not None else shared_cluster() if source and not inline else None
         target = what_if_version(store, job.ruleset_id, job.target_version, job.target_as_of)
         parts, job = _planned(store, job, on.workers if on is not None else 1)
         # Partitions a run before this one completed (the job is resumed) count as they were.

@@ -62,14 +62,12 @@ class Tally:
 
     def to_dict(self) -> dict[str, Any]:
         """The counts as plain data (JSON-safe; the rows not taken yet are not in them)."""
-        effects = self.effects.to_dict()
-        effects["by_rule"] = dict(self.effects.by_rule)  # in the order first seen, as merged
         return {
             "total": self.total,
             "unchanged": self.unchanged,
             "changed_ids": list(self.changed_ids),
             "failed_ids": dict(self.failed_ids),
-            "effects": effects,
+            "effects": self.effects.to_dict(as_seen=True),
         }
 
     @classmethod

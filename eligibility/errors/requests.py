@@ -178,10 +178,10 @@ class JobNotResumable(Conflict):
 
     code, title = "job-not-resumable", "Only a failed or cancelled job can be resumed"
 
-    def __init__(self, job_id: str, status: str) -> None:
+    def __init__(self, job_id: str, status: str, kind: str = "replay job") -> None:
         self.job_id, self.status = job_id, status
         super().__init__(
-            f"replay job {job_id} is {status}: only a failed job (interrupted, or failed "
+            f"{kind} {job_id} is {status}: only a failed job (interrupted, or failed "
             "in some partitions) or a cancelled one whose run has ended is resumed"
         )
 

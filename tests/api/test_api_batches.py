@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from eligibility import services
+from eligibility.batch.assess_plan import COUNTS
+from eligibility.batch.jobs import BatchJobs
 from tests.api.api_helpers import assert_problem, finished, keys_of
 from tests.api.conftest import AppFactory
 from tests.integration.test_versions_storage import NEXT_YEAR
@@ -94,3 +97,28 @@ def test_a_new_job_removes_the_finished_jobs_beyond_the_retention(
     assert api.get(made[1], headers=keys["author"]).status_code == 200
     kept = {p.name for p in (tmp_path / "batches").iterdir()}
     assert kept == {url.rsplit("/", 1)[1] for url in made[1:]}
+
+
+def test_resuming_a_failed_assessment(app: Flask, tmp_path: Path) -> None:
+    api, keys = app.test_client(), keys_of(app)
+    query = "?ruleset=fishing-licence&version=2024-01-01&reform=2025-01-01"
+    sent = {**keys["author"], "Content-Type": "text/csv"}
+    url = api.post("/v1/batches" + query, data=POPULATION, headers=sent).headers["Location"]
+    done = finished(api, url, keys["author"])
+    assert done["status"] == "done"
+    refused = assert_problem(api.post(url + "/resume", headers=keys["author"]), 409)
+    assert refused["type"].endswith("/problems/job-not-resumable")
+    assert refused["detail"].startswith(f"batch job {done['id']} is done: only a failed job")
+    stored = BatchJobs(tmp_path / "batches")
+    shutil.rmtree(stored.files.folder(done["id"]) / COUNTS)  # its process stopped before them
+    stored.files.finish(stored.get(done["id"]), "failed", "interrupted: the process stopped")
+    resumed = api.post(url + "/resume", headers=keys["author"])
+    assert resumed.status_code == 202 and resumed.headers["Location"] == url
+    assert (resumed.get_json()["status"], resumed.get_json()["error"]) == ("pending", None)
+    again = finished(api, url, keys["author"])
+    assert (again["status"], again["processed"], again["error"]) == ("done", 3, None)
+    assert again["started_at"] == done["started_at"]  # when it began, not when it resumed
+    report = api.get(url + "/report", headers=keys["author"]).get_json()
+    assert (report["assessed"], report["failed"], report["changed"]) == (2, 1, 1)
+    assert_problem(api.post(url + "/resume", headers=keys["publisher"]), 404)  # another's
+    assert_problem(api.post("/v1/batches/not-a-job/resume", headers=keys["author"]), 404)

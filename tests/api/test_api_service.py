@@ -152,6 +152,7 @@ def test_the_openapi_document(client: FlaskClient) -> None:
         "/v1/batches": {"post"},
         "/v1/batches/{job_id}": {"get"},
         "/v1/batches/{job_id}/cancel": {"post"},
+        "/v1/batches/{job_id}/resume": {"post"},
         "/v1/batches/{job_id}/report": {"get"},
         "/v1/batches/{job_id}/affected": {"get"},
         "/v1/replays/{job_id}/impact": {"get"},
