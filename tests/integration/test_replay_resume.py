@@ -67,9 +67,14 @@ def small_partitions(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(partitions, "MIN_ROWS", 3)  # 9 decisions: 1–3, 4–6, 7–9
 
 
+def _what_if(store: Storage) -> ReplayJob:
+    """A pending what-if of the nine decisions under the 2025 draft."""
+    return services.start_replay_job(store, "fishing-licence", "auditor", "2025-01-01")
+
+
 def _whole(store: Storage, cluster: Cluster) -> ReplayJob:
     """The same what-if run through, to compare a resumed job with."""
-    job = services.start_replay_job(store, "fishing-licence", "auditor", "2025-01-01")
+    job = _what_if(store)
     return services.run_replay_job(store, job.id, cluster=_on(store, cluster))
 
 
@@ -110,7 +115,7 @@ def test_an_interrupted_job_resumes_with_the_partitions_not_done(
 ) -> None:
     store, clock = nine
     whole = _whole(store, dask_cluster)
-    job = services.start_replay_job(store, "fishing-licence", "auditor", "2025-01-01")
+    job = _what_if(store)
 
     def stopping(processed: int, total: int) -> None:
         raise Stopped  # the process stops once the first partition is counted
@@ -140,7 +145,7 @@ def test_a_job_with_failed_partitions_resumes_those_only(
 ) -> None:
     store, _ = nine
     whole = _whole(store, dask_cluster)
-    job = services.start_replay_job(store, "fishing-licence", "auditor", "2025-01-01")
+    job = _what_if(store)
     jobs = type(store.jobs)
     saving = jobs.put_results
 
@@ -169,7 +174,7 @@ def test_a_cancelled_job_resumes_once_its_run_has_ended(
 ) -> None:
     store, _ = nine
     whole = _whole(store, dask_cluster)
-    job = services.start_replay_job(store, "fishing-licence", "auditor", "2025-01-01")
+    job = _what_if(store)
     seen: list[int] = []  # Ctrl-C in `eligibility replay` once a partition is counted
     cancelled = services.run_replay_job(
         store,
@@ -190,8 +195,8 @@ def test_a_job_pending_running_done_or_cancelled_before_it_ran_does_not_resume(
 ) -> None:
     store, _ = nine
     done = _whole(store, dask_cluster)
-    pending = services.start_replay_job(store, "fishing-licence", "auditor", "2025-01-01")
-    never_ran = services.start_replay_job(store, "fishing-licence", "auditor", "2025-01-01")
+    pending = _what_if(store)
+    never_ran = _what_if(store)
     services.cancel_replay_job(store, never_ran.id)  # its run may be about to look at it
     for job, status in ((done, "done"), (pending, "pending"), (never_ran, "cancelled")):
         with pytest.raises(JobNotResumable, match=f"is {status}: only a failed job"):
