@@ -97,8 +97,17 @@ class ReplaySummarySchema(Schema):
     total = fields.Integer(required=True)
     unchanged, changed, failed = _outcome_counts()
     by_goal = _changes_by_goal()
-    changed_ids = fields.List(fields.String(), required=True)
-    failed_ids = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    changed_ids = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "The decisions whose outcome changed (once the job has ended)"},
+    )
+    failed_ids = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"description": "The decisions that failed and why (once the job has ended)"},
+    )
     labels, by_rule = _labels_and_rules()
     amounts = fields.Dict(
         keys=fields.String(), values=fields.Nested(AmountSchema), required=True, metadata=AMOUNTS

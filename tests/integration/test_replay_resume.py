@@ -122,7 +122,11 @@ def test_an_interrupted_job_resumes_with_the_partitions_not_done(
 
     with pytest.raises(Stopped):
         services.run_replay_job(store, job.id, cluster=_on(store, dask_cluster), progress=stopping)
-    assert services.get_replay_job(store, job.id).status == "running"  # nothing ended it
+    running = services.get_replay_job(store, job.id)
+    assert running.status == "running"  # nothing ended it
+    counted = running.summary  # the counts so far; the ids once the job has ended
+    assert (running.processed, counted.unchanged + counted.changed) == (3, 3)
+    assert (counted.changed_ids, counted.failed_ids) == ((), {})
     (done,) = store.jobs.tallies(job.id)
     clock.advance(STALE_SECONDS + 1)
     interrupted = services.get_replay_job(store, job.id)
