@@ -40,6 +40,7 @@ def render(b: dict[str, Any]) -> str:
             r["per_second"],
             r.get("scaling_efficiency"),
             r.get("per_worker_cpu_second"),
+            r.get("job_process_cpu_share"),
             r["peak_rss_mib_per_worker"],
         ]
         for r in what_if.get("rows", [])
@@ -63,7 +64,7 @@ def render(b: dict[str, Any]) -> str:
             "",
             table(
                 ["workers", "decisions", "seconds", "per second", "efficiency"]
-                + ["per worker CPU second", "peak RSS per worker (MiB)"],
+                + ["per worker CPU second", "job's process CPU share", "peak RSS per worker (MiB)"],
                 replayed,
             ),
             "",
