@@ -23,6 +23,7 @@ Moment = TypeVar("Moment", dt.datetime, str)
 
 HEARTBEAT_SECONDS = 5.0
 STALE_SECONDS = 60.0  # twelve beats missed: the process is gone, not busy
+RESUME = "resume it to run the partitions not yet done"  # interrupted jobs that can resume
 
 
 @contextmanager

@@ -27,10 +27,13 @@ DERIVED = ("rate", "heartbeat_at")  # worked out when a job is read, never writt
 class JobFiles:
     """The jobs of one kind kept under `root`, finished ones as long as `keep` says (None: ever)."""
 
-    def __init__(self, root: str | Path, kind: str, keep: Retention | None = None) -> None:
+    def __init__(
+        self, root: str | Path, kind: str, keep: Retention | None = None, then: str | None = None
+    ) -> None:
         self.root = Path(root)
         self.kind = kind
         self.keep = keep
+        self.then = then  # what an interrupted job's error advises (default: start it again)
 
     def create(
         self, fields: dict[str, Any], created_by: str, files: dict[str, bytes] | None = None
@@ -78,7 +81,8 @@ class JobFiles:
             signs = (job["heartbeat_at"], job["started_at"], job["created_at"])
             last = dt.datetime.fromisoformat(last_sign(*signs))
             if silent(last, dt.datetime.now(dt.UTC)):  # its process stopped: it never ends
-                job.update(status="failed", finished_at=now(), error=interrupted(last))
+                advice = interrupted(last, self.then) if self.then else interrupted(last)
+                job.update(status="failed", finished_at=now(), error=advice)
                 self.write(job)
         job["rate"] = _rate(job)
         return job

@@ -15,7 +15,7 @@ from typing import Any
 from eligibility.batch.assess import result_rows
 from eligibility.batch.assessment import assess
 from eligibility.batch.cluster import Cluster
-from eligibility.batch.heartbeat import beating
+from eligibility.batch.heartbeat import RESUME, beating
 from eligibility.batch.job_files import JobFiles
 from eligibility.batch.partitions import describe
 from eligibility.batch.populations import KINDS, Population
@@ -36,7 +36,7 @@ class BatchJobs:
     """The batch jobs kept under `root`, finished ones as long as `keep` says (None: for ever)."""
 
     def __init__(self, root: str | Path, keep: Retention | None = None) -> None:
-        self.files = JobFiles(root, "batch job", keep)
+        self.files = JobFiles(root, "batch job", keep, then=RESUME)
 
     def create(
         self,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from eligibility.batch.cluster import Cluster, shared_cluster
 from eligibility.batch.collector import set_apart
-from eligibility.batch.heartbeat import beating, interrupted, last_sign, silent
+from eligibility.batch.heartbeat import RESUME, beating, interrupted, last_sign, silent
 from eligibility.batch.partitions import (
     Outcome,
     Partition,
@@ -52,7 +52,6 @@ Progress = Callable[[int, int], None]  # (processed, total)
 PAGE = 500  # decisions read per query inside a partition
 SAVE_SECONDS = 0.5  # progress is saved at most this often
 CANCEL_POLL_SECONDS = 1.0  # how often a job looks whether it was cancelled
-RESUME = "resume it to run the partitions not yet done"  # an interrupted job's advice
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from eligibility import services
 from eligibility.batch import heartbeat
 from eligibility.batch.heartbeat import STALE_SECONDS, beating
 from eligibility.batch.job_files import JobFiles
+from eligibility.batch.jobs import BatchJobs
 from eligibility.ports import Storage
 from eligibility.records import ReplayJob
 from eligibility.storage.memory import MemoryStorage
@@ -182,6 +183,7 @@ def test_a_job_kept_as_files_reads_failed_once_its_heartbeat_stopped(tmp_path: P
     _aged(files.folder(job["id"]) / "heartbeat", STALE_SECONDS + 5)
     failed = files.get(job["id"])
     assert failed["status"] == "failed" and failed["error"].startswith("interrupted:")
+    assert failed["error"].endswith("; start it again")  # a verification does not resume
     kept = json.loads((files.folder(job["id"]) / "job.json").read_text())
     assert kept["status"] == "failed" and "heartbeat_at" not in kept and "rate" not in kept
 
@@ -195,3 +197,14 @@ def test_a_pending_job_kept_as_files_reads_failed_once_its_process_is_silent(
     files.write({**job, "created_at": long_ago.isoformat()})
     assert [j["status"] for j in files.list()] == ["failed"]
     assert not files.start(files.get(job["id"]))  # never run after all
+
+
+def test_an_interrupted_batch_assessment_is_advised_to_resume(tmp_path: Path) -> None:
+    jobs = BatchJobs(tmp_path)
+    job = jobs.files.create({}, "author")
+    assert jobs.files.start(job)
+    jobs.files.beat(job["id"])
+    _aged(jobs.files.folder(job["id"]) / "heartbeat", STALE_SECONDS + 5)
+    failed = jobs.get(job["id"])
+    assert failed["error"].endswith("; resume it to run the partitions not yet done")
+    assert jobs.resume(job["id"])["status"] == "pending"
