@@ -145,12 +145,13 @@ def start_batch(query: dict[str, Any]) -> Reply:
 
 
 def _started(store: Storage, job: dict[str, Any], files: bool) -> Reply:
-    """The job run in the background; the reply that points at it."""
+    """The job run in the background; the reply (the job as it was before it ran) points at it."""
+    pending = jobs().get(job["id"])
     inline = state().config.jobs_cluster == "inline"
     run = (store, jobs(), job["id"], files, inline, state().evaluator.engine)
     start_job(f"batch job {job['id']}", _run, *run)
     location = url_for(".get_batch", job_id=job["id"])
-    return Reply(jobs().get(job["id"]), headers={"Location": location})
+    return Reply(pending, headers={"Location": location})
 
 
 def _unsupported() -> Reply:
