@@ -64,7 +64,7 @@ def kept_plan(folder: Path, what: dict[str, Any]) -> Layout | None:
             f"'{folder}' holds another assessment (or the population changed since): "
             "assess into another folder, or without resuming"
         )
-    parts = tuple(Partition(p["index"], p["from"], p["to"], p["rows"]) for p in plan["partitions"])
+    parts = tuple(Partition.from_dict(part) for part in plan["partitions"])
     offsets = {int(index): (span[0], span[1], span[2]) for index, span in plan["offsets"].items()}
     return Layout(plan["total"], parts, offsets, tuple(plan["columns"]))
 

@@ -23,7 +23,8 @@ Moment = TypeVar("Moment", dt.datetime, str)
 
 HEARTBEAT_SECONDS = 5.0
 STALE_SECONDS = 60.0  # twelve beats missed: the process is gone, not busy
-RESUME = "resume it to run the partitions not yet done"  # interrupted jobs that can resume
+START_AGAIN = "start it again"  # what an interrupted job's error advises
+RESUME = "resume it to run the partitions not yet done"  # ... where the job can resume
 
 
 @contextmanager
@@ -60,7 +61,7 @@ def silent(last_sign: dt.datetime, now: dt.datetime) -> bool:
     return (now - last_sign).total_seconds() > STALE_SECONDS
 
 
-def interrupted(last_sign: dt.datetime, then: str = "start it again") -> str:
+def interrupted(last_sign: dt.datetime, then: str = START_AGAIN) -> str:
     """The error of a job whose process stopped (last heard of at `last_sign`), and what next."""
     return (
         "interrupted: the process running this job stopped (last sign of life "

@@ -16,7 +16,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from eligibility.batch.heartbeat import interrupted, last_sign, silent
+from eligibility.batch.heartbeat import START_AGAIN, interrupted, last_sign, silent
 from eligibility.batch.retention import FINISHED, Retention, prune
 from eligibility.errors import JobNotResumable, NotFound
 from eligibility.records import UNFINISHED
@@ -28,12 +28,12 @@ class JobFiles:
     """The jobs of one kind kept under `root`, finished ones as long as `keep` says (None: ever)."""
 
     def __init__(
-        self, root: str | Path, kind: str, keep: Retention | None = None, then: str | None = None
+        self, root: str | Path, kind: str, keep: Retention | None = None, then: str = START_AGAIN
     ) -> None:
         self.root = Path(root)
         self.kind = kind
         self.keep = keep
-        self.then = then  # what an interrupted job's error advises (default: start it again)
+        self.then = then  # what an interrupted job's error advises
 
     def create(
         self, fields: dict[str, Any], created_by: str, files: dict[str, bytes] | None = None
@@ -81,8 +81,7 @@ class JobFiles:
             signs = (job["heartbeat_at"], job["started_at"], job["created_at"])
             last = dt.datetime.fromisoformat(last_sign(*signs))
             if silent(last, dt.datetime.now(dt.UTC)):  # its process stopped: it never ends
-                advice = interrupted(last, self.then) if self.then else interrupted(last)
-                job.update(status="failed", finished_at=now(), error=advice)
+                job.update(status="failed", finished_at=now(), error=interrupted(last, self.then))
                 self.write(job)
         job["rate"] = _rate(job)
         return job

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -37,6 +37,11 @@ class Partition:
     def to_dict(self) -> dict[str, int]:
         """Plain data."""
         return {"index": self.index, "from": self.low, "to": self.high, "rows": self.rows}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, int]) -> Partition:
+        """A partition from `to_dict` data (a job's kept plan)."""
+        return cls(data["index"], data["from"], data["to"], data["rows"])
 
 
 @dataclass(frozen=True)

@@ -207,7 +207,7 @@ def _planned(store: Storage, job: ReplayJob, workers: int) -> tuple[list[Partiti
     """The job's partitions: those kept when it first ran, else planned now and kept."""
     kept = store.jobs.plan(job.id)
     if kept is not None:
-        return [Partition(i, p["from"], p["to"], p["rows"]) for i, p in enumerate(kept)], job
+        return [Partition.from_dict(part) for part in kept], job
     head = store.decisions.head().sequence  # decisions recorded later are not this job's
     job = replace(job, total=store.decisions.count(job.filters))
     store.jobs.save(job)
