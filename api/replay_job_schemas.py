@@ -11,6 +11,7 @@ from api.fields import HEARTBEAT
 from api.record_schemas import Moment, MomentEnd
 from api.replay_schemas import WhatIfMixin
 from api.schemas import ID, STATUSES, RequestSchema
+from eligibility.records import LISTED_IDS
 
 
 class ReplayFiltersSchema(RequestSchema):
@@ -91,6 +92,16 @@ def _labels_and_rules() -> tuple[fields.Dict, fields.Dict]:
     return labels, by_rule
 
 
+def _failures() -> fields.Dict:
+    """How many decisions failed with each kind of error (every one counted)."""
+    return fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        required=True,
+        metadata={"description": "Decisions that could not be replayed, by kind of error"},
+    )
+
+
 class ReplaySummarySchema(Schema):
     """Counts of a batch replay."""
 
@@ -100,14 +111,18 @@ class ReplaySummarySchema(Schema):
     changed_ids = fields.List(
         fields.String(),
         required=True,
-        metadata={"description": "The decisions whose outcome changed (once the job has ended)"},
+        metadata={
+            "description": f"The first {LISTED_IDS} decisions whose outcome changed, "
+            "in the order recorded (`changed` counts them all; `…/results` lists each)"
+        },
     )
     failed_ids = fields.Dict(
         keys=fields.String(),
         values=fields.String(),
         required=True,
-        metadata={"description": "The decisions that failed and why (once the job has ended)"},
+        metadata={"description": f"The first {LISTED_IDS} decisions that failed, and why"},
     )
+    failures = _failures()
     labels, by_rule = _labels_and_rules()
     amounts = fields.Dict(
         keys=fields.String(), values=fields.Nested(AmountSchema), required=True, metadata=AMOUNTS
@@ -198,10 +213,5 @@ class ImpactSchema(Schema):
         required=True,
         metadata={"description": "Sums per numeric goal; null below min_group decisions"},
     )
-    failures = fields.Dict(
-        keys=fields.String(),
-        values=fields.Integer(),
-        required=True,
-        metadata={"description": "Decisions that could not be replayed, by kind of error"},
-    )
+    failures = _failures()
     min_group = fields.Integer(required=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sized
 from pathlib import Path
 
 import click
@@ -166,7 +167,13 @@ def summary_text(summary: ReplaySummary) -> str:
                 f"{sums['replayed']} ({sums['difference']}) over {sums['decisions']} decision(s)"
             )
     if summary.changed_ids:
-        lines.append("changed: " + ", ".join(summary.changed_ids))
+        lines.append(
+            f"changed{_first(summary.changed, summary.changed_ids)}: "
+            + ", ".join(summary.changed_ids)
+        )
+    if summary.failed > len(summary.failed_ids):  # the kinds of all, then the first listed
+        lines.extend(f"failed with {kind}: {count}" for kind, count in summary.failures.items())
+        lines.append(f"failed{_first(summary.failed, summary.failed_ids)}:")
     for decision_id, error in summary.failed_ids.items():
         lines.append(f"failed {decision_id}: {error}")
     for part in summary.failed_partitions:
@@ -175,3 +182,10 @@ def summary_text(summary: ReplaySummary) -> str:
             f"did not complete: {part['error']}"
         )
     return "\n".join(lines)
+
+
+def _first(count: int, listed: Sized) -> str:
+    """Where a summary names only the first decisions of `count`: says so, and where all are."""
+    if count <= len(listed):
+        return ""
+    return f" (the first {len(listed)} of {count}; --results FILE lists them all)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -173,13 +174,23 @@ class ApiKey:
         return self.active and (self.expires_at is None or now < self.expires_at)
 
 
+LISTED_IDS = 100  # changed (and failed) decisions a replay's summary names; its results, all
+
+
+def failure_kind(error: str) -> str:
+    """What kind of error a failed decision met: its error's name (`ValidationError: …`)."""
+    return error.split(":", 1)[0]
+
+
 @dataclass(frozen=True)
 class ReplaySummary:
-    """Counts of a batch replay: unchanged, changed by goal and how, failures, and the ids.
+    """Counts of a batch replay: unchanged, changed by goal and how, failures, and some ids.
 
     `labels` names the goals (in the rule set's default language); `by_rule` counts the
     rules that made the difference; `amounts` sums each numeric goal before and after
-    over every replayed decision. Only `changed_ids` and `failed_ids` name decisions.
+    over every replayed decision; `failures` counts the failed decisions by kind of error.
+    Only `changed_ids` and `failed_ids` name decisions: the first LISTED_IDS of each, in
+    the order recorded (the job's results name every one).
     """
 
     total: int = 0
@@ -189,6 +200,7 @@ class ReplaySummary:
     by_goal: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     changed_ids: tuple[str, ...] = ()
     failed_ids: Mapping[str, str] = field(default_factory=dict)
+    failures: Mapping[str, int] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
     by_rule: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     amounts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -207,6 +219,7 @@ class ReplaySummary:
             "by_goal": {k: dict(v) for k, v in self.by_goal.items()},
             "changed_ids": list(self.changed_ids),
             "failed_ids": dict(self.failed_ids),
+            "failures": dict(self.failures),
             "labels": dict(self.labels),
             "by_rule": {k: dict(v) for k, v in self.by_rule.items()},
             "amounts": {k: dict(v) for k, v in self.amounts.items()},
@@ -217,6 +230,8 @@ class ReplaySummary:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReplaySummary:
         """A summary from `to_dict` data."""
+        # One saved before failures were counted apart listed every failed decision.
+        failed_ids = data.get("failed_ids", {})
         return cls(
             total=data.get("total", 0),
             unchanged=data.get("unchanged", 0),
@@ -224,7 +239,8 @@ class ReplaySummary:
             failed=data.get("failed", 0),
             by_goal=data.get("by_goal", {}),
             changed_ids=tuple(data.get("changed_ids", ())),
-            failed_ids=data.get("failed_ids", {}),
+            failed_ids=failed_ids,
+            failures=data.get("failures") or Counter(map(failure_kind, failed_ids.values())),
             labels=data.get("labels", {}),
             by_rule=data.get("by_rule", {}),
             amounts=data.get("amounts", {}),

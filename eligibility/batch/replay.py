@@ -252,10 +252,7 @@ class _Saver:
         processed = sum(t.processed for t in self.tallies.values())
         now = time.monotonic()
         if now - self.saved >= SAVE_SECONDS:
-            # The counts so far; the decisions' ids when the job ends: a million decisions'
-            # ids are tens of MB, which written every half second cost the job's process and
-            # the database more than the replay of the decisions they name.
-            summary = replace(merged(self.job.total, self.tallies), changed_ids=(), failed_ids={})
+            summary = merged(self.job.total, self.tallies)  # the first ids only: small
             self.job = replace(self.job, processed=processed, summary=summary)
             if not self.store.jobs.save_progress(self.job) and self.halt is not None:
                 self.halt.cancelled = True  # cancelled meanwhile: the rest is not run

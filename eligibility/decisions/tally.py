@@ -2,17 +2,21 @@
 
 Each partition of a replay job counts its own decisions (results go in one at a time,
 the per-decision rows come out to be saved where it runs); the job merges the
-partitions' tallies in key order into the summary.
+partitions' tallies in key order into the summary. A summary names at most LISTED_IDS
+changed and failed decisions (the first, in key order): a what-if of a million decisions
+would otherwise carry tens of megabytes of ids in every read of its job; the job's results
+name every one.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from eligibility.batch.effects import Effects
 from eligibility.decisions.replay import ReplayResult
-from eligibility.records import ReplaySummary
+from eligibility.records import LISTED_IDS, ReplaySummary, failure_kind
 
 
 @dataclass
@@ -25,8 +29,10 @@ class Tally:
 
     total: int
     unchanged: int = 0
-    changed_ids: list[str] = field(default_factory=list)
-    failed_ids: dict[str, str] = field(default_factory=dict)
+    failed: int = 0
+    changed_ids: list[str] = field(default_factory=list)  # the first LISTED_IDS
+    failed_ids: dict[str, str] = field(default_factory=dict)  # the first LISTED_IDS
+    failures: Counter[str] = field(default_factory=Counter)  # failed decisions by kind of error
     rows: list[dict[str, Any]] = field(default_factory=list)
     effects: Effects = field(default_factory=Effects)  # gains, losses, amount changes
 
@@ -34,13 +40,16 @@ class Tally:
         """Count one replayed decision."""
         self.rows.append(result.to_row())
         if result.error is not None:
-            self.failed_ids[result.decision_id] = result.error
+            self.failed += 1
+            self.failures[failure_kind(result.error)] += 1
+            if len(self.failed_ids) < LISTED_IDS:
+                self.failed_ids[result.decision_id] = result.error
             return
         before = self.effects.changed
         self.effects.add(result.values, result.changes)
         if self.effects.changed == before:  # no outcome changed
             self.unchanged += 1
-        else:
+        elif len(self.changed_ids) < LISTED_IDS:
             self.changed_ids.append(result.decision_id)
 
     @property
@@ -51,8 +60,14 @@ class Tally:
     def merge(self, other: Tally) -> None:
         """Count in another partition's tally (whose rows were saved where it ran)."""
         self.unchanged += other.unchanged
-        self.changed_ids.extend(other.changed_ids)
-        self.failed_ids.update(other.failed_ids)
+        self.failed += other.failed
+        self.failures.update(other.failures)
+        # Merged in key order, so the first LISTED_IDS of each partition hold those of all.
+        self.changed_ids.extend(other.changed_ids[: LISTED_IDS - len(self.changed_ids)])
+        for decision_id, error in list(other.failed_ids.items())[
+            : LISTED_IDS - len(self.failed_ids)
+        ]:
+            self.failed_ids[decision_id] = error
         self.effects.merge(other.effects)
 
     def take_rows(self) -> list[dict[str, Any]]:
@@ -65,26 +80,34 @@ class Tally:
         return {
             "total": self.total,
             "unchanged": self.unchanged,
+            "failed": self.failed,
             "changed_ids": list(self.changed_ids),
             "failed_ids": dict(self.failed_ids),
+            "failures": dict(self.failures),
             "effects": self.effects.to_dict(as_seen=True),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Tally:
-        """A tally from `to_dict` data (a partition's counts kept while its job ran)."""
+        """A tally from `to_dict` data (a partition's counts kept while its job ran).
+
+        Counts kept before failures were counted apart listed every failed decision.
+        """
+        failed_ids = dict(data["failed_ids"])
         return cls(
             total=data["total"],
             unchanged=data["unchanged"],
-            changed_ids=list(data["changed_ids"]),
-            failed_ids=dict(data["failed_ids"]),
+            failed=data.get("failed", len(failed_ids)),
+            changed_ids=list(data["changed_ids"][:LISTED_IDS]),
+            failed_ids=dict(list(failed_ids.items())[:LISTED_IDS]),
+            failures=Counter(data.get("failures") or map(failure_kind, failed_ids.values())),
             effects=Effects.from_dict(data["effects"]),
         )
 
     @property
     def processed(self) -> int:
         """How many decisions have been counted."""
-        return self.unchanged + self.changed + len(self.failed_ids)
+        return self.unchanged + self.changed + self.failed
 
     def summary(self) -> ReplaySummary:
         """The summary so far."""
@@ -101,10 +124,11 @@ class Tally:
             total=self.total,
             unchanged=self.unchanged,
             changed=self.changed,
-            failed=len(self.failed_ids),
+            failed=self.failed,
             by_goal={goal: dict(counts) for goal, counts in sorted(effects.by_goal.items())},
             changed_ids=tuple(self.changed_ids),
             failed_ids=dict(self.failed_ids),
+            failures=dict(self.failures.most_common()),
             labels=dict(effects.labels),
             by_rule=dict(sorted(by_rule.items(), key=lambda kv: -kv[1]["decisions"])),
             amounts={

@@ -70,7 +70,6 @@ def get_impact(
 def impact_of(job: ReplayJob, min_group: int = DEFAULT_MIN_GROUP) -> Impact:
     """The aggregate view of a job: counts, changes by goal and rule, sums; no ids."""
     summary = job.summary
-    failures = Counter(error.split(":", 1)[0] for error in summary.failed_ids.values())
     return Impact(
         id=job.id,
         ruleset_id=job.ruleset_id,
@@ -90,7 +89,7 @@ def impact_of(job: ReplayJob, min_group: int = DEFAULT_MIN_GROUP) -> Impact:
             goal: dict(sums) if sums.get("decisions", 0) >= min_group else None
             for goal, sums in summary.amounts.items()
         },
-        failures=dict(failures),
+        failures=dict(summary.failures),
         min_group=min_group,
     )
 

@@ -173,6 +173,7 @@ def test_authors_see_the_impact_of_a_draft_in_aggregate_only(app: Flask) -> None
     assert audited["changed"] == 3
     full = api.get(f"/v1/replays/{job_id}", headers=keys["auditor"]).get_json()
     assert sorted(full["summary"]["changed_ids"]) == sorted(ids[1:4])
+    assert (full["summary"]["failed_ids"], full["summary"]["failures"]) == ({}, {})
 
 
 def test_small_groups_hide_their_amounts(app: Flask) -> None:

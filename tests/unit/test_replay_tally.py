@@ -1,0 +1,96 @@
+"""A replay's tally names at most LISTED_IDS decisions, counts them all, merges in key order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from cli.replay import summary_text
+from eligibility.decisions import ReplayResult
+from eligibility.decisions.changes import GoalChange
+from eligibility.decisions.tally import Tally
+from eligibility.records import LISTED_IDS, ReplaySummary
+
+
+def _result(sequence: int, kind: str) -> ReplayResult:
+    """Decision `d<sequence>` replayed: unchanged, changed (eligible → not) or failed."""
+    changed = kind == "changed"
+    return ReplayResult(
+        f"d{sequence}",
+        "snap",
+        "2019-10-01",
+        "2020-03-01",
+        "hash",
+        dt.date(2020, 3, 1),
+        error=f"{'AnswerError' if sequence % 2 else 'ValidationError'}: no"
+        if kind == "failed"
+        else None,
+        changes=(GoalChange("eligible", "Eligible", True, False),) if changed else (),
+        sequence=sequence,
+        values={"eligible": (True, not changed)},
+    )
+
+
+def _kind(sequence: int) -> str:
+    return ("unchanged", "changed", "failed")[sequence % 3]
+
+
+def _partition(low: int, high: int) -> Tally:
+    tally = Tally(high - low + 1)
+    for sequence in range(low, high + 1):
+        tally.add(_result(sequence, _kind(sequence)))
+    return tally
+
+
+def test_a_merged_summary_names_the_first_decisions_in_key_order_and_counts_them_all() -> None:
+    ranges = [(1, 120), (121, 400), (401, 900)]  # 300 changed, 300 failed in all
+    whole = Tally(900)
+    for low, high in ranges:
+        whole.merge(Tally.from_dict(_partition(low, high).to_dict()))  # as kept to resume
+    summary = whole.summary()
+
+    changed = [f"d{s}" for s in range(1, 901) if _kind(s) == "changed"]
+    failed = [s for s in range(1, 901) if _kind(s) == "failed"]
+    assert (summary.total, summary.unchanged, summary.changed, summary.failed) == (
+        900,
+        300,
+        300,
+        300,
+    )
+    assert list(summary.changed_ids) == changed[:LISTED_IDS]
+    assert list(summary.failed_ids) == [f"d{s}" for s in failed[:LISTED_IDS]]
+    kinds = Counter("AnswerError" if s % 2 else "ValidationError" for s in failed)
+    assert summary.failures == dict(kinds.most_common())
+    assert whole.processed == 900
+    assert summary.by_goal == {"eligible": {"true → false": 300}}
+
+
+def test_a_partition_lists_no_more_than_it_needs() -> None:
+    tally = _partition(1, 1200)
+    assert (len(tally.changed_ids), len(tally.failed_ids)) == (LISTED_IDS, LISTED_IDS)
+    assert (tally.changed, tally.failed, tally.processed) == (400, 400, 1200)
+
+
+def test_counts_kept_before_failures_were_counted_apart_read_back_the_same() -> None:
+    failed_ids = {f"d{s}": "ValidationError: no" for s in range(150)}
+    kept = {"total": 150, "unchanged": 0, "changed_ids": [], "failed_ids": failed_ids}
+    tally = Tally.from_dict({**kept, "effects": {}})
+    assert (tally.failed, tally.processed, len(tally.failed_ids)) == (150, 150, LISTED_IDS)
+    assert tally.failures == {"ValidationError": 150}
+    old = ReplaySummary.from_dict({**kept, "failed": 150})
+    assert old.failures == {"ValidationError": 150}
+
+
+def test_the_cli_says_when_a_summary_names_only_the_first_decisions() -> None:
+    whole = Tally(900)
+    whole.merge(_partition(1, 900))
+    text = summary_text(whole.summary())
+    first = ", ".join(f"d{s}" for s in range(1, 300, 3))
+    assert f"changed (the first 100 of 300; --results FILE lists them all): {first}\n" in text
+    assert (
+        "failed with ValidationError: 150\nfailed with AnswerError: 150\n"
+    )  # ties: as met in text
+    assert "failed (the first 100 of 300; --results FILE lists them all):\nfailed d2: " in text
+    few = Tally(3)
+    few.merge(_partition(1, 3))
+    assert "changed: d1\nfailed d2: ValidationError: no" in summary_text(few.summary())
