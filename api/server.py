@@ -23,6 +23,7 @@ from api.workers import DEFAULT_READ_TIMEOUT, set_read_timeout
 from eligibility import services
 from eligibility.batch.cluster import SCHEDULER_ENV
 from eligibility.batch.cluster_process import FOLDER_ENV, ClusterProcess
+from eligibility.catalogue import set_apart_compiled
 from eligibility.checkpoints import CheckpointSettings
 from eligibility.errors import StorageUnavailable
 from eligibility.storage import open_storage
@@ -162,14 +163,17 @@ def together(*hooks: dict[str, Any]) -> dict[str, Any]:
 
 
 def _worker_forked(server: Any, worker: Any) -> None:
-    """A worker forgets the master's helper processes (checkpoints, the Dask cluster).
+    """A worker forgets the master's helper processes and sets its versions apart.
 
     gunicorn forks workers with os.fork, so each inherits multiprocessing's list of the
-    master's children; at exit it would terminate and join them as its own ("can only
-    join a child process"). multiprocessing clears that list in the children it forks
-    itself; a gunicorn worker needs the same.
+    master's children (checkpoints, the Dask cluster); at exit it would terminate and join
+    them as its own ("can only join a child process"). multiprocessing clears that list in
+    the children it forks itself; a gunicorn worker needs the same. A worker serves the
+    versions it compiles for its life: they are kept out of the cycle collector's scans
+    (`set_apart_compiled`).
     """
     setattr(multiprocessing.process, "_children", set())  # noqa: B010 (private to the stdlib)
+    set_apart_compiled()
 
 
 def _worker_exited(server: Any, worker: Any) -> None:

@@ -68,6 +68,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _work(args: argparse.Namespace) -> int:
     """Worker process: run one benchmark, write its result as JSON."""
+    from eligibility.catalogue import set_apart_compiled
+
+    set_apart_compiled()  # the versions compiled here are held as a server's worker holds them
     module = importlib.import_module(BENCHMARKS[args.worker][0])
     result = module.run(_settings(args))
     args.json.write_text(json.dumps(result, indent=2, default=str))

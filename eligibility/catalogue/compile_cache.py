@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from eligibility.canonical import ruleset_hash
+from eligibility.catalogue.collector import kept_compiled
 from eligibility.compiler import CompiledRuleSet, compile_ruleset
 from eligibility.errors import Problem, RuleSetError
 from eligibility.loader import document_from_data, load_document
@@ -121,7 +122,9 @@ class CompileCache:
             kept = self._compiled.setdefault(content_hash, compiled)
             while len(self._compiled) > self.capacity:
                 self._compiled.popitem(last=False)
-            return kept
+        if kept is compiled:
+            kept_compiled()
+        return kept
 
 
 def stored_ruleset(stored: StoredVersion) -> RuleSet:
