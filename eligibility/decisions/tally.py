@@ -63,11 +63,9 @@ class Tally:
         self.failed += other.failed
         self.failures.update(other.failures)
         # Merged in key order, so the first LISTED_IDS of each partition hold those of all.
-        self.changed_ids.extend(other.changed_ids[: LISTED_IDS - len(self.changed_ids)])
-        for decision_id, error in list(other.failed_ids.items())[
-            : LISTED_IDS - len(self.failed_ids)
-        ]:
-            self.failed_ids[decision_id] = error
+        self.changed_ids.extend(other.changed_ids[: max(0, LISTED_IDS - len(self.changed_ids))])
+        room = max(0, LISTED_IDS - len(self.failed_ids))
+        self.failed_ids.update(list(other.failed_ids.items())[:room])
         self.effects.merge(other.effects)
 
     def take_rows(self) -> list[dict[str, Any]]:
@@ -89,11 +87,8 @@ class Tally:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Tally:
-        """A tally from `to_dict` data (a partition's counts kept while its job ran).
-
-        Counts kept before failures were counted apart listed every failed decision.
-        """
-        failed_ids = dict(data["failed_ids"])
+        """A tally from `to_dict` data (a partition's counts kept while its job ran)."""
+        failed_ids = dict(data["failed_ids"])  # all of them, in counts kept before `failed`
         return cls(
             total=data["total"],
             unchanged=data["unchanged"],
