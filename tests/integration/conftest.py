@@ -51,6 +51,20 @@ def fishing_store(store: Storage) -> Storage:
     return store
 
 
+@pytest.fixture(scope="module")
+def fishing_versions() -> Storage:
+    """In memory: the fishing licence 2024 (published) and 2025 (a draft: lower income limit)."""
+    from eligibility import services
+    from eligibility.storage import memory_storage
+
+    from .test_versions_storage import NEXT_YEAR
+
+    store = memory_storage()
+    services.sync_rule_files(store, [FISHING])
+    services.create_draft(store, NEXT_YEAR, "author-1")
+    return store
+
+
 @pytest.fixture
 def postgres_url(tmp_path: Path) -> Iterator[str]:
     """A migrated PostgreSQL schema (for PostgreSQL-only behaviour: network outages)."""

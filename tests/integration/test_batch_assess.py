@@ -25,21 +25,12 @@ from eligibility.ports import Storage
 from eligibility.records import DecisionFilter
 from eligibility.storage import memory_storage
 
-from .helpers import FISHING, decide
+from .helpers import decide
 from .test_versions_storage import NEXT_YEAR
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 
 pytestmark = pytest.mark.usefixtures("dask_cluster")
-
-
-@pytest.fixture(scope="module")
-def versions() -> Storage:
-    """The fishing licence 2024 (published) and 2025 (a draft: lower income limit)."""
-    store = memory_storage()
-    services.sync_rule_files(store, [FISHING])
-    services.create_draft(store, NEXT_YEAR, "author-1")
-    return store
 
 
 def people(count: int, seed: int = 5) -> list[dict[str, object]]:
@@ -56,7 +47,7 @@ def people(count: int, seed: int = 5) -> list[dict[str, object]]:
 
 
 def test_a_csv_population_under_two_versions_keeps_failing_rows_apart(
-    versions: Storage, tmp_path: Path, dask_cluster: Cluster
+    fishing_versions: Storage, tmp_path: Path, dask_cluster: Cluster
 ) -> None:
     path = tmp_path / "people.csv"
     path.write_text(
@@ -71,7 +62,7 @@ def test_a_csv_population_under_two_versions_keeps_failing_rows_apart(
     )
     out = tmp_path / "report"
     job = assess(
-        versions,
+        fishing_versions,
         Population.file(path),
         "fishing-licence",
         "2024-01-01",
@@ -103,14 +94,20 @@ def test_a_csv_population_under_two_versions_keeps_failing_rows_apart(
     assert json.loads((out / "summary.json").read_text())["processed"] == 5
 
 
-def test_csv_jsonl_and_parquet_give_the_same_rows(versions: Storage, tmp_path: Path) -> None:
+def test_csv_jsonl_and_parquet_give_the_same_rows(
+    fishing_versions: Storage, tmp_path: Path
+) -> None:
     population = people(300)
     results = []
     for suffix in ("csv", "jsonl", "parquet"):
         path = tmp_path / f"people.{suffix}"
         write(path, iter([dict(p) for p in population]))
         job = assess(
-            versions, Population.file(path), "fishing-licence", "2024-01-01", tmp_path / suffix
+            fishing_versions,
+            Population.file(path),
+            "fishing-licence",
+            "2024-01-01",
+            tmp_path / suffix,
         )
         assert (job.status, job.processed, job.to_dict()["failed"]) == ("done", 300, 0)
         results.append([(r["id"], r["goals"]) for r in result_rows(tmp_path / suffix)])
@@ -118,13 +115,13 @@ def test_csv_jsonl_and_parquet_give_the_same_rows(versions: Storage, tmp_path: P
 
 
 def test_the_cluster_gives_what_one_process_gives_on_10000_rows(
-    versions: Storage, tmp_path: Path, dask_cluster: Cluster
+    fishing_versions: Storage, tmp_path: Path, dask_cluster: Cluster
 ) -> None:
     path = tmp_path / "people.jsonl"
     write(path, iter(people(10_000, seed=11)))
     kinds = Population.file(path)
     here = assess(
-        versions,
+        fishing_versions,
         kinds,
         "fishing-licence",
         "2024-01-01",
@@ -133,7 +130,7 @@ def test_the_cluster_gives_what_one_process_gives_on_10000_rows(
         engine="pure",  # the same Evaluator, faster: the test is about partitions
     )
     there = assess(
-        versions,
+        fishing_versions,
         kinds,
         "fishing-licence",
         "2024-01-01",
@@ -153,12 +150,14 @@ def test_the_cluster_gives_what_one_process_gives_on_10000_rows(
 
 
 def test_an_unknown_column_or_format_stops_the_batch_at_once(
-    versions: Storage, tmp_path: Path
+    fishing_versions: Storage, tmp_path: Path
 ) -> None:
     path = tmp_path / "people.csv"
     path.write_text("age,incom\n30,900.00\n", encoding="utf-8")
     with pytest.raises(PopulationError, match="incom"):
-        assess(versions, Population.file(path), "fishing-licence", "2024-01-01", tmp_path / "r")
+        assess(
+            fishing_versions, Population.file(path), "fishing-licence", "2024-01-01", tmp_path / "r"
+        )
     with pytest.raises(PopulationError, match=".csv, .jsonl or .parquet"):
         Population.file(tmp_path / "people.xlsx")
 

@@ -25,23 +25,13 @@ from eligibility.batch.partitions import Partition
 from eligibility.batch.populations import Population
 from eligibility.errors import Conflict
 from eligibility.ports import Storage
-from eligibility.storage import memory_storage
 
-from .helpers import FISHING
 from .test_batch_assess import people
 from .test_versions_storage import NEXT_YEAR
 
 pytestmark = pytest.mark.usefixtures("dask_cluster")
 
 VARIES = ("id", "rate", "started_at", "finished_at", "cpu_seconds", "status")
-
-
-@pytest.fixture(scope="module")
-def versions() -> Storage:
-    store = memory_storage()
-    services.sync_rule_files(store, [FISHING])
-    services.create_draft(store, NEXT_YEAR, "author-1")
-    return store
 
 
 @pytest.fixture
@@ -85,32 +75,37 @@ def _same(resumed: Assessment, whole: Assessment) -> None:
 
 
 def test_a_failed_partition_is_all_a_resumed_assessment_runs(
-    versions: Storage,
+    fishing_versions: Storage,
     population: Population,
     tmp_path: Path,
     dask_cluster: Cluster,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    whole = _assess(versions, population, tmp_path / "whole", cluster=dask_cluster)
+    whole = _assess(fishing_versions, population, tmp_path / "whole", cluster=dask_cluster)
     assert len(whole.tallies) == 5
     with monkeypatch.context() as patched:
         _ran(patched, failing=(3,))
-        failed = _assess(versions, population, tmp_path / "r", cluster=dask_cluster)
+        failed = _assess(fishing_versions, population, tmp_path / "r", cluster=dask_cluster)
     assert failed.status == "failed" and sorted(failed.tallies) == [0, 1, 2, 4]
     assert sorted(kept_counts(tmp_path / "r")) == [0, 1, 2, 4]
     ran = _ran(monkeypatch)
-    resumed = _assess(versions, population, tmp_path / "r", cluster=dask_cluster, resume=True)
+    resumed = _assess(
+        fishing_versions, population, tmp_path / "r", cluster=dask_cluster, resume=True
+    )
     assert ran == [3]
     _same(resumed, whole)
 
 
 def test_an_assessment_stopped_resumes_and_one_started_afresh_forgets_the_counts(
-    versions: Storage, population: Population, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fishing_versions: Storage,
+    population: Population,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    whole = _assess(versions, population, tmp_path / "whole")
+    whole = _assess(fishing_versions, population, tmp_path / "whole")
     seen: list[int] = []
     stopped = _assess(
-        versions,
+        fishing_versions,
         population,
         tmp_path / "r",
         progress=lambda processed, _: seen.append(processed),
@@ -118,27 +113,35 @@ def test_an_assessment_stopped_resumes_and_one_started_afresh_forgets_the_counts
     )
     assert stopped.status == "cancelled" and stopped.processed == 400
     ran = _ran(monkeypatch)
-    resumed = _assess(versions, population, tmp_path / "r", resume=True)
+    resumed = _assess(fishing_versions, population, tmp_path / "r", resume=True)
     assert ran == [2, 3, 4]
     _same(resumed, whole)
     ran.clear()
-    afresh = _assess(versions, population, tmp_path / "r")  # not resumed: all of it again
+    afresh = _assess(fishing_versions, population, tmp_path / "r")  # not resumed: all of it again
     assert ran == [0, 1, 2, 3, 4]
     _same(afresh, whole)
 
 
 def test_a_folder_of_another_assessment_or_a_changed_population_is_not_resumed(
-    versions: Storage, population: Population, tmp_path: Path
+    fishing_versions: Storage, population: Population, tmp_path: Path
 ) -> None:
-    _assess(versions, population, tmp_path / "r")
+    _assess(fishing_versions, population, tmp_path / "r")
     assert (tmp_path / "r" / PLAN).is_file() and (tmp_path / "r" / COUNTS).is_dir()
     with pytest.raises(Conflict, match="holds another assessment"):
-        assessed(versions, population, "fishing-licence", "2024-01-01", tmp_path / "r", resume=True)
+        assessed(
+            fishing_versions,
+            population,
+            "fishing-licence",
+            "2024-01-01",
+            tmp_path / "r",
+            resume=True,
+        )
     assert population.path is not None
     Path(population.path).write_text("age,income,resident\n30,900.00,true\n", encoding="utf-8")
     with pytest.raises(Conflict, match="the population changed since"):
-        _assess(versions, population, tmp_path / "r", resume=True)
-    nothing = _assess(versions, population, tmp_path / "new", resume=True)  # nothing kept: all
+        _assess(fishing_versions, population, tmp_path / "r", resume=True)
+    # Nothing kept in a new folder: all of it is assessed.
+    nothing = _assess(fishing_versions, population, tmp_path / "new", resume=True)
     assert (nothing.status, nothing.processed) == ("done", 1)
 
 
