@@ -182,6 +182,11 @@ def failure_kind(error: str) -> str:
     return error.split(":", 1)[0]
 
 
+def counted_failures(data: Mapping[str, Any]) -> Counter[str]:
+    """`failures` of saved counts; counts saved before it listed every failed id: from those."""
+    return Counter(data.get("failures") or map(failure_kind, data.get("failed_ids", {}).values()))
+
+
 @dataclass(frozen=True)
 class ReplaySummary:
     """Counts of a batch replay: unchanged, changed by goal and how, failures, and some ids.
@@ -230,8 +235,6 @@ class ReplaySummary:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReplaySummary:
         """A summary from `to_dict` data."""
-        # One saved before failures were counted apart listed every failed decision.
-        failed_ids = data.get("failed_ids", {})
         return cls(
             total=data.get("total", 0),
             unchanged=data.get("unchanged", 0),
@@ -239,8 +242,8 @@ class ReplaySummary:
             failed=data.get("failed", 0),
             by_goal=data.get("by_goal", {}),
             changed_ids=tuple(data.get("changed_ids", ())),
-            failed_ids=failed_ids,
-            failures=data.get("failures") or Counter(map(failure_kind, failed_ids.values())),
+            failed_ids=data.get("failed_ids", {}),
+            failures=counted_failures(data),
             labels=data.get("labels", {}),
             by_rule=data.get("by_rule", {}),
             amounts=data.get("amounts", {}),

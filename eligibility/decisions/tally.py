@@ -16,7 +16,7 @@ from typing import Any
 
 from eligibility.batch.effects import Effects
 from eligibility.decisions.replay import ReplayResult
-from eligibility.records import LISTED_IDS, ReplaySummary, failure_kind
+from eligibility.records import LISTED_IDS, ReplaySummary, counted_failures, failure_kind
 
 
 @dataclass
@@ -95,7 +95,7 @@ class Tally:
             failed=data.get("failed", len(failed_ids)),
             changed_ids=list(data["changed_ids"][:LISTED_IDS]),
             failed_ids=dict(list(failed_ids.items())[:LISTED_IDS]),
-            failures=Counter(data.get("failures") or map(failure_kind, failed_ids.values())),
+            failures=counted_failures(data),
             effects=Effects.from_dict(data["effects"]),
         )
 
