@@ -74,6 +74,22 @@ class VerificationJobSchema(Schema):
         required=True,
         metadata={"description": "The outcome once done (ok, or the first problem)"},
     )
+    verified_to = fields.Nested(
+        ChainHeadSchema,
+        allow_none=True,
+        metadata={
+            "description": "The last record of the prefix this job has verified clean so far "
+            "(null: none yet); a resumed job goes on after it"
+        },
+    )
+    started_from = fields.Nested(
+        ChainHeadSchema,
+        allow_none=True,
+        metadata={
+            "description": "Where the job's latest run started: null from the first record, "
+            "or after the records an earlier run verified (a resumed job)"
+        },
+    )
 
 
 class VerificationJobListSchema(Schema):

@@ -1,8 +1,8 @@
 """`/v1/audit/verifications`: the whole chain verified as a job, whatever its length.
 
 A request verifies at most VERIFY_REQUEST_LIMIT records (GET /v1/audit/verify); a
-job walks any chain in the background, with progress, can be cancelled, and keeps
-its outcome (in VERIFY_DIR, shared by the server's processes).
+job walks any chain in the background, with progress, can be cancelled and resumed,
+and keeps its outcome (in VERIFY_DIR, shared by the server's processes).
 """
 
 from __future__ import annotations
@@ -52,13 +52,17 @@ def start_verification() -> Reply:
     The job verifies the chain up to the head it finds when it starts; its `result`
     has the members of GET /v1/audit/verify once it is done.
     """
+    return _started(jobs().create(principal().client)["id"])
+
+
+def _started(job_id: str) -> Reply:
+    """Run a pending verification in the background; the job as it reads now, and its Location."""
     app = state()
-    job = jobs().create(principal().client)
     inline = app.config.jobs_cluster == "inline"
-    run = (jobs(), app.storage, app.checkpoints, job["id"], inline)
-    start_job(f"chain verification {job['id']}", _run, *run)
-    location = url_for(".get_verification", job_id=job["id"])
-    return Reply(jobs().get(job["id"]), headers={"Location": location})
+    run = (jobs(), app.storage, app.checkpoints, job_id, inline)
+    start_job(f"chain verification {job_id}", _run, *run)
+    location = url_for(".get_verification", job_id=job_id)
+    return Reply(jobs().get(job_id), headers={"Location": location})
 
 
 @bp.get("/verifications")
@@ -83,3 +87,21 @@ def get_verification(job_id: str) -> dict[str, Any]:
 def cancel_verification(job_id: str) -> dict[str, Any]:
     """Cancel a pending or running verification (it proves nothing then); idempotent."""
     return jobs().cancel(job_id)
+
+
+@bp.post("/verifications/<job_id>/resume")
+@require("auditor")
+@operation(VerificationJobSchema, status=202, errors=(404, 409), tag="audit", headers_out=LOCATION)
+def resume_verification(job_id: str) -> Reply:
+    """Go on with a failed or cancelled verification after the records it verified already.
+
+    A job fails when the process running it stopped (interrupted) or its database could
+    not be read; its `verified_to` is the last record of the prefix it verified clean,
+    and the resumed run starts after it (`started_from`) and verifies up to the head it
+    finds then. The records of that prefix are not read again (to check them anew, start
+    a new verification); each checkpoint among them is compared with the stored hash. A
+    cancelled job resumes once its run has ended (`finished_at` set); a job pending,
+    running or done is 409 (`job-not-resumable`).
+    """
+    jobs().resume(job_id)
+    return _started(job_id)

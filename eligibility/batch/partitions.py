@@ -78,10 +78,10 @@ def plan(starts: Sequence[int], last: int, total: int, every: int) -> list[Parti
     return parts
 
 
-def ranges(total: int, every: int) -> list[Partition]:
-    """Partitions of row numbers 1..total, `every` rows each."""
-    starts = list(range(1, total + 1, every))
-    return plan(starts, total, total, every)
+def ranges(total: int, every: int, after: int = 0) -> list[Partition]:
+    """Partitions of row numbers after+1..total, `every` rows each."""
+    starts = list(range(after + 1, total + 1, every))
+    return plan(starts, total, total - after, every)
 
 
 @dataclass

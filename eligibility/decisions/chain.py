@@ -200,14 +200,14 @@ def verify_chain(
         by_sequence[anchor.sequence].append(anchor)
     prev_hash, sequence, checked = start.hash, start.sequence, 0
     previous: Decision | None = None
-    broken = _unmatched(by_sequence.pop(0, []), GENESIS, None, matched)
+    broken = unmatched(by_sequence.pop(0, []), GENESIS, None, matched)
     for record in records:
         if broken is not None:
             break
         broken = check_record(record, sequence + 1, prev_hash, previous)
         if broken is None:
             found = by_sequence.pop(record.sequence, [])
-            broken = _unmatched(found, record.hash, record, matched)
+            broken = unmatched(found, record.hash, record, matched)
             matched = found[-1] if found else matched
             prev_hash, sequence, checked = record.hash, record.sequence, checked + 1
             previous = record
@@ -230,7 +230,7 @@ def verify_chain(
     )
 
 
-def _unmatched(
+def unmatched(
     anchors: list[Anchor], found: str, record: Decision | None, matched: Anchor | None
 ) -> BrokenRecord | None:
     """The failure of the first checkpoint that vouched for another hash at this place."""

@@ -19,6 +19,7 @@ from eligibility.decisions import (
     beyond_head,
     verify_chain,
 )
+from eligibility.decisions.chain import ORIGIN
 from eligibility.errors import (
     ChainBroken,
     ChainTooLong,
@@ -29,9 +30,12 @@ from eligibility.errors import (
 from eligibility.ports import Storage
 from eligibility.services.chain_ranges import (
     PAGE,
+    Reached,
     VerificationStopped,
     chain_records,
+    checkpoints_before,
     verify_in_ranges,
+    walked_from,
 )
 from eligibility.storage import storage_url
 
@@ -65,6 +69,8 @@ def verify_audit_chain(
     stop: Callable[[], bool] | None = None,
     page: int = PAGE,
     cluster: Cluster | None = None,
+    start: ChainHead = ORIGIN,
+    reached: Reached | None = None,
 ) -> ChainVerification:
     """Verify the whole decision chain, and against every checkpoint when they are kept.
 
@@ -76,7 +82,9 @@ def verify_audit_chain(
     records (0: any) is not verified (ChainTooLong); `progress(checked, total)` hears
     of each `page` of records read, and `stop` returning true ends the walk
     (VerificationStopped). On a `cluster`, a database's chain is verified in key ranges
-    in parallel (`chain_ranges`: the same verdict).
+    in parallel (`chain_ranges`: the same verdict). From `start`, the records up to it
+    are taken as verified (a resumed job's; each checkpoint at or before it is compared
+    with the stored record's hash) and `reached` hears of the clean prefix as it grows.
     """
     try:
         store.versions.list()  # every stored version is checked against its hash as it loads
@@ -96,36 +104,56 @@ def verify_audit_chain(
     after = store.decisions.chain(head.sequence, 1)
     if after and store.decisions.head().sequence < after[0].sequence:
         return beyond_head(head, after[0])
+    before = checkpoints_before(store, start, head, anchors)
+    if before is not None:
+        return before
     source = storage_url(store)
     if cluster is not None and source is not None:
         return verify_in_ranges(
-            store, source, cluster, head, anchors, page=page, progress=progress, stop=stop
+            store,
+            source,
+            cluster,
+            head,
+            anchors,
+            page=page,
+            progress=progress,
+            stop=stop,
+            start=start,
+            reached=reached,
         )
-    records = chain_records(store.decisions, head.sequence, page)
-    if progress is not None or stop is not None:
-        records = _watched(records, head.sequence, progress, stop, page)
-    return verify_chain(records, head, anchors)
+
+    def watch(records: Iterator[Decision]) -> Iterator[Decision]:
+        return _watched(records, start, head.sequence, progress, stop, reached, page)
+
+    return walked_from(store, start, head, anchors, page, watch)
 
 
 def _watched(
     records: Iterator[Decision],
+    start: ChainHead,
     total: int,
     progress: Progress | None,
     stop: Callable[[], bool] | None,
+    reached: Reached | None,
     every: int,
 ) -> Iterator[Decision]:
-    """`records`, telling `progress` and asking `stop` after every `every` of them."""
-    checked = 0
+    """`records` after `start`, telling `progress` and `reached` and asking `stop` after every
+    `every` of them."""
+    checked = start.sequence
+    previous = start  # when the walk asks for the record after one, the one before is clean
     if progress is not None:
         progress(checked, total)
-    for checked, record in enumerate(records, 1):
+    for checked, record in enumerate(records, start.sequence + 1):
         yield record
-        if checked % every == 0:
+        if (checked - start.sequence) % every == 0:
+            if reached is not None and previous.sequence > start.sequence:
+                reached(previous)
             if stop is not None and stop():
                 raise VerificationStopped(checked)
             if progress is not None:
                 progress(checked, total)
-    if progress is not None and checked % every:  # the last count, unless told already
+        previous = ChainHead(record.sequence, record.hash)
+    if progress is not None and (checked - start.sequence) % every:  # unless told already
         progress(checked, total)
 
 

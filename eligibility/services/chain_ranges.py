@@ -22,7 +22,7 @@ from eligibility.batch.partitions import Partition, partition_size, ranges, run
 from eligibility.batch.replay import Progress
 from eligibility.batch.worker import StorageRef, storage_at
 from eligibility.decisions import ChainHead, ChainVerification, Decision, verify_chain
-from eligibility.decisions.chain import ORIGIN, Anchor
+from eligibility.decisions.chain import ORIGIN, Anchor, unmatched
 from eligibility.ports import DecisionRepository, Storage
 
 PAGE = 1000  # records read in one transaction
@@ -86,6 +86,9 @@ class VerificationStopped(Exception):
         self.checked = checked
 
 
+Reached = Callable[[ChainHead], None]  # told the last record of the clean prefix, as it grows
+
+
 def verify_in_ranges(
     store: Storage,
     source: str,
@@ -97,22 +100,28 @@ def verify_in_ranges(
     progress: Progress | None = None,
     stop: Callable[[], bool] | None = None,
     every: int | None = None,
+    start: ChainHead = ORIGIN,
+    reached: Reached | None = None,
 ) -> ChainVerification:
     """The chain up to `head` verified range by range on `cluster`, as `verify_chain` would.
 
-    Ranges of `every` records (default: several per worker, `partition_size`).
+    Ranges of `every` records (default: several per worker, `partition_size`), after
+    `start` (the records up to it verified already: a resumed job's). `reached` hears
+    of the clean prefix each time it grows.
     """
-    size = every or partition_size(head.sequence, cluster.workers)
-    parts = ranges(head.sequence, size)
-    checked = [0]
+    size = every or partition_size(head.sequence - start.sequence, cluster.workers)
+    parts = ranges(head.sequence, size, after=start.sequence)
+    checked = [start.sequence]
+    prefix = _Prefix(parts, start, reached)
 
     def done(part: Partition, verified: RangeVerified) -> None:
         checked[0] += verified.checked
+        prefix.add(part, verified)
         if progress is not None:
             progress(checked[0], head.sequence)
 
     if progress is not None:
-        progress(0, head.sequence)
+        progress(checked[0], head.sequence)
     outcome = run(
         cluster,
         verify_range,
@@ -126,26 +135,86 @@ def verify_in_ranges(
         raise VerificationStopped(checked[0])
     if outcome.failed:
         raise outcome.failed[0].error
-    resume = _resume(parts, outcome.done)
-    return _walked_from(store, resume, head, anchors, page)
+    resume = _resume(parts, outcome.done, start)
+    return walked_from(store, resume, head, anchors, page)
 
 
-def _resume(parts: Sequence[Partition], verified: dict[int, RangeVerified]) -> ChainHead:
+class _Prefix:
+    """The clean prefix of ranges done so far: the ranges done in order from the first, each
+    clean and starting where the one before ended."""
+
+    def __init__(self, parts: Sequence[Partition], start: ChainHead, told: Reached | None):
+        self.parts, self.end, self.told = parts, start, told
+        self.next = 0  # the first range not yet in the prefix
+        self.done: dict[int, RangeVerified] = {}
+
+    def add(self, part: Partition, verified: RangeVerified) -> None:
+        """One range done; the prefix told when it grew."""
+        self.done[part.index] = verified
+        grown = False
+        while self.next < len(self.parts) and (found := self.done.get(self.parts[self.next].index)):
+            if not found.clean or found.start != self.end:
+                self.next = len(self.parts)  # doubtful: the prefix grows no further
+                break
+            self.end, self.next, grown = found.end, self.next + 1, True
+        if grown and self.told is not None:
+            self.told(self.end)
+
+
+def _resume(
+    parts: Sequence[Partition], verified: dict[int, RangeVerified], start: ChainHead
+) -> ChainHead:
     """Where the sequential walk takes over: the start of the range before the first doubtful
     one (its last record is then the walk's previous one), or the end of the last range."""
-    end = ORIGIN
+    end = start
     for index, part in enumerate(parts):
         found = verified[part.index]
         if not found.clean or found.start != end:
-            return verified[parts[index - 1].index].start if index > 0 else ORIGIN
+            return verified[parts[index - 1].index].start if index > 0 else start
         end = found.end
     return end
 
 
-def _walked_from(
-    store: Storage, resume: ChainHead, head: ChainHead, anchors: Sequence[Anchor], page: int
+def checkpoints_before(
+    store: Storage, start: ChainHead, head: ChainHead, anchors: Sequence[Anchor]
+) -> ChainVerification | None:
+    """The walk's verdict up to `head` when a checkpoint at or before `start` (records
+    verified already) does not match the stored chain; None when each matches."""
+    for anchor in sorted(anchors, key=lambda a: a.sequence):
+        if not 0 < anchor.sequence <= start.sequence:
+            continue
+        stored = store.decisions.chain(anchor.sequence - 1, 1)
+        record = stored[0] if stored and stored[0].sequence == anchor.sequence else None
+        broken = unmatched([anchor], record.hash if record else "", record, None)
+        if broken is not None:
+            latest = max(anchors, key=lambda a: a.sequence)
+            checked = anchor.sequence if record else anchor.sequence - 1  # as the walk counts
+            return ChainVerification(
+                checked,
+                broken,
+                checkpoints=len(anchors),
+                latest_checkpoint=latest.name,
+                after_latest=max(0, checked - latest.sequence),
+                head=head,
+            )
+    return None
+
+
+Watch = Callable[[Iterator[Decision]], Iterator[Decision]]
+
+
+def walked_from(
+    store: Storage,
+    resume: ChainHead,
+    head: ChainHead,
+    anchors: Sequence[Anchor],
+    page: int,
+    watch: Watch = lambda records: records,
 ) -> ChainVerification:
-    """The sequential walk's verdict, from `resume` (every record before it verified)."""
+    """The sequential walk's verdict, from `resume` (every record before it verified).
+
+    `watch` sees the records as the walk reads them (progress, stop).
+    """
     matched = None
     for anchor in anchors:  # as the walk keeps it: the last given at the latest place passed
         if 0 < anchor.sequence <= resume.sequence and (
@@ -154,7 +223,7 @@ def _walked_from(
             matched = anchor
     ahead = [a for a in anchors if a.sequence > resume.sequence or resume.sequence == 0]
     records = chain_records(store.decisions, head.sequence, page, after=resume.sequence)
-    found = verify_chain(records, head, ahead, resume, matched)
+    found = verify_chain(watch(records), head, ahead, resume, matched)
     latest = max(anchors, key=lambda a: a.sequence, default=None)
     last = resume.sequence + found.checked
     return replace(

@@ -4,7 +4,11 @@ Every record is read and hashed again, so a chain of a million records takes min
 far beyond one request's database budget. A job walks the chain with the batch budget
 per transaction, saves how far it got, can be cancelled, and keeps its outcome beside
 the head it verified up to and who asked: evidence of what was checked, and when.
-Jobs are files (`JobFiles`), so every server process answers for any of them.
+It keeps the last record of the prefix it has verified clean (`verified_to`), so a
+job that failed (its process stopped, its database went away) or was cancelled can be
+resumed: it goes on after that record instead of starting again, and says where its
+latest run started (`started_from`). Jobs are files (`JobFiles`), so every server
+process answers for any of them.
 """
 
 from __future__ import annotations
@@ -20,13 +24,15 @@ from eligibility.batch.heartbeat import beating
 from eligibility.batch.job_files import JobFiles
 from eligibility.batch.retention import Retention
 from eligibility.checkpoints.settings import Checkpoints
-from eligibility.decisions import ChainVerification
+from eligibility.decisions import ChainHead, ChainVerification
+from eligibility.decisions.chain import ORIGIN
 from eligibility.ports import Storage
 from eligibility.services.audit import NO_CHECKPOINTS, verify_audit_chain
 from eligibility.services.chain_ranges import PAGE, VerificationStopped
 from eligibility.storage import for_batch
 
 SAVE_SECONDS = 0.5
+RESUME = "resume it to go on after the records it verified"  # an interrupted job's advice
 KEEP = Retention(days=0, jobs=1000)  # the latest thousand outcomes, however old
 
 
@@ -34,12 +40,14 @@ class ChainVerifications:
     """The chain verification jobs kept under `root`."""
 
     def __init__(self, root: str | Path, keep: Retention | None = KEEP, page: int = PAGE) -> None:
-        self.files = JobFiles(root, "chain verification", keep)
+        self.files = JobFiles(root, "chain verification", keep, then=RESUME)
         self.page = page  # records read (and progress saved) at a time
 
     def create(self, created_by: str) -> dict[str, Any]:
         """A pending verification of the chain as it will stand when the job starts."""
-        return self.files.create({"result": None}, created_by)
+        return self.files.create(
+            {"result": None, "verified_to": None, "started_from": None}, created_by
+        )
 
     def get(self, job_id: str) -> dict[str, Any]:
         """A verification: status, records checked of the chain's, and its outcome once done."""
@@ -53,6 +61,11 @@ class ChainVerifications:
         """Stop a pending or running verification (it proves nothing then); idempotent."""
         return self.files.cancel(job_id)
 
+    def resume(self, job_id: str) -> dict[str, Any]:
+        """Make a failed verification, or a cancelled one that ran, pending again (JobNotResumable
+        if not): its run goes on after the records it verified."""
+        return self.files.resume(job_id)
+
     def run(
         self,
         store: Storage,
@@ -63,12 +76,18 @@ class ChainVerifications:
         """Verify the chain for a pending job, keeping its progress and outcome in job.json.
 
         `cluster` gives the cluster to verify a database's chain on, in key ranges (None:
-        here, record after record), asked once the job is running.
+        here, record after record), asked once the job is running. A resumed job starts
+        after the records it verified before (`verified_to`).
         """
         job = self.get(job_id)
         if not self.files.start(job):
             return self.get(job_id)
+        start = _head(job.get("verified_to"))
+        job["started_from"] = job.get("verified_to")
         saved = [time.monotonic()]
+
+        def reached(head: ChainHead) -> None:
+            job["verified_to"] = asdict(head)
 
         def progress(checked: int, total: int) -> None:
             job.update(processed=checked, total=total)
@@ -86,6 +105,8 @@ class ChainVerifications:
                     stop=lambda: self.files.cancel_asked(job_id),
                     page=self.page,
                     cluster=cluster(),
+                    start=start,
+                    reached=reached,
                 )
         except VerificationStopped as stopped:
             job.update(processed=stopped.checked)
@@ -97,8 +118,15 @@ class ChainVerifications:
             if own is not store:
                 own.close()
         total = result.head.sequence if result.head is not None else result.checked
+        if result.ok and result.head is not None:
+            reached(result.head)
         job.update(processed=result.checked, total=total, result=outcome(result))
         return self.files.finish(job, "done", None)
+
+
+def _head(kept: dict[str, Any] | None) -> ChainHead:
+    """A head kept in a job (None: the place before the first record)."""
+    return ChainHead(kept["sequence"], kept["hash"]) if kept else ORIGIN
 
 
 def outcome(result: ChainVerification) -> dict[str, Any]:

@@ -142,6 +142,7 @@ def test_the_openapi_document(client: FlaskClient) -> None:
         "/v1/audit/verifications": {"get", "post"},
         "/v1/audit/verifications/{job_id}": {"get"},
         "/v1/audit/verifications/{job_id}/cancel": {"post"},
+        "/v1/audit/verifications/{job_id}/resume": {"post"},
         "/v1/replays": {"get", "post"},
         "/v1/replays/{job_id}": {"get"},
         "/v1/replays/{job_id}/results": {"get"},

@@ -11,6 +11,7 @@ from flask import Flask
 from api import create_app
 from eligibility import services
 from eligibility.checkpoints import CheckpointSettings, new_private_key
+from eligibility.services import ChainVerifications
 from eligibility.storage.sql import SqlStorage
 from tests.api.api_helpers import assert_problem, finished, keys_of
 from tests.api.conftest import FISHING, FUNCTIONAL_DEADLINES
@@ -58,6 +59,42 @@ def test_a_chain_too_long_for_a_request_is_verified_as_a_job(audited: Flask) -> 
     assert again.status_code == 202 and again.get_json() == job  # finished: left as it is
 
 
+def test_a_cancelled_verification_resumes_after_the_records_it_verified(
+    audited: Flask, database_url: str, tmp_path: Path
+) -> None:
+    api, keys = audited.test_client(), keys_of(audited)
+    for _ in range(5):
+        assert api.post("/v1/decisions", json=DECISION, headers=keys["client"]).status_code == 201
+    storage = SqlStorage(database_url, settings=FUNCTIONAL_DEADLINES)
+    jobs = ChainVerifications(tmp_path / "verifications", page=2)
+    job = jobs.create("key:auditor")
+    asked = [0]
+
+    def after_the_first_pages(job_id: str) -> bool:
+        asked[0] += 1  # asked as the job starts, then after each page
+        return asked[0] == 3
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jobs.files, "cancel_asked", after_the_first_pages)
+        stopped = jobs.run(storage, job["id"])  # an earlier run of the server, cancelled
+    storage.close()
+    url = f"{VERIFICATIONS}/{job['id']}"
+    shown = api.get(url, headers=keys["auditor"]).get_json()
+    assert (shown["status"], shown["verified_to"]) == ("cancelled", stopped["verified_to"])
+    assert shown["verified_to"]["sequence"] == 3
+
+    resumed = api.post(f"{url}/resume", headers=keys["auditor"])
+    assert resumed.status_code == 202 and resumed.headers["Location"] == url
+    done = finished(api, url, keys["auditor"])
+    head = api.get("/v1/audit/head", headers=keys["auditor"]).get_json()
+    assert (done["status"], done["processed"], done["total"]) == ("done", 5, 5)
+    assert done["started_from"] == stopped["verified_to"]
+    assert done["result"]["ok"] is True and done["result"]["message"] == "ok (5 records)"
+    assert done["verified_to"] == done["result"]["head"] == {"sequence": 5, "hash": head["hash"]}
+    again = api.post(f"{url}/resume", headers=keys["auditor"])
+    assert "done" in assert_problem(again, 409, "job-not-resumable")["detail"]
+
+
 def test_verifications_are_for_auditors_and_unknown_ones_are_404(audited: Flask) -> None:
     api, keys = audited.test_client(), keys_of(audited)
     for role in ("client", "author", "publisher"):
@@ -67,6 +104,10 @@ def test_verifications_are_for_auditors_and_unknown_ones_are_404(audited: Flask)
         assert_problem(api.get(f"{VERIFICATIONS}/{job_id}", headers=keys["auditor"]), 404)
         cancel = api.post(f"{VERIFICATIONS}/{job_id}/cancel", headers=keys["auditor"])
         assert_problem(cancel, 404)
+        resume = api.post(f"{VERIFICATIONS}/{job_id}/resume", headers=keys["auditor"])
+        assert_problem(resume, 404)
+    unknown = f"{VERIFICATIONS}/2b1e1d2a-0c7e-4a57-9d4b-7a1d1b1e2f00/resume"
+    assert_problem(api.post(unknown, headers=keys["client"]), 403)
 
 
 def test_a_checkpoint_over_more_records_than_a_request_verifies_is_refused(

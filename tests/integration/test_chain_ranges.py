@@ -4,6 +4,7 @@ On a chain of twelve records with checkpoints, intact and tampered with in every
 walk reports (a column edited, a record deleted, a record rewritten and re-hashed, one
 rewritten with every later hash recomputed, the newest removed), at every place and
 with ranges of every size: the verdict in ranges equals `verify_audit_chain`'s walk.
+So does a verification resumed after a prefix it verified before (walked or in ranges).
 """
 
 from __future__ import annotations
@@ -22,11 +23,15 @@ from sqlalchemy import text
 from cli import main
 from eligibility import services
 from eligibility.batch.cluster import SCHEDULER_ENV, Cluster
-from eligibility.decisions import ChainVerification, Decision, verify_chain
+from eligibility.decisions import ChainHead, ChainVerification, Decision, verify_chain
+from eligibility.decisions.chain import ORIGIN
 from eligibility.services.chain_ranges import (
+    PAGE,
     VerificationStopped,
     chain_records,
+    checkpoints_before,
     verify_in_ranges,
+    walked_from,
 )
 from eligibility.storage.migrate import upgrade
 from eligibility.storage.sql import SqlStorage
@@ -205,3 +210,54 @@ def test_two_verifications_at_once_on_one_cluster_each_get_their_own_verdict(
         other.close()
     assert walked.ok and ranged == walked
     assert not their_walk.ok and their_ranges == their_walk
+
+
+@pytest.mark.parametrize("how", ["intact", *sorted(TAMPERING)])
+def test_resumed_after_a_clean_prefix_the_verdict_is_the_walks(
+    chain: tuple[SqlStorage, list[Signed]], dask_cluster: Cluster, how: str
+) -> None:
+    store, anchors = chain
+    verified = [ORIGIN, *(ChainHead(d.sequence, d.hash) for d in store.decisions.chain())]
+    if how != "intact":
+        TAMPERING[how](store, 9)  # after every prefix resumed from below
+    head = store.decisions.head()
+    walked = verify_chain(chain_records(store.decisions, head.sequence), head, anchors)
+    for start in (verified[0], verified[1], verified[4], verified[5], verified[8]):
+        assert walked_from(store, start, head, anchors, PAGE) == walked, start
+        for every in (1, 3, 12):
+            ranged = verify_in_ranges(
+                store, store.url, dask_cluster, head, anchors, every=every, start=start
+            )
+            assert ranged == walked, (start, every)
+
+
+def test_in_ranges_the_clean_prefix_is_told_as_it_grows(
+    chain: tuple[SqlStorage, list[Signed]], dask_cluster: Cluster
+) -> None:
+    store, anchors = chain
+    stored = {d.sequence: ChainHead(d.sequence, d.hash) for d in store.decisions.chain()}
+    told: list[ChainHead] = []
+    head = store.decisions.head()
+    verify_in_ranges(store, store.url, dask_cluster, head, anchors, every=3, reached=told.append)
+    assert told and told[-1] == head
+    assert all(t == stored[t.sequence] and t.sequence % 3 == 0 for t in told)
+    assert [t.sequence for t in told] == sorted({t.sequence for t in told})
+
+    told.clear()
+    edited(store, 8)  # the range 7–9 is not clean: the prefix stops before it
+    verify_in_ranges(store, store.url, dask_cluster, head, anchors, every=3, reached=told.append)
+    assert told and told[-1] == stored[6]
+
+
+def test_a_resumed_verification_compares_the_checkpoints_of_its_prefix(
+    chain: tuple[SqlStorage, list[Signed]],
+) -> None:
+    store, anchors = chain
+    verified = {d.sequence: ChainHead(d.sequence, d.hash) for d in store.decisions.chain()}
+    assert checkpoints_before(store, verified[8], store.decisions.head(), anchors) is None
+    rechained(store, 2)  # every hash from #2 on recomputed after a job verified up to #8
+    head = store.decisions.head()
+    walked = verify_chain(chain_records(store.decisions, head.sequence), head, anchors)
+    found = checkpoints_before(store, verified[8], head, anchors)
+    assert found == walked and found.broken and found.broken.checkpoint == "checkpoint 1 at #4"
+    assert checkpoints_before(store, verified[3], head, anchors) is None  # none in #1–#3

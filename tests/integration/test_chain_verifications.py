@@ -1,4 +1,4 @@
-"""Verifying the chain as a job: progress by page, the head it verified, cancel, failure."""
+"""Verifying the chain as a job: progress by page, the head it verified, cancel, failure, resume."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from sqlalchemy import text
 
 from eligibility import services
 from eligibility.batch.retention import Retention
-from eligibility.errors import ChainTooLong, StorageUnavailable
+from eligibility.errors import ChainTooLong, JobNotResumable, StorageUnavailable
 from eligibility.ports import Storage
 from eligibility.services import ChainVerifications
 from eligibility.services.chain_ranges import VerificationStopped
+from eligibility.services.verifications import outcome
 from eligibility.storage import memory_storage
 from eligibility.storage.sql import SqlStorage
 from eligibility.storage.testing import bypassing_append_only
@@ -139,3 +140,86 @@ def test_only_the_latest_outcomes_are_kept(tmp_path: Path) -> None:
         jobs.run(store, ids[-1])
     # each new job prunes before it is made: the two latest finished ones stay beside it
     assert [job["id"] for job in jobs.list()] == ids[::-1][:3]
+
+
+def test_a_job_that_failed_midway_resumes_after_the_records_it_verified(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = chain_of(memory_storage(), 7)
+    head, third = store.decisions.head(), store.decisions.chain(2, 1)[0]
+    jobs = ChainVerifications(tmp_path, page=2)
+    job = jobs.create("auditor-1")
+    reads = store.decisions.chain
+    asked: list[int] = []
+
+    def failing_on_the_third_page(after: int, limit: int) -> Any:
+        asked.append(after)  # the first read looks beyond the head, then the pages
+        if len(asked) == 4:
+            raise StorageUnavailable("the database went away")
+        return reads(after, limit)
+
+    monkeypatch.setattr(store.decisions, "chain", failing_on_the_third_page)
+    with pytest.raises(StorageUnavailable):
+        jobs.run(store, job["id"])
+    failed = jobs.get(job["id"])
+    assert failed["status"] == "failed" and failed["processed"] == 4
+    # records 1–4 were read and #4 was handed to the walk, so #3 is the last known clean
+    assert failed["verified_to"] == {"sequence": 3, "hash": third.hash}
+
+    asked.clear()
+    monkeypatch.setattr(store.decisions, "chain", reads_after(reads, asked))
+    assert jobs.resume(job["id"])["status"] == "pending"
+    done = jobs.run(store, job["id"])
+    assert min(asked) == 3  # nothing before the prefix's end read again
+    assert (done["status"], done["processed"], done["total"]) == ("done", 7, 7)
+    assert done["started_from"] == failed["verified_to"]
+    assert done["verified_to"] == {"sequence": 7, "hash": head.hash}
+    assert done["result"] == outcome(services.verify_audit_chain(store))
+    assert done["started_at"] == failed["started_at"]  # one job, run twice
+
+
+def reads_after(reads: Any, asked: list[int]) -> Any:
+    """The repository's `chain`, noting where each read starts."""
+
+    def noted(after: int, limit: int) -> Any:
+        asked.append(after)
+        return reads(after, limit)
+
+    return noted
+
+
+def test_a_cancelled_job_resumes_and_one_done_or_pending_does_not(tmp_path: Path) -> None:
+    store = chain_of(memory_storage(), 6)
+    jobs = ChainVerifications(tmp_path, page=2)
+    job = jobs.create("auditor-1")
+    with pytest.raises(JobNotResumable):
+        jobs.resume(job["id"])  # pending
+    asked = [0]
+
+    def cancelled_after_the_second_page(job_id: str) -> bool:
+        asked[0] += 1  # asked when the job starts, then after each page
+        return asked[0] == 3
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jobs.files, "cancel_asked", cancelled_after_the_second_page)
+        stopped = jobs.run(store, job["id"])
+    assert (stopped["status"], stopped["processed"]) == ("cancelled", 4)
+    assert stopped["verified_to"]["sequence"] == 3
+
+    done = jobs.run(store, jobs.resume(job["id"])["id"])
+    assert done["status"] == "done" and done["result"]["ok"] and done["processed"] == 6
+    assert done["started_from"] == stopped["verified_to"]
+    with pytest.raises(JobNotResumable):
+        jobs.resume(job["id"])  # done
+
+
+def test_a_broken_chain_is_never_counted_in_the_verified_prefix(
+    store: SqlStorage, tmp_path: Path
+) -> None:
+    chain_of(store, 6)
+    with bypassing_append_only(store.db.engine) as connection:
+        connection.execute(text("UPDATE decisions SET client = 'someone else' WHERE sequence = 5"))
+    jobs = ChainVerifications(tmp_path, page=1)
+    done = jobs.run(store, jobs.create("auditor-1")["id"])
+    assert done["result"]["broken"]["sequence"] == 5
+    assert done["verified_to"]["sequence"] == 4  # the record before the broken one, never it

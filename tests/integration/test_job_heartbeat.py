@@ -26,6 +26,7 @@ from eligibility.batch.job_files import JobFiles
 from eligibility.batch.jobs import BatchJobs
 from eligibility.ports import Storage
 from eligibility.records import ReplayJob
+from eligibility.services import ChainVerifications
 from eligibility.storage.memory import MemoryStorage
 from eligibility.storage.migrate import upgrade
 from eligibility.storage.sql import SqlStorage
@@ -174,7 +175,7 @@ def _aged(path: Path, seconds: float) -> None:
 
 
 def test_a_job_kept_as_files_reads_failed_once_its_heartbeat_stopped(tmp_path: Path) -> None:
-    files = JobFiles(tmp_path, "chain verification")
+    files = ChainVerifications(tmp_path).files
     job = files.create({"result": None}, "auditor")
     assert files.start(job)
     files.beat(job["id"])
@@ -183,7 +184,7 @@ def test_a_job_kept_as_files_reads_failed_once_its_heartbeat_stopped(tmp_path: P
     _aged(files.folder(job["id"]) / "heartbeat", STALE_SECONDS + 5)
     failed = files.get(job["id"])
     assert failed["status"] == "failed" and failed["error"].startswith("interrupted:")
-    assert failed["error"].endswith("; start it again")  # a verification does not resume
+    assert failed["error"].endswith("; resume it to go on after the records it verified")
     kept = json.loads((files.folder(job["id"]) / "job.json").read_text())
     assert kept["status"] == "failed" and "heartbeat_at" not in kept and "rate" not in kept
 
