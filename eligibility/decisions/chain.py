@@ -130,8 +130,7 @@ def _broken_link(record: Decision, prev_hash: str, previous: Decision | None) ->
 
 
 def _changed_fields(record: Decision) -> BrokenRecord | None:
-    texts = record.canonical_texts()  # each field written once, for its digest and the hash
-    digests = record.digests(texts)
+    texts, digests = record.texts_and_digests()  # each written once, for digest and hash
     changed = tuple(
         name for name, digest in digests.items() if record.field_digests.get(name) != digest
     )

@@ -183,6 +183,9 @@ class Decision(DecisionDraft):
     field_digests: Mapping[str, str] = field(default_factory=dict)
     # The derived columns as read back from storage (empty when not stored apart).
     stored_columns: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # The documents' texts as read back from storage, where it keeps them as written
+    # (PostgreSQL: the canonical text of the append); empty otherwise.
+    stored_texts: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def content(self) -> dict[str, Any]:
         """The canonical content the hash covers (plain data)."""
@@ -200,6 +203,27 @@ class Decision(DecisionDraft):
     def canonical_texts(self) -> dict[str, str]:
         """Each content field's canonical text (canonical_json's, by `canonical_text`)."""
         return {name: canonical_text(value) for name, value in self._fields().items()}
+
+    def texts_and_digests(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Each content field's canonical text and its sha256, as verification needs them.
+
+        A stored text whose sha256 is the digest recorded for its field is that field's
+        canonical text byte for byte (it hashes to what was recorded), so it is taken as
+        it is instead of written again from the value read (`stored_texts`); any other
+        field's text is written from its value (`canonical_text`), so a document stored in
+        another writing of the same content (spaces, key order) still verifies.
+        """
+        recorded, stored = self.field_digests, self.stored_texts
+        texts: dict[str, str] = {}
+        digests: dict[str, str] = {}
+        for name, value in self._fields().items():
+            text = stored.get(name)
+            digest = sha256(text) if text is not None else ""
+            if text is None or digest != recorded.get(name):
+                text = canonical_text(value)
+                digest = sha256(text)
+            texts[name], digests[name] = text, digest
+        return texts, digests
 
     def digests(self, texts: Mapping[str, str] | None = None) -> dict[str, str]:
         """sha256 of each content field's canonical text (`texts`, when worked out already)."""

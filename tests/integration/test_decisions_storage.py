@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from cli import main
 from eligibility import services
+from eligibility.decisions import record as record_module
 from eligibility.errors import IdempotencyConflict, InvalidCursor, NotFound, NoVersionApplies
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter
@@ -154,6 +155,45 @@ def test_editing_answers_json_is_detected_and_named(fishing_store: Storage) -> N
     _execute(fishing_store, "UPDATE decisions SET answers = :a WHERE sequence = 1", a=forged)
     result = services.verify_audit_chain(fishing_store)
     assert result.broken is not None and result.broken.fields == ("answers",)
+
+
+def test_on_postgresql_the_documents_are_verified_as_stored_not_written_again(
+    fishing_store: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for answers in (SENIOR, YOUNG_RICH, YOUNG_POOR):
+        decide(fishing_store, answers)
+    written: list[type] = []
+    writer = record_module.canonical_text
+
+    def noted(value: object) -> str:
+        written.append(type(value))
+        return writer(value)
+
+    monkeypatch.setattr(record_module, "canonical_text", noted)
+    assert services.verify_audit_chain(fishing_store).ok
+    documents = [kind for kind in written if kind in (dict, list, tuple)]
+    assert isinstance(fishing_store, SqlStorage)
+    if fishing_store.db.dialect == "postgresql":  # each the canonical text the append wrote
+        assert documents == []
+    else:  # SQLite's JSON type writes its own text: each document written again
+        assert len(documents) == 3 * 5
+
+
+def test_a_document_stored_in_another_writing_of_the_same_content_verifies(
+    fishing_store: Storage,
+) -> None:
+    decide(fishing_store, SENIOR)
+    decide(fishing_store, YOUNG_POOR)
+    same = '{ "resident" : true,\n  "age": 70 }'  # spaces, key order: the same answers
+    _execute(fishing_store, "UPDATE decisions SET answers = :a WHERE sequence = 1", a=same)
+    assert services.verify_audit_chain(fishing_store).ok
+    other = '{"resident": true, "age": 71}'
+    _execute(fishing_store, "UPDATE decisions SET answers = :a WHERE sequence = 2", a=other)
+    result = services.verify_audit_chain(fishing_store)
+    assert result.broken is not None and (result.broken.sequence, result.broken.fields) == (
+        2,
+        ("answers",),
+    )
 
 
 def test_a_deleted_record_breaks_the_chain(fishing_store: Storage) -> None:

@@ -14,6 +14,7 @@ from eligibility.decisions.sealing import PreparedDraft
 from eligibility.errors import NotFound, PreconditionFailed
 from eligibility.records import Clock, DecisionFilter, SessionSubmit, session_etag, utcnow
 from eligibility.storage.sql.appends import HEAD_ID, lock_head, place, place_and_commit
+from eligibility.storage.sql.chain_reads import chain_page
 from eligibility.storage.sql.engine import Database
 from eligibility.storage.sql.filters import filtered as _filtered
 from eligibility.storage.sql.group_commit import DEFAULT_MOST, GroupCommit
@@ -170,6 +171,8 @@ class SqlDecisions:
             return [int(key) for key in session.scalars(query)]
 
     def chain(self, after: int = 0, limit: int = 1000) -> Sequence[Decision]:
+        if self.db.dialect == "postgresql":  # it keeps each document's text as written
+            return chain_page(self.db, after, limit)
         return self.find(DecisionFilter(), after, limit)
 
     def head(self) -> ChainHead:

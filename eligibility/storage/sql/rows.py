@@ -10,7 +10,7 @@ from eligibility.storage.sql.models import DecisionRow
 _DECISION_FIELDS = tuple(
     name
     for name in Decision.__dataclass_fields__
-    if name not in ("trace", "ignored_answers", "stored_columns")
+    if name not in ("trace", "ignored_answers", "stored_columns", "stored_texts")
 )
 
 
