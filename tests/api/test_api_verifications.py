@@ -15,6 +15,7 @@ from eligibility.services import ChainVerifications
 from eligibility.storage.sql import SqlStorage
 from tests.api.api_helpers import assert_problem, finished, keys_of
 from tests.api.conftest import FISHING, FUNCTIONAL_DEADLINES
+from tests.integration.helpers import cancelled_after_two_pages
 
 DECISION = {
     "ruleset": "fishing-licence",
@@ -68,15 +69,7 @@ def test_a_cancelled_verification_resumes_after_the_records_it_verified(
     storage = SqlStorage(database_url, settings=FUNCTIONAL_DEADLINES)
     jobs = ChainVerifications(tmp_path / "verifications", page=2)
     job = jobs.create("key:auditor")
-    asked = [0]
-
-    def after_the_first_pages(job_id: str) -> bool:
-        asked[0] += 1  # asked as the job starts, then after each page
-        return asked[0] == 3
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(jobs.files, "cancel_asked", after_the_first_pages)
-        stopped = jobs.run(storage, job["id"])  # an earlier run of the server, cancelled
+    stopped = cancelled_after_two_pages(jobs, storage, job["id"])  # an earlier run, cancelled
     storage.close()
     url = f"{VERIFICATIONS}/{job['id']}"
     shown = api.get(url, headers=keys["auditor"]).get_json()

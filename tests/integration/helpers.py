@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from eligibility import services
 from eligibility.decisions import Decision
 from eligibility.ports import Storage
@@ -21,3 +23,18 @@ def decide(
     """Record one fishing-licence decision as of DAY (complete or not)."""
     request = services.EvaluationRequest("fishing-licence", answers, as_of=DAY)
     return services.record_decision(store, request, client, key, allow_incomplete=True).decision
+
+
+def cancelled_after_two_pages(
+    jobs: services.ChainVerifications, store: Storage, job_id: str
+) -> dict[str, Any]:
+    """Run a verification job that an auditor cancels once it has read two pages."""
+    asked = [0]
+
+    def after_two_pages(_: str) -> bool:
+        asked[0] += 1  # asked as the job starts, then after each page
+        return asked[0] == 3
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jobs.files, "cancel_asked", after_two_pages)
+        return jobs.run(store, job_id)

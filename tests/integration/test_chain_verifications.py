@@ -19,7 +19,7 @@ from eligibility.storage import memory_storage
 from eligibility.storage.sql import SqlStorage
 from eligibility.storage.testing import bypassing_append_only
 
-from .helpers import FISHING, decide
+from .helpers import FISHING, cancelled_after_two_pages, decide
 
 SENIOR = {"age": 70, "resident": True}
 
@@ -194,15 +194,7 @@ def test_a_cancelled_job_resumes_and_one_done_or_pending_does_not(tmp_path: Path
     job = jobs.create("auditor-1")
     with pytest.raises(JobNotResumable):
         jobs.resume(job["id"])  # pending
-    asked = [0]
-
-    def cancelled_after_the_second_page(job_id: str) -> bool:
-        asked[0] += 1  # asked when the job starts, then after each page
-        return asked[0] == 3
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(jobs.files, "cancel_asked", cancelled_after_the_second_page)
-        stopped = jobs.run(store, job["id"])
+    stopped = cancelled_after_two_pages(jobs, store, job["id"])
     assert (stopped["status"], stopped["processed"]) == ("cancelled", 4)
     assert stopped["verified_to"]["sequence"] == 3
 
