@@ -135,44 +135,42 @@ def verify_in_ranges(
         raise VerificationStopped(checked[0])
     if outcome.failed:
         raise outcome.failed[0].error
-    resume = _resume(parts, outcome.done, start)
-    return walked_from(store, resume, head, anchors, page)
+    return walked_from(store, prefix.resume(), head, anchors, page)
 
 
 class _Prefix:
     """The clean prefix of ranges done so far: the ranges done in order from the first, each
-    clean and starting where the one before ended."""
+    clean and starting where the one before ended, up to the first doubtful one."""
 
     def __init__(self, parts: Sequence[Partition], start: ChainHead, told: Reached | None):
-        self.parts, self.end, self.told = parts, start, told
+        self.parts, self.start, self.end, self.told = parts, start, start, told
         self.next = 0  # the first range not yet in the prefix
+        self.doubtful = False  # the range at `next` found a problem or does not join
         self.done: dict[int, RangeVerified] = {}
 
     def add(self, part: Partition, verified: RangeVerified) -> None:
         """One range done; the prefix told when it grew."""
         self.done[part.index] = verified
         grown = False
-        while self.next < len(self.parts) and (found := self.done.get(self.parts[self.next].index)):
-            if not found.clean or found.start != self.end:
-                self.next = len(self.parts)  # doubtful: the prefix grows no further
+        while not self.doubtful and self.next < len(self.parts):
+            found = self.done.get(self.parts[self.next].index)
+            if found is None:
                 break
-            self.end, self.next, grown = found.end, self.next + 1, True
+            self.doubtful = not found.clean or found.start != self.end
+            if not self.doubtful:
+                self.end, self.next, grown = found.end, self.next + 1, True
         if grown and self.told is not None:
             self.told(self.end)
 
-
-def _resume(
-    parts: Sequence[Partition], verified: dict[int, RangeVerified], start: ChainHead
-) -> ChainHead:
-    """Where the sequential walk takes over: the start of the range before the first doubtful
-    one (its last record is then the walk's previous one), or the end of the last range."""
-    end = start
-    for index, part in enumerate(parts):
-        found = verified[part.index]
-        if not found.clean or found.start != end:
-            return verified[parts[index - 1].index].start if index > 0 else start
-        end = found.end
-    return end
+    def resume(self) -> ChainHead:
+        """Once every range is done, where the sequential walk takes over: the start of the
+        range before the first doubtful one (its last record is then the walk's previous
+        one), or the end of the last range."""
+        if not self.doubtful:
+            return self.end
+        if self.next == 0:
+            return self.start
+        return self.done[self.parts[self.next - 1].index].start
 
 
 def checkpoints_before(

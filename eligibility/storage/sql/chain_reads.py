@@ -25,7 +25,7 @@ _TABLE = DecisionRow.__table__
 _SCALARS = tuple(column for column in _TABLE.columns if column.name not in DOCUMENTS)
 _NAMES = tuple(column.name for column in _SCALARS)
 _COLUMNS: tuple[Any, ...] = (*_SCALARS, *(cast(_TABLE.c[name], Text) for name in DOCUMENTS))
-_FIELDS = frozenset(Decision.__dataclass_fields__)
+_KEPT = tuple(name for name in _NAMES if name in Decision.__dataclass_fields__)  # not derived
 
 
 def chain_page(db: Database, after: int, limit: int) -> list[Decision]:
@@ -46,7 +46,7 @@ def _decision(row: Any) -> Decision:
     texts = dict(zip(DOCUMENTS, row[len(_NAMES) :], strict=True))
     documents = {name: loads(text) for name, text in texts.items()}
     return Decision(
-        **{name: value for name, value in scalars.items() if name in _FIELDS},
+        **{name: scalars[name] for name in _KEPT},
         answers=documents["answers"],
         goals=documents["goals"],
         reasons=documents["reasons"],
