@@ -13,14 +13,14 @@ from typing import Any, TypeVar
 
 from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
 from eligibility.model import Rule, localize
+from eligibility.version_tables import VersionTables
 
-__all__ = ["MAX_TABLES", "reason_plan"]
+__all__ = ["reason_plan"]
 
 T = TypeVar("T")
 Outcome = bool | None  # the rule held, did not, or neither (its value is not a boolean)
-# (content hash, language) → (rule, outcome) → its reason. Cleared when full.
-_TABLES: dict[tuple[str, str], dict[tuple[str, Outcome], Any]] = {}
-MAX_TABLES = 256
+# Per version and language: (rule, outcome) → its reason.
+_REASONS: VersionTables[tuple[str, Outcome], Any] = VersionTables()
 
 
 def reason_plan(
@@ -33,7 +33,7 @@ def reason_plan(
     """The reasons of `rules` in order: the version's constant reason for a rule whose text
     quotes nothing (made by `make(rule)` the first time), else the rule's id, whose reason
     each evaluation writes with its own values."""
-    table = _table(compiled.content_hash, locale)
+    table = _REASONS.of(compiled.content_hash, locale)
     found: list[T | str] = []
     for rule in rules:
         value = env[rule]
@@ -46,16 +46,6 @@ def reason_plan(
             reason = table[(rule, outcome)] = make(rule)
         found.append(reason)
     return tuple(found)
-
-
-def _table(content_hash: str, locale: str) -> dict[tuple[str, Outcome], Any]:
-    key = (content_hash, locale)
-    table = _TABLES.get(key)
-    if table is None:
-        if len(_TABLES) >= MAX_TABLES:
-            _TABLES.clear()
-        table = _TABLES[key] = {}
-    return table
 
 
 def _quotes_nothing(compiled: CompiledRuleSet, rule: Rule, outcome: Outcome, locale: str) -> bool:

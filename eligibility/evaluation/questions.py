@@ -4,28 +4,56 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from eligibility.compiler import CompiledRuleSet
+from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
 from eligibility.entity_evaluation import Wording
 from eligibility.entity_frames import Relevant
 from eligibility.evaluation.result import NextQuestion, Why
-from eligibility.model import localize
+from eligibility.model import Question, localize
 from eligibility.relevance import Walk
 from eligibility.texts import Texts, why_asked
+from eligibility.version_tables import VersionTables
+
+# Per version and language: (question, the rules and goals it is asked for) → its wording,
+# for a question whose label and help quote no value. With few answers on a large rule set
+# wording the next questions was most of an evaluation (~6 µs each, a thousand of them).
+_WORDED: VersionTables[tuple[str, tuple[str, ...]], NextQuestion] = VersionTables()
 
 
 def next_question(compiled: CompiledRuleSet, qid: str, found: Walk, texts: Texts) -> NextQuestion:
     """The question `qid` worded for the claimant, with why it is asked."""
-    question = compiled.questions[qid]
+    contexts = found.relevant[qid][1]
+    table = _WORDED.of(compiled.content_hash, texts.locale)
+    key = (qid, tuple(contexts))
+    worded = table.get(key)
+    if worded is None:
+        worded = _worded(compiled, compiled.questions[qid], contexts, texts)
+        if _quotes_nothing(worded.question, texts):  # the same wording whatever the answers
+            table[key] = worded
+    return worded
+
+
+def _worded(
+    compiled: CompiledRuleSet, question: Question, contexts: list[str], texts: Texts
+) -> NextQuestion:
     locale, default = texts.locale, texts.default_locale
     return NextQuestion(
         question=question,
-        label=texts.render(question.label) or qid,
+        label=texts.render(question.label) or question.id,
         help=texts.render(question.help),
         options=tuple(
             (o.value, localize(o.label, locale, default) or o.value) for o in question.options
         ),
-        why=_whys(compiled, found.relevant[qid][1], locale),
+        why=_whys(compiled, contexts, locale),
     )
+
+
+def _quotes_nothing(question: Question, texts: Texts) -> bool:
+    """Whether the question's label and help, in this language, quote no value."""
+    for text in (question.label, question.help):
+        chosen = localize(text, texts.locale, texts.default_locale)
+        if chosen is not None and PLACEHOLDER.search(chosen):
+            return False
+    return True
 
 
 def _whys(compiled: CompiledRuleSet, contexts: list[str], locale: str) -> tuple[Why, ...]:
