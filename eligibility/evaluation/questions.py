@@ -16,7 +16,11 @@ from eligibility.version_tables import VersionTables
 # Per version and language: (question, the rules and goals it is asked for) → its wording,
 # for a question whose label and help quote no value. With few answers on a large rule set
 # wording the next questions was most of an evaluation (~6 µs each, a thousand of them).
-_WORDED: VersionTables[tuple[str, tuple[str, ...]], NextQuestion] = VersionTables()
+# ~0.6 KB an entry: at most ~12 MB per table (a version has an entry per question and
+# distinct reasons for asking it: ~1.8 a question on the 2,000-rule set) and ~60 MB in all.
+_WORDED: VersionTables[tuple[str, tuple[str, ...]], NextQuestion] = VersionTables(
+    most=64, size=20_000, total=100_000
+)
 
 
 def next_question(compiled: CompiledRuleSet, qid: str, found: Walk, texts: Texts) -> NextQuestion:

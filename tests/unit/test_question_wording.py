@@ -67,11 +67,23 @@ def test_a_label_that_quotes_an_answer_is_worded_for_each_evaluation() -> None:
     assert resident({"age": 30}, questions=quoting) is not thirty
 
 
-def test_tables_stay_bounded() -> None:
-    tables: VersionTables[str, int] = VersionTables(most=2, size=3)
+def test_a_full_table_is_emptied() -> None:
+    tables: VersionTables[str, int] = VersionTables(size=3)
     tables.of("v1", "en").update(a=1, b=2, c=3)
-    assert tables.of("v1", "en") == {}  # emptied when full, filled again as read
-    tables.of("v1", "en")["a"] = 1
-    tables.of("v2", "en")["a"] = 2
-    assert tables.of("v1", "en") == {"a": 1}
-    assert tables.of("v3", "en") == {} and tables.of("v1", "en") == {}  # all dropped at `most`
+    tables.of("v2", "en")["a"] = 1
+    assert tables.of("v1", "en") == {}  # filled again as it is read
+    assert tables.of("v2", "en") == {"a": 1}
+
+
+def test_every_table_is_dropped_beyond_most_tables_or_total_entries() -> None:
+    few: VersionTables[str, int] = VersionTables(most=2)
+    few.of("v1", "en")["a"] = 1
+    few.of("v1", "de")["a"] = 2
+    assert few.of("v1", "en") == {"a": 1}
+    assert few.of("v2", "en") == {} and few.of("v1", "en") == {}
+    small: VersionTables[str, int] = VersionTables(total=5)
+    small.of("v1", "en").update(a=1, b=2)
+    small.of("v2", "en").update(a=1, b=2)
+    small.of("v3", "en")["a"] = 1  # 5 entries in all when the next table is made
+    assert small.of("v1", "en") == {"a": 1, "b": 2}
+    assert small.of("v4", "en") == {} and small.of("v1", "en") == {}
