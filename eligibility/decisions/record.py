@@ -193,12 +193,20 @@ class Decision(DecisionDraft):
 
     def _fields(self) -> dict[str, Any]:
         """The content fields as held (not made plain), `recorded_at` as its timestamp."""
-        data = {name: getattr(self, name) for name in CONTENT_FIELDS}
-        for name in LATER_FIELDS:
-            if data[name] is None:  # recorded without it (before it existed): hashed as then
-                del data[name]
-        data["recorded_at"] = timestamp(self.recorded_at)
-        return data
+        return {name: self._field(name) for name in self._field_names()}
+
+    def _field_names(self) -> tuple[str, ...]:
+        """The content fields the hash covers: a later field only where it was recorded."""
+        return tuple(
+            name
+            for name in CONTENT_FIELDS
+            if name not in LATER_FIELDS or getattr(self, name) is not None
+        )
+
+    def _field(self, name: str) -> Any:
+        """One content field as held (`recorded_at` as its timestamp)."""
+        value = getattr(self, name)
+        return timestamp(value) if name == "recorded_at" else value
 
     def canonical_texts(self) -> dict[str, str]:
         """Each content field's canonical text (canonical_json's, by `canonical_text`)."""
@@ -216,11 +224,11 @@ class Decision(DecisionDraft):
         recorded, stored = self.field_digests, self.stored_texts
         texts: dict[str, str] = {}
         digests: dict[str, str] = {}
-        for name, value in self._fields().items():
+        for name in self._field_names():
             text = stored.get(name)
             digest = sha256(text) if text is not None else ""
             if text is None or digest != recorded.get(name):
-                text = canonical_text(value)
+                text = canonical_text(self._field(name))  # the value read, only here
                 digest = sha256(text)
             texts[name], digests[name] = text, digest
         return texts, digests

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
+import pickle
 
 import pytest
 from click.testing import CliRunner
@@ -14,10 +16,12 @@ from sqlalchemy import text
 from cli import main
 from eligibility import services
 from eligibility.decisions import record as record_module
+from eligibility.decisions.chain import verify_chain
 from eligibility.errors import IdempotencyConflict, InvalidCursor, NotFound, NoVersionApplies
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter
 from eligibility.storage.sql import SqlStorage
+from eligibility.storage.sql.chain_reads import DOCUMENTS
 from eligibility.storage.testing import bypassing_append_only
 
 from .helpers import DAY, decide
@@ -194,6 +198,27 @@ def test_a_document_stored_in_another_writing_of_the_same_content_verifies(
         2,
         ("answers",),
     )
+
+
+def test_a_record_read_for_verification_parses_a_document_only_when_it_is_read(
+    fishing_store: Storage,
+) -> None:
+    for answers in (SENIOR, YOUNG_POOR):
+        decide(fishing_store, answers)
+    records = list(fishing_store.decisions.chain())
+    assert verify_chain(records).ok
+    assert isinstance(fishing_store, SqlStorage)
+    if fishing_store.db.dialect == "postgresql":  # goals alone, for the derived column
+        assert [name for name in DOCUMENTS if name in vars(records[0])] == ["goals"]
+    first = records[0]
+    stored = fishing_store.decisions.get(first.id)
+    assert first == stored and stored == first and first != records[1]
+    assert (first.answers, first.trace) == (stored.answers, stored.trace)
+    assert pickle.loads(pickle.dumps(first)) == stored
+    forged = dataclasses.replace(first, client="mallory")
+    assert (forged.client, forged.reasons) == ("mallory", stored.reasons) and forged != stored
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.answers = {}  # type: ignore[misc]
 
 
 def test_a_deleted_record_breaks_the_chain(fishing_store: Storage) -> None:
