@@ -5,8 +5,8 @@ A replay job compares the trace computed now with the recorded one as text
 kinds, the names read and legal references. So each version's text is cut once into the
 fixed pieces between its values, and a trace is written by putting each value's text
 between them: every value written once, however many steps read it. Two writings are
-known: the canonical text PostgreSQL keeps (keys sorted, no spaces, not ASCII-escaped) and
-the JSON type's SQLite keeps (`json.dumps`); each gives exactly what its writer gives.
+known: the canonical text the append stores (keys sorted, no spaces, not ASCII-escaped) and
+the JSON type's SQLite kept before (`json.dumps`); each gives exactly what its writer gives.
 """
 
 from __future__ import annotations

@@ -40,8 +40,9 @@ def trace_difference(
     The first (`first_difference`), but for a recorded step of a rule `version` has not,
     found where the texts part: that one (a job asks only whether some step differs).
 
-    PostgreSQL keeps a record's canonical text (keys sorted: a step begins with its
-    inputs), SQLite the JSON type's; the trace of `env` is written the same way.
+    The append stores a record's canonical text (keys sorted: a step begins with its
+    inputs; SQLite records stored before, the JSON type's); the trace of `env` is written
+    the same way.
     """
     text = record.trace_text
     writer = "canonical" if text.startswith('[{"inputs":') else "json"

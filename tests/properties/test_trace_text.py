@@ -1,8 +1,9 @@
 """A version's trace written from its template is exactly the text each store keeps.
 
 `batch.replayed` compares the trace computed now with the stored text unparsed, written
-from a template per version (`batch.trace_text`): the JSON type's writing (SQLite) and the
-canonical text (PostgreSQL). For every example version and its authors' scenarios, both
+from a template per version (`batch.trace_text`): the JSON type's writing (SQLite's
+records stored before their texts were canonical) and the canonical text (every record
+stored since). For every example version and its authors' scenarios, both
 must equal what those writers give for the trace a decision records (`outcome_of`),
 whichever answers leave values out of the trace's inputs. Where texts differ the trace is
 compared by value (`batch.traced`): by rule, naming the first step that differs, whether

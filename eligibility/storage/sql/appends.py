@@ -14,7 +14,9 @@ writer keeps (kept.py): SQLAlchemy's and psycopg's layers, and the pool's checko
 return, cost more than the round trips.
 
 SQLite (one writer at a time, the lock taken at BEGIN): the head is read and each
-record sealed in Python.
+record sealed in Python. Its documents are stored as their canonical texts too (not as
+the JSON type would write them), so verification on either database hashes the stored
+text as it is (chain_reads.py).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, insert, select, text, update
+from sqlalchemy import Connection, Text, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from eligibility.decisions import Decision
@@ -246,10 +248,25 @@ def _place_sealed(
         decision = prepared.seal(sequence, prev_hash, recorded_at)
         placed.append(decision)
         prev_hash = decision.hash
-    connection.execute(insert(DecisionRow), [row_values(decision) for decision in placed])
+    rows = [
+        {**row_values(decision), **{name: prepared.texts[name] for name in _DOCUMENTS}}
+        for prepared, decision in zip(batch, placed, strict=True)
+    ]
+    connection.execute(_sealed_insert(rows[0]), rows)
     connection.execute(
         update(ChainHeadRow)
         .where(ChainHeadRow.id == HEAD_ID)
         .values(sequence=sequence, hash=prev_hash)
     )
     return placed
+
+
+def _sealed_insert(row: dict[str, Any]) -> Any:
+    """An insert of these columns, the documents bound as text: their canonical texts as is."""
+    table = DecisionRow.__table__
+    return insert(DecisionRow).values(
+        {
+            name: bindparam(name, type_=Text() if name in _DOCUMENTS else table.c[name].type)
+            for name in row
+        }
+    )

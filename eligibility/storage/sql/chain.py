@@ -171,9 +171,7 @@ class SqlDecisions:
             return [int(key) for key in session.scalars(query)]
 
     def chain(self, after: int = 0, limit: int = 1000) -> Sequence[Decision]:
-        if self.db.dialect == "postgresql":  # it keeps each document's text as written
-            return chain_page(self.db, after, limit)
-        return self.find(DecisionFilter(), after, limit)
+        return chain_page(self.db, after, limit)
 
     def head(self) -> ChainHead:
         with self.db.read() as session:

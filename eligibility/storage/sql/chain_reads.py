@@ -1,13 +1,14 @@
-"""The chain's records as verification reads them on PostgreSQL: documents as stored text.
+"""The chain's records as verification reads them: documents as stored text.
 
-PostgreSQL keeps each document's canonical text as the append wrote it (a `json`
-column keeps its text), so a record read with its documents as text carries them
-(`Decision.stored_texts`) and verification hashes them as they are instead of writing
-each again from its parsed value (`Decision.texts_and_digests`: ~half of verifying a
-record). A document is parsed, by orjson (`recorded.loads`), only when something reads it
-(`StoredRecord`): verifying an intact record reads its goals alone, and parsing them all
-was then about half of what was left. SQLite's JSON type keeps its own writing of a
-document, so its records are read as before (`rows.to_decision`).
+The append stores each document's canonical text as it wrote it (PostgreSQL's `json`
+column keeps its text; on SQLite it is bound as text), so a record read with its
+documents as text carries them (`Decision.stored_texts`) and verification hashes them
+as they are instead of writing each again from its parsed value
+(`Decision.texts_and_digests`: ~half of verifying a record). A document is parsed, by
+orjson (`recorded.loads`), only when something reads it (`StoredRecord`): verifying an
+intact record reads its goals alone, and parsing them all was then about half of what
+was left. A text in any other writing (a SQLite record stored before its texts were
+canonical, or one edited) is parsed and written canonically, as before.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _decision(row: Any) -> Decision:
 
 
 class StoredRecord(Decision):
-    """A record as PostgreSQL keeps it, each document parsed from its stored text when read.
+    """A record as stored, each document parsed from its stored text when read.
 
     Verification hashes a stored text whose digest is the recorded one as it is, and reads
     only the goals (the derived column) of an intact record: parsing every document was

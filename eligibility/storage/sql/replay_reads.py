@@ -2,9 +2,9 @@
 
 Reasons and trace are most of a record; a job parses them only for the decisions whose
 outcome changed, and compares the trace unparsed otherwise (`batch.replayed`). The text is
-the column's as stored: PostgreSQL keeps the canonical text written on append, SQLite the
-JSON type's. Answers and goals are read as text too and parsed by orjson (`recorded.loads`),
-not by the JSON type's `json.loads`.
+the column's as stored: the canonical text written on append (on SQLite, the JSON type's
+writing for records stored before that). Answers and goals are read as text too and parsed
+by orjson (`recorded.loads`), not by the JSON type's `json.loads`.
 """
 
 from __future__ import annotations
