@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
-from eligibility.model import Rule, localize
+from eligibility.compiler import CompiledRuleSet
+from eligibility.model import Rule
+from eligibility.texts import quotes_a_value
 from eligibility.version_tables import VersionTables
 
 __all__ = ["reason_plan"]
@@ -50,5 +51,4 @@ def reason_plan(
 
 def _quotes_nothing(compiled: CompiledRuleSet, rule: Rule, outcome: Outcome, locale: str) -> bool:
     text = rule.explanation_true if outcome is True else rule.explanation_false
-    chosen = localize(text, locale, compiled.ruleset.default_locale)
-    return chosen is None or not PLACEHOLDER.search(chosen)
+    return not quotes_a_value(text, locale, compiled.ruleset.default_locale)

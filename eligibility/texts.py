@@ -114,6 +114,12 @@ def _number(value: int | Decimal, locale: str) -> str:
     return text
 
 
+def quotes_a_value(text: Text | None, locale: str, default_locale: str) -> bool:
+    """Whether the text, in the language `render` picks, quotes a value (`{name}`)."""
+    chosen = localize(text, locale, default_locale)
+    return chosen is not None and PLACEHOLDER.search(chosen) is not None
+
+
 def render(
     text: Text | None,
     locale: str,

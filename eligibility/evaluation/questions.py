@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from eligibility.compiler import PLACEHOLDER, CompiledRuleSet
+from eligibility.compiler import CompiledRuleSet
 from eligibility.entity_evaluation import Wording
 from eligibility.entity_frames import Relevant
 from eligibility.evaluation.result import NextQuestion, Why
 from eligibility.model import Question, localize
 from eligibility.relevance import Walk
-from eligibility.texts import Texts, why_asked
+from eligibility.texts import Texts, quotes_a_value, why_asked
 from eligibility.version_tables import VersionTables
 
 # Per version and language: (question, the rules and goals it is asked for) → its wording,
@@ -53,11 +53,10 @@ def _worded(
 
 def _quotes_nothing(question: Question, texts: Texts) -> bool:
     """Whether the question's label and help, in this language, quote no value."""
-    for text in (question.label, question.help):
-        chosen = localize(text, texts.locale, texts.default_locale)
-        if chosen is not None and PLACEHOLDER.search(chosen):
-            return False
-    return True
+    return not any(
+        quotes_a_value(text, texts.locale, texts.default_locale)
+        for text in (question.label, question.help)
+    )
 
 
 def _whys(compiled: CompiledRuleSet, contexts: list[str], locale: str) -> tuple[Why, ...]:

@@ -36,7 +36,7 @@ from eligibility.decisions.sealing import SLOTS, Frame, PreparedDraft
 from eligibility.errors import ChainMismatch
 from eligibility.storage.sql.engine import Database
 from eligibility.storage.sql.models import ChainHeadRow, DecisionRow
-from eligibility.storage.sql.rows import row_values
+from eligibility.storage.sql.rows import DOCUMENTS, SEALED_COLUMNS, sealed_row
 from eligibility.storage.sql.wire import Prepared, command, rows
 
 HEAD_ID = 1
@@ -56,8 +56,7 @@ _SCALARS = (
     "status",
     "session_id",
 )
-_DOCUMENTS = ("answers", "goals", "reasons", "trace", "ignored_answers")
-_COLUMNS = ", ".join((*_SCALARS, *_DOCUMENTS, "as_of", "eligible"))
+_COLUMNS = ", ".join((*_SCALARS, *DOCUMENTS, "as_of", "eligible"))
 # Each object is parsed once, into a record of these types. The documents go beside it,
 # one text array each (binary, as array_recv reads them), and each is parsed only as it
 # becomes its json column: inside the items' JSON each was parsed three times (the
@@ -72,11 +71,11 @@ _RECORD = ", ".join(
     )
 )
 _RECORD_NAMES = ", ".join((*_SCALARS, "as_of", "eligible", "digests", "glue"))
-_UNNESTED = ", ".join(f"unnest(CAST(:{name} AS text[]))" for name in _DOCUMENTS)
+_UNNESTED = ", ".join(f"unnest(CAST(:{name} AS text[]))" for name in DOCUMENTS)
 _VALUES = ", ".join(
     (
         *(f"i.{name}" for name in _SCALARS),
-        *(f"CAST(i.{name} AS json)" for name in _DOCUMENTS),
+        *(f"CAST(i.{name} AS json)" for name in DOCUMENTS),
         "i.as_of",
         "i.eligible",
     )
@@ -97,7 +96,7 @@ WITH RECURSIVE
 head AS (SELECT sequence, hash FROM chain_head WHERE id = {HEAD_ID} FOR UPDATE),
 item AS (
     SELECT * FROM ROWS FROM (json_to_recordset(CAST(:items AS json)) AS ({_RECORD}), {_UNNESTED})
-    WITH ORDINALITY AS i({_RECORD_NAMES}, {", ".join(_DOCUMENTS)}, ordinality)
+    WITH ORDINALITY AS i({_RECORD_NAMES}, {", ".join(DOCUMENTS)}, ordinality)
 ),
 chained (n, sequence, prev_hash, hash) AS (
     SELECT CAST(0 AS bigint), sequence, CAST(hash AS text), CAST(hash AS text) FROM head
@@ -123,15 +122,25 @@ SELECT sequence, prev_hash, hash FROM added ORDER BY sequence
 """
 POSTGRESQL_APPEND = text(_APPEND)
 # The same statement prepared on the writer's connection itself (libpq's placeholders).
-_WIRE_PARAMETERS = ("items", "recorded_at", *_DOCUMENTS)
+_WIRE_PARAMETERS = ("items", "recorded_at", *DOCUMENTS)
 _WIRE_STATEMENT = _APPEND
 for _n, _name in enumerate(_WIRE_PARAMETERS, 1):
     _WIRE_STATEMENT = _WIRE_STATEMENT.replace(f":{_name} ", f"${_n} ")
 _WIRE_APPEND = Prepared("eligibility_append", _WIRE_STATEMENT)
 # The items' JSON and the time as text, the documents' arrays in binary.
-_FORMATS = (0, 0, *(1 for _ in _DOCUMENTS))
+_FORMATS = (0, 0, *(1 for _ in DOCUMENTS))
 _ARRAY_HEAD = struct.Struct("!iiIii")  # dimensions, has nulls, element type, length, lower bound
 _TEXT_OID = 25
+# SQLite's insert of a sealed row: the documents bound as text, so the JSON type does not
+# write them again (their canonical texts are stored as is, as PostgreSQL's statement does).
+_SEALED_INSERT = insert(DecisionRow).values(
+    {
+        name: bindparam(
+            name, type_=Text() if name in DOCUMENTS else DecisionRow.__table__.c[name].type
+        )
+        for name in SEALED_COLUMNS
+    }
+)
 
 
 def place(
@@ -154,7 +163,7 @@ def place_and_commit(
         recorded_at = clock()
         frames = [prepared.frame(recorded_at) for prepared in batch]
         items = _items(batch, frames, recorded_at).encode()
-        documents = [_text_array(p.texts[name] for p in batch) for name in _DOCUMENTS]
+        documents = [_text_array(p.texts[name] for p in batch) for name in DOCUMENTS]
         parameters = (items, recorded_at.isoformat().encode(), *documents)
         result = _WIRE_APPEND.begin_and_run(driver, parameters, _FORMATS)
         chained = [(int(n), str(prev, "utf-8"), str(h, "utf-8")) for n, prev, h in rows(result)]
@@ -175,7 +184,7 @@ def _place_postgresql(
     parameters: dict[str, Any] = {
         "items": _items(batch, frames, recorded_at),
         "recorded_at": recorded_at,
-        **{name: [p.texts[name] for p in batch] for name in _DOCUMENTS},
+        **{name: [p.texts[name] for p in batch] for name in DOCUMENTS},
     }
     rows = connection.execute(POSTGRESQL_APPEND, parameters).all()
     return _checked(batch, frames, rows, recorded_at)
@@ -248,25 +257,14 @@ def _place_sealed(
         decision = prepared.seal(sequence, prev_hash, recorded_at)
         placed.append(decision)
         prev_hash = decision.hash
-    rows = [
-        {**row_values(decision), **{name: prepared.texts[name] for name in _DOCUMENTS}}
+    sealed = [
+        sealed_row(decision, prepared.texts)
         for prepared, decision in zip(batch, placed, strict=True)
     ]
-    connection.execute(_sealed_insert(rows[0]), rows)
+    connection.execute(_SEALED_INSERT, sealed)
     connection.execute(
         update(ChainHeadRow)
         .where(ChainHeadRow.id == HEAD_ID)
         .values(sequence=sequence, hash=prev_hash)
     )
     return placed
-
-
-def _sealed_insert(row: dict[str, Any]) -> Any:
-    """An insert of these columns, the documents bound as text: their canonical texts as is."""
-    table = DecisionRow.__table__
-    return insert(DecisionRow).values(
-        {
-            name: bindparam(name, type_=Text() if name in _DOCUMENTS else table.c[name].type)
-            for name in row
-        }
-    )

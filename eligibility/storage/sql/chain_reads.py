@@ -24,8 +24,8 @@ from eligibility.decisions import DERIVED_COLUMNS, Decision
 from eligibility.decisions.recorded import loads
 from eligibility.storage.sql.engine import Database
 from eligibility.storage.sql.models import DecisionRow
+from eligibility.storage.sql.rows import DOCUMENTS
 
-DOCUMENTS = ("answers", "goals", "reasons", "trace", "ignored_answers")
 _TABLE = DecisionRow.__table__
 _SCALARS = tuple(column for column in _TABLE.columns if column.name not in DOCUMENTS)
 _NAMES = tuple(column.name for column in _SCALARS)
