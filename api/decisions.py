@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from flask import Blueprint, Response, request, url_for
 
-from api.auth import principal, require
+from api.auth import Principal, principal, require
 from api.decision_body import decision_body
 from api.downloads import EXPORT_TYPES, attachment, negotiated
 from api.errors import InvalidRequest
@@ -24,7 +24,7 @@ from api.record_schemas import (
 )
 from api.replay_schemas import ReplayRequestSchema, ReplaySchema
 from api.schemas import DecisionRequestSchema
-from api.state import state
+from api.state import AppState, state
 from eligibility import services
 from eligibility.decisions import ReplayResult
 from eligibility.reports import render_html, render_pdf
@@ -37,21 +37,54 @@ MAX_KEY_LENGTH = 200
 
 def decision_reply(recorded: Recorded) -> Reply:
     """201 with the new decision, or 200 with the one an earlier identical request recorded."""
+    status, headers = decision_headers(recorded, _location)
     decision = recorded.decision
-    headers = {"Location": url_for("decisions.get_decision", decision_id=decision.id)}
+    return Reply(decision_body(decision), status, dict(headers), decision.locale, dumped=True)
+
+
+def decision_headers(
+    recorded: Recorded, location: Callable[[str], str]
+) -> tuple[int, list[tuple[str, str]]]:
+    """The status and the headers of a recorded decision's answer (the view's, and
+    api.fast_path's, which writes `location` itself)."""
+    headers = [("Location", location(recorded.decision.id))]
     if not recorded.created:
-        headers["Idempotent-Replayed"] = "true"
-    status = 201 if recorded.created else 200
-    return Reply(decision_body(decision), status, headers, decision.locale, dumped=True)
+        headers.append(("Idempotent-Replayed", "true"))
+    return (201 if recorded.created else 200), headers
 
 
-def _idempotency_key() -> str | None:
-    key = request.headers.get("Idempotency-Key")
-    usable = key is None or (0 < len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable())
+def _location(decision_id: str) -> str:
+    return url_for("decisions.get_decision", decision_id=decision_id)
+
+
+def idempotency_key(given: str | None) -> str | None:
+    """The `Idempotency-Key` header's value, if usable; 422 naming it otherwise."""
+    usable = given is None or (
+        0 < len(given) <= MAX_KEY_LENGTH and given.isascii() and given.isprintable()
+    )
     if not usable:
         message = f"expected 1 to {MAX_KEY_LENGTH} printable ASCII characters"
         raise InvalidRequest("invalid Idempotency-Key", errors={"Idempotency-Key": [message]})
-    return key
+    return given
+
+
+def recorded_decision(
+    body: dict[str, Any],
+    caller: Principal,
+    key: str | None,
+    app: AppState,
+    environ: Mapping[str, Any] | None = None,
+) -> Recorded:
+    """The view's work once its body is loaded and its caller let in (the view, and
+    api.fast_path with the request's environ)."""
+    return services.record_decision(
+        app.storage,
+        evaluation_request(body, environ=environ),
+        caller.client,
+        key,
+        app.evaluator,
+        allow_incomplete=body["allow_incomplete"],
+    )
 
 
 @bp.post("")
@@ -75,15 +108,8 @@ def create_decision(body: dict[str, Any]) -> Reply:
     goals and the next questions, unless `allow_incomplete` is true: then it is recorded
     with status `incomplete`.
     """
-    app = state()
-    recorded = services.record_decision(
-        app.storage,
-        evaluation_request(body),
-        principal().client,
-        _idempotency_key(),
-        app.evaluator,
-        allow_incomplete=body["allow_incomplete"],
-    )
+    key = idempotency_key(request.headers.get("Idempotency-Key"))
+    recorded = recorded_decision(body, principal(), key, state())
     return decision_reply(recorded)
 
 

@@ -1,31 +1,34 @@
-"""`POST /v1/evaluations` answered in front of Flask when the request is a plain one.
+"""`POST /v1/evaluations` and `POST /v1/decisions` answered in front of Flask when plain.
 
-Per evaluation, Flask's request machinery (its request and response objects, matching the
+Per request, Flask's request machinery (its request and response objects, matching the
 URL, dispatching the hooks, the view's wrappers) cost about as much CPU as everything the
-API does besides `evaluate()`, and bare Flask pays it too. This WSGI layer, installed
-around the app's `wsgi_app`, answers the plain evaluation request itself with the same
-functions, in the same order: the before hook (request id, clock, database deadline,
-limits, rule files), `@require` (the caller), `@operation` (headers, query, body), the
-view, the after hook (metrics, access line with the request id) and the teardown
-(deadline lifted), in an app context whose `g` holds what the hooks keep there.
+API does besides `evaluate()` (a third of a recorded decision's), and bare Flask pays it
+too. This WSGI layer, installed around the app's `wsgi_app`, answers the plain request
+itself with the same functions, in the same order: the before hook (request id, clock,
+database deadline, limits, rule files), `@require` (the caller), `@operation` (headers,
+query, body), the view, the after hook (metrics, access line with the request id) and the
+teardown (deadline lifted), in an app context whose `g` holds what the hooks keep there.
 
 Anything else goes to Flask untouched, and so does any plain request it does not answer
-with a 200: it hands Flask the body it read, and Flask answers as it always did (every
-error problem+json, from the one handler). An error meant for the caller (a body or query
-refused, the core's errors: unknown version, bad answers, storage unavailable) is handed
-on with the request and raised again by the before hook, so the handler words it as the
-view's error without the request being evaluated (or waiting on the database) twice; a
-caller it would not let in (no, a wrong or a throttled key; another role), or anything
-unforeseen, Flask answers from the start. Nothing is counted or logged twice: the fast
+itself: it hands Flask the body it read, and Flask answers as it always did (every error
+problem+json, from the one handler). An error meant for the caller (a body or query
+refused, the core's errors: unknown version, bad answers, an incomplete decision, a
+conflict, storage unavailable) is handed on with the request and raised again by the
+before hook, so the handler words it as the view's error without the request being
+evaluated (or waiting on the database) twice; a caller it would not let in (no, a wrong or
+a throttled key; another role), or anything unforeseen before a decision is recorded,
+Flask answers from the start. Once a decision is recorded, any error is handed on to be
+answered as it is (never recorded twice). Nothing is counted or logged twice: the fast
 path writes its metrics and access line only once its answer is made, authenticates
 without counting failures (`auth.identify`), and the evaluation counter moves only for a
 finished evaluation (a failure writing its body, after it, would count it twice). Plain
-means: POST to exactly
-/v1/evaluations, a JSON `Content-Type` (as `json_body` takes it), a Content-Length within
-MAX_CONTENT_LENGTH, no Transfer-Encoding, a query string of at most `name=value` pairs
-in letters, digits, `_` and `,`, every header within the limits (api.limits, the
-documented headers' MAX_HEADER), and the app's hooks exactly those api.hooks registered
-(CORS's, or any other hook, sends every request to Flask).
+means: POST to exactly one of the two paths, a JSON `Content-Type` (as `json_body` takes
+it), a Content-Length within MAX_CONTENT_LENGTH, no Transfer-Encoding, a query string of
+at most `name=value` pairs in letters, digits, `_` and `,`, every header within the
+limits (api.limits, the documented headers' MAX_HEADER), the app's hooks exactly those
+api.hooks registered (CORS's, or any other hook, sends every request to Flask), and no
+host named or checked by the config (`SERVER_NAME`, `TRUSTED_HOSTS`, host or subdomain
+matching): a decision's `Location` is then the path alone, as `url_for` writes it.
 tests/api/test_api_fast_path.py holds its answers to Flask's, header for header.
 """
 
@@ -41,10 +44,13 @@ import orjson
 from flask import Flask
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import parse_options_header
+from werkzeug.http import HTTP_STATUS_CODES, parse_options_header
+from werkzeug.routing import MapAdapter
 
 from api import deadlines, hooks, logs, metrics
-from api.auth import allowed, identify
+from api.auth import Principal, allowed, identify
+from api.decision_body import decision_body
+from api.decisions import decision_headers, idempotency_key, recorded_decision
 from api.errors import ApiError
 from api.evaluations import evaluated
 from api.jsonio import is_json_type, json_response, load, load_query, parse_bytes
@@ -53,8 +59,6 @@ from api.parameters import MAX_HEADER, environ_key
 from api.state import EXTENSION, AppState
 from eligibility.errors import EligibilityError
 
-ENDPOINT = "evaluations.create_evaluation"
-ROUTE = PATH = "/v1/evaluations"
 _QUERY = re.compile(r"^(?:[A-Za-z0-9_]+=[A-Za-z0-9_,]*(?:&[A-Za-z0-9_]+=[A-Za-z0-9_,]*)*)?$")
 # as api.jsonio.json_response asks orjson (what it refuses is written by the app's provider)
 _ORJSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
@@ -67,45 +71,129 @@ StartResponse = Callable[..., Any]
 WSGI = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-class FastEvaluations:
-    """The app's WSGI callable with plain evaluation requests answered outside Flask."""
+Answer = tuple[int, list[tuple[str, str]], Any, str]  # status, headers, document, language
+
+
+class _Route:
+    """One endpoint the fast path answers: its view's declarations, read once."""
+
+    endpoint: str
+    path: str
+
+    def __init__(self, app: Flask) -> None:
+        view: Any = app.view_functions[self.endpoint]
+        self.roles, self.public = view.roles, view.public  # @require's
+        contract = view.openapi  # @operation's
+        self.query = contract.schema(contract.query) if contract.query is not None else None
+        self.body = contract.schema(contract.body)
+        names = [h["name"] for h in contract.headers_in] + ["Accept-Language"]
+        self.headers = tuple(environ_key(n) for n in names)
+
+    def usable(self, app: Flask, environ: dict[str, Any]) -> bool:
+        """False where Flask's answer could differ: hosts checked or named in the config
+        (a URL adapter refusing the host, or writing `Location` with it), URL defaults, a
+        mount point that is not ASCII (werkzeug decodes it first)."""
+        config = app.config
+        return (
+            config.get("SERVER_NAME") is None
+            and config.get("TRUSTED_HOSTS") is None
+            and not app.url_map.host_matching
+            and not app.subdomain_matching
+            and not app.url_default_functions
+            and environ.get("SCRIPT_NAME", "").isascii()
+        )
+
+    def answer(
+        self, environ: dict[str, Any], data: bytes, caller: Principal, app: AppState
+    ) -> Answer:
+        """The view's status, headers (after Content-Length), document and language."""
+        raise NotImplementedError
+
+
+class _Evaluations(_Route):
+    endpoint, path = "evaluations.create_evaluation", "/v1/evaluations"
+
+    def answer(
+        self, environ: dict[str, Any], data: bytes, caller: Principal, app: AppState
+    ) -> Answer:
+        query = _query(self.query, environ.get("QUERY_STRING", ""))
+        body = load(self.body, parse_bytes(data))
+        document, locale = evaluated(body, query, caller, app, environ)
+        return 200, [], document, locale
+
+
+class _Decisions(_Route):
+    endpoint, path = "decisions.create_decision", "/v1/decisions"
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app)
+        self.url_map = app.url_map
+        self.builders: dict[str, MapAdapter] = {}  # by SCRIPT_NAME: Location's path
+
+    def answer(
+        self, environ: dict[str, Any], data: bytes, caller: Principal, app: AppState
+    ) -> Answer:
+        body = load(self.body, parse_bytes(data))
+        key = idempotency_key(environ.get("HTTP_IDEMPOTENCY_KEY"))
+        recorded = recorded_decision(body, caller, key, app, environ)
+        try:  # recorded: whatever fails now is answered as it is, never recorded again
+            status, headers = decision_headers(recorded, self._location(environ))
+            return status, headers, decision_body(recorded.decision), recorded.decision.locale
+        except Exception as error:  # noqa: BLE001 - handed on whatever it is
+            raise _Recorded(error) from error
+
+    def _location(self, environ: dict[str, Any]) -> Callable[[str], str]:
+        """Where a decision is read, as `url_for` writes it in this request (a path)."""
+        script = environ.get("SCRIPT_NAME", "")
+        builder = self.builders.get(script)
+        if builder is None:
+            if len(self.builders) > 16:  # one mount point in practice; never unbounded
+                self.builders.clear()
+            builder = self.builders[script] = self.url_map.bind("localhost", script)
+        return lambda decision_id: builder.build(
+            "decisions.get_decision", {"decision_id": decision_id}
+        )
+
+
+class _Recorded(Exception):
+    """An error met after a decision was recorded: Flask answers it, never the request."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class FastPath:
+    """The app's WSGI callable with plain evaluation and decision requests answered outside
+    Flask."""
 
     def __init__(self, app: Flask, flask: WSGI) -> None:
         self.app = app
         self.flask = flask  # Flask's own wsgi_app: everything else, and every fallback
         self.state: AppState = app.extensions[EXTENSION]
-        view: Any = app.view_functions[ENDPOINT]
-        self.roles, self.public = view.roles, view.public  # @require's
-        contract = view.openapi  # @operation's
-        self.query = contract.schema(contract.query)
-        self.body = contract.schema(contract.body)
-        names = [h["name"] for h in contract.headers_in] + ["Accept-Language"]
-        self.headers = tuple(environ_key(n) for n in names)
+        self.routes = {r.path: r for r in (_Evaluations(app), _Decisions(app))}
         self.only_our_hooks = hooks.only_ours(app)  # any other hook (CORS, say): Flask answers
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """Answer a plain evaluation request, or hand the request to Flask."""
-        length = self._plain(environ)
-        if length is None:
+        """Answer a plain request, or hand the request to Flask."""
+        route = self.routes.get(environ.get("PATH_INFO", ""))
+        length = None if route is None else self._plain(route, environ)
+        if route is None or length is None:
             return self.flask(environ, start_response)
         data = environ["wsgi.input"].read(length)
-        answered = self._answer(environ, data) if len(data) == length else None
+        answered = self._answer(route, environ, data) if len(data) == length else None
         if not isinstance(answered, tuple):  # Flask answers, with the body as read
             given = {**environ, "wsgi.input": io.BytesIO(data)}
             if answered is not None:  # the error met: raised again by the before hook
                 given[hooks.FAILED] = answered
             return self.flask(given, start_response)
-        headers, text = answered
-        start_response("200 OK", headers)
+        status, headers, text = answered
+        start_response(status, headers)
         return [text]
 
-    def _plain(self, environ: dict[str, Any]) -> int | None:
-        """The body's length if the request is a plain evaluation request, else None."""
-        if (
-            environ.get("PATH_INFO") != PATH
-            or environ.get("REQUEST_METHOD") != "POST"
-            or "HTTP_TRANSFER_ENCODING" in environ
-        ):
+    def _plain(self, route: _Route, environ: dict[str, Any]) -> int | None:
+        """The body's length if the request is a plain one for `route`, else None."""
+        if environ.get("REQUEST_METHOD") != "POST" or "HTTP_TRANSFER_ENCODING" in environ:
             return None
         given_type = environ.get("CONTENT_TYPE", "")
         if given_type != "application/json" and not _json_type(given_type):
@@ -119,17 +207,18 @@ class FastEvaluations:
             return None
         if not _QUERY.match(environ.get("QUERY_STRING", "")) or not within_limits(environ):
             return None
-        if any(len(environ.get(key, "")) > MAX_HEADER for key in self.headers):
+        if any(len(environ.get(key, "")) > MAX_HEADER for key in route.headers):
             return None
-        if not self.only_our_hooks():
+        if not self.only_our_hooks() or not route.usable(self.app, environ):
             return None
         return length
 
     def _answer(
-        self, environ: dict[str, Any], data: bytes
-    ) -> tuple[list[tuple[str, str]], bytes] | Exception | None:
-        """The response's headers and body; or the error to answer, which Flask's handler
-        words (a body it refused, an error of the core); or None for Flask to answer."""
+        self, route: _Route, environ: dict[str, Any], data: bytes
+    ) -> tuple[str, list[tuple[str, str]], bytes] | Exception | None:
+        """The response's status, headers and body; or the error to answer, which Flask's
+        handler words (a body it refused, an error of the core, any error once a decision
+        is recorded); or None for Flask to answer."""
         context = self.app.app_context()
         context.push()
         try:
@@ -140,11 +229,9 @@ class FastEvaluations:
             try:
                 hooks.sync_rule_files(self.state)
                 caller = identify(environ, self.state)
-                if caller is None or not allowed(caller, self.roles, self.public, self.state):
+                if caller is None or not allowed(caller, route.roles, route.public, self.state):
                     return None
-                query = _query(self.query, environ.get("QUERY_STRING", ""))
-                body = load(self.body, parse_bytes(data))
-                document, locale = evaluated(body, query, caller, self.state, environ)
+                status, extra, document, locale = route.answer(environ, data, caller, self.state)
                 try:
                     text = orjson.dumps(document, option=_ORJSON)
                 except orjson.JSONEncodeError:  # what orjson refuses, written as Flask's view does
@@ -153,13 +240,16 @@ class FastEvaluations:
                 headers = [
                     ("Content-Type", "application/json"),
                     ("Content-Length", str(len(text))),
+                    *extra,
                     ("Content-Language", locale),
                     ("Vary", "Accept-Language"),
                     ("X-Request-Id", request_id),
                 ]
-                metrics.count(200, ROUTE, "POST", ENDPOINT, started)  # the after hook's work
-                logs.access(request_id, "POST", ROUTE, PATH, 200, started)
-                return headers, text
+                metrics.count(status, route.path, "POST", route.endpoint, started)  # after hook's
+                logs.access(request_id, "POST", route.path, route.path, status, started)
+                return _STATUS[status], headers, text
+            except _Recorded as recorded:  # answered by Flask's handler as it is
+                return recorded.error
             except ANSWERED as error:  # Flask's handler words it, as the view's error
                 return error
             except Exception:  # noqa: BLE001 - unforeseen: Flask answers the request itself
@@ -168,6 +258,10 @@ class FastEvaluations:
                 deadlines.end(here)  # the teardown's
         finally:
             context.pop()
+
+
+# the status lines werkzeug writes
+_STATUS = {code: f"{code} {HTTP_STATUS_CODES[code].upper()}" for code in (200, 201)}
 
 
 def _json_type(content_type: str) -> bool:
@@ -188,5 +282,5 @@ def _query(schema: Any, given: str) -> dict[str, Any]:
 
 
 def install(app: Flask) -> None:
-    """Answer plain evaluation requests in front of the app's Flask machinery."""
-    app.wsgi_app = FastEvaluations(app, app.wsgi_app)  # type: ignore[method-assign]
+    """Answer plain evaluation and decision requests in front of the app's Flask machinery."""
+    app.wsgi_app = FastPath(app, app.wsgi_app)  # type: ignore[method-assign]

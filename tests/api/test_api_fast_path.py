@@ -1,4 +1,4 @@
-"""api.fast_path answers plain evaluation requests exactly as Flask does, and hands on the rest.
+"""api.fast_path answers plain evaluation and decision requests as Flask does; the rest it hands on.
 
 Each request goes through the app (fast path first) and through Flask's own `wsgi_app`
 alone; status, every header in order and the body must be the same bytes, and the fast
@@ -17,7 +17,7 @@ from flask import Flask
 from werkzeug.test import Client, TestResponse
 
 from api import create_app, metrics
-from api.fast_path import FastEvaluations
+from api.fast_path import FastPath
 from api.hooks import FAILED
 from eligibility import services
 from eligibility.storage import memory_storage
@@ -45,10 +45,12 @@ def app() -> Iterator[Flask]:
     yield built
 
 
-def _both(app: Flask, **request: Any) -> tuple[TestResponse, TestResponse, bool]:
+def _both(
+    app: Flask, path: str = EVALUATE, **request: Any
+) -> tuple[TestResponse, TestResponse, bool]:
     """The answer through the app and through Flask alone, and whether the fast path answered."""
     fast = app.wsgi_app
-    assert isinstance(fast, FastEvaluations)
+    assert isinstance(fast, FastPath)
     flask, handed = fast.flask, []
 
     def spy(environ: dict[str, Any], start_response: Any) -> Any:
@@ -58,10 +60,10 @@ def _both(app: Flask, **request: Any) -> tuple[TestResponse, TestResponse, bool]
     headers = {"X-Request-Id": "same-id", **request.pop("headers", {})}
     fast.flask = spy
     try:
-        through_app = Client(app).open(EVALUATE, headers=headers, **request)
+        through_app = Client(app).open(path, headers=headers, **request)
     finally:
         fast.flask = flask
-    alone = Client(flask).open(EVALUATE, headers=headers, **request)
+    alone = Client(flask).open(path, headers=headers, **request)
     return through_app, alone, not handed
 
 
@@ -160,7 +162,7 @@ def test_an_error_met_is_worded_by_flasks_handler_without_evaluating_again(
     app: Flask, request_: dict[str, Any], status: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fast = app.wsgi_app
-    assert isinstance(fast, FastEvaluations)
+    assert isinstance(fast, FastPath)
     evaluator = type(app.extensions["eligibility"].evaluator)
     evaluate, calls = evaluator.evaluate, []
 
@@ -241,3 +243,153 @@ def test_a_fast_answer_is_counted_and_logged_as_flask_counts_and_logs_it(
     assert [r.request_id for r in lines] == ["same-id"] * 2  # type: ignore[attr-defined]
     fields = [{k: v for k, v in r.fields.items() if k != "duration_ms"} for r in lines]  # type: ignore[attr-defined]
     assert fields[0] == fields[1]
+
+
+DECIDE = "/v1/decisions"
+SENIOR = {
+    "ruleset": "fishing-licence",
+    "as_of": "2024-06-01",
+    "answers": {"age": 70, "resident": True},
+}
+YOUNG = {"ruleset": "fishing-licence", "as_of": "2024-06-01", "answers": {"age": 20}}
+# What a new decision has of its own: where it sits in the chain, when it was recorded.
+OWN = ("id", "sequence", "hash", "prev_hash", "recorded_at")
+
+
+def _recorded(app: Flask) -> int:
+    """How many decisions the app's storage holds."""
+    return int(app.extensions["eligibility"].storage.decisions.head().sequence)
+
+
+def _decide(app: Flask, **request: Any) -> tuple[TestResponse, TestResponse, bool]:
+    """A decision posted with a client key through the app and through Flask alone."""
+    headers = {**_key(app, "client"), **request.pop("headers", {})}
+    return _both(app, DECIDE, method="POST", headers=headers, **request)
+
+
+NEW_DECISIONS: list[dict[str, Any]] = [
+    {"json": SENIOR},
+    {"json": SENIOR, "headers": {"Accept-Language": "de"}},
+    {"json": {**SENIOR, "locale": "de"}, "query_string": "trace=true"},
+    {"json": {**YOUNG, "allow_incomplete": True}},
+    {"data": json.dumps(SENIOR), "content_type": "application/json; charset=utf-8"},
+]
+
+
+@pytest.mark.parametrize("request_", NEW_DECISIONS)
+def test_a_plain_decision_is_recorded_and_answered_as_flask_answers_it(
+    app: Flask, request_: dict[str, Any]
+) -> None:
+    before = _recorded(app)
+    through_app, alone, fast = _decide(app, **request_)
+    assert fast
+    assert through_app.status_code == alone.status_code == 201
+    assert through_app.status == alone.status
+    assert _recorded(app) == before + 2  # one each, nothing twice
+    assert [k for k, _ in through_app.headers] == [k for k, _ in alone.headers]
+    for answer in (through_app, alone):
+        body = answer.get_json()
+        assert answer.headers["Location"] == f"{DECIDE}/{body['id']}"
+        assert answer.headers["Content-Length"] == str(len(answer.data))
+    differ = {"Location", "Content-Length"}
+    assert [h for h in through_app.headers if h[0] not in differ] == [
+        h for h in alone.headers if h[0] not in differ
+    ]
+    mine, flasks = through_app.get_json(), alone.get_json()
+    assert mine["sequence"] + 1 == flasks["sequence"] and flasks["prev_hash"] == mine["hash"]
+    assert {k: v for k, v in mine.items() if k not in OWN} == {
+        k: v for k, v in flasks.items() if k not in OWN
+    }
+
+
+def test_a_retry_is_answered_with_the_recorded_decision_as_flask_answers_it(app: Flask) -> None:
+    key = {"Idempotency-Key": "fast-retry-1"}
+    first, _, fast = _decide(app, json=YOUNG | {"allow_incomplete": True}, headers=key)
+    assert fast and first.status_code == 201
+    before = _recorded(app)
+    through_app, alone, fast = _decide(app, json=YOUNG | {"allow_incomplete": True}, headers=key)
+    assert fast
+    assert through_app.status_code == 200
+    assert through_app.headers["Idempotent-Replayed"] == "true"
+    _same(through_app, alone)
+    assert through_app.get_json() == first.get_json()
+    assert _recorded(app) == before
+
+
+def test_a_refused_decision_is_worded_by_flask_and_nothing_is_recorded(app: Flask) -> None:
+    taken = {"Idempotency-Key": "fast-taken-1"}
+    assert _decide(app, json=SENIOR, headers=taken)[0].status_code == 201
+    refused: list[tuple[dict[str, Any], int]] = [
+        ({"json": YOUNG}, 422),  # incomplete, and not allowed
+        ({"json": {**SENIOR, "ruleset": "no-such-rules"}}, 404),
+        ({"json": {**SENIOR, "answers": {"age": "seventy"}}}, 422),
+        ({"json": {**SENIOR, "allow_incomplete": "maybe"}}, 422),
+        ({"json": SENIOR, "headers": {"Idempotency-Key": "tab\there"}}, 422),
+        ({"json": YOUNG | {"allow_incomplete": True}, "headers": taken}, 409),
+    ]
+    before = _recorded(app)
+    for request_, status in refused:
+        through_app, alone, fast = _decide(app, **request_)
+        assert through_app.status_code == status, through_app.get_json()
+        _same(through_app, alone)
+        assert not fast  # Flask wrote each answer: the error the fast path met, raised again
+    assert _recorded(app) == before
+
+
+@pytest.mark.parametrize(("role", "status"), [("auditor", 403), ("author", 403)])
+def test_a_decision_by_another_role_is_refused_by_flask(app: Flask, role: str, status: int) -> None:
+    before = _recorded(app)
+    through_app, alone, fast = _both(
+        app, DECIDE, method="POST", json=SENIOR, headers=_key(app, role)
+    )
+    assert through_app.status_code == status
+    _same(through_app, alone)
+    assert not fast
+    assert _recorded(app) == before
+
+
+def test_an_anonymous_decision_is_refused_by_flask(app: Flask) -> None:
+    through_app, alone, fast = _both(app, DECIDE, method="POST", json=SENIOR)
+    assert through_app.status_code == 401
+    _same(through_app, alone)
+    assert not fast
+
+
+def test_an_error_after_the_decision_is_recorded_is_answered_and_never_recorded_again(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import api.fast_path
+
+    def broken(_decision: Any) -> Any:
+        raise RuntimeError("the body could not be written")
+
+    monkeypatch.setattr(api.fast_path, "decision_body", broken)
+    fast = app.wsgi_app
+    assert isinstance(fast, FastPath)
+    handed: list[dict[str, Any]] = []
+    flask = fast.flask
+    monkeypatch.setattr(fast, "flask", lambda e, s: handed.append(e) or flask(e, s))
+    before = _recorded(app)
+    answer = Client(app).open(DECIDE, method="POST", json=SENIOR, headers=_key(app, "client"))
+    assert answer.status_code == 500
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    assert len(handed) == 1 and isinstance(handed[0].get(FAILED), RuntimeError)
+    assert _recorded(app) == before + 1  # recorded once, by the fast path, not again by Flask
+
+
+def test_a_fast_decision_is_counted_as_recorded(app: Flask) -> None:
+    before = metrics.DECISIONS._value.get()
+    through_app, _, fast = _decide(app, json=SENIOR)
+    assert fast and through_app.status_code == 201
+    assert metrics.DECISIONS._value.get() == before + 2  # the fast answer and Flask's
+
+
+def test_with_a_server_name_decisions_go_to_flask() -> None:
+    storage = memory_storage()
+    app = create_app({"RULES": EXAMPLES[2:], "STORAGE": storage})
+    app.config["SERVER_NAME"] = "localhost"  # as an app embedding it might set
+    token, _ = services.create_key(storage, "client", "client")
+    app.config["KEY_client"] = f"Bearer {token}"
+    through_app, alone, fast = _decide(app, json=SENIOR)
+    assert through_app.status_code == 201
+    assert not fast
