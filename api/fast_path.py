@@ -79,6 +79,7 @@ class _Route:
 
     endpoint: str
     path: str
+    records = False  # True: its answer records something (never to be made twice)
 
     def __init__(self, app: Flask) -> None:
         view: Any = app.view_functions[self.endpoint]
@@ -124,6 +125,7 @@ class _Evaluations(_Route):
 
 class _Decisions(_Route):
     endpoint, path = "decisions.create_decision", "/v1/decisions"
+    records = True
 
     def __init__(self, app: Flask) -> None:
         super().__init__(app)
@@ -233,21 +235,11 @@ class FastPath:
                     return None
                 status, extra, document, locale = route.answer(environ, data, caller, self.state)
                 try:
-                    text = orjson.dumps(document, option=_ORJSON)
-                except orjson.JSONEncodeError:  # what orjson refuses, written as Flask's view does
-                    text = json_response(document).get_data()
-                request_id: str = here.request_id
-                headers = [
-                    ("Content-Type", "application/json"),
-                    ("Content-Length", str(len(text))),
-                    *extra,
-                    ("Content-Language", locale),
-                    ("Vary", "Accept-Language"),
-                    ("X-Request-Id", request_id),
-                ]
-                metrics.count(status, route.path, "POST", route.endpoint, started)  # after hook's
-                logs.access(request_id, "POST", route.path, route.path, status, started)
-                return _STATUS[status], headers, text
+                    return _written(here, route, status, extra, document, locale, started)
+                except Exception as error:
+                    if route.records:  # recorded: answered as it is, never recorded again
+                        raise _Recorded(error) from error
+                    raise
             except _Recorded as recorded:  # answered by Flask's handler as it is
                 return recorded.error
             except ANSWERED as error:  # Flask's handler words it, as the view's error
@@ -258,6 +250,34 @@ class FastPath:
                 deadlines.end(here)  # the teardown's
         finally:
             context.pop()
+
+
+def _written(
+    here: Any,
+    route: _Route,
+    status: int,
+    extra: list[tuple[str, str]],
+    document: Any,
+    locale: str,
+    started: float,
+) -> tuple[str, list[tuple[str, str]], bytes]:
+    """The response's status line, headers and body, counted and logged (the after hook's)."""
+    try:
+        text = orjson.dumps(document, option=_ORJSON)
+    except orjson.JSONEncodeError:  # what orjson refuses, written as Flask's view does
+        text = json_response(document).get_data()
+    request_id: str = here.request_id
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(text))),
+        *extra,
+        ("Content-Language", locale),
+        ("Vary", "Accept-Language"),
+        ("X-Request-Id", request_id),
+    ]
+    metrics.count(status, route.path, "POST", route.endpoint, started)
+    logs.access(request_id, "POST", route.path, route.path, status, started)
+    return _STATUS[status], headers, text
 
 
 # the status lines werkzeug writes

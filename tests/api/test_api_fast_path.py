@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
+import orjson
 import pytest
 from flask import Flask
 from werkzeug.test import Client, TestResponse
@@ -355,15 +357,24 @@ def test_an_anonymous_decision_is_refused_by_flask(app: Flask) -> None:
     assert not fast
 
 
+def _broken(*_args: Any, **_kwargs: Any) -> Any:
+    raise RuntimeError("the body could not be written")
+
+
+# Where an answer can fail once its decision is recorded: its body made, its JSON written.
+AFTER_RECORDING = [
+    ("decision_body", _broken),
+    ("orjson", SimpleNamespace(dumps=_broken, JSONEncodeError=orjson.JSONEncodeError)),
+]
+
+
+@pytest.mark.parametrize(("name", "broken"), AFTER_RECORDING)
 def test_an_error_after_the_decision_is_recorded_is_answered_and_never_recorded_again(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
+    app: Flask, monkeypatch: pytest.MonkeyPatch, name: str, broken: Any
 ) -> None:
     import api.fast_path
 
-    def broken(_decision: Any) -> Any:
-        raise RuntimeError("the body could not be written")
-
-    monkeypatch.setattr(api.fast_path, "decision_body", broken)
+    monkeypatch.setattr(api.fast_path, name, broken)
     fast = app.wsgi_app
     assert isinstance(fast, FastPath)
     handed: list[dict[str, Any]] = []
