@@ -8,6 +8,7 @@ itself with the same functions, in the same order: the before hook (request id, 
 database deadline, limits, rule files), `@require` (the caller), `@operation` (headers,
 query, body), the view, the after hook (metrics, access line with the request id) and the
 teardown (deadline lifted), in an app context whose `g` holds what the hooks keep there.
+The endpoints' own parts, each its view's work, are in api/fast_routes.py.
 
 Anything else goes to Flask untouched, and so does any plain request it does not answer
 itself: it hands Flask the body it read, and Flask answers as it always did (every error
@@ -45,17 +46,14 @@ from flask import Flask
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES, parse_options_header
-from werkzeug.routing import MapAdapter
 
 from api import deadlines, hooks, logs, metrics
-from api.auth import Principal, allowed, identify
-from api.decision_body import decision_body
-from api.decisions import decision_headers, idempotency_key, recorded_decision
+from api.auth import allowed, identify
 from api.errors import ApiError
-from api.evaluations import evaluated
-from api.jsonio import is_json_type, json_response, load, load_query, parse_bytes
+from api.fast_routes import Decisions, Evaluations, Recorded, Route
+from api.jsonio import is_json_type, json_response
 from api.limits import within_limits
-from api.parameters import MAX_HEADER, environ_key
+from api.parameters import MAX_HEADER
 from api.state import EXTENSION, AppState
 from eligibility.errors import EligibilityError
 
@@ -71,100 +69,6 @@ StartResponse = Callable[..., Any]
 WSGI = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-Answer = tuple[int, list[tuple[str, str]], Any, str]  # status, headers, document, language
-
-
-class _Route:
-    """One endpoint the fast path answers: its view's declarations, read once."""
-
-    endpoint: str
-    path: str
-    records = False  # True: its answer records something (never to be made twice)
-
-    def __init__(self, app: Flask) -> None:
-        view: Any = app.view_functions[self.endpoint]
-        self.roles, self.public = view.roles, view.public  # @require's
-        contract = view.openapi  # @operation's
-        self.query = contract.schema(contract.query) if contract.query is not None else None
-        self.body = contract.schema(contract.body)
-        names = [h["name"] for h in contract.headers_in] + ["Accept-Language"]
-        self.headers = tuple(environ_key(n) for n in names)
-
-    def usable(self, app: Flask, environ: dict[str, Any]) -> bool:
-        """False where Flask's answer could differ: hosts checked or named in the config
-        (a URL adapter refusing the host, or writing `Location` with it), URL defaults, a
-        mount point that is not ASCII (werkzeug decodes it first)."""
-        config = app.config
-        return (
-            config.get("SERVER_NAME") is None
-            and config.get("TRUSTED_HOSTS") is None
-            and not app.url_map.host_matching
-            and not app.subdomain_matching
-            and not app.url_default_functions
-            and environ.get("SCRIPT_NAME", "").isascii()
-        )
-
-    def answer(
-        self, environ: dict[str, Any], data: bytes, caller: Principal, app: AppState
-    ) -> Answer:
-        """The view's status, headers (after Content-Length), document and language."""
-        raise NotImplementedError
-
-
-class _Evaluations(_Route):
-    endpoint, path = "evaluations.create_evaluation", "/v1/evaluations"
-
-    def answer(
-        self, environ: dict[str, Any], data: bytes, caller: Principal, app: AppState
-    ) -> Answer:
-        query = _query(self.query, environ.get("QUERY_STRING", ""))
-        body = load(self.body, parse_bytes(data))
-        document, locale = evaluated(body, query, caller, app, environ)
-        return 200, [], document, locale
-
-
-class _Decisions(_Route):
-    endpoint, path = "decisions.create_decision", "/v1/decisions"
-    records = True
-
-    def __init__(self, app: Flask) -> None:
-        super().__init__(app)
-        self.url_map = app.url_map
-        self.builders: dict[str, MapAdapter] = {}  # by SCRIPT_NAME: Location's path
-
-    def answer(
-        self, environ: dict[str, Any], data: bytes, caller: Principal, app: AppState
-    ) -> Answer:
-        body = load(self.body, parse_bytes(data))
-        key = idempotency_key(environ.get("HTTP_IDEMPOTENCY_KEY"))
-        recorded = recorded_decision(body, caller, key, app, environ)
-        try:  # recorded: whatever fails now is answered as it is, never recorded again
-            status, headers = decision_headers(recorded, self._location(environ))
-            return status, headers, decision_body(recorded.decision), recorded.decision.locale
-        except Exception as error:  # noqa: BLE001 - handed on whatever it is
-            raise _Recorded(error) from error
-
-    def _location(self, environ: dict[str, Any]) -> Callable[[str], str]:
-        """Where a decision is read, as `url_for` writes it in this request (a path)."""
-        script = environ.get("SCRIPT_NAME", "")
-        builder = self.builders.get(script)
-        if builder is None:
-            if len(self.builders) > 16:  # one mount point in practice; never unbounded
-                self.builders.clear()
-            builder = self.builders[script] = self.url_map.bind("localhost", script)
-        return lambda decision_id: builder.build(
-            "decisions.get_decision", {"decision_id": decision_id}
-        )
-
-
-class _Recorded(Exception):
-    """An error met after a decision was recorded: Flask answers it, never the request."""
-
-    def __init__(self, error: Exception) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
 class FastPath:
     """The app's WSGI callable with plain evaluation and decision requests answered outside
     Flask."""
@@ -173,7 +77,7 @@ class FastPath:
         self.app = app
         self.flask = flask  # Flask's own wsgi_app: everything else, and every fallback
         self.state: AppState = app.extensions[EXTENSION]
-        self.routes = {r.path: r for r in (_Evaluations(app), _Decisions(app))}
+        self.routes = {r.path: r for r in (Evaluations(app), Decisions(app))}
         self.only_our_hooks = hooks.only_ours(app)  # any other hook (CORS, say): Flask answers
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -193,7 +97,7 @@ class FastPath:
         start_response(status, headers)
         return [text]
 
-    def _plain(self, route: _Route, environ: dict[str, Any]) -> int | None:
+    def _plain(self, route: Route, environ: dict[str, Any]) -> int | None:
         """The body's length if the request is a plain one for `route`, else None."""
         if environ.get("REQUEST_METHOD") != "POST" or "HTTP_TRANSFER_ENCODING" in environ:
             return None
@@ -216,7 +120,7 @@ class FastPath:
         return length
 
     def _answer(
-        self, route: _Route, environ: dict[str, Any], data: bytes
+        self, route: Route, environ: dict[str, Any], data: bytes
     ) -> tuple[str, list[tuple[str, str]], bytes] | Exception | None:
         """The response's status, headers and body; or the error to answer, which Flask's
         handler words (a body it refused, an error of the core, any error once a decision
@@ -238,9 +142,9 @@ class FastPath:
                     return _written(here, route, status, extra, document, locale, started)
                 except Exception as error:
                     if route.records:  # recorded: answered as it is, never recorded again
-                        raise _Recorded(error) from error
+                        raise Recorded(error) from error
                     raise
-            except _Recorded as recorded:  # answered by Flask's handler as it is
+            except Recorded as recorded:  # answered by Flask's handler as it is
                 return recorded.error
             except ANSWERED as error:  # Flask's handler words it, as the view's error
                 return error
@@ -254,7 +158,7 @@ class FastPath:
 
 def _written(
     here: Any,
-    route: _Route,
+    route: Route,
     status: int,
     extra: list[tuple[str, str]],
     document: Any,
@@ -288,17 +192,6 @@ def _json_type(content_type: str) -> bool:
     """True when api.jsonio.json_body takes a body of this type (as werkzeug's `mimetype`
     reads it: parameters such as a charset left out, lowercase)."""
     return is_json_type(parse_options_header(content_type)[0].lower())
-
-
-def _query(schema: Any, given: str) -> dict[str, Any]:
-    """The query loaded as api.jsonio.query loads it (`args.to_dict()`: a name's first value;
-    `_QUERY` let through no escapes, `+` or control characters, so these are the texts)."""
-    found: dict[str, str] = {}
-    for pair in given.split("&") if given else ():
-        name, _, value = pair.partition("=")
-        found.setdefault(name, value)
-    loaded: dict[str, Any] = load_query(schema, found)
-    return loaded
 
 
 def install(app: Flask) -> None:

@@ -1,13 +1,15 @@
 """api.fast_path answers plain evaluation and decision requests as Flask does; the rest it hands on.
 
 Each request goes through the app (fast path first) and through Flask's own `wsgi_app`
-alone; status, every header in order and the body must be the same bytes, and the fast
-path must have answered the plain ones itself (Flask never called) and left every other
-one to Flask, which gets the body as it was sent.
+alone; status, every header in order and the body must be the same bytes (a new decision's
+but for its own id, place in the chain and time), and the fast path must have answered the
+plain ones itself (Flask never called) and left every other one to Flask, which gets the
+body as it was sent.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -363,18 +365,20 @@ def _broken(*_args: Any, **_kwargs: Any) -> Any:
 
 # Where an answer can fail once its decision is recorded: its body made, its JSON written.
 AFTER_RECORDING = [
-    ("decision_body", _broken),
-    ("orjson", SimpleNamespace(dumps=_broken, JSONEncodeError=orjson.JSONEncodeError)),
+    ("api.fast_routes", "decision_body", _broken),
+    (
+        "api.fast_path",
+        "orjson",
+        SimpleNamespace(dumps=_broken, JSONEncodeError=orjson.JSONEncodeError),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "broken"), AFTER_RECORDING)
+@pytest.mark.parametrize(("module", "name", "broken"), AFTER_RECORDING)
 def test_an_error_after_the_decision_is_recorded_is_answered_and_never_recorded_again(
-    app: Flask, monkeypatch: pytest.MonkeyPatch, name: str, broken: Any
+    app: Flask, monkeypatch: pytest.MonkeyPatch, module: str, name: str, broken: Any
 ) -> None:
-    import api.fast_path
-
-    monkeypatch.setattr(api.fast_path, name, broken)
+    monkeypatch.setattr(importlib.import_module(module), name, broken)
     fast = app.wsgi_app
     assert isinstance(fast, FastPath)
     handed: list[dict[str, Any]] = []

@@ -188,7 +188,7 @@ def test_api_views_name_each_schema_once() -> None:
     # those that do it for every view: jsonio's load and query, the compiled loaders behind
     # them, @operation calling them, and the fast path calling them as @operation does
     doers = {api_dir / "jsonio.py", api_dir / "loaders.py", api_dir / "openapi" / "contract.py"}
-    doers.add(api_dir / "fast_path.py")
+    doers.add(api_dir / "fast_routes.py")
     not_schemas = {"json", "orjson", "yaml", "pickle"}  # modules with load/dump of their own
     offenders = []
     for path in sources:
