@@ -63,8 +63,12 @@ def describe(error: BaseException) -> str:
 
 
 def partition_size(total: int, workers: int) -> int:
-    """Rows per partition: several partitions per worker, within MIN_ROWS..MAX_ROWS."""
-    wanted = math.ceil(total / max(1, workers * 8)) if total else MIN_ROWS
+    """Rows per partition: several partitions per worker, within MIN_ROWS..MAX_ROWS.
+
+    No worker known (a cluster whose workers are starting or restarting: the scheduler's
+    count is 0 for a moment) plans as for one, not the whole job in one partition.
+    """
+    wanted = math.ceil(total / (max(1, workers) * 8)) if total else MIN_ROWS
     return max(MIN_ROWS, min(MAX_ROWS, wanted))
 
 
