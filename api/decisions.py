@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Blueprint, Response, request, url_for
@@ -37,24 +37,19 @@ MAX_KEY_LENGTH = 200
 
 def decision_reply(recorded: Recorded) -> Reply:
     """201 with the new decision, or 200 with the one an earlier identical request recorded."""
-    status, headers = decision_headers(recorded, _location)
     decision = recorded.decision
+    location = url_for("decisions.get_decision", decision_id=decision.id)
+    status, headers = decision_headers(recorded, location)
     return Reply(decision_body(decision), status, dict(headers), decision.locale, dumped=True)
 
 
-def decision_headers(
-    recorded: Recorded, location: Callable[[str], str]
-) -> tuple[int, list[tuple[str, str]]]:
-    """The status and the headers of a recorded decision's answer (the view's, and
-    api.fast_path's, which writes `location` itself)."""
-    headers = [("Location", location(recorded.decision.id))]
+def decision_headers(recorded: Recorded, location: str) -> tuple[int, list[tuple[str, str]]]:
+    """The status and the headers of a recorded decision's answer, read at `location` (the
+    view's, and api.fast_routes', which writes the location itself)."""
+    headers = [("Location", location)]
     if not recorded.created:
         headers.append(("Idempotent-Replayed", "true"))
     return (201 if recorded.created else 200), headers
-
-
-def _location(decision_id: str) -> str:
-    return url_for("decisions.get_decision", decision_id=decision_id)
 
 
 def idempotency_key(given: str | None) -> str | None:

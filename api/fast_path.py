@@ -50,7 +50,7 @@ from werkzeug.http import HTTP_STATUS_CODES, parse_options_header
 from api import deadlines, hooks, logs, metrics
 from api.auth import allowed, identify
 from api.errors import ApiError
-from api.fast_routes import Decisions, Evaluations, Recorded, Route
+from api.fast_routes import Decisions, Evaluations, Route
 from api.jsonio import is_json_type, json_response
 from api.limits import within_limits
 from api.parameters import MAX_HEADER
@@ -137,14 +137,14 @@ class FastPath:
                 caller = identify(environ, self.state)
                 if caller is None or not allowed(caller, route.roles, route.public, self.state):
                     return None
-                status, extra, document, locale = route.answer(environ, data, caller, self.state)
+                done = route.work(environ, data, caller, self.state)
                 try:
-                    return _written(here, route, status, extra, document, locale, started)
+                    return _written(here, route, *route.reply(environ, done), started)
                 except Exception as error:
                     if route.records:  # recorded: answered as it is, never recorded again
-                        raise Recorded(error) from error
+                        raise _Recorded(error) from error
                     raise
-            except Recorded as recorded:  # answered by Flask's handler as it is
+            except _Recorded as recorded:  # answered by Flask's handler as it is
                 return recorded.error
             except ANSWERED as error:  # Flask's handler words it, as the view's error
                 return error
@@ -182,6 +182,14 @@ def _written(
     metrics.count(status, route.path, "POST", route.endpoint, started)
     logs.access(request_id, "POST", route.path, route.path, status, started)
     return _STATUS[status], headers, text
+
+
+class _Recorded(Exception):
+    """An error met after a decision was recorded: Flask answers it, never the request."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 # the status lines werkzeug writes

@@ -7,7 +7,6 @@ headers) and does the view's work with the view's own functions (`api.evaluation
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -20,6 +19,7 @@ from api.evaluations import evaluated
 from api.jsonio import load, load_query, parse_bytes
 from api.parameters import environ_key
 from api.state import AppState
+from eligibility.services import Recorded
 
 Answer = tuple[int, list[tuple[str, str]], Any, str]  # status, headers, document, language
 
@@ -54,9 +54,11 @@ class Route:
             and environ.get("SCRIPT_NAME", "").isascii()
         )
 
-    def answer(
-        self, environ: dict[str, Any], data: bytes, caller: Principal, app: AppState
-    ) -> Answer:
+    def work(self, environ: dict[str, Any], data: bytes, caller: Principal, app: AppState) -> Any:
+        """The view's work on the request's body (what `records` says it may record)."""
+        raise NotImplementedError
+
+    def reply(self, environ: dict[str, Any], done: Any) -> Answer:
         """The view's status, headers (after Content-Length), document and language."""
         raise NotImplementedError
 
@@ -64,12 +66,15 @@ class Route:
 class Evaluations(Route):
     endpoint, path = "evaluations.create_evaluation", "/v1/evaluations"
 
-    def answer(
+    def work(
         self, environ: dict[str, Any], data: bytes, caller: Principal, app: AppState
-    ) -> Answer:
+    ) -> tuple[dict[str, Any], str]:
         query = _query(self.query, environ.get("QUERY_STRING", ""))
         body = load(self.body, parse_bytes(data))
-        document, locale = evaluated(body, query, caller, app, environ)
+        return evaluated(body, query, caller, app, environ)
+
+    def reply(self, environ: dict[str, Any], done: tuple[dict[str, Any], str]) -> Answer:
+        document, locale = done
         return 200, [], document, locale
 
 
@@ -82,19 +87,19 @@ class Decisions(Route):
         self.url_map = app.url_map
         self.builders: dict[str, MapAdapter] = {}  # by SCRIPT_NAME: Location's path
 
-    def answer(
+    def work(
         self, environ: dict[str, Any], data: bytes, caller: Principal, app: AppState
-    ) -> Answer:
+    ) -> Recorded:
         body = load(self.body, parse_bytes(data))
         key = idempotency_key(environ.get("HTTP_IDEMPOTENCY_KEY"))
-        recorded = recorded_decision(body, caller, key, app, environ)
-        try:  # recorded: whatever fails now is answered as it is, never recorded again
-            status, headers = decision_headers(recorded, self._location(environ))
-            return status, headers, decision_body(recorded.decision), recorded.decision.locale
-        except Exception as error:  # noqa: BLE001 - handed on whatever it is
-            raise Recorded(error) from error
+        return recorded_decision(body, caller, key, app, environ)
 
-    def _location(self, environ: dict[str, Any]) -> Callable[[str], str]:
+    def reply(self, environ: dict[str, Any], done: Recorded) -> Answer:
+        decision = done.decision
+        status, headers = decision_headers(done, self._location(environ, decision.id))
+        return status, headers, decision_body(decision), decision.locale
+
+    def _location(self, environ: dict[str, Any], decision_id: str) -> str:
         """Where a decision is read, as `url_for` writes it in this request (a path)."""
         script = environ.get("SCRIPT_NAME", "")
         builder = self.builders.get(script)
@@ -102,17 +107,7 @@ class Decisions(Route):
             if len(self.builders) > 16:  # one mount point in practice; never unbounded
                 self.builders.clear()
             builder = self.builders[script] = self.url_map.bind("localhost", script)
-        return lambda decision_id: builder.build(
-            "decisions.get_decision", {"decision_id": decision_id}
-        )
-
-
-class Recorded(Exception):
-    """An error met after a decision was recorded: Flask answers it, never the request."""
-
-    def __init__(self, error: Exception) -> None:
-        super().__init__(str(error))
-        self.error = error
+        return builder.build("decisions.get_decision", {"decision_id": decision_id})
 
 
 def _query(schema: Any, given: str) -> dict[str, Any]:
