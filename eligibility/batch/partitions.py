@@ -21,7 +21,9 @@ from distributed import Future, as_completed
 from eligibility.batch.cluster import Cluster
 
 T = TypeVar("T")
-MIN_ROWS, MAX_ROWS = 200, 2000  # rows per partition: progress often enough, overhead small
+# Rows per partition: progress often enough, a partition's fixed costs (its task, its
+# results' transaction, its first page waited for) small beside its rows' work.
+MIN_ROWS, MAX_ROWS = 500, 2000
 POLL_SECONDS = 0.05
 
 
@@ -62,14 +64,20 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
 
 
-def partition_size(total: int, workers: int) -> int:
+def partition_size(total: int, workers: int, *, estimated: bool = False) -> int:
     """Rows per partition: several partitions per worker, within MIN_ROWS..MAX_ROWS.
 
-    No worker known (a cluster whose workers are starting or restarting: the scheduler's
-    count is 0 for a moment) plans as for one, not the whole job in one partition.
+    A job too small for MIN_ROWS on every worker still gets a partition per worker (no
+    worker left idle for want of rows), unless its `total` is only `estimated` (a file's
+    size read as rows: its rows per worker are not known). No worker known (a cluster
+    whose workers are starting or restarting: the scheduler's count is 0 for a moment)
+    plans as for one, not the whole job in one partition.
     """
-    wanted = math.ceil(total / (max(1, workers) * 8)) if total else MIN_ROWS
-    return max(MIN_ROWS, min(MAX_ROWS, wanted))
+    workers = max(1, workers)
+    if not total:
+        return MIN_ROWS
+    least = MIN_ROWS if estimated else min(MIN_ROWS, math.ceil(total / workers))
+    return max(least, min(MAX_ROWS, math.ceil(total / (workers * 8))))
 
 
 def plan(starts: Sequence[int], last: int, total: int, every: int) -> list[Partition]:

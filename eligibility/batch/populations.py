@@ -91,7 +91,7 @@ def layout(population: Population, workers: int) -> Layout:
     if population.kind == "parquet":
         return _parquet_layout(population.path)
     rough = max(1, Path(population.path).stat().st_size // 100)  # about 100 bytes a line
-    every = partition_size(rough, workers)
+    every = partition_size(rough, workers, estimated=True)
     return _text_layout(population.path, every, header=population.kind == "csv")
 
 

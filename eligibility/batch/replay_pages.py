@@ -38,10 +38,11 @@ def _replay_pages(
     after: int,
     until: int | None,
 ) -> Iterator[list[Recorded]]:
-    """Pages of matching records in sequence order; a short page is the last (no read after)."""
+    """Pages of matching records in sequence order; a short page, or one that reaches
+    `until`, is the last (no read after)."""
     while page := repository.for_replay(filters, after, batch, until):
         yield page
-        if len(page) < batch:
+        if len(page) < batch or (until is not None and page[-1].sequence >= until):
             return
         after = page[-1].sequence
 

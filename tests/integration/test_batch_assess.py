@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from cli import main
 from eligibility import services
+from eligibility.batch import partitions
 from eligibility.batch.assess import result_rows
 from eligibility.batch.assessment import assess
 from eligibility.batch.cluster import Cluster
@@ -237,6 +238,7 @@ def test_ctrl_c_stops_the_assessment_with_a_partial_report(
 ) -> None:
     import cli.batch
 
+    monkeypatch.setattr(partitions, "MIN_ROWS", 200)
     path = tmp_path / "people.csv"
     write(path, iter(people(2000)))  # partitions of 200 rows
     running = cli.batch.assess

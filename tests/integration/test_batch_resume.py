@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from cli import main
 from eligibility import services
-from eligibility.batch import assess
+from eligibility.batch import assess, partitions
 from eligibility.batch.assess import result_rows
 from eligibility.batch.assess_plan import COUNTS, PLAN, kept_counts
 from eligibility.batch.assessment import Assessment
@@ -35,8 +35,9 @@ VARIES = ("id", "rate", "started_at", "finished_at", "cpu_seconds", "status")
 
 
 @pytest.fixture
-def population(tmp_path: Path) -> Population:
+def population(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Population:
     """1,000 claimants in a CSV file: five partitions of 200 rows."""
+    monkeypatch.setattr(partitions, "MIN_ROWS", 200)
     path = tmp_path / "people.csv"
     write(path, iter(people(1000, seed=3)))
     return Population.file(path)

@@ -166,6 +166,26 @@ def test_pages_read_ahead_are_the_records_in_order_and_none_after_a_short_one(
         assert len(on_reader) == (len(reads) - 1 if ahead else 0)  # the first is read at once
 
 
+@pytest.mark.parametrize("batch", [1, 2, 4])
+def test_a_page_that_reaches_the_last_key_of_the_range_is_the_last_read(
+    fishing_store: Storage, recorded: list[Decision], batch: int
+) -> None:
+    """A partition knows its last key: no read after the page that reaches it, full or not."""
+    reads: list[int] = []
+    repository = fishing_store.decisions
+    read = repository.for_replay
+
+    def counted(filters: DecisionFilter, after: int, limit: int, until: int | None) -> Any:
+        reads.append(after)
+        return read(filters, after, limit, until)
+
+    first, last = recorded[0].sequence, recorded[-1].sequence
+    with patch.object(repository, "for_replay", counted):
+        found = iterate_for_replay(repository, DecisionFilter(), batch, first - 1, last)
+        assert [record.id for record in found] == [d.id for d in recorded]
+    assert len(reads) == -(-4 // batch)  # 4 records: 4, 2 and 1 pages, none empty
+
+
 def test_a_read_ahead_stopped_early_leaves_no_reader_behind(
     fishing_store: Storage, recorded: list[Decision]
 ) -> None:
