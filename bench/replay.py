@@ -14,7 +14,9 @@ keeps its cluster; the start is not timed); and single replays through
 `replay_decision` (fetch the decision and its version, replay, compare everything).
 Per core: rate / workers (wall clock); per worker CPU second: decisions / the CPU
 time the worker processes used during the jobs (`client.run(time.process_time)`),
-which the load of a shared machine disturbs far less.
+which the load of a shared machine disturbs far less. Each figure is the median of
+REPEATS runs of the jobs (one run of ~0.5 s moved by a third from run to run on a
+virtual machine whose host takes some of its time).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import itertools
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from bench.corpus import available, corpus, versions_of
@@ -31,6 +34,7 @@ from bench.harness import ROOT, Settings
 RULESETS = ("snap", "kurzarbeitergeld")
 DECISIONS = 2000
 WHAT_IF = {"snap": "2020-03-01", "kurzarbeitergeld": "2026-01-01"}  # every decision under it
+REPEATS = 3  # runs of each kind of job per cluster size: each figure is their median
 
 
 def corpus_requests() -> list[Any]:
@@ -154,20 +158,24 @@ def one_store(backend: str, count: int) -> dict[str, Any]:
                     _jobs(store, cluster)  # warm: the workers compile the versions once
                     _jobs(store, cluster, what_if=True)
                     for what_if in (False, True):
-                        measured = _jobs(store, cluster, what_if)
-                        rate = measured["decisions"] / measured["wall"]
+                        runs = [_jobs(store, cluster, what_if) for _ in range(REPEATS)]
+                        decisions = runs[0]["decisions"]
+                        rate = median(decisions / m["wall"] for m in runs)
                         kind = "what-if job" if what_if else "batch job"
                         rows.append(
                             {
                                 "store": backend,
                                 "mode": f"{kind}, Dask LocalCluster of {workers}",
-                                "decisions": measured["decisions"],
+                                "decisions": decisions,
+                                "repeats": REPEATS,
                                 "per_second": round(rate, 1),
                                 "per_second_per_core": round(rate / workers, 1),
                                 "per_worker_cpu_second": round(
-                                    measured["decisions"] / measured["workers_cpu"], 1
+                                    median(decisions / m["workers_cpu"] for m in runs), 1
                                 ),
-                                "parent_cpu_share": round(measured["cpu"] / measured["wall"], 2),
+                                "parent_cpu_share": round(
+                                    median(m["cpu"] / m["wall"] for m in runs), 2
+                                ),
                             }
                         )
         finally:

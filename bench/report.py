@@ -382,7 +382,8 @@ def _replay(b: dict[str, Any]) -> str:
     note = (
         "Rates from the wall clock (the workers are other processes), which the machine's load "
         "disturbs; per worker CPU second from the CPU time the worker processes used during "
-        "the jobs: what one core gives a worker. The last rows are the "
+        "the jobs: what one core gives a worker. Each Dask row is the median of its runs "
+        "(`repeats`; one before this report's run of 2026-12-02). The last rows are the "
         "home-made process pool this replaced (a new spawned pool per job, the parent reading "
         "and pickling every decision), as measured with it. Scaling efficiency from 1 to 2 "
         "Dask workers (rate with 2 / twice the rate with 1): "
