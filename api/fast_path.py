@@ -141,11 +141,9 @@ class FastPath:
                 try:
                     return _written(here, route, *route.reply(environ, done), started)
                 except Exception as error:
-                    if route.records:  # recorded: answered as it is, never recorded again
-                        raise _Recorded(error) from error
+                    if route.records:  # recorded: Flask's handler answers it as it is,
+                        return error  # never the request (it would record it again)
                     raise
-            except _Recorded as recorded:  # answered by Flask's handler as it is
-                return recorded.error
             except ANSWERED as error:  # Flask's handler words it, as the view's error
                 return error
             except Exception:  # noqa: BLE001 - unforeseen: Flask answers the request itself
@@ -182,14 +180,6 @@ def _written(
     metrics.count(status, route.path, "POST", route.endpoint, started)
     logs.access(request_id, "POST", route.path, route.path, status, started)
     return _STATUS[status], headers, text
-
-
-class _Recorded(Exception):
-    """An error met after a decision was recorded: Flask answers it, never the request."""
-
-    def __init__(self, error: Exception) -> None:
-        super().__init__(str(error))
-        self.error = error
 
 
 # the status lines werkzeug writes
