@@ -14,8 +14,7 @@ from api import create_app
 from eligibility.storage import memory_storage
 from eligibility.storage.migrate import upgrade
 from eligibility.storage.sql import SqlStorage
-from eligibility.storage.sql.settings import DatabaseSettings
-from eligibility.storage.testing import BACKENDS, temporary_database
+from eligibility.storage.testing import BACKENDS, FUNCTIONAL_DEADLINES, temporary_database
 from tests.api.api_helpers import FakeClock, keys_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +23,6 @@ FIXTURES = ROOT / "tests" / "fixtures"
 FISHING = str(FIXTURES / "fishing-licence")
 EXAMPLES = [str(RULES / "snap"), str(RULES / "kurzarbeitergeld"), FISHING]
 AppFactory = Callable[..., Flask]
-FUNCTIONAL_DEADLINES = DatabaseSettings(timeout_seconds=15.0, pool_timeout_seconds=15.0)
 
 
 @pytest.fixture

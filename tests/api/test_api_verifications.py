@@ -13,8 +13,9 @@ from eligibility import services
 from eligibility.checkpoints import CheckpointSettings, new_private_key
 from eligibility.services import ChainVerifications
 from eligibility.storage.sql import SqlStorage
+from eligibility.storage.testing import FUNCTIONAL_DEADLINES
 from tests.api.api_helpers import assert_problem, finished, keys_of
-from tests.api.conftest import FISHING, FUNCTIONAL_DEADLINES
+from tests.api.conftest import FISHING
 from tests.integration.helpers import cancelled_after_two_pages
 
 DECISION = {

@@ -12,6 +12,7 @@ from eligibility.ports import Storage
 from eligibility.records import DecisionFilter
 from eligibility.storage import for_batch
 from eligibility.storage.sql import SqlStorage
+from eligibility.storage.testing import FUNCTIONAL_DEADLINES
 
 from .helpers import decide
 
@@ -20,7 +21,7 @@ WRITERS, EACH = 8, 200
 
 def _writer(url: str, number: int, start: threading.Barrier) -> list[str]:
     """One writer with its own engine and connections, like a separate API process."""
-    store = SqlStorage(url)
+    store = SqlStorage(url, settings=FUNCTIONAL_DEADLINES)
     try:
         start.wait()
         return [

@@ -12,6 +12,7 @@ from eligibility.errors import Conflict
 from eligibility.ports import Storage
 from eligibility.records import DecisionFilter
 from eligibility.storage.sql import SqlStorage
+from eligibility.storage.testing import FUNCTIONAL_DEADLINES
 
 from .helpers import DAY
 
@@ -25,7 +26,7 @@ def _together(url: str, calls: list[Callable[[Storage], T]]) -> list[T | BaseExc
     start = threading.Barrier(len(calls))
 
     def run(call: Callable[[Storage], T]) -> T | BaseException:
-        store = SqlStorage(url)
+        store = SqlStorage(url, settings=FUNCTIONAL_DEADLINES)
         try:
             start.wait()
             return call(store)

@@ -180,9 +180,10 @@ def test_processes_starting_together_sync_once(migrated_url: str) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from eligibility.storage.sql import SqlStorage
+    from eligibility.storage.testing import FUNCTIONAL_DEADLINES
 
     def start() -> tuple[str, ...]:
-        own = SqlStorage(migrated_url)
+        own = SqlStorage(migrated_url, settings=FUNCTIONAL_DEADLINES)
         try:
             return services.sync_rule_files(own, [FISHING]).added
         finally:
