@@ -9,10 +9,18 @@ from typing import Any
 import pytest
 
 from eligibility import CompiledRuleSet, compiled, load_paths
-from eligibility.batch.cluster import SCHEDULER_ENV, Cluster, start_local, use_shared
+from eligibility.batch.cluster import (
+    SCHEDULER_ENV,
+    Cluster,
+    close_shared,
+    current_shared,
+    start_local,
+    use_shared,
+)
 from eligibility.engine import durable
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+_fixture_clusters: list[Cluster] = []  # the dask_cluster fixture's, while it runs
 
 
 @pytest.fixture(scope="session")
@@ -31,9 +39,26 @@ def dask_cluster() -> Iterator[Cluster]:
     """
     cluster = start_local(2, processes=False, dashboard=":0")  # any free port
     use_shared(cluster)
+    _fixture_clusters.append(cluster)
     yield cluster
     use_shared(None)
+    _fixture_clusters.remove(cluster)
     cluster.close()
+
+
+@pytest.fixture(autouse=True)
+def no_stray_cluster() -> Iterator[None]:
+    """A test that started this process's own LocalCluster (worker processes) fails.
+
+    Its job would otherwise start one the first time (seconds of CPU) and leave it to the
+    exit, whose logging then meets pytest's closed streams; `dask_cluster` is the one to use.
+    """
+    yield
+    stray = current_shared()
+    if stray is not None and stray not in _fixture_clusters and close_shared():
+        pytest.fail(  # or a job an earlier test left running did
+            "the test started a Dask LocalCluster: give it the dask_cluster fixture"
+        )
 
 
 @pytest.fixture

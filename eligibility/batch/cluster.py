@@ -84,7 +84,7 @@ def shared_cluster() -> Cluster:
     with _shared_lock:
         if _shared is None:
             _shared = connect()
-            atexit.register(_close_shared)
+            atexit.register(close_shared)
         return _shared
 
 
@@ -95,9 +95,17 @@ def use_shared(cluster: Cluster | None) -> None:
         _shared = cluster
 
 
-def _close_shared() -> None:
+def current_shared() -> Cluster | None:
+    """The cluster `shared_cluster` answers now, without starting one."""
+    with _shared_lock:
+        return _shared
+
+
+def close_shared() -> bool:
+    """Close this process's cluster, if it has one; whether it had."""
     global _shared
     with _shared_lock:
-        if _shared is not None:
-            _shared.close()
-            _shared = None
+        had, _shared = _shared, None
+    if had is not None:
+        had.close()
+    return had is not None

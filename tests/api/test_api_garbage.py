@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+
+# The jobs garbage may start (a verification of a stored chain) run on it, not on a
+# LocalCluster of worker processes the first of them would start and nobody would close.
+pytestmark = pytest.mark.usefixtures("dask_cluster")
 
 BODIES: list[tuple[bytes, str | None]] = [
     (b"", None),
