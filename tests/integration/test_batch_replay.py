@@ -72,7 +72,11 @@ def test_a_partition_run_again_saves_no_row_twice(nine: Storage) -> None:
     first = replay_partition(Partition(0, 1, 5, 5), nine, task)
     second = replay_partition(Partition(0, 1, 5, 5), nine, task)  # its worker died after saving
     assert first.summary() == second.summary() and first.processed == 5
-    assert [r["sequence"] for r in nine.jobs.results(job.id)] == [1, 2, 3, 4, 5]
+    saved = list(nine.jobs.results(job.id))
+    assert [r["sequence"] for r in saved] == [1, 2, 3, 4, 5]
+    replay_partition(Partition(0, 1, 9, 9), nine, task)  # some rows saved before, some new
+    assert list(nine.jobs.results(job.id))[:5] == saved
+    assert [r["sequence"] for r in nine.jobs.results(job.id)] == list(range(1, 10))
 
 
 def test_a_failing_partition_is_named_and_the_others_counted(

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from eligibility.records import UNFINISHED, DecisionFilter, ReplayJob, ReplaySummary
 from eligibility.storage.sql.engine import Database
 from eligibility.storage.sql.models import ReplayJobRow, ReplayPartitionRow, ReplayResultRow
-from eligibility.storage.sql.result_rows import insert_results
+from eligibility.storage.sql.result_rows import save_results
 
 
 def _job_row_values(job: ReplayJob) -> dict[str, Any]:
@@ -133,8 +133,7 @@ class SqlJobs:
             return
         # A partition run again gives the same rows: the ones already saved are kept, so the
         # application role needs only INSERT here (as on the decisions).
-        with self.db.write() as session:
-            insert_results(session.connection(), self.db.dialect, job_id, rows)
+        save_results(self.db, job_id, rows)
 
     def results(self, job_id: str, after: int = 0, limit: int = 500) -> Sequence[dict[str, Any]]:
         query = (
