@@ -15,7 +15,7 @@ import pytest
 from eligibility.ports import Storage
 from eligibility.storage.migrate import upgrade
 from eligibility.storage.sql import SqlStorage
-from eligibility.storage.testing import BACKENDS, temporary_database
+from eligibility.storage.testing import BACKENDS, FUNCTIONAL_DEADLINES, temporary_database
 
 from .helpers import FISHING
 
@@ -36,8 +36,8 @@ def migrated_url(database_url: str) -> str:
 
 @pytest.fixture
 def store(migrated_url: str) -> Iterator[SqlStorage]:
-    """SQL storage on a migrated, empty database."""
-    storage = SqlStorage(migrated_url)
+    """SQL storage on a migrated, empty database (deadlines: a stalled CI machine's, not 2 s)."""
+    storage = SqlStorage(migrated_url, settings=FUNCTIONAL_DEADLINES)
     yield storage
     storage.close()
 
