@@ -21,7 +21,7 @@ from eligibility.storage.sql.settings import DatabaseSettings
 DEFAULT_TEST_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ("sqlite", "postgresql")
 # For tests of what concurrent writers leave behind, not of how long they wait: a shared
-# CI machine that stalls for a few seconds must not turn a lock wait into a failure.
+# CI machine that stalls for a few seconds must not turn a wait into a failure.
 FUNCTIONAL_DEADLINES = DatabaseSettings(timeout_seconds=15.0, pool_timeout_seconds=15.0)
 
 
