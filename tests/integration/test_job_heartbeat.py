@@ -135,6 +135,7 @@ def test_saving_progress_keeps_the_heartbeat_and_a_finished_job_does_not_beat(
     assert store.jobs.get(job.id).heartbeat_at == store.now() - dt.timedelta(seconds=5)  # type: ignore[union-attr]
 
 
+@pytest.mark.usefixtures("dask_cluster")  # a database's job runs on the cluster
 def test_a_replay_job_beats_while_it_runs(
     timed: tuple[Storage, Clock], monkeypatch: pytest.MonkeyPatch
 ) -> None:
