@@ -55,7 +55,8 @@ def no_stray_cluster() -> Iterator[None]:
     """
     yield
     stray = current_shared()
-    if stray is not None and stray not in _fixture_clusters and close_shared():
+    if stray is not None and stray not in _fixture_clusters:
+        close_shared()
         pytest.fail(  # or a job an earlier test left running did
             "the test started a Dask LocalCluster: give it the dask_cluster fixture"
         )

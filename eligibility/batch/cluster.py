@@ -101,11 +101,10 @@ def current_shared() -> Cluster | None:
         return _shared
 
 
-def close_shared() -> bool:
-    """Close this process's cluster, if it has one; whether it had."""
+def close_shared() -> None:
+    """Close this process's cluster, if it has one."""
     global _shared
     with _shared_lock:
         had, _shared = _shared, None
     if had is not None:
         had.close()
-    return had is not None

@@ -7,6 +7,8 @@ import datetime as dt
 import io
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -142,22 +144,28 @@ def test_a_job_reads_the_decisions_with_their_reasons_and_trace_as_stored(
         assert (record.reasons, record.trace) == (decision.reasons, list(decision.trace))
 
 
-@pytest.mark.parametrize("batch", [1, 2, 3, 4, 5])
-def test_pages_read_ahead_are_the_records_in_order_and_none_after_a_short_one(
-    fishing_store: Storage, recorded: list[Decision], batch: int
-) -> None:
+@contextmanager
+def _reads(repository: Any) -> Iterator[list[tuple[int, str]]]:
+    """The pages the repository is asked for meanwhile: (after, the thread that asked)."""
     reads: list[tuple[int, str]] = []
-    repository = fishing_store.decisions
     read = repository.for_replay
 
     def counted(filters: DecisionFilter, after: int, limit: int, until: int | None) -> Any:
         reads.append((after, threading.current_thread().name))
         return read(filters, after, limit, until)
 
+    with patch.object(repository, "for_replay", counted):
+        yield reads
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 4, 5])
+def test_pages_read_ahead_are_the_records_in_order_and_none_after_a_short_one(
+    fishing_store: Storage, recorded: list[Decision], batch: int
+) -> None:
+    repository = fishing_store.decisions
     every = [d.id for d in recorded]
     for ahead in (False, True):
-        reads.clear()
-        with patch.object(repository, "for_replay", counted):
+        with _reads(repository) as reads:
             found = iterate_for_replay(repository, DecisionFilter(), batch, read_ahead=ahead)
             assert [record.id for record in found] == every
         # 4 records: pages of `batch` until a short one (or an empty one after a full one)
@@ -171,16 +179,9 @@ def test_a_page_that_reaches_the_last_key_of_the_range_is_the_last_read(
     fishing_store: Storage, recorded: list[Decision], batch: int
 ) -> None:
     """A partition knows its last key: no read after the page that reaches it, full or not."""
-    reads: list[int] = []
     repository = fishing_store.decisions
-    read = repository.for_replay
-
-    def counted(filters: DecisionFilter, after: int, limit: int, until: int | None) -> Any:
-        reads.append(after)
-        return read(filters, after, limit, until)
-
     first, last = recorded[0].sequence, recorded[-1].sequence
-    with patch.object(repository, "for_replay", counted):
+    with _reads(repository) as reads:
         found = iterate_for_replay(repository, DecisionFilter(), batch, first - 1, last)
         assert [record.id for record in found] == [d.id for d in recorded]
     assert len(reads) == -(-4 // batch)  # 4 records: 4, 2 and 1 pages, none empty
