@@ -76,17 +76,21 @@ class Distribution:
         if value == 0:
             self.zero += times
             return
-        self.counts[self._key(value)] += times
-        while len(self.counts) > MAX_DISTINCT:
-            self._coarsen()
+        self._count(value, times)
 
     def merge(self, other: Distribution) -> None:
         """Count in another distribution."""
         if other.step is not None and (self.step is None or other.step > self.step):
             self._rebucket(other.step)
         for value, times in other.counts.items():
-            self.add(value, times)
+            # Not `add`: a coarse bucket 0 holds small changes, not "no change" (`zero`).
+            self._count(value, times)
         self.zero += other.zero
+
+    def _count(self, value: Decimal, times: int) -> None:
+        self.counts[self._key(value)] += times
+        while len(self.counts) > MAX_DISTINCT:
+            self._coarsen()
 
     def moved(self) -> list[tuple[Decimal, int]]:
         """The non-zero values (a bucket's middle when coarse) and how often, in order."""

@@ -245,6 +245,7 @@ class _Saver:
         self.store, self.job, self.tallies, self.progress = store, job, tallies, progress
         self.saved = 0.0
         self.halt: _Halt | None = None
+        self.in_order = InOrder(job.total, tallies)
 
     def done(self, part: Partition, tally: Tally) -> None:
         self.store.jobs.put_tally(self.job.id, part.index, tally.to_dict())  # kept to resume
@@ -252,7 +253,7 @@ class _Saver:
         processed = sum(t.processed for t in self.tallies.values())
         now = time.monotonic()
         if now - self.saved >= SAVE_SECONDS:
-            summary = merged(self.job.total, self.tallies)  # the first ids only: small
+            summary = self.in_order.summary()  # the first ids only: small
             self.job = replace(self.job, processed=processed, summary=summary)
             if not self.store.jobs.save_progress(self.job) and self.halt is not None:
                 self.halt.cancelled = True  # cancelled meanwhile: the rest is not run
@@ -267,6 +268,34 @@ def merged(total: int, tallies: dict[int, Tally]) -> ReplaySummary:
     for index in sorted(tallies):
         whole.merge(tallies[index])
     return whole.summary()
+
+
+class InOrder:
+    """`merged` of the partitions completed so far, each merged once where it can be.
+
+    Partitions 0..k-1 (all completed) are merged into a running tally as they come; a
+    summary copies that and merges only those that completed ahead of it. Merging every
+    completed partition for each progress save cost the job's process O(partitions²):
+    a tally's distributions hold up to 400 values per goal, and a job of 1,000,000 decisions
+    has 500 partitions. The same summary as `merged`: the same merges in the same order,
+    the running tally merged into an empty one (a copy) first.
+    """
+
+    def __init__(self, total: int, tallies: dict[int, Tally]) -> None:
+        self.total, self.tallies = total, tallies
+        self.first = Tally(total)  # partitions 0 .. reached - 1, merged in order
+        self.reached = 0
+
+    def summary(self) -> ReplaySummary:
+        """The summary of every partition in `tallies` now (ids in sequence order)."""
+        while self.reached in self.tallies:
+            self.first.merge(self.tallies[self.reached])
+            self.reached += 1
+        whole = Tally(self.total)
+        whole.merge(self.first)
+        for index in sorted(i for i in self.tallies if i > self.reached):
+            whole.merge(self.tallies[index])
+        return whole.summary()
 
 
 def _finish(

@@ -25,6 +25,18 @@ def test_a_distribution_stays_small_and_keeps_zeros_apart(monkeypatch: object) -
     assert Distribution.from_dict(exact.to_dict()) == exact
 
 
+def test_small_changes_in_a_coarse_bucket_stay_changes_when_merged() -> None:
+    coarse = Distribution()
+    for cents in range(1, 1000):  # 0.01 … 9.99: coarsened, the smallest in the bucket at 0
+        coarse.add(Decimal(cents) / 100)
+    assert coarse.step is not None and coarse.counts[Decimal(0)] > 0
+    whole = Distribution()
+    whole.add(Decimal(0), 3)
+    whole.merge(coarse)
+    assert whole.zero == 3  # only the rows whose amount did not move
+    assert whole.total == 1002 and whole.counts == coarse.counts
+
+
 def test_bands_are_round_and_sum_the_changes() -> None:
     changes = Distribution()
     for value, times in (("-120", 2), ("-5", 1), ("0", 10), ("40", 3), ("260", 1)):

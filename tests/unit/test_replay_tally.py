@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from cli.replay import summary_text
+from eligibility.batch.replay import InOrder, merged
 from eligibility.decisions import ReplayResult
 from eligibility.decisions.changes import GoalChange
 from eligibility.decisions.tally import Tally
@@ -94,3 +95,38 @@ def test_the_cli_says_when_a_summary_names_only_the_first_decisions() -> None:
     few = Tally(3)
     few.merge(_partition(1, 3))
     assert "changed: d1\nfailed d2: ValidationError: no" in summary_text(few.summary())
+
+
+def _priced(sequence: int) -> ReplayResult:
+    """Decision `d<sequence>`, whose amount moves by a value of its own (hundreds distinct)."""
+    moved = sequence % 3 == 0
+    label = f"Amount {sequence % 7}"  # labels differ by decision (its language): the first wins
+    before, after = f"{sequence}.00", f"{sequence + (sequence * 37) % 1009}.{sequence % 100:02d}"
+    return ReplayResult(
+        f"d{sequence}",
+        "snap",
+        "2019-10-01",
+        "2020-03-01",
+        "hash",
+        dt.date(2020, 3, 1),
+        changes=(GoalChange("amount", label, before, after),) if moved else (),
+        sequence=sequence,
+        values={"amount": (before, after if moved else before)},
+    )
+
+
+def test_progress_merged_as_partitions_complete_is_the_summary_merged_whole() -> None:
+    parts = {}
+    for index in range(12):  # 12 partitions of 250: ~1,000 distinct changes, coarsened
+        parts[index] = Tally(250)
+        for sequence in range(index * 250 + 1, index * 250 + 251):
+            parts[index].add(_priced(sequence))
+    done: dict[int, Tally] = {}
+    in_order = InOrder(3000, done)
+    for index in [2, 0, 1, 5, 3, 4, 11, 6, 7, 9, 8, 10]:  # completed out of order
+        done[index] = parts[index]
+        assert in_order.summary() == merged(3000, done)
+    summary = in_order.summary()
+    assert summary.changed == 1000
+    assert summary.labels == {"amount": "Amount 3"}  # decision 3's: the first changed
+    assert summary.effects["differences"]["amount"]["step"] is not None  # coarsened
