@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 
 from cli.replay import summary_text
 from eligibility.batch.replay import InOrder, merged
@@ -13,9 +14,8 @@ from eligibility.decisions.tally import Tally
 from eligibility.records import LISTED_IDS, ReplaySummary
 
 
-def _result(sequence: int, kind: str) -> ReplayResult:
-    """Decision `d<sequence>` replayed: unchanged, changed (eligible → not) or failed."""
-    changed = kind == "changed"
+def _replayed(sequence: int, **found: Any) -> ReplayResult:
+    """Decision `d<sequence>` of SNAP 2019-10-01 replayed under 2020-03-01, with what was found."""
     return ReplayResult(
         f"d{sequence}",
         "snap",
@@ -23,11 +23,20 @@ def _result(sequence: int, kind: str) -> ReplayResult:
         "2020-03-01",
         "hash",
         dt.date(2020, 3, 1),
+        sequence=sequence,
+        **found,
+    )
+
+
+def _result(sequence: int, kind: str) -> ReplayResult:
+    """Decision `d<sequence>` replayed: unchanged, changed (eligible → not) or failed."""
+    changed = kind == "changed"
+    return _replayed(
+        sequence,
         error=f"{'AnswerError' if sequence % 2 else 'ValidationError'}: no"
         if kind == "failed"
         else None,
         changes=(GoalChange("eligible", "Eligible", True, False),) if changed else (),
-        sequence=sequence,
         values={"eligible": (True, not changed)},
     )
 
@@ -102,15 +111,9 @@ def _priced(sequence: int) -> ReplayResult:
     moved = sequence % 3 == 0
     label = f"Amount {sequence % 7}"  # labels differ by decision (its language): the first wins
     before, after = f"{sequence}.00", f"{sequence + (sequence * 37) % 1009}.{sequence % 100:02d}"
-    return ReplayResult(
-        f"d{sequence}",
-        "snap",
-        "2019-10-01",
-        "2020-03-01",
-        "hash",
-        dt.date(2020, 3, 1),
+    return _replayed(
+        sequence,
         changes=(GoalChange("amount", label, before, after),) if moved else (),
-        sequence=sequence,
         values={"amount": (before, after if moved else before)},
     )
 
