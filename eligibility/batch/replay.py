@@ -34,7 +34,7 @@ from eligibility.batch.replayed import replayed
 from eligibility.batch.worker import StorageRef, compiled, storage_at
 from eligibility.catalogue.lookups import recorded_version, what_if_version
 from eligibility.decisions.recorded import Recorded
-from eligibility.decisions.tally import Tally
+from eligibility.decisions.tally import InOrder, Tally, merged
 from eligibility.errors import NotFound
 from eligibility.evaluation import EngineName
 from eligibility.ports import Storage
@@ -43,7 +43,6 @@ from eligibility.records import (
     DecisionFilter,
     JobStatus,
     ReplayJob,
-    ReplaySummary,
     StoredVersion,
 )
 from eligibility.storage import for_batch, storage_url
@@ -260,42 +259,6 @@ class _Saver:
             self.saved = now
         if self.progress is not None:
             self.progress(processed, self.job.total)
-
-
-def merged(total: int, tallies: dict[int, Tally]) -> ReplaySummary:
-    """The partitions' counts merged in key order (ids in sequence order)."""
-    whole = Tally(total)
-    for index in sorted(tallies):
-        whole.merge(tallies[index])
-    return whole.summary()
-
-
-class InOrder:
-    """`merged` of the partitions completed so far, each merged once where it can be.
-
-    Partitions 0..k-1 (all completed) are merged into a running tally as they come; a
-    summary copies that and merges only those that completed ahead of it. Merging every
-    completed partition for each progress save cost the job's process O(partitions²):
-    a tally's distributions hold up to 400 values per goal, and a job of 1,000,000 decisions
-    has 500 partitions. The same summary as `merged`: the same merges in the same order,
-    the running tally merged into an empty one (a copy) first.
-    """
-
-    def __init__(self, total: int, tallies: dict[int, Tally]) -> None:
-        self.total, self.tallies = total, tallies
-        self.first = Tally(total)  # partitions 0 .. reached - 1, merged in order
-        self.reached = 0
-
-    def summary(self) -> ReplaySummary:
-        """The summary of every partition in `tallies` now (ids in sequence order)."""
-        while self.reached in self.tallies:
-            self.first.merge(self.tallies[self.reached])
-            self.reached += 1
-        whole = Tally(self.total)
-        whole.merge(self.first)
-        for index in sorted(i for i in self.tallies if i > self.reached):
-            whole.merge(self.tallies[index])
-        return whole.summary()
 
 
 def _finish(

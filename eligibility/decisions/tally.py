@@ -137,3 +137,39 @@ class Tally:
             },
             effects=effects.to_dict(),
         )
+
+
+def merged(total: int, tallies: dict[int, Tally]) -> ReplaySummary:
+    """The partitions' counts merged in key order (ids in sequence order)."""
+    whole = Tally(total)
+    for index in sorted(tallies):
+        whole.merge(tallies[index])
+    return whole.summary()
+
+
+class InOrder:
+    """`merged` of the partitions completed so far, each merged once where it can be.
+
+    Partitions 0..k-1 (all completed) are merged into a running tally as they come; a
+    summary copies that and merges only those that completed ahead of it. Merging every
+    completed partition for each progress save cost the job's process O(partitions²):
+    a tally's distributions hold up to 400 values per goal, and a job of 1,000,000 decisions
+    has 500 partitions. The same summary as `merged`: the same merges in the same order,
+    the running tally merged into an empty one (a copy) first.
+    """
+
+    def __init__(self, total: int, tallies: dict[int, Tally]) -> None:
+        self.total, self.tallies = total, tallies
+        self.first = Tally(total)  # partitions 0 .. reached - 1, merged in order
+        self.reached = 0
+
+    def summary(self) -> ReplaySummary:
+        """The summary of every partition in `tallies` now (ids in sequence order)."""
+        while self.reached in self.tallies:
+            self.first.merge(self.tallies[self.reached])
+            self.reached += 1
+        whole = Tally(self.total)
+        whole.merge(self.first)
+        for index in sorted(i for i in self.tallies if i > self.reached):
+            whole.merge(self.tallies[index])
+        return whole.summary()

@@ -7,10 +7,9 @@ from collections import Counter
 from typing import Any
 
 from cli.replay import summary_text
-from eligibility.batch.replay import InOrder, merged
 from eligibility.decisions import ReplayResult
 from eligibility.decisions.changes import GoalChange
-from eligibility.decisions.tally import Tally
+from eligibility.decisions.tally import InOrder, Tally, merged
 from eligibility.records import LISTED_IDS, ReplaySummary
 
 
