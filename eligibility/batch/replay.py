@@ -34,7 +34,7 @@ from eligibility.batch.replayed import replayed
 from eligibility.batch.worker import StorageRef, compiled, storage_at
 from eligibility.catalogue.lookups import recorded_version, what_if_version
 from eligibility.decisions.recorded import Recorded
-from eligibility.decisions.tally import InOrder, Tally, merged
+from eligibility.decisions.tally import InOrder, Tally
 from eligibility.errors import NotFound
 from eligibility.evaluation import EngineName
 from eligibility.ports import Storage
@@ -43,6 +43,7 @@ from eligibility.records import (
     DecisionFilter,
     JobStatus,
     ReplayJob,
+    ReplaySummary,
     StoredVersion,
 )
 from eligibility.storage import for_batch, storage_url
@@ -199,7 +200,7 @@ def _run(
         failed = replace(job, status="failed", finished_at=store.now(), error=describe(error))
         store.jobs.save(failed)
         raise
-    _finish(store, saver.job, tallies, outcome)
+    _finish(store, saver.job, saver.in_order.summary(), outcome)
 
 
 def _planned(store: Storage, job: ReplayJob, workers: int) -> tuple[list[Partition], ReplayJob]:
@@ -262,9 +263,8 @@ class _Saver:
 
 
 def _finish(
-    store: Storage, job: ReplayJob, tallies: dict[int, Tally], outcome: Outcome[Tally]
+    store: Storage, job: ReplayJob, summary: ReplaySummary, outcome: Outcome[Tally]
 ) -> None:
-    summary = merged(job.total, tallies)
     failed = [f.to_dict() for f in sorted(outcome.failed, key=lambda f: f.partition.index)]
     summary = replace(summary, failed_partitions=tuple(failed))
     processed = summary.unchanged + summary.changed + summary.failed

@@ -139,23 +139,15 @@ class Tally:
         )
 
 
-def merged(total: int, tallies: dict[int, Tally]) -> ReplaySummary:
-    """The partitions' counts merged in key order (ids in sequence order)."""
-    whole = Tally(total)
-    for index in sorted(tallies):
-        whole.merge(tallies[index])
-    return whole.summary()
-
-
 class InOrder:
-    """`merged` of the partitions completed so far, each merged once where it can be.
+    """The partitions completed so far merged in key order, each merged once where it can be.
 
     Partitions 0..k-1 (all completed) are merged into a running tally as they come; a
     summary copies that and merges only those that completed ahead of it. Merging every
     completed partition for each progress save cost the job's process O(partitions²):
     a tally's distributions hold up to 400 values per goal, and a job of 1,000,000 decisions
-    has 500 partitions. The same summary as `merged`: the same merges in the same order,
-    the running tally merged into an empty one (a copy) first.
+    has 500 partitions. The same summary as merging them all in key order at once: the same
+    merges in the same order, the running tally merged into an empty one (a copy) first.
     """
 
     def __init__(self, total: int, tallies: dict[int, Tally]) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from cli.replay import summary_text
 from eligibility.decisions import ReplayResult
 from eligibility.decisions.changes import GoalChange
-from eligibility.decisions.tally import InOrder, Tally, merged
+from eligibility.decisions.tally import InOrder, Tally
 from eligibility.records import LISTED_IDS, ReplaySummary
 
 
@@ -117,6 +117,14 @@ def _priced(sequence: int) -> ReplayResult:
     )
 
 
+def _merged(total: int, tallies: dict[int, Tally]) -> ReplaySummary:
+    """Every partition merged in key order at once (what `InOrder` must equal)."""
+    whole = Tally(total)
+    for index in sorted(tallies):
+        whole.merge(tallies[index])
+    return whole.summary()
+
+
 def test_progress_merged_as_partitions_complete_is_the_summary_merged_whole() -> None:
     parts = {}
     for index in range(12):  # 12 partitions of 250: ~1,000 distinct changes, coarsened
@@ -127,7 +135,7 @@ def test_progress_merged_as_partitions_complete_is_the_summary_merged_whole() ->
     in_order = InOrder(3000, done)
     for index in [2, 0, 1, 5, 3, 4, 11, 6, 7, 9, 8, 10]:  # completed out of order
         done[index] = parts[index]
-        assert in_order.summary() == merged(3000, done)
+        assert in_order.summary() == _merged(3000, done)
     summary = in_order.summary()
     assert summary.changed == 1000
     assert summary.labels == {"amount": "Amount 3"}  # decision 3's: the first changed
