@@ -165,6 +165,11 @@ def pointer_path(text: str) -> str:
 
 def trace_value(value: Value) -> Any:
     """A value as a trace shows it: unknown as null, a failure as {"error": reason}."""
+    kind = type(value)
+    if kind is bool or kind is int or kind is str:  # most values: as they are, at once
+        return value
+    if kind is Decimal:
+        return format(value, "f")
     if value is UNKNOWN:
         return None
     if isinstance(value, Failure):

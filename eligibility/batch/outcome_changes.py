@@ -113,7 +113,11 @@ def _flat_changes_since(
     """
     env, named = outcome.env, version.named
     walked = walk(version, env, outcome.answers.dont_know).reasons
-    now = {g.id: {r: _bool(env[r]) for r in walked[g.id]} for g in version.ruleset.goals}
+    # A reason's value as recorded: a truth value, else None (as `_reason` writes it).
+    now = {
+        g.id: {r: v if type(v := env[r]) is bool else None for r in walked[g.id]}
+        for g in version.ruleset.goals
+    }
     old_goals, old_reasons, new_values = recorded["goals"], recorded["reasons"], outcome.goals
     old_steps = {step["name"]: step for step in recorded["trace"]}
     texts = Labels.of(version, locale)
@@ -152,11 +156,6 @@ def _rule_change(
     }
     reference = (now.legal_reference if now is not None else None) or old.get("legal_reference")
     return RuleChange(rule, texts.rule(rule), old.get("result"), result, reference, inputs)
-
-
-def _bool(value: Value) -> bool | None:
-    """A reason's value as recorded: a truth value, else None."""
-    return value if isinstance(value, bool) else None
 
 
 def _rules(*sides: Mapping[str, Any]) -> set[str]:

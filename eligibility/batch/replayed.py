@@ -48,7 +48,9 @@ def replayed(
         # Plain already: read from JSON (a decision held in full was written to JSON by `of`).
         # Parsed for this decision only, not kept on the record: a job reads a page of 500
         # records, and what they kept survived Python's young collections, each scanning it.
-        reasons, steps = loads(record.reasons_text), loads(record.trace_text)
+        # Of the reasons only rule ids and truth values are read, never a number.
+        reasons = loads(record.reasons_text, numbers_read=False)
+        steps = loads(record.trace_text)
         before = {"goals": record.goals, "reasons": reasons, "trace": steps}
         found = changes_since(before, version, outcome, record.locale)
         moved = tuple(

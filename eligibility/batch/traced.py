@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
 from typing import Any
 
 from eligibility.batch.trace_text import WRITERS, Template, common_prefix, template
@@ -143,16 +142,6 @@ def _without_name(step: Step) -> Step:
     return {k: v for k, v in step.items() if k != "name"}
 
 
-def _plain(value: Value) -> Any:
-    """`trace_value`, the usual kinds without its checks."""
-    kind = type(value)
-    if kind is bool or kind is int or kind is str:
-        return value
-    if kind is Decimal:
-        return format(value, "f")
-    return trace_value(value)
-
-
 def steps(version: CompiledRuleSet, env: Mapping[Any, Value]) -> Iterator[Step]:
     """The trace as a decision records it (`outcome_of`), step by step, each value plain once."""
     if version.collections:
@@ -177,7 +166,7 @@ def _step(
     named = version.named[name]
     for read in (*named.reads, name):
         if read not in plain and read in env:
-            plain[read] = _plain(env[read])
+            plain[read] = trace_value(env[read])
     return {
         "name": name,
         "kind": named.kind,

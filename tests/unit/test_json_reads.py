@@ -31,3 +31,15 @@ def test_what_json_reads_is_read(text: str) -> None:
 
 def test_not_a_number_is_read_as_json_reads_it() -> None:
     assert math.isnan(loads("[NaN]")[0]) and loads("[Infinity]") == [math.inf]
+
+
+def test_reasons_are_read_without_looking_for_long_integers() -> None:
+    # A decision's reasons hold rule ids, texts, truth values and null: digits only in text.
+    reasons = (
+        '{"g": [{"legal_reference": "§ 96 SGB III", "rule": "r", "value": true,'
+        ' "text": "Aktenzeichen 12345678901234567890 ä"}, {"rule": "s", "value": null}]}'
+    )
+    assert loads(reasons, numbers_read=False) == json.loads(reasons)
+    # Where no number is read the search is skipped: such an integer would be orjson's float.
+    assert loads("[18446744073709551616]", numbers_read=False) == [float(2**64)]
+    assert loads("[18446744073709551616]") == [2**64]
