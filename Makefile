@@ -8,7 +8,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test lint typecheck bench clean chromium
+.PHONY: run test lint typecheck bench clean chromium install lock
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -40,9 +40,21 @@ $(DURABLE_STAMP): $(BIN)/python durable-rules.txt
 	  --require-hashes -r durable-rules.txt
 	touch $(DURABLE_STAMP)
 
-$(STAMP): $(BIN)/python pyproject.toml $(SYSTEM_STAMP) $(DURABLE_STAMP)
-	$(BIN)/pip install --quiet -e '.[dev]'
+# Every package at the version constraints.txt pins (CI's last green set), so a release made
+# after it cannot turn main red; `make lock` moves the pins forward on purpose.
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt $(SYSTEM_STAMP) $(DURABLE_STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+LOCK_VENV := .lock-venv
+
+lock:
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/pip install --quiet -e '.[dev,bench]'
+	{ sed -n '1,/^# Refresh/p' constraints.txt; \
+	  $(LOCK_VENV)/bin/pip freeze --exclude-editable | grep -v '^#'; } > constraints.new
+	mv constraints.new constraints.txt && rm -rf $(LOCK_VENV)
 
 install: $(STAMP)
 
@@ -71,7 +83,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 && command -v hey >/dev/null 2>&1 || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk hey; }
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python -m bench
 
 clean:
