@@ -131,12 +131,12 @@ def to_plain(value: Any) -> Any:
     """JSON-safe data: decimals and dates as text, keys as text, tuples as lists."""
     if type(value) in PLAIN_TYPES:  # most leaves: one lookup, not four isinstance checks
         return value
+    if isinstance(value, Decimal):  # the next most common leaf: before the containers
+        return format(value, "f")  # never exponent notation: "1E+2" would not read back
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [to_plain(v) for v in value]
-    if isinstance(value, Decimal):
-        return format(value, "f")  # never exponent notation: "1E+2" would not read back
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -165,11 +165,8 @@ def pointer_path(text: str) -> str:
 
 def trace_value(value: Value) -> Any:
     """A value as a trace shows it: unknown as null, a failure as {"error": reason}."""
-    kind = type(value)
-    if kind is bool or kind is int or kind is str:  # most values: as they are, at once
+    if type(value) in PLAIN_TYPES:  # most values: as to_plain keeps them, at once
         return value
-    if kind is Decimal:
-        return format(value, "f")
     if value is UNKNOWN:
         return None
     if isinstance(value, Failure):
